@@ -1,0 +1,39 @@
+/* Reporting failures the same way from every command: one line on stderr
+ * for people, or a JSON object on stdout for scripts that asked for --json. */
+#include "cli.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "i18n.h"
+
+void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
+{
+    err->exit_code = exit_code;
+    err->code_name[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+}
+
+int cli_error_report(const cli_options *opts, const cli_error *err)
+{
+    if (opts && opts->json) {
+        json_t *obj = json_pack("{s:{s:s, s:s, s:i}}", "error", "code",
+                                err->code_name[0] ? err->code_name : "client",
+                                "message", err->message, "exit_code",
+                                err->exit_code);
+        if (obj) {
+            json_dumpf(obj, stdout, JSON_INDENT(2));
+            fputc('\n', stdout);
+            json_decref(obj);
+        }
+    }
+    if (err->code_name[0])
+        fprintf(stderr, _("cchc: server error (%s): %s\n"), err->code_name, err->message);
+    else
+        fprintf(stderr, "cchc: %s\n", err->message);
+    return err->exit_code;
+}

@@ -1,0 +1,38 @@
+/* What every cchc command shares: the resolved options, the outcome type
+ * and the exit codes scripts can rely on. */
+#ifndef CCHC_CLI_H
+#define CCHC_CLI_H
+
+#include <stddef.h>
+
+/* Exit codes (documented in README and `cchc --help`). */
+enum {
+    EXIT_OK = 0,
+    EXIT_SERVER_ERROR = 1, /* the server answered with an error */
+    EXIT_USAGE = 2,        /* bad command line or input file */
+    EXIT_UNREACHABLE = 3,  /* could not reach the server, or lost it */
+    EXIT_PROTOCOL = 4      /* incompatible or garbled answer */
+};
+
+typedef struct cli_options {
+    char server[300];   /* HOST:PORT, resolved from flag, env, config */
+    const char *server_source; /* where server came from, for messages */
+    int json;
+    int timeout_ms;
+} cli_options;
+
+/* A failure ready to show: exit code plus one message for people. The
+ * server's field details are appended as extra lines. */
+typedef struct cli_error {
+    int exit_code;
+    char code_name[32]; /* server error code name, when from the server */
+    char message[1024];
+} cli_error;
+
+void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prints the error to stderr (or as JSON on stdout with --json); returns
+ * its exit code. */
+int cli_error_report(const cli_options *opts, const cli_error *err);
+
+#endif

@@ -1,0 +1,11 @@
+/* The command table's entry points. Each command parses its own arguments
+ * (argv[0] is the command name) and returns an exit code from cli.h. */
+#ifndef CCHC_COMMANDS_H
+#define CCHC_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_ping(const cli_options *opts, int argc, char **argv);
+int cmd_version(const cli_options *opts, int argc, char **argv);
+
+#endif

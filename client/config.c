@@ -1,0 +1,89 @@
+/* See config.h. The file format is deliberately tiny (key = value, # for
+ * comments) so a district office's IT person can edit it in Notepad. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+int config_file_path(char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        return snprintf(out, size, "%s/cchc/config", xdg) < (int)size ? 0 : -1;
+    if (home && *home)
+        return snprintf(out, size, "%s/.config/cchc/config", home) < (int)size ? 0 : -1;
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+/* Reads `key` from the config file into out; 1 found, 0 not, -1 bad file. */
+static int config_lookup(const char *key, char *out, size_t size, cli_error *err)
+{
+    char path[512];
+    if (config_file_path(path, sizeof(path)) != 0)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[1024];
+    int lineno = 0, found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            cli_error_set(err, EXIT_USAGE, _("%s line %d: expected 'key = value'"),
+                          path, lineno);
+            fclose(f);
+            return -1;
+        }
+        *eq = '\0';
+        if (strcmp(trim(s), key) == 0) {
+            snprintf(out, size, "%s", trim(eq + 1));
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+int config_resolve_server(cli_options *opts, const char *flag, cli_error *err)
+{
+    const char *env = getenv("CCHC_SERVER");
+    if (flag) {
+        snprintf(opts->server, sizeof(opts->server), "%s", flag);
+        opts->server_source = "--server";
+        return 0;
+    }
+    if (env && *env) {
+        snprintf(opts->server, sizeof(opts->server), "%s", env);
+        opts->server_source = "CCHC_SERVER";
+        return 0;
+    }
+    int found = config_lookup("server", opts->server, sizeof(opts->server), err);
+    if (found < 0)
+        return -1;
+    if (found) {
+        opts->server_source = "config file";
+        return 0;
+    }
+    snprintf(opts->server, sizeof(opts->server), "127.0.0.1:7121");
+    opts->server_source = "default";
+    return 0;
+}

@@ -1,0 +1,273 @@
+/* See connection.h. */
+#include "connection.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostport.h"
+#include "i18n.h"
+#include "protocol.h"
+#include "wire.h"
+
+/* Largest answer the client accepts: exports can be large. */
+#define CLIENT_MAX_FRAME (64u * 1024u * 1024u)
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+    for (;;) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            return 0;
+        struct pollfd p = {.fd = fd, .events = events};
+        int n = poll(&p, 1, (int)left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n;
+    }
+}
+
+static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out_errno)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+        *out_errno = errno;
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        if (errno != EINPROGRESS) {
+            *out_errno = errno;
+            close(fd);
+            return -1;
+        }
+        if (wait_fd(fd, POLLOUT, now_ms() + timeout_ms) <= 0) {
+            *out_errno = ETIMEDOUT;
+            close(fd);
+            return -1;
+        }
+        int soerr = 0;
+        socklen_t len = sizeof(soerr);
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+        if (soerr != 0) {
+            *out_errno = soerr;
+            close(fd);
+            return -1;
+        }
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+void connection_error_from_response(const Cchc__V1__Error *error, cli_error *err)
+{
+    int exit_code = EXIT_SERVER_ERROR;
+    if (error->code == CCHC__V1__ERROR_CODE__VERSION_MISMATCH ||
+        error->code == CCHC__V1__ERROR_CODE__MALFORMED ||
+        error->code == CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE)
+        exit_code = EXIT_PROTOCOL;
+    cli_error_set(err, exit_code, "%s", error->message);
+    snprintf(err->code_name, sizeof(err->code_name), "%s",
+             wire_error_code_name(error->code));
+    for (size_t i = 0; i < error->n_details; i++) {
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof(err->message) - used, "\n  %s: %s",
+                 error->details[i]->field, error->details[i]->message);
+    }
+}
+
+static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error *err)
+{
+    int64_t deadline = now_ms() + conn->timeout_ms;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = send(conn->fd, data + off, len - off, MSG_NOSIGNAL);
+        if (n > 0) {
+            off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (wait_fd(conn->fd, POLLOUT, deadline) > 0)
+                continue;
+            cli_error_set(err, EXIT_UNREACHABLE, _("timed out sending to the server"));
+            return -1;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        cli_error_set(err, EXIT_UNREACHABLE, _("connection to the server lost: %s"),
+                      strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int on_frame(void *ctx, const uint8_t *payload, size_t len)
+{
+    connection *conn = ctx;
+    Cchc__V1__Response *response = wire_decode_response(payload, len);
+    if (!response)
+        return 1; /* garbled: stop, the caller reports */
+    if (response->request_id != conn->awaited_id && response->request_id != 0) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        return 0; /* an answer to an abandoned request */
+    }
+    conn->pending = response;
+    return 1;
+}
+
+static int receive(connection *conn, Cchc__V1__Response **response, cli_error *err)
+{
+    int64_t deadline = now_ms() + conn->timeout_ms;
+    conn->pending = NULL;
+    uint8_t buf[16384];
+    for (;;) {
+        int ready = wait_fd(conn->fd, POLLIN, deadline);
+        if (ready == 0) {
+            cli_error_set(err, EXIT_UNREACHABLE,
+                          _("the server did not answer within %d ms"), conn->timeout_ms);
+            return -1;
+        }
+        ssize_t n = recv(conn->fd, buf, sizeof(buf), 0);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0) {
+            cli_error_set(err, EXIT_UNREACHABLE, _("the server closed the connection"));
+            return -1;
+        }
+        uint32_t bad = 0;
+        frame_status st = frame_reader_feed(&conn->reader, buf, (size_t)n, on_frame,
+                                            conn, &bad);
+        if (conn->pending) {
+            *response = conn->pending;
+            conn->pending = NULL;
+            return 0;
+        }
+        if (st != FRAME_OK) {
+            cli_error_set(err, EXIT_PROTOCOL,
+                          _("unreadable answer from %s (%s); is it a cchcd server?"),
+                          conn->server,
+                          st == FRAME_STOPPED ? _("not a cchc.v1.Response")
+                                              : frame_status_text(st));
+            return -1;
+        }
+    }
+}
+
+int connection_call(connection *conn, Cchc__V1__Request *request,
+                    Cchc__V1__Response **response, cli_error *err)
+{
+    request->request_id = ++conn->next_request_id;
+    uint8_t *frame;
+    size_t len;
+    uint32_t limit = conn->server_max_frame ? conn->server_max_frame
+                                            : CCHC_DEFAULT_MAX_FRAME;
+    if (wire_encode_frame(&request->base, limit, &frame, &len, NULL) != 0) {
+        cli_error_set(err, EXIT_USAGE,
+                      _("the request is larger than the server accepts (%u bytes)"),
+                      limit);
+        return -1;
+    }
+    int rc = send_all(conn, frame, len, err);
+    free(frame);
+    if (rc != 0)
+        return -1;
+    conn->awaited_id = request->request_id;
+    Cchc__V1__Response *answer = NULL;
+    if (receive(conn, &answer, err) != 0)
+        return -1;
+    if (answer->error) {
+        connection_error_from_response(answer->error, err);
+        cchc__v1__response__free_unpacked(answer, NULL);
+        return -1;
+    }
+    *response = answer;
+    return 0;
+}
+
+int connection_open(connection *conn, const cli_options *opts, cli_error *err)
+{
+    memset(conn, 0, sizeof(*conn));
+    conn->fd = -1;
+    conn->timeout_ms = opts->timeout_ms;
+    snprintf(conn->server, sizeof(conn->server), "%s", opts->server);
+    frame_reader_init(&conn->reader, CLIENT_MAX_FRAME);
+
+    hostport hp;
+    char why[256];
+    if (hostport_parse(opts->server, CCHC_DEFAULT_PORT_STR, &hp, why, sizeof(why)) != 0) {
+        cli_error_set(err, EXIT_USAGE, _("server address from %s: %s"),
+                      opts->server_source, why);
+        return -1;
+    }
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    int rc = getaddrinfo(hp.host[0] ? hp.host : "127.0.0.1", hp.port, &hints, &res);
+    if (rc != 0) {
+        cli_error_set(err, EXIT_UNREACHABLE, _("cannot resolve %s: %s"), hp.host,
+                      gai_strerror(rc));
+        return -1;
+    }
+    int last_errno = 0;
+    for (struct addrinfo *ai = res; ai && conn->fd < 0; ai = ai->ai_next)
+        conn->fd = connect_one(ai, opts->timeout_ms, &last_errno);
+    freeaddrinfo(res);
+    if (conn->fd < 0) {
+        cli_error_set(err, EXIT_UNREACHABLE,
+                      _("cannot reach the server at %s (%s): %s; is cchcd running?"),
+                      opts->server, opts->server_source, strerror(last_errno));
+        return -1;
+    }
+
+    Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
+    hello.protocol_version = CCHC_PROTOCOL_VERSION;
+    hello.client_name = "cchc";
+    hello.client_version = CCHC_VERSION;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_HELLO;
+    request.hello = &hello;
+    Cchc__V1__Response *response = NULL;
+    if (connection_call(conn, &request, &response, err) != 0) {
+        connection_close(conn);
+        return -1;
+    }
+    if (response->body_case != CCHC__V1__RESPONSE__BODY_HELLO) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        cli_error_set(err, EXIT_PROTOCOL, _("the server did not answer hello"));
+        connection_close(conn);
+        return -1;
+    }
+    conn->server_max_frame = response->hello->max_frame_size;
+    snprintf(conn->server_version, sizeof(conn->server_version), "%s",
+             response->hello->server_version);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return 0;
+}
+
+void connection_close(connection *conn)
+{
+    if (conn->fd >= 0)
+        close(conn->fd);
+    conn->fd = -1;
+    frame_reader_reset(&conn->reader);
+}

@@ -1,0 +1,86 @@
+/* cchc's entry point: global options, then one command per job. Global
+ * options may stand before the command (`cchc --json ping`); the command's
+ * own options follow it. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "i18n.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(const cli_options *opts, int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"ping", cmd_ping, N_("check the server and its database, show the round trip")},
+    {"version", cmd_version, N_("show the client's version")},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--timeout MS] COMMAND [ARGS]\n\n"
+                   "Commands:\n"));
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
+                   "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
+                   "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
+                   "3 server unreachable, 4 incompatible or garbled answer.\n"));
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    bindtextdomain("cchc", CCHC_LOCALEDIR);
+    textdomain("cchc");
+
+    static const struct option options[] = {
+        {"server", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_options opts;
+    memset(&opts, 0, sizeof(opts));
+    opts.timeout_ms = 10000;
+    const char *server_flag = NULL;
+    int opt;
+    /* "+" stops at the command name so its options are left to it. */
+    while ((opt = getopt_long(argc, argv, "+s:jt:hV", options, NULL)) != -1) {
+        switch (opt) {
+        case 's': server_flag = optarg; break;
+        case 'j': opts.json = 1; break;
+        case 't':
+            opts.timeout_ms = atoi(optarg);
+            if (opts.timeout_ms < 1) {
+                fprintf(stderr, _("cchc: --timeout takes milliseconds, more than 0\n"));
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': return cmd_version(&opts, 0, NULL);
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    cli_error err;
+    if (config_resolve_server(&opts, server_flag, &err) != 0)
+        return cli_error_report(&opts, &err);
+    const char *name = argv[optind];
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].run(&opts, argc - optind, argv + optind);
+    fprintf(stderr, _("cchc: unknown command '%s'; see 'cchc --help'\n"), name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,139 @@
+/* See table.h. */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_width.h"
+
+struct table {
+    int ncols;
+    char **headers;
+    int *max_widths;
+    char ***rows;
+    int nrows, cap;
+};
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+table *table_new(int ncols, const char *const *headers, const int *max_widths)
+{
+    table *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->ncols = ncols;
+    t->headers = calloc((size_t)ncols, sizeof(char *));
+    t->max_widths = calloc((size_t)ncols, sizeof(int));
+    if (!t->headers || !t->max_widths) {
+        table_free(t);
+        return NULL;
+    }
+    for (int i = 0; i < ncols; i++) {
+        t->headers[i] = dup_or_empty(headers ? headers[i] : "");
+        t->max_widths[i] = max_widths ? max_widths[i] : 0;
+    }
+    return t;
+}
+
+int table_add_row(table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 16;
+        char ***rows = realloc(t->rows, (size_t)cap * sizeof(*rows));
+        if (!rows)
+            return -1;
+        t->rows = rows;
+        t->cap = cap;
+    }
+    char **row = calloc((size_t)t->ncols, sizeof(char *));
+    if (!row)
+        return -1;
+    for (int i = 0; i < t->ncols; i++)
+        row[i] = dup_or_empty(cells[i]);
+    t->rows[t->nrows++] = row;
+    return 0;
+}
+
+static size_t clamp_width(const table *t, int col, size_t width)
+{
+    size_t max = (size_t)t->max_widths[col];
+    return max && width > max ? max : width;
+}
+
+/* Prints a cell in exactly `width` columns (padding unless last). */
+static void print_cell(FILE *out, const char *text, size_t width, int last)
+{
+    size_t cols = text_width(text);
+    if (cols > width) {
+        size_t used;
+        size_t bytes = text_fit(text, width > 0 ? width - 1 : 0, &used);
+        fwrite(text, 1, bytes, out);
+        fputs("…", out);
+        cols = used + 1;
+    } else {
+        fputs(text, out);
+    }
+    if (!last)
+        for (; cols < width; cols++)
+            fputc(' ', out);
+}
+
+void table_print(const table *t, FILE *out, int show_header)
+{
+    size_t *widths = calloc((size_t)t->ncols, sizeof(size_t));
+    if (!widths)
+        return;
+    for (int c = 0; c < t->ncols; c++) {
+        widths[c] = show_header ? text_width(t->headers[c]) : 0;
+        for (int r = 0; r < t->nrows; r++) {
+            size_t w = text_width(t->rows[r][c]);
+            if (w > widths[c])
+                widths[c] = w;
+        }
+        widths[c] = clamp_width(t, c, widths[c]);
+    }
+    if (show_header) {
+        for (int c = 0; c < t->ncols; c++) {
+            print_cell(out, t->headers[c], widths[c], c == t->ncols - 1);
+            if (c < t->ncols - 1)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+        for (int c = 0; c < t->ncols; c++) {
+            for (size_t i = 0; i < widths[c]; i++)
+                fputs("─", out);
+            if (c < t->ncols - 1)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+    }
+    for (int r = 0; r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            print_cell(out, t->rows[r][c], widths[c], c == t->ncols - 1);
+            if (c < t->ncols - 1)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+    }
+    free(widths);
+}
+
+void table_free(table *t)
+{
+    if (!t)
+        return;
+    for (int r = 0; r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++)
+            free(t->rows[r][c]);
+        free(t->rows[r]);
+    }
+    free(t->rows);
+    for (int c = 0; c < t->ncols && t->headers; c++)
+        free(t->headers[c]);
+    free(t->headers);
+    free(t->max_widths);
+    free(t);
+}

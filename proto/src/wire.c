@@ -1,0 +1,68 @@
+/* Frame encoding and payload decoding around protobuf-c's generated code. */
+#include "wire.h"
+
+#include <stdlib.h>
+
+#include "frame.h"
+
+int wire_encode_frame(const ProtobufCMessage *msg, uint32_t max_payload,
+                      uint8_t **out, size_t *out_len, size_t *payload_len)
+{
+    size_t size = protobuf_c_message_get_packed_size(msg);
+    if (payload_len)
+        *payload_len = size;
+    *out = NULL;
+    *out_len = 0;
+    if (size == 0 || size > max_payload)
+        return -1;
+    uint8_t *buf = malloc(FRAME_HEADER_SIZE + size);
+    if (!buf)
+        return -1;
+    frame_put_header(buf, (uint32_t)size);
+    protobuf_c_message_pack(msg, buf + FRAME_HEADER_SIZE);
+    *out = buf;
+    *out_len = FRAME_HEADER_SIZE + size;
+    return 0;
+}
+
+Cchc__V1__Request *wire_decode_request(const uint8_t *payload, size_t len)
+{
+    return cchc__v1__request__unpack(NULL, len, payload);
+}
+
+Cchc__V1__Response *wire_decode_response(const uint8_t *payload, size_t len)
+{
+    return cchc__v1__response__unpack(NULL, len, payload);
+}
+
+const char *wire_error_code_name(Cchc__V1__ErrorCode code)
+{
+    switch (code) {
+    case CCHC__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED: return "unspecified";
+    case CCHC__V1__ERROR_CODE__INVALID_ARGUMENT: return "invalid_argument";
+    case CCHC__V1__ERROR_CODE__NOT_FOUND: return "not_found";
+    case CCHC__V1__ERROR_CODE__ALREADY_EXISTS: return "already_exists";
+    case CCHC__V1__ERROR_CODE__PERMISSION_DENIED: return "permission_denied";
+    case CCHC__V1__ERROR_CODE__UNAUTHENTICATED: return "unauthenticated";
+    case CCHC__V1__ERROR_CODE__FAILED_PRECONDITION: return "failed_precondition";
+    case CCHC__V1__ERROR_CODE__UNAVAILABLE: return "unavailable";
+    case CCHC__V1__ERROR_CODE__INTERNAL: return "internal";
+    case CCHC__V1__ERROR_CODE__VERSION_MISMATCH: return "version_mismatch";
+    case CCHC__V1__ERROR_CODE__MALFORMED: return "malformed";
+    case CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE: return "frame_too_large";
+    case CCHC__V1__ERROR_CODE__UNSUPPORTED: return "unsupported";
+    case CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED: return "resource_exhausted";
+    default: break;
+    }
+    return "unknown";
+}
+
+const char *wire_request_name(Cchc__V1__Request__BodyCase body)
+{
+    switch (body) {
+    case CCHC__V1__REQUEST__BODY_HELLO: return "hello";
+    case CCHC__V1__REQUEST__BODY_PING: return "ping";
+    default: break;
+    }
+    return "none";
+}

@@ -1,0 +1,296 @@
+/* Server side of one connection. Reads go into the server's shared buffer
+ * and straight through the frame reader; replies are written with
+ * uv_try_write first (most fit in the socket buffer at once) and only the
+ * remainder is queued with uv_write, as Redis does. A client whose queued
+ * replies exceed the high-water mark, or that has too many requests in
+ * flight, is not read from until it catches up. */
+#include "client.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "server.h"
+#include "wire.h"
+
+typedef struct write_req {
+    uv_write_t req;
+    client *conn;
+    uint8_t *frame;
+    size_t len;
+} write_req;
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+
+void client_ref(client *c) { c->refs++; }
+
+void client_unref(client *c)
+{
+    if (--c->refs > 0)
+        return;
+    frame_reader_reset(&c->reader);
+    free(c);
+}
+
+static void on_closed(uv_handle_t *handle)
+{
+    client *c = handle->data;
+    server *srv = c->srv;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    srv->client_count--;
+    client_unref(c);
+    server_client_closed(srv);
+}
+
+void client_close(client *c, const char *reason)
+{
+    if (uv_is_closing((uv_handle_t *)&c->tcp))
+        return;
+    c->closing = 1;
+    log_info("client %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
+             reason);
+    uv_close((uv_handle_t *)&c->tcp, on_closed);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    (void)status;
+    client *c = req->data;
+    free(req);
+    if (!uv_is_closing((uv_handle_t *)&c->tcp))
+        uv_close((uv_handle_t *)&c->tcp, on_closed);
+}
+
+void client_close_after_flush(client *c, const char *reason)
+{
+    if (c->closing)
+        return;
+    c->closing = 1;
+    log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
+             c->peer, reason);
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+    uv_shutdown_t *req = malloc(sizeof(*req));
+    if (!req || (req->data = c, uv_shutdown(req, (uv_stream_t *)&c->tcp,
+                                             on_shutdown)) != 0) {
+        free(req);
+        uv_close((uv_handle_t *)&c->tcp, on_closed);
+    }
+}
+
+static void alloc_shared(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    client *c = handle->data;
+    *buf = uv_buf_init(c->srv->read_buffer, sizeof(c->srv->read_buffer));
+}
+
+/* Starts or stops reading so that a slow or greedy client cannot make the
+ * server buffer without bound. */
+static void update_reading(client *c)
+{
+    server *srv = c->srv;
+    int want = !c->closing && !srv->draining &&
+               c->write_backlog < srv->config.write_high_water &&
+               c->inflight < srv->config.max_inflight;
+    if (want && !c->reading) {
+        if (uv_read_start((uv_stream_t *)&c->tcp, alloc_shared, on_read) == 0)
+            c->reading = 1;
+    } else if (!want && c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = 0;
+    }
+}
+
+static void maybe_finish_drain(client *c)
+{
+    if (c->srv->draining && !c->closing && c->inflight == 0 &&
+        c->write_backlog == 0)
+        client_close(c, "server shutting down");
+}
+
+void client_begin_drain(client *c)
+{
+    update_reading(c);
+    maybe_finish_drain(c);
+}
+
+void client_request_done(client *c)
+{
+    c->inflight--;
+    update_reading(c);
+    maybe_finish_drain(c);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+    write_req *wr = (write_req *)req;
+    client *c = wr->conn;
+    c->write_backlog -= wr->len;
+    free(wr->frame);
+    free(wr);
+    if (status < 0 && status != UV_ECANCELED)
+        client_close(c, uv_strerror(status));
+    else {
+        update_reading(c);
+        maybe_finish_drain(c);
+    }
+    client_unref(c);
+}
+
+void client_send(client *c, const Cchc__V1__Response *response)
+{
+    if (c->closing)
+        return;
+    uint8_t *frame;
+    size_t len, payload;
+    if (wire_encode_frame(&response->base, c->srv->config.max_frame, &frame,
+                          &len, &payload) != 0) {
+        log_error("client %llu: response of %zu bytes exceeds the frame limit",
+                  (unsigned long long)c->id, payload);
+        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+        Cchc__V1__Response small = CCHC__V1__RESPONSE__INIT;
+        err.code = CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED;
+        err.message = "the answer is larger than the server's frame limit; "
+                      "narrow the query";
+        small.request_id = response->request_id;
+        small.error = &err;
+        if (wire_encode_frame(&small.base, c->srv->config.max_frame, &frame,
+                              &len, NULL) != 0)
+            return;
+    }
+    size_t written = 0;
+    if (c->write_backlog == 0) {
+        uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
+        int n = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+        if (n > 0)
+            written = (size_t)n;
+        else if (n < 0 && n != UV_EAGAIN) {
+            free(frame);
+            client_close(c, uv_strerror(n));
+            return;
+        }
+    }
+    if (written == len) {
+        free(frame);
+        return;
+    }
+    write_req *wr = malloc(sizeof(*wr));
+    if (!wr) {
+        free(frame);
+        client_close(c, "out of memory");
+        return;
+    }
+    wr->conn = c;
+    wr->frame = frame;
+    wr->len = len - written;
+    uv_buf_t rest = uv_buf_init((char *)frame + written, (unsigned)wr->len);
+    if (uv_write(&wr->req, (uv_stream_t *)&c->tcp, &rest, 1, on_write) != 0) {
+        free(frame);
+        free(wr);
+        client_close(c, "write failed");
+        return;
+    }
+    client_ref(c);
+    c->write_backlog += wr->len;
+    update_reading(c);
+}
+
+static int on_frame(void *ctx, const uint8_t *payload, size_t len)
+{
+    client *c = ctx;
+    dispatch_payload(c, payload, len);
+    return c->closing;
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+    client *c = stream->data;
+    if (nread == UV_EOF) {
+        client_close(c, frame_reader_has_partial(&c->reader)
+                            ? "peer closed in the middle of a frame"
+                            : "peer closed");
+        return;
+    }
+    if (nread < 0) {
+        client_close(c, uv_strerror((int)nread));
+        return;
+    }
+    uint32_t bad_length = 0;
+    client_ref(c); /* a handler may close the connection under us */
+    frame_status st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base,
+                                        (size_t)nread, on_frame, c, &bad_length);
+    if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
+        char message[160];
+        if (st == FRAME_ERR_TOO_LARGE)
+            snprintf(message, sizeof(message),
+                     "frame of %u bytes exceeds the limit of %u bytes",
+                     bad_length, c->srv->config.max_frame);
+        else
+            snprintf(message, sizeof(message), "frame with an empty payload");
+        dispatch_protocol_error(c,
+                                st == FRAME_ERR_TOO_LARGE
+                                    ? CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE
+                                    : CCHC__V1__ERROR_CODE__MALFORMED,
+                                message);
+        client_close_after_flush(c, message);
+    } else if (st == FRAME_ERR_NOMEM) {
+        client_close(c, "out of memory");
+    }
+    client_unref(c);
+}
+
+static void free_unaccepted(uv_handle_t *handle)
+{
+    free(handle->data);
+}
+
+void client_accept(server *srv)
+{
+    client *c = calloc(1, sizeof(*c));
+    if (!c) {
+        log_error("out of memory accepting a connection");
+        return;
+    }
+    c->srv = srv;
+    c->refs = 1;
+    frame_reader_init(&c->reader, srv->config.max_frame);
+    uv_tcp_init(srv->loop, &c->tcp);
+    c->tcp.data = c;
+    if (uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&c->tcp) != 0) {
+        uv_close((uv_handle_t *)&c->tcp, free_unaccepted);
+        return;
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    c->id = ++srv->next_client_id;
+    struct sockaddr_storage addr;
+    int addr_len = sizeof(addr);
+    snprintf(c->peer, sizeof(c->peer), "?");
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&addr, &addr_len) == 0) {
+        char ip[48] = "";
+        int port = 0;
+        if (addr.ss_family == AF_INET6) {
+            struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
+            uv_ip6_name(a6, ip, sizeof(ip));
+            port = ntohs(a6->sin6_port);
+            snprintf(c->peer, sizeof(c->peer), "[%s]:%d", ip, port);
+        } else {
+            struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
+            uv_ip4_name(a4, ip, sizeof(ip));
+            port = ntohs(a4->sin_port);
+            snprintf(c->peer, sizeof(c->peer), "%s:%d", ip, port);
+        }
+    }
+    c->next = srv->clients;
+    if (srv->clients)
+        srv->clients->prev = c;
+    srv->clients = c;
+    srv->client_count++;
+    log_info("client %llu connected from %s", (unsigned long long)c->id, c->peer);
+    update_reading(c);
+}

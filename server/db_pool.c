@@ -1,0 +1,604 @@
+/* See db_pool.h for the design. Two rules from experience with libpq under
+ * an event loop shape this file:
+ *  - the socket libpq uses can change during connection set-up, so the
+ *    poll handle is stopped before every libpq step and re-created whenever
+ *    PQsocket() differs from the descriptor it watches (never two poll
+ *    handles on one descriptor, never a handle on a closed one);
+ *  - the poll handle is stopped and closed before PQfinish() closes the
+ *    socket, so libuv never watches a descriptor number that the kernel may
+ *    hand out again. */
+#include "db_pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+typedef enum query_kind { QUERY_USER, QUERY_SCHEMA_CHECK, QUERY_PREPARE } query_kind;
+
+typedef struct db_query {
+    struct db_query *next;
+    query_kind kind;
+    statement_id statement;
+    int nparams;
+    char **values;
+    db_result_fn fn;
+    void *ctx;
+    PGresult *result;  /* first result of the statement, kept until sync */
+    int results_done;  /* saw the NULL that ends the statement's results */
+} db_query;
+
+typedef struct query_list {
+    db_query *head, *tail;
+    int count;
+} query_list;
+
+typedef enum conn_state { CONN_DOWN, CONN_CONNECTING, CONN_SETUP, CONN_READY } conn_state;
+
+typedef struct db_conn {
+    db_pool *pool;
+    int index;
+    PGconn *pg;
+    uv_poll_t *poll;
+    int poll_fd;
+    uv_timer_t retry_timer;
+    unsigned backoff_ms;
+    conn_state state;
+    query_list inflight;
+    char failure[256]; /* set while draining results to fail afterwards */
+} db_conn;
+
+struct db_pool {
+    uv_loop_t *loop;
+    db_pool_config config;
+    char *conninfo;
+    db_conn *conns;
+    query_list queue;
+    int closing;
+    int handles_open;
+    void (*closed_fn)(void *);
+    void *closed_arg;
+};
+
+static void on_poll(uv_poll_t *handle, int status, int events);
+static void conn_connect(db_conn *conn);
+static void on_retry_timer(uv_timer_t *timer);
+static void pool_dispatch(db_pool *pool);
+
+/* ---- query lists and helpers ------------------------------------------ */
+
+static void list_push(query_list *list, db_query *query)
+{
+    query->next = NULL;
+    if (list->tail)
+        list->tail->next = query;
+    else
+        list->head = query;
+    list->tail = query;
+    list->count++;
+}
+
+static db_query *list_pop(query_list *list)
+{
+    db_query *query = list->head;
+    if (!query)
+        return NULL;
+    list->head = query->next;
+    if (!list->head)
+        list->tail = NULL;
+    list->count--;
+    return query;
+}
+
+static void query_free(db_query *query)
+{
+    if (query->result)
+        PQclear(query->result);
+    for (int i = 0; i < query->nparams; i++)
+        free(query->values[i]);
+    free(query->values);
+    free(query);
+}
+
+/* Calls the owner back exactly once and frees the query. */
+static void query_finish(db_query *query, db_status status, const char *message)
+{
+    if (query->fn)
+        query->fn(query->ctx, status, query->result, message);
+    query_free(query);
+}
+
+static void fail_all(query_list *list, const char *message)
+{
+    db_query *query;
+    while ((query = list_pop(list)) != NULL) {
+        if (query->kind == QUERY_USER)
+            query_finish(query, DB_UNAVAILABLE, message);
+        else
+            query_free(query);
+    }
+}
+
+/* Errors that mean "the database is away", as opposed to "this statement
+ * is wrong": connection exceptions (08), operator intervention such as a
+ * shutdown or terminated backend (57), insufficient resources (53). */
+static int sqlstate_is_unavailable(const PGresult *result)
+{
+    const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (!state)
+        return 1;
+    return strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0 ||
+           strncmp(state, "53", 2) == 0;
+}
+
+static void first_line(char *out, size_t size, const char *text)
+{
+    snprintf(out, size, "%s", text ? text : "");
+    out[strcspn(out, "\n")] = '\0';
+}
+
+/* ---- socket watching --------------------------------------------------- */
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+    db_pool *pool = handle->data;
+    if (handle->type == UV_POLL)
+        free(handle);
+    if (--pool->handles_open == 0 && pool->closing) {
+        void (*fn)(void *) = pool->closed_fn;
+        void *arg = pool->closed_arg;
+        free(pool->conns);
+        free(pool->conninfo);
+        free(pool);
+        if (fn)
+            fn(arg);
+    }
+}
+
+static void poll_close(db_conn *conn)
+{
+    if (!conn->poll)
+        return;
+    uv_poll_stop(conn->poll);
+    conn->poll->data = conn->pool;
+    uv_close((uv_handle_t *)conn->poll, on_handle_closed);
+    conn->poll = NULL;
+    conn->poll_fd = -1;
+}
+
+/* Watches libpq's current socket for events, re-creating the handle when
+ * libpq has switched sockets. Returns -1 when there is no socket. */
+static int poll_watch(db_conn *conn, int events)
+{
+    int fd = PQsocket(conn->pg);
+    if (fd < 0)
+        return -1;
+    if (conn->poll && conn->poll_fd != fd)
+        poll_close(conn);
+    if (!conn->poll) {
+        conn->poll = malloc(sizeof(*conn->poll));
+        if (!conn->poll || uv_poll_init(conn->pool->loop, conn->poll, fd) != 0) {
+            free(conn->poll);
+            conn->poll = NULL;
+            return -1;
+        }
+        conn->pool->handles_open++;
+        conn->poll_fd = fd;
+    }
+    conn->poll->data = conn;
+    return uv_poll_start(conn->poll, events, on_poll) == 0 ? 0 : -1;
+}
+
+/* ---- connection life cycle --------------------------------------------- */
+
+static void conn_schedule_retry(db_conn *conn)
+{
+    if (conn->pool->closing)
+        return;
+    uv_timer_start(&conn->retry_timer, on_retry_timer, conn->backoff_ms, 0);
+    conn->backoff_ms *= 2;
+    if (conn->backoff_ms > conn->pool->config.backoff_max_ms)
+        conn->backoff_ms = conn->pool->config.backoff_max_ms;
+}
+
+static void conn_fail(db_conn *conn, const char *why)
+{
+    db_pool *pool = conn->pool;
+    char reason[256];
+    first_line(reason, sizeof(reason), why);
+    if (conn->state == CONN_READY)
+        log_warn("database connection %d lost: %s", conn->index, reason);
+    else if (!pool->closing)
+        log_warn("database connection %d failed: %s (retrying in %u ms)",
+                 conn->index, reason, conn->backoff_ms);
+    poll_close(conn); /* before PQfinish closes the socket */
+    if (conn->pg) {
+        PQfinish(conn->pg);
+        conn->pg = NULL;
+    }
+    conn->state = CONN_DOWN;
+    conn->failure[0] = '\0';
+    char message[300];
+    snprintf(message, sizeof(message), "database unavailable: %s", reason);
+    fail_all(&conn->inflight, message);
+    if (db_pool_ready_count(pool) == 0)
+        fail_all(&pool->queue, message);
+    conn_schedule_retry(conn);
+}
+
+static void conn_flush(db_conn *conn)
+{
+    int pending = PQflush(conn->pg);
+    if (pending < 0) {
+        conn_fail(conn, PQerrorMessage(conn->pg));
+        return;
+    }
+    if (poll_watch(conn, UV_READABLE | (pending ? UV_WRITABLE : 0)) != 0)
+        conn_fail(conn, "cannot watch the database socket");
+}
+
+static int send_query(db_conn *conn, db_query *query)
+{
+    int ok;
+    if (query->kind == QUERY_SCHEMA_CHECK)
+        ok = PQsendQueryParams(conn->pg,
+                               "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                               0, NULL, NULL, NULL, NULL, 0);
+    else if (query->kind == QUERY_PREPARE)
+        ok = PQsendPrepare(conn->pg, cchc_statements[query->statement].name,
+                           cchc_statements[query->statement].sql, 0, NULL);
+    else
+        ok = PQsendQueryPrepared(conn->pg, cchc_statements[query->statement].name,
+                                 query->nparams, (const char *const *)query->values,
+                                 NULL, NULL, 0);
+    if (ok)
+        ok = PQpipelineSync(conn->pg);
+    list_push(&conn->inflight, query);
+    return ok ? 0 : -1;
+}
+
+static db_query *internal_query(query_kind kind, statement_id statement)
+{
+    db_query *query = calloc(1, sizeof(*query));
+    if (query) {
+        query->kind = kind;
+        query->statement = statement;
+    }
+    return query;
+}
+
+/* Connected: check the schema version and prepare the statements, all in
+ * one pipeline. The connection takes user queries once these succeed. */
+static void conn_setup(db_conn *conn)
+{
+    if (PQsetnonblocking(conn->pg, 1) != 0 || PQenterPipelineMode(conn->pg) != 1) {
+        conn_fail(conn, PQerrorMessage(conn->pg));
+        return;
+    }
+    conn->state = CONN_SETUP;
+    db_query *check = internal_query(QUERY_SCHEMA_CHECK, STMT_COUNT);
+    if (!check || send_query(conn, check) != 0) {
+        conn_fail(conn, check ? PQerrorMessage(conn->pg) : "out of memory");
+        return;
+    }
+    for (int i = 0; i < STMT_COUNT; i++) {
+        db_query *prepare = internal_query(QUERY_PREPARE, (statement_id)i);
+        if (!prepare || send_query(conn, prepare) != 0) {
+            conn_fail(conn, prepare ? PQerrorMessage(conn->pg) : "out of memory");
+            return;
+        }
+    }
+    conn_flush(conn);
+}
+
+static void conn_connect_step(db_conn *conn)
+{
+    PostgresPollingStatusType status = PQconnectPoll(conn->pg);
+    switch (status) {
+    case PGRES_POLLING_FAILED:
+        conn_fail(conn, PQerrorMessage(conn->pg));
+        return;
+    case PGRES_POLLING_OK:
+        conn_setup(conn);
+        return;
+    case PGRES_POLLING_READING:
+        if (poll_watch(conn, UV_READABLE) != 0)
+            conn_fail(conn, "cannot watch the database socket");
+        return;
+    default:
+        if (poll_watch(conn, UV_WRITABLE) != 0)
+            conn_fail(conn, "cannot watch the database socket");
+        return;
+    }
+}
+
+static void conn_connect(db_conn *conn)
+{
+    if (conn->pool->closing)
+        return;
+    conn->pg = PQconnectStart(conn->pool->conninfo);
+    if (!conn->pg) {
+        conn_fail(conn, "out of memory");
+        return;
+    }
+    if (PQstatus(conn->pg) == CONNECTION_BAD) {
+        conn_fail(conn, PQerrorMessage(conn->pg));
+        return;
+    }
+    conn->state = CONN_CONNECTING;
+    /* libpq's contract: start by waiting for the socket to be writable. */
+    if (poll_watch(conn, UV_WRITABLE) != 0)
+        conn_fail(conn, PQerrorMessage(conn->pg));
+}
+
+static void on_retry_timer(uv_timer_t *timer)
+{
+    conn_connect(timer->data);
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+static void setup_result(db_conn *conn, db_query *query, db_status status)
+{
+    db_pool *pool = conn->pool;
+    if (query->kind == QUERY_SCHEMA_CHECK) {
+        if (status != DB_OK) {
+            snprintf(conn->failure, sizeof(conn->failure),
+                     "cannot read the schema version (%s); run 'cchcd migrate' first",
+                     query->result ? PQresultErrorMessage(query->result) : "no result");
+            return;
+        }
+        int version = atoi(PQgetvalue(query->result, 0, 0));
+        if (version != pool->config.expected_schema_version) {
+            snprintf(conn->failure, sizeof(conn->failure),
+                     "database schema is at version %d, this cchcd needs %d; run 'cchcd migrate'",
+                     version, pool->config.expected_schema_version);
+        }
+        return;
+    }
+    if (status != DB_OK) {
+        snprintf(conn->failure, sizeof(conn->failure), "cannot prepare %s: %s",
+                 cchc_statements[query->statement].name,
+                 query->result ? PQresultErrorMessage(query->result) : "no result");
+        return;
+    }
+    if (query->statement == STMT_COUNT - 1 && conn->failure[0] == '\0') {
+        int was_ready = db_pool_ready_count(pool);
+        conn->state = CONN_READY;
+        conn->backoff_ms = pool->config.backoff_min_ms;
+        if (was_ready == 0)
+            log_info("database ready (connection %d)", conn->index);
+        else
+            log_debug("database connection %d ready", conn->index);
+    }
+}
+
+static void complete_head(db_conn *conn)
+{
+    db_query *query = list_pop(&conn->inflight);
+    db_status status = DB_OK;
+    char message[300] = "";
+    if (!query->result) {
+        status = DB_UNAVAILABLE;
+        snprintf(message, sizeof(message), "database returned no result");
+    } else {
+        ExecStatusType st = PQresultStatus(query->result);
+        if (st == PGRES_PIPELINE_ABORTED) {
+            status = DB_UNAVAILABLE;
+            snprintf(message, sizeof(message), "database pipeline aborted");
+        } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+            status = sqlstate_is_unavailable(query->result) ? DB_UNAVAILABLE
+                                                            : DB_QUERY_ERROR;
+            first_line(message, sizeof(message),
+                       PQresultErrorMessage(query->result));
+        }
+    }
+    if (query->kind == QUERY_USER) {
+        query_finish(query, status, message);
+    } else {
+        setup_result(conn, query, status);
+        query_free(query);
+    }
+}
+
+/* Reads every result libpq has buffered, pairing them with in-flight
+ * queries in order: each query yields its result(s), a NULL, then the
+ * PGRES_PIPELINE_SYNC of its own sync. */
+static void conn_read_results(db_conn *conn)
+{
+    while (conn->inflight.head && conn->pg && !PQisBusy(conn->pg)) {
+        db_query *query = conn->inflight.head;
+        PGresult *result = PQgetResult(conn->pg);
+        if (!query->results_done) {
+            if (!result) {
+                query->results_done = 1;
+                continue;
+            }
+            if (!query->result)
+                query->result = result;
+            else
+                PQclear(result);
+            continue;
+        }
+        if (!result)
+            continue;
+        ExecStatusType st = PQresultStatus(result);
+        PQclear(result);
+        if (st != PGRES_PIPELINE_SYNC) {
+            snprintf(conn->failure, sizeof(conn->failure),
+                     "unexpected result %s in pipeline", PQresStatus(st));
+            break;
+        }
+        complete_head(conn);
+        if (conn->failure[0] != '\0')
+            break;
+    }
+}
+
+static void on_poll(uv_poll_t *handle, int status, int events)
+{
+    db_conn *conn = handle->data;
+    if (conn->state == CONN_CONNECTING) {
+        uv_poll_stop(handle);
+        conn_connect_step(conn);
+        return;
+    }
+    if (status < 0) {
+        conn_fail(conn, uv_strerror(status));
+        return;
+    }
+    if (events & UV_READABLE) {
+        if (!PQconsumeInput(conn->pg)) {
+            conn_read_results(conn);
+            conn_fail(conn, PQerrorMessage(conn->pg));
+            return;
+        }
+        conn_read_results(conn);
+        if (conn->failure[0] != '\0') {
+            char why[256];
+            snprintf(why, sizeof(why), "%s", conn->failure);
+            log_error("%s", why);
+            conn->backoff_ms = conn->pool->config.backoff_max_ms;
+            conn_fail(conn, why);
+            return;
+        }
+        if (PQstatus(conn->pg) == CONNECTION_BAD) {
+            conn_fail(conn, PQerrorMessage(conn->pg));
+            return;
+        }
+    }
+    if (conn->state == CONN_READY)
+        pool_dispatch(conn->pool);
+    if (conn->pg)
+        conn_flush(conn);
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config)
+{
+    db_pool *pool = calloc(1, sizeof(*pool));
+    if (!pool)
+        return NULL;
+    pool->loop = loop;
+    pool->config = *config;
+    pool->conninfo = strdup(config->conninfo ? config->conninfo : "");
+    pool->conns = calloc((size_t)config->size, sizeof(db_conn));
+    if (!pool->conninfo || !pool->conns) {
+        free(pool->conninfo);
+        free(pool->conns);
+        free(pool);
+        return NULL;
+    }
+    for (int i = 0; i < config->size; i++) {
+        db_conn *conn = &pool->conns[i];
+        conn->pool = pool;
+        conn->index = i;
+        conn->poll_fd = -1;
+        conn->backoff_ms = config->backoff_min_ms;
+        uv_timer_init(loop, &conn->retry_timer);
+        conn->retry_timer.data = conn;
+        pool->handles_open++;
+    }
+    return pool;
+}
+
+void db_pool_start(db_pool *pool)
+{
+    for (int i = 0; i < pool->config.size; i++)
+        uv_timer_start(&pool->conns[i].retry_timer, on_retry_timer, 0, 0);
+}
+
+int db_pool_ready_count(const db_pool *pool)
+{
+    int ready = 0;
+    for (int i = 0; i < pool->config.size; i++)
+        ready += pool->conns[i].state == CONN_READY;
+    return ready;
+}
+
+int db_pool_pending(const db_pool *pool)
+{
+    int pending = pool->queue.count;
+    for (int i = 0; i < pool->config.size; i++)
+        pending += pool->conns[i].inflight.count;
+    return pending;
+}
+
+/* Moves queued queries onto the least busy ready connections. */
+static void pool_dispatch(db_pool *pool)
+{
+    while (pool->queue.head) {
+        db_conn *best = NULL;
+        for (int i = 0; i < pool->config.size; i++) {
+            db_conn *conn = &pool->conns[i];
+            if (conn->state != CONN_READY ||
+                conn->inflight.count >= pool->config.pipeline_depth)
+                continue;
+            if (!best || conn->inflight.count < best->inflight.count)
+                best = conn;
+        }
+        if (!best)
+            return;
+        db_query *query = list_pop(&pool->queue);
+        if (send_query(best, query) != 0) {
+            conn_fail(best, PQerrorMessage(best->pg));
+            continue;
+        }
+        conn_flush(best);
+    }
+}
+
+int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
+                   const char *const *values, db_result_fn fn, void *ctx)
+{
+    if (pool->closing || db_pool_ready_count(pool) == 0)
+        return -1;
+    db_query *query = calloc(1, sizeof(*query));
+    if (!query)
+        return -1;
+    query->kind = QUERY_USER;
+    query->statement = statement;
+    query->fn = fn;
+    query->ctx = ctx;
+    if (nparams > 0) {
+        query->values = calloc((size_t)nparams, sizeof(char *));
+        if (!query->values) {
+            free(query);
+            return -1;
+        }
+        query->nparams = nparams;
+        for (int i = 0; i < nparams; i++) {
+            if (values[i] && !(query->values[i] = strdup(values[i]))) {
+                query->fn = NULL;
+                query_free(query);
+                return -1;
+            }
+        }
+    }
+    list_push(&pool->queue, query);
+    pool_dispatch(pool);
+    return 0;
+}
+
+void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)
+{
+    pool->closing = 1;
+    pool->closed_fn = done;
+    pool->closed_arg = arg;
+    fail_all(&pool->queue, "server is shutting down");
+    for (int i = 0; i < pool->config.size; i++) {
+        db_conn *conn = &pool->conns[i];
+        poll_close(conn);
+        if (conn->pg) {
+            PQfinish(conn->pg);
+            conn->pg = NULL;
+        }
+        conn->state = CONN_DOWN;
+        fail_all(&conn->inflight, "server is shutting down");
+        uv_timer_stop(&conn->retry_timer);
+        conn->retry_timer.data = pool;
+        uv_close((uv_handle_t *)&conn->retry_timer, on_handle_closed);
+    }
+}

@@ -1,0 +1,60 @@
+/* A small pool of asynchronous PostgreSQL connections driven by the libuv
+ * loop (libpq non-blocking + pipeline mode, PQsocket watched by uv_poll).
+ *
+ * Each connection keeps several queries in flight at once (pipeline mode,
+ * one sync per query so one failing query never aborts its neighbours); the
+ * pool hands a query to the least busy ready connection. A connection that
+ * breaks fails its in-flight queries as "unavailable" and reconnects with
+ * exponential backoff; while no connection is ready, submissions fail at
+ * once so the client gets a clear UNAVAILABLE instead of a hang. A fresh
+ * connection first checks that the database schema is at the version this
+ * binary was built for, then prepares every statement of statements.h. */
+#ifndef CCHCD_DB_POOL_H
+#define CCHCD_DB_POOL_H
+
+#include <libpq-fe.h>
+#include <uv.h>
+
+#include "statements.h"
+
+typedef struct db_pool db_pool;
+
+typedef enum db_status {
+    DB_OK,          /* result holds the rows */
+    DB_QUERY_ERROR, /* the statement failed; result holds the error fields */
+    DB_UNAVAILABLE  /* no result: the database could not be reached */
+} db_status;
+
+/* result is valid only during the call (may be NULL when DB_UNAVAILABLE);
+ * message is a one-line explanation when status is not DB_OK. */
+typedef void (*db_result_fn)(void *ctx, db_status status,
+                             const PGresult *result, const char *message);
+
+typedef struct db_pool_config {
+    const char *conninfo;
+    int size;                 /* connections */
+    int pipeline_depth;       /* queries in flight per connection */
+    unsigned backoff_min_ms;
+    unsigned backoff_max_ms;
+    int expected_schema_version;
+} db_pool_config;
+
+db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config);
+/* Starts connecting; progress and failures are logged. */
+void db_pool_start(db_pool *pool);
+/* Number of connections ready to take queries right now. */
+int db_pool_ready_count(const db_pool *pool);
+/* Queries submitted and not yet answered. */
+int db_pool_pending(const db_pool *pool);
+
+/* Runs a prepared statement with text parameters (NULL value = SQL NULL);
+ * parameters are copied. Returns 0 when queued (fn will be called exactly
+ * once, later), or -1 when no connection is ready (fn is not called). */
+int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
+                   const char *const *values, db_result_fn fn, void *ctx);
+
+/* Fails queued queries, closes every connection and handle; calls done once
+ * all libuv handles are closed, after which the pool is freed. */
+void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg);
+
+#endif

@@ -1,0 +1,127 @@
+/* From a frame's payload to a handler: decode, check the envelope, enforce
+ * the hello-first rule, route by request type. Also the two ways a request
+ * ends (request_reply / request_fail), so that bookkeeping — the client's
+ * in-flight count, its reference, the log line — lives in one place. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handlers.h"
+#include "log.h"
+#include "request.h"
+#include "server.h"
+#include "wire.h"
+
+typedef void (*handler_fn)(request *req);
+
+/* The routing table: which handler serves which request type. */
+static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
+{
+    switch (body) {
+    case CCHC__V1__REQUEST__BODY_HELLO: return handle_hello;
+    case CCHC__V1__REQUEST__BODY_PING: return handle_ping;
+    default: return NULL;
+    }
+}
+
+static double elapsed_ms(uint64_t started_ns)
+{
+    return (double)(uv_hrtime() - started_ns) / 1e6;
+}
+
+static void request_free(request *req)
+{
+    client *c = req->conn;
+    cchc__v1__request__free_unpacked(req->msg, NULL);
+    free(req);
+    client_request_done(c);
+    client_unref(c);
+}
+
+void request_reply(request *req, Cchc__V1__Response *response)
+{
+    response->request_id = req->id;
+    client_send(req->conn, response);
+    log_debug("client %llu request %llu %s: ok in %.3f ms",
+              (unsigned long long)req->conn->id, (unsigned long long)req->id,
+              wire_request_name(req->msg->body_case), elapsed_ms(req->started_ns));
+    request_free(req);
+}
+
+static void send_error(client *c, uint64_t request_id, Cchc__V1__ErrorCode code,
+                       const char *message)
+{
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    err.code = code;
+    err.message = (char *)message;
+    response.request_id = request_id;
+    response.error = &err;
+    client_send(c, &response);
+}
+
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    send_error(req->conn, req->id, code, message);
+    log_info("client %llu request %llu %s: %s: %s",
+             (unsigned long long)req->conn->id, (unsigned long long)req->id,
+             wire_request_name(req->msg->body_case), wire_error_code_name(code),
+             message);
+    request_free(req);
+}
+
+void dispatch_protocol_error(client *c, Cchc__V1__ErrorCode code,
+                             const char *message)
+{
+    log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
+    send_error(c, 0, code, message);
+}
+
+void dispatch_payload(client *c, const uint8_t *payload, size_t len)
+{
+    Cchc__V1__Request *msg = wire_decode_request(payload, len);
+    if (!msg) {
+        dispatch_protocol_error(c, CCHC__V1__ERROR_CODE__MALFORMED,
+                                "frame payload is not a cchc.v1.Request message");
+        return;
+    }
+    if (msg->request_id == 0) {
+        cchc__v1__request__free_unpacked(msg, NULL);
+        dispatch_protocol_error(c, CCHC__V1__ERROR_CODE__MALFORMED,
+                                "request_id must be non-zero");
+        return;
+    }
+    request *req = calloc(1, sizeof(*req));
+    if (!req) {
+        send_error(c, msg->request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                   "server out of memory");
+        cchc__v1__request__free_unpacked(msg, NULL);
+        return;
+    }
+    req->conn = c;
+    req->msg = msg;
+    req->id = msg->request_id;
+    req->started_ns = uv_hrtime();
+    client_ref(c);
+    c->inflight++;
+
+    handler_fn handler = handler_for(msg->body_case);
+    if (!handler) {
+        request_fail(req, CCHC__V1__ERROR_CODE__UNSUPPORTED,
+                     "this server (cchcd %s) does not know request type %d; "
+                     "upgrade the server or use an older client",
+                     CCHC_VERSION, (int)msg->body_case);
+        return;
+    }
+    if (!c->hello_done && msg->body_case != CCHC__V1__REQUEST__BODY_HELLO) {
+        request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
+                     "send hello before any other request");
+        return;
+    }
+    handler(req);
+}

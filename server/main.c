@@ -1,0 +1,165 @@
+/* cchcd's command line: `serve`, `migrate`, `version`. Options come from
+ * flags first, then the environment (CCHC_DB, CCHC_LISTEN), then defaults,
+ * so a container can be configured by environment alone. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "migrate.h"
+#include "migrations.h"
+#include "protocol.h"
+#include "server.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cchcd COMMAND [OPTIONS]\n"
+            "\n"
+            "Commands:\n"
+            "  serve      run the server\n"
+            "  migrate    apply the database migrations built into this binary\n"
+            "  version    print the version\n"
+            "\n"
+            "Options for serve and migrate:\n"
+            "  --db CONNINFO         PostgreSQL connection string (env CCHC_DB),\n"
+            "                        e.g. \"host=/run/postgresql dbname=cchc\"\n"
+            "Options for serve:\n"
+            "  --listen HOST:PORT    address to listen on (env CCHC_LISTEN,\n"
+            "                        default 127.0.0.1:%d; use 0.0.0.0:%d for all)\n"
+            "  --db-pool N           database connections (default 4)\n"
+            "  --db-retry-max MS     longest wait between reconnects (default 5000)\n"
+            "  --max-frame BYTES     largest request accepted (default %u)\n"
+            "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
+            "  --log-level LEVEL     debug, info, warn or error (default info)\n"
+            "Options for migrate:\n"
+            "  --dry-run             list pending migrations, apply nothing\n"
+            "\n"
+            "  -h, --help            this text\n",
+            CCHC_DEFAULT_PORT, CCHC_DEFAULT_PORT, CCHC_DEFAULT_MAX_FRAME);
+}
+
+static int parse_uint(const char *text, unsigned long max, unsigned long *out)
+{
+    char *end;
+    if (!text || !*text || *text == '-')
+        return -1;
+    unsigned long value = strtoul(text, &end, 10);
+    if (*end != '\0' || value > max)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
+       OPT_LOG, OPT_DRY };
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
+        strcmp(command, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
+        printf("cchcd %s (protocol %u, schema version %d)\n", CCHC_VERSION,
+               CCHC_PROTOCOL_VERSION, migrations_latest_version());
+        return 0;
+    }
+    int serve = strcmp(command, "serve") == 0;
+    if (!serve && strcmp(command, "migrate") != 0) {
+        fprintf(stderr, "cchcd: unknown command '%s'\n", command);
+        usage(stderr);
+        return 2;
+    }
+
+    server_config config;
+    server_config_defaults(&config);
+    if (getenv("CCHC_DB"))
+        config.db = getenv("CCHC_DB");
+    if (getenv("CCHC_LISTEN"))
+        config.listen = getenv("CCHC_LISTEN");
+    int dry_run = 0;
+
+    static const struct option options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"db-pool", required_argument, NULL, OPT_POOL},
+        {"db-retry-max", required_argument, NULL, OPT_RETRY},
+        {"max-frame", required_argument, NULL, OPT_FRAME},
+        {"drain-timeout", required_argument, NULL, OPT_DRAIN},
+        {"log-level", required_argument, NULL, OPT_LOG},
+        {"dry-run", no_argument, NULL, OPT_DRY},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 2;
+    int opt;
+    unsigned long value;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DB: config.db = optarg; break;
+        case OPT_LISTEN: config.listen = optarg; break;
+        case OPT_POOL:
+            if (parse_uint(optarg, 64, &value) != 0 || value == 0) {
+                fprintf(stderr, "cchcd: --db-pool takes a number from 1 to 64\n");
+                return 2;
+            }
+            config.db_pool_size = (int)value;
+            break;
+        case OPT_RETRY:
+            if (parse_uint(optarg, 600000, &value) != 0 || value < 10) {
+                fprintf(stderr, "cchcd: --db-retry-max takes milliseconds from 10 to 600000\n");
+                return 2;
+            }
+            config.db_backoff_max_ms = (unsigned)value;
+            if (config.db_backoff_min_ms > config.db_backoff_max_ms)
+                config.db_backoff_min_ms = config.db_backoff_max_ms;
+            break;
+        case OPT_FRAME:
+            if (parse_uint(optarg, CCHC_ABSOLUTE_MAX_FRAME, &value) != 0 || value < 64) {
+                fprintf(stderr, "cchcd: --max-frame takes bytes from 64 to %u\n",
+                        CCHC_ABSOLUTE_MAX_FRAME);
+                return 2;
+            }
+            config.max_frame = (uint32_t)value;
+            break;
+        case OPT_DRAIN:
+            if (parse_uint(optarg, 3600000, &value) != 0) {
+                fprintf(stderr, "cchcd: --drain-timeout takes milliseconds\n");
+                return 2;
+            }
+            config.drain_timeout_ms = (int)value;
+            break;
+        case OPT_LOG:
+            if (log_level_parse(optarg, &config.log_level) != 0) {
+                fprintf(stderr, "cchcd: --log-level is debug, info, warn or error\n");
+                return 2;
+            }
+            break;
+        case OPT_DRY: dry_run = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "cchcd: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!config.db || !*config.db) {
+        fprintf(stderr, "cchcd: no database given: use --db CONNINFO or set CCHC_DB\n");
+        return 2;
+    }
+    if (!serve)
+        return migrate_run(config.db, dry_run);
+    /* A peer that disconnects mid-write must cost an EPIPE, not the process. */
+    signal(SIGPIPE, SIG_IGN);
+    return server_run(&config);
+}
