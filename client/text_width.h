@@ -1,5 +1,5 @@
 /* Display width of UTF-8 text in a terminal, so Vietnamese lines up in
- * tables: "Sở Nội vụ" is 9 columns but 13 bytes, and a decomposed "ộ" is
+ * tables: "Sở Nội vụ" is 9 columns but 15 bytes, and a decomposed "ộ" is
  * three code points in one column. Independent of the C library's locale so
  * output is the same under LANG=C. Pure functions, unit-tested. */
 #ifndef CCHC_TEXT_WIDTH_H

@@ -1,0 +1,29 @@
+# cchcd on Debian bookworm: build in one stage, run in a slim one with only
+# the runtime libraries. The migrations are compiled into the binary.
+FROM debian:bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev \
+      protobuf-c-compiler libpq-dev libjansson-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake cmake
+COPY proto proto
+COPY server server
+COPY client client
+COPY sql sql
+COPY tests tests
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DCCHC_TESTS=OFF \
+    && cmake --build /build -j"$(nproc)"
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libuv1 libprotobuf-c1 libpq5 libjansson4 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home cchc
+COPY --from=build /build/server/cchcd /build/client/cchc /usr/local/bin/
+COPY docker/entrypoint.sh /usr/local/bin/cchcd-entrypoint
+USER cchc
+EXPOSE 7121
+ENV CCHC_LISTEN=0.0.0.0:7121
+ENTRYPOINT ["/usr/local/bin/cchcd-entrypoint"]

@@ -1,0 +1,383 @@
+/* See harness.h. Failures here fail the calling test through cmocka's
+ * fail_msg, with the server's log tail where it helps. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "frame.h"
+#include "protocol.h"
+#include "wire.h"
+
+void harness_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static PGconn *admin_connect(const char *dbname)
+{
+    if (!getenv("PGHOST"))
+        fail_msg("PGHOST is not set: run the end-to-end tests through ./scripts/test, "
+                 "which starts a private PostgreSQL");
+    char conninfo[128];
+    snprintf(conninfo, sizeof(conninfo), "dbname=%s", dbname);
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK)
+        fail_msg("cannot connect to test PostgreSQL: %s", PQerrorMessage(conn));
+    return conn;
+}
+
+void harness_admin_sql(const char *sql)
+{
+    PGconn *conn = admin_connect("postgres");
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+char *harness_db_query(const test_db *db, const char *sql)
+{
+    PGconn *conn = admin_connect(db->name);
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+    char *value = NULL;
+    if (st == PGRES_TUPLES_OK && PQntuples(res) > 0)
+        value = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
+    return value;
+}
+
+void harness_db_create(test_db *db, const char *tag)
+{
+    static int counter;
+    snprintf(db->name, sizeof(db->name), "cchc_t_%s_%d_%d", tag, (int)getpid(), ++counter);
+    char sql[160];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", db->name);
+    harness_admin_sql(sql);
+    /* host and port come from PGHOST/PGPORT, which cchcd's libpq reads too */
+    snprintf(db->conninfo, sizeof(db->conninfo), "dbname=%s", db->name);
+}
+
+void harness_db_create_migrated(test_db *db, const char *tag)
+{
+    harness_db_create(db, tag);
+    run_result r;
+    const char *argv[] = {CCHCD_BIN, "migrate", "--db", db->conninfo, NULL};
+    harness_run(&r, NULL, argv);
+    if (r.exit_code != 0)
+        fail_msg("cchcd migrate failed (%d): %s", r.exit_code, r.err);
+    run_result_free(&r);
+}
+
+void harness_db_drop(test_db *db)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
+    harness_admin_sql(sql);
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(addr);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0)
+        fail_msg("cannot find a free port: %s", strerror(errno));
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+static void print_log_tail(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[1024];
+    fprintf(stderr, "---- %s ----\n", path);
+    while (fgets(line, sizeof(line), f))
+        fputs(line, stderr);
+    fclose(f);
+}
+
+int harness_server_alive(test_server *srv)
+{
+    if (srv->pid <= 0)
+        return 0;
+    int status;
+    return waitpid(srv->pid, &status, WNOHANG) == 0;
+}
+
+void harness_server_start(test_server *srv, const char *conninfo,
+                          const char *const *extra_args)
+{
+    memset(srv, 0, sizeof(*srv));
+    srv->port = free_port();
+    snprintf(srv->addr, sizeof(srv->addr), "127.0.0.1:%d", srv->port);
+    snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(),
+             srv->port);
+    const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", srv->addr,
+                            "--log-level", "debug"};
+    int argc = 8;
+    for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
+        argv[argc++] = extra_args[i];
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        fail_msg("fork: %s", strerror(errno));
+    if (pid == 0) {
+        int log = open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log >= 0) {
+            dup2(log, STDERR_FILENO);
+            dup2(log, STDOUT_FILENO);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    srv->pid = pid;
+    for (int i = 0; i < 200; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET,
+                                   .sin_port = htons((uint16_t)srv->port),
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+        close(fd);
+        if (ok)
+            return;
+        if (!harness_server_alive(srv)) {
+            print_log_tail(srv->log_path);
+            fail_msg("cchcd exited during start-up");
+        }
+        harness_sleep_ms(25);
+    }
+    print_log_tail(srv->log_path);
+    fail_msg("cchcd did not start listening on %s", srv->addr);
+}
+
+int harness_server_stop(test_server *srv)
+{
+    if (srv->pid <= 0)
+        return -1;
+    kill(srv->pid, SIGTERM);
+    for (int i = 0; i < 2000; i++) {
+        int status;
+        pid_t done = waitpid(srv->pid, &status, WNOHANG);
+        if (done == srv->pid) {
+            srv->pid = 0;
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            if (code != 0)
+                print_log_tail(srv->log_path);
+            else
+                unlink(srv->log_path);
+            return code;
+        }
+        harness_sleep_ms(10);
+    }
+    kill(srv->pid, SIGKILL);
+    waitpid(srv->pid, NULL, 0);
+    srv->pid = 0;
+    print_log_tail(srv->log_path);
+    fail_msg("cchcd did not stop within 20 s of SIGTERM");
+    return -1;
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 1024 > cap)
+            buf = realloc(buf, cap *= 2);
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+void harness_run(run_result *result, const char *stdin_text, const char *const *argv)
+{
+    char out_path[] = "/tmp/cchc-test-out.XXXXXX";
+    char err_path[] = "/tmp/cchc-test-err.XXXXXX";
+    int out = mkstemp(out_path), err = mkstemp(err_path);
+    int in_pipe[2];
+    if (out < 0 || err < 0 || pipe(in_pipe) != 0)
+        fail_msg("cannot create capture files: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(in_pipe[0], STDIN_FILENO);
+        dup2(out, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+        close(in_pipe[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    if (stdin_text) {
+        size_t len = strlen(stdin_text), off = 0;
+        while (off < len) {
+            ssize_t n = write(in_pipe[1], stdin_text + off, len - off);
+            if (n <= 0)
+                break;
+            off += (size_t)n;
+        }
+    }
+    close(in_pipe[1]);
+    int status;
+    waitpid(pid, &status, 0);
+    result->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    lseek(out, 0, SEEK_SET);
+    lseek(err, 0, SEEK_SET);
+    result->out = slurp_fd(out);
+    result->err = slurp_fd(err);
+    close(out);
+    close(err);
+    unlink(out_path);
+    unlink(err_path);
+}
+
+void harness_cchc(run_result *result, const test_server *srv, const char *const *args)
+{
+    const char *argv[64] = {CCHC_BIN, "--server", srv->addr};
+    int argc = 3;
+    for (int i = 0; args[i] && argc < 63; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    harness_run(result, NULL, argv);
+}
+
+void run_result_free(run_result *result)
+{
+    free(result->out);
+    free(result->err);
+    result->out = result->err = NULL;
+}
+
+int raw_connect(const test_server *srv)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)srv->port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
+        fail_msg("cannot connect to cchcd at %s: %s", srv->addr, strerror(errno));
+    return fd;
+}
+
+void raw_send(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            fail_msg("send: %s", strerror(errno));
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+void raw_send_request(int fd, Cchc__V1__Request *request)
+{
+    uint8_t *frame;
+    size_t len;
+    if (wire_encode_frame(&request->base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &len, NULL) != 0)
+        fail_msg("cannot encode request");
+    raw_send(fd, frame, len);
+    free(frame);
+}
+
+static int read_exact(int fd, uint8_t *buf, size_t len, int timeout_ms)
+{
+    size_t got = 0;
+    while (got < len) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, timeout_ms) <= 0)
+            return -1;
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+Cchc__V1__Response *raw_read_response(int fd, int timeout_ms)
+{
+    uint8_t header[4];
+    if (read_exact(fd, header, 4, timeout_ms) != 0)
+        return NULL;
+    uint32_t len = frame_get_header(header);
+    if (len == 0 || len > 64u * 1024 * 1024)
+        return NULL;
+    uint8_t *payload = malloc(len);
+    Cchc__V1__Response *response = NULL;
+    if (read_exact(fd, payload, len, timeout_ms) == 0)
+        response = wire_decode_response(payload, len);
+    free(payload);
+    return response;
+}
+
+int raw_wait_closed(int fd, int timeout_ms)
+{
+    char buf[4096];
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, timeout_ms) <= 0)
+            return 0;
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        if (n == 0 || (n < 0 && errno == ECONNRESET))
+            return 1;
+        if (n < 0)
+            return 0;
+    }
+}
+
+void raw_hello(int fd, uint64_t request_id)
+{
+    Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
+    hello.protocol_version = CCHC_PROTOCOL_VERSION;
+    hello.client_name = "test";
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = CCHC__V1__REQUEST__BODY_HELLO;
+    req.hello = &hello;
+    raw_send_request(fd, &req);
+    Cchc__V1__Response *resp = raw_read_response(fd, 5000);
+    assert_non_null(resp);
+    assert_null(resp->error);
+    assert_int_equal(resp->request_id, request_id);
+    assert_int_equal(resp->body_case, CCHC__V1__RESPONSE__BODY_HELLO);
+    cchc__v1__response__free_unpacked(resp, NULL);
+}

@@ -1,0 +1,74 @@
+/* What the end-to-end tests share: a fresh database per test program on
+ * the PostgreSQL that scripts/test started (found through the standard
+ * PGHOST/PGPORT/PGUSER variables), the real cchcd started as a subprocess on
+ * a free port, the real cchc run as a subprocess with its output captured,
+ * and raw protocol access for feeding the server bad bytes. */
+#ifndef CCHC_TEST_HARNESS_H
+#define CCHC_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cchc/v1/envelope.pb-c.h"
+
+typedef struct test_db {
+    char name[64];
+    char conninfo[256];
+} test_db;
+
+typedef struct test_server {
+    pid_t pid;
+    int port;
+    char addr[64];
+    char log_path[256];
+} test_server;
+
+typedef struct run_result {
+    int exit_code; /* 128+N when killed by signal N */
+    char *out;
+    char *err;
+} run_result;
+
+/* Creates an empty database with a unique name; fails the test on error. */
+void harness_db_create(test_db *db, const char *tag);
+/* Same, then runs `cchcd migrate` on it. */
+void harness_db_create_migrated(test_db *db, const char *tag);
+void harness_db_drop(test_db *db);
+/* Runs one SQL statement on the maintenance database (no parameters). */
+void harness_admin_sql(const char *sql);
+/* Runs one SQL statement on db; returns the first column of the first row
+ * (malloc'd, NULL when no row). */
+char *harness_db_query(const test_db *db, const char *sql);
+
+/* Starts cchcd serve on db with extra arguments (NULL-terminated) and waits
+ * until it accepts connections. */
+void harness_server_start(test_server *srv, const char *conninfo,
+                          const char *const *extra_args);
+/* SIGTERM, then waits; returns cchcd's exit code (fails after 20 s). */
+int harness_server_stop(test_server *srv);
+/* True while the process is alive. */
+int harness_server_alive(test_server *srv);
+
+/* Runs argv (argv[0] a path) with optional stdin text; captures output. */
+void harness_run(run_result *result, const char *stdin_text, const char *const *argv);
+/* Runs cchc --server <srv> args… (NULL-terminated). */
+void harness_cchc(run_result *result, const test_server *srv, const char *const *args);
+void run_result_free(run_result *result);
+
+/* Raw protocol access. */
+int raw_connect(const test_server *srv);
+void raw_send(int fd, const void *data, size_t len);
+/* Encodes and sends a request frame. */
+void raw_send_request(int fd, Cchc__V1__Request *request);
+/* Reads one response frame (NULL on EOF/timeout/garbage). */
+Cchc__V1__Response *raw_read_response(int fd, int timeout_ms);
+/* True when the peer closed the connection within timeout_ms. */
+int raw_wait_closed(int fd, int timeout_ms);
+/* Sends hello and checks the answer. */
+void raw_hello(int fd, uint64_t request_id);
+
+/* Sleeps for ms milliseconds. */
+void harness_sleep_ms(int ms);
+
+#endif
