@@ -852,7 +852,7 @@ def main():
         v21 = str(Decimal(v) - Decimal(c))
         rows.append([q(code), '2021', v21, q(unit), str(rank21), 'NULL', 'NULL', 'NULL',
                      'NULL', 'NULL', 'true',
-                     q('value = 2022 value − printed change (%s); rank printed' % change), q(frag)])
+                     q('value = 2022 value - printed change (%s); rank printed' % change), q(frag)])
     insert(out, 'gov_index_result', ['index_code', 'year', 'value', 'unit', 'rank', 'out_of',
                                      'entities_published', 'published_on', 'change_vs_previous',
                                      'rank_change', 'value_derived', 'derivation', 'source_text'],

@@ -257,7 +257,7 @@ COMMENT ON TABLE gov_index_target IS
 
 CREATE TABLE criterion (
     index_code         text    NOT NULL REFERENCES gov_index (code),
-    code               text    NOT NULL CHECK (code ~ '^[0-9]+(\.[0-9]+)*$'),
+    code               text    NOT NULL CHECK (code ~ '^[0-9]+([.][0-9]+)*$'),
     printed_code       text    NOT NULL CHECK (printed_code <> ''),
     name               text    NOT NULL CHECK (name <> ''),
     parent_code        text,

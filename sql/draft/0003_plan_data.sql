@@ -183,11 +183,11 @@ INSERT INTO gov_index (code, name, name_en, unit, publisher_code) VALUES
 
 INSERT INTO gov_index_result (index_code, year, value, unit, rank, out_of, entities_published, published_on, change_vs_previous, rank_change, value_derived, derivation, source_text) VALUES
   ('PAR-INDEX', 2022, 86.11, 'percent', 26, 63, NULL, '2023-04-19', 1.14, 25, false, NULL, 'Chỉ số PAR-INDEX năm 2022 của thành phố Cần Thơ đạt 86,11%, xếp hạng 26/63 tỉnh, thành phố cả nước, tăng 1,14%, tăng 25 bậc so năm 2021 (hạng 51)'),
-  ('PAR-INDEX', 2021, 84.97, 'percent', 51, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value − printed change (1,14); rank printed', 'Chỉ số PAR-INDEX năm 2022 của thành phố Cần Thơ đạt 86,11%, xếp hạng 26/63 tỉnh, thành phố cả nước, tăng 1,14%, tăng 25 bậc so năm 2021 (hạng 51)'),
+  ('PAR-INDEX', 2021, 84.97, 'percent', 51, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value - printed change (1,14); rank printed', 'Chỉ số PAR-INDEX năm 2022 của thành phố Cần Thơ đạt 86,11%, xếp hạng 26/63 tỉnh, thành phố cả nước, tăng 1,14%, tăng 25 bậc so năm 2021 (hạng 51)'),
   ('SIPAS', 2022, 79.10, 'percent', 36, 63, NULL, '2023-04-19', -6.4, 12, false, NULL, 'Chỉ số SIPAS năm 2022 đạt 79,10%, xếp hạng 36/63, giảm 6,4%, tăng 12 bậc so với năm 2021 (hạng 48)'),
-  ('SIPAS', 2021, 85.50, 'percent', 48, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value − printed change (-6,4); rank printed', 'Chỉ số SIPAS năm 2022 đạt 79,10%, xếp hạng 36/63, giảm 6,4%, tăng 12 bậc so với năm 2021 (hạng 48)'),
+  ('SIPAS', 2021, 85.50, 'percent', 48, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value - printed change (-6,4); rank printed', 'Chỉ số SIPAS năm 2022 đạt 79,10%, xếp hạng 36/63, giảm 6,4%, tăng 12 bậc so với năm 2021 (hạng 48)'),
   ('PAPI', 2022, 39.97, 'points', 55, 61, 63, '2023-04-12', -1.26, -13, false, NULL, 'Chỉ số PAPI năm 2022 của Cần Thơ đạt 39,97 điểm, xếp hạng 55/61 tỉnh, thành phố, giảm 1,26 điểm và 13 bậc so với năm 2021 (hạng 42)'),
-  ('PAPI', 2021, 41.23, 'points', 42, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value − printed change (-1,26); rank printed', 'Chỉ số PAPI năm 2022 của Cần Thơ đạt 39,97 điểm, xếp hạng 55/61 tỉnh, thành phố, giảm 1,26 điểm và 13 bậc so với năm 2021 (hạng 42)');
+  ('PAPI', 2021, 41.23, 'points', 42, NULL, NULL, NULL, NULL, NULL, true, 'value = 2022 value - printed change (-1,26); rank printed', 'Chỉ số PAPI năm 2022 của Cần Thơ đạt 39,97 điểm, xếp hạng 55/61 tỉnh, thành phố, giảm 1,26 điểm và 13 bậc so với năm 2021 (hạng 42)');
 
 INSERT INTO gov_index_target (plan_code, index_code, from_year, until_year, rank_at_most, printed_text) VALUES
   ('121/KH-UBND', 'PAR-INDEX', 2023, NULL, 20, 'Thành phố Cần Thơ thuộc nhóm 20 tỉnh, thành phố dẫn đầu về Chỉ số PAR-INDEX, Chỉ số SIPAS và Chỉ số PAPI năm 2023 và những năm tiếp theo.'),

@@ -123,7 +123,7 @@ SELECT 'task_text_copied', 'error',
                           task_criterion b JOIN criterion cb ON cb.index_code = b.index_code AND cb.code = b.criterion_code
                     WHERE a.task_id = t.id AND b.task_id = p.id
                       AND ca.index_code = cb.index_code
-                      AND regexp_replace(ca.code, '\.[0-9]+$', '') = regexp_replace(cb.code, '\.[0-9]+$', ''))
+                      AND regexp_replace(ca.code, '[.][0-9]+$', '') = regexp_replace(cb.code, '[.][0-9]+$', ''))
 
 UNION ALL
 -- The same task text printed again for sibling criteria (intended, but
