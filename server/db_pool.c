@@ -17,16 +17,23 @@
 
 typedef enum query_kind { QUERY_USER, QUERY_SCHEMA_CHECK, QUERY_PREPARE } query_kind;
 
-typedef struct db_query {
-    struct db_query *next;
-    query_kind kind;
+typedef struct db_step_state {
     statement_id statement;
     int nparams;
     char **values;
+    PGresult *result; /* first result of the statement, kept until sync */
+} db_step_state;
+
+/* One unit of work: one or more statements sent back to back and closed by
+ * a single sync, so PostgreSQL runs them as one implicit transaction. */
+typedef struct db_query {
+    struct db_query *next;
+    query_kind kind;
+    int nsteps;
+    db_step_state *steps;
+    int current;       /* step whose results are being read */
     db_result_fn fn;
     void *ctx;
-    PGresult *result;  /* first result of the statement, kept until sync */
-    int results_done;  /* saw the NULL that ends the statement's results */
 } db_query;
 
 typedef struct query_list {
@@ -93,19 +100,27 @@ static db_query *list_pop(query_list *list)
 
 static void query_free(db_query *query)
 {
-    if (query->result)
-        PQclear(query->result);
-    for (int i = 0; i < query->nparams; i++)
-        free(query->values[i]);
-    free(query->values);
+    for (int s = 0; s < query->nsteps; s++) {
+        db_step_state *step = &query->steps[s];
+        if (step->result)
+            PQclear(step->result);
+        for (int i = 0; i < step->nparams; i++)
+            free(step->values[i]);
+        free(step->values);
+    }
+    free(query->steps);
     free(query);
 }
 
 /* Calls the owner back exactly once and frees the query. */
 static void query_finish(db_query *query, db_status status, const char *message)
 {
-    if (query->fn)
-        query->fn(query->ctx, status, query->result, message);
+    if (query->fn) {
+        PGresult *results[DB_MAX_BATCH] = {0};
+        for (int s = 0; s < query->nsteps; s++)
+            results[s] = query->steps[s].result;
+        query->fn(query->ctx, status, results, query->nsteps, message);
+    }
     query_free(query);
 }
 
@@ -240,31 +255,47 @@ static void conn_flush(db_conn *conn)
 
 static int send_query(db_conn *conn, db_query *query)
 {
-    int ok;
+    int ok = 1;
+    const db_step_state *step = &query->steps[0];
     if (query->kind == QUERY_SCHEMA_CHECK)
         ok = PQsendQueryParams(conn->pg,
                                "SELECT coalesce(max(version), 0) FROM schema_migrations",
                                0, NULL, NULL, NULL, NULL, 0);
     else if (query->kind == QUERY_PREPARE)
-        ok = PQsendPrepare(conn->pg, cchc_statements[query->statement].name,
-                           cchc_statements[query->statement].sql, 0, NULL);
+        ok = PQsendPrepare(conn->pg, cchc_statements[step->statement].name,
+                           cchc_statements[step->statement].sql, 0, NULL);
     else
-        ok = PQsendQueryPrepared(conn->pg, cchc_statements[query->statement].name,
-                                 query->nparams, (const char *const *)query->values,
-                                 NULL, NULL, 0);
+        for (int s = 0; s < query->nsteps && ok; s++, step++)
+            ok = PQsendQueryPrepared(conn->pg, cchc_statements[step->statement].name,
+                                     step->nparams, (const char *const *)step->values,
+                                     NULL, NULL, 0);
     if (ok)
         ok = PQpipelineSync(conn->pg);
     list_push(&conn->inflight, query);
     return ok ? 0 : -1;
 }
 
-static db_query *internal_query(query_kind kind, statement_id statement)
+/* A query of nsteps empty steps, or NULL when memory is short. */
+static db_query *query_new(query_kind kind, int nsteps)
 {
     db_query *query = calloc(1, sizeof(*query));
-    if (query) {
-        query->kind = kind;
-        query->statement = statement;
+    if (!query)
+        return NULL;
+    query->steps = calloc((size_t)nsteps, sizeof(db_step_state));
+    if (!query->steps) {
+        free(query);
+        return NULL;
     }
+    query->kind = kind;
+    query->nsteps = nsteps;
+    return query;
+}
+
+static db_query *internal_query(query_kind kind, statement_id statement)
+{
+    db_query *query = query_new(kind, 1);
+    if (query)
+        query->steps[0].statement = statement;
     return query;
 }
 
@@ -342,14 +373,16 @@ static void on_retry_timer(uv_timer_t *timer)
 static void setup_result(db_conn *conn, db_query *query, db_status status)
 {
     db_pool *pool = conn->pool;
+    const PGresult *result = query->steps[0].result;
+    statement_id statement = query->steps[0].statement;
     if (query->kind == QUERY_SCHEMA_CHECK) {
         if (status != DB_OK) {
             snprintf(conn->failure, sizeof(conn->failure),
                      "cannot read the schema version (%s); run 'cchcd migrate' first",
-                     query->result ? PQresultErrorMessage(query->result) : "no result");
+                     result ? PQresultErrorMessage(result) : "no result");
             return;
         }
-        int version = atoi(PQgetvalue(query->result, 0, 0));
+        int version = atoi(PQgetvalue(result, 0, 0));
         if (version != pool->config.expected_schema_version) {
             snprintf(conn->failure, sizeof(conn->failure),
                      "database schema is at version %d, this cchcd needs %d; run 'cchcd migrate'",
@@ -359,11 +392,11 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
     }
     if (status != DB_OK) {
         snprintf(conn->failure, sizeof(conn->failure), "cannot prepare %s: %s",
-                 cchc_statements[query->statement].name,
-                 query->result ? PQresultErrorMessage(query->result) : "no result");
+                 cchc_statements[statement].name,
+                 result ? PQresultErrorMessage(result) : "no result");
         return;
     }
-    if (query->statement == STMT_COUNT - 1 && conn->failure[0] == '\0') {
+    if (statement == STMT_COUNT - 1 && conn->failure[0] == '\0') {
         int was_ready = db_pool_ready_count(pool);
         conn->state = CONN_READY;
         conn->backoff_ms = pool->config.backoff_min_ms;
@@ -374,24 +407,27 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
     }
 }
 
+/* The batch's outcome is that of its first failing step: PostgreSQL
+ * rolled the whole batch back at that point. */
 static void complete_head(db_conn *conn)
 {
     db_query *query = list_pop(&conn->inflight);
     db_status status = DB_OK;
     char message[300] = "";
-    if (!query->result) {
-        status = DB_UNAVAILABLE;
-        snprintf(message, sizeof(message), "database returned no result");
-    } else {
-        ExecStatusType st = PQresultStatus(query->result);
+    for (int s = 0; s < query->nsteps && status == DB_OK; s++) {
+        const PGresult *result = query->steps[s].result;
+        if (!result) {
+            status = DB_UNAVAILABLE;
+            snprintf(message, sizeof(message), "database returned no result");
+            break;
+        }
+        ExecStatusType st = PQresultStatus(result);
         if (st == PGRES_PIPELINE_ABORTED) {
             status = DB_UNAVAILABLE;
             snprintf(message, sizeof(message), "database pipeline aborted");
         } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-            status = sqlstate_is_unavailable(query->result) ? DB_UNAVAILABLE
-                                                            : DB_QUERY_ERROR;
-            first_line(message, sizeof(message),
-                       PQresultErrorMessage(query->result));
+            status = sqlstate_is_unavailable(result) ? DB_UNAVAILABLE : DB_QUERY_ERROR;
+            first_line(message, sizeof(message), PQresultErrorMessage(result));
         }
     }
     if (query->kind == QUERY_USER) {
@@ -410,19 +446,18 @@ static void conn_read_results(db_conn *conn)
     while (conn->inflight.head && conn->pg && !PQisBusy(conn->pg)) {
         db_query *query = conn->inflight.head;
         PGresult *result = PQgetResult(conn->pg);
-        if (!query->results_done) {
-            if (!result) {
-                query->results_done = 1;
-                continue;
-            }
-            if (!query->result)
-                query->result = result;
+        if (query->current < query->nsteps) {
+            db_step_state *step = &query->steps[query->current];
+            if (!result)
+                query->current++; /* end of this statement's results */
+            else if (!step->result)
+                step->result = result;
             else
                 PQclear(result);
             continue;
         }
         if (!result)
-            continue;
+            break; /* the sync has not arrived yet */
         ExecStatusType st = PQresultStatus(result);
         PQclear(result);
         if (st != PGRES_PIPELINE_SYNC) {
@@ -550,36 +585,46 @@ static void pool_dispatch(db_pool *pool)
     }
 }
 
-int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
-                   const char *const *values, db_result_fn fn, void *ctx)
+int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
+                         db_result_fn fn, void *ctx)
 {
-    if (pool->closing || db_pool_ready_count(pool) == 0)
+    if (pool->closing || db_pool_ready_count(pool) == 0 || nsteps < 1 ||
+        nsteps > DB_MAX_BATCH)
         return -1;
-    db_query *query = calloc(1, sizeof(*query));
+    db_query *query = query_new(QUERY_USER, nsteps);
     if (!query)
         return -1;
-    query->kind = QUERY_USER;
-    query->statement = statement;
-    query->fn = fn;
-    query->ctx = ctx;
-    if (nparams > 0) {
-        query->values = calloc((size_t)nparams, sizeof(char *));
-        if (!query->values) {
-            free(query);
+    for (int s = 0; s < nsteps; s++) {
+        db_step_state *step = &query->steps[s];
+        step->statement = steps[s].statement;
+        if (steps[s].nparams <= 0)
+            continue;
+        step->values = calloc((size_t)steps[s].nparams, sizeof(char *));
+        if (!step->values) {
+            query_free(query);
             return -1;
         }
-        query->nparams = nparams;
-        for (int i = 0; i < nparams; i++) {
-            if (values[i] && !(query->values[i] = strdup(values[i]))) {
-                query->fn = NULL;
+        step->nparams = steps[s].nparams;
+        for (int i = 0; i < steps[s].nparams; i++) {
+            const char *value = steps[s].values[i];
+            if (value && !(step->values[i] = strdup(value))) {
                 query_free(query);
                 return -1;
             }
         }
     }
+    query->fn = fn;
+    query->ctx = ctx;
     list_push(&pool->queue, query);
     pool_dispatch(pool);
     return 0;
+}
+
+int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
+                   const char *const *values, db_result_fn fn, void *ctx)
+{
+    db_step step = {statement, nparams, values};
+    return db_pool_submit_batch(pool, &step, 1, fn, ctx);
 }
 
 void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)

@@ -25,10 +25,22 @@ typedef enum db_status {
     DB_UNAVAILABLE  /* no result: the database could not be reached */
 } db_status;
 
-/* result is valid only during the call (may be NULL when DB_UNAVAILABLE);
- * message is a one-line explanation when status is not DB_OK. */
+/* Most statements one batch may hold. */
+#define DB_MAX_BATCH 16
+
+/* results[i] is statement i's first result (NULL when none arrived, e.g.
+ * DB_UNAVAILABLE); valid only during the call. message is a one-line
+ * explanation when status is not DB_OK. */
 typedef void (*db_result_fn)(void *ctx, db_status status,
-                             const PGresult *result, const char *message);
+                             PGresult *const *results, int nresults,
+                             const char *message);
+
+/* One statement of a batch: text parameters, NULL value = SQL NULL. */
+typedef struct db_step {
+    statement_id statement;
+    int nparams;
+    const char *const *values;
+} db_step;
 
 typedef struct db_pool_config {
     const char *conninfo;
@@ -52,6 +64,12 @@ int db_pool_pending(const db_pool *pool);
  * once, later), or -1 when no connection is ready (fn is not called). */
 int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
                    const char *const *values, db_result_fn fn, void *ctx);
+
+/* Runs several statements back to back under one sync: one round trip,
+ * one implicit transaction (all commit, or none when one fails), results
+ * delivered together. Same return convention as db_pool_submit. */
+int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
+                         db_result_fn fn, void *ctx);
 
 /* Fails queued queries, closes every connection and handle; calls done once
  * all libuv handles are closed, after which the pool is freed. */

@@ -57,15 +57,16 @@ static void reply_ping(request *req, const char *db_version, int64_t db_us)
     request_reply(req, &response);
 }
 
-static void on_ping_result(void *ctx, db_status status, const PGresult *result,
-                           const char *message)
+static void on_ping_result(void *ctx, db_status status, PGresult *const *results,
+                           int nresults, const char *message)
 {
+    (void)nresults;
     ping_state *state = ctx;
     request *req = state->req;
     int64_t db_us = (int64_t)((uv_hrtime() - state->db_started_ns) / 1000);
     free(state);
     if (status == DB_OK)
-        reply_ping(req, PQgetvalue(result, 0, 0), db_us);
+        reply_ping(req, PQgetvalue(results[0], 0, 0), db_us);
     else if (status == DB_UNAVAILABLE)
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "%s", message);
     else

@@ -15,7 +15,9 @@
 -- Vietnamese; points and percentages are numeric, never floating point.
 -- Applied after 0001 (schema_migrations) into the default schema; needs
 -- nothing beyond stock PostgreSQL 15.  The migration runner records the
--- version; this file does not touch schema_migrations.
+-- version and owns the transaction; this file has no BEGIN/COMMIT and does
+-- not touch schema_migrations.  It contains no backslash, so it means the
+-- same whatever standard_conforming_strings is.
 
 -- ---------------------------------------------------------------------------
 -- Reporting period kinds (Decree 09/2019/NĐ-CP: quarter, 6 and 9 months, year)
