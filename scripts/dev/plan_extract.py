@@ -3,7 +3,7 @@
 
 Developer helper only: the project never runs this at build or test time.
 It reads ../shared/seeds/000_c48acc517a7429e1.txt (path overridable with
---seed) and writes sql/draft/0003_plan_data.sql.  Every Vietnamese string
+--seed) and writes sql/0003_plan_data.sql.  Every Vietnamese string
 that lands in the SQL is cut out of the seed by this script; nothing is
 retyped by hand.  What IS hand-written here is the structure the seed does
 not spell out in machine-readable form: which printed name is which org
@@ -43,7 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
 DEFAULT_SEED = os.path.normpath(os.path.join(
     ROOT, '..', 'shared', 'seeds', '000_c48acc517a7429e1.txt'))
-DEFAULT_OUT = os.path.join(ROOT, 'sql', 'draft', '0003_plan_data.sql')
+DEFAULT_OUT = os.path.join(ROOT, 'sql', '0003_plan_data.sql')
 
 TAG = re.compile(r'</?(?:b|i|p)>')
 PLAN = '121/KH-UBND'

@@ -4,7 +4,7 @@ plan_extract.py (it shares no code with it).
 
 Developer helper only: the project never runs this at build or test time.
 It reads ../shared/seeds/000_c48acc517a7429e1.txt and queries a database
-where sql/draft/0002 and 0003 were loaded, through psql:
+where sql/0002 and 0003 were loaded, through psql:
 
   python3 scripts/dev/plan_verify.py --psql 'psql -h /tmp/x -p 55439 -U postgres -d plan'
 

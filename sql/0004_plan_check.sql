@@ -2,8 +2,7 @@
 -- breaks its own invariants.
 --
 -- The data stores what the plan prints, never a correction; this view lists
--- the places a reader should know about.  It backs `cchc plan check` and is
--- meant to become part of a later migration.  Each row: kind, severity
+-- the places a reader should know about.  It backs `cchc plan check`.  Each row: kind, severity
 -- ('error' = the plan contradicts itself or the data is broken, 'warning' =
 -- very likely a slip, 'info' = odd but possibly intended), the codes
 -- involved ("PAR-INDEX 2.4", "task 130"), and a human-readable detail with
