@@ -3,6 +3,8 @@
  * Vietnamese tool; anything else counts one column. */
 #include "text_width.h"
 
+#include "utf8.h"
+
 #include <string.h>
 
 typedef struct range { unsigned lo, hi; } range;
@@ -40,46 +42,13 @@ int codepoint_width(unsigned cp)
     return 1;
 }
 
-size_t utf8_decode(const char *s, size_t n, unsigned *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len;
-    unsigned value, min;
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    } else if ((u[0] & 0xE0) == 0xC0) {
-        len = 2, value = u[0] & 0x1F, min = 0x80;
-    } else if ((u[0] & 0xF0) == 0xE0) {
-        len = 3, value = u[0] & 0x0F, min = 0x800;
-    } else if ((u[0] & 0xF8) == 0xF0) {
-        len = 4, value = u[0] & 0x07, min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (len > n)
-        goto invalid;
-    for (size_t i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80)
-            goto invalid;
-        value = (value << 6) | (u[i] & 0x3F);
-    }
-    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
-        goto invalid;
-    *cp = value;
-    return len;
-invalid:
-    *cp = 0xFFFD;
-    return 1;
-}
-
 size_t text_width(const char *s)
 {
     size_t n = strlen(s), cols = 0;
     for (size_t i = 0; i < n;) {
         unsigned cp;
-        i += utf8_decode(s + i, n - i, &cp);
+        int ok;
+        i += utf8_decode(s + i, n - i, &cp, &ok);
         cols += (size_t)codepoint_width(cp);
     }
     return cols;
@@ -90,7 +59,8 @@ size_t text_fit(const char *s, size_t max_cols, size_t *cols_used)
     size_t n = strlen(s), cols = 0, i = 0;
     while (i < n) {
         unsigned cp;
-        size_t len = utf8_decode(s + i, n - i, &cp);
+        int ok;
+        size_t len = utf8_decode(s + i, n - i, &cp, &ok);
         int w = codepoint_width(cp);
         if (cols + (size_t)w > max_cols)
             break;

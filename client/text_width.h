@@ -9,9 +9,6 @@
 
 /* Columns the code point occupies: 0 (combining, zero-width), 1 or 2. */
 int codepoint_width(unsigned cp);
-/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length
- * (1 for an invalid byte, whose *cp is then U+FFFD). */
-size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 /* Columns of the whole string. */
 size_t text_width(const char *s);
 /* Bytes of s that fit in max_cols columns without splitting a character or

@@ -207,6 +207,18 @@ static int poll_watch(db_conn *conn, int events)
 
 /* ---- connection life cycle --------------------------------------------- */
 
+/* Queries wait in the pool's queue while some connection is up or on its
+ * way up (so requests arriving during start-up or a reconnect are served a
+ * moment later); they are refused only when every connection is down and
+ * waiting out its backoff. */
+static int pool_can_accept(const db_pool *pool)
+{
+    for (int i = 0; i < pool->config.size; i++)
+        if (pool->conns[i].state != CONN_DOWN)
+            return 1;
+    return 0;
+}
+
 static void conn_schedule_retry(db_conn *conn)
 {
     if (conn->pool->closing)
@@ -237,7 +249,7 @@ static void conn_fail(db_conn *conn, const char *why)
     char message[300];
     snprintf(message, sizeof(message), "database unavailable: %s", reason);
     fail_all(&conn->inflight, message);
-    if (db_pool_ready_count(pool) == 0)
+    if (!pool_can_accept(pool))
         fail_all(&pool->queue, message);
     conn_schedule_retry(conn);
 }
@@ -588,7 +600,7 @@ static void pool_dispatch(db_pool *pool)
 int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
                          db_result_fn fn, void *ctx)
 {
-    if (pool->closing || db_pool_ready_count(pool) == 0 || nsteps < 1 ||
+    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 ||
         nsteps > DB_MAX_BATCH)
         return -1;
     db_query *query = query_new(QUERY_USER, nsteps);

@@ -5,8 +5,9 @@
  * one sync per query so one failing query never aborts its neighbours); the
  * pool hands a query to the least busy ready connection. A connection that
  * breaks fails its in-flight queries as "unavailable" and reconnects with
- * exponential backoff; while no connection is ready, submissions fail at
- * once so the client gets a clear UNAVAILABLE instead of a hang. A fresh
+ * exponential backoff; while every connection is down, submissions fail at
+ * once so the client gets a clear UNAVAILABLE instead of a hang; while a
+ * connection is being (re)established they wait in a queue. A fresh
  * connection first checks that the database schema is at the version this
  * binary was built for, then prepares every statement of statements.h. */
 #ifndef CCHCD_DB_POOL_H
@@ -61,7 +62,7 @@ int db_pool_pending(const db_pool *pool);
 
 /* Runs a prepared statement with text parameters (NULL value = SQL NULL);
  * parameters are copied. Returns 0 when queued (fn will be called exactly
- * once, later), or -1 when no connection is ready (fn is not called). */
+ * once, later), or -1 when every connection is down (fn is not called). */
 int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
                    const char *const *values, db_result_fn fn, void *ctx);
 

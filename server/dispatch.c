@@ -20,6 +20,14 @@ static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
     switch (body) {
     case CCHC__V1__REQUEST__BODY_HELLO: return handle_hello;
     case CCHC__V1__REQUEST__BODY_PING: return handle_ping;
+    case CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW: return handle_plan_overview;
+    case CCHC__V1__REQUEST__BODY_CRITERIA: return handle_criteria;
+    case CCHC__V1__REQUEST__BODY_TASK_LIST: return handle_task_list;
+    case CCHC__V1__REQUEST__BODY_TASK_GET: return handle_task_get;
+    case CCHC__V1__REQUEST__BODY_PLAN_CHECK: return handle_plan_check;
+    case CCHC__V1__REQUEST__BODY_UNIT_LIST: return handle_unit_list;
+    case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return handle_unit_import;
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return handle_unit_change;
     default: return NULL;
     }
 }
@@ -72,6 +80,19 @@ void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
              (unsigned long long)req->conn->id, (unsigned long long)req->id,
              wire_request_name(req->msg->body_case), wire_error_code_name(code),
              message);
+    request_free(req);
+}
+
+void request_fail_error(request *req, const Cchc__V1__Error *error)
+{
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.request_id = req->id;
+    response.error = (Cchc__V1__Error *)error;
+    client_send(req->conn, &response);
+    log_info("client %llu request %llu %s: %s: %s (%zu field errors)",
+             (unsigned long long)req->conn->id, (unsigned long long)req->id,
+             wire_request_name(req->msg->body_case), wire_error_code_name(error->code),
+             error->message, error->n_details);
     request_free(req);
 }
 

@@ -8,4 +8,16 @@
 void handle_hello(request *req);
 void handle_ping(request *req);
 
+/* handlers_plan.c */
+void handle_plan_overview(request *req);
+void handle_criteria(request *req);
+void handle_task_list(request *req);
+void handle_task_get(request *req);
+void handle_plan_check(request *req);
+
+/* handlers_units.c */
+void handle_unit_list(request *req);
+void handle_unit_import(request *req);
+void handle_unit_change(request *req);
+
 #endif

@@ -23,6 +23,9 @@ void request_reply(request *req, Cchc__V1__Response *response);
 void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Sends a prepared error (with field details) and frees the request. */
+void request_fail_error(request *req, const Cchc__V1__Error *error);
+
 /* Handles one decoded frame payload from a client. */
 void dispatch_payload(client *c, const uint8_t *payload, size_t len);
 /* Replies to a frame that could not be read at all (request id 0). */

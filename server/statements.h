@@ -7,10 +7,30 @@
 
 typedef enum statement_id {
     STMT_PING,
+    /* plan browsing (handlers_plan.c) */
+    STMT_PLAN_INFO,
+    STMT_INDEX_SUMMARY,
+    STMT_INDEX_RESULTS,
+    STMT_CRITERIA,
+    STMT_RESOLVE_UNITS,
+    STMT_TASK_LIST,
+    STMT_TASK,
+    STMT_TASK_CRITERIA,
+    STMT_TASK_ITEMS,
+    STMT_TASK_TARGETS,
+    STMT_TASK_ASSIGNMENTS,
+    STMT_TASK_LEADS,
+    STMT_TASK_IMPLEMENTERS,
+    STMT_TASK_IMPLEMENTER_UNITS,
+    STMT_PLAN_CHECK,
+    /* units (handlers_units.c) */
+    STMT_UNIT_LIST,
+    STMT_UNIT_IMPORT,
+    STMT_UNIT_CHANGE,
     STMT_COUNT
 } statement_id;
 
-typedef struct statement {
+typedef struct statement_def {
     const char *name;
     const char *sql;
 } statement_def;

@@ -62,6 +62,14 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     switch (body) {
     case CCHC__V1__REQUEST__BODY_HELLO: return "hello";
     case CCHC__V1__REQUEST__BODY_PING: return "ping";
+    case CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW: return "plan_overview";
+    case CCHC__V1__REQUEST__BODY_CRITERIA: return "criteria";
+    case CCHC__V1__REQUEST__BODY_TASK_LIST: return "task_list";
+    case CCHC__V1__REQUEST__BODY_TASK_GET: return "task_get";
+    case CCHC__V1__REQUEST__BODY_PLAN_CHECK: return "plan_check";
+    case CCHC__V1__REQUEST__BODY_UNIT_LIST: return "unit_list";
+    case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return "unit_import";
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return "unit_change";
     default: break;
     }
     return "none";

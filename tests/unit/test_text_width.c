@@ -12,6 +12,7 @@
 
 #include "table.h"
 #include "text_width.h"
+#include "utf8.h"
 
 static void test_widths(void **state)
 {
@@ -34,12 +35,24 @@ static void test_decode_rejects_bad_utf8(void **state)
 {
     (void)state;
     unsigned cp;
-    assert_int_equal(utf8_decode("\xC3\xA0", 2, &cp), 2);
+    int ok;
+    assert_int_equal(utf8_decode("\xC3\xA0", 2, &cp, &ok), 2);
     assert_int_equal(cp, 0xE0);
-    assert_int_equal(utf8_decode("\xC0\x80", 2, &cp), 1); /* overlong */
+    assert_true(ok);
+    assert_int_equal(utf8_decode("\xC0\x80", 2, &cp, &ok), 1); /* overlong */
     assert_int_equal(cp, 0xFFFD);
-    assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp), 1); /* surrogate */
-    assert_int_equal(utf8_decode("\xE1\xBB", 2, &cp), 1); /* truncated */
+    assert_false(ok);
+    assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp, &ok), 1); /* surrogate */
+    assert_false(ok);
+    assert_int_equal(utf8_decode("\xE1\xBB", 2, &cp, &ok), 1); /* truncated */
+    assert_false(ok);
+    assert_int_equal(utf8_decode("\xF4\x90\x80\x80", 4, &cp, &ok), 1); /* > U+10FFFF */
+    assert_false(ok);
+    assert_true(utf8_valid("Sở Nội vụ", strlen("Sở Nội vụ")));
+    assert_true(utf8_valid("", 0));
+    assert_false(utf8_valid("ab\xFF", 3));
+    assert_false(utf8_valid("a\0b", 3)); /* NUL is refused */
+    assert_false(utf8_valid("\xE1\xBB", 2));
 }
 
 static void test_fit_never_splits(void **state)

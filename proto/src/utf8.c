@@ -1,0 +1,50 @@
+/* See utf8.h. */
+#include "utf8.h"
+
+size_t utf8_decode(const char *s, size_t n, unsigned *cp, int *ok)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len;
+    unsigned value, min;
+    *ok = 1;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    } else if ((u[0] & 0xE0) == 0xC0) {
+        len = 2, value = u[0] & 0x1F, min = 0x80;
+    } else if ((u[0] & 0xF0) == 0xE0) {
+        len = 3, value = u[0] & 0x0F, min = 0x800;
+    } else if ((u[0] & 0xF8) == 0xF0) {
+        len = 4, value = u[0] & 0x07, min = 0x10000;
+    } else {
+        goto invalid;
+    }
+    if (len > n)
+        goto invalid;
+    for (size_t i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            goto invalid;
+        value = (value << 6) | (u[i] & 0x3F);
+    }
+    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+        goto invalid;
+    *cp = value;
+    return len;
+invalid:
+    *cp = 0xFFFD;
+    *ok = 0;
+    return 1;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        int ok;
+        i += utf8_decode(s + i, n - i, &cp, &ok);
+        if (!ok || cp == 0)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,16 @@
+/* UTF-8 decoding and validation shared by server and client: text from the
+ * wire or from a user's file is checked before it goes anywhere, so a bad
+ * byte is a clear field error instead of a database error. */
+#ifndef CCHC_UTF8_H
+#define CCHC_UTF8_H
+
+#include <stddef.h>
+
+/* Decodes one sequence at s (n > 0 bytes available). Returns its length;
+ * an invalid byte returns 1 with *cp = U+FFFD and *ok = 0. Rejects
+ * overlong forms, surrogates and code points above U+10FFFF. */
+size_t utf8_decode(const char *s, size_t n, unsigned *cp, int *ok);
+/* True when all n bytes are valid UTF-8 without NUL bytes. */
+int utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,264 @@
+/* Organisation units: the list as on a date, commune import and recorded
+ * changes (close, rename, merge, split). The checks that need the database
+ * (unknown district, duplicate code, unit not existing on the date) run in
+ * SQL functions of migration 0005 in the same transaction as the change, so
+ * a failed check leaves nothing half-written; the rows of a request travel
+ * to them as one JSON parameter built here with jansson. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "handlers.h"
+#include "pgvalue.h"
+#include "request_helpers.h"
+
+/* Most communes one import may carry (the merged city has a few hundred). */
+#define MAX_IMPORT_ROWS 5000
+
+/* ---- list ------------------------------------------------------------------ */
+
+static Cchc__V1__Succession **split_successions(arena *a, const PGresult *res, int row,
+                                                int col, size_t *n)
+{
+    size_t count;
+    char **items = pg_split(a, res, row, col, PG_LIST_SEP, &count);
+    *n = 0;
+    Cchc__V1__Succession **out = arena_array(a, count, sizeof(*out));
+    for (size_t i = 0; i < count && out; i++) {
+        char *fields[4] = {"", "", "", ""};
+        char *p = items[i];
+        for (int f = 0; f < 4 && p; f++) {
+            fields[f] = p;
+            p = strchr(p, PG_FIELD_SEP);
+            if (p)
+                *p++ = '\0';
+        }
+        Cchc__V1__Succession *s = ARENA_NEW(a, Cchc__V1__Succession, CCHC__V1__SUCCESSION__INIT);
+        if (!s)
+            break;
+        s->code = fields[0];
+        s->name = fields[1];
+        s->effective_on = fields[2];
+        s->change = fields[3];
+        out[(*n)++] = s;
+    }
+    return out;
+}
+
+static void on_unit_list(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    const PGresult *res = r[0];
+    int rows = PQntuples(res);
+    arena a = {0};
+    Cchc__V1__UnitListResponse body = CCHC__V1__UNIT_LIST_RESPONSE__INIT;
+    body.as_of = req->msg->unit_list->as_of;
+    body.units = arena_array(&a, (size_t)rows, sizeof(*body.units));
+    for (int i = 0; i < rows && body.units; i++) {
+        Cchc__V1__Unit *u = ARENA_NEW(&a, Cchc__V1__Unit, CCHC__V1__UNIT__INIT);
+        if (!u)
+            break;
+        u->code = pg_text(res, i, 0);
+        u->name = pg_text(res, i, 1);
+        u->kind = pg_text(res, i, 2);
+        u->category = pg_text(res, i, 3);
+        u->parent_code = pg_text(res, i, 4);
+        u->valid_from = pg_text(res, i, 5);
+        u->valid_until = pg_text(res, i, 6);
+        u->aliases = pg_split(&a, res, i, 7, PG_LIST_SEP, &u->n_aliases);
+        u->successors = split_successions(&a, res, i, 8, &u->n_successors);
+        u->predecessors = split_successions(&a, res, i, 9, &u->n_predecessors);
+        body.units[body.n_units++] = u;
+    }
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_LIST;
+    response.unit_list = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_unit_list(request *req)
+{
+    const Cchc__V1__UnitListRequest *in = req->msg->unit_list;
+    if (request_check_date(req, "as_of", in->as_of) != 0)
+        return;
+    const char *params[] = {in->as_of, in->all ? "t" : "f"};
+    const db_step step = {STMT_UNIT_LIST, 2, params};
+    request_query(req, &step, 1, on_unit_list);
+}
+
+/* ---- field errors from the SQL checks -------------------------------------- */
+
+/* Answers INVALID_ARGUMENT with one detail per row of (prefix, field,
+ * message) when the check function returned rows; returns 1 then. */
+static int fail_with_field_errors(request *req, const PGresult *res, int has_line,
+                                  const char *summary_prefix)
+{
+    int rows = PQntuples(res);
+    if (rows == 0)
+        return 0;
+    arena a = {0};
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
+    char message[200];
+    snprintf(message, sizeof(message), "%s: %d", summary_prefix, rows);
+    err.message = message;
+    err.details = arena_array(&a, (size_t)rows, sizeof(*err.details));
+    for (int i = 0; i < rows && err.details; i++) {
+        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
+        if (!f)
+            break;
+        if (has_line) {
+            char field[96];
+            snprintf(field, sizeof(field), "dòng %s: %s", pg_text(res, i, 0), pg_text(res, i, 1));
+            f->field = arena_strndup(&a, field, strlen(field));
+            f->message = pg_text(res, i, 2);
+        } else {
+            f->field = pg_text(res, i, 0);
+            f->message = pg_text(res, i, 1);
+        }
+        err.details[err.n_details++] = f;
+    }
+    request_fail_error(req, &err);
+    arena_free(&a);
+    return 1;
+}
+
+/* ---- commune import ---------------------------------------------------------- */
+
+static void on_unit_import(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (fail_with_field_errors(req, r[0], 1,
+                               "không nhập dòng nào, số lỗi (nothing imported; errors)"))
+        return;
+    Cchc__V1__UnitImportResponse body = CCHC__V1__UNIT_IMPORT_RESPONSE__INIT;
+    body.imported = (int32_t)req->msg->unit_import->n_rows;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_IMPORT;
+    response.unit_import = &body;
+    request_reply(req, &response);
+}
+
+void handle_unit_import(request *req)
+{
+    const Cchc__V1__UnitImportRequest *in = req->msg->unit_import;
+    if (in->n_rows == 0 || in->n_rows > MAX_IMPORT_ROWS) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "rows: cần từ 1 đến %d dòng, có %zu (need 1 to %d rows)", MAX_IMPORT_ROWS,
+                     in->n_rows, MAX_IMPORT_ROWS);
+        return;
+    }
+    if (request_check_date(req, "valid_from", in->valid_from) != 0)
+        return;
+    json_t *rows = json_array();
+    for (size_t i = 0; i < in->n_rows; i++) {
+        const Cchc__V1__CommuneRow *row = in->rows[i];
+        const struct { const char *name, *value; } fields[] = {
+            {"code", row->code}, {"name", row->name}, {"district", row->district}};
+        for (size_t f = 0; f < 3; f++) {
+            char field[64];
+            snprintf(field, sizeof(field), "dòng %d: %s", row->line, fields[f].name);
+            if (request_check_text(req, field, fields[f].value, 300) != 0) {
+                json_decref(rows);
+                return;
+            }
+        }
+        json_array_append_new(rows, json_pack("{s:i, s:s, s:s, s:s}", "line", row->line, "code",
+                                              row->code, "name", row->name, "district",
+                                              row->district));
+    }
+    json_t *doc = json_pack("{s:o, s:s?}", "rows", rows, "valid_from",
+                            *in->valid_from ? in->valid_from : NULL);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    const char *params[] = {text};
+    const db_step step = {STMT_UNIT_IMPORT, 1, params};
+    request_query(req, &step, 1, on_unit_import);
+    free(text); /* the pool copied the parameter */
+}
+
+/* ---- close, rename, merge, split ------------------------------------------------ */
+
+static void on_unit_change(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (fail_with_field_errors(req, r[0], 0, "không ghi nhận thay đổi, số lỗi (change not recorded; errors)"))
+        return;
+    Cchc__V1__UnitChangeResponse body = CCHC__V1__UNIT_CHANGE_RESPONSE__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_CHANGE;
+    response.unit_change = &body;
+    request_reply(req, &response);
+}
+
+void handle_unit_change(request *req)
+{
+    const Cchc__V1__UnitChangeRequest *in = req->msg->unit_change;
+    if (request_check_date(req, "effective_on", in->effective_on) != 0 ||
+        request_check_text(req, "op", in->op, 16) != 0 ||
+        request_check_text(req, "legal_basis", in->legal_basis, 1000) != 0)
+        return;
+    if (!*in->effective_on) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "effective_on: thiếu ngày hiệu lực (effective date required)");
+        return;
+    }
+    json_t *from = json_array(), *to = json_array();
+    for (size_t i = 0; i < in->n_from; i++) {
+        if (request_check_text(req, "from", in->from[i], 300) != 0)
+            goto out;
+        json_array_append_new(from, json_string(in->from[i]));
+    }
+    for (size_t i = 0; i < in->n_to; i++) {
+        const Cchc__V1__NewUnit *u = in->to[i];
+        if (request_check_text(req, "to.code", u->code, 64) != 0 ||
+            request_check_text(req, "to.name", u->name, 300) != 0 ||
+            request_check_text(req, "to.kind", u->kind, 32) != 0 ||
+            request_check_text(req, "to.parent", u->parent, 300) != 0)
+            goto out;
+        json_t *o = json_pack("{s:s}", "code", u->code);
+        if (*u->name)
+            json_object_set_new(o, "name", json_string(u->name));
+        if (*u->kind)
+            json_object_set_new(o, "kind", json_string(u->kind));
+        if (*u->parent)
+            json_object_set_new(o, "parent", json_string(u->parent));
+        json_array_append_new(to, o);
+    }
+    json_t *doc = json_pack("{s:s, s:O, s:O, s:s, s:s}", "op", in->op, "from", from, "to", to,
+                            "effective_on", in->effective_on, "legal_basis", in->legal_basis);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        goto out;
+    }
+    const char *params[] = {text};
+    const db_step step = {STMT_UNIT_CHANGE, 1, params};
+    request_query(req, &step, 1, on_unit_change);
+    free(text);
+out:
+    json_decref(from);
+    json_decref(to);
+}
