@@ -7,5 +7,7 @@
 
 int cmd_ping(const cli_options *opts, int argc, char **argv);
 int cmd_version(const cli_options *opts, int argc, char **argv);
+int cmd_plan(const cli_options *opts, int argc, char **argv);
+int cmd_units(const cli_options *opts, int argc, char **argv);
 
 #endif

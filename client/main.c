@@ -18,6 +18,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"plan", cmd_plan, N_("the plan: indices, criteria, tasks, one task, check")},
+    {"units", cmd_units, N_("organisation units as on a date; import, close, rename, merge, split")},
     {"ping", cmd_ping, N_("check the server and its database, show the round trip")},
     {"version", cmd_version, N_("show the client's version")},
 };

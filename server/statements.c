@@ -9,6 +9,8 @@
 #define INDEX_ORDER(col) "array_position(ARRAY['PAR-INDEX','SIPAS','PAPI']::text[], " col ")"
 #define CODE_ORDER(col) "string_to_array(" col ", '.')::int[]"
 #define AS_OF "coalesce(nullif($1, '')::date, current_date)"
+/* Vietnamese alphabetical order (Ô after N, Đ after D), from PostgreSQL's ICU. */
+#define VI " COLLATE \"vi-x-icu\""
 
 const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PING] = {"cchc_ping", "SELECT current_setting('server_version')"},
@@ -84,7 +86,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
         CODE_ORDER("tc.criterion_code") ")"
         "                   FROM task_criterion tc WHERE tc.task_id = t.id), ''),"
-        "       coalesce((SELECT string_agg(DISTINCT u.name, E'\\x1f')"
+        "       coalesce((SELECT string_agg(DISTINCT u.name" VI ", E'\\x1f' ORDER BY u.name" VI ")"
         "                   FROM leads l JOIN org_unit u ON u.code = l.unit_code"
         "                  WHERE l.task_id = t.id), ''),"
         "       (SELECT CASE WHEN bool_or(a.cadence = 'periodic') THEN 'periodic' ELSE 'continuous' END"
@@ -131,7 +133,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT l.assignment_id, l.printed_text, l.unit_code, u.name, l.assigned_unit_code"
         "  FROM assignment_leads_on(coalesce(nullif($2, '')::date, current_date)) l"
         "  JOIN org_unit u ON u.code = l.unit_code"
-        " WHERE l.task_id = $1::int ORDER BY l.assignment_id, l.seq, u.name"},
+        " WHERE l.task_id = $1::int ORDER BY l.assignment_id, l.seq, u.name" VI},
     [STMT_TASK_IMPLEMENTERS] = {"cchc_task_implementers",
         "SELECT i.assignment_id, i.seq, i.printed_text, coalesce(i.unit_code, ''),"
         "       coalesce(i.class_code, ''), coalesce(c.name, '')"
@@ -146,7 +148,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " WHERE au.task_id = $1::int"
         " ORDER BY au.assignment_id, au.implementer_seq,"
         "          array_position(ARRAY['city','department','district','commune','other']::text[], u.kind),"
-        "          u.name"},
+        "          u.name" VI},
 
     [STMT_PLAN_CHECK] = {"cchc_plan_check",
         "SELECT kind, severity, array_to_string(codes, E'\\x1f'), detail"
@@ -172,7 +174,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM org_unit u"
         " WHERE $2::boolean OR unit_exists_on(u, " AS_OF ")"
         " ORDER BY array_position(ARRAY['city','department','district','other','commune']::text[], u.kind),"
-        "          u.name, u.code"},
+        "          u.name" VI ", u.code"},
     [STMT_UNIT_IMPORT] = {"cchc_unit_import",
         "SELECT line, field, message FROM import_communes($1::jsonb)"},
     [STMT_UNIT_CHANGE] = {"cchc_unit_change",

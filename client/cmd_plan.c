@@ -1,0 +1,494 @@
+/* `cchc plan …`: reading Plan 121 as the city printed it — the indices and
+ * their targets, the criteria tree, the tasks (filtered by implementing
+ * unit, lead agency, criterion, index), one task in full, and the report of
+ * the plan's own inconsistencies. Tables for people, --json for scripts;
+ * numbers are shown exactly as the server sends them (decimal strings). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "commands.h"
+#include "i18n.h"
+#include "output.h"
+#include "table.h"
+
+/* Joins list items with sep into buf. */
+static const char *join(char **items, size_t n, const char *sep, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "", items[i]);
+    return buf;
+}
+
+static json_t *json_strings(char **items, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(items[i]));
+    return arr;
+}
+
+/* A decimal as JSON: the exact string, or null when not stated. */
+static json_t *json_decimal(const char *s)
+{
+    return *s ? json_string(s) : json_null();
+}
+
+static const char *unit_symbol(const char *unit)
+{
+    return strcmp(unit, "percent") == 0 ? "%" : _("điểm");
+}
+
+/* ---- cchc plan --------------------------------------------------------------- */
+
+static int plan_overview(const cli_options *opts)
+{
+    Cchc__V1__PlanOverviewRequest body = CCHC__V1__PLAN_OVERVIEW_REQUEST__INIT;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW;
+    request.plan_overview = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PLAN_OVERVIEW, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__PlanOverviewResponse *ov = response->plan_overview;
+    if (opts->json) {
+        json_t *root = json_object();
+        if (ov->plan)
+            json_object_set_new(root, "plan",
+                                json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "code", ov->plan->code,
+                                          "number", ov->plan->number_printed, "issued_on",
+                                          ov->plan->issued_on, "title", ov->plan->title,
+                                          "unit_plan_deadline", ov->plan->unit_plan_deadline,
+                                          "base_year", ov->plan->base_year));
+        json_t *indices = json_array();
+        for (size_t i = 0; i < ov->n_indices; i++) {
+            const Cchc__V1__IndexSummary *s = ov->indices[i];
+            json_t *results = json_array();
+            for (size_t j = 0; j < s->n_results; j++) {
+                const Cchc__V1__IndexResult *r = s->results[j];
+                json_array_append_new(
+                    results, json_pack("{s:i, s:o, s:s, s:o, s:o, s:o, s:o, s:b}", "year", r->year,
+                                       "value", json_decimal(r->value), "unit", r->unit, "rank",
+                                       r->rank ? json_integer(r->rank) : json_null(), "out_of",
+                                       r->out_of ? json_integer(r->out_of) : json_null(), "change",
+                                       json_decimal(r->change), "rank_change",
+                                       r->rank_change ? json_integer(r->rank_change) : json_null(),
+                                       "value_derived", r->value_derived));
+            }
+            json_array_append_new(
+                indices,
+                json_pack("{s:s, s:s, s:s, s:o, s:{s:i, s:i, s:s}, s:i, s:i, s:o, s:o, s:o}", "code",
+                          s->code, "name", s->name, "unit", s->unit, "results", results, "target",
+                          "rank_at_most", s->target_rank, "from_year", s->target_from_year, "text",
+                          s->target_text, "criteria", s->criteria, "tasks", s->tasks, "max_points",
+                          json_decimal(s->max_points), "score", json_decimal(s->score),
+                          "points_lost", json_decimal(s->points_lost)));
+        }
+        json_object_set_new(root, "indices", indices);
+        output_json(root);
+    } else {
+        if (ov->plan) {
+            printf(_("Kế hoạch số %s ngày %s của UBND thành phố Cần Thơ\n"),
+                   ov->plan->number_printed, ov->plan->issued_on);
+            printf("%s\n", ov->plan->title);
+            printf(_("Hạn đơn vị ban hành kế hoạch và gửi Sở Nội vụ: %s\n\n"),
+                   ov->plan->unit_plan_deadline);
+        }
+        const char *headers[] = {_("Chỉ số"), _("Kết quả"), _("Năm trước"), _("Mục tiêu"),
+                                 _("Tiêu chí"), _("Nhiệm vụ"), _("Điểm chuẩn"), _("Điểm đạt"),
+                                 _("Điểm mất")};
+        table *t = table_new(9, headers, NULL);
+        for (size_t i = 0; i < ov->n_indices; i++) {
+            const Cchc__V1__IndexSummary *s = ov->indices[i];
+            char now[64] = "", before[64] = "", target[48] = "", crit[16], tasks[16];
+            for (size_t j = 0; j < s->n_results && j < 2; j++) {
+                const Cchc__V1__IndexResult *r = s->results[j];
+                char *dst = j == 0 ? now : before;
+                size_t size = j == 0 ? sizeof(now) : sizeof(before);
+                int len = snprintf(dst, size, "%d: %s %s%s", r->year, r->value,
+                                   unit_symbol(r->unit), r->value_derived ? "*" : "");
+                if (r->rank && len > 0 && (size_t)len < size)
+                    snprintf(dst + len, size - (size_t)len,
+                             r->out_of ? _(", hạng %d/%d") : _(", hạng %d"), r->rank, r->out_of);
+            }
+            if (s->target_rank)
+                snprintf(target, sizeof(target), _("top %d từ %d"), s->target_rank,
+                         s->target_from_year);
+            snprintf(crit, sizeof(crit), "%d", s->criteria);
+            snprintf(tasks, sizeof(tasks), "%d", s->tasks);
+            const char *row[] = {s->code, now, before, target, crit, tasks,
+                                 s->max_points, s->score, s->points_lost};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+        printf(_("\n* tính từ mức thay đổi kế hoạch nêu (derived from the printed change).\n"
+                 "Điểm: tổng các tiêu chí thành phần có điểm trong Phụ lục I, năm %d.\n"),
+               ov->plan ? ov->plan->base_year : 2022);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- cchc plan criteria ------------------------------------------------------- */
+
+static int plan_criteria(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'},
+        {"year", required_argument, NULL, 'y'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__CriteriaRequest body = CCHC__V1__CRITERIA_REQUEST__INIT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "i:y:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'i': body.index_code = optarg; break;
+        case 'y': body.year = atoi(optarg); break;
+        case 'h':
+            printf(_("usage: cchc plan criteria [--index PAR-INDEX|SIPAS|PAPI] [--year YYYY]\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_CRITERIA;
+    request.criteria = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_CRITERIA, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__CriteriaResponse *cr = response->criteria;
+    if (opts->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < cr->n_criteria; i++) {
+            const Cchc__V1__Criterion *c = cr->criteria[i];
+            json_array_append_new(
+                arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:i}", "index",
+                               c->index_code, "code", c->code, "printed_code", c->printed_code,
+                               "name", c->name, "parent",
+                               *c->parent_code ? json_string(c->parent_code) : json_null(),
+                               "depth", c->depth, "max_points", json_decimal(c->max_points),
+                               "score", json_decimal(c->score), "points_lost",
+                               json_decimal(c->points_lost), "note",
+                               *c->note ? json_string(c->note) : json_null(), "tasks", c->tasks));
+        }
+        output_json(json_pack("{s:i, s:o}", "year", cr->year, "criteria", arr));
+    } else {
+        char score_header[32];
+        snprintf(score_header, sizeof(score_header), _("Điểm %d"), cr->year);
+        const char *headers[] = {_("Chỉ số"), _("Mã"), _("Tiêu chí"), _("Điểm chuẩn"),
+                                 score_header, _("Điểm mất"), _("Nhiệm vụ")};
+        const int widths[] = {0, 0, 70, 0, 0, 0, 0};
+        table *t = table_new(7, headers, widths);
+        for (size_t i = 0; i < cr->n_criteria; i++) {
+            const Cchc__V1__Criterion *c = cr->criteria[i];
+            char name[1024], tasks[16];
+            snprintf(name, sizeof(name), "%*s%s", c->depth * 2, "", c->name);
+            snprintf(tasks, sizeof(tasks), "%d", c->tasks);
+            const char *row[] = {c->index_code, c->printed_code, name, c->max_points,
+                                 c->score, c->points_lost, c->tasks ? tasks : ""};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- cchc plan tasks ---------------------------------------------------------- */
+
+static int plan_tasks(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"unit", required_argument, NULL, 'u'},
+        {"lead", required_argument, NULL, 'l'},
+        {"criterion", required_argument, NULL, 'c'},
+        {"index", required_argument, NULL, 'i'},
+        {"as-of", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__TaskListRequest body = CCHC__V1__TASK_LIST_REQUEST__INIT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "u:l:c:i:d:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'u': body.unit = optarg; break;
+        case 'l': body.lead = optarg; break;
+        case 'c': body.criterion = optarg; break;
+        case 'i': body.index_code = optarg; break;
+        case 'd': body.as_of = optarg; break;
+        case 'h':
+            printf(_("usage: cchc plan tasks [--unit U] [--lead U] [--criterion CODE] [--index I]"
+                     " [--as-of YYYY-MM-DD]\n"
+                     "U is a unit's code, name or a spelling the plan uses (see 'cchc units').\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_TASK_LIST;
+    request.task_list = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TASK_LIST, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__TaskListResponse *tl = response->task_list;
+    if (opts->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < tl->n_tasks; i++) {
+            const Cchc__V1__TaskSummary *t = tl->tasks[i];
+            json_array_append_new(
+                arr, json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:s}", "id", t->id, "ref", t->ref,
+                               "annex", t->annex, "text", t->text, "criteria",
+                               json_strings(t->criteria, t->n_criteria), "leads",
+                               json_strings(t->leads, t->n_leads), "cadence", t->cadence));
+        }
+        output_json(json_pack("{s:o}", "tasks", arr));
+    } else {
+        const char *headers[] = {_("Mã"), _("Phụ lục"), _("Tiêu chí"), _("Nhiệm vụ"),
+                                 _("Cơ quan chủ trì")};
+        const int widths[] = {0, 0, 24, 60, 40};
+        table *t = table_new(5, headers, widths);
+        for (size_t i = 0; i < tl->n_tasks; i++) {
+            const Cchc__V1__TaskSummary *s = tl->tasks[i];
+            char id[16], crit[256], leads[512];
+            snprintf(id, sizeof(id), "%d", s->id);
+            const char *row[] = {id, s->annex, join(s->criteria, s->n_criteria, ", ", crit, sizeof(crit)),
+                                 s->text, join(s->leads, s->n_leads, "; ", leads, sizeof(leads))};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+        printf(_("%zu nhiệm vụ. Xem đầy đủ: cchc plan task MÃ\n"), tl->n_tasks);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- cchc plan task ID ------------------------------------------------------------ */
+
+static const char *period_name(const char *code)
+{
+    if (strcmp(code, "quarter") == 0)
+        return _("quý");
+    if (strcmp(code, "half_year") == 0)
+        return _("6 tháng");
+    if (strcmp(code, "nine_months") == 0)
+        return _("9 tháng");
+    if (strcmp(code, "year") == 0)
+        return _("năm");
+    return code;
+}
+
+static json_t *task_json(const Cchc__V1__TaskDetail *t)
+{
+    json_t *items = json_array(), *targets = json_array(), *assignments = json_array();
+    for (size_t i = 0; i < t->n_items; i++)
+        json_array_append_new(items, json_pack("{s:s, s:s}", "label", t->items[i]->label, "text",
+                                               t->items[i]->text));
+    for (size_t i = 0; i < t->n_targets; i++) {
+        const Cchc__V1__TaskTarget *x = t->targets[i];
+        json_array_append_new(
+            targets, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "printed", x->printed_text, "kind",
+                               x->kind, "min", json_decimal(x->min_value), "max",
+                               json_decimal(x->max_value), "unit", json_decimal(x->unit),
+                               "relative_to", json_decimal(x->relative_to)));
+    }
+    for (size_t i = 0; i < t->n_assignments; i++) {
+        const Cchc__V1__Assignment *a = t->assignments[i];
+        json_t *leads = json_array(), *impl = json_array();
+        for (size_t j = 0; j < a->n_leads; j++)
+            json_array_append_new(leads, json_pack("{s:s, s:s, s:s, s:s}", "printed",
+                                                   a->leads[j]->printed_text, "code",
+                                                   a->leads[j]->unit->code, "name",
+                                                   a->leads[j]->unit->name, "assigned_code",
+                                                   a->leads[j]->assigned_code));
+        for (size_t j = 0; j < a->n_implementers; j++) {
+            const Cchc__V1__Implementer *im = a->implementers[j];
+            json_t *units = json_array();
+            for (size_t k = 0; k < im->n_units; k++)
+                json_array_append_new(units, json_pack("{s:s, s:s}", "code", im->units[k]->code,
+                                                       "name", im->units[k]->name));
+            json_array_append_new(impl, json_pack("{s:s, s:o, s:o, s:o}", "printed", im->printed_text,
+                                                  "unit", json_decimal(im->unit_code), "class",
+                                                  json_decimal(im->class_code), "units", units));
+        }
+        json_array_append_new(
+            assignments,
+            json_pack("{s:i, s:o, s:o, s:s, s:o, s:s, s:s, s:o}", "id", a->id, "leads", leads,
+                      "items", json_strings(a->item_labels, a->n_item_labels), "items_basis",
+                      a->items_basis, "implementers", impl, "timeline", a->timeline_text,
+                      "cadence", a->cadence, "report_periods",
+                      json_strings(a->report_periods, a->n_report_periods)));
+    }
+    return json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", t->id, "ref", t->ref,
+                     "annex", t->annex, "text", t->text, "note", json_decimal(t->note), "criteria",
+                     json_strings(t->criteria, t->n_criteria), "items", items, "targets", targets,
+                     "assignments", assignments);
+}
+
+static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
+{
+    printf(_("Nhiệm vụ %d (%s, Phụ lục %s)\n"), t->id, t->ref, t->annex);
+    for (size_t i = 0; i < t->n_criteria; i++)
+        printf(_("Tiêu chí: %s — %s\n"), t->criteria[i], t->criteria_names[i]);
+    printf("\n%s\n", t->text);
+    if (t->n_items) {
+        printf(_("\nCác nội dung:\n"));
+        for (size_t i = 0; i < t->n_items; i++)
+            printf("  %s) %s\n", t->items[i]->label, t->items[i]->text);
+    }
+    if (t->n_targets) {
+        printf(_("\nChỉ tiêu:\n"));
+        for (size_t i = 0; i < t->n_targets; i++)
+            printf("  - %s\n", t->targets[i]->printed_text);
+    }
+    if (*t->note)
+        printf(_("\nGhi chú: %s\n"), t->note);
+    for (size_t i = 0; i < t->n_assignments; i++) {
+        const Cchc__V1__Assignment *a = t->assignments[i];
+        printf("\n");
+        for (size_t j = 0; j < a->n_leads; j++) {
+            const Cchc__V1__Lead *l = a->leads[j];
+            printf(_("Cơ quan chủ trì: %s (%s)"), l->unit->name, l->unit->code);
+            if (strcmp(l->printed_text, l->unit->name) != 0)
+                printf(_(" — in trong kế hoạch: \"%s\""), l->printed_text);
+            if (strcmp(l->assigned_code, l->unit->code) != 0)
+                printf(_(" — kế thừa %s"), l->assigned_code);
+            printf("\n");
+        }
+        if (a->n_item_labels) {
+            char buf[128];
+            printf(_("  phụ trách nội dung: %s\n"),
+                   join(a->item_labels, a->n_item_labels, ", ", buf, sizeof(buf)));
+        }
+        printf(_("Thời gian thực hiện: %s"), a->timeline_text);
+        if (a->n_report_periods) {
+            printf(_(" (báo cáo: "));
+            for (size_t j = 0; j < a->n_report_periods; j++)
+                printf("%s%s", j ? ", " : "", period_name(a->report_periods[j]));
+            printf(")");
+        }
+        printf(_("\nĐơn vị thực hiện (ngày %s):\n"), *as_of ? as_of : _("hôm nay"));
+        for (size_t j = 0; j < a->n_implementers; j++) {
+            const Cchc__V1__Implementer *im = a->implementers[j];
+            printf("  %s", im->printed_text);
+            if (*im->class_code)
+                printf(_(" [nhóm: %s, %zu đơn vị]"), im->class_name, im->n_units);
+            printf("\n");
+            for (size_t k = 0; k < im->n_units; k++)
+                printf("    - %s (%s)\n", im->units[k]->name, im->units[k]->code);
+        }
+    }
+}
+
+static int plan_task(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"as-of", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__TaskGetRequest body = CCHC__V1__TASK_GET_REQUEST__INIT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd': body.as_of = optarg; break;
+        case 'h': printf(_("usage: cchc plan task ID [--as-of YYYY-MM-DD]\n")); return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    char *end = NULL;
+    long id = optind < argc ? strtol(argv[optind], &end, 10) : 0;
+    if (optind + 1 != argc || !end || *end || id <= 0 || id > 1000000) {
+        fprintf(stderr, _("cchc plan task: give one task number, e.g. 'cchc plan task 101'\n"));
+        return EXIT_USAGE;
+    }
+    body.id = (int32_t)id;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_TASK_GET;
+    request.task_get = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TASK_GET, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json)
+        output_json(task_json(response->task_get->task));
+    else
+        print_task(response->task_get->task, body.as_of);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- cchc plan check ---------------------------------------------------------------- */
+
+static int plan_check(const cli_options *opts)
+{
+    Cchc__V1__PlanCheckRequest body = CCHC__V1__PLAN_CHECK_REQUEST__INIT;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_PLAN_CHECK;
+    request.plan_check = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PLAN_CHECK, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__PlanCheckResponse *pc = response->plan_check;
+    if (opts->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < pc->n_findings; i++) {
+            const Cchc__V1__Inconsistency *f = pc->findings[i];
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s}", "kind", f->kind, "severity",
+                                                 f->severity, "codes",
+                                                 json_strings(f->codes, f->n_codes), "detail",
+                                                 f->detail));
+        }
+        output_json(json_pack("{s:o}", "findings", arr));
+    } else {
+        for (size_t i = 0; i < pc->n_findings; i++) {
+            const Cchc__V1__Inconsistency *f = pc->findings[i];
+            char codes[512];
+            printf("[%s] %s: %s\n    %s\n", f->severity, f->kind,
+                   join(f->codes, f->n_codes, ", ", codes, sizeof(codes)), f->detail);
+        }
+        printf(_("%zu điểm cần lưu ý trong kế hoạch (số liệu giữ nguyên như bản in).\n"),
+               pc->n_findings);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_plan(const cli_options *opts, int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (!*sub)
+        return plan_overview(opts);
+    if (strcmp(sub, "criteria") == 0)
+        return plan_criteria(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "tasks") == 0)
+        return plan_tasks(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "task") == 0)
+        return plan_task(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "check") == 0)
+        return plan_check(opts);
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        printf(_("usage: cchc plan                      the indices, results, target, points lost\n"
+                 "       cchc plan criteria [--index I] the criteria tree with points\n"
+                 "       cchc plan tasks [filters]      tasks (see cchc plan tasks --help)\n"
+                 "       cchc plan task ID              one task in full\n"
+                 "       cchc plan check                where the printed plan contradicts itself\n"));
+        return EXIT_OK;
+    }
+    fprintf(stderr, _("cchc plan: unknown subcommand '%s'; see 'cchc plan --help'\n"), sub);
+    return EXIT_USAGE;
+}

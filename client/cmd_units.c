@@ -1,0 +1,368 @@
+/* `cchc units …`: the organisation as on a date (a tree: city, departments,
+ * districts and their communes, other bodies), commune import from a CSV
+ * file, and the changes Sở Nội vụ records as the organisation is reformed:
+ * close, rename, merge, split, each as of a date. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "commands.h"
+#include "commune_csv.h"
+#include "i18n.h"
+#include "output.h"
+
+static const char *kind_name(const char *kind)
+{
+    if (strcmp(kind, "city") == 0)
+        return _("thành phố");
+    if (strcmp(kind, "department") == 0)
+        return _("sở, ngành");
+    if (strcmp(kind, "district") == 0)
+        return _("quận, huyện");
+    if (strcmp(kind, "commune") == 0)
+        return _("xã, phường");
+    return _("khác");
+}
+
+static json_t *successions_json(Cchc__V1__Succession **s, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "code", s[i]->code, "name",
+                                             s[i]->name, "effective_on", s[i]->effective_on,
+                                             "change", s[i]->change));
+    return arr;
+}
+
+static json_t *nullable(const char *s)
+{
+    return *s ? json_string(s) : json_null();
+}
+
+/* Prints u and, indented below it, the units whose parent it is. */
+static void print_tree(const Cchc__V1__UnitListResponse *ul, const Cchc__V1__Unit *u, int depth,
+                       char *printed, int show_dates)
+{
+    printf("%*s%s (%s, %s)", depth * 2, "", u->name, u->code, kind_name(u->kind));
+    if (show_dates && (*u->valid_from || *u->valid_until))
+        printf(_(" [%s – %s]"), *u->valid_from ? u->valid_from : "…",
+               *u->valid_until ? u->valid_until : "…");
+    for (size_t i = 0; i < u->n_successors; i++)
+        printf(_(" → %s %s từ %s"), u->successors[i]->change, u->successors[i]->code,
+               u->successors[i]->effective_on);
+    printf("\n");
+    if (depth > 16)
+        return;
+    for (size_t i = 0; i < ul->n_units; i++) {
+        const Cchc__V1__Unit *c = ul->units[i];
+        if (!printed[i] && strcmp(c->parent_code, u->code) == 0) {
+            printed[i] = 1;
+            print_tree(ul, c, depth + 1, printed, show_dates);
+        }
+    }
+}
+
+static int units_list(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"as-of", required_argument, NULL, 'd'},
+        {"all", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UnitListRequest body = CCHC__V1__UNIT_LIST_REQUEST__INIT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "d:ah", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd': body.as_of = optarg; break;
+        case 'a': body.all = 1; break;
+        case 'h':
+            printf(_("usage: cchc units [--as-of YYYY-MM-DD] [--all]\n"
+                     "       cchc units import FILE.csv [--valid-from YYYY-MM-DD]\n"
+                     "       cchc units close UNIT --on DATE [--basis TEXT]\n"
+                     "       cchc units rename UNIT --code NEW --name NAME --on DATE\n"
+                     "       cchc units merge UNIT UNIT... --into CODE [--name NAME] --on DATE\n"
+                     "       cchc units split UNIT --into CODE=NAME --into CODE=NAME --on DATE\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_LIST;
+    request.unit_list = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__UnitListResponse *ul = response->unit_list;
+    if (opts->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < ul->n_units; i++) {
+            const Cchc__V1__Unit *u = ul->units[i];
+            json_t *aliases = json_array();
+            for (size_t j = 0; j < u->n_aliases; j++)
+                json_array_append_new(aliases, json_string(u->aliases[j]));
+            json_array_append_new(
+                arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
+                               u->code, "name", u->name, "kind", u->kind, "category",
+                               nullable(u->category), "parent", nullable(u->parent_code),
+                               "valid_from", nullable(u->valid_from), "valid_until",
+                               nullable(u->valid_until), "aliases", aliases, "successors",
+                               successions_json(u->successors, u->n_successors), "predecessors",
+                               successions_json(u->predecessors, u->n_predecessors)));
+        }
+        output_json(json_pack("{s:o}", "units", arr));
+    } else {
+        char *printed = calloc(ul->n_units + 1, 1);
+        /* roots: units whose parent is not in the list */
+        for (size_t i = 0; i < ul->n_units && printed; i++) {
+            const Cchc__V1__Unit *u = ul->units[i];
+            int has_parent = 0;
+            for (size_t j = 0; j < ul->n_units && *u->parent_code; j++)
+                has_parent |= strcmp(ul->units[j]->code, u->parent_code) == 0;
+            if (!has_parent && !printed[i]) {
+                printed[i] = 1;
+                print_tree(ul, u, 0, printed, body.all);
+            }
+        }
+        free(printed);
+        printf(_("%zu đơn vị (ngày %s).\n"), ul->n_units,
+               body.all ? _("mọi thời điểm") : (*body.as_of ? body.as_of : _("hôm nay")));
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- import ------------------------------------------------------------------ */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *bigger = cap < 64u * 1024 * 1024 ? realloc(buf, cap *= 2) : NULL;
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = bigger;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static int units_import(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"valid-from", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UnitImportRequest body = CCHC__V1__UNIT_IMPORT_REQUEST__INIT;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'f': body.valid_from = optarg; break;
+        case 'h':
+            printf(_("usage: cchc units import FILE.csv [--valid-from YYYY-MM-DD]\n"
+                     "FILE.csv has the columns: mã (code), tên (name), quận/huyện (district\n"
+                     "code or name), with or without a header line, UTF-8, comma or semicolon.\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, _("cchc units import: give one CSV file\n"));
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    size_t len;
+    char *data = read_file(path, &len);
+    if (!data) {
+        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    commune_list list;
+    int parsed = commune_csv_parse(data, len, &list);
+    free(data);
+    if (parsed != 0) {
+        fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
+        return EXIT_USAGE;
+    }
+    if (list.n_problems > 0 || list.n_rows == 0) {
+        for (size_t i = 0; i < list.n_problems; i++)
+            fprintf(stderr, _("%s: dòng %d: %s\n"), path, list.problems[i].line,
+                    list.problems[i].message);
+        if (list.n_rows == 0 && list.n_problems == 0)
+            fprintf(stderr, _("%s: không có dòng dữ liệu nào (no data rows)\n"), path);
+        fprintf(stderr, _("cchc: nothing imported; fix the file and run again\n"));
+        commune_list_free(&list);
+        return EXIT_USAGE;
+    }
+    Cchc__V1__CommuneRow *rows = calloc(list.n_rows, sizeof(*rows));
+    Cchc__V1__CommuneRow **ptrs = calloc(list.n_rows, sizeof(*ptrs));
+    if (!rows || !ptrs) {
+        free(rows);
+        free(ptrs);
+        commune_list_free(&list);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < list.n_rows; i++) {
+        Cchc__V1__CommuneRow init = CCHC__V1__COMMUNE_ROW__INIT;
+        rows[i] = init;
+        rows[i].line = list.rows[i].line;
+        rows[i].code = list.rows[i].code;
+        rows[i].name = list.rows[i].name;
+        rows[i].district = list.rows[i].district;
+        ptrs[i] = &rows[i];
+    }
+    body.rows = ptrs;
+    body.n_rows = list.n_rows;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_IMPORT;
+    request.unit_import = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &response);
+    free(rows);
+    free(ptrs);
+    commune_list_free(&list);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json)
+        output_json(json_pack("{s:i}", "imported", response->unit_import->imported));
+    else
+        printf(_("Đã nhập %d xã, phường, thị trấn.\n"), response->unit_import->imported);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- close, rename, merge, split ---------------------------------------------------- */
+
+#define MAX_CHANGE_UNITS 64
+
+static int units_change(const cli_options *opts, const char *op, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"on", required_argument, NULL, 'o'},
+        {"basis", required_argument, NULL, 'b'},
+        {"into", required_argument, NULL, 'i'},
+        {"code", required_argument, NULL, 'c'},
+        {"name", required_argument, NULL, 'n'},
+        {"kind", required_argument, NULL, 'k'},
+        {"parent", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UnitChangeRequest body = CCHC__V1__UNIT_CHANGE_REQUEST__INIT;
+    Cchc__V1__NewUnit to[MAX_CHANGE_UNITS], *to_ptrs[MAX_CHANGE_UNITS];
+    size_t n_to = 0;
+    const char *name = "", *kind = "", *parent = "";
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:b:i:c:n:k:p:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': body.effective_on = optarg; break;
+        case 'b': body.legal_basis = optarg; break;
+        case 'i':
+        case 'c': {
+            if (n_to == MAX_CHANGE_UNITS) {
+                fprintf(stderr, _("cchc units %s: too many successors\n"), op);
+                return EXIT_USAGE;
+            }
+            Cchc__V1__NewUnit init = CCHC__V1__NEW_UNIT__INIT;
+            to[n_to] = init;
+            /* --into CODE=NAME names a new unit in one go */
+            char *eq = strchr(optarg, '=');
+            if (eq) {
+                *eq = '\0';
+                to[n_to].name = eq + 1;
+            }
+            to[n_to].code = optarg;
+            to_ptrs[n_to] = &to[n_to];
+            n_to++;
+            break;
+        }
+        case 'n': name = optarg; break;
+        case 'k': kind = optarg; break;
+        case 'p': parent = optarg; break;
+        case 'h':
+            printf(_("usage: cchc units %s UNIT... --on YYYY-MM-DD [--basis \"Nghị quyết …\"]\n"
+                     "  close:  cchc units close UNIT --on DATE\n"
+                     "  rename: cchc units rename UNIT --code NEWCODE --name \"Tên mới\" --on DATE\n"
+                     "  merge:  cchc units merge A B … --into CODE [--name \"Tên\"] --on DATE\n"
+                     "          (without --name CODE must be an existing unit)\n"
+                     "  split:  cchc units split UNIT --into CODE=\"Tên\" --into CODE=\"Tên\" --on DATE\n"
+                     "DATE is the first day of the new organisation; the old unit ends the day\n"
+                     "before. Reports made before stay with the old unit.\n"),
+                   op);
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, _("cchc units %s: name the unit(s) to change\n"), op);
+        return EXIT_USAGE;
+    }
+    if (!*body.effective_on) {
+        fprintf(stderr, _("cchc units %s: --on YYYY-MM-DD is required\n"), op);
+        return EXIT_USAGE;
+    }
+    /* --name/--kind/--parent apply to a single successor given by --code/--into */
+    if ((*name || *kind || *parent) && n_to == 1) {
+        if (*name)
+            to[0].name = (char *)name;
+        to[0].kind = (char *)kind;
+        to[0].parent = (char *)parent;
+    } else if (*name || *kind || *parent) {
+        fprintf(stderr, _("cchc units %s: --name, --kind and --parent go with exactly one "
+                          "--code or --into\n"), op);
+        return EXIT_USAGE;
+    }
+    body.op = (char *)op;
+    body.from = argv + optind;
+    body.n_from = (size_t)(argc - optind);
+    body.to = to_ptrs;
+    body.n_to = n_to;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_CHANGE;
+    request.unit_change = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json)
+        output_json(json_pack("{s:s, s:s}", "recorded", op, "effective_on", body.effective_on));
+    else
+        printf(_("Đã ghi nhận (%s) từ ngày %s.\n"), op, body.effective_on);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_units(const cli_options *opts, int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "import") == 0)
+        return units_import(opts, argc - 1, argv + 1);
+    static const char *const ops[] = {"close", "rename", "merge", "split"};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(sub, ops[i]) == 0)
+            return units_change(opts, ops[i], argc - 1, argv + 1);
+    if (*sub && sub[0] != '-') {
+        fprintf(stderr, _("cchc units: unknown subcommand '%s'; see 'cchc units --help'\n"), sub);
+        return EXIT_USAGE;
+    }
+    return units_list(opts, argc, argv);
+}
