@@ -147,7 +147,7 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
     };
     Cchc__V1__CriteriaRequest body = CCHC__V1__CRITERIA_REQUEST__INIT;
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "i:y:h", options, NULL)) != -1) {
         switch (opt) {
         case 'i': body.index_code = optarg; break;
@@ -219,7 +219,7 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
     };
     Cchc__V1__TaskListRequest body = CCHC__V1__TASK_LIST_REQUEST__INIT;
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "u:l:c:i:d:h", options, NULL)) != -1) {
         switch (opt) {
         case 'u': body.unit = optarg; break;
@@ -401,7 +401,7 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
     };
     Cchc__V1__TaskGetRequest body = CCHC__V1__TASK_GET_REQUEST__INIT;
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
         switch (opt) {
         case 'd': body.as_of = optarg; break;

@@ -28,7 +28,7 @@ int cmd_ping(const cli_options *opts, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int count = 1, check_db = 1, opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
         switch (opt) {
         case 'c':

@@ -75,7 +75,7 @@ static int units_list(const cli_options *opts, int argc, char **argv)
     };
     Cchc__V1__UnitListRequest body = CCHC__V1__UNIT_LIST_REQUEST__INIT;
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "d:ah", options, NULL)) != -1) {
         switch (opt) {
         case 'd': body.as_of = optarg; break;
@@ -172,7 +172,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     };
     Cchc__V1__UnitImportRequest body = CCHC__V1__UNIT_IMPORT_REQUEST__INIT;
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
         switch (opt) {
         case 'f': body.valid_from = optarg; break;
@@ -271,7 +271,7 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     size_t n_to = 0;
     const char *name = "", *kind = "", *parent = "";
     int opt;
-    optind = 1;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "o:b:i:c:n:k:p:h", options, NULL)) != -1) {
         switch (opt) {
         case 'o': body.effective_on = optarg; break;

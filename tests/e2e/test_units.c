@@ -1,0 +1,258 @@
+/* Organisation units over time through the real client: commune import
+ * from CSV (all or nothing, every bad line reported), and the reform's
+ * changes — merge, rename, close, split — as of a date: the tree and the
+ * task assignments follow the date asked about. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+
+static test_db db;
+static test_server srv;
+
+static int setup(void **state)
+{
+    (void)state;
+    harness_db_create_migrated(&db, "units");
+    harness_server_start(&srv, db.conninfo, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    int code = harness_server_stop(&srv);
+    harness_db_drop(&db);
+    return code == 0 ? 0 : -1;
+}
+
+static void write_file(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+static run_result run(const char *const *args)
+{
+    run_result r;
+    harness_cchc(&r, &srv, args);
+    return r;
+}
+
+static json_t *run_json(const char *const *args)
+{
+    const char *argv[32] = {"--json"};
+    int n = 1;
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    run_result r = run(argv);
+    if (r.exit_code != 0)
+        fail_msg("cchc %s %s exited %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
+    json_t *root = json_loads(r.out, 0, NULL);
+    assert_non_null(root);
+    run_result_free(&r);
+    return root;
+}
+
+/* Codes of the units that exist on a date (NULL = today). */
+static int unit_listed(const char *as_of, const char *code)
+{
+    const char *args[] = {"units", "--as-of", as_of, NULL};
+    json_t *root = run_json(args);
+    json_t *units = json_object_get(root, "units");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(units); i++)
+        found |= strcmp(json_string_value(json_object_get(json_array_get(units, i), "code")), code) == 0;
+    json_decref(root);
+    return found;
+}
+
+/* How many units task 129 (8.3.2: "… UBND cấp xã") gives to UBND cấp xã on a date. */
+static size_t communes_on_task(const char *as_of, const char *must_include)
+{
+    const char *args[] = {"plan", "task", "129", "--as-of", as_of, NULL};
+    json_t *t = run_json(args);
+    json_t *impl = json_object_get(json_array_get(json_object_get(t, "assignments"), 0), "implementers");
+    size_t n = 0;
+    int included = must_include == NULL;
+    for (size_t m = 0; m < json_array_size(impl); m++) {
+        json_t *im = json_array_get(impl, m);
+        const char *c = json_string_value(json_object_get(im, "class"));
+        if (!c || strcmp(c, "UBND-XA") != 0)
+            continue;
+        json_t *units = json_object_get(im, "units");
+        n = json_array_size(units);
+        for (size_t u = 0; u < n && must_include; u++)
+            included |= strcmp(json_string_value(json_object_get(json_array_get(units, u), "code")),
+                               must_include) == 0;
+    }
+    json_decref(t);
+    if (!included)
+        fail_msg("%s not among the communes of task 129 on %s", must_include, as_of);
+    return n;
+}
+
+static void test_import_rejects_bad_file_whole(void **state)
+{
+    (void)state;
+    /* client-side checks: column count, empty cell, not UTF-8 — every line */
+    write_file("communes-bad.csv", "mã,tên,quận/huyện\n"
+                                   "31117,Phường Tân An,Ninh Kiều\n"
+                                   "31120,Phường An Hòa\n"
+                                   "31123,,Ninh Kiều\n"
+                                   "31126,Ph\xFF\xFEng,Ninh Kiều\n");
+    const char *args[] = {"units", "import", "communes-bad.csv", NULL};
+    run_result r = run(args);
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "dòng 3"));
+    assert_non_null(strstr(r.err, "dòng 4"));
+    assert_non_null(strstr(r.err, "dòng 5"));
+    assert_null(strstr(r.err, "dòng 2:"));
+    run_result_free(&r);
+
+    /* server-side checks: unknown district, code used twice, bad code */
+    write_file("communes-bad2.csv", "31117;Phường Tân An;Quận Ninh Kiều\n"
+                                    "31117;Phường Tân An 2;Quận Ninh Kiều\n"
+                                    "31130;Xã Mỹ Khánh;Huyện Không Có\n"
+                                    "ab c;Xã Nhơn Ái;Phong Điền\n");
+    const char *args2[] = {"units", "import", "communes-bad2.csv", NULL};
+    r = run(args2);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "dòng 2: code"));
+    assert_non_null(strstr(r.err, "dòng 3: district"));
+    assert_non_null(strstr(r.err, "dòng 4: code"));
+    run_result_free(&r);
+    assert_false(unit_listed("2024-01-01", "31117")); /* nothing was imported */
+    unlink("communes-bad.csv");
+    unlink("communes-bad2.csv");
+}
+
+static void test_import_then_merge_rename_close_split(void **state)
+{
+    (void)state;
+    /* as LibreOffice saves it: BOM, header, quotes */
+    write_file("communes.csv", "\xEF\xBB\xBF" "Mã,Tên,Quận/Huyện\n"
+                               "31117,Phường Tân An,Q-NINHKIEU\n"
+                               "31120,\"Phường An Hòa\",Ninh Kiều\n"
+                               "31153,Xã Mỹ Khánh,Huyện Phong Điền\n"
+                               "\n");
+    const char *args[] = {"--json", "units", "import", "communes.csv", "--valid-from", "2004-01-02", NULL};
+    run_result r = run(args);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "\"imported\": 3"));
+    run_result_free(&r);
+    unlink("communes.csv");
+    assert_true(unit_listed("2024-01-01", "31120"));
+    assert_int_equal(communes_on_task("2024-01-01", "31153"), 3);
+
+    /* 1 July 2025: the two wards merge into a new ward */
+    const char *merge[] = {"units", "merge", "31117", "Phường An Hòa", "--into", "P-NINHKIEU",
+                           "--name", "Phường Ninh Kiều", "--on", "2025-07-01",
+                           "--basis", "Nghị quyết 1668/NQ-UBTVQH15", NULL};
+    r = run(merge);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_true(unit_listed("2025-06-30", "31117"));
+    assert_false(unit_listed("2025-06-30", "P-NINHKIEU"));
+    assert_false(unit_listed("2025-07-01", "31117"));
+    assert_true(unit_listed("2025-07-01", "P-NINHKIEU"));
+    assert_int_equal(communes_on_task("2025-06-30", "31117"), 3);
+    assert_int_equal(communes_on_task("2025-07-01", "P-NINHKIEU"), 2);
+
+    /* the successor is recorded on the old unit */
+    const char *all[] = {"units", "--all", NULL};
+    json_t *root = run_json(all);
+    json_t *units = json_object_get(root, "units");
+    int checked = 0;
+    for (size_t i = 0; i < json_array_size(units); i++) {
+        json_t *u = json_array_get(units, i);
+        if (strcmp(json_string_value(json_object_get(u, "code")), "31117") != 0)
+            continue;
+        assert_string_equal(json_string_value(json_object_get(u, "valid_until")), "2025-06-30");
+        json_t *succ = json_array_get(json_object_get(u, "successors"), 0);
+        assert_string_equal(json_string_value(json_object_get(succ, "code")), "P-NINHKIEU");
+        assert_string_equal(json_string_value(json_object_get(succ, "change")), "merge");
+        checked = 1;
+    }
+    assert_true(checked);
+    json_decref(root);
+
+    /* a renamed department keeps leading its tasks under its new code */
+    const char *rename[] = {"units", "rename", "SNV", "--code", "SNV-2025", "--name",
+                            "Sở Nội vụ thành phố Cần Thơ", "--on", "2025-03-01", NULL};
+    r = run(rename);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    const char *old_lead[] = {"plan", "tasks", "--lead", "SNV", "--as-of", "2024-12-31", NULL};
+    const char *new_lead[] = {"plan", "tasks", "--lead", "SNV-2025", "--as-of", "2025-03-01", NULL};
+    json_t *before = run_json(old_lead), *after = run_json(new_lead);
+    size_t n = json_array_size(json_object_get(before, "tasks"));
+    assert_true(n > 0);
+    assert_int_equal(json_array_size(json_object_get(after, "tasks")), n);
+    json_decref(before);
+    json_decref(after);
+    const char *task[] = {"plan", "task", "108", "--as-of", "2025-03-01", NULL};
+    json_t *t = run_json(task);
+    json_t *lead = json_array_get(json_object_get(json_array_get(json_object_get(t, "assignments"), 0),
+                                                  "leads"), 0);
+    assert_string_equal(json_string_value(json_object_get(lead, "code")), "SNV-2025");
+    assert_string_equal(json_string_value(json_object_get(lead, "assigned_code")), "SNV");
+    assert_string_equal(json_string_value(json_object_get(lead, "printed")), "Sở Nội vụ");
+    json_decref(t);
+
+    /* split, then refused changes */
+    const char *split[] = {"units", "split", "31153", "--into", "X-MYKHANH-A=Xã Mỹ Khánh A",
+                           "--into", "X-MYKHANH-B=Xã Mỹ Khánh B", "--on", "2025-07-01", NULL};
+    r = run(split);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_int_equal(communes_on_task("2025-07-01", "X-MYKHANH-B"), 3);
+
+    const char *again[] = {"units", "close", "31117", "--on", "2026-01-01", NULL};
+    r = run(again); /* 31117 ended on 2025-06-30 */
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "from"));
+    run_result_free(&r);
+    const char *bad_date[] = {"units", "close", "Q-OMON", "--on", "2025-13-01", NULL};
+    r = run(bad_date);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "effective_on"));
+    run_result_free(&r);
+    const char *unknown[] = {"units", "close", "NO-SUCH", "--on", "2025-07-01", NULL};
+    r = run(unknown);
+    assert_int_equal(r.exit_code, 1);
+    run_result_free(&r);
+    const char *no_date[] = {"units", "close", "Q-OMON", NULL};
+    r = run(no_date);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
+
+    /* closing a district: gone from that day, still there the day before */
+    const char *close[] = {"units", "close", "Q-OMON", "--on", "2025-07-01", NULL};
+    r = run(close);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_true(unit_listed("2025-06-30", "Q-OMON"));
+    assert_false(unit_listed("2025-07-01", "Q-OMON"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_import_rejects_bad_file_whole),
+        cmocka_unit_test(test_import_then_merge_rename_close_split),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
