@@ -63,22 +63,37 @@ static size_t clamp_width(const table *t, int col, size_t width)
     return max && width > max ? max : width;
 }
 
-/* Prints a cell in exactly `width` columns (padding unless last). */
-static void print_cell(FILE *out, const char *text, size_t width, int last)
+/* Prints a cell cut to `width` columns; returns the columns printed. The
+ * padding after it is left to the caller, which emits it only if something
+ * follows on the line, so lines carry no trailing blanks. */
+static size_t print_cell(FILE *out, const char *text, size_t width)
 {
     size_t cols = text_width(text);
-    if (cols > width) {
-        size_t used;
-        size_t bytes = text_fit(text, width > 0 ? width - 1 : 0, &used);
-        fwrite(text, 1, bytes, out);
-        fputs("…", out);
-        cols = used + 1;
-    } else {
+    if (cols <= width) {
         fputs(text, out);
+        return cols;
     }
-    if (!last)
-        for (; cols < width; cols++)
-            fputc(' ', out);
+    size_t used;
+    size_t bytes = text_fit(text, width > 0 ? width - 1 : 0, &used);
+    fwrite(text, 1, bytes, out);
+    fputs("…", out);
+    return used + 1;
+}
+
+static void print_row(FILE *out, char *const *cells, const size_t *widths, int ncols)
+{
+    size_t pending = 0; /* blanks owed before the next non-empty cell */
+    for (int c = 0; c < ncols; c++) {
+        if (cells[c][0] != '\0') {
+            fprintf(out, "%*s", (int)pending, "");
+            pending = 0;
+            pending += widths[c] - print_cell(out, cells[c], widths[c]);
+        } else {
+            pending += widths[c];
+        }
+        pending += 2;
+    }
+    fputc('\n', out);
 }
 
 void table_print(const table *t, FILE *out, int show_header)
@@ -96,12 +111,7 @@ void table_print(const table *t, FILE *out, int show_header)
         widths[c] = clamp_width(t, c, widths[c]);
     }
     if (show_header) {
-        for (int c = 0; c < t->ncols; c++) {
-            print_cell(out, t->headers[c], widths[c], c == t->ncols - 1);
-            if (c < t->ncols - 1)
-                fputs("  ", out);
-        }
-        fputc('\n', out);
+        print_row(out, t->headers, widths, t->ncols);
         for (int c = 0; c < t->ncols; c++) {
             for (size_t i = 0; i < widths[c]; i++)
                 fputs("─", out);
@@ -110,14 +120,8 @@ void table_print(const table *t, FILE *out, int show_header)
         }
         fputc('\n', out);
     }
-    for (int r = 0; r < t->nrows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            print_cell(out, t->rows[r][c], widths[c], c == t->ncols - 1);
-            if (c < t->ncols - 1)
-                fputs("  ", out);
-        }
-        fputc('\n', out);
-    }
+    for (int r = 0; r < t->nrows; r++)
+        print_row(out, t->rows[r], widths, t->ncols);
     free(widths);
 }
 
