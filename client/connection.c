@@ -19,8 +19,6 @@
 #include "protocol.h"
 #include "wire.h"
 
-/* Largest answer the client accepts: exports can be large. */
-#define CLIENT_MAX_FRAME (64u * 1024u * 1024u)
 
 static int64_t now_ms(void)
 {
@@ -125,12 +123,13 @@ static int on_frame(void *ctx, const uint8_t *payload, size_t len)
     Cchc__V1__Response *response = wire_decode_response(payload, len);
     if (!response)
         return 1; /* garbled: stop, the caller reports */
-    if (response->request_id != conn->awaited_id && response->request_id != 0) {
+    if (conn->pending ||
+        (response->request_id != conn->awaited_id && response->request_id != 0)) {
         cchc__v1__response__free_unpacked(response, NULL);
         return 0; /* an answer to an abandoned request */
     }
     conn->pending = response;
-    return 1;
+    return 0; /* keep reading the buffer: frames after this one stay in sync */
 }
 
 static int receive(connection *conn, Cchc__V1__Response **response, cli_error *err)
@@ -208,7 +207,7 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
     conn->fd = -1;
     conn->timeout_ms = opts->timeout_ms;
     snprintf(conn->server, sizeof(conn->server), "%s", opts->server);
-    frame_reader_init(&conn->reader, CLIENT_MAX_FRAME);
+    frame_reader_init(&conn->reader, CCHC_MAX_REPLY);
 
     hostport hp;
     char why[256];

@@ -3,7 +3,12 @@
  * uv_try_write first (most fit in the socket buffer at once) and only the
  * remainder is queued with uv_write, as Redis does. A client whose queued
  * replies exceed the high-water mark, or that has too many requests in
- * flight, is not read from until it catches up. */
+ * flight, is not read from until it catches up.
+ *
+ * Closing is graceful wherever replies may still be on their way: shut
+ * down our side, keep reading and discarding until the peer closes (or a
+ * short linger expires), then close. Closing a socket with unread input
+ * makes the kernel send RST and drop replies it had already accepted. */
 #include "client.h"
 
 #include <stdlib.h>
@@ -20,7 +25,11 @@ typedef struct write_req {
     size_t len;
 } write_req;
 
+/* How long a closing connection waits for the peer to close its side. */
+#define LINGER_MS 2000
+
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+static void update_reading(client *c);
 
 void client_ref(client *c) { c->refs++; }
 
@@ -32,10 +41,19 @@ void client_unref(client *c)
     free(c);
 }
 
+static void on_linger_closed(uv_handle_t *handle)
+{
+    client_unref(handle->data);
+}
+
 static void on_closed(uv_handle_t *handle)
 {
     client *c = handle->data;
     server *srv = c->srv;
+    if (c->linger_started) {
+        c->linger.data = c;
+        uv_close((uv_handle_t *)&c->linger, on_linger_closed);
+    }
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -57,13 +75,27 @@ void client_close(client *c, const char *reason)
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
+static void on_linger_expired(uv_timer_t *timer)
+{
+    client_close(timer->data, "peer did not close within the linger time");
+}
+
+/* Our side is shut down and every reply written: wait for the peer's EOF. */
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
-    (void)status;
     client *c = req->data;
     free(req);
-    if (!uv_is_closing((uv_handle_t *)&c->tcp))
-        uv_close((uv_handle_t *)&c->tcp, on_closed);
+    if (status < 0 || c->peer_done) {
+        client_close(c, status < 0 ? uv_strerror(status) : "closed by both sides");
+    } else if (!uv_is_closing((uv_handle_t *)&c->tcp)) {
+        uv_timer_init(c->srv->loop, &c->linger);
+        c->linger.data = c;
+        c->linger_started = 1;
+        client_ref(c); /* released when the timer handle is closed */
+        c->lingering = 1;
+        uv_timer_start(&c->linger, on_linger_expired, LINGER_MS, 0);
+    }
+    client_unref(c);
 }
 
 void client_close_after_flush(client *c, const char *reason)
@@ -73,13 +105,18 @@ void client_close_after_flush(client *c, const char *reason)
     c->closing = 1;
     log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
              c->peer, reason);
-    uv_read_stop((uv_stream_t *)&c->tcp);
-    c->reading = 0;
+    update_reading(c); /* keeps reading, to discard what the peer still sends */
     uv_shutdown_t *req = malloc(sizeof(*req));
-    if (!req || (req->data = c, uv_shutdown(req, (uv_stream_t *)&c->tcp,
-                                             on_shutdown)) != 0) {
+    if (!req) {
+        client_close(c, "out of memory");
+        return;
+    }
+    req->data = c;
+    client_ref(c);
+    if (uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
         free(req);
-        uv_close((uv_handle_t *)&c->tcp, on_closed);
+        client_unref(c);
+        client_close(c, "shutdown failed");
     }
 }
 
@@ -91,11 +128,18 @@ static void alloc_shared(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 }
 
 /* Starts or stops reading so that a slow or greedy client cannot make the
- * server buffer without bound. */
+ * server buffer without bound. A closing connection reads (and discards)
+ * until the peer's EOF, so that closing never resets the connection. */
 static void update_reading(client *c)
 {
     server *srv = c->srv;
-    int want = !c->closing && !srv->draining &&
+    if (uv_is_closing((uv_handle_t *)&c->tcp))
+        return;
+    int want;
+    if (c->closing)
+        want = !c->peer_done;
+    else
+        want = !c->peer_done && !srv->draining &&
                c->write_backlog < srv->config.write_high_water &&
                c->inflight < srv->config.max_inflight;
     if (want && !c->reading) {
@@ -107,11 +151,16 @@ static void update_reading(client *c)
     }
 }
 
+/* Closes a connection with nothing more to do: the server is draining, or
+ * the peer has sent everything it will (EOF) and got its answers. */
 static void maybe_finish_drain(client *c)
 {
-    if (c->srv->draining && !c->closing && c->inflight == 0 &&
-        c->write_backlog == 0)
-        client_close(c, "server shutting down");
+    if (c->closing || c->inflight > 0 || c->write_backlog > 0)
+        return;
+    if (c->peer_done)
+        client_close(c, "peer closed");
+    else if (c->srv->draining)
+        client_close_after_flush(c, "server shutting down");
 }
 
 void client_begin_drain(client *c)
@@ -149,7 +198,7 @@ void client_send(client *c, const Cchc__V1__Response *response)
         return;
     uint8_t *frame;
     size_t len, payload;
-    if (wire_encode_frame(&response->base, c->srv->config.max_frame, &frame,
+    if (wire_encode_frame(&response->base, c->srv->config.max_reply, &frame,
                           &len, &payload) != 0) {
         log_error("client %llu: response of %zu bytes exceeds the frame limit",
                   (unsigned long long)c->id, payload);
@@ -160,7 +209,7 @@ void client_send(client *c, const Cchc__V1__Response *response)
                       "narrow the query";
         small.request_id = response->request_id;
         small.error = &err;
-        if (wire_encode_frame(&small.base, c->srv->config.max_frame, &frame,
+        if (wire_encode_frame(&small.base, c->srv->config.max_reply, &frame,
                               &len, NULL) != 0)
             return;
     }
@@ -211,10 +260,25 @@ static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     client *c = stream->data;
+    if (nread == 0)
+        return;
+    if (c->closing) { /* discarding until the peer closes */
+        if (nread < 0) {
+            c->peer_done = 1;
+            update_reading(c);
+            if (c->lingering || nread != UV_EOF)
+                client_close(c, nread == UV_EOF ? "closed by both sides" : uv_strerror((int)nread));
+        }
+        return;
+    }
     if (nread == UV_EOF) {
-        client_close(c, frame_reader_has_partial(&c->reader)
-                            ? "peer closed in the middle of a frame"
-                            : "peer closed");
+        /* The peer has sent all it will; answer what is in flight first. */
+        if (frame_reader_has_partial(&c->reader))
+            log_warn("client %llu (%s): closed in the middle of a frame",
+                     (unsigned long long)c->id, c->peer);
+        c->peer_done = 1;
+        update_reading(c);
+        maybe_finish_drain(c);
         return;
     }
     if (nread < 0) {
@@ -241,6 +305,9 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         client_close_after_flush(c, message);
     } else if (st == FRAME_ERR_NOMEM) {
         client_close(c, "out of memory");
+    } else {
+        /* the requests just read may have reached the in-flight limit */
+        update_reading(c);
     }
     client_unref(c);
 }

@@ -21,8 +21,12 @@ typedef struct client {
     int hello_done;
     int refs;          /* the connection itself + one per request in flight */
     int inflight;      /* requests being processed */
-    int closing;       /* uv_close or shutdown started: no more replies */
+    int closing;       /* shutdown or close started: no more replies */
     int reading;
+    int peer_done;     /* EOF or error seen: the peer sends nothing more */
+    int lingering;     /* our side shut down, waiting for the peer's EOF */
+    int linger_started;
+    uv_timer_t linger; /* initialised only when a graceful close lingers */
     size_t write_backlog; /* bytes handed to uv_write and not yet written */
 } client;
 

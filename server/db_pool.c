@@ -52,8 +52,10 @@ typedef struct db_conn {
     uv_timer_t retry_timer;
     unsigned backoff_ms;
     conn_state state;
+    int broken;        /* failure found while submitting; conn_fail runs next tick */
     query_list inflight;
     char failure[256]; /* set while draining results to fail afterwards */
+    char deferred[256];
 } db_conn;
 
 struct db_pool {
@@ -71,6 +73,7 @@ struct db_pool {
 static void on_poll(uv_poll_t *handle, int status, int events);
 static void conn_connect(db_conn *conn);
 static void on_retry_timer(uv_timer_t *timer);
+static void on_connect_timeout(uv_timer_t *timer);
 static void pool_dispatch(db_pool *pool);
 
 /* ---- query lists and helpers ------------------------------------------ */
@@ -214,7 +217,7 @@ static int poll_watch(db_conn *conn, int events)
 static int pool_can_accept(const db_pool *pool)
 {
     for (int i = 0; i < pool->config.size; i++)
-        if (pool->conns[i].state != CONN_DOWN)
+        if (pool->conns[i].state != CONN_DOWN && !pool->conns[i].broken)
             return 1;
     return 0;
 }
@@ -239,6 +242,8 @@ static void conn_fail(db_conn *conn, const char *why)
     else if (!pool->closing)
         log_warn("database connection %d failed: %s (retrying in %u ms)",
                  conn->index, reason, conn->backoff_ms);
+    uv_timer_stop(&conn->retry_timer);
+    conn->broken = 0;
     poll_close(conn); /* before PQfinish closes the socket */
     if (conn->pg) {
         PQfinish(conn->pg);
@@ -252,6 +257,23 @@ static void conn_fail(db_conn *conn, const char *why)
     if (!pool_can_accept(pool))
         fail_all(&pool->queue, message);
     conn_schedule_retry(conn);
+}
+
+static void on_deferred_failure(uv_timer_t *timer)
+{
+    db_conn *conn = timer->data;
+    conn_fail(conn, conn->deferred);
+}
+
+/* Fails the connection from the next loop iteration, so that a submitter
+ * is never called back before db_pool_submit has returned. */
+static void conn_fail_later(db_conn *conn, const char *why)
+{
+    if (conn->broken)
+        return;
+    conn->broken = 1;
+    first_line(conn->deferred, sizeof(conn->deferred), why);
+    uv_timer_start(&conn->retry_timer, on_deferred_failure, 0, 0);
 }
 
 static void conn_flush(db_conn *conn)
@@ -360,7 +382,12 @@ static void conn_connect(db_conn *conn)
 {
     if (conn->pool->closing)
         return;
-    conn->pg = PQconnectStart(conn->pool->conninfo);
+    /* Defaults first, then the operator's conninfo, which may override them.
+     * libpq ignores connect_timeout in asynchronous mode, hence our timer. */
+    static const char *const keywords[] = {"keepalives_idle", "keepalives_interval",
+                                           "keepalives_count", "dbname", NULL};
+    const char *values[] = {"30", "10", "3", conn->pool->conninfo, NULL};
+    conn->pg = PQconnectStartParams(keywords, values, 1);
     if (!conn->pg) {
         conn_fail(conn, "out of memory");
         return;
@@ -370,6 +397,7 @@ static void conn_connect(db_conn *conn)
         return;
     }
     conn->state = CONN_CONNECTING;
+    uv_timer_start(&conn->retry_timer, on_connect_timeout, conn->pool->config.connect_timeout_ms, 0);
     /* libpq's contract: start by waiting for the socket to be writable. */
     if (poll_watch(conn, UV_WRITABLE) != 0)
         conn_fail(conn, PQerrorMessage(conn->pg));
@@ -378,6 +406,17 @@ static void conn_connect(db_conn *conn)
 static void on_retry_timer(uv_timer_t *timer)
 {
     conn_connect(timer->data);
+}
+
+static void on_connect_timeout(uv_timer_t *timer)
+{
+    db_conn *conn = timer->data;
+    if (conn->state == CONN_CONNECTING || conn->state == CONN_SETUP) {
+        char why[96];
+        snprintf(why, sizeof(why), "no connection within %u ms",
+                 conn->pool->config.connect_timeout_ms);
+        conn_fail(conn, why);
+    }
 }
 
 /* ---- results ----------------------------------------------------------- */
@@ -410,6 +449,7 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
     }
     if (statement == STMT_COUNT - 1 && conn->failure[0] == '\0') {
         int was_ready = db_pool_ready_count(pool);
+        uv_timer_stop(&conn->retry_timer); /* the connect deadline */
         conn->state = CONN_READY;
         conn->backoff_ms = pool->config.backoff_min_ms;
         if (was_ready == 0)
@@ -483,6 +523,31 @@ static void conn_read_results(db_conn *conn)
     }
 }
 
+/* After results were read: a broken set-up or pipeline, or a connection
+ * libpq found dead, fails now. Returns 0 when the connection goes on. */
+static int conn_check_after_read(db_conn *conn, int consumed_ok, int socket_status)
+{
+    if (!conn->pg || conn->broken)
+        return -1; /* a callback already failed it */
+    if (conn->failure[0] != '\0') {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", conn->failure);
+        log_error("%s", why);
+        conn->backoff_ms = conn->pool->config.backoff_max_ms;
+        conn_fail(conn, why);
+        return -1;
+    }
+    if (!consumed_ok || PQstatus(conn->pg) == CONNECTION_BAD) {
+        conn_fail(conn, PQerrorMessage(conn->pg));
+        return -1;
+    }
+    if (socket_status < 0) {
+        conn_fail(conn, uv_strerror(socket_status));
+        return -1;
+    }
+    return 0;
+}
+
 static void on_poll(uv_poll_t *handle, int status, int events)
 {
     db_conn *conn = handle->data;
@@ -491,34 +556,28 @@ static void on_poll(uv_poll_t *handle, int status, int events)
         conn_connect_step(conn);
         return;
     }
-    if (status < 0) {
-        conn_fail(conn, uv_strerror(status));
+    if (conn->broken)
         return;
-    }
-    if (events & UV_READABLE) {
-        if (!PQconsumeInput(conn->pg)) {
-            conn_read_results(conn);
-            conn_fail(conn, PQerrorMessage(conn->pg));
-            return;
-        }
+    /* Read whatever arrived, even when the socket reports an error: results
+     * of batches committed before the connection broke must reach their
+     * owners as successes, not as "unavailable, retry". */
+    if ((events & UV_READABLE) || status < 0) {
+        int ok = PQconsumeInput(conn->pg);
         conn_read_results(conn);
-        if (conn->failure[0] != '\0') {
-            char why[256];
-            snprintf(why, sizeof(why), "%s", conn->failure);
-            log_error("%s", why);
-            conn->backoff_ms = conn->pool->config.backoff_max_ms;
-            conn_fail(conn, why);
+        if (conn_check_after_read(conn, ok, status) != 0)
             return;
-        }
-        if (PQstatus(conn->pg) == CONNECTION_BAD) {
-            conn_fail(conn, PQerrorMessage(conn->pg));
-            return;
-        }
     }
     if (conn->state == CONN_READY)
         pool_dispatch(conn->pool);
-    if (conn->pg)
-        conn_flush(conn);
+    if (!conn->pg || conn->broken)
+        return;
+    conn_flush(conn);
+    /* PQflush may have read input while the send buffer was full: results
+     * can be waiting in libpq with nothing left to make the socket readable. */
+    if (conn->pg && !conn->broken && conn->inflight.head && !PQisBusy(conn->pg)) {
+        conn_read_results(conn);
+        conn_check_after_read(conn, 1, 0);
+    }
 }
 
 /* ---- the pool ------------------------------------------------------------ */
@@ -580,7 +639,7 @@ static void pool_dispatch(db_pool *pool)
         db_conn *best = NULL;
         for (int i = 0; i < pool->config.size; i++) {
             db_conn *conn = &pool->conns[i];
-            if (conn->state != CONN_READY ||
+            if (conn->state != CONN_READY || conn->broken ||
                 conn->inflight.count >= pool->config.pipeline_depth)
                 continue;
             if (!best || conn->inflight.count < best->inflight.count)
@@ -590,22 +649,23 @@ static void pool_dispatch(db_pool *pool)
             return;
         db_query *query = list_pop(&pool->queue);
         if (send_query(best, query) != 0) {
-            conn_fail(best, PQerrorMessage(best->pg));
+            conn_fail_later(best, PQerrorMessage(best->pg));
             continue;
         }
         conn_flush(best);
     }
 }
 
-int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
-                         db_result_fn fn, void *ctx)
+db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
+                               db_result_fn fn, void *ctx)
 {
-    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 ||
-        nsteps > DB_MAX_BATCH)
-        return -1;
+    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 || nsteps > DB_MAX_BATCH)
+        return DB_SUBMIT_UNAVAILABLE;
+    if (pool->queue.count >= pool->config.max_queue)
+        return DB_SUBMIT_BUSY;
     db_query *query = query_new(QUERY_USER, nsteps);
     if (!query)
-        return -1;
+        return DB_SUBMIT_UNAVAILABLE;
     for (int s = 0; s < nsteps; s++) {
         db_step_state *step = &query->steps[s];
         step->statement = steps[s].statement;
@@ -614,14 +674,14 @@ int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
         step->values = calloc((size_t)steps[s].nparams, sizeof(char *));
         if (!step->values) {
             query_free(query);
-            return -1;
+            return DB_SUBMIT_UNAVAILABLE;
         }
         step->nparams = steps[s].nparams;
         for (int i = 0; i < steps[s].nparams; i++) {
             const char *value = steps[s].values[i];
             if (value && !(step->values[i] = strdup(value))) {
                 query_free(query);
-                return -1;
+                return DB_SUBMIT_UNAVAILABLE;
             }
         }
     }
@@ -629,11 +689,11 @@ int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
     query->ctx = ctx;
     list_push(&pool->queue, query);
     pool_dispatch(pool);
-    return 0;
+    return DB_SUBMIT_OK;
 }
 
-int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
-                   const char *const *values, db_result_fn fn, void *ctx)
+db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,
+                         const char *const *values, db_result_fn fn, void *ctx)
 {
     db_step step = {statement, nparams, values};
     return db_pool_submit_batch(pool, &step, 1, fn, ctx);

@@ -49,6 +49,8 @@ typedef struct db_pool_config {
     int pipeline_depth;       /* queries in flight per connection */
     unsigned backoff_min_ms;
     unsigned backoff_max_ms;
+    unsigned connect_timeout_ms; /* connect and set-up must finish within this */
+    int max_queue;            /* queries waiting for a connection, at most */
     int expected_schema_version;
 } db_pool_config;
 
@@ -60,17 +62,22 @@ int db_pool_ready_count(const db_pool *pool);
 /* Queries submitted and not yet answered. */
 int db_pool_pending(const db_pool *pool);
 
+typedef enum db_submit {
+    DB_SUBMIT_OK = 0,       /* fn will be called exactly once, later */
+    DB_SUBMIT_UNAVAILABLE,  /* every connection is down; fn is not called */
+    DB_SUBMIT_BUSY          /* the queue is full; fn is not called */
+} db_submit;
+
 /* Runs a prepared statement with text parameters (NULL value = SQL NULL);
- * parameters are copied. Returns 0 when queued (fn will be called exactly
- * once, later), or -1 when every connection is down (fn is not called). */
-int db_pool_submit(db_pool *pool, statement_id statement, int nparams,
-                   const char *const *values, db_result_fn fn, void *ctx);
+ * parameters are copied. fn is never called before this returns. */
+db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,
+                         const char *const *values, db_result_fn fn, void *ctx);
 
 /* Runs several statements back to back under one sync: one round trip,
  * one implicit transaction (all commit, or none when one fails), results
  * delivered together. Same return convention as db_pool_submit. */
-int db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
-                         db_result_fn fn, void *ctx);
+db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
+                               db_result_fn fn, void *ctx);
 
 /* Fails queued queries, closes every connection and handle; calls done once
  * all libuv handles are closed, after which the pool is freed. */

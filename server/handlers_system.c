@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include "handlers.h"
+#include "request_helpers.h"
 #include "protocol.h"
 #include "server.h"
 
@@ -39,11 +40,6 @@ static int64_t now_us(void)
     return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-typedef struct ping_state {
-    request *req;
-    uint64_t db_started_ns;
-} ping_state;
-
 static void reply_ping(request *req, const char *db_version, int64_t db_us)
 {
     Cchc__V1__PingResponse body = CCHC__V1__PING_RESPONSE__INIT;
@@ -61,17 +57,13 @@ static void on_ping_result(void *ctx, db_status status, PGresult *const *results
                            int nresults, const char *message)
 {
     (void)nresults;
-    ping_state *state = ctx;
-    request *req = state->req;
-    int64_t db_us = (int64_t)((uv_hrtime() - state->db_started_ns) / 1000);
-    free(state);
-    if (status == DB_OK)
-        reply_ping(req, PQgetvalue(results[0], 0, 0), db_us);
-    else if (status == DB_UNAVAILABLE)
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "%s", message);
+    request *req = ctx;
+    /* includes any wait in the pool's queue: what the client experiences */
+    int64_t db_us = (int64_t)((uv_hrtime() - req->started_ns) / 1000);
+    if (status != DB_OK)
+        request_fail_db(req, status, message);
     else
-        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "database error: %s",
-                     message);
+        reply_ping(req, PQgetvalue(results[0], 0, 0), db_us);
 }
 
 void handle_ping(request *req)
@@ -80,17 +72,6 @@ void handle_ping(request *req)
         reply_ping(req, NULL, 0);
         return;
     }
-    ping_state *state = malloc(sizeof(*state));
-    if (!state) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory");
-        return;
-    }
-    state->req = req;
-    state->db_started_ns = uv_hrtime();
-    if (db_pool_submit(req->conn->srv->db, STMT_PING, 0, NULL, on_ping_result,
-                       state) != 0) {
-        free(state);
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
-                     "database unavailable; the server keeps retrying, try again shortly");
-    }
+    const db_step step = {STMT_PING, 0, NULL};
+    request_query(req, &step, 1, on_ping_result);
 }

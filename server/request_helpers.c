@@ -10,9 +10,18 @@
 
 void request_query(request *req, const db_step *steps, int nsteps, db_result_fn on_done)
 {
-    if (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_done, req) != 0)
+    switch (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_done, req)) {
+    case DB_SUBMIT_OK:
+        break;
+    case DB_SUBMIT_BUSY:
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "server busy: too many requests waiting for the database; try again shortly");
+        break;
+    case DB_SUBMIT_UNAVAILABLE:
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
                      "database unavailable; the server keeps retrying, try again shortly");
+        break;
+    }
 }
 
 void request_fail_db(request *req, db_status status, const char *message)

@@ -21,7 +21,10 @@ void server_config_defaults(server_config *config)
     config->db_pipeline_depth = 64;
     config->db_backoff_min_ms = 100;
     config->db_backoff_max_ms = 5000;
+    config->db_connect_timeout_ms = 10000;
+    config->db_max_queue = 10000;
     config->max_frame = CCHC_DEFAULT_MAX_FRAME;
+    config->max_reply = CCHC_MAX_REPLY;
     config->write_high_water = 4u * 1024 * 1024;
     config->max_inflight = 256;
     config->drain_timeout_ms = 10000;
@@ -168,6 +171,8 @@ int server_run(const server_config *config)
         .pipeline_depth = config->db_pipeline_depth,
         .backoff_min_ms = config->db_backoff_min_ms,
         .backoff_max_ms = config->db_backoff_max_ms,
+        .connect_timeout_ms = config->db_connect_timeout_ms,
+        .max_queue = config->db_max_queue,
         .expected_schema_version = migrations_latest_version(),
     };
     srv->db = db_pool_create(&loop, &pool_config);

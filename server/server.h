@@ -18,7 +18,10 @@ typedef struct server_config {
     int db_pipeline_depth;
     unsigned db_backoff_min_ms;
     unsigned db_backoff_max_ms;
-    uint32_t max_frame;         /* bytes of payload */
+    unsigned db_connect_timeout_ms;
+    int db_max_queue;
+    uint32_t max_frame;         /* bytes of request payload accepted */
+    uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */
     int max_inflight;           /* per connection */
     int drain_timeout_ms;
