@@ -156,6 +156,50 @@ static void test_unavailable_then_recovers(void **state)
     harness_db_drop(&db);
 }
 
+/* Backends killed while requests are in flight: every request gets an
+ * answer (a result or UNAVAILABLE), none hangs, and the pool recovers. */
+static void test_backends_killed_under_load(void **state)
+{
+    (void)state;
+    test_db db;
+    harness_db_create_migrated(&db, "kill");
+    test_server srv;
+    const char *extra[] = {"--db-retry-max", "200", NULL};
+    harness_server_start(&srv, db.conninfo, extra);
+    int fd = raw_connect(&srv);
+    raw_hello(fd, 1);
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname = '%s' AND pid <> pg_backend_pid()", db.name);
+    uint64_t id = 10;
+    for (int round = 0; round < 5; round++) {
+        enum { N = 40 };
+        for (int i = 0; i < N; i++) {
+            Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
+            ping.check_database = 1;
+            Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+            req.request_id = id++;
+            req.body_case = CCHC__V1__REQUEST__BODY_PING;
+            req.ping = &ping;
+            raw_send_request(fd, &req);
+            if (i == N / 2)
+                harness_admin_sql(sql);
+        }
+        for (int i = 0; i < N; i++) {
+            Cchc__V1__Response *resp = raw_read_response(fd, 10000);
+            assert_non_null(resp); /* answered, not hung */
+            if (resp->error)
+                assert_int_equal(resp->error->code, CCHC__V1__ERROR_CODE__UNAVAILABLE);
+            cchc__v1__response__free_unpacked(resp, NULL);
+        }
+    }
+    close(fd);
+    assert_true(ping_until(&srv, 0));
+    assert_int_equal(harness_server_stop(&srv), 0);
+    harness_db_drop(&db);
+}
+
 /* SIGTERM while requests are in flight: they are answered, then the
  * connection closes and cchcd exits 0. */
 static void test_sigterm_drains(void **state)
@@ -213,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_migrate_applies_once_and_records),
         cmocka_unit_test(test_migrate_reports_unreachable_database),
         cmocka_unit_test(test_unavailable_then_recovers),
+        cmocka_unit_test(test_backends_killed_under_load),
         cmocka_unit_test(test_sigterm_drains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

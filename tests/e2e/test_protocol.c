@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -338,6 +339,43 @@ static void test_disconnect_mid_frame(void **state)
     assert_server_serves();
 }
 
+/* The peer sends its requests and closes its sending side: it still gets
+ * every answer before the server closes. */
+static void test_half_close_still_answered(void **state)
+{
+    (void)state;
+    int fd = raw_connect(&srv);
+    raw_hello(fd, 1);
+    for (uint64_t id = 2; id < 12; id++)
+        send_ping(fd, id, (int)(id % 2));
+    shutdown(fd, SHUT_WR);
+    int answered = 0;
+    Cchc__V1__Response *resp;
+    while ((resp = raw_read_response(fd, 5000)) != NULL) {
+        assert_null(resp->error);
+        answered++;
+        cchc__v1__response__free_unpacked(resp, NULL);
+    }
+    assert_int_equal(answered, 10);
+    close(fd);
+}
+
+/* An oversized frame whose payload keeps coming: the refusal still arrives
+ * (closing with unread input would reset the connection and lose it). */
+static void test_oversized_frame_with_payload_gets_its_answer(void **state)
+{
+    (void)state;
+    int fd = raw_connect(&srv);
+    uint8_t junk[4 + 60000];
+    memset(junk, 'x', sizeof(junk));
+    frame_put_header(junk, 60000);
+    raw_send(fd, junk, sizeof(junk));
+    expect_error(fd, 0, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE, "60000");
+    assert_true(raw_wait_closed(fd, 5000));
+    close(fd);
+    assert_server_serves();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +391,8 @@ int main(void)
         cmocka_unit_test(test_unknown_request_type),
         cmocka_unit_test(test_pipelined_requests),
         cmocka_unit_test(test_disconnect_mid_frame),
+        cmocka_unit_test(test_half_close_still_answered),
+        cmocka_unit_test(test_oversized_frame_with_payload_gets_its_answer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
