@@ -56,26 +56,15 @@ static void on_unit_list(void *ctx, db_status status, PGresult *const *r, int n,
         return;
     }
     const PGresult *res = r[0];
-    int rows = PQntuples(res);
     arena a = {0};
     Cchc__V1__UnitListResponse body = CCHC__V1__UNIT_LIST_RESPONSE__INIT;
     body.as_of = req->msg->unit_list->as_of;
-    body.units = arena_array(&a, (size_t)rows, sizeof(*body.units));
-    for (int i = 0; i < rows && body.units; i++) {
-        Cchc__V1__Unit *u = ARENA_NEW(&a, Cchc__V1__Unit, CCHC__V1__UNIT__INIT);
-        if (!u)
-            break;
-        u->code = pg_text(res, i, 0);
-        u->name = pg_text(res, i, 1);
-        u->kind = pg_text(res, i, 2);
-        u->category = pg_text(res, i, 3);
-        u->parent_code = pg_text(res, i, 4);
-        u->valid_from = pg_text(res, i, 5);
-        u->valid_until = pg_text(res, i, 6);
-        u->aliases = pg_split(&a, res, i, 7, PG_LIST_SEP, &u->n_aliases);
-        u->successors = split_successions(&a, res, i, 8, &u->n_successors);
-        u->predecessors = split_successions(&a, res, i, 9, &u->n_predecessors);
-        body.units[body.n_units++] = u;
+    body.units = (Cchc__V1__Unit **)pg_messages(&a, &cchc__v1__unit__descriptor, res, &body.n_units);
+    int succ_col = PQfnumber(res, "successor_list"), pred_col = PQfnumber(res, "predecessor_list");
+    for (size_t i = 0; i < body.n_units; i++) {
+        Cchc__V1__Unit *u = body.units[i];
+        u->successors = split_successions(&a, res, (int)i, succ_col, &u->n_successors);
+        u->predecessors = split_successions(&a, res, (int)i, pred_col, &u->n_predecessors);
     }
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_LIST;

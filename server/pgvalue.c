@@ -40,3 +40,60 @@ char **pg_split(arena *a, const PGresult *res, int row, int col, char sep, size_
     *n = count;
     return out;
 }
+
+void pg_fill(arena *a, ProtobufCMessage *msg, const PGresult *res, int row)
+{
+    const ProtobufCMessageDescriptor *desc = msg->descriptor;
+    int ncols = PQnfields(res);
+    for (int col = 0; col < ncols; col++) {
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(desc, PQfname(res, col));
+        if (!f)
+            continue;
+        char *base = (char *)msg;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            if (f->type == PROTOBUF_C_TYPE_STRING)
+                *(char ***)(base + f->offset) =
+                    pg_split(a, res, row, col, PG_LIST_SEP, (size_t *)(base + f->quantifier_offset));
+            continue;
+        }
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+            *(char **)(base + f->offset) = pg_text(res, row, col);
+            break;
+        case PROTOBUF_C_TYPE_INT32:
+        case PROTOBUF_C_TYPE_SINT32:
+        case PROTOBUF_C_TYPE_SFIXED32:
+            *(int32_t *)(base + f->offset) = pg_int(res, row, col);
+            break;
+        case PROTOBUF_C_TYPE_INT64:
+        case PROTOBUF_C_TYPE_SINT64:
+        case PROTOBUF_C_TYPE_SFIXED64:
+            *(int64_t *)(base + f->offset) =
+                PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
+            break;
+        case PROTOBUF_C_TYPE_BOOL:
+            *(protobuf_c_boolean *)(base + f->offset) = pg_bool(res, row, col);
+            break;
+        default:
+            break; /* messages, enums, bytes: filled by the handler */
+        }
+    }
+}
+
+void **pg_messages(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
+                   size_t *n)
+{
+    int rows = PQntuples(res);
+    *n = 0;
+    void **out = arena_array(a, (size_t)rows, sizeof(void *));
+    for (int i = 0; i < rows && out; i++) {
+        ProtobufCMessage *msg = arena_alloc(a, desc->sizeof_message);
+        if (!msg)
+            break;
+        desc->message_init(msg);
+        pg_fill(a, msg, res, i);
+        out[(*n)++] = msg;
+    }
+    return out;
+}

@@ -5,6 +5,7 @@
 #define CCHCD_PGVALUE_H
 
 #include <libpq-fe.h>
+#include <protobuf-c/protobuf-c.h>
 
 #include "arena.h"
 
@@ -18,5 +19,15 @@ char **pg_split(arena *a, const PGresult *res, int row, int col, char sep, size_
 
 #define PG_LIST_SEP '\x1f'
 #define PG_FIELD_SEP '\x1e'
+
+/* Fills the fields of a protobuf-c message from the row's columns of the
+ * same name (so a query's column aliases are the message's field names):
+ * strings point into the result, repeated strings are split on
+ * PG_LIST_SEP, integers and booleans are parsed. Columns without a field
+ * of that name are left alone (join keys), as are message-typed fields. */
+void pg_fill(arena *a, ProtobufCMessage *msg, const PGresult *res, int row);
+/* One new message per row of res, each filled by pg_fill; *n rows. */
+void **pg_messages(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
+                   size_t *n);
 
 #endif

@@ -381,3 +381,35 @@ void raw_hello(int fd, uint64_t request_id)
     assert_int_equal(resp->body_case, CCHC__V1__RESPONSE__BODY_HELLO);
     cchc__v1__response__free_unpacked(resp, NULL);
 }
+
+void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args)
+{
+    harness_db_create_migrated(&fx->db, tag);
+    harness_server_start(&fx->srv, fx->db.conninfo, extra_args);
+}
+
+int fixture_stop(test_fixture *fx)
+{
+    int code = harness_server_stop(&fx->srv);
+    harness_db_drop(&fx->db);
+    return code == 0 ? 0 : -1;
+}
+
+json_t *harness_cchc_json(const test_server *srv, const char *const *args)
+{
+    const char *argv[40] = {"--json"};
+    int n = 1;
+    for (int i = 0; args[i] && n < 39; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    run_result r;
+    harness_cchc(&r, srv, argv);
+    if (r.exit_code != 0)
+        fail_msg("cchc %s %s exited %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
+    json_error_t jerr;
+    json_t *root = json_loads(r.out, 0, &jerr);
+    if (!root)
+        fail_msg("cchc %s printed invalid JSON: %s", args[0], jerr.text);
+    run_result_free(&r);
+    return root;
+}

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
 #include "cchc/v1/envelope.pb-c.h"
 
 typedef struct test_db {
@@ -55,6 +57,22 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
 /* Runs cchc --server <srv> args… (NULL-terminated). */
 void harness_cchc(run_result *result, const test_server *srv, const char *const *args);
 void run_result_free(run_result *result);
+
+/* What most test programs share: a migrated database and a server on it,
+ * started in the group setup and stopped in the group teardown. */
+typedef struct test_fixture {
+    test_db db;
+    test_server srv;
+} test_fixture;
+
+void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args);
+/* Stops the server and drops the database; returns 0 only when the server
+ * exited cleanly (so a sanitizer report fails the group). */
+int fixture_stop(test_fixture *fx);
+
+/* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
+ * exits 0 with valid JSON, and returns the parsed output. */
+json_t *harness_cchc_json(const test_server *srv, const char *const *args);
 
 /* Raw protocol access. */
 int raw_connect(const test_server *srv);

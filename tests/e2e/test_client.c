@@ -17,23 +17,20 @@
 
 #include "harness.h"
 
-static test_db db;
-static test_server srv;
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
 
 static int setup(void **state)
 {
     (void)state;
-    harness_db_create_migrated(&db, "client");
-    harness_server_start(&srv, db.conninfo, NULL);
+    fixture_start(&fx, "client", NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int code = harness_server_stop(&srv);
-    harness_db_drop(&db);
-    return code == 0 ? 0 : -1; /* a server that did not exit cleanly fails */
+    return fixture_stop(&fx);
 }
 
 static void test_ping_prints_round_trip_and_versions(void **state)
@@ -41,12 +38,12 @@ static void test_ping_prints_round_trip_and_versions(void **state)
     (void)state;
     run_result r;
     const char *args[] = {"ping", NULL};
-    harness_cchc(&r, &srv, args);
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "round trip"));
     assert_non_null(strstr(r.out, "cchcd " CCHC_VERSION));
     assert_non_null(strstr(r.out, "PostgreSQL 15"));
-    assert_non_null(strstr(r.out, srv.addr));
+    assert_non_null(strstr(r.out, srv->addr));
     run_result_free(&r);
 }
 
@@ -55,7 +52,7 @@ static void test_ping_json(void **state)
     (void)state;
     run_result r;
     const char *args[] = {"--json", "ping", "--count", "3", NULL};
-    harness_cchc(&r, &srv, args);
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     json_error_t jerr;
     json_t *obj = json_loads(r.out, 0, &jerr);
@@ -78,7 +75,7 @@ static void test_ping_without_database(void **state)
     (void)state;
     run_result r;
     const char *args[] = {"--json", "ping", "--no-db", NULL};
-    harness_cchc(&r, &srv, args);
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     json_t *obj = json_loads(r.out, 0, NULL);
     assert_non_null(obj);
@@ -101,7 +98,7 @@ static void test_version(void **state)
 static void test_unreachable_server_exit_code(void **state)
 {
     (void)state;
-    test_server closed = srv;
+    test_server closed = *srv;
     closed.port = 1; /* nothing listens on port 1 */
     snprintf(closed.addr, sizeof(closed.addr), "127.0.0.1:1");
     run_result r;
@@ -127,13 +124,13 @@ static void test_usage_errors_exit_2(void **state)
     (void)state;
     run_result r;
     const char *bogus[] = {"frobnicate", NULL};
-    harness_cchc(&r, &srv, bogus);
+    harness_cchc(&r, srv, bogus);
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
     run_result_free(&r);
 
     const char *count[] = {"ping", "--count", "0", NULL};
-    harness_cchc(&r, &srv, count);
+    harness_cchc(&r, srv, count);
     assert_int_equal(r.exit_code, 2);
     run_result_free(&r);
 
@@ -155,7 +152,7 @@ static void test_server_address_sources(void **state)
     mkdir(path, 0700);
     snprintf(path, sizeof(path), "%s/cchc/config", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "# written by the test\nserver = %s\n", srv.addr);
+    fprintf(f, "# written by the test\nserver = %s\n", srv->addr);
     fclose(f);
     setenv("XDG_CONFIG_HOME", dir, 1);
     unsetenv("CCHC_SERVER");
@@ -172,7 +169,7 @@ static void test_server_address_sources(void **state)
     assert_non_null(strstr(r.err, "CCHC_SERVER"));
     run_result_free(&r);
 
-    const char *flag[] = {CCHC_BIN, "--server", srv.addr, "ping", "--no-db", NULL};
+    const char *flag[] = {CCHC_BIN, "--server", srv->addr, "ping", "--no-db", NULL};
     harness_run(&r, NULL, flag); /* the flag wins over the environment */
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);

@@ -16,43 +16,25 @@
 
 #include "harness.h"
 
-static test_db db;
-static test_server srv;
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
 
 static int setup(void **state)
 {
     (void)state;
-    harness_db_create_migrated(&db, "plan");
-    harness_server_start(&srv, db.conninfo, NULL);
+    fixture_start(&fx, "plan", NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int code = harness_server_stop(&srv);
-    harness_db_drop(&db);
-    return code == 0 ? 0 : -1;
+    return fixture_stop(&fx);
 }
 
-/* Runs `cchc --json ARGS…`, asserts success, returns the parsed output. */
 static json_t *cchc_json(const char *const *args)
 {
-    const char *argv[32] = {"--json"};
-    int n = 1;
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r;
-    harness_cchc(&r, &srv, argv);
-    if (r.exit_code != 0)
-        fail_msg("cchc %s exited %d: %s", args[0], r.exit_code, r.err);
-    json_error_t jerr;
-    json_t *root = json_loads(r.out, 0, &jerr);
-    if (!root)
-        fail_msg("cchc %s printed invalid JSON: %s", args[0], jerr.text);
-    run_result_free(&r);
-    return root;
+    return harness_cchc_json(srv, args);
 }
 
 static const char *str(json_t *obj, const char *key)
@@ -420,22 +402,22 @@ static void test_filters(void **state)
 
     run_result r;
     const char *unknown[] = {"plan", "tasks", "--unit", "Sở Không Có", NULL};
-    harness_cchc(&r, &srv, unknown);
+    harness_cchc(&r, srv, unknown);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
     const char *bad_date[] = {"plan", "tasks", "--as-of", "2023-02-30", NULL};
-    harness_cchc(&r, &srv, bad_date);
+    harness_cchc(&r, srv, bad_date);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "invalid_argument"));
     run_result_free(&r);
     const char *no_task[] = {"plan", "task", "999", NULL};
-    harness_cchc(&r, &srv, no_task);
+    harness_cchc(&r, srv, no_task);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
     const char *bad_index[] = {"plan", "criteria", "--index", "GDP", NULL};
-    harness_cchc(&r, &srv, bad_index);
+    harness_cchc(&r, srv, bad_index);
     assert_int_equal(r.exit_code, 1);
     run_result_free(&r);
 }
@@ -488,13 +470,13 @@ static void test_table_output(void **state)
     (void)state;
     run_result r;
     const char *args[] = {"plan", NULL};
-    harness_cchc(&r, &srv, args);
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "121 /KH-UBND"));
     assert_non_null(strstr(r.out, "PAR-INDEX  2022: 86.11 %, hạng 26/63"));
     run_result_free(&r);
     const char *task[] = {"plan", "task", "201", NULL};
-    harness_cchc(&r, &srv, task);
+    harness_cchc(&r, srv, task);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "Cơ quan chủ trì: Văn phòng Ủy ban nhân dân thành phố (VP-UBND)"));
     run_result_free(&r);

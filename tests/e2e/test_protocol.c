@@ -20,25 +20,22 @@
 #include "protocol.h"
 #include "wire.h"
 
-static test_db db;
-static test_server srv;
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
 #define SMALL_MAX_FRAME 200
 
 static int setup(void **state)
 {
     (void)state;
-    harness_db_create_migrated(&db, "proto");
     const char *extra[] = {"--max-frame", "200", NULL};
-    harness_server_start(&srv, db.conninfo, extra);
+    fixture_start(&fx, "proto", extra);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int code = harness_server_stop(&srv);
-    harness_db_drop(&db);
-    return code == 0 ? 0 : -1;
+    return fixture_stop(&fx);
 }
 
 static void send_ping(int fd, uint64_t id, int check_db)
@@ -55,8 +52,8 @@ static void send_ping(int fd, uint64_t id, int check_db)
 /* A fresh, well-behaved client can still hello and ping (with database). */
 static void assert_server_serves(void)
 {
-    assert_true(harness_server_alive(&srv));
-    int fd = raw_connect(&srv);
+    assert_true(harness_server_alive(srv));
+    int fd = raw_connect(srv);
     raw_hello(fd, 1);
     send_ping(fd, 2, 1);
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
@@ -83,11 +80,11 @@ static void expect_error(int fd, uint64_t id, Cchc__V1__ErrorCode code, const ch
 static void test_random_garbage_keeps_others_served(void **state)
 {
     (void)state;
-    int good = raw_connect(&srv);
+    int good = raw_connect(srv);
     raw_hello(good, 1);
     srand(7121);
     for (int round = 0; round < 20; round++) {
-        int bad = raw_connect(&srv);
+        int bad = raw_connect(srv);
         uint8_t junk[700];
         for (size_t i = 0; i < sizeof(junk); i++)
             junk[i] = (uint8_t)rand();
@@ -107,7 +104,7 @@ static void test_random_garbage_keeps_others_served(void **state)
 static void test_oversized_frame_is_refused_and_closed(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     uint8_t header[4];
     frame_put_header(header, SMALL_MAX_FRAME + 1);
     raw_send(fd, header, 4);
@@ -120,7 +117,7 @@ static void test_oversized_frame_is_refused_and_closed(void **state)
 static void test_four_gib_announcement(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     uint8_t header[4] = {0xFF, 0xFF, 0xFF, 0xFF};
     raw_send(fd, header, 4);
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE, "4294967295");
@@ -150,7 +147,7 @@ static void test_frame_of_exactly_max_is_accepted(void **state)
             break;
     }
     assert_int_equal(protobuf_c_message_get_packed_size(&req.base), SMALL_MAX_FRAME);
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     raw_send_request(fd, &req);
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
     assert_non_null(resp);
@@ -170,7 +167,7 @@ static void test_frame_of_exactly_max_is_accepted(void **state)
 static void test_zero_length_frame(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     uint8_t header[4] = {0, 0, 0, 0};
     raw_send(fd, header, 4);
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__MALFORMED, "empty");
@@ -184,7 +181,7 @@ static void test_zero_length_frame(void **state)
 static void test_payload_not_protobuf(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     uint8_t frame[4 + 5];
     frame_put_header(frame, 5);
     memcpy(frame + 4, "\xFF\xFF\xFF\xFF\xFF", 5);
@@ -197,7 +194,7 @@ static void test_payload_not_protobuf(void **state)
 static void test_request_id_zero(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
     Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
     req.body_case = CCHC__V1__REQUEST__BODY_PING;
@@ -210,7 +207,7 @@ static void test_request_id_zero(void **state)
 static void test_hello_required_first(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     send_ping(fd, 3, 0);
     expect_error(fd, 3, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION, "hello");
     raw_hello(fd, 4);
@@ -225,7 +222,7 @@ static void test_hello_required_first(void **state)
 static void test_version_mismatch(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
     hello.protocol_version = 99;
     Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
@@ -245,7 +242,7 @@ static void test_version_mismatch(void **state)
 static void test_unknown_request_type(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     raw_hello(fd, 1);
     const uint8_t payload[] = {0x08, 0x07, 0xBA, 0x3E, 0x00};
     uint8_t frame[4 + sizeof(payload)];
@@ -285,7 +282,7 @@ static void test_pipelined_requests(void **state)
         stream_len += len;
         free(frame);
     }
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     raw_send(fd, stream, stream_len);
     free(stream);
     int seen[N + 2] = {0};
@@ -307,7 +304,7 @@ static void test_disconnect_mid_frame(void **state)
 {
     (void)state;
     for (int i = 0; i < 10; i++) {
-        int fd = raw_connect(&srv);
+        int fd = raw_connect(srv);
         uint8_t partial[4 + 3];
         frame_put_header(partial, 50);
         memset(partial + 4, 1, 3);
@@ -315,7 +312,7 @@ static void test_disconnect_mid_frame(void **state)
         close(fd);
     }
     /* and a frame delivered one byte at a time still works */
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
     hello.protocol_version = CCHC_PROTOCOL_VERSION;
     Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
@@ -344,7 +341,7 @@ static void test_disconnect_mid_frame(void **state)
 static void test_half_close_still_answered(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     raw_hello(fd, 1);
     for (uint64_t id = 2; id < 12; id++)
         send_ping(fd, id, (int)(id % 2));
@@ -365,7 +362,7 @@ static void test_half_close_still_answered(void **state)
 static void test_oversized_frame_with_payload_gets_its_answer(void **state)
 {
     (void)state;
-    int fd = raw_connect(&srv);
+    int fd = raw_connect(srv);
     uint8_t junk[4 + 60000];
     memset(junk, 'x', sizeof(junk));
     frame_put_header(junk, 60000);

@@ -16,23 +16,20 @@
 
 #include "harness.h"
 
-static test_db db;
-static test_server srv;
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
 
 static int setup(void **state)
 {
     (void)state;
-    harness_db_create_migrated(&db, "units");
-    harness_server_start(&srv, db.conninfo, NULL);
+    fixture_start(&fx, "units", NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    int code = harness_server_stop(&srv);
-    harness_db_drop(&db);
-    return code == 0 ? 0 : -1;
+    return fixture_stop(&fx);
 }
 
 static void write_file(const char *path, const char *content)
@@ -46,24 +43,13 @@ static void write_file(const char *path, const char *content)
 static run_result run(const char *const *args)
 {
     run_result r;
-    harness_cchc(&r, &srv, args);
+    harness_cchc(&r, srv, args);
     return r;
 }
 
 static json_t *run_json(const char *const *args)
 {
-    const char *argv[32] = {"--json"};
-    int n = 1;
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r = run(argv);
-    if (r.exit_code != 0)
-        fail_msg("cchc %s %s exited %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
-    json_t *root = json_loads(r.out, 0, NULL);
-    assert_non_null(root);
-    run_result_free(&r);
-    return root;
+    return harness_cchc_json(srv, args);
 }
 
 /* Codes of the units that exist on a date (NULL = today). */
