@@ -1,8 +1,9 @@
 /* `cchc plan …`: reading Plan 121 as the city printed it — the indices and
  * their targets, the criteria tree, the tasks (filtered by implementing
  * unit, lead agency, criterion, index), one task in full, and the report of
- * the plan's own inconsistencies. Tables for people, --json for scripts;
- * numbers are shown exactly as the server sends them (decimal strings). */
+ * the plan's own inconsistencies. Tables for people; --json prints the
+ * protocol's reply as is (pb_json.c). Numbers are shown exactly as the
+ * server sends them (decimal strings). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "output.h"
+#include "pb_json.h"
 #include "table.h"
 
 /* Joins list items with sep into buf. */
@@ -22,20 +24,6 @@ static const char *join(char **items, size_t n, const char *sep, char *buf, size
     for (size_t i = 0; i < n && used < size; i++)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "", items[i]);
     return buf;
-}
-
-static json_t *json_strings(char **items, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_string(items[i]));
-    return arr;
-}
-
-/* A decimal as JSON: the exact string, or null when not stated. */
-static json_t *json_decimal(const char *s)
-{
-    return *s ? json_string(s) : json_null();
 }
 
 static const char *unit_symbol(const char *unit)
@@ -57,40 +45,7 @@ static int plan_overview(const cli_options *opts)
         return rc;
     const Cchc__V1__PlanOverviewResponse *ov = response->plan_overview;
     if (opts->json) {
-        json_t *root = json_object();
-        if (ov->plan)
-            json_object_set_new(root, "plan",
-                                json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "code", ov->plan->code,
-                                          "number", ov->plan->number_printed, "issued_on",
-                                          ov->plan->issued_on, "title", ov->plan->title,
-                                          "unit_plan_deadline", ov->plan->unit_plan_deadline,
-                                          "base_year", ov->plan->base_year));
-        json_t *indices = json_array();
-        for (size_t i = 0; i < ov->n_indices; i++) {
-            const Cchc__V1__IndexSummary *s = ov->indices[i];
-            json_t *results = json_array();
-            for (size_t j = 0; j < s->n_results; j++) {
-                const Cchc__V1__IndexResult *r = s->results[j];
-                json_array_append_new(
-                    results, json_pack("{s:i, s:o, s:s, s:o, s:o, s:o, s:o, s:b}", "year", r->year,
-                                       "value", json_decimal(r->value), "unit", r->unit, "rank",
-                                       r->rank ? json_integer(r->rank) : json_null(), "out_of",
-                                       r->out_of ? json_integer(r->out_of) : json_null(), "change",
-                                       json_decimal(r->change), "rank_change",
-                                       r->rank_change ? json_integer(r->rank_change) : json_null(),
-                                       "value_derived", r->value_derived));
-            }
-            json_array_append_new(
-                indices,
-                json_pack("{s:s, s:s, s:s, s:o, s:{s:i, s:i, s:s}, s:i, s:i, s:o, s:o, s:o}", "code",
-                          s->code, "name", s->name, "unit", s->unit, "results", results, "target",
-                          "rank_at_most", s->target_rank, "from_year", s->target_from_year, "text",
-                          s->target_text, "criteria", s->criteria, "tasks", s->tasks, "max_points",
-                          json_decimal(s->max_points), "score", json_decimal(s->score),
-                          "points_lost", json_decimal(s->points_lost)));
-        }
-        json_object_set_new(root, "indices", indices);
-        output_json(root);
+        output_json(pb_to_json(&ov->base));
     } else {
         if (ov->plan) {
             printf(_("Kế hoạch số %s ngày %s của UBND thành phố Cần Thơ\n"),
@@ -167,20 +122,7 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
         return rc;
     const Cchc__V1__CriteriaResponse *cr = response->criteria;
     if (opts->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < cr->n_criteria; i++) {
-            const Cchc__V1__Criterion *c = cr->criteria[i];
-            json_array_append_new(
-                arr, json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:i}", "index",
-                               c->index_code, "code", c->code, "printed_code", c->printed_code,
-                               "name", c->name, "parent",
-                               *c->parent_code ? json_string(c->parent_code) : json_null(),
-                               "depth", c->depth, "max_points", json_decimal(c->max_points),
-                               "score", json_decimal(c->score), "points_lost",
-                               json_decimal(c->points_lost), "note",
-                               *c->note ? json_string(c->note) : json_null(), "tasks", c->tasks));
-        }
-        output_json(json_pack("{s:i, s:o}", "year", cr->year, "criteria", arr));
+        output_json(pb_to_json(&cr->base));
     } else {
         char score_header[32];
         snprintf(score_header, sizeof(score_header), _("Điểm %d"), cr->year);
@@ -244,16 +186,7 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
         return rc;
     const Cchc__V1__TaskListResponse *tl = response->task_list;
     if (opts->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < tl->n_tasks; i++) {
-            const Cchc__V1__TaskSummary *t = tl->tasks[i];
-            json_array_append_new(
-                arr, json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:s}", "id", t->id, "ref", t->ref,
-                               "annex", t->annex, "text", t->text, "criteria",
-                               json_strings(t->criteria, t->n_criteria), "leads",
-                               json_strings(t->leads, t->n_leads), "cadence", t->cadence));
-        }
-        output_json(json_pack("{s:o}", "tasks", arr));
+        output_json(pb_to_json(&tl->base));
     } else {
         const char *headers[] = {_("Mã"), _("Phụ lục"), _("Tiêu chí"), _("Nhiệm vụ"),
                                  _("Cơ quan chủ trì")};
@@ -288,53 +221,6 @@ static const char *period_name(const char *code)
     if (strcmp(code, "year") == 0)
         return _("năm");
     return code;
-}
-
-static json_t *task_json(const Cchc__V1__TaskDetail *t)
-{
-    json_t *items = json_array(), *targets = json_array(), *assignments = json_array();
-    for (size_t i = 0; i < t->n_items; i++)
-        json_array_append_new(items, json_pack("{s:s, s:s}", "label", t->items[i]->label, "text",
-                                               t->items[i]->text));
-    for (size_t i = 0; i < t->n_targets; i++) {
-        const Cchc__V1__TaskTarget *x = t->targets[i];
-        json_array_append_new(
-            targets, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "printed", x->printed_text, "kind",
-                               x->kind, "min", json_decimal(x->min_value), "max",
-                               json_decimal(x->max_value), "unit", json_decimal(x->unit),
-                               "relative_to", json_decimal(x->relative_to)));
-    }
-    for (size_t i = 0; i < t->n_assignments; i++) {
-        const Cchc__V1__Assignment *a = t->assignments[i];
-        json_t *leads = json_array(), *impl = json_array();
-        for (size_t j = 0; j < a->n_leads; j++)
-            json_array_append_new(leads, json_pack("{s:s, s:s, s:s, s:s}", "printed",
-                                                   a->leads[j]->printed_text, "code",
-                                                   a->leads[j]->unit->code, "name",
-                                                   a->leads[j]->unit->name, "assigned_code",
-                                                   a->leads[j]->assigned_code));
-        for (size_t j = 0; j < a->n_implementers; j++) {
-            const Cchc__V1__Implementer *im = a->implementers[j];
-            json_t *units = json_array();
-            for (size_t k = 0; k < im->n_units; k++)
-                json_array_append_new(units, json_pack("{s:s, s:s}", "code", im->units[k]->code,
-                                                       "name", im->units[k]->name));
-            json_array_append_new(impl, json_pack("{s:s, s:o, s:o, s:o}", "printed", im->printed_text,
-                                                  "unit", json_decimal(im->unit_code), "class",
-                                                  json_decimal(im->class_code), "units", units));
-        }
-        json_array_append_new(
-            assignments,
-            json_pack("{s:i, s:o, s:o, s:s, s:o, s:s, s:s, s:o}", "id", a->id, "leads", leads,
-                      "items", json_strings(a->item_labels, a->n_item_labels), "items_basis",
-                      a->items_basis, "implementers", impl, "timeline", a->timeline_text,
-                      "cadence", a->cadence, "report_periods",
-                      json_strings(a->report_periods, a->n_report_periods)));
-    }
-    return json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", t->id, "ref", t->ref,
-                     "annex", t->annex, "text", t->text, "note", json_decimal(t->note), "criteria",
-                     json_strings(t->criteria, t->n_criteria), "items", items, "targets", targets,
-                     "assignments", assignments);
 }
 
 static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
@@ -424,7 +310,7 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     if (opts->json)
-        output_json(task_json(response->task_get->task));
+        output_json(pb_to_json(&response->task_get->base));
     else
         print_task(response->task_get->task, body.as_of);
     cchc__v1__response__free_unpacked(response, NULL);
@@ -445,15 +331,7 @@ static int plan_check(const cli_options *opts)
         return rc;
     const Cchc__V1__PlanCheckResponse *pc = response->plan_check;
     if (opts->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < pc->n_findings; i++) {
-            const Cchc__V1__Inconsistency *f = pc->findings[i];
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s}", "kind", f->kind, "severity",
-                                                 f->severity, "codes",
-                                                 json_strings(f->codes, f->n_codes), "detail",
-                                                 f->detail));
-        }
-        output_json(json_pack("{s:o}", "findings", arr));
+        output_json(pb_to_json(&pc->base));
     } else {
         for (size_t i = 0; i < pc->n_findings; i++) {
             const Cchc__V1__Inconsistency *f = pc->findings[i];

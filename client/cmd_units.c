@@ -13,6 +13,7 @@
 #include "commune_csv.h"
 #include "i18n.h"
 #include "output.h"
+#include "pb_json.h"
 
 static const char *kind_name(const char *kind)
 {
@@ -25,21 +26,6 @@ static const char *kind_name(const char *kind)
     if (strcmp(kind, "commune") == 0)
         return _("xã, phường");
     return _("khác");
-}
-
-static json_t *successions_json(Cchc__V1__Succession **s, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "code", s[i]->code, "name",
-                                             s[i]->name, "effective_on", s[i]->effective_on,
-                                             "change", s[i]->change));
-    return arr;
-}
-
-static json_t *nullable(const char *s)
-{
-    return *s ? json_string(s) : json_null();
 }
 
 /* Prints u and, indented below it, the units whose parent it is. */
@@ -100,22 +86,7 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         return rc;
     const Cchc__V1__UnitListResponse *ul = response->unit_list;
     if (opts->json) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < ul->n_units; i++) {
-            const Cchc__V1__Unit *u = ul->units[i];
-            json_t *aliases = json_array();
-            for (size_t j = 0; j < u->n_aliases; j++)
-                json_array_append_new(aliases, json_string(u->aliases[j]));
-            json_array_append_new(
-                arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
-                               u->code, "name", u->name, "kind", u->kind, "category",
-                               nullable(u->category), "parent", nullable(u->parent_code),
-                               "valid_from", nullable(u->valid_from), "valid_until",
-                               nullable(u->valid_until), "aliases", aliases, "successors",
-                               successions_json(u->successors, u->n_successors), "predecessors",
-                               successions_json(u->predecessors, u->n_predecessors)));
-        }
-        output_json(json_pack("{s:o}", "units", arr));
+        output_json(pb_to_json(&ul->base));
     } else {
         char *printed = calloc(ul->n_units + 1, 1);
         /* roots: units whose parent is not in the list */
@@ -242,7 +213,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     if (opts->json)
-        output_json(json_pack("{s:i}", "imported", response->unit_import->imported));
+        output_json(pb_to_json(&response->unit_import->base));
     else
         printf(_("Đã nhập %d xã, phường, thị trấn.\n"), response->unit_import->imported);
     cchc__v1__response__free_unpacked(response, NULL);

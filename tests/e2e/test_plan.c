@@ -70,12 +70,17 @@ static int task_for(const char *index, const char *code)
     return id;
 }
 
+/* The task object of `cchc --json plan task ID`. */
 static json_t *task_get(int id)
 {
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", id);
     const char *args[] = {"plan", "task", buf, NULL};
-    return cchc_json(args);
+    json_t *root = cchc_json(args);
+    json_t *task = json_incref(json_object_get(root, "task"));
+    json_decref(root);
+    assert_non_null(task);
+    return task;
 }
 
 static void test_rows_per_annex(void **state)
@@ -139,9 +144,8 @@ static void test_totals_and_index_results(void **state)
         assert_false(json_boolean_value(json_object_get(y2022, "value_derived")));
         assert_int_equal(json_integer_value(json_object_get(y2021, "year")), 2021);
         assert_int_equal(json_integer_value(json_object_get(y2021, "rank")), want[i].rank_2021);
-        json_t *target = json_object_get(idx, "target");
-        assert_int_equal(json_integer_value(json_object_get(target, "rank_at_most")), 20);
-        assert_int_equal(json_integer_value(json_object_get(target, "from_year")), 2023);
+        assert_int_equal(json_integer_value(json_object_get(idx, "target_rank")), 20);
+        assert_int_equal(json_integer_value(json_object_get(idx, "target_from_year")), 2023);
     }
     json_t *plan = json_object_get(root, "plan");
     assert_string_equal(str(plan, "issued_on"), "2023-06-06");
@@ -217,8 +221,9 @@ static void test_task_texts_byte_exact(void **state)
         "sở, cấp huyện, cấp xã từ 99% trở lên.");
     json_t *targets = json_object_get(t, "targets");
     assert_int_equal(json_array_size(targets), 1);
-    assert_string_equal(str(json_array_get(targets, 0), "printed"), "từ 99% trở lên");
-    assert_string_equal(str(json_array_get(targets, 0), "min"), "99");
+    assert_string_equal(str(json_array_get(targets, 0), "printed_text"), "từ 99% trở lên");
+    assert_string_equal(str(json_array_get(targets, 0), "min_value"), "99");
+    assert_string_equal(str(json_array_get(targets, 0), "kind"), "at_least");
     json_decref(t);
 
     t = task_get(task_for("PAR-INDEX", "8.3.2"));
@@ -250,12 +255,12 @@ static void test_task_texts_byte_exact(void **state)
         "sơ đúng và trước hạn.");
     json_t *as = json_array_get(json_object_get(t, "assignments"), 0);
     json_t *lead = json_array_get(json_object_get(as, "leads"), 0);
-    assert_string_equal(str(lead, "printed"), "Văn phòng UBND TP");
-    assert_string_equal(str(lead, "code"), "VP-UBND");
-    assert_string_equal(str(lead, "name"), "Văn phòng Ủy ban nhân dân thành phố");
-    assert_string_equal(str(as, "timeline"), "Thường xuyên");
+    assert_string_equal(str(lead, "printed_text"), "Văn phòng UBND TP");
+    assert_string_equal(str(json_object_get(lead, "unit"), "code"), "VP-UBND");
+    assert_string_equal(str(json_object_get(lead, "unit"), "name"), "Văn phòng Ủy ban nhân dân thành phố");
+    assert_string_equal(str(as, "timeline_text"), "Thường xuyên");
     json_t *impl = json_object_get(as, "implementers");
-    assert_string_equal(str(json_array_get(impl, 0), "printed"),
+    assert_string_equal(str(json_array_get(impl, 0), "printed_text"),
                         "Cơ quan chuyên môn thuộc UBND thành phố");
     json_decref(t);
 
@@ -270,8 +275,10 @@ static void test_task_texts_byte_exact(void **state)
     json_t *assignments = json_object_get(t, "assignments");
     assert_int_equal(json_array_size(assignments), 2);
     json_t *second = json_array_get(assignments, 1);
-    assert_string_equal(str(json_array_get(json_object_get(second, "leads"), 0), "code"), "SGDDT");
-    json_t *labels = json_object_get(second, "items");
+    assert_string_equal(
+        str(json_object_get(json_array_get(json_object_get(second, "leads"), 0), "unit"), "code"),
+        "SGDDT");
+    json_t *labels = json_object_get(second, "item_labels");
     assert_int_equal(json_array_size(labels), 2);
     assert_string_equal(json_string_value(json_array_get(labels, 0)), "c");
     json_decref(t);
@@ -280,9 +287,9 @@ static void test_task_texts_byte_exact(void **state)
     t = task_get(task_for("PAR-INDEX", "7.3.4"));
     json_t *leads = json_object_get(json_array_get(json_object_get(t, "assignments"), 0), "leads");
     assert_int_equal(json_array_size(leads), 2);
-    assert_string_equal(str(json_array_get(leads, 0), "printed"), "Văn phòng UBND TP");
-    assert_string_equal(str(json_array_get(leads, 1), "printed"), "Sở thông tin và Truyền thông");
-    assert_string_equal(str(json_array_get(leads, 1), "code"), "STTTT");
+    assert_string_equal(str(json_array_get(leads, 0), "printed_text"), "Văn phòng UBND TP");
+    assert_string_equal(str(json_array_get(leads, 1), "printed_text"), "Sở thông tin và Truyền thông");
+    assert_string_equal(str(json_object_get(json_array_get(leads, 1), "unit"), "code"), "STTTT");
     json_t *periods = json_object_get(json_array_get(json_object_get(t, "assignments"), 0),
                                       "report_periods");
     assert_int_equal(json_array_size(periods), 4);
@@ -309,13 +316,13 @@ static void test_every_lead_resolved(void **state)
             if (json_array_size(leads) < 1)
                 fail_msg("task %d has an assignment without a lead", id);
             for (size_t l = 0; l < json_array_size(leads); l++)
-                assert_true(strlen(str(json_array_get(leads, l), "code")) > 0);
+                assert_true(strlen(str(json_object_get(json_array_get(leads, l), "unit"), "code")) > 0);
             json_t *impl = json_object_get(x, "implementers");
             assert_true(json_array_size(impl) >= 1);
             for (size_t m = 0; m < json_array_size(impl); m++) {
                 json_t *im = json_array_get(impl, m);
-                assert_true(json_is_string(json_object_get(im, "unit")) ||
-                            json_is_string(json_object_get(im, "class")));
+                assert_true(json_is_string(json_object_get(im, "unit_code")) ||
+                            json_is_string(json_object_get(im, "class_code")));
             }
             assignments++;
         }
@@ -332,7 +339,7 @@ static size_t class_units(json_t *task, const char *class_code)
         json_t *impl = json_object_get(json_array_get(as, a), "implementers");
         for (size_t m = 0; m < json_array_size(impl); m++) {
             json_t *im = json_array_get(impl, m);
-            const char *c = json_string_value(json_object_get(im, "class"));
+            const char *c = json_string_value(json_object_get(im, "class_code"));
             if (c && strcmp(c, class_code) == 0)
                 return json_array_size(json_object_get(im, "units"));
         }
@@ -353,7 +360,7 @@ static void test_unit_classes_expand(void **state)
     json_t *impl = json_object_get(as, "implementers");
     for (size_t m = 0; m < json_array_size(impl); m++) {
         json_t *im = json_array_get(impl, m);
-        const char *c = json_string_value(json_object_get(im, "class"));
+        const char *c = json_string_value(json_object_get(im, "class_code"));
         if (c && strcmp(c, "UBND-HUYEN") == 0) {
             json_t *units = json_object_get(im, "units");
             int has_omon = 0;
