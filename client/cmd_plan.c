@@ -346,6 +346,68 @@ static int plan_check(const cli_options *opts)
     return EXIT_OK;
 }
 
+/* ---- cchc plan result ---------------------------------------------------------------- */
+
+static int plan_result(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"index", required_argument, NULL, 'i'},
+        {"year", required_argument, NULL, 'y'},
+        {"value", required_argument, NULL, 'v'},
+        {"rank", required_argument, NULL, 'r'},
+        {"out-of", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__IndexResultSetRequest body = CCHC__V1__INDEX_RESULT_SET_REQUEST__INIT;
+    char value[64] = "";
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "i:y:v:r:o:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'i': body.index_code = optarg; break;
+        case 'y': body.year = atoi(optarg); break;
+        case 'v':
+            /* Vietnamese write 87,52: accept the comma as the decimal point */
+            snprintf(value, sizeof(value), "%s", optarg);
+            for (char *p = value; *p; p++)
+                if (*p == ',')
+                    *p = '.';
+            body.value = value;
+            break;
+        case 'r': body.rank = atoi(optarg); break;
+        case 'o': body.out_of = atoi(optarg); break;
+        case 'h':
+            printf(_("usage: cchc plan result --index I --year YYYY --value V [--rank R --out-of N]\n"
+                     "Records an index's published result for a year after the plan's base year.\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!*body.index_code || body.year == 0 || !*body.value) {
+        fprintf(stderr, _("cchc plan result: --index, --year and --value are required\n"));
+        return EXIT_USAGE;
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET;
+    request.index_result_set = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__IndexResult *r = response->index_result_set->result;
+    if (opts->json)
+        output_json(pb_to_json(&response->index_result_set->base));
+    else if (r && r->rank)
+        printf(_("Đã ghi %s năm %d: %s %s, hạng %d/%d\n"), body.index_code, r->year, r->value,
+               unit_symbol(r->unit), r->rank, r->out_of);
+    else if (r)
+        printf(_("Đã ghi %s năm %d: %s %s\n"), body.index_code, r->year, r->value,
+               unit_symbol(r->unit));
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
 int cmd_plan(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -359,12 +421,16 @@ int cmd_plan(const cli_options *opts, int argc, char **argv)
         return plan_task(opts, argc - 1, argv + 1);
     if (strcmp(sub, "check") == 0)
         return plan_check(opts);
+    if (strcmp(sub, "result") == 0)
+        return plan_result(opts, argc - 1, argv + 1);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         printf(_("usage: cchc plan                      the indices, results, target, points lost\n"
                  "       cchc plan criteria [--index I] the criteria tree with points\n"
                  "       cchc plan tasks [filters]      tasks (see cchc plan tasks --help)\n"
                  "       cchc plan task ID              one task in full\n"
-                 "       cchc plan check                where the printed plan contradicts itself\n"));
+                 "       cchc plan check                where the printed plan contradicts itself\n"
+                 "       cchc plan result --index I --year Y --value V [--rank R --out-of N]\n"
+                 "                                      record a later year's published result\n"));
         return EXIT_OK;
     }
     fprintf(stderr, _("cchc plan: unknown subcommand '%s'; see 'cchc plan --help'\n"), sub);

@@ -14,6 +14,7 @@ void handle_criteria(request *req);
 void handle_task_list(request *req);
 void handle_task_get(request *req);
 void handle_plan_check(request *req);
+void handle_index_result_set(request *req);
 
 /* handlers_units.c */
 void handle_unit_list(request *req);

@@ -10,6 +10,7 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
+#include "validate.h"
 
 /* ---- plan overview ------------------------------------------------------ */
 
@@ -298,4 +299,72 @@ void handle_plan_check(request *req)
 {
     const db_step step = {STMT_PLAN_CHECK, 0, NULL};
     request_query(req, &step, 1, on_plan_check);
+}
+
+/* ---- index results of later years ------------------------------------------ */
+
+static void on_index_result_set(void *ctx, db_status status, PGresult *const *r, int n,
+                                const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    const Cchc__V1__IndexResultSetRequest *in = req->msg->index_result_set;
+    if (!pg_bool(r[0], 0, 0)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không có chỉ số \"%s\" (unknown index; use PAR-INDEX, SIPAS or PAPI)",
+                     in->index_code);
+        return;
+    }
+    if (PQntuples(r[1]) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
+                     "year: kết quả năm %d do kế hoạch in ra, không sửa được; chỉ nhập các năm "
+                     "sau %d (the plan's printed results cannot be changed)",
+                     in->year, pg_int(r[0], 0, 1));
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__IndexResultSetResponse body = CCHC__V1__INDEX_RESULT_SET_RESPONSE__INIT;
+    size_t got;
+    Cchc__V1__IndexResult **rows = (Cchc__V1__IndexResult **)pg_messages(
+        &a, &cchc__v1__index_result__descriptor, r[1], &got);
+    body.result = got ? rows[0] : NULL;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET;
+    response.index_result_set = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_index_result_set(request *req)
+{
+    const Cchc__V1__IndexResultSetRequest *in = req->msg->index_result_set;
+    char why[200];
+    if (request_check_text(req, "index_code", in->index_code, 32) != 0)
+        return;
+    if (validate_decimal(in->value, 5, 4, why, sizeof(why)) != 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "value: %s", why);
+        return;
+    }
+    if (in->year < 2000 || in->year > 2100 || in->rank < 0 || in->out_of < 0 ||
+        (in->out_of > 0 && in->rank > in->out_of)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "year %d, rank %d/%d: năm từ 2000 đến 2100, hạng không quá số tỉnh "
+                     "(year 2000-2100, rank at most out_of)",
+                     in->year, in->rank, in->out_of);
+        return;
+    }
+    char year[16], rank[16], out_of[16];
+    snprintf(year, sizeof(year), "%d", in->year);
+    snprintf(rank, sizeof(rank), "%d", in->rank);
+    snprintf(out_of, sizeof(out_of), "%d", in->out_of);
+    const char *context[] = {in->index_code};
+    const char *values[] = {in->index_code, year, in->value, rank, out_of};
+    const db_step steps[] = {
+        {STMT_INDEX_RESULT_CONTEXT, 1, context},
+        {STMT_INDEX_RESULT_SET, 5, values},
+    };
+    request_query(req, steps, 2, on_index_result_set);
 }

@@ -168,6 +168,23 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM plan_inconsistency"
         " ORDER BY array_position(ARRAY['error','warning','info']::text[], severity), kind, detail"},
 
+    /* $1 index code: is there such an index, and the plan's base year */
+    [STMT_INDEX_RESULT_CONTEXT] = {"cchc_index_result_context",
+        "SELECT EXISTS (SELECT 1 FROM gov_index WHERE code = upper($1)) AS index_exists,"
+        "       (SELECT base_year FROM plan ORDER BY issued_on LIMIT 1) AS base_year"},
+    /* $1 index, $2 year, $3 value, $4 rank, $5 out of: only after the base
+     * year, so the plan's printed results can never be overwritten */
+    [STMT_INDEX_RESULT_SET] = {"cchc_index_result_set",
+        "INSERT INTO gov_index_result (index_code, year, value, unit, rank, out_of)"
+        "SELECT g.code, $2::int, $3::numeric, g.unit, nullif($4::int, 0), nullif($5::int, 0)"
+        "  FROM gov_index g"
+        " WHERE g.code = upper($1)"
+        "   AND $2::int > (SELECT base_year FROM plan ORDER BY issued_on LIMIT 1)"
+        "ON CONFLICT (index_code, year) DO UPDATE"
+        "   SET value = EXCLUDED.value, rank = EXCLUDED.rank, out_of = EXCLUDED.out_of"
+        " RETURNING year, value::text AS value, unit, coalesce(rank, 0) AS rank,"
+        "           coalesce(out_of, 0) AS out_of, value_derived"},
+
     /* $1 as_of, $2 all ('t' or 'f') */
     [STMT_UNIT_LIST] = {"cchc_unit_list",
         "SELECT u.code, u.name, u.kind, coalesce(u.category, '') AS category,"

@@ -22,6 +22,8 @@ typedef enum statement_id {
     STMT_TASK_IMPLEMENTERS,
     STMT_TASK_IMPLEMENTER_UNITS,
     STMT_PLAN_CHECK,
+    STMT_INDEX_RESULT_CONTEXT,
+    STMT_INDEX_RESULT_SET,
     /* units (handlers_units.c) */
     STMT_UNIT_LIST,
     STMT_UNIT_IMPORT,

@@ -53,3 +53,31 @@ int validate_text(const char *text, size_t max_bytes, char *why, size_t why_size
     }
     return 0;
 }
+
+int validate_decimal(const char *text, int max_integer, int max_fraction, char *why,
+                     size_t why_size)
+{
+    int integer = 0, fraction = 0, seen_point = 0;
+    const char *p = text;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (seen_point)
+                fraction++;
+            else
+                integer++;
+        } else if (*p == '.' && !seen_point) {
+            seen_point = 1;
+        } else {
+            break;
+        }
+    }
+    if (*p || integer == 0 || (seen_point && fraction == 0) || integer > max_integer ||
+        fraction > max_fraction) {
+        snprintf(why, why_size,
+                 "\"%.40s\" không phải số thập phân hợp lệ (expected a decimal like 87.52, "
+                 "at most %d digits after the point)",
+                 text, max_fraction);
+        return -1;
+    }
+    return 0;
+}

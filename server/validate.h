@@ -13,4 +13,10 @@ int validate_date(const char *text, char *why, size_t why_size);
  * at most max_bytes. */
 int validate_text(const char *text, size_t max_bytes, char *why, size_t why_size);
 
+/* A non-negative decimal as PostgreSQL's numeric reads it: digits, an
+ * optional point and at most max_fraction digits after it, at most
+ * max_integer digits before ("87.52", "100", "0.5"). */
+int validate_decimal(const char *text, int max_integer, int max_fraction, char *why,
+                     size_t why_size);
+
 #endif

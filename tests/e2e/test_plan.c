@@ -489,6 +489,53 @@ static void test_table_output(void **state)
     run_result_free(&r);
 }
 
+/* Administrators record later years; the plan's own figures stay. */
+static void test_later_year_results(void **state)
+{
+    (void)state;
+    const char *set[] = {"plan", "result", "--index", "par-index", "--year", "2023",
+                         "--value", "87,52", "--rank", "15", "--out-of", "63", NULL};
+    json_t *root = cchc_json(set);
+    json_t *result = json_object_get(root, "result");
+    assert_string_equal(str(result, "value"), "87.52");
+    assert_int_equal(json_integer_value(json_object_get(result, "rank")), 15);
+    json_decref(root);
+    const char *overview[] = {"plan", NULL};
+    root = cchc_json(overview);
+    json_t *par = json_array_get(json_object_get(root, "indices"), 0);
+    json_t *latest = json_array_get(json_object_get(par, "results"), 0);
+    assert_int_equal(json_integer_value(json_object_get(latest, "year")), 2023);
+    assert_string_equal(str(latest, "value"), "87.52");
+    assert_int_equal(json_array_size(json_object_get(par, "results")), 3);
+    json_decref(root);
+
+    run_result r;
+    const char *printed[] = {"plan", "result", "--index", "SIPAS", "--year", "2022", "--value", "90", NULL};
+    harness_cchc(&r, srv, printed);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "failed_precondition"));
+    run_result_free(&r);
+    const char *bad[] = {"plan", "result", "--index", "PAPI", "--year", "2024", "--value", "4O.1", NULL};
+    harness_cchc(&r, srv, bad);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "invalid_argument"));
+    run_result_free(&r);
+    const char *rank[] = {"plan", "result", "--index", "PAPI", "--year", "2024", "--value", "41.2",
+                          "--rank", "70", "--out-of", "63", NULL};
+    harness_cchc(&r, srv, rank);
+    assert_int_equal(r.exit_code, 1);
+    run_result_free(&r);
+    const char *unknown[] = {"plan", "result", "--index", "GDP", "--year", "2024", "--value", "1", NULL};
+    harness_cchc(&r, srv, unknown);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "not_found"));
+    run_result_free(&r);
+    root = cchc_json(overview); /* 2022 as printed, untouched */
+    json_t *sipas = json_array_get(json_object_get(root, "indices"), 1);
+    assert_string_equal(str(json_array_get(json_object_get(sipas, "results"), 0), "value"), "79.10");
+    json_decref(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_plan_check_findings),
         cmocka_unit_test(test_table_output),
+        cmocka_unit_test(test_later_year_results), /* last: it adds a year */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

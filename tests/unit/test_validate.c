@@ -46,6 +46,24 @@ static void test_text(void **state)
     assert_int_equal(validate_text("abcde", 5, why, sizeof(why)), 0);
 }
 
+static void test_decimals(void **state)
+{
+    (void)state;
+    char why[200];
+    assert_int_equal(validate_decimal("87.52", 3, 4, why, sizeof(why)), 0);
+    assert_int_equal(validate_decimal("100", 3, 4, why, sizeof(why)), 0);
+    assert_int_equal(validate_decimal("0.0001", 3, 4, why, sizeof(why)), 0);
+    assert_int_equal(validate_decimal("0.00001", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("1000", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("87,52", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("-1", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("1.", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal(".5", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("", 3, 4, why, sizeof(why)), -1);
+    assert_int_equal(validate_decimal("1e5", 3, 4, why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "decimal"));
+}
+
 static void test_arena(void **state)
 {
     (void)state;
@@ -70,6 +88,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_decimals),
         cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
