@@ -11,6 +11,8 @@ int call_once(const cli_options *opts, Cchc__V1__Request *request,
     connection conn;
     if (connection_open(&conn, opts, &err) != 0)
         return cli_error_report(opts, &err);
+    if (!*request->session_token && *opts->token)
+        request->session_token = (char *)opts->token;
     int rc = connection_call(&conn, request, response, &err);
     connection_close(&conn);
     if (rc != 0)

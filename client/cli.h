@@ -19,6 +19,7 @@ typedef struct cli_options {
     const char *server_source; /* where server came from, for messages */
     int json;
     int timeout_ms;
+    char token[128];    /* the stored session for this server, or "" */
 } cli_options;
 
 /* A failure ready to show: exit code plus one message for people. The

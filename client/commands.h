@@ -9,5 +9,11 @@ int cmd_ping(const cli_options *opts, int argc, char **argv);
 int cmd_version(const cli_options *opts, int argc, char **argv);
 int cmd_plan(const cli_options *opts, int argc, char **argv);
 int cmd_units(const cli_options *opts, int argc, char **argv);
+int cmd_login(const cli_options *opts, int argc, char **argv);
+int cmd_logout(const cli_options *opts, int argc, char **argv);
+int cmd_whoami(const cli_options *opts, int argc, char **argv);
+int cmd_passwd(const cli_options *opts, int argc, char **argv);
+int cmd_user(const cli_options *opts, int argc, char **argv);
+int cmd_audit(const cli_options *opts, int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "config.h"
 #include "i18n.h"
+#include "session_store.h"
 
 typedef struct command {
     const char *name;
@@ -20,6 +21,12 @@ typedef struct command {
 static const command commands[] = {
     {"plan", cmd_plan, N_("the plan: indices, criteria, tasks, one task, check")},
     {"units", cmd_units, N_("organisation units as on a date; import, close, rename, merge, split")},
+    {"login", cmd_login, N_("log in (the session is kept in ~/.config/cchc/session)")},
+    {"logout", cmd_logout, N_("end the session")},
+    {"whoami", cmd_whoami, N_("show who is logged in")},
+    {"passwd", cmd_passwd, N_("change your password (ends every session)")},
+    {"user", cmd_user, N_("accounts (admins): add, list, show, disable, enable, reset-password, roles")},
+    {"audit", cmd_audit, N_("who changed what, when, from where (admins)")},
     {"ping", cmd_ping, N_("check the server and its database, show the round trip")},
     {"version", cmd_version, N_("show the client's version")},
 };
@@ -79,6 +86,9 @@ int main(int argc, char **argv)
     cli_error err;
     if (config_resolve_server(&opts, server_flag, &err) != 0)
         return cli_error_report(&opts, &err);
+    stored_session session;
+    if (session_load(opts.server, &session) == 0)
+        snprintf(opts.token, sizeof(opts.token), "%s", session.token);
     const char *name = argv[optind];
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)

@@ -346,11 +346,13 @@ void client_accept(server *srv)
             uv_ip6_name(a6, ip, sizeof(ip));
             port = ntohs(a6->sin6_port);
             snprintf(c->peer, sizeof(c->peer), "[%s]:%d", ip, port);
+            snprintf(c->ip, sizeof(c->ip), "%s", ip);
         } else {
             struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
             uv_ip4_name(a4, ip, sizeof(ip));
             port = ntohs(a4->sin_port);
             snprintf(c->peer, sizeof(c->peer), "%s:%d", ip, port);
+            snprintf(c->ip, sizeof(c->ip), "%s", ip);
         }
     }
     c->next = srv->clients;

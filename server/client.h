@@ -16,7 +16,8 @@ typedef struct client {
     uv_tcp_t tcp;
     struct client *prev, *next;
     uint64_t id;
-    char peer[64];
+    char peer[64];     /* address:port, for logs */
+    char ip[48];       /* address alone: login throttling and audit */
     frame_reader reader;
     int hello_done;
     int refs;          /* the connection itself + one per request in flight */

@@ -1,12 +1,16 @@
 /* From a frame's payload to a handler: decode, check the envelope, enforce
- * the hello-first rule, route by request type. Also the two ways a request
+ * the hello-first rule, check the session and the access rule (authz.c),
+ * route by request type. Also the two ways a request
  * ends (request_reply / request_fail), so that bookkeeping — the client's
  * in-flight count, its reference, the log line — lives in one place. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "authz.h"
 #include "handlers.h"
+#include "request_helpers.h"
 #include "log.h"
 #include "request.h"
 #include "server.h"
@@ -29,6 +33,17 @@ static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return handle_unit_list;
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return handle_unit_import;
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return handle_unit_change;
+    case CCHC__V1__REQUEST__BODY_LOGIN: return handle_login;
+    case CCHC__V1__REQUEST__BODY_LOGOUT: return handle_logout;
+    case CCHC__V1__REQUEST__BODY_WHOAMI: return handle_whoami;
+    case CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE: return handle_password_change;
+    case CCHC__V1__REQUEST__BODY_USER_ADD: return handle_user_add;
+    case CCHC__V1__REQUEST__BODY_USER_LIST: return handle_user_list;
+    case CCHC__V1__REQUEST__BODY_USER_SHOW: return handle_user_show;
+    case CCHC__V1__REQUEST__BODY_USER_SET_ENABLED: return handle_user_set_enabled;
+    case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return handle_user_reset_password;
+    case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return handle_user_set_roles;
+    case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return handle_audit_list;
     default: return NULL;
     }
 }
@@ -104,6 +119,40 @@ void dispatch_protocol_error(client *c, Cchc__V1__ErrorCode code,
     send_error(c, 0, code, message);
 }
 
+/* The session is known (or not): apply the access rule, then the handler. */
+static void on_session_checked(void *ctx, db_status status, PGresult *const *r, int n,
+                               const char *message)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, message);
+        return;
+    }
+    const PGresult *res = r[0];
+    if (PQntuples(res) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED,
+                     "phiên đăng nhập đã hết hạn hoặc bị thu hồi; hãy đăng nhập lại "
+                     "(session expired or revoked: run cchc login)");
+        return;
+    }
+    auth_identity *who = &req->auth;
+    who->authenticated = 1;
+    snprintf(who->account_id, sizeof(who->account_id), "%s", PQgetvalue(res, 0, 0));
+    snprintf(who->username, sizeof(who->username), "%s", PQgetvalue(res, 0, 1));
+    snprintf(who->unit_code, sizeof(who->unit_code), "%s", PQgetvalue(res, 0, 2));
+    if (auth_roles_parse(PQgetvalue(res, 0, 3), &who->roles) != 0)
+        who->roles = 0;
+    const authz_rule *rule = authz_rule_for(req->msg->body_case);
+    if (!authz_allows(rule, who)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED,
+                     "tài khoản %s (%s) không có quyền %s (your roles do not allow this request)",
+                     who->username, PQgetvalue(res, 0, 3), wire_request_name(req->msg->body_case));
+        return;
+    }
+    req->handler(req);
+}
+
 void dispatch_payload(client *c, const uint8_t *payload, size_t len)
 {
     Cchc__V1__Request *msg = wire_decode_request(payload, len);
@@ -145,5 +194,27 @@ void dispatch_payload(client *c, const uint8_t *payload, size_t len)
                      "send hello before any other request");
         return;
     }
-    handler(req);
+    const authz_rule *rule = authz_rule_for(msg->body_case);
+    if (!rule) {
+        request_fail(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED,
+                     "no access rule for request %s", wire_request_name(msg->body_case));
+        return;
+    }
+    if (rule->roles == AUTHZ_PUBLIC) {
+        handler(req);
+        return;
+    }
+    size_t token_len = strlen(msg->session_token);
+    if (token_len == 0 || token_len > 128) {
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED,
+                     "chưa đăng nhập: hãy chạy 'cchc login' (not logged in: run cchc login)");
+        return;
+    }
+    auth_token_hash(msg->session_token, req->auth.token_hash);
+    req->handler = handler;
+    char idle[16];
+    snprintf(idle, sizeof(idle), "%d", c->srv->config.session_idle_s);
+    const char *params[] = {req->auth.token_hash, idle};
+    const db_step step = {STMT_SESSION_CHECK, 2, params};
+    request_query(req, &step, 1, on_session_checked);
 }

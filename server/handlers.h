@@ -21,4 +21,19 @@ void handle_unit_list(request *req);
 void handle_unit_import(request *req);
 void handle_unit_change(request *req);
 
+/* handlers_auth.c */
+void handle_login(request *req);
+void handle_logout(request *req);
+void handle_whoami(request *req);
+void handle_password_change(request *req);
+
+/* handlers_users.c */
+void handle_user_add(request *req);
+void handle_user_list(request *req);
+void handle_user_show(request *req);
+void handle_user_set_enabled(request *req);
+void handle_user_reset_password(request *req);
+void handle_user_set_roles(request *req);
+void handle_audit_list(request *req);
+
 #endif

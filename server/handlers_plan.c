@@ -361,10 +361,11 @@ void handle_index_result_set(request *req)
     snprintf(rank, sizeof(rank), "%d", in->rank);
     snprintf(out_of, sizeof(out_of), "%d", in->out_of);
     const char *context[] = {in->index_code};
-    const char *values[] = {in->index_code, year, in->value, rank, out_of};
+    const char *values[] = {in->index_code, year, in->value, rank, out_of,
+                            req->auth.account_id, req->auth.username, req->conn->ip};
     const db_step steps[] = {
         {STMT_INDEX_RESULT_CONTEXT, 1, context},
-        {STMT_INDEX_RESULT_SET, 5, values},
+        {STMT_INDEX_RESULT_SET, 8, values},
     };
     request_query(req, steps, 2, on_index_result_set);
 }

@@ -17,6 +17,13 @@
 /* Most communes one import may carry (the merged city has a few hundred). */
 #define MAX_IMPORT_ROWS 5000
 
+/* Who makes the change, for the audit row the SQL function writes. */
+static json_t *actor_json(const request *req)
+{
+    return json_pack("{s:s, s:s, s:s}", "id", req->auth.account_id, "username",
+                     req->auth.username, "address", req->conn->ip);
+}
+
 /* ---- list ------------------------------------------------------------------ */
 
 static Cchc__V1__Succession **split_successions(arena *a, const PGresult *res, int row,
@@ -168,8 +175,8 @@ void handle_unit_import(request *req)
                                               row->code, "name", row->name, "district",
                                               row->district));
     }
-    json_t *doc = json_pack("{s:o, s:s?}", "rows", rows, "valid_from",
-                            *in->valid_from ? in->valid_from : NULL);
+    json_t *doc = json_pack("{s:o, s:s?, s:o}", "rows", rows, "valid_from",
+                            *in->valid_from ? in->valid_from : NULL, "actor", actor_json(req));
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     if (!text) {
@@ -235,8 +242,9 @@ void handle_unit_change(request *req)
             json_object_set_new(o, "parent", json_string(u->parent));
         json_array_append_new(to, o);
     }
-    json_t *doc = json_pack("{s:s, s:O, s:O, s:s, s:s}", "op", in->op, "from", from, "to", to,
-                            "effective_on", in->effective_on, "legal_basis", in->legal_basis);
+    json_t *doc = json_pack("{s:s, s:O, s:O, s:s, s:s, s:o}", "op", in->op, "from", from, "to", to,
+                            "effective_on", in->effective_on, "legal_basis", in->legal_basis,
+                            "actor", actor_json(req));
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     if (!text) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_bootstrap.h"
+#include "auth.h"
 #include "log.h"
 #include "migrate.h"
 #include "migrations.h"
@@ -21,6 +23,9 @@ static void usage(FILE *out)
             "Commands:\n"
             "  serve      run the server\n"
             "  migrate    apply the database migrations built into this binary\n"
+            "  create-admin --user NAME [--unit SNV] [--full-name TEXT]\n"
+            "             create the first administrator; the password is read from\n"
+            "             the terminal (no echo) or from standard input\n"
             "  version    print the version\n"
             "\n"
             "Options for serve and migrate:\n"
@@ -34,6 +39,8 @@ static void usage(FILE *out)
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"
+            "  --session-ttl SECONDS   a login lasts at most this long (default 43200)\n"
+            "  --session-idle SECONDS  and ends after this long unused (default 1800)\n"
             "Options for migrate:\n"
             "  --dry-run             list pending migrations, apply nothing\n"
             "\n"
@@ -54,7 +61,7 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
 }
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
-       OPT_LOG, OPT_DRY };
+       OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE };
 
 int main(int argc, char **argv)
 {
@@ -74,7 +81,8 @@ int main(int argc, char **argv)
         return 0;
     }
     int serve = strcmp(command, "serve") == 0;
-    if (!serve && strcmp(command, "migrate") != 0) {
+    int create_admin = strcmp(command, "create-admin") == 0;
+    if (!serve && !create_admin && strcmp(command, "migrate") != 0) {
         fprintf(stderr, "cchcd: unknown command '%s'\n", command);
         usage(stderr);
         return 2;
@@ -87,6 +95,7 @@ int main(int argc, char **argv)
     if (getenv("CCHC_LISTEN"))
         config.listen = getenv("CCHC_LISTEN");
     int dry_run = 0;
+    const char *user = NULL, *unit = "SNV", *full_name = "";
 
     static const struct option options[] = {
         {"db", required_argument, NULL, OPT_DB},
@@ -97,6 +106,11 @@ int main(int argc, char **argv)
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"dry-run", no_argument, NULL, OPT_DRY},
+        {"user", required_argument, NULL, OPT_USER},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"full-name", required_argument, NULL, OPT_FULL_NAME},
+        {"session-ttl", required_argument, NULL, OPT_TTL},
+        {"session-idle", required_argument, NULL, OPT_IDLE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -145,6 +159,20 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_DRY: dry_run = 1; break;
+        case OPT_USER: user = optarg; break;
+        case OPT_UNIT: unit = optarg; break;
+        case OPT_FULL_NAME: full_name = optarg; break;
+        case OPT_TTL:
+        case OPT_IDLE:
+            if (parse_uint(optarg, 30u * 24 * 3600, &value) != 0 || value < 1) {
+                fprintf(stderr, "cchcd: --session-ttl/--session-idle take seconds, 1 to 2592000\n");
+                return 2;
+            }
+            if (opt == OPT_TTL)
+                config.session_ttl_s = (int)value;
+            else
+                config.session_idle_s = (int)value;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -157,8 +185,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "cchcd: no database given: use --db CONNINFO or set CCHC_DB\n");
         return 2;
     }
+    if (create_admin) {
+        if (!user) {
+            fprintf(stderr, "cchcd create-admin: --user NAME is required\n");
+            return 2;
+        }
+        return admin_bootstrap_run(config.db, user, unit, full_name);
+    }
     if (!serve)
         return migrate_run(config.db, dry_run);
+    if (auth_init() != 0) {
+        fprintf(stderr, "cchcd: libsodium failed to initialise\n");
+        return 1;
+    }
     /* A peer that disconnects mid-write must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
     return server_run(&config);

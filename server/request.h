@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cchc/v1/envelope.pb-c.h"
+#include "auth.h"
 #include "client.h"
 
 typedef struct request {
@@ -15,6 +16,8 @@ typedef struct request {
     Cchc__V1__Request *msg;
     uint64_t id;
     uint64_t started_ns;
+    auth_identity auth;              /* filled once the session is checked */
+    void (*handler)(struct request *); /* runs after the session check */
 } request;
 
 /* Sends response (its request_id is filled in) and frees the request. */

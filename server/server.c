@@ -28,6 +28,8 @@ void server_config_defaults(server_config *config)
     config->write_high_water = 4u * 1024 * 1024;
     config->max_inflight = 256;
     config->drain_timeout_ms = 10000;
+    config->session_ttl_s = 12 * 3600;
+    config->session_idle_s = 30 * 60;
     config->log_level = LOG_INFO;
 }
 

@@ -25,6 +25,8 @@ typedef struct server_config {
     size_t write_high_water;    /* stop reading a client above this backlog */
     int max_inflight;           /* per connection */
     int drain_timeout_ms;
+    int session_ttl_s;          /* a session ends this long after login */
+    int session_idle_s;         /* … or this long after its last request */
     log_level log_level;
 } server_config;
 

@@ -172,9 +172,11 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_INDEX_RESULT_CONTEXT] = {"cchc_index_result_context",
         "SELECT EXISTS (SELECT 1 FROM gov_index WHERE code = upper($1)) AS index_exists,"
         "       (SELECT base_year FROM plan ORDER BY issued_on LIMIT 1) AS base_year"},
-    /* $1 index, $2 year, $3 value, $4 rank, $5 out of: only after the base
-     * year, so the plan's printed results can never be overwritten */
+    /* $1 index, $2 year, $3 value, $4 rank, $5 out of, $6 actor id, $7 actor
+     * name, $8 address: only after the base year, so the plan's printed
+     * results can never be overwritten */
     [STMT_INDEX_RESULT_SET] = {"cchc_index_result_set",
+        "WITH w AS ("
         "INSERT INTO gov_index_result (index_code, year, value, unit, rank, out_of)"
         "SELECT g.code, $2::int, $3::numeric, g.unit, nullif($4::int, 0), nullif($5::int, 0)"
         "  FROM gov_index g"
@@ -182,8 +184,12 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "   AND $2::int > (SELECT base_year FROM plan ORDER BY issued_on LIMIT 1)"
         "ON CONFLICT (index_code, year) DO UPDATE"
         "   SET value = EXCLUDED.value, rank = EXCLUDED.rank, out_of = EXCLUDED.out_of"
-        " RETURNING year, value::text AS value, unit, coalesce(rank, 0) AS rank,"
-        "           coalesce(out_of, 0) AS out_of, value_derived"},
+        " RETURNING index_code, year, value::text AS value, unit, coalesce(rank, 0) AS rank,"
+        "           coalesce(out_of, 0) AS out_of, value_derived),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $6::bigint, $7, $8, 'plan.index_result', w.index_code || ' ' || w.year,"
+        "             jsonb_build_object('value', w.value, 'rank', w.rank, 'out_of', w.out_of) FROM w)"
+        "SELECT year, value, unit, rank, out_of, value_derived FROM w"},
 
     /* $1 as_of, $2 all ('t' or 'f') */
     [STMT_UNIT_LIST] = {"cchc_unit_list",
@@ -208,8 +214,135 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " WHERE $2::boolean OR unit_exists_on(u, " AS_OF ")"
         " ORDER BY array_position(ARRAY['city','department','district','other','commune']::text[], u.kind),"
         "          u.name" VI ", u.code"},
+    /* $1 the rows and the actor as JSON; audited inside the function */
     [STMT_UNIT_IMPORT] = {"cchc_unit_import",
-        "SELECT line, field, message FROM import_communes($1::jsonb)"},
+        "SELECT line, field, message FROM import_communes_audited($1::jsonb)"},
     [STMT_UNIT_CHANGE] = {"cchc_unit_change",
-        "SELECT field, message FROM change_units($1::jsonb)"},
+        "SELECT field, message FROM change_units_audited($1::jsonb)"},
+
+    /* $1 token hash (hex), $2 idle timeout in seconds. Marks the session
+     * seen at most every 30 s, so reads do not each write. */
+    [STMT_SESSION_CHECK] = {"cchc_session_check",
+        "WITH s AS ("
+        "    SELECT s.token_hash, a.id, a.username, a.unit_code, array_to_string(a.roles, ',') AS roles"
+        "      FROM session s JOIN account a ON a.id = s.account_id"
+        "     WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL"
+        "       AND s.expires_at > now() AND NOT a.disabled"
+        "       AND s.last_seen_at > now() - make_interval(secs => $2::int)),"
+        "touch AS ("
+        "    UPDATE session x SET last_seen_at = now() FROM s"
+        "     WHERE x.token_hash = s.token_hash AND x.last_seen_at < now() - interval '30 seconds')"
+        "SELECT id, username, unit_code, roles FROM s"},
+    /* $1 username typed, $2 address: recent failures of each */
+    [STMT_LOGIN_THROTTLE] = {"cchc_login_throttle",
+        "SELECT (SELECT count(*) FROM login_attempt WHERE username = $1 AND NOT succeeded"
+        "          AND at > now() - interval '15 minutes') AS user_failures,"
+        "       (SELECT count(*) FROM login_attempt WHERE address = $2 AND NOT succeeded"
+        "          AND at > now() - interval '15 minutes') AS address_failures"},
+    [STMT_LOGIN_ACCOUNT] = {"cchc_login_account",
+        "SELECT a.id, a.password_hash, i.*"
+        "  FROM account a JOIN account_info i ON i.id = a.id WHERE a.username = $1"},
+    /* $1 username, $2 address, $3 succeeded */
+    [STMT_LOGIN_ATTEMPT] = {"cchc_login_attempt",
+        "INSERT INTO login_attempt (username, address, succeeded) VALUES ($1, $2, $3::boolean)"},
+    /* $1 token hash, $2 account id, $3 lifetime in seconds, $4 address, $5 username */
+    [STMT_SESSION_CREATE] = {"cchc_session_create",
+        "WITH s AS ("
+        "    INSERT INTO session (token_hash, account_id, expires_at, client_address)"
+        "    VALUES (decode($1, 'hex'), $2::bigint, now() + make_interval(secs => $3::int), $4)"
+        "    RETURNING expires_at),"
+        "a AS (INSERT INTO audit_log (account_id, username, address, action)"
+        "      VALUES ($2::bigint, $5, $4, 'session.login'))"
+        "SELECT iso_utc(expires_at) AS expires_at FROM s"},
+    /* $1 token hash, $2 account id, $3 username, $4 address */
+    [STMT_SESSION_REVOKE] = {"cchc_session_revoke",
+        "WITH s AS (UPDATE session SET revoked_at = now()"
+        "            WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL RETURNING 1)"
+        "INSERT INTO audit_log (account_id, username, address, action)"
+        "SELECT $2::bigint, $3, $4, 'session.logout' FROM s"},
+    /* $1 token hash */
+    [STMT_WHOAMI] = {"cchc_whoami",
+        "SELECT i.*, iso_utc(s.expires_at) AS session_expires_at"
+        "  FROM session s JOIN account_info i ON i.id = s.account_id"
+        " WHERE s.token_hash = decode($1, 'hex')"},
+    /* $1 account id */
+    [STMT_ACCOUNT_HASH] = {"cchc_account_hash",
+        "SELECT password_hash FROM account WHERE id = $1::bigint"},
+    /* $1 account id, $2 new hash, $3 username, $4 address: every session
+     * of the account ends, this one included */
+    [STMT_PASSWORD_CHANGE] = {"cchc_password_change",
+        "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now()"
+        "            WHERE id = $1::bigint RETURNING id),"
+        "s AS (UPDATE session SET revoked_at = now()"
+        "       WHERE account_id IN (SELECT id FROM a) AND revoked_at IS NULL RETURNING 1),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, detail)"
+        "      SELECT id, $3, $4, 'account.password_change',"
+        "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
+        "SELECT count(*) AS updated FROM a"},
+
+    /* $1 username, $2 unit as typed: does the account exist, the unit's code */
+    [STMT_USER_CONTEXT] = {"cchc_user_context",
+        "SELECT EXISTS (SELECT 1 FROM account WHERE username = $1) AS account_exists,"
+        "       unit_resolve(nullif($2, '')) AS unit_code"},
+    /* $1 username, $2 full name, $3 unit, $4 roles (comma separated), $5 hash,
+     * $6 actor id, $7 actor name, $8 address */
+    [STMT_USER_ADD] = {"cchc_user_add",
+        "WITH a AS ("
+        "    INSERT INTO account (username, full_name, unit_code, roles, password_hash, created_by)"
+        "    SELECT $1, $2, unit_resolve($3), string_to_array($4, ','), $5, $6::bigint"
+        "     WHERE unit_resolve($3) IS NOT NULL"
+        "       AND NOT EXISTS (SELECT 1 FROM account WHERE username = $1)"
+        "    RETURNING id, username, unit_code, roles),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $6::bigint, $7, $8, 'account.add', a.username,"
+        "             jsonb_build_object('unit', a.unit_code, 'roles', a.roles) FROM a)"
+        "SELECT username FROM a"},
+    /* $1 unit (code, name or alias) or '', $2 role or '' */
+    [STMT_USER_LIST] = {"cchc_user_list",
+        "SELECT * FROM account_info"
+        " WHERE ($1 = '' OR unit_code = unit_resolve($1))"
+        "   AND ($2 = '' OR $2 = ANY (string_to_array(roles, E'\\x1f')))"
+        " ORDER BY unit_code, username"},
+    [STMT_USER_SHOW] = {"cchc_user_show",
+        "SELECT * FROM account_info WHERE username = $1"},
+    /* $1 username, $2 enabled, $3 actor id, $4 actor name, $5 address.
+     * Disabling ends every session of the account. */
+    [STMT_USER_SET_ENABLED] = {"cchc_user_set_enabled",
+        "WITH a AS (UPDATE account SET disabled = NOT $2::boolean WHERE username = $1 RETURNING id),"
+        "s AS (UPDATE session SET revoked_at = now()"
+        "       WHERE NOT $2::boolean AND account_id IN (SELECT id FROM a) AND revoked_at IS NULL"
+        "       RETURNING 1),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $3::bigint, $4, $5,"
+        "             CASE WHEN $2::boolean THEN 'account.enable' ELSE 'account.disable' END, $1,"
+        "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
+        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+    /* $1 username, $2 new hash, $3 actor id, $4 actor name, $5 address */
+    [STMT_USER_RESET_PASSWORD] = {"cchc_user_reset_password",
+        "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now()"
+        "            WHERE username = $1 RETURNING id),"
+        "s AS (UPDATE session SET revoked_at = now()"
+        "       WHERE account_id IN (SELECT id FROM a) AND revoked_at IS NULL RETURNING 1),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $3::bigint, $4, $5, 'account.reset_password', $1,"
+        "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
+        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+    /* $1 username, $2 roles (comma separated), $3 actor id, $4 actor name, $5 address */
+    [STMT_USER_SET_ROLES] = {"cchc_user_set_roles",
+        "WITH old AS (SELECT roles FROM account WHERE username = $1),"
+        "a AS (UPDATE account SET roles = string_to_array($2, ',') WHERE username = $1 RETURNING id),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $3::bigint, $4, $5, 'account.roles', $1,"
+        "             jsonb_build_object('from', (SELECT roles FROM old), 'to', string_to_array($2, ','))"
+        "        FROM a)"
+        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+    /* $1 username or '', $2 action or prefix ending in '.', $3 since, $4 until, $5 limit */
+    [STMT_AUDIT_LIST] = {"cchc_audit_list",
+        "SELECT id, iso_utc(at) AS at, username, address, action, target, detail::text AS detail"
+        "  FROM audit_log"
+        " WHERE ($1 = '' OR username = $1)"
+        "   AND ($2 = '' OR action = $2 OR (right($2, 1) = '.' AND starts_with(action, $2)))"
+        "   AND ($3 = '' OR at >= $3::date)"
+        "   AND ($4 = '' OR at < $4::date + 1)"
+        " ORDER BY id DESC LIMIT $5::int"},
 };

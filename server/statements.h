@@ -28,6 +28,24 @@ typedef enum statement_id {
     STMT_UNIT_LIST,
     STMT_UNIT_IMPORT,
     STMT_UNIT_CHANGE,
+    /* sessions and accounts (dispatch.c, handlers_auth.c, handlers_users.c) */
+    STMT_SESSION_CHECK,
+    STMT_LOGIN_THROTTLE,
+    STMT_LOGIN_ACCOUNT,
+    STMT_LOGIN_ATTEMPT,
+    STMT_SESSION_CREATE,
+    STMT_SESSION_REVOKE,
+    STMT_WHOAMI,
+    STMT_ACCOUNT_HASH,
+    STMT_PASSWORD_CHANGE,
+    STMT_USER_CONTEXT,
+    STMT_USER_ADD,
+    STMT_USER_LIST,
+    STMT_USER_SHOW,
+    STMT_USER_SET_ENABLED,
+    STMT_USER_RESET_PASSWORD,
+    STMT_USER_SET_ROLES,
+    STMT_AUDIT_LIST,
     STMT_COUNT
 } statement_id;
 

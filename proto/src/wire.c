@@ -71,6 +71,17 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return "unit_list";
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return "unit_import";
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return "unit_change";
+    case CCHC__V1__REQUEST__BODY_LOGIN: return "login";
+    case CCHC__V1__REQUEST__BODY_LOGOUT: return "logout";
+    case CCHC__V1__REQUEST__BODY_WHOAMI: return "whoami";
+    case CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE: return "password_change";
+    case CCHC__V1__REQUEST__BODY_USER_ADD: return "user_add";
+    case CCHC__V1__REQUEST__BODY_USER_LIST: return "user_list";
+    case CCHC__V1__REQUEST__BODY_USER_SHOW: return "user_show";
+    case CCHC__V1__REQUEST__BODY_USER_SET_ENABLED: return "user_set_enabled";
+    case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return "user_reset_password";
+    case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return "user_set_roles";
+    case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return "audit_list";
     default: break;
     }
     return "none";

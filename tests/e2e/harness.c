@@ -382,16 +382,82 @@ void raw_hello(int fd, uint64_t request_id)
     cchc__v1__response__free_unpacked(resp, NULL);
 }
 
+void harness_new_home(char *out, size_t size)
+{
+    snprintf(out, size, "/tmp/cchc-home.XXXXXX");
+    if (!mkdtemp(out))
+        fail_msg("mkdtemp: %s", strerror(errno));
+}
+
+void harness_use_home(const char *dir)
+{
+    setenv("XDG_CONFIG_HOME", dir, 1);
+}
+
+int harness_login(const test_server *srv, const char *username, const char *password)
+{
+    char input[300];
+    snprintf(input, sizeof(input), "%s\n", password);
+    const char *argv[] = {CCHC_BIN, "--server", srv->addr, "login", username, "--password-stdin",
+                          NULL};
+    run_result r;
+    harness_run(&r, input, argv);
+    int code = r.exit_code;
+    run_result_free(&r);
+    return code;
+}
+
+void harness_home_token(const char *dir, char *out, size_t size)
+{
+    char path[200], line[300];
+    snprintf(path, sizeof(path), "%s/cchc/session", dir);
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "token=", 6) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(out, size, "%s", line + 6);
+        }
+    fclose(f);
+}
+
+/* Removes a home made by harness_new_home (the session file and folder). */
+static void remove_home(const char *dir)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "%s/cchc/session", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/cchc/config", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/cchc", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args)
 {
     harness_db_create_migrated(&fx->db, tag);
+    const char *argv[] = {CCHCD_BIN, "create-admin", "--db", fx->db.conninfo, "--user",
+                          HARNESS_ADMIN, "--full-name", "Quản trị Sở Nội vụ", NULL};
+    run_result r;
+    harness_run(&r, HARNESS_ADMIN_PASSWORD "\n", argv);
+    if (r.exit_code != 0)
+        fail_msg("cchcd create-admin failed (%d): %s", r.exit_code, r.err);
+    run_result_free(&r);
     harness_server_start(&fx->srv, fx->db.conninfo, extra_args);
+    harness_new_home(fx->home, sizeof(fx->home));
+    harness_use_home(fx->home);
+    if (harness_login(&fx->srv, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD) != 0)
+        fail_msg("the administrator could not log in");
 }
 
 int fixture_stop(test_fixture *fx)
 {
     int code = harness_server_stop(&fx->srv);
     harness_db_drop(&fx->db);
+    remove_home(fx->home);
     return code == 0 ? 0 : -1;
 }
 

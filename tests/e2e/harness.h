@@ -63,12 +63,31 @@ void run_result_free(run_result *result);
 typedef struct test_fixture {
     test_db db;
     test_server srv;
+    char home[64]; /* XDG_CONFIG_HOME of the logged-in administrator */
 } test_fixture;
 
+/* The administrator every fixture creates with `cchcd create-admin`. */
+#define HARNESS_ADMIN "admin"
+#define HARNESS_ADMIN_PASSWORD "Quan-tri-Can-Tho-2023"
+
+/* Creates and migrates the database, creates the administrator, starts
+ * cchcd, and logs the administrator in with the real client; its session
+ * lives in a fresh XDG_CONFIG_HOME that this process (and so every cchc it
+ * runs) uses from then on. */
 void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args);
 /* Stops the server and drops the database; returns 0 only when the server
  * exited cleanly (so a sanitizer report fails the group). */
 int fixture_stop(test_fixture *fx);
+
+/* A fresh, private XDG_CONFIG_HOME (for another identity's session). */
+void harness_new_home(char *out, size_t size);
+/* Makes cchc run from this process use dir's config and session. */
+void harness_use_home(const char *dir);
+/* Logs username in with `cchc login --password-stdin` into the current
+ * home; returns cchc's exit code. */
+int harness_login(const test_server *srv, const char *username, const char *password);
+/* The session token stored in a home by `cchc login` ("" when none). */
+void harness_home_token(const char *dir, char *out, size_t size);
 
 /* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
  * exits 0 with valid JSON, and returns the parsed output. */

@@ -187,7 +187,7 @@ static void test_server_address_sources(void **state)
     snprintf(path, sizeof(path), "%s/cchc", dir);
     rmdir(path);
     rmdir(dir);
-    unsetenv("XDG_CONFIG_HOME");
+    harness_use_home(fx.home);
 }
 
 int main(void)

@@ -1,0 +1,222 @@
+/* `cchc login`, `logout`, `whoami`, `passwd`: a person's own session.
+ * Passwords come from the terminal without echo, or with --password-stdin
+ * from standard input for scripts; never from the command line. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "commands.h"
+#include "i18n.h"
+#include "output.h"
+#include "password_policy.h"
+#include "pb_json.h"
+#include "session_store.h"
+#include "tty_password.h"
+
+/* One line from the terminal for the username. */
+static int prompt_line(const char *prompt, char *out, size_t size)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return -1;
+    fputs(prompt, tty);
+    fflush(tty);
+    int ok = fgets(out, (int)size, tty) != NULL;
+    fclose(tty);
+    if (!ok)
+        return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+static void print_account(const Cchc__V1__Account *a)
+{
+    printf(_("%s (%s) — %s (%s), vai trò: "), a->username, *a->full_name ? a->full_name : "-",
+           a->unit_name, a->unit_code);
+    for (size_t i = 0; i < a->n_roles; i++)
+        printf("%s%s", i ? ", " : "", a->roles[i]);
+    printf("\n");
+}
+
+int cmd_login(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'p': break; /* read_password reads stdin whenever it is not a terminal */
+        case 'h':
+            printf(_("usage: cchc login [USERNAME] [--password-stdin]\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    char username[72] = "", password[PASSWORD_MAX_LENGTH + 2];
+    if (optind < argc)
+        snprintf(username, sizeof(username), "%s", argv[optind]);
+    else if (prompt_line(_("Tên đăng nhập (username): "), username, sizeof(username)) != 0) {
+        fprintf(stderr, _("cchc login: give the username: cchc login NAME\n"));
+        return EXIT_USAGE;
+    }
+    if (read_password(_("Mật khẩu (password): "), password, sizeof(password)) != 0) {
+        fprintf(stderr, _("cchc login: no password given\n"));
+        return EXIT_USAGE;
+    }
+    Cchc__V1__LoginRequest body = CCHC__V1__LOGIN_REQUEST__INIT;
+    body.username = username;
+    body.password = password;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
+    request.login = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGIN, &response);
+    sodium_memzero(password, sizeof(password));
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__LoginResponse *lr = response->login;
+    stored_session s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.server, sizeof(s.server), "%s", opts->server);
+    snprintf(s.username, sizeof(s.username), "%s", username);
+    snprintf(s.token, sizeof(s.token), "%s", lr->session_token);
+    snprintf(s.expires_at, sizeof(s.expires_at), "%s", lr->expires_at);
+    if (session_save(&s) != 0) {
+        char path[600] = "?";
+        session_path(path, sizeof(path));
+        fprintf(stderr, _("cchc: logged in, but cannot save the session to %s\n"), path);
+        cchc__v1__response__free_unpacked(response, NULL);
+        return EXIT_USAGE;
+    }
+    if (opts->json) {
+        json_t *obj = pb_to_json(&lr->base);
+        json_object_del(obj, "session_token"); /* the token stays in the 0600 file */
+        output_json(obj);
+    } else {
+        printf(_("Đã đăng nhập: "));
+        print_account(lr->account);
+        printf(_("Phiên hết hạn lúc %s, hoặc sau %d phút không dùng.\n"), lr->expires_at,
+               lr->idle_timeout_seconds / 60);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_logout(const cli_options *opts, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (!*opts->token) {
+        printf(_("Chưa đăng nhập vào %s.\n"), opts->server);
+        return EXIT_OK;
+    }
+    Cchc__V1__LogoutRequest body = CCHC__V1__LOGOUT_REQUEST__INIT;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_LOGOUT;
+    request.logout = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
+    /* forget the token even when the server had already ended the session */
+    session_forget();
+    if (rc != EXIT_OK)
+        return rc;
+    cchc__v1__response__free_unpacked(response, NULL);
+    if (!opts->json)
+        printf(_("Đã đăng xuất.\n"));
+    else
+        output_json(json_pack("{s:b}", "logged_out", 1));
+    return EXIT_OK;
+}
+
+int cmd_whoami(const cli_options *opts, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    Cchc__V1__WhoamiRequest body = CCHC__V1__WHOAMI_REQUEST__INIT;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_WHOAMI;
+    request.whoami = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_WHOAMI, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json) {
+        output_json(pb_to_json(&response->whoami->base));
+    } else {
+        print_account(response->whoami->account);
+        printf(_("Máy chủ %s, phiên hết hạn lúc %s.\n"), opts->server,
+               response->whoami->session_expires_at);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_passwd(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'p': break;
+        case 'h':
+            printf(_("usage: cchc passwd [--password-stdin]\n"
+                     "With --password-stdin: the current password, then the new one, one per line.\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    char current[PASSWORD_MAX_LENGTH + 2], fresh[PASSWORD_MAX_LENGTH + 2],
+        again[PASSWORD_MAX_LENGTH + 2], why[200];
+    int rc = EXIT_USAGE;
+    if (read_password(_("Mật khẩu hiện tại (current password): "), current, sizeof(current)) != 0 ||
+        read_password(_("Mật khẩu mới (new password): "), fresh, sizeof(fresh)) != 0) {
+        fprintf(stderr, _("cchc passwd: two passwords are needed: the current one, then the new one\n"));
+        goto out;
+    }
+    if (isatty(STDIN_FILENO) &&
+        (read_password(_("Nhập lại mật khẩu mới (again): "), again, sizeof(again)) != 0 ||
+         strcmp(fresh, again) != 0)) {
+        fprintf(stderr, _("cchc passwd: the new passwords differ\n"));
+        goto out;
+    }
+    stored_session s;
+    if (password_policy_check(session_load(opts->server, &s) == 0 ? s.username : NULL, fresh,
+                              why, sizeof(why)) != 0) {
+        fprintf(stderr, "cchc passwd: %s\n", why);
+        goto out;
+    }
+    Cchc__V1__PasswordChangeRequest body = CCHC__V1__PASSWORD_CHANGE_REQUEST__INIT;
+    body.current_password = current;
+    body.new_password = fresh;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE;
+    request.password_change = &body;
+    Cchc__V1__Response *response;
+    rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &response);
+    if (rc == EXIT_OK) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        session_forget(); /* the server ended every session of the account */
+        if (opts->json)
+            output_json(json_pack("{s:b}", "password_changed", 1));
+        else
+            printf(_("Đã đổi mật khẩu. Mọi phiên đăng nhập đã kết thúc; hãy đăng nhập lại.\n"));
+    }
+out:
+    sodium_memzero(current, sizeof(current));
+    sodium_memzero(fresh, sizeof(fresh));
+    sodium_memzero(again, sizeof(again));
+    return rc;
+}

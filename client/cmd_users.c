@@ -1,0 +1,311 @@
+/* `cchc user …` and `cchc audit`: account administration and the audit
+ * trail, for Sở Nội vụ's administrators (the server refuses anyone else).
+ * A new or reset password is read from the terminal without echo, or from
+ * standard input when it is not a terminal. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "commands.h"
+#include "i18n.h"
+#include "output.h"
+#include "password_policy.h"
+#include "pb_json.h"
+#include "table.h"
+#include "tty_password.h"
+
+#define MAX_ROLES 8
+
+/* Splits "reporter,reviewer" in place into roles[]; returns the count. */
+static size_t split_roles(char *text, char **roles)
+{
+    size_t n = 0;
+    for (char *tok = strtok(text, ","); tok && n < MAX_ROLES; tok = strtok(NULL, ","))
+        roles[n++] = tok;
+    return n;
+}
+
+/* Reads a new password (twice on a terminal) and checks it locally. */
+static int read_new_password(const char *username, char *out, size_t size)
+{
+    char again[PASSWORD_MAX_LENGTH + 2], why[200];
+    if (read_password(_("Mật khẩu mới (new password): "), out, size) != 0) {
+        fprintf(stderr, _("cchc: no password given (type it, or pipe it on standard input)\n"));
+        return -1;
+    }
+    if (isatty(STDIN_FILENO)) {
+        int same = read_password(_("Nhập lại (again): "), again, sizeof(again)) == 0 &&
+                   strcmp(out, again) == 0;
+        sodium_memzero(again, sizeof(again));
+        if (!same) {
+            fprintf(stderr, _("cchc: the two passwords differ\n"));
+            return -1;
+        }
+    }
+    if (password_policy_check(username, out, why, sizeof(why)) != 0) {
+        fprintf(stderr, "cchc: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_accounts(const Cchc__V1__UserResponse *ur)
+{
+    const char *headers[] = {_("Tài khoản"), _("Họ tên"), _("Đơn vị"), _("Vai trò"),
+                             _("Trạng thái"), _("Phiên"), _("Đăng nhập gần nhất")};
+    const int widths[] = {0, 30, 40, 0, 0, 0, 0};
+    table *t = table_new(7, headers, widths);
+    for (size_t i = 0; i < ur->n_accounts; i++) {
+        const Cchc__V1__Account *a = ur->accounts[i];
+        char unit[300], roles[128] = "", sessions[16];
+        snprintf(unit, sizeof(unit), "%s (%s)", a->unit_name, a->unit_code);
+        for (size_t r = 0; r < a->n_roles; r++) {
+            size_t used = strlen(roles);
+            snprintf(roles + used, sizeof(roles) - used, "%s%s", r ? "," : "", a->roles[r]);
+        }
+        snprintf(sessions, sizeof(sessions), "%d", a->active_sessions);
+        const char *row[] = {a->username, a->full_name, unit, roles,
+                             a->disabled ? _("đã khóa") : _("hoạt động"), sessions,
+                             a->last_login_at};
+        table_add_row(t, row);
+    }
+    table_print(t, stdout, 1);
+    table_free(t);
+}
+
+/* Sends a user_* request and prints the accounts it answers with. */
+static int user_call(const cli_options *opts, Cchc__V1__Request *request, const char *done)
+{
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, request, CCHC__V1__RESPONSE__BODY_USER, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json) {
+        output_json(pb_to_json(&response->user->base));
+    } else {
+        if (done)
+            printf("%s\n", done);
+        print_accounts(response->user);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+static int user_add(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"unit", required_argument, NULL, 'u'},
+        {"role", required_argument, NULL, 'r'},
+        {"full-name", required_argument, NULL, 'n'},
+        {"password-stdin", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UserAddRequest body = CCHC__V1__USER_ADD_REQUEST__INIT;
+    char *roles[MAX_ROLES], roles_text[128] = "";
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "u:r:n:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'u': body.unit = optarg; break;
+        case 'r': snprintf(roles_text, sizeof(roles_text), "%s", optarg); break;
+        case 'n': body.full_name = optarg; break;
+        case 'p': break;
+        case 'h':
+            printf(_("usage: cchc user add NAME --unit UNIT --role ROLE[,ROLE] [--full-name TEXT]\n"
+                     "ROLE: reporter, reviewer, admin, viewer. The password is read from the\n"
+                     "terminal, or from standard input (--password-stdin).\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc || !*body.unit || !*roles_text) {
+        fprintf(stderr, _("cchc user add: NAME, --unit and --role are required\n"));
+        return EXIT_USAGE;
+    }
+    body.username = argv[optind];
+    body.n_roles = split_roles(roles_text, roles);
+    body.roles = roles;
+    char password[PASSWORD_MAX_LENGTH + 2];
+    if (read_new_password(body.username, password, sizeof(password)) != 0)
+        return EXIT_USAGE;
+    body.password = password;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_USER_ADD;
+    request.user_add = &body;
+    int rc = user_call(opts, &request, _("Đã tạo tài khoản:"));
+    sodium_memzero(password, sizeof(password));
+    return rc;
+}
+
+static int user_list(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"unit", required_argument, NULL, 'u'},
+        {"role", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UserListRequest body = CCHC__V1__USER_LIST_REQUEST__INIT;
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 'u': body.unit = optarg; break;
+        case 'r': body.role = optarg; break;
+        default: return EXIT_USAGE;
+        }
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_USER_LIST;
+    request.user_list = &body;
+    return user_call(opts, &request, NULL);
+}
+
+/* user show|disable|enable|reset-password|roles NAME … */
+static int user_one(const cli_options *opts, const char *sub, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"set", required_argument, NULL, 's'},
+        {"password-stdin", no_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    char roles_text[128] = "";
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 's': snprintf(roles_text, sizeof(roles_text), "%s", optarg); break;
+        case 'p': break;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, _("cchc user %s: name one account\n"), sub);
+        return EXIT_USAGE;
+    }
+    char *username = argv[optind];
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    if (strcmp(sub, "show") == 0) {
+        Cchc__V1__UserShowRequest body = CCHC__V1__USER_SHOW_REQUEST__INIT;
+        body.username = username;
+        request.body_case = CCHC__V1__REQUEST__BODY_USER_SHOW;
+        request.user_show = &body;
+        return user_call(opts, &request, NULL);
+    }
+    if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+        Cchc__V1__UserSetEnabledRequest body = CCHC__V1__USER_SET_ENABLED_REQUEST__INIT;
+        body.username = username;
+        body.enabled = strcmp(sub, "enable") == 0;
+        request.body_case = CCHC__V1__REQUEST__BODY_USER_SET_ENABLED;
+        request.user_set_enabled = &body;
+        return user_call(opts, &request,
+                         body.enabled ? _("Đã mở khóa:")
+                                      : _("Đã khóa; mọi phiên của tài khoản đã kết thúc:"));
+    }
+    if (strcmp(sub, "roles") == 0) {
+        if (!*roles_text) {
+            fprintf(stderr, _("cchc user roles: --set ROLE[,ROLE] is required\n"));
+            return EXIT_USAGE;
+        }
+        char *roles[MAX_ROLES];
+        Cchc__V1__UserSetRolesRequest body = CCHC__V1__USER_SET_ROLES_REQUEST__INIT;
+        body.username = username;
+        body.n_roles = split_roles(roles_text, roles);
+        body.roles = roles;
+        request.body_case = CCHC__V1__REQUEST__BODY_USER_SET_ROLES;
+        request.user_set_roles = &body;
+        return user_call(opts, &request, _("Đã đổi vai trò:"));
+    }
+    /* reset-password */
+    char password[PASSWORD_MAX_LENGTH + 2];
+    if (read_new_password(username, password, sizeof(password)) != 0)
+        return EXIT_USAGE;
+    Cchc__V1__UserResetPasswordRequest body = CCHC__V1__USER_RESET_PASSWORD_REQUEST__INIT;
+    body.username = username;
+    body.new_password = password;
+    request.body_case = CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD;
+    request.user_reset_password = &body;
+    int rc = user_call(opts, &request, _("Đã đặt lại mật khẩu; mọi phiên của tài khoản đã kết thúc:"));
+    sodium_memzero(password, sizeof(password));
+    return rc;
+}
+
+int cmd_user(const cli_options *opts, int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "add") == 0)
+        return user_add(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "list") == 0)
+        return user_list(opts, argc - 1, argv + 1);
+    static const char *const one[] = {"show", "disable", "enable", "reset-password", "roles"};
+    for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+        if (strcmp(sub, one[i]) == 0)
+            return user_one(opts, one[i], argc - 1, argv + 1);
+    printf(_("usage: cchc user add NAME --unit UNIT --role ROLE[,ROLE] [--full-name TEXT]\n"
+             "       cchc user list [--unit UNIT] [--role ROLE]\n"
+             "       cchc user show|disable|enable|reset-password NAME\n"
+             "       cchc user roles NAME --set ROLE[,ROLE]\n"));
+    return *sub && strcmp(sub, "--help") != 0 && strcmp(sub, "-h") != 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_audit(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"user", required_argument, NULL, 'u'},
+        {"action", required_argument, NULL, 'a'},
+        {"since", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 't'},
+        {"limit", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__AuditListRequest body = CCHC__V1__AUDIT_LIST_REQUEST__INIT;
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'u': body.username = optarg; break;
+        case 'a': body.action = optarg; break;
+        case 's': body.since = optarg; break;
+        case 't': body.until = optarg; break;
+        case 'l': body.limit = atoi(optarg); break;
+        case 'h':
+            printf(_("usage: cchc audit [--user NAME] [--action ACTION|PREFIX.] [--since YYYY-MM-DD]\n"
+                     "                  [--until YYYY-MM-DD] [--limit N]\n"
+                     "Actions: session.login, session.logout, account.add, account.disable, …,\n"
+                     "units.import, units.merge, …, plan.index_result. 'units.' matches all units.*\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_AUDIT_LIST;
+    request.audit_list = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_AUDIT_LIST, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__AuditListResponse *al = response->audit_list;
+    if (opts->json) {
+        output_json(pb_to_json(&al->base));
+    } else {
+        const char *headers[] = {_("Thời điểm (UTC)"), _("Tài khoản"), _("Địa chỉ"),
+                                 _("Thao tác"), _("Đối tượng"), _("Chi tiết")};
+        const int widths[] = {0, 0, 0, 0, 30, 60};
+        table *t = table_new(6, headers, widths);
+        for (size_t i = 0; i < al->n_entries; i++) {
+            const Cchc__V1__AuditEntry *e = al->entries[i];
+            const char *row[] = {e->at, e->username, e->address, e->action, e->target,
+                                 strcmp(e->detail, "{}") == 0 ? "" : e->detail};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}

@@ -1,0 +1,106 @@
+/* See session_store.h. */
+#include "session_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+int session_path(char *out, size_t size)
+{
+    char config[512];
+    if (config_file_path(config, sizeof(config)) != 0)
+        return -1;
+    char *slash = strrchr(config, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return snprintf(out, size, "%s/session", config) < (int)size ? 0 : -1;
+}
+
+int session_load(const char *server, stored_session *out)
+{
+    memset(out, 0, sizeof(*out));
+    char path[600];
+    if (session_path(path, sizeof(path)) != 0)
+        return -1;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[512];
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *v = eq + 1;
+        if (strcmp(line, "server") == 0)
+            snprintf(out->server, sizeof(out->server), "%s", v);
+        else if (strcmp(line, "username") == 0)
+            snprintf(out->username, sizeof(out->username), "%s", v);
+        else if (strcmp(line, "token") == 0)
+            snprintf(out->token, sizeof(out->token), "%s", v);
+        else if (strcmp(line, "expires_at") == 0)
+            snprintf(out->expires_at, sizeof(out->expires_at), "%s", v);
+    }
+    fclose(f);
+    return out->token[0] && strcmp(out->server, server) == 0 ? 0 : -1;
+}
+
+/* Creates each missing folder of path's directory with mode 0700. */
+static int make_parent_dirs(const char *path)
+{
+    char dir[600];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int session_save(const stored_session *s)
+{
+    char path[600], tmp[620];
+    if (session_path(path, sizeof(path)) != 0 || make_parent_dirs(path) != 0)
+        return -1;
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    fchmod(fd, 0600); /* whatever the umask */
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
+    fprintf(f, "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\n", s->server, s->username,
+            s->token, s->expires_at);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int session_forget(void)
+{
+    char path[600];
+    if (session_path(path, sizeof(path)) != 0)
+        return -1;
+    return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}

@@ -1,0 +1,51 @@
+/* See authz.h. The table says which roles may send a request type at
+ * all. Scope within a type ("only my own unit's reports") is the data a
+ * handler's SQL lets the identity reach, filtered by its unit, so no
+ * request can name another unit's records into reach. */
+#include "authz.h"
+
+#include <stddef.h>
+
+#define R(name) CCHC__V1__REQUEST__BODY_##name
+
+static const authz_rule rules[] = {
+    /* request                  who may send it */
+    {R(HELLO),                  AUTHZ_PUBLIC},
+    {R(PING),                   AUTHZ_PUBLIC},
+    {R(LOGIN),                  AUTHZ_PUBLIC},
+    {R(LOGOUT),                 AUTHZ_ANY_ROLE},
+    {R(WHOAMI),                 AUTHZ_ANY_ROLE},
+    {R(PASSWORD_CHANGE),        AUTHZ_ANY_ROLE},
+    /* the plan and the units: everyone with an account reads them */
+    {R(PLAN_OVERVIEW),          AUTHZ_ANY_ROLE},
+    {R(CRITERIA),               AUTHZ_ANY_ROLE},
+    {R(TASK_LIST),              AUTHZ_ANY_ROLE},
+    {R(TASK_GET),               AUTHZ_ANY_ROLE},
+    {R(PLAN_CHECK),             AUTHZ_ANY_ROLE},
+    {R(UNIT_LIST),              AUTHZ_ANY_ROLE},
+    /* changing the plan's reference data and the organisation: Sở Nội vụ */
+    {R(INDEX_RESULT_SET),       ROLE_ADMIN},
+    {R(UNIT_IMPORT),            ROLE_ADMIN},
+    {R(UNIT_CHANGE),            ROLE_ADMIN},
+    /* accounts and the audit trail */
+    {R(USER_ADD),               ROLE_ADMIN},
+    {R(USER_LIST),              ROLE_ADMIN},
+    {R(USER_SHOW),              ROLE_ADMIN},
+    {R(USER_SET_ENABLED),       ROLE_ADMIN},
+    {R(USER_RESET_PASSWORD),    ROLE_ADMIN},
+    {R(USER_SET_ROLES),         ROLE_ADMIN},
+    {R(AUDIT_LIST),             ROLE_ADMIN},
+};
+
+const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)
+{
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (rules[i].request == request)
+            return &rules[i];
+    return NULL;
+}
+
+int authz_allows(const authz_rule *rule, const auth_identity *who)
+{
+    return rule->roles == AUTHZ_PUBLIC || (who->authenticated && (who->roles & rule->roles));
+}

@@ -1,0 +1,301 @@
+/* Logging in and out, who am I, changing one's password.
+ *
+ * Login: recent failures for the username typed and for the address are
+ * counted first (throttling works the same whether the account exists);
+ * the password is verified in the thread pool, against a dummy hash when
+ * there is no such account, so neither the answer nor its timing tells an
+ * unknown account from a wrong password. Every attempt is recorded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "handlers.h"
+#include "password_policy.h"
+#include "pgvalue.h"
+#include "request_helpers.h"
+#include "server.h"
+
+/* Failures within 15 minutes after which login is refused for a while. */
+#define MAX_FAILURES_PER_ACCOUNT 5
+#define MAX_FAILURES_PER_ADDRESS 20
+
+static const char *const wrong_credentials =
+    "sai tên đăng nhập hoặc mật khẩu (wrong username or password)";
+
+/* Replies with the account(s) in the rows of res as the given body. */
+static Cchc__V1__Account *account_from_row(arena *a, const PGresult *res, int row)
+{
+    Cchc__V1__Account *acc = ARENA_NEW(a, Cchc__V1__Account, CCHC__V1__ACCOUNT__INIT);
+    if (acc)
+        pg_fill(a, &acc->base, res, row);
+    return acc;
+}
+
+/* ---- login ------------------------------------------------------------------ */
+
+typedef struct login_state {
+    request *req;
+    char account_id[24]; /* "" when no such account */
+    int disabled;
+    char token[64];
+    char token_hash[65];
+} login_state;
+
+static void on_login_recorded_failure(void *ctx, db_status status, PGresult *const *r, int n,
+                                      const char *msg)
+{
+    (void)r;
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+}
+
+static void on_session_created(void *ctx, db_status status, PGresult *const *r, int n,
+                               const char *msg)
+{
+    (void)n;
+    login_state *st = ctx;
+    request *req = st->req;
+    if (status != DB_OK) {
+        free(st);
+        request_fail_db(req, status, msg);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__LoginResponse body = CCHC__V1__LOGIN_RESPONSE__INIT;
+    body.session_token = st->token;
+    body.expires_at = pg_text(r[0], 0, 0);
+    body.idle_timeout_seconds = req->conn->srv->config.session_idle_s;
+    body.account = account_from_row(&a, r[2], 0);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_LOGIN;
+    response.login = &body;
+    request_reply_arena(req, &a, &response);
+    free(st);
+}
+
+static void on_login_verified(void *ctx, int ok, const char *hash)
+{
+    (void)hash;
+    login_state *st = ctx;
+    request *req = st->req;
+    const Cchc__V1__LoginRequest *in = req->msg->login;
+    const char *address = req->conn->ip;
+    if (!ok || !*st->account_id || st->disabled) {
+        free(st);
+        const char *params[] = {in->username, address, "f"};
+        const db_step step = {STMT_LOGIN_ATTEMPT, 3, params};
+        request_query(req, &step, 1, on_login_recorded_failure);
+        return;
+    }
+    auth_token_new(st->token, st->token_hash);
+    char ttl[16];
+    snprintf(ttl, sizeof(ttl), "%d", req->conn->srv->config.session_ttl_s);
+    const char *create[] = {st->token_hash, st->account_id, ttl, address, in->username};
+    const char *attempt[] = {in->username, address, "t"};
+    const char *show[] = {in->username};
+    const db_step steps[] = {
+        {STMT_SESSION_CREATE, 5, create},
+        {STMT_LOGIN_ATTEMPT, 3, attempt},
+        {STMT_USER_SHOW, 1, show},
+    };
+    /* the batch is the context: the token must live until the reply */
+    switch (db_pool_submit_batch(req->conn->srv->db, steps, 3, on_session_created, st)) {
+    case DB_SUBMIT_OK:
+        return;
+    case DB_SUBMIT_BUSY:
+    case DB_SUBMIT_UNAVAILABLE:
+        free(st);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
+                     "database unavailable; try again shortly");
+    }
+}
+
+static void on_login_lookup(void *ctx, db_status status, PGresult *const *r, int n,
+                            const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (pg_int(r[0], 0, 0) >= MAX_FAILURES_PER_ACCOUNT ||
+        pg_int(r[0], 0, 1) >= MAX_FAILURES_PER_ADDRESS) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
+                     "(too many failed logins; try again in 15 minutes)");
+        return;
+    }
+    login_state *st = calloc(1, sizeof(*st));
+    if (!st) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    st->req = req;
+    const PGresult *acc = r[1];
+    const char *stored = NULL;
+    if (PQntuples(acc) > 0) {
+        snprintf(st->account_id, sizeof(st->account_id), "%s", pg_text(acc, 0, 0));
+        stored = pg_text(acc, 0, PQfnumber(acc, "password_hash"));
+        st->disabled = pg_bool(acc, 0, PQfnumber(acc, "disabled"));
+    }
+    if (auth_verify_async(req->conn->srv->loop, stored, req->msg->login->password,
+                          on_login_verified, st) != 0) {
+        free(st);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+    }
+}
+
+void handle_login(request *req)
+{
+    const Cchc__V1__LoginRequest *in = req->msg->login;
+    if (!auth_username_valid(in->username) || strlen(in->password) > PASSWORD_MAX_LENGTH ||
+        !*in->password) {
+        /* the same answer as a wrong password: nothing to learn here */
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+        return;
+    }
+    const char *throttle[] = {in->username, req->conn->ip};
+    const char *account[] = {in->username};
+    const db_step steps[] = {
+        {STMT_LOGIN_THROTTLE, 2, throttle},
+        {STMT_LOGIN_ACCOUNT, 1, account},
+    };
+    request_query(req, steps, 2, on_login_lookup);
+}
+
+/* ---- logout, whoami ----------------------------------------------------------- */
+
+static void on_logout(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)r;
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    Cchc__V1__LogoutResponse body = CCHC__V1__LOGOUT_RESPONSE__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_LOGOUT;
+    response.logout = &body;
+    request_reply(req, &response);
+}
+
+void handle_logout(request *req)
+{
+    const char *params[] = {req->auth.token_hash, req->auth.account_id, req->auth.username,
+                            req->conn->ip};
+    const db_step step = {STMT_SESSION_REVOKE, 4, params};
+    request_query(req, &step, 1, on_logout);
+}
+
+static void on_whoami(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__WhoamiResponse body = CCHC__V1__WHOAMI_RESPONSE__INIT;
+    body.account = account_from_row(&a, r[0], 0);
+    body.session_expires_at = pg_text(r[0], 0, PQfnumber(r[0], "session_expires_at"));
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_WHOAMI;
+    response.whoami = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_whoami(request *req)
+{
+    const char *params[] = {req->auth.token_hash};
+    const db_step step = {STMT_WHOAMI, 1, params};
+    request_query(req, &step, 1, on_whoami);
+}
+
+/* ---- password change ------------------------------------------------------------- */
+
+static void on_password_changed(void *ctx, db_status status, PGresult *const *r, int n,
+                                const char *msg)
+{
+    (void)r;
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    Cchc__V1__PasswordChangeResponse body = CCHC__V1__PASSWORD_CHANGE_RESPONSE__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE;
+    response.password_change = &body;
+    request_reply(req, &response);
+}
+
+static void on_new_password_hashed(void *ctx, int ok, const char *hash)
+{
+    request *req = ctx;
+    if (!ok) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "could not hash the password");
+        return;
+    }
+    const char *params[] = {req->auth.account_id, hash, req->auth.username, req->conn->ip};
+    const db_step step = {STMT_PASSWORD_CHANGE, 4, params};
+    request_query(req, &step, 1, on_password_changed);
+}
+
+static void on_current_password_verified(void *ctx, int ok, const char *hash)
+{
+    (void)hash;
+    request *req = ctx;
+    if (!ok) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
+        return;
+    }
+    if (auth_hash_async(req->conn->srv->loop, req->msg->password_change->new_password,
+                        on_new_password_hashed, req) != 0)
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+}
+
+static void on_password_hash_loaded(void *ctx, db_status status, PGresult *const *r, int n,
+                                    const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    const char *stored = PQntuples(r[0]) ? pg_text(r[0], 0, 0) : NULL;
+    if (auth_verify_async(req->conn->srv->loop, stored, req->msg->password_change->current_password,
+                          on_current_password_verified, req) != 0)
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+}
+
+void handle_password_change(request *req)
+{
+    const Cchc__V1__PasswordChangeRequest *in = req->msg->password_change;
+    char why[200];
+    if (strlen(in->current_password) > PASSWORD_MAX_LENGTH) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
+        return;
+    }
+    if (password_policy_check(req->auth.username, in->new_password, why, sizeof(why)) != 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
+        return;
+    }
+    const char *params[] = {req->auth.account_id};
+    const db_step step = {STMT_ACCOUNT_HASH, 1, params};
+    request_query(req, &step, 1, on_password_hash_loaded);
+}
