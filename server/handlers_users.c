@@ -60,6 +60,18 @@ static void on_account_rows(void *ctx, db_status status, PGresult *const *r, int
     reply_accounts(req, r[n - 1], username);
 }
 
+/* Runs an account change and reads the account back in the same batch. */
+static void change_then_show(request *req, statement_id change, const char *const *params,
+                             int nparams)
+{
+    const char *show[] = {params[0]}; /* every change's first parameter is the username */
+    const db_step steps[] = {
+        {change, nparams, params},
+        {STMT_USER_SHOW, 1, show},
+    };
+    request_query(req, steps, 2, on_account_rows);
+}
+
 /* Joins validated role names with commas for the SQL; -1 when one is
  * unknown or none is given (the request was answered). */
 static int roles_param(request *req, char **roles, size_t n, char *out, size_t size,
@@ -232,8 +244,7 @@ void handle_user_set_enabled(request *req)
         return;
     const char *params[] = {in->username, in->enabled ? "t" : "f", req->auth.account_id,
                             req->auth.username, req->conn->ip};
-    const db_step step = {STMT_USER_SET_ENABLED, 5, params};
-    request_query(req, &step, 1, on_account_rows);
+    change_then_show(req, STMT_USER_SET_ENABLED, params, 5);
 }
 
 void handle_user_set_roles(request *req)
@@ -248,8 +259,7 @@ void handle_user_set_roles(request *req)
         return;
     const char *params[] = {in->username, roles, req->auth.account_id, req->auth.username,
                             req->conn->ip};
-    const db_step step = {STMT_USER_SET_ROLES, 5, params};
-    request_query(req, &step, 1, on_account_rows);
+    change_then_show(req, STMT_USER_SET_ROLES, params, 5);
 }
 
 /* ---- reset password ------------------------------------------------------------------------ */
@@ -264,8 +274,7 @@ static void on_reset_hashed(void *ctx, int ok, const char *hash)
     const Cchc__V1__UserResetPasswordRequest *in = req->msg->user_reset_password;
     const char *params[] = {in->username, hash, req->auth.account_id, req->auth.username,
                             req->conn->ip};
-    const db_step step = {STMT_USER_RESET_PASSWORD, 5, params};
-    request_query(req, &step, 1, on_account_rows);
+    change_then_show(req, STMT_USER_RESET_PASSWORD, params, 5);
 }
 
 void handle_user_reset_password(request *req)

@@ -306,7 +306,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_USER_SHOW] = {"cchc_user_show",
         "SELECT * FROM account_info WHERE username = $1"},
     /* $1 username, $2 enabled, $3 actor id, $4 actor name, $5 address.
-     * Disabling ends every session of the account. */
+     * Disabling ends every session of the account. These account changes
+     * answer a count: the handler reads the account back with a second
+     * statement, which (unlike this one's own snapshot) sees the change. */
     [STMT_USER_SET_ENABLED] = {"cchc_user_set_enabled",
         "WITH a AS (UPDATE account SET disabled = NOT $2::boolean WHERE username = $1 RETURNING id),"
         "s AS (UPDATE session SET revoked_at = now()"
@@ -316,7 +318,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "      SELECT $3::bigint, $4, $5,"
         "             CASE WHEN $2::boolean THEN 'account.enable' ELSE 'account.disable' END, $1,"
         "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
-        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+        "SELECT count(*) AS updated FROM a"},
     /* $1 username, $2 new hash, $3 actor id, $4 actor name, $5 address */
     [STMT_USER_RESET_PASSWORD] = {"cchc_user_reset_password",
         "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now()"
@@ -326,7 +328,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
         "      SELECT $3::bigint, $4, $5, 'account.reset_password', $1,"
         "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
-        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+        "SELECT count(*) AS updated FROM a"},
     /* $1 username, $2 roles (comma separated), $3 actor id, $4 actor name, $5 address */
     [STMT_USER_SET_ROLES] = {"cchc_user_set_roles",
         "WITH old AS (SELECT roles FROM account WHERE username = $1),"
@@ -335,7 +337,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "      SELECT $3::bigint, $4, $5, 'account.roles', $1,"
         "             jsonb_build_object('from', (SELECT roles FROM old), 'to', string_to_array($2, ','))"
         "        FROM a)"
-        "SELECT * FROM account_info WHERE username = $1 AND EXISTS (SELECT 1 FROM a)"},
+        "SELECT count(*) AS updated FROM a"},
     /* $1 username or '', $2 action or prefix ending in '.', $3 since, $4 until, $5 limit */
     [STMT_AUDIT_LIST] = {"cchc_audit_list",
         "SELECT id, iso_utc(at) AS at, username, address, action, target, detail::text AS detail"

@@ -1,0 +1,642 @@
+/* Accounts, sessions and who may do what, through the real client and the
+ * raw protocol: each role logs in with `cchc login`; the authorization
+ * matrix sends every request type as every role, for its own unit and for
+ * another, and checks allowed or denied against a table written here
+ * independently of the server's; sessions end on logout, password change
+ * and disabling; login errors reveal nothing and are throttled; every write
+ * leaves an audit row. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
+
+enum { REPORTER, REVIEWER, ADMIN, VIEWER, NROLES };
+static const struct {
+    const char *username, *password, *unit, *roles;
+} people[NROLES] = {
+    [REPORTER] = {"nk.baocao", "Bao-cao-Ninh-Kieu-2023", "Q-NINHKIEU", "reporter"},
+    [REVIEWER] = {"vp.kiemtra", "Kiem-tra-Van-phong-2023", "VP-UBND", "reviewer"},
+    [ADMIN] = {"snv.quantri", "Quan-tri-So-Noi-vu-2023", "SNV", "admin"},
+    [VIEWER] = {"ubnd.lanhdao", "Lanh-dao-UBND-TP-2023", "UBND-TP", "viewer"},
+};
+static char homes[NROLES][256];
+
+static int setup(void **state)
+{
+    (void)state;
+    fixture_start(&fx, "auth", NULL);
+    for (int i = 0; i < NROLES; i++) {
+        char input[128];
+        snprintf(input, sizeof(input), "%s\n", people[i].password);
+        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", people[i].username,
+                              "--unit", people[i].unit, "--role", people[i].roles, NULL};
+        run_result r;
+        harness_run(&r, input, argv);
+        if (r.exit_code != 0)
+            fail_msg("user add %s: %s", people[i].username, r.err);
+        run_result_free(&r);
+        harness_new_home(homes[i], sizeof(homes[i]));
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return fixture_stop(&fx);
+}
+
+static void as(int who)
+{
+    harness_use_home(who < 0 ? fx.home : homes[who]);
+}
+
+static run_result cchc(const char *const *args)
+{
+    run_result r;
+    harness_cchc(&r, srv, args);
+    return r;
+}
+
+static json_t *whoami_json(void)
+{
+    const char *args[] = {"whoami", NULL};
+    return harness_cchc_json(srv, args);
+}
+
+/* Each role logs in through the real client; the session file is private. */
+static void test_each_role_logs_in(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NROLES; i++) {
+        as(i);
+        assert_int_equal(harness_login(srv, people[i].username, people[i].password), 0);
+        json_t *w = whoami_json();
+        json_t *acc = json_object_get(w, "account");
+        assert_string_equal(json_string_value(json_object_get(acc, "username")), people[i].username);
+        assert_string_equal(json_string_value(json_object_get(acc, "unit_code")), people[i].unit);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(acc, "roles"), 0)),
+                            people[i].roles);
+        json_decref(w);
+        char path[1100];
+        snprintf(path, sizeof(path), "%s/cchc/session", homes[i]);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        char token[128];
+        harness_home_token(homes[i], token, sizeof(token));
+        assert_true(strlen(token) >= 43); /* 256 bits in base64url */
+    }
+    as(-1);
+}
+
+/* ---- the authorization matrix --------------------------------------------- */
+
+typedef enum { PUBLIC, ANY, ADMIN_ONLY } who_may;
+
+/* Builds a request of one type that is harmless when allowed (invalid or
+ * no-op arguments), naming unit `unit` where the type has a unit. */
+typedef struct matrix_row {
+    const char *name;
+    who_may may;
+    void (*build)(Cchc__V1__Request *req, const char *unit);
+} matrix_row;
+
+#define BUILD(fn, field, Type, INIT, BODY, ...)                          \
+    static void fn(Cchc__V1__Request *req, const char *unit)            \
+    {                                                                   \
+        static Type body;                                               \
+        Type init = INIT;                                               \
+        body = init;                                                    \
+        (void)unit;                                                     \
+        __VA_ARGS__;                                                    \
+        req->body_case = CCHC__V1__REQUEST__BODY_##BODY;                \
+        req->field = &body;                                             \
+    }
+
+static char *roles_bad[] = {"emperor"};
+static char *from_unit[1];
+
+BUILD(b_hello, hello, Cchc__V1__HelloRequest, CCHC__V1__HELLO_REQUEST__INIT, HELLO,
+      body.protocol_version = 1)
+BUILD(b_ping, ping, Cchc__V1__PingRequest, CCHC__V1__PING_REQUEST__INIT, PING, (void)0)
+BUILD(b_login, login, Cchc__V1__LoginRequest, CCHC__V1__LOGIN_REQUEST__INIT, LOGIN,
+      body.username = "ubnd.lanhdao"; body.password = "Lanh-dao-UBND-TP-2023")
+BUILD(b_whoami, whoami, Cchc__V1__WhoamiRequest, CCHC__V1__WHOAMI_REQUEST__INIT, WHOAMI, (void)0)
+BUILD(b_passwd, password_change, Cchc__V1__PasswordChangeRequest,
+      CCHC__V1__PASSWORD_CHANGE_REQUEST__INIT, PASSWORD_CHANGE,
+      body.current_password = "not-the-password"; body.new_password = "Mat-khau-moi-2024")
+BUILD(b_overview, plan_overview, Cchc__V1__PlanOverviewRequest, CCHC__V1__PLAN_OVERVIEW_REQUEST__INIT,
+      PLAN_OVERVIEW, (void)0)
+BUILD(b_criteria, criteria, Cchc__V1__CriteriaRequest, CCHC__V1__CRITERIA_REQUEST__INIT, CRITERIA,
+      body.index_code = "PAPI")
+BUILD(b_tasks, task_list, Cchc__V1__TaskListRequest, CCHC__V1__TASK_LIST_REQUEST__INIT, TASK_LIST,
+      body.unit = (char *)unit)
+BUILD(b_task, task_get, Cchc__V1__TaskGetRequest, CCHC__V1__TASK_GET_REQUEST__INIT, TASK_GET,
+      body.id = 101)
+BUILD(b_check, plan_check, Cchc__V1__PlanCheckRequest, CCHC__V1__PLAN_CHECK_REQUEST__INIT,
+      PLAN_CHECK, (void)0)
+BUILD(b_result, index_result_set, Cchc__V1__IndexResultSetRequest,
+      CCHC__V1__INDEX_RESULT_SET_REQUEST__INIT, INDEX_RESULT_SET,
+      body.index_code = "PAPI"; body.year = 2022; body.value = "1") /* printed year: refused */
+BUILD(b_units, unit_list, Cchc__V1__UnitListRequest, CCHC__V1__UNIT_LIST_REQUEST__INIT, UNIT_LIST,
+      (void)0)
+BUILD(b_import, unit_import, Cchc__V1__UnitImportRequest, CCHC__V1__UNIT_IMPORT_REQUEST__INIT,
+      UNIT_IMPORT, (void)0) /* no rows: invalid */
+BUILD(b_change, unit_change, Cchc__V1__UnitChangeRequest, CCHC__V1__UNIT_CHANGE_REQUEST__INIT,
+      UNIT_CHANGE, from_unit[0] = (char *)unit; body.from = from_unit; body.n_from = 1;
+      body.op = "dissolve"; body.effective_on = "2030-01-01") /* unknown op: invalid */
+BUILD(b_user_add, user_add, Cchc__V1__UserAddRequest, CCHC__V1__USER_ADD_REQUEST__INIT, USER_ADD,
+      body.username = "X"; body.unit = (char *)unit) /* bad username: invalid */
+BUILD(b_user_list, user_list, Cchc__V1__UserListRequest, CCHC__V1__USER_LIST_REQUEST__INIT,
+      USER_LIST, body.unit = (char *)unit)
+BUILD(b_user_show, user_show, Cchc__V1__UserShowRequest, CCHC__V1__USER_SHOW_REQUEST__INIT,
+      USER_SHOW, body.username = "nk.baocao")
+BUILD(b_user_enable, user_set_enabled, Cchc__V1__UserSetEnabledRequest,
+      CCHC__V1__USER_SET_ENABLED_REQUEST__INIT, USER_SET_ENABLED,
+      body.username = "ubnd.lanhdao"; body.enabled = 1) /* already enabled */
+BUILD(b_user_reset, user_reset_password, Cchc__V1__UserResetPasswordRequest,
+      CCHC__V1__USER_RESET_PASSWORD_REQUEST__INIT, USER_RESET_PASSWORD,
+      body.username = "nk.baocao"; body.new_password = "short") /* weak: invalid */
+BUILD(b_user_roles, user_set_roles, Cchc__V1__UserSetRolesRequest,
+      CCHC__V1__USER_SET_ROLES_REQUEST__INIT, USER_SET_ROLES,
+      body.username = "nk.baocao"; body.roles = roles_bad; body.n_roles = 1) /* invalid */
+BUILD(b_audit, audit_list, Cchc__V1__AuditListRequest, CCHC__V1__AUDIT_LIST_REQUEST__INIT,
+      AUDIT_LIST, body.limit = 1)
+BUILD(b_logout, logout, Cchc__V1__LogoutRequest, CCHC__V1__LOGOUT_REQUEST__INIT, LOGOUT, (void)0)
+
+/* Who may send what, as the issue asks: everyone reads the plan and the
+ * units; only Sở Nội vụ's administrators change them, manage accounts and
+ * read the audit trail. Logout comes last: it ends the session. */
+static const matrix_row matrix[] = {
+    {"hello", PUBLIC, b_hello},
+    {"ping", PUBLIC, b_ping},
+    {"login", PUBLIC, b_login},
+    {"whoami", ANY, b_whoami},
+    {"password_change", ANY, b_passwd},
+    {"plan_overview", ANY, b_overview},
+    {"criteria", ANY, b_criteria},
+    {"task_list", ANY, b_tasks},
+    {"task_get", ANY, b_task},
+    {"plan_check", ANY, b_check},
+    {"unit_list", ANY, b_units},
+    {"index_result_set", ADMIN_ONLY, b_result},
+    {"unit_import", ADMIN_ONLY, b_import},
+    {"unit_change", ADMIN_ONLY, b_change},
+    {"user_add", ADMIN_ONLY, b_user_add},
+    {"user_list", ADMIN_ONLY, b_user_list},
+    {"user_show", ADMIN_ONLY, b_user_show},
+    {"user_set_enabled", ADMIN_ONLY, b_user_enable},
+    {"user_reset_password", ADMIN_ONLY, b_user_reset},
+    {"user_set_roles", ADMIN_ONLY, b_user_roles},
+    {"audit_list", ADMIN_ONLY, b_audit},
+    {"logout", ANY, b_logout},
+};
+#define MATRIX_ROWS (sizeof(matrix) / sizeof(matrix[0]))
+
+/* Sends one request with a token ("" = none); returns the error code, or
+ * 0 when it succeeded. */
+static int send_as(int fd, const matrix_row *row, const char *token, const char *unit,
+                   uint64_t id)
+{
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = id;
+    req.session_token = (char *)token;
+    row->build(&req, unit);
+    raw_send_request(fd, &req);
+    Cchc__V1__Response *resp = raw_read_response(fd, 10000);
+    if (!resp)
+        fail_msg("%s: no answer", row->name);
+    assert_int_equal(resp->request_id, id);
+    int code = resp->error ? (int)resp->error->code : 0;
+    cchc__v1__response__free_unpacked(resp, NULL);
+    return code;
+}
+
+static void test_authorization_matrix(void **state)
+{
+    (void)state;
+    /* every row is checked for every role, for its own unit and another */
+    const char *other_unit[NROLES] = {"H-CODO", "STP", "Q-OMON", "SYT"};
+    int checked = 0;
+    uint64_t id = 100;
+    for (int role = 0; role < NROLES; role++) {
+        char token[128];
+        harness_home_token(homes[role], token, sizeof(token));
+        assert_true(*token);
+        for (int scope = 0; scope < 2; scope++) {
+            const char *unit = scope == 0 ? people[role].unit : other_unit[role];
+            int fd = raw_connect(srv);
+            raw_hello(fd, 1);
+            for (size_t i = 0; i < MATRIX_ROWS; i++) {
+                if (matrix[i].build == b_logout && scope == 0)
+                    continue; /* logout once, at the very end */
+                int code = send_as(fd, &matrix[i], token, unit, id++);
+                int allowed = matrix[i].may != ADMIN_ONLY || role == ADMIN;
+                if (allowed && (code == CCHC__V1__ERROR_CODE__PERMISSION_DENIED ||
+                                code == CCHC__V1__ERROR_CODE__UNAUTHENTICATED))
+                    fail_msg("%s as %s (%s unit): refused (%d), should be allowed", matrix[i].name,
+                             people[role].roles, scope ? "other" : "own", code);
+                if (!allowed && code != CCHC__V1__ERROR_CODE__PERMISSION_DENIED)
+                    fail_msg("%s as %s (%s unit): answered %d, should be permission_denied",
+                             matrix[i].name, people[role].roles, scope ? "other" : "own", code);
+                checked++;
+            }
+            close(fd);
+        }
+    }
+    assert_int_equal(checked, NROLES * (2 * (int)MATRIX_ROWS - 1));
+    /* those logouts ended the sessions: log everyone back in */
+    for (int i = 0; i < NROLES; i++) {
+        as(i);
+        assert_int_equal(harness_login(srv, people[i].username, people[i].password), 0);
+    }
+    as(-1);
+}
+
+/* Without a session, or with a made-up one, only hello, ping and login
+ * are answered. */
+static void test_no_session_only_public(void **state)
+{
+    (void)state;
+    const char *tokens[] = {"", "bm90LWEtcmVhbC10b2tlbi1ub3QtYS1yZWFsLXRva2VuLXh5eg"};
+    uint64_t id = 5000;
+    for (int t = 0; t < 2; t++) {
+        int fd = raw_connect(srv);
+        raw_hello(fd, 1);
+        for (size_t i = 0; i < MATRIX_ROWS; i++) {
+            int code = send_as(fd, &matrix[i], tokens[t], "SNV", id++);
+            if (matrix[i].may == PUBLIC)
+                assert_true(code != CCHC__V1__ERROR_CODE__UNAUTHENTICATED);
+            else if (code != CCHC__V1__ERROR_CODE__UNAUTHENTICATED)
+                fail_msg("%s without a valid session answered %d", matrix[i].name, code);
+        }
+        close(fd);
+    }
+    /* the client says how to fix it */
+    char empty[256];
+    harness_new_home(empty, sizeof(empty));
+    harness_use_home(empty);
+    const char *args[] = {"plan", NULL};
+    run_result r = cchc(args);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "cchc login"));
+    run_result_free(&r);
+    rmdir(empty);
+    as(-1);
+}
+
+/* ---- login ------------------------------------------------------------------- */
+
+static void test_login_errors_reveal_nothing_and_throttle(void **state)
+{
+    (void)state;
+    char home[256];
+    harness_new_home(home, sizeof(home));
+    harness_use_home(home);
+    run_result a, b;
+    const char *argv_a[] = {CCHC_BIN, "--server", srv->addr, "login", "khong.co.ai",
+                            "--password-stdin", NULL};
+    const char *argv_b[] = {CCHC_BIN, "--server", srv->addr, "login", "nk.baocao",
+                            "--password-stdin", NULL};
+    harness_run(&a, "Sai-mat-khau-2023\n", argv_a);
+    harness_run(&b, "Sai-mat-khau-2023\n", argv_b);
+    assert_int_equal(a.exit_code, 1);
+    assert_int_equal(b.exit_code, 1);
+    assert_string_equal(a.err, b.err); /* the same words whether or not the account exists */
+    run_result_free(&a);
+    run_result_free(&b);
+
+    /* five failures for one username: then refused, even with the right password */
+    for (int i = 0; i < 4; i++) {
+        harness_run(&b, "Sai-mat-khau-2023\n", argv_b);
+        assert_int_equal(b.exit_code, 1);
+        run_result_free(&b);
+    }
+    char right[64];
+    snprintf(right, sizeof(right), "%s\n", people[REPORTER].password);
+    harness_run(&b, right, argv_b);
+    assert_int_equal(b.exit_code, 1);
+    assert_non_null(strstr(b.err, "resource_exhausted"));
+    run_result_free(&b);
+    /* other accounts are not affected */
+    assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 0);
+    /* the throttle is lifted by clearing the attempts (an operator's fix) */
+    char sql[256];
+    snprintf(sql, sizeof(sql), "DELETE FROM login_attempt WHERE username = 'nk.baocao'");
+    free(harness_db_query(&fx.db, sql));
+    harness_run(&b, right, argv_b);
+    assert_int_equal(b.exit_code, 0);
+    run_result_free(&b);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/cchc/session", home);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/cchc", home);
+    rmdir(path);
+    rmdir(home);
+    as(-1);
+}
+
+/* The token file is the only copy; the server keeps a hash; the password
+ * never reaches the log. */
+static void test_secrets_stay_secret(void **state)
+{
+    (void)state;
+    char token[128];
+    harness_home_token(homes[VIEWER], token, sizeof(token));
+    char *stored = harness_db_query(&fx.db, "SELECT count(*) FROM session");
+    assert_true(atoi(stored) > 0);
+    free(stored);
+    char sql[300];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM session WHERE encode(token_hash, 'escape') LIKE '%%%s%%'", token);
+    stored = harness_db_query(&fx.db, sql);
+    assert_string_equal(stored, "0");
+    free(stored);
+    stored = harness_db_query(&fx.db, "SELECT count(*) FROM account WHERE password_hash NOT LIKE '$argon2id$%'");
+    assert_string_equal(stored, "0");
+    free(stored);
+    FILE *log = fopen(srv->log_path, "r");
+    assert_non_null(log);
+    char line[2048];
+    while (fgets(line, sizeof(line), log))
+        for (int i = 0; i < NROLES; i++)
+            if (strstr(line, people[i].password) || strstr(line, token))
+                fail_msg("a secret appears in the server log: %s", line);
+    fclose(log);
+}
+
+/* ---- sessions end -------------------------------------------------------------- */
+
+static int token_works(const char *token)
+{
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    int code = send_as(fd, &matrix[3] /* whoami */, token, "SNV", 2);
+    close(fd);
+    return code == 0;
+}
+
+static void test_logout_and_password_change_end_sessions(void **state)
+{
+    (void)state;
+    /* logout ends this session */
+    as(REVIEWER);
+    char token[128];
+    harness_home_token(homes[REVIEWER], token, sizeof(token));
+    assert_true(token_works(token));
+    const char *logout[] = {"logout", NULL};
+    run_result r = cchc(logout);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_false(token_works(token));
+    char after[128];
+    harness_home_token(homes[REVIEWER], after, sizeof(after));
+    assert_string_equal(after, ""); /* the client forgot it */
+
+    /* two sessions of one account; a password change ends both */
+    assert_int_equal(harness_login(srv, people[REVIEWER].username, people[REVIEWER].password), 0);
+    char second_home[256], first[128], second[128];
+    harness_home_token(homes[REVIEWER], first, sizeof(first));
+    harness_new_home(second_home, sizeof(second_home));
+    harness_use_home(second_home);
+    assert_int_equal(harness_login(srv, people[REVIEWER].username, people[REVIEWER].password), 0);
+    harness_home_token(second_home, second, sizeof(second));
+    assert_true(token_works(first) && token_works(second));
+    const char *passwd[] = {CCHC_BIN, "--server", srv->addr, "passwd", "--password-stdin", NULL};
+    char input[128];
+    snprintf(input, sizeof(input), "%s\nKiem-tra-moi-2024\n", people[REVIEWER].password);
+    harness_run(&r, input, passwd);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_false(token_works(first));
+    assert_false(token_works(second));
+    assert_int_equal(harness_login(srv, people[REVIEWER].username, people[REVIEWER].password), 1);
+    assert_int_equal(harness_login(srv, people[REVIEWER].username, "Kiem-tra-moi-2024"), 0);
+    /* a weak new password is refused before it is sent */
+    snprintf(input, sizeof(input), "Kiem-tra-moi-2024\nvp.kiemtra123\n");
+    harness_run(&r, input, passwd);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/cchc/session", second_home);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/cchc", second_home);
+    rmdir(path);
+    rmdir(second_home);
+    as(-1);
+}
+
+static void test_admin_manages_accounts(void **state)
+{
+    (void)state;
+    as(-1);
+    /* disable: the viewer's session ends and login is refused like a wrong password */
+    char token[128];
+    harness_home_token(homes[VIEWER], token, sizeof(token));
+    assert_true(token_works(token));
+    const char *disable[] = {"user", "disable", "ubnd.lanhdao", NULL};
+    run_result r = cchc(disable);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "đã khóa"));
+    run_result_free(&r);
+    assert_false(token_works(token));
+    as(VIEWER);
+    assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 1);
+    as(-1);
+    const char *enable[] = {"user", "enable", "ubnd.lanhdao", NULL};
+    r = cchc(enable);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    as(VIEWER);
+    assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 0);
+    as(-1);
+
+    /* reset-password ends the reporter's sessions */
+    char rep_token[128];
+    harness_home_token(homes[REPORTER], rep_token, sizeof(rep_token));
+    as(REPORTER);
+    assert_int_equal(harness_login(srv, people[REPORTER].username, people[REPORTER].password), 0);
+    harness_home_token(homes[REPORTER], rep_token, sizeof(rep_token));
+    as(-1);
+    const char *reset[] = {CCHC_BIN, "--server", srv->addr, "user", "reset-password", "nk.baocao", NULL};
+    harness_run(&r, "Mat-khau-cap-lai-2024\n", reset);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    assert_false(token_works(rep_token));
+    as(REPORTER);
+    assert_int_equal(harness_login(srv, "nk.baocao", "Mat-khau-cap-lai-2024"), 0);
+    as(-1);
+
+    /* roles: add reviewer to the reporter; the change shows */
+    const char *roles[] = {"user", "roles", "nk.baocao", "--set", "reporter,reviewer", NULL};
+    json_t *j = harness_cchc_json(srv, roles);
+    json_t *acc = json_array_get(json_object_get(j, "accounts"), 0);
+    assert_int_equal(json_array_size(json_object_get(acc, "roles")), 2);
+    json_decref(j);
+
+    /* the list, by unit and by role */
+    const char *by_unit[] = {"user", "list", "--unit", "Quận Ninh Kiều", NULL};
+    j = harness_cchc_json(srv, by_unit);
+    assert_int_equal(json_array_size(json_object_get(j, "accounts")), 1);
+    json_decref(j);
+    const char *by_role[] = {"user", "list", "--role", "admin", NULL};
+    j = harness_cchc_json(srv, by_role);
+    assert_int_equal(json_array_size(json_object_get(j, "accounts")), 2); /* admin, snv.quantri */
+    json_decref(j);
+
+    /* refusals: duplicate, unknown unit, weak password, self-lockout */
+    const char *dup[] = {CCHC_BIN, "--server", srv->addr, "user", "add", "nk.baocao", "--unit", "SNV",
+                         "--role", "viewer", NULL};
+    harness_run(&r, "Mot-mat-khau-dai-2024\n", dup);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "already_exists"));
+    run_result_free(&r);
+    const char *nounit[] = {CCHC_BIN, "--server", srv->addr, "user", "add", "ai.do", "--unit",
+                            "Sở Không Có", "--role", "viewer", NULL};
+    harness_run(&r, "Mot-mat-khau-dai-2024\n", nounit);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "not_found"));
+    run_result_free(&r);
+    const char *self[] = {"user", "disable", HARNESS_ADMIN, NULL};
+    r = cchc(self);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "failed_precondition"));
+    run_result_free(&r);
+    const char *demote[] = {"user", "roles", HARNESS_ADMIN, "--set", "viewer", NULL};
+    r = cchc(demote);
+    assert_int_equal(r.exit_code, 1);
+    run_result_free(&r);
+    const char *missing[] = {"user", "show", "khong.co.ai", NULL};
+    r = cchc(missing);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "not_found"));
+    run_result_free(&r);
+}
+
+static void test_audit_records_writes(void **state)
+{
+    (void)state;
+    as(-1);
+    /* a write by the admin: a unit change */
+    const char *close_unit[] = {"units", "close", "H-THOILAI", "--on", "2025-07-01", "--basis",
+                                "Nghị quyết 1668", NULL};
+    run_result r = cchc(close_unit);
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+    const char *all[] = {"audit", "--limit", "500", NULL};
+    json_t *j = harness_cchc_json(srv, all);
+    json_t *entries = json_object_get(j, "entries");
+    int logins = 0, adds = 0, disables = 0, resets = 0, closes = 0, pw = 0;
+    for (size_t i = 0; i < json_array_size(entries); i++) {
+        json_t *e = json_array_get(entries, i);
+        const char *action = json_string_value(json_object_get(e, "action"));
+        const char *user = json_string_value(json_object_get(e, "username"));
+        const char *address = json_string_value(json_object_get(e, "address"));
+        assert_non_null(json_string_value(json_object_get(e, "at")));
+        assert_non_null(address);
+        logins += strcmp(action, "session.login") == 0;
+        adds += strcmp(action, "account.add") == 0;
+        disables += strcmp(action, "account.disable") == 0;
+        resets += strcmp(action, "account.reset_password") == 0;
+        pw += strcmp(action, "account.password_change") == 0 && strcmp(user, "vp.kiemtra") == 0;
+        if (strcmp(action, "units.close") == 0) {
+            closes++;
+            assert_string_equal(user, HARNESS_ADMIN);
+            assert_string_equal(address, "127.0.0.1");
+            assert_string_equal(json_string_value(json_object_get(e, "target")), "H-THOILAI");
+            assert_non_null(strstr(json_string_value(json_object_get(e, "detail")), "1668"));
+        }
+    }
+    assert_true(logins >= 6);
+    assert_int_equal(adds, 1 + NROLES); /* create-admin and the four people */
+    assert_int_equal(disables, 1);
+    assert_int_equal(resets, 1);
+    assert_int_equal(pw, 1);
+    assert_int_equal(closes, 1);
+    json_decref(j);
+
+    /* filters */
+    const char *by_user[] = {"audit", "--user", "nk.baocao", NULL};
+    j = harness_cchc_json(srv, by_user);
+    entries = json_object_get(j, "entries");
+    assert_true(json_array_size(entries) >= 1);
+    for (size_t i = 0; i < json_array_size(entries); i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(entries, i), "username")),
+                            "nk.baocao");
+    json_decref(j);
+    const char *by_prefix[] = {"audit", "--action", "units.", NULL};
+    j = harness_cchc_json(srv, by_prefix);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 1);
+    json_decref(j);
+    const char *future[] = {"audit", "--since", "2099-01-01", NULL};
+    j = harness_cchc_json(srv, future);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
+    json_decref(j);
+    const char *bad[] = {"audit", "--since", "01/01/2024", NULL};
+    r = cchc(bad);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "invalid_argument"));
+    run_result_free(&r);
+    /* a reporter may not read it */
+    as(REPORTER);
+    const char *audit[] = {"audit", NULL};
+    r = cchc(audit);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "permission_denied"));
+    run_result_free(&r);
+    as(-1);
+}
+
+static void test_create_admin_refusals(void **state)
+{
+    (void)state;
+    run_result r;
+    const char *dup[] = {CCHCD_BIN, "create-admin", "--db", fx.db.conninfo, "--user", HARNESS_ADMIN, NULL};
+    harness_run(&r, "Mot-mat-khau-dai-2024\n", dup);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "already exists"));
+    run_result_free(&r);
+    const char *weak[] = {CCHCD_BIN, "create-admin", "--db", fx.db.conninfo, "--user", "admin2", NULL};
+    harness_run(&r, "123456789\n", weak);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
+    const char *unit[] = {CCHCD_BIN, "create-admin", "--db", fx.db.conninfo, "--user", "admin3",
+                          "--unit", "NOWHERE", NULL};
+    harness_run(&r, "Mot-mat-khau-dai-2024\n", unit);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
+    const char *none[] = {CCHCD_BIN, "create-admin", "--db", fx.db.conninfo, "--user", "admin4", NULL};
+    harness_run(&r, "", none);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_role_logs_in),
+        cmocka_unit_test(test_authorization_matrix),
+        cmocka_unit_test(test_no_session_only_public),
+        cmocka_unit_test(test_login_errors_reveal_nothing_and_throttle),
+        cmocka_unit_test(test_secrets_stay_secret),
+        cmocka_unit_test(test_logout_and_password_change_end_sessions),
+        cmocka_unit_test(test_admin_manages_accounts),
+        cmocka_unit_test(test_audit_records_writes),
+        cmocka_unit_test(test_create_admin_refusals),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
