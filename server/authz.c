@@ -35,6 +35,15 @@ static const authz_rule rules[] = {
     {R(USER_RESET_PASSWORD),    ROLE_ADMIN},
     {R(USER_SET_ROLES),         ROLE_ADMIN},
     {R(AUDIT_LIST),             ROLE_ADMIN},
+    /* reports: a reporter writes its own unit's (the unit is the caller's,
+     * never a field of the request); reviewers review what they may */
+    {R(REPORT_SUBMIT),          ROLE_REPORTER},
+    {R(MY_TASKS),               AUTHZ_ANY_ROLE},
+    {R(REPORT_GET),             AUTHZ_ANY_ROLE},
+    {R(REPORT_LIST),            ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(REVIEW),                 ROLE_REVIEWER},
+    {R(PERIOD_LIST),            AUTHZ_ANY_ROLE},
+    {R(PERIOD_ACTION),          ROLE_ADMIN},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

@@ -44,6 +44,13 @@ static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return handle_user_reset_password;
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return handle_user_set_roles;
     case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return handle_audit_list;
+    case CCHC__V1__REQUEST__BODY_REPORT_SUBMIT: return handle_report_submit;
+    case CCHC__V1__REQUEST__BODY_MY_TASKS: return handle_my_tasks;
+    case CCHC__V1__REQUEST__BODY_REPORT_LIST: return handle_report_list;
+    case CCHC__V1__REQUEST__BODY_REVIEW: return handle_review;
+    case CCHC__V1__REQUEST__BODY_REPORT_GET: return handle_report_get;
+    case CCHC__V1__REQUEST__BODY_PERIOD_LIST: return handle_period_list;
+    case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return handle_period_action;
     default: return NULL;
     }
 }

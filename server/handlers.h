@@ -36,4 +36,13 @@ void handle_user_reset_password(request *req);
 void handle_user_set_roles(request *req);
 void handle_audit_list(request *req);
 
+/* handlers_reports.c */
+void handle_report_submit(request *req);
+void handle_my_tasks(request *req);
+void handle_report_list(request *req);
+void handle_review(request *req);
+void handle_report_get(request *req);
+void handle_period_list(request *req);
+void handle_period_action(request *req);
+
 #endif

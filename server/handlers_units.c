@@ -89,43 +89,6 @@ void handle_unit_list(request *req)
     request_query(req, &step, 1, on_unit_list);
 }
 
-/* ---- field errors from the SQL checks -------------------------------------- */
-
-/* Answers INVALID_ARGUMENT with one detail per row of (prefix, field,
- * message) when the check function returned rows; returns 1 then. */
-static int fail_with_field_errors(request *req, const PGresult *res, int has_line,
-                                  const char *summary_prefix)
-{
-    int rows = PQntuples(res);
-    if (rows == 0)
-        return 0;
-    arena a = {0};
-    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-    err.code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
-    char message[200];
-    snprintf(message, sizeof(message), "%s: %d", summary_prefix, rows);
-    err.message = message;
-    err.details = arena_array(&a, (size_t)rows, sizeof(*err.details));
-    for (int i = 0; i < rows && err.details; i++) {
-        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
-        if (!f)
-            break;
-        if (has_line) {
-            char field[96];
-            snprintf(field, sizeof(field), "dòng %s: %s", pg_text(res, i, 0), pg_text(res, i, 1));
-            f->field = arena_strndup(&a, field, strlen(field));
-            f->message = pg_text(res, i, 2);
-        } else {
-            f->field = pg_text(res, i, 0);
-            f->message = pg_text(res, i, 1);
-        }
-        err.details[err.n_details++] = f;
-    }
-    request_fail_error(req, &err);
-    arena_free(&a);
-    return 1;
-}
-
 /* ---- commune import ---------------------------------------------------------- */
 
 static void on_unit_import(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
@@ -136,8 +99,8 @@ static void on_unit_import(void *ctx, db_status status, PGresult *const *r, int 
         request_fail_db(req, status, msg);
         return;
     }
-    if (fail_with_field_errors(req, r[0], 1,
-                               "không nhập dòng nào, số lỗi (nothing imported; errors)"))
+    if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"), "không nhập dòng nào, số lỗi "
+                                                             "(nothing imported; errors)"))
         return;
     Cchc__V1__UnitImportResponse body = CCHC__V1__UNIT_IMPORT_RESPONSE__INIT;
     body.imported = (int32_t)req->msg->unit_import->n_rows;
@@ -199,7 +162,7 @@ static void on_unit_change(void *ctx, db_status status, PGresult *const *r, int 
         request_fail_db(req, status, msg);
         return;
     }
-    if (fail_with_field_errors(req, r[0], 0, "không ghi nhận thay đổi, số lỗi (change not recorded; errors)"))
+    if (request_fail_rows(req, r[0], -1, "không ghi nhận thay đổi, số lỗi (change not recorded; errors)"))
         return;
     Cchc__V1__UnitChangeResponse body = CCHC__V1__UNIT_CHANGE_RESPONSE__INIT;
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;

@@ -3,7 +3,10 @@
  * without the database's text, which may name tables. */
 #include "request_helpers.h"
 
+#include <string.h>
+
 #include "log.h"
+#include "pgvalue.h"
 #include "server.h"
 #include "validate.h"
 #include "wire.h"
@@ -62,4 +65,60 @@ int request_check_text(request *req, const char *field, const char *value, size_
         return 0;
     request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "%s: %s", field, why);
     return -1;
+}
+
+void request_fail_details(request *req, const char *summary, const char *const *fields,
+                          const char *const *messages, size_t n)
+{
+    arena a = {0};
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
+    char message[300];
+    snprintf(message, sizeof(message), "%s: %zu", summary, n);
+    err.message = message;
+    err.details = arena_array(&a, n, sizeof(*err.details));
+    for (size_t i = 0; i < n && err.details; i++) {
+        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
+        if (!f)
+            break;
+        f->field = (char *)fields[i];
+        f->message = (char *)messages[i];
+        err.details[err.n_details++] = f;
+    }
+    request_fail_error(req, &err);
+    arena_free(&a);
+}
+
+int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary)
+{
+    int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message");
+    int rows = PQntuples(res);
+    size_t n = 0;
+    for (int i = 0; i < rows; i++)
+        n += !PQgetisnull(res, i, field_col);
+    if (n == 0)
+        return 0;
+    arena a = {0};
+    const char **fields = arena_array(&a, n, sizeof(char *));
+    const char **messages = arena_array(&a, n, sizeof(char *));
+    size_t k = 0;
+    for (int i = 0; i < rows && fields && messages; i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        if (line_col >= 0 && pg_int(res, i, line_col) > 0) {
+            char label[96];
+            snprintf(label, sizeof(label), "dòng %s: %s", pg_text(res, i, line_col),
+                     pg_text(res, i, field_col));
+            fields[k] = arena_strndup(&a, label, strlen(label));
+        } else {
+            fields[k] = pg_text(res, i, field_col);
+        }
+        messages[k++] = pg_text(res, i, message_col);
+    }
+    if (a.failed)
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+    else
+        request_fail_details(req, summary, fields, messages, k);
+    arena_free(&a);
+    return 1;
 }

@@ -16,6 +16,15 @@ void request_fail_db(request *req, db_status status, const char *message);
 /* Replies with a response whose parts live in a (or fails the request when
  * the arena ran out of memory), then frees a. */
 void request_reply_arena(request *req, arena *a, Cchc__V1__Response *response);
+/* When res (rows of a SQL check: columns "field" and "message", and a
+ * line number in column line_col unless it is -1) has rows whose field is
+ * set, answers INVALID_ARGUMENT with one detail per such row and returns 1;
+ * returns 0 otherwise. summary precedes the count of errors. */
+int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary);
+/* Answers INVALID_ARGUMENT with the given details. */
+void request_fail_details(request *req, const char *summary, const char *const *fields,
+                          const char *const *messages, size_t n);
+
 /* Answers INVALID_ARGUMENT and returns -1 when a date field is malformed. */
 int request_check_date(request *req, const char *field, const char *value);
 /* Same for a text field: UTF-8, no control characters, at most max_bytes. */

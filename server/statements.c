@@ -347,4 +347,101 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "   AND ($3 = '' OR at >= $3::date)"
         "   AND ($4 = '' OR at < $4::date + 1)"
         " ORDER BY id DESC LIMIT $5::int"},
+
+    /* $1 the rows, unit and actor as JSON (submit_reports, 0007) */
+    [STMT_REPORT_SUBMIT] = {"cchc_report_submit",
+        "SELECT line, field, message, task_id, report_id, revision, state, late, replayed"
+        "  FROM submit_reports($1::jsonb)"},
+    /* $1 period id */
+    [STMT_PERIOD_GET] = {"cchc_period_get",
+        "SELECT * FROM period_info WHERE id = $1"},
+    /* $1 period id, $2 unit: the unit's name and its own deadline */
+    [STMT_UNIT_PERIOD] = {"cchc_unit_period",
+        "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline"
+        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = $2"},
+    /* $1 period id, $2 unit: its expected reports with their state */
+    [STMT_MY_TASKS] = {"cchc_my_tasks",
+        "SELECT e.task_id, t.ref, t.text,"
+        "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, E'\\x1f'"
+        "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
+        CODE_ORDER("tc.criterion_code") ")"
+        "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
+        "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision,"
+        "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason,"
+        "       coalesce(v.status, '') AS status, coalesce(v.progress::text, '') AS progress,"
+        "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties,"
+        "       coalesce(v.proposals, '') AS proposals,"
+        "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
+        "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)"
+        "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets"
+        "  FROM expected_reports($1) e"
+        "  JOIN task t ON t.id = e.task_id"
+        "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id"
+        "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision"
+        " WHERE e.unit_code = $2"
+        " ORDER BY e.task_id"},
+    /* $1 period, $2 state or '', $3 task or 0, $4 unit filter or '',
+     * $5 the caller's unit, $6 sees everything (admin, viewer). Drafts
+     * stay private to their unit. */
+    [STMT_REPORT_LIST] = {"cchc_report_list",
+        "WITH lead_tasks AS ("
+        "    SELECT DISTINCT l.task_id FROM report_period p"
+        "     CROSS JOIN LATERAL assignment_leads_on(p.data_until) l"
+        "     WHERE p.id = $1 AND l.unit_code = $5),"
+        "r AS ("
+        "    SELECT i.*,"
+        "           CASE WHEN i.unit_code = $5 THEN ''"
+        "                WHEN i.task_id IN (SELECT task_id FROM lead_tasks) THEN 'lead'"
+        "                WHEN EXISTS (SELECT 1 FROM org_unit u WHERE u.code = i.unit_code"
+        "                               AND u.kind = 'commune' AND u.parent_code = $5) THEN 'district'"
+        "                ELSE '' END AS review_level"
+        "      FROM report_info i"
+        "     WHERE i.period_id = $1 AND i.state <> 'draft'"
+        "       AND ($2 = '' OR i.state = $2) AND ($3::int = 0 OR i.task_id = $3::int)"
+        "       AND ($4 = '' OR i.unit_code = unit_resolve($4)))"
+        "SELECT * FROM r WHERE $6::boolean OR review_level <> ''"
+        " ORDER BY task_id, unit_code"},
+    /* $1 the ids, action, reason and actor as JSON (review_reports, 0007) */
+    [STMT_REVIEW] = {"cchc_review",
+        "SELECT report_id, field, message, state, level FROM review_reports($1::jsonb)"},
+    /* $1 the same JSON: the reviewed reports as they now are */
+    [STMT_REVIEWED] = {"cchc_reviewed",
+        "SELECT i.*, '' AS review_level FROM report_info i"
+        " WHERE i.report_id IN (SELECT j::bigint FROM jsonb_array_elements_text($1::jsonb -> 'ids') j)"
+        " ORDER BY i.report_id"},
+    /* $1 period, $2 task, $3 unit as typed ('' = the caller's), $4 the
+     * caller's unit, $5 sees everything:
+     * the report, if the caller may see it (its own unit's, or one it may
+     * review) */
+    [STMT_REPORT_GET] = {"cchc_report_get",
+        "SELECT i.*, coalesce(review_level($4, i.period_id, i.task_id, i.unit_code), '') AS review_level"
+        "  FROM report_info i"
+        " WHERE i.period_id = $1 AND i.task_id = $2::int"
+        "   AND i.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        "   AND ($5::boolean OR i.unit_code = $4"
+        "        OR (i.state <> 'draft' AND review_level($4, i.period_id, i.task_id, i.unit_code) IS NOT NULL))"},
+    [STMT_REPORT_REVISIONS] = {"cchc_report_revisions",
+        "SELECT v.revision, v.saved_as, v.status, v.progress::text AS progress, v.results,"
+        "       v.difficulties, v.proposals, coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
+        "       v.late, array_to_string(v.changed, E'\\x1f') AS changed, v.username,"
+        "       iso_utc(v.saved_at) AS saved_at"
+        "  FROM report x JOIN report_revision v ON v.report_id = x.id"
+        " WHERE x.period_id = $1 AND x.task_id = $2::int"
+        "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        " ORDER BY v.revision DESC"},
+    [STMT_REPORT_REVIEWS] = {"cchc_report_reviews",
+        "SELECT r.revision, r.action, r.level, r.reason, r.username, iso_utc(r.at) AS at"
+        "  FROM report x JOIN report_review r ON r.report_id = x.id"
+        " WHERE x.period_id = $1 AND x.task_id = $2::int"
+        "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        " ORDER BY r.id DESC"},
+    /* $1 year or 0 */
+    [STMT_PERIOD_LIST] = {"cchc_period_list",
+        "SELECT * FROM period_info WHERE $1::int = 0 OR year = $1::int ORDER BY data_until, id"},
+    /* $1 action, period, dates and actor as JSON (period_action, 0007) */
+    [STMT_PERIOD_ACTION] = {"cchc_period_action",
+        "SELECT field, message FROM period_action($1::jsonb)"},
+    /* $1 the same JSON: the period as it now is */
+    [STMT_PERIOD_OF_DOC] = {"cchc_period_of_doc",
+        "SELECT * FROM period_info WHERE id = $1::jsonb ->> 'period'"},
 };

@@ -46,6 +46,20 @@ typedef enum statement_id {
     STMT_USER_RESET_PASSWORD,
     STMT_USER_SET_ROLES,
     STMT_AUDIT_LIST,
+    /* periods and reports (handlers_reports.c) */
+    STMT_REPORT_SUBMIT,
+    STMT_PERIOD_GET,
+    STMT_UNIT_PERIOD,
+    STMT_MY_TASKS,
+    STMT_REPORT_LIST,
+    STMT_REVIEW,
+    STMT_REVIEWED,
+    STMT_REPORT_GET,
+    STMT_REPORT_REVISIONS,
+    STMT_REPORT_REVIEWS,
+    STMT_PERIOD_LIST,
+    STMT_PERIOD_ACTION,
+    STMT_PERIOD_OF_DOC,
     STMT_COUNT
 } statement_id;
 

@@ -81,3 +81,81 @@ int validate_decimal(const char *text, int max_integer, int max_fraction, char *
     }
     return 0;
 }
+
+/* Limits on a report's texts, in bytes (about 2,000 Vietnamese words). */
+#define REPORT_TEXT_MAX 16000
+
+static void add_problem(field_problem *out, size_t max, size_t *n, const char *field,
+                        const char *message)
+{
+    if (*n < max) {
+        snprintf(out[*n].field, sizeof(out[*n].field), "%s", field);
+        snprintf(out[*n].message, sizeof(out[*n].message), "%s", message);
+    }
+    (*n)++;
+}
+
+static int is_status(const char *s)
+{
+    return strcmp(s, "not_started") == 0 || strcmp(s, "in_progress") == 0 ||
+           strcmp(s, "completed") == 0 || strcmp(s, "behind") == 0;
+}
+
+size_t validate_report(const report_fields *r, field_problem *out, size_t max)
+{
+    size_t n = 0;
+    char why[200];
+    if (r->task_id <= 0)
+        add_problem(out, max, &n, "task", "thiếu mã nhiệm vụ (task id missing)");
+    int status_ok = is_status(r->status);
+    if (!status_ok)
+        add_problem(out, max, &n, "status",
+                    "trạng thái phải là: chưa triển khai, đang triển khai, hoàn thành, chậm tiến độ "
+                    "(status: not_started, in_progress, completed, behind)");
+    if (validate_decimal(r->progress, 3, 2, why, sizeof(why)) != 0) {
+        add_problem(out, max, &n, "progress", why);
+    } else {
+        double value = 0; /* comparison only: the decimal itself travels as text */
+        sscanf(r->progress, "%lf", &value);
+        if (value > 100)
+            add_problem(out, max, &n, "progress", "tiến độ từ 0 đến 100 (progress 0-100)");
+        else if (status_ok && strcmp(r->status, "completed") == 0 && value != 100)
+            add_problem(out, max, &n, "progress",
+                        "hoàn thành thì tiến độ là 100 (completed means 100)");
+        else if (status_ok && strcmp(r->status, "not_started") == 0 && value != 0)
+            add_problem(out, max, &n, "progress",
+                        "chưa triển khai thì tiến độ là 0 (not started means 0)");
+    }
+    const struct { const char *name, *value; } texts[] = {
+        {"results", r->results}, {"difficulties", r->difficulties}, {"proposals", r->proposals}};
+    for (size_t i = 0; i < 3; i++)
+        if (validate_text(texts[i].value, REPORT_TEXT_MAX, why, sizeof(why)) != 0)
+            add_problem(out, max, &n, texts[i].name, why);
+    if (status_ok) {
+        int needs_results = strcmp(r->status, "in_progress") == 0 || strcmp(r->status, "completed") == 0;
+        if (needs_results && !*r->results)
+            add_problem(out, max, &n, "results",
+                        "cần nêu kết quả đạt được (results required when under way or completed)");
+        if (!needs_results && !*r->difficulties)
+            add_problem(out, max, &n, "difficulties",
+                        "cần nêu khó khăn, vướng mắc (difficulties required when behind or not started)");
+    }
+    for (size_t i = 0; i < r->n_indicators; i++) {
+        const char *name = r->indicator_names[i], *value = r->indicator_values[i];
+        if (!*name || validate_text(name, 64, why, sizeof(why)) != 0)
+            add_problem(out, max, &n, "indicators", "tên chỉ số không hợp lệ (bad indicator name)");
+        else if (validate_decimal(value, 12, 4, why, sizeof(why)) != 0)
+            add_problem(out, max, &n, "indicators", why);
+    }
+    size_t key_len = strlen(r->key);
+    int key_ok = key_len >= 16 && key_len <= 64;
+    for (size_t i = 0; key_ok && i < key_len; i++) {
+        char c = r->key[i];
+        key_ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_';
+    }
+    if (!key_ok)
+        add_problem(out, max, &n, "idempotency_key",
+                    "khóa chống gửi trùng: 16-64 ký tự A-Z a-z 0-9 - _ (bad idempotency key)");
+    return n;
+}

@@ -19,4 +19,28 @@ int validate_text(const char *text, size_t max_bytes, char *why, size_t why_size
 int validate_decimal(const char *text, int max_integer, int max_fraction, char *why,
                      size_t why_size);
 
+/* One problem with one field of one report row. */
+typedef struct field_problem {
+    char field[64];
+    char message[200];
+} field_problem;
+
+/* The fields of a report as a unit submits it. */
+typedef struct report_fields {
+    int task_id;
+    const char *status, *progress, *results, *difficulties, *proposals, *key;
+    const char *const *indicator_names;
+    const char *const *indicator_values;
+    size_t n_indicators;
+} report_fields;
+
+/* Checks everything about a report row that needs no data: the status is
+ * one of the four, progress a percentage that fits the status (0 when not
+ * started, 100 when completed), the text the status requires (results when
+ * under way or done, difficulties when behind or not started), UTF-8 and
+ * lengths, indicator values, the idempotency key's form. Fills at most max
+ * problems (field names as the CSV template's columns) and returns their
+ * count. */
+size_t validate_report(const report_fields *r, field_problem *out, size_t max);
+
 #endif

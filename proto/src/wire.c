@@ -82,6 +82,13 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return "user_reset_password";
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return "user_set_roles";
     case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return "audit_list";
+    case CCHC__V1__REQUEST__BODY_REPORT_SUBMIT: return "report_submit";
+    case CCHC__V1__REQUEST__BODY_MY_TASKS: return "my_tasks";
+    case CCHC__V1__REQUEST__BODY_REPORT_LIST: return "report_list";
+    case CCHC__V1__REQUEST__BODY_REVIEW: return "review";
+    case CCHC__V1__REQUEST__BODY_REPORT_GET: return "report_get";
+    case CCHC__V1__REQUEST__BODY_PERIOD_LIST: return "period_list";
+    case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return "period_action";
     default: break;
     }
     return "none";

@@ -1,0 +1,436 @@
+/* Periods and progress reports: a unit's tasks for a period, submitting
+ * reports (one or a whole file, all or none), reading a report and its
+ * history, reviewers' lists and decisions, and the periods' administration.
+ *
+ * The unit a report belongs to is always the caller's unit, never a field
+ * of the request, so nobody can write another unit's report. The rules
+ * that need the data (assignment, period state, idempotency, review scope)
+ * are SQL functions of migration 0007, run in the same transaction as the
+ * write; the rules that need none are checked here first (validate.c). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "handlers.h"
+#include "pgvalue.h"
+#include "request_helpers.h"
+#include "server.h"
+#include "validate.h"
+
+/* Rows one submission may carry: a commune owes a few dozen. */
+#define MAX_REPORT_ROWS 2000
+/* Field problems listed for one submission, at most. */
+#define MAX_PROBLEMS 200
+
+static json_t *actor_json(const request *req)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "id", req->auth.account_id, "username",
+                     req->auth.username, "address", req->conn->ip, "unit", req->auth.unit_code);
+}
+
+/* Runs statements whose only parameter is doc, serialised, in one batch;
+ * frees doc. */
+static void query_with_doc(request *req, json_t *doc, const statement_id *statements, int n,
+                           db_result_fn then)
+{
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    const char *params[] = {text};
+    db_step steps[4];
+    for (int i = 0; i < n && i < 4; i++)
+        steps[i] = (db_step){statements[i], 1, params};
+    request_query(req, steps, n < 4 ? n : 4, then);
+    free(text); /* the pool copied the parameter */
+}
+
+static int check_period_id(request *req, const char *period)
+{
+    size_t n = strlen(period);
+    int ok = n >= 6 && n <= 7 && period[4] == '-'; /* 2023-Y, 2023-Q1 */
+    for (int i = 0; ok && i < 4; i++)
+        ok = period[i] >= '0' && period[i] <= '9';
+    ok = ok && (strcmp(period + 5, "Q1") == 0 || strcmp(period + 5, "6M") == 0 ||
+                strcmp(period + 5, "9M") == 0 || strcmp(period + 5, "Y") == 0);
+    if (ok)
+        return 0;
+    request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                 "period_id: kỳ \"%.20s\" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y "
+                 "(bad period id)",
+                 period);
+    return -1;
+}
+
+/* ---- submit -------------------------------------------------------------------- */
+
+static void on_submitted(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
+                          "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
+        return;
+    arena a = {0};
+    Cchc__V1__ReportSubmitResponse body = CCHC__V1__REPORT_SUBMIT_RESPONSE__INIT;
+    body.saved = (Cchc__V1__SavedReport **)pg_messages(&a, &cchc__v1__saved_report__descriptor,
+                                                       r[0], &body.n_saved);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
+    response.report_submit = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_report_submit(request *req)
+{
+    const Cchc__V1__ReportSubmitRequest *in = req->msg->report_submit;
+    if (check_period_id(req, in->period_id) != 0)
+        return;
+    if (in->n_rows == 0 || in->n_rows > MAX_REPORT_ROWS) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "rows: cần từ 1 đến %d báo cáo, có %zu (need 1 to %d rows)", MAX_REPORT_ROWS,
+                     in->n_rows, MAX_REPORT_ROWS);
+        return;
+    }
+    /* every problem of every row, then all or nothing */
+    field_problem *problems = calloc(MAX_PROBLEMS, sizeof(*problems));
+    char(*labels)[96] = calloc(MAX_PROBLEMS, sizeof(*labels));
+    const char **fields = calloc(MAX_PROBLEMS, sizeof(char *));
+    const char **messages = calloc(MAX_PROBLEMS, sizeof(char *));
+    json_t *rows = json_array();
+    size_t nproblems = 0;
+    if (!problems || !labels || !fields || !messages || !rows) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < in->n_rows; i++) {
+        const Cchc__V1__ReportRow *row = in->rows[i];
+        const char *names[64], *values[64];
+        size_t nind = row->n_indicators < 64 ? row->n_indicators : 64;
+        json_t *indicators = json_object();
+        for (size_t k = 0; k < nind; k++) {
+            names[k] = row->indicators[k]->name;
+            values[k] = row->indicators[k]->value;
+            json_object_set_new(indicators, names[k], json_string(values[k]));
+        }
+        report_fields f = {row->task_id, row->status, row->progress, row->results,
+                           row->difficulties, row->proposals, row->idempotency_key, names,
+                           values, nind};
+        field_problem found[16];
+        size_t nfound = validate_report(&f, found, 16);
+        for (size_t k = 0; k < nfound && k < 16 && nproblems < MAX_PROBLEMS; k++, nproblems++) {
+            snprintf(labels[nproblems], sizeof(labels[nproblems]), "dòng %d: %.64s", row->line,
+                     found[k].field);
+            problems[nproblems] = found[k];
+            fields[nproblems] = labels[nproblems];
+            messages[nproblems] = problems[nproblems].message;
+        }
+        json_array_append_new(
+            rows, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "line", row->line,
+                            "task", row->task_id, "status", row->status, "progress", row->progress,
+                            "results", row->results, "difficulties", row->difficulties,
+                            "proposals", row->proposals, "indicators", indicators, "key",
+                            row->idempotency_key));
+    }
+    if (nproblems > 0) {
+        request_fail_details(req, "không lưu báo cáo nào, số lỗi (nothing saved; errors)", fields,
+                             messages, nproblems);
+        goto out;
+    }
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:b, s:O}", "actor", actor_json(req), "unit",
+                            req->auth.unit_code, "period", in->period_id, "draft", in->draft,
+                            "rows", rows);
+    const statement_id submit[] = {STMT_REPORT_SUBMIT};
+    query_with_doc(req, doc, submit, 1, on_submitted);
+out:
+    json_decref(rows);
+    free(problems);
+    free(labels);
+    free(fields);
+    free(messages);
+}
+
+/* ---- my tasks ---------------------------------------------------------------------- */
+
+static void on_my_tasks(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (PQntuples(r[0]) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không có kỳ báo cáo %s; xem 'cchc period list' (unknown period)",
+                     req->msg->my_tasks->period_id);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__MyTasksResponse body = CCHC__V1__MY_TASKS_RESPONSE__INIT;
+    size_t np;
+    Cchc__V1__Period **periods =
+        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[0], &np);
+    body.period = np ? periods[0] : NULL;
+    if (PQntuples(r[1]) > 0)
+        pg_fill(&a, &body.base, r[1], 0);
+    body.tasks = (Cchc__V1__UnitTask **)pg_messages(&a, &cchc__v1__unit_task__descriptor, r[2],
+                                                    &body.n_tasks);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_MY_TASKS;
+    response.my_tasks = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_my_tasks(request *req)
+{
+    const char *period = req->msg->my_tasks->period_id;
+    if (check_period_id(req, period) != 0)
+        return;
+    const char *by_period[] = {period};
+    const char *by_unit[] = {period, req->auth.unit_code};
+    const db_step steps[] = {
+        {STMT_PERIOD_GET, 1, by_period},
+        {STMT_UNIT_PERIOD, 2, by_unit},
+        {STMT_MY_TASKS, 2, by_unit},
+    };
+    request_query(req, steps, 3, on_my_tasks);
+}
+
+/* ---- reviewers' list and decisions ----------------------------------------------------- */
+
+static int sees_everything(const request *req)
+{
+    return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) != 0;
+}
+
+static void on_report_list(void *ctx, db_status status, PGresult *const *r, int n,
+                           const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__ReportListResponse body = CCHC__V1__REPORT_LIST_RESPONSE__INIT;
+    body.reports = (Cchc__V1__ReportSummary **)pg_messages(
+        &a, &cchc__v1__report_summary__descriptor, r[0], &body.n_reports);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_LIST;
+    response.report_list = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_report_list(request *req)
+{
+    const Cchc__V1__ReportListRequest *in = req->msg->report_list;
+    if (check_period_id(req, in->period_id) != 0 ||
+        request_check_text(req, "state", in->state, 16) != 0 ||
+        request_check_text(req, "unit", in->unit, 300) != 0)
+        return;
+    char task[16];
+    snprintf(task, sizeof(task), "%d", in->task_id > 0 ? in->task_id : 0);
+    const char *params[] = {in->period_id, in->state, task, in->unit, req->auth.unit_code,
+                            sees_everything(req) ? "t" : "f"};
+    const db_step step = {STMT_REPORT_LIST, 6, params};
+    request_query(req, &step, 1, on_report_list);
+}
+
+static void on_reviewed(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
+        return;
+    arena a = {0};
+    Cchc__V1__ReviewResponse body = CCHC__V1__REVIEW_RESPONSE__INIT;
+    body.reviewed = (Cchc__V1__ReportSummary **)pg_messages(
+        &a, &cchc__v1__report_summary__descriptor, r[1], &body.n_reviewed);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_REVIEW;
+    response.review = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_review(request *req)
+{
+    const Cchc__V1__ReviewRequest *in = req->msg->review;
+    int is_return = strcmp(in->action, "return") == 0;
+    if (!is_return && strcmp(in->action, "accept") != 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "action: accept hoặc return (accept or return)");
+        return;
+    }
+    if (in->n_report_ids == 0 || in->n_report_ids > MAX_REPORT_ROWS) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "report_ids: cần từ 1 đến %d báo cáo (1 to %d reports)", MAX_REPORT_ROWS,
+                     MAX_REPORT_ROWS);
+        return;
+    }
+    if (request_check_text(req, "reason", in->reason, 4000) != 0)
+        return;
+    if (is_return && !*in->reason) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "reason: trả lại báo cáo phải nêu lý do (a return needs a reason)");
+        return;
+    }
+    json_t *ids = json_array();
+    for (size_t i = 0; i < in->n_report_ids; i++)
+        json_array_append_new(ids, json_integer((json_int_t)in->report_ids[i]));
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:o}", "actor", actor_json(req), "action", in->action,
+                            "reason", in->reason, "ids", ids);
+    const statement_id review[] = {STMT_REVIEW, STMT_REVIEWED};
+    query_with_doc(req, doc, review, 2, on_reviewed);
+}
+
+/* ---- one report ------------------------------------------------------------------------- */
+
+static void on_report_get(void *ctx, db_status status, PGresult *const *r, int n,
+                          const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    const Cchc__V1__ReportGetRequest *in = req->msg->report_get;
+    if (PQntuples(r[0]) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không có báo cáo nhiệm vụ %d kỳ %s mà bạn được xem (no such report you may see)",
+                     in->task_id, in->period_id);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__ReportGetResponse body = CCHC__V1__REPORT_GET_RESPONSE__INIT;
+    size_t one;
+    Cchc__V1__ReportSummary **summary = (Cchc__V1__ReportSummary **)pg_messages(
+        &a, &cchc__v1__report_summary__descriptor, r[0], &one);
+    body.report = one ? summary[0] : NULL;
+    body.revisions = (Cchc__V1__ReportRevision **)pg_messages(
+        &a, &cchc__v1__report_revision__descriptor, r[1], &body.n_revisions);
+    body.reviews = (Cchc__V1__ReviewEntry **)pg_messages(&a, &cchc__v1__review_entry__descriptor,
+                                                         r[2], &body.n_reviews);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_GET;
+    response.report_get = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_report_get(request *req)
+{
+    const Cchc__V1__ReportGetRequest *in = req->msg->report_get;
+    if (check_period_id(req, in->period_id) != 0 ||
+        request_check_text(req, "unit", in->unit, 300) != 0)
+        return;
+    char task[16];
+    snprintf(task, sizeof(task), "%d", in->task_id);
+    const char *who[] = {in->period_id, task, in->unit, req->auth.unit_code,
+                         sees_everything(req) ? "t" : "f"};
+    const db_step steps[] = {
+        {STMT_REPORT_GET, 5, who},
+        {STMT_REPORT_REVISIONS, 4, who},
+        {STMT_REPORT_REVIEWS, 4, who},
+    };
+    request_query(req, steps, 3, on_report_get);
+}
+
+/* ---- periods ------------------------------------------------------------------------------ */
+
+static void on_period_list(void *ctx, db_status status, PGresult *const *r, int n,
+                           const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__PeriodListResponse body = CCHC__V1__PERIOD_LIST_RESPONSE__INIT;
+    body.periods = (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[0],
+                                                    &body.n_periods);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_PERIOD_LIST;
+    response.period_list = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_period_list(request *req)
+{
+    int year = req->msg->period_list->year;
+    if (year < 0 || year > 2100) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
+        return;
+    }
+    char text[16];
+    snprintf(text, sizeof(text), "%d", year);
+    const char *params[] = {text};
+    const db_step step = {STMT_PERIOD_LIST, 1, params};
+    request_query(req, &step, 1, on_period_list);
+}
+
+static void on_period_action(void *ctx, db_status status, PGresult *const *r, int n,
+                             const char *msg)
+{
+    (void)n;
+    request *req = ctx;
+    if (status != DB_OK) {
+        request_fail_db(req, status, msg);
+        return;
+    }
+    if (request_fail_rows(req, r[0], -1, "không thực hiện, số lỗi (nothing done; errors)"))
+        return;
+    arena a = {0};
+    Cchc__V1__PeriodActionResponse body = CCHC__V1__PERIOD_ACTION_RESPONSE__INIT;
+    size_t np;
+    Cchc__V1__Period **periods =
+        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[1], &np);
+    body.period = np ? periods[0] : NULL;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_PERIOD_ACTION;
+    response.period_action = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_period_action(request *req)
+{
+    const Cchc__V1__PeriodActionRequest *in = req->msg->period_action;
+    if (check_period_id(req, in->period_id) != 0 ||
+        request_check_text(req, "action", in->action, 16) != 0 ||
+        request_check_date(req, "unit_deadline", in->unit_deadline) != 0 ||
+        request_check_date(req, "lead_deadline", in->lead_deadline) != 0 ||
+        request_check_date(req, "until", in->until) != 0 ||
+        request_check_text(req, "unit", in->unit, 300) != 0)
+        return;
+    if (strcmp(in->action, "extend") == 0 && *in->unit && !*in->until) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "until: gia hạn cho một đơn vị cần ngày (an extension needs --until)");
+        return;
+    }
+    json_t *doc = json_pack("{s:o, s:s, s:s}", "actor", actor_json(req), "action", in->action,
+                            "period", in->period_id);
+    const struct { const char *key, *value; } optional[] = {
+        {"unit_deadline", in->unit_deadline}, {"lead_deadline", in->lead_deadline},
+        {"unit", in->unit}, {"until", in->until}};
+    for (size_t i = 0; doc && i < 4; i++)
+        if (*optional[i].value)
+            json_object_set_new(doc, optional[i].key, json_string(optional[i].value));
+    const statement_id act[] = {STMT_PERIOD_ACTION, STMT_PERIOD_OF_DOC};
+    query_with_doc(req, doc, act, 2, on_period_action);
+}

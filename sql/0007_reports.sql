@@ -1,0 +1,492 @@
+-- 0007_reports: reporting periods, the reports every implementing unit owes
+-- on each of its tasks, their revisions and their review.
+--
+-- Periods follow Decree 09/2019/NĐ-CP: each year has four cumulative
+-- reports (Q1, 6 months, 9 months, year) whose data runs from 15 December
+-- of the year before to the 14th of the period's last month. A period is
+-- planned, then open (submissions on time), closed (still accepted, marked
+-- late), locked (nothing changes; an approved period is locked).
+--
+-- A report is one row per (period, unit, task); every save is a new
+-- revision, never an update, so the history is complete. A revision
+-- carries the client's idempotency key: a retried send finds its revision
+-- instead of making another.
+
+CREATE TABLE report_period (
+    id            text PRIMARY KEY CHECK (id ~ '^[0-9]{4}-(Q1|6M|9M|Y)$'),
+    year          int  NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    kind          text NOT NULL REFERENCES report_period_kind (code),
+    data_from     date NOT NULL,
+    data_until    date NOT NULL,
+    unit_deadline date NOT NULL,
+    lead_deadline date NOT NULL,
+    state         text NOT NULL DEFAULT 'planned'
+                  CHECK (state IN ('planned', 'open', 'closed', 'locked')),
+    approved_at   timestamptz,
+    approved_by   bigint REFERENCES account (id),
+    UNIQUE (year, kind),
+    CHECK (data_from < data_until AND data_until <= unit_deadline AND unit_deadline <= lead_deadline)
+);
+COMMENT ON TABLE report_period IS
+  'A periodic progress report of the plan (2023-Q1, 2023-6M, 2023-9M, 2023-Y): data window per Decree '
+  '09/2019/NĐ-CP, the deadlines for implementing units and for lead agencies, and its state.';
+
+-- One unit given more time for one period.
+CREATE TABLE period_extension (
+    period_id  text NOT NULL REFERENCES report_period (id),
+    unit_code  text NOT NULL REFERENCES org_unit (code),
+    until      date NOT NULL,
+    granted_by bigint REFERENCES account (id),
+    granted_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (period_id, unit_code)
+);
+
+-- The kind and data window of a period id, per Decree 09/2019/NĐ-CP.
+CREATE FUNCTION period_window(pid text,
+                              OUT year int, OUT kind text, OUT data_from date, OUT data_until date)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT y, k,
+           make_date(y - 1, 12, 15),
+           make_date(y, m, 14)
+      FROM (SELECT left(pid, 4)::int AS y, substr(pid, 6) AS code) p
+      JOIN (VALUES ('Q1', 'quarter', 3), ('6M', 'half_year', 6), ('9M', 'nine_months', 9),
+                   ('Y', 'year', 12)) AS c (code, k, m) ON c.code = p.code
+$$;
+
+-- Reports the plan's assignments imply for a period: every unit that
+-- implements a task on the period's last data day (classes expanded,
+-- successors carrying closed units' tasks), for assignments that are
+-- continuous or ask for this kind of periodic report. One per unit and task.
+CREATE FUNCTION expected_reports(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT au.unit_code, au.task_id
+      FROM report_period p
+     CROSS JOIN LATERAL assignment_units_on(p.data_until) au
+      JOIN task_assignment a ON a.id = au.assignment_id
+     WHERE p.id = pid
+       AND (a.cadence = 'continuous'
+            OR EXISTS (SELECT 1 FROM assignment_report_period r
+                        WHERE r.assignment_id = a.id AND r.period_kind = p.kind))
+$$;
+
+CREATE TABLE report (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    period_id        text NOT NULL REFERENCES report_period (id),
+    unit_code        text NOT NULL REFERENCES org_unit (code),
+    task_id          int  NOT NULL REFERENCES task (id),
+    state            text NOT NULL CHECK (state IN ('draft', 'submitted', 'returned', 'accepted', 'approved')),
+    revision         int  NOT NULL CHECK (revision >= 0), -- 0 only inside submit_reports
+    first_submitted_at timestamptz,
+    late             boolean NOT NULL DEFAULT false,
+    return_reason    text,
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (period_id, unit_code, task_id)
+);
+CREATE INDEX report_period_state_idx ON report (period_id, state);
+CREATE INDEX report_task_idx ON report (task_id, period_id);
+COMMENT ON TABLE report IS
+  'A unit''s report on one task for one period: its review state and its latest revision. '
+  'draft -> submitted -> (returned -> submitted)* -> accepted -> approved (period approved).';
+
+CREATE TABLE report_revision (
+    report_id       bigint NOT NULL REFERENCES report (id),
+    revision        int    NOT NULL,
+    saved_as        text   NOT NULL CHECK (saved_as IN ('draft', 'submitted')),
+    status          text   NOT NULL CHECK (status IN ('not_started', 'in_progress', 'completed', 'behind')),
+    progress        numeric(5, 2) NOT NULL CHECK (progress BETWEEN 0 AND 100),
+    results         text   NOT NULL DEFAULT '',
+    difficulties    text   NOT NULL DEFAULT '',
+    proposals       text   NOT NULL DEFAULT '',
+    indicators      jsonb  NOT NULL DEFAULT '{}',
+    late            boolean NOT NULL DEFAULT false,
+    idempotency_key text   NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 16 AND 64),
+    changed         text[] NOT NULL DEFAULT '{}',
+    account_id      bigint REFERENCES account (id),
+    username        text   NOT NULL,
+    address         text   NOT NULL,
+    saved_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (report_id, revision)
+);
+COMMENT ON COLUMN report_revision.indicators IS
+  'Values of the task''s quantified targets, e.g. {"ty_le_dung_han": "99.5"}; decimals as strings.';
+COMMENT ON COLUMN report_revision.changed IS 'Fields that differ from the previous revision.';
+
+CREATE TABLE report_review (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    report_id  bigint NOT NULL REFERENCES report (id),
+    revision   int    NOT NULL,
+    action     text   NOT NULL CHECK (action IN ('accept', 'return', 'approve')),
+    level      text   NOT NULL CHECK (level IN ('district', 'lead', 'admin')),
+    reason     text   NOT NULL DEFAULT '',
+    account_id bigint REFERENCES account (id),
+    username   text   NOT NULL,
+    address    text   NOT NULL,
+    at         timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (report_id, revision) REFERENCES report_revision (report_id, revision)
+);
+CREATE INDEX report_review_report_idx ON report_review (report_id);
+
+-- Makes the periods of a year if missing, with the default deadlines:
+-- units report 5 days after the data closes, lead agencies 10 days after.
+CREATE FUNCTION ensure_periods(y int) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO report_period (id, year, kind, data_from, data_until, unit_deadline, lead_deadline)
+    SELECT pid, w.year, w.kind, w.data_from, w.data_until, w.data_until + 5, w.data_until + 10
+      FROM unnest(ARRAY[y || '-Q1', y || '-6M', y || '-9M', y || '-Y']) AS pid,
+           LATERAL period_window(pid) w
+    ON CONFLICT (id) DO NOTHING
+$$;
+
+-- The last day a unit may submit on time for a period (its extension, if any).
+CREATE FUNCTION unit_deadline(p report_period, unit text) RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(p.unit_deadline,
+                    (SELECT e.until FROM period_extension e
+                      WHERE e.period_id = p.id AND e.unit_code = unit))
+$$;
+
+-- Saves reports of one unit for one period, all or none:
+-- {"actor": {"id", "username", "address"}, "unit": "Q-NINHKIEU",
+--  "period": "2023-6M", "draft": false,
+--  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
+--            "results": "…", "difficulties": "…", "proposals": "…",
+--            "indicators": {…}, "key": "client idempotency key"}]}
+-- Field checks that need no data (ranges, required text, UTF-8) were done
+-- by the server before. Returns one row per input row: on success the
+-- report, its revision, whether it was late and whether the key had been
+-- seen before (replayed: nothing new was written); otherwise only the
+-- errors (line, field, message) and nothing is saved.
+CREATE FUNCTION submit_reports(doc jsonb)
+RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
+               revision int, state text, late boolean, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    p report_period;
+    unit text := doc ->> 'unit';
+    is_draft boolean := coalesce((doc ->> 'draft')::boolean, false);
+    r record;
+    rep report;
+    prev report_revision;
+    new_rev int;
+    is_late boolean;
+    changed text[];
+    saved int := 0;
+BEGIN
+    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period';
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
+                                               doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
+                            NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    IF p.state IN ('planned', 'locked') THEN
+        RETURN QUERY SELECT 0, 'period',
+            CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
+                         ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+
+    CREATE TEMP TABLE IF NOT EXISTS submit_rows (
+        line int, task int, status text, progress numeric, results text, difficulties text,
+        proposals text, indicators jsonb, key text
+    ) ON COMMIT DROP;
+    DELETE FROM submit_rows;
+    INSERT INTO submit_rows
+    SELECT x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key
+      FROM jsonb_to_recordset(doc -> 'rows')
+        AS x (line int, task int, status text, progress text, results text, difficulties text,
+              proposals text, indicators jsonb, key text);
+
+    -- every check first: one bad row keeps every row out
+    RETURN QUERY
+    SELECT e.line, e.field, e.message, NULL::int, NULL::bigint, NULL::int, NULL::text,
+           NULL::boolean, NULL::boolean
+      FROM (
+        SELECT s.line, 'task' AS field,
+               format('nhiệm vụ %s không giao cho đơn vị %s trong kỳ %s (task not assigned to this unit)',
+                      s.task, unit, p.id) AS message
+          FROM submit_rows s
+         WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
+                            WHERE x.unit_code = unit AND x.task_id = s.task)
+           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+        UNION ALL
+        SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
+          FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.line < s.line
+        UNION ALL
+        SELECT s.line, 'state',
+               format('báo cáo nhiệm vụ %s đã được %s, không sửa được nữa (already %s)', s.task,
+                      CASE x.state WHEN 'accepted' THEN 'chấp nhận' ELSE 'phê duyệt' END, x.state)
+          FROM submit_rows s
+          JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+         WHERE x.state IN ('accepted', 'approved')
+           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+        UNION ALL
+        SELECT s.line, 'draft',
+               format('báo cáo nhiệm vụ %s đã gửi; hãy gửi lại thay vì lưu nháp (already submitted)', s.task)
+          FROM submit_rows s
+          JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+         WHERE is_draft AND x.state = 'submitted'
+           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+        UNION ALL
+        SELECT s.line, 'key', 'khóa chống gửi trùng đã dùng cho báo cáo khác (idempotency key reused)'
+          FROM submit_rows s
+          JOIN report_revision v ON v.idempotency_key = s.key
+          JOIN report x ON x.id = v.report_id
+         WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
+      ) e
+     ORDER BY e.line, e.field;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    is_late := NOT is_draft AND (p.state = 'closed' OR current_date > unit_deadline(p, unit));
+    FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.line LOOP
+        SELECT v.* INTO prev FROM report_revision v WHERE v.idempotency_key = r.key;
+        IF FOUND THEN -- a retried send: answer what the first one saved
+            SELECT * INTO rep FROM report WHERE id = prev.report_id;
+            RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, prev.revision,
+                                rep.state, prev.late, true;
+            CONTINUE;
+        END IF;
+        SELECT * INTO rep FROM report x
+         WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = r.task FOR UPDATE;
+        IF NOT FOUND THEN
+            INSERT INTO report (period_id, unit_code, task_id, state, revision)
+            VALUES (p.id, unit, r.task, 'draft', 0) RETURNING * INTO rep;
+            prev := NULL;
+            changed := ARRAY['status', 'progress', 'results', 'difficulties', 'proposals', 'indicators'];
+        ELSE
+            SELECT v.* INTO prev FROM report_revision v
+             WHERE v.report_id = rep.id AND v.revision = rep.revision;
+            changed := array_remove(ARRAY[
+                CASE WHEN prev.status IS DISTINCT FROM r.status THEN 'status' END,
+                CASE WHEN prev.progress IS DISTINCT FROM r.progress THEN 'progress' END,
+                CASE WHEN prev.results IS DISTINCT FROM r.results THEN 'results' END,
+                CASE WHEN prev.difficulties IS DISTINCT FROM r.difficulties THEN 'difficulties' END,
+                CASE WHEN prev.proposals IS DISTINCT FROM r.proposals THEN 'proposals' END,
+                CASE WHEN prev.indicators IS DISTINCT FROM r.indicators THEN 'indicators' END], NULL);
+        END IF;
+        new_rev := rep.revision + 1;
+        INSERT INTO report_revision (report_id, revision, saved_as, status, progress, results,
+                                     difficulties, proposals, indicators, late, idempotency_key,
+                                     changed, account_id, username, address)
+        VALUES (rep.id, new_rev, CASE WHEN is_draft THEN 'draft' ELSE 'submitted' END, r.status,
+                r.progress, r.results, r.difficulties, r.proposals, r.indicators, is_late, r.key,
+                changed, (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username',
+                doc -> 'actor' ->> 'address');
+        UPDATE report x
+           SET revision = new_rev,
+               state = CASE WHEN is_draft AND x.state = 'returned' THEN 'returned'
+                            WHEN is_draft THEN 'draft' ELSE 'submitted' END,
+               first_submitted_at = CASE WHEN is_draft THEN x.first_submitted_at
+                                         ELSE coalesce(x.first_submitted_at, now()) END,
+               late = x.late OR is_late,
+               return_reason = CASE WHEN is_draft THEN x.return_reason END,
+               updated_at = now()
+         WHERE x.id = rep.id
+        RETURNING * INTO rep;
+        saved := saved + 1;
+        RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, new_rev, rep.state,
+                            is_late, false;
+    END LOOP;
+    IF saved > 0 THEN
+        PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
+                            unit || ' ' || p.id,
+                            jsonb_build_object('tasks', (SELECT jsonb_agg(s.task ORDER BY s.line)
+                                                           FROM submit_rows s),
+                                               'late', is_late));
+    END IF;
+END
+$$;
+
+-- Reviews reports, all or none: {"actor": {"id", "username", "address",
+-- "unit"}, "action": "accept"|"return", "reason": "…", "ids": [1, 2]}.
+-- A lead agency's reviewer reviews reports on tasks its unit leads; a
+-- district's reviewer may return its communes' reports. Nobody reviews
+-- their own unit's report. Returns the reviewed reports, or the errors.
+CREATE FUNCTION review_reports(doc jsonb)
+RETURNS TABLE (report_id bigint, field text, message text, state text, level text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    action text := doc ->> 'action';
+    reviewer_unit text := doc -> 'actor' ->> 'unit';
+    reviewed int;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS review_targets (id bigint, level text) ON COMMIT DROP;
+    DELETE FROM review_targets;
+    INSERT INTO review_targets
+    SELECT j.id::bigint,
+           CASE WHEN EXISTS (SELECT 1 FROM report_period p
+                               CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                              WHERE p.id = x.period_id AND l.task_id = x.task_id
+                                AND l.unit_code = reviewer_unit) THEN 'lead'
+                WHEN u.kind = 'commune' AND u.parent_code = reviewer_unit THEN 'district'
+           END
+      FROM jsonb_array_elements_text(doc -> 'ids') j (id)
+      LEFT JOIN report x ON x.id = j.id::bigint
+      LEFT JOIN org_unit u ON u.code = x.unit_code;
+
+    RETURN QUERY
+    SELECT e.id, 'ids', e.message, NULL::text, NULL::text FROM (
+        SELECT t.id, format('không có báo cáo %s (no such report)', t.id) AS message
+          FROM review_targets t WHERE NOT EXISTS (SELECT 1 FROM report x WHERE x.id = t.id)
+        UNION ALL
+        SELECT t.id, format('báo cáo %s là của chính đơn vị bạn; không tự xét duyệt (own unit)', t.id)
+          FROM review_targets t JOIN report x ON x.id = t.id WHERE x.unit_code = reviewer_unit
+        UNION ALL
+        SELECT t.id, format('báo cáo %s không thuộc phạm vi xét duyệt của đơn vị bạn (not yours to review)', t.id)
+          FROM review_targets t JOIN report x ON x.id = t.id
+         WHERE x.unit_code <> reviewer_unit AND t.level IS NULL
+        UNION ALL
+        SELECT t.id, format('cấp huyện chỉ trả lại báo cáo của xã, không chấp nhận (a district returns, the lead agency accepts)')
+          FROM review_targets t WHERE t.level = 'district' AND action = 'accept'
+        UNION ALL
+        SELECT t.id, format('báo cáo %s đang ở trạng thái %s, không thể %s (wrong state)', t.id, x.state,
+                            CASE action WHEN 'accept' THEN 'chấp nhận' ELSE 'trả lại' END)
+          FROM review_targets t JOIN report x ON x.id = t.id
+         WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
+           AND NOT (x.state = 'submitted' OR (action = 'return' AND x.state = 'accepted'))
+        UNION ALL
+        SELECT t.id, format('kỳ %s đã khóa (period locked)', x.period_id)
+          FROM review_targets t JOIN report x ON x.id = t.id JOIN report_period p ON p.id = x.period_id
+         WHERE p.state = 'locked'
+    ) e ORDER BY e.id;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    INSERT INTO report_review (report_id, revision, action, level, reason, account_id, username, address)
+    SELECT x.id, x.revision, action, t.level, coalesce(doc ->> 'reason', ''),
+           (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
+      FROM review_targets t JOIN report x ON x.id = t.id;
+    UPDATE report x
+       SET state = CASE action WHEN 'accept' THEN 'accepted' ELSE 'returned' END,
+           return_reason = CASE action WHEN 'return' THEN doc ->> 'reason' END,
+           updated_at = now()
+      FROM review_targets t WHERE t.id = x.id;
+    GET DIAGNOSTICS reviewed = ROW_COUNT;
+    PERFORM audit_write(doc, 'report.' || action, '',
+                        jsonb_build_object('reports', doc -> 'ids', 'reason', doc ->> 'reason'));
+    RETURN QUERY SELECT x.id, NULL::text, NULL::text, x.state, t.level
+                   FROM review_targets t JOIN report x ON x.id = t.id ORDER BY x.id;
+END
+$$;
+
+-- An administrator's action on a period: {"actor": …, "action":
+-- "open"|"close"|"lock"|"approve"|"extend", "period": "2023-6M",
+-- "unit_deadline": "…", "lead_deadline": "…", "unit": "…", "until": "…"}.
+-- extend with a unit grants that unit until a date; without one it moves
+-- the period's deadlines. approve accepts nothing by itself: it marks the
+-- accepted reports approved and locks the period.
+CREATE FUNCTION period_action(doc jsonb)
+RETURNS TABLE (field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    action text := doc ->> 'action';
+    p report_period;
+    unit text;
+BEGIN
+    IF doc ->> 'period' ~ '^[0-9]{4}-(Q1|6M|9M|Y)$' THEN
+        PERFORM ensure_periods(left(doc ->> 'period', 4)::int);
+    END IF;
+    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'period', format('kỳ "%s" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y (bad period id)',
+                                             doc ->> 'period');
+        RETURN;
+    END IF;
+    IF p.state = 'locked' AND action <> 'lock' THEN
+        RETURN QUERY SELECT 'period', format('kỳ %s đã khóa (period locked)', p.id);
+        RETURN;
+    END IF;
+    CASE action
+    WHEN 'open' THEN
+        UPDATE report_period SET state = 'open' WHERE id = p.id;
+    WHEN 'close' THEN
+        UPDATE report_period SET state = 'closed' WHERE id = p.id;
+    WHEN 'lock' THEN
+        UPDATE report_period SET state = 'locked' WHERE id = p.id;
+    WHEN 'approve' THEN
+        INSERT INTO report_review (report_id, revision, action, level, account_id, username, address)
+        SELECT x.id, x.revision, 'approve', 'admin', (doc -> 'actor' ->> 'id')::bigint,
+               doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
+          FROM report x WHERE x.period_id = p.id AND x.state = 'accepted';
+        UPDATE report SET state = 'approved', updated_at = now()
+         WHERE period_id = p.id AND state = 'accepted';
+        UPDATE report_period SET state = 'locked', approved_at = now(),
+               approved_by = (doc -> 'actor' ->> 'id')::bigint
+         WHERE id = p.id;
+    WHEN 'extend' THEN
+        IF coalesce(doc ->> 'unit', '') <> '' THEN
+            unit := unit_resolve(doc ->> 'unit');
+            IF unit IS NULL THEN
+                RETURN QUERY SELECT 'unit', format('không tìm thấy đơn vị "%s" (unknown unit)', doc ->> 'unit');
+                RETURN;
+            END IF;
+            IF (doc ->> 'until')::date < p.unit_deadline THEN
+                RETURN QUERY SELECT 'until', 'gia hạn phải sau hạn chung (an extension ends after the deadline)'::text;
+                RETURN;
+            END IF;
+            INSERT INTO period_extension (period_id, unit_code, until, granted_by)
+            VALUES (p.id, unit, (doc ->> 'until')::date, (doc -> 'actor' ->> 'id')::bigint)
+            ON CONFLICT (period_id, unit_code) DO UPDATE SET until = EXCLUDED.until,
+                granted_by = EXCLUDED.granted_by, granted_at = now();
+        ELSE
+            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline)
+               > coalesce((doc ->> 'lead_deadline')::date, p.lead_deadline) THEN
+                RETURN QUERY SELECT 'lead_deadline', 'hạn của cơ quan chủ trì phải sau hạn của đơn vị (lead deadline after unit deadline)'::text;
+                RETURN;
+            END IF;
+            UPDATE report_period
+               SET unit_deadline = coalesce((doc ->> 'unit_deadline')::date, unit_deadline),
+                   lead_deadline = coalesce((doc ->> 'lead_deadline')::date, lead_deadline)
+             WHERE id = p.id;
+        END IF;
+    ELSE
+        RETURN QUERY SELECT 'action', format('thao tác không hợp lệ "%s" (use open, close, lock, approve, extend)', action);
+        RETURN;
+    END CASE;
+    PERFORM audit_write(doc, 'period.' || action, p.id, doc - 'actor' - 'action' - 'period');
+END
+$$;
+
+-- A period as the protocol's Period message shows it.
+CREATE VIEW period_info AS
+SELECT p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text AS data_until,
+       p.unit_deadline::text AS unit_deadline, p.lead_deadline::text AS lead_deadline, p.state,
+       (SELECT count(*) FROM expected_reports(p.id))::int AS expected,
+       (SELECT count(*) FROM report x
+         WHERE x.period_id = p.id AND x.state IN ('submitted', 'accepted', 'approved'))::int AS received
+  FROM report_period p;
+
+-- A report as the protocol's ReportSummary shows it (its latest revision).
+CREATE VIEW report_info AS
+SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
+       x.revision, x.late, coalesce(v.status, '') AS status,
+       coalesce(v.progress::text, '') AS progress,
+       coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,
+       coalesce(x.return_reason, '') AS return_reason
+  FROM report x
+  JOIN org_unit u ON u.code = x.unit_code
+  JOIN task t ON t.id = x.task_id
+  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision;
+
+-- What a reviewer in reviewer_unit may do with a unit's report on a task:
+-- 'lead' when that unit leads the task in the period, 'district' when the
+-- report is one of its communes', NULL otherwise (and always for its own).
+CREATE FUNCTION review_level(reviewer_unit text, pid text, tid int, report_unit text)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN report_unit = reviewer_unit THEN NULL
+        WHEN EXISTS (SELECT 1 FROM report_period p
+                      CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                      WHERE p.id = pid AND l.task_id = tid AND l.unit_code = reviewer_unit) THEN 'lead'
+        WHEN EXISTS (SELECT 1 FROM org_unit u
+                      WHERE u.code = report_unit AND u.kind = 'commune'
+                        AND u.parent_code = reviewer_unit) THEN 'district'
+    END
+$$;
