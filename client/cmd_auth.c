@@ -124,8 +124,11 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
     request.logout = &body;
     Cchc__V1__Response *response;
     int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
-    /* forget the token even when the server had already ended the session */
-    session_forget();
+    /* Forget the token once the server has ended the session, or had
+     * already (it answers unauthenticated). When the server cannot be
+     * reached, keep it: the session is still alive there. */
+    if (rc == EXIT_OK || rc == EXIT_SERVER_ERROR)
+        session_forget();
     if (rc != EXIT_OK)
         return rc;
     cchc__v1__response__free_unpacked(response, NULL);

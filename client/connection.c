@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,7 @@ int connection_call(connection *conn, Cchc__V1__Request *request,
         return -1;
     }
     int rc = send_all(conn, frame, len, err);
+    sodium_memzero(frame, len); /* it may hold a password or the session token */
     free(frame);
     if (rc != 0)
         return -1;

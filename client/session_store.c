@@ -23,15 +23,47 @@ int session_path(char *out, size_t size)
     return snprintf(out, size, "%s/session", config) < (int)size ? 0 : -1;
 }
 
+/* A folder that only its owner (this user) can write: anyone else able to
+ * write there could plant a session file or swap ours for a link. */
+static int folder_is_private(const char *dir)
+{
+    struct stat st;
+    return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+           (st.st_mode & 022) == 0;
+}
+
+static void parent_of(const char *path, char *out, size_t size)
+{
+    snprintf(out, size, "%s", path);
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+}
+
 int session_load(const char *server, stored_session *out)
 {
     memset(out, 0, sizeof(*out));
-    char path[600];
+    char path[600], dir[600];
     if (session_path(path, sizeof(path)) != 0)
         return -1;
-    FILE *f = fopen(path, "r");
-    if (!f)
+    parent_of(path, dir, sizeof(dir));
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
         return -1;
+    struct stat st;
+    /* only a file of ours, readable by us alone, in a folder only we write */
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 077) != 0 || !folder_is_private(dir)) {
+        close(fd);
+        fprintf(stderr, "cchc: ignoring %s: it must be yours, mode 0600, in a folder only you "
+                        "can write\n", path);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -1;
+    }
     char line[512];
     while (fgets(line, sizeof(line), f)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -75,17 +107,24 @@ static int make_parent_dirs(const char *path)
 
 int session_save(const stored_session *s)
 {
-    char path[600], tmp[620];
+    char path[600], dir[600], tmp[620];
     if (session_path(path, sizeof(path)) != 0 || make_parent_dirs(path) != 0)
         return -1;
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    parent_of(path, dir, sizeof(dir));
+    if (!folder_is_private(dir)) {
+        fprintf(stderr, "cchc: %s must be yours and writable by you alone (chmod 700)\n", dir);
+        errno = EPERM;
+        return -1;
+    }
+    /* a fresh, unpredictable name: nothing planted can be opened instead */
+    snprintf(tmp, sizeof(tmp), "%s/.session.XXXXXX", dir);
+    int fd = mkstemp(tmp);
     if (fd < 0)
         return -1;
-    fchmod(fd, 0600); /* whatever the umask */
-    FILE *f = fdopen(fd, "w");
+    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         close(fd);
+        unlink(tmp);
         return -1;
     }
     fprintf(f, "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\n", s->server, s->username,

@@ -11,6 +11,16 @@
 /* Verified when the account does not exist, so timing does not tell. */
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
+/* Password jobs queued or running. Each costs 64 MiB and tens of ms of a
+ * thread, so past the limit new ones are refused rather than queued. */
+#define MAX_PASSWORD_JOBS 32
+static int jobs_pending;
+
+int auth_jobs_pending(void)
+{
+    return jobs_pending;
+}
+
 int auth_init(void)
 {
     if (sodium_init() < 0)
@@ -114,6 +124,7 @@ static void run_pwhash(uv_work_t *w)
 static void after_pwhash(uv_work_t *w, int status)
 {
     pwhash_work *job = w->data;
+    jobs_pending--;
     sodium_memzero(job->password, strlen(job->password));
     free(job->password);
     if (status != 0)
@@ -126,6 +137,8 @@ static void after_pwhash(uv_work_t *w, int status)
 static int start_job(uv_loop_t *loop, int verify, const char *stored, const char *password,
                      auth_done_fn done, void *ctx)
 {
+    if (jobs_pending >= MAX_PASSWORD_JOBS)
+        return -1;
     pwhash_work *job = calloc(1, sizeof(*job));
     if (!job)
         return -1;
@@ -143,10 +156,12 @@ static int start_job(uv_loop_t *loop, int verify, const char *stored, const char
     job->ctx = ctx;
     job->work.data = job;
     if (uv_queue_work(loop, &job->work, run_pwhash, after_pwhash) != 0) {
+        sodium_memzero(job->password, strlen(job->password));
         free(job->password);
         free(job);
         return -1;
     }
+    jobs_pending++;
     return 0;
 }
 

@@ -43,12 +43,18 @@ void auth_token_hash(const char *token, char hash_hex[65]);
 int auth_username_valid(const char *username);
 
 /* Hashes (hash_out filled) or verifies (ok set) in the thread pool and
- * calls done on the loop. The password is copied and wiped afterwards. */
+ * calls done on the loop. The password is copied and wiped afterwards.
+ * Returns -1 (done not called) when too many jobs are pending: the caller
+ * answers "busy". */
 typedef void (*auth_done_fn)(void *ctx, int ok, const char *hash);
 int auth_hash_async(uv_loop_t *loop, const char *password, auth_done_fn done, void *ctx);
 /* stored_hash NULL verifies against a dummy hash, so an unknown account
  * costs the same time as a known one. */
 int auth_verify_async(uv_loop_t *loop, const char *stored_hash, const char *password,
                       auth_done_fn done, void *ctx);
+
+/* Password jobs not yet finished (the server drains them before closing
+ * the database pool their callbacks use). */
+int auth_jobs_pending(void);
 
 #endif

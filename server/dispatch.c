@@ -5,6 +5,7 @@
  * in-flight count, its reference, the log line — lives in one place. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,13 +61,42 @@ static double elapsed_ms(uint64_t started_ns)
     return (double)(uv_hrtime() - started_ns) / 1e6;
 }
 
+/* Passwords a request carried are wiped before its memory is released. */
+static void wipe(char *secret)
+{
+    if (secret)
+        sodium_memzero(secret, strlen(secret));
+}
+
+static void wipe_secrets(Cchc__V1__Request *msg)
+{
+    wipe(msg->session_token);
+    switch (msg->body_case) {
+    case CCHC__V1__REQUEST__BODY_LOGIN: wipe(msg->login->password); break;
+    case CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE:
+        wipe(msg->password_change->current_password);
+        wipe(msg->password_change->new_password);
+        break;
+    case CCHC__V1__REQUEST__BODY_USER_ADD: wipe(msg->user_add->password); break;
+    case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD:
+        wipe(msg->user_reset_password->new_password);
+        break;
+    default: break;
+    }
+}
+
 static void request_free(request *req)
 {
     client *c = req->conn;
+    server *srv = c->srv;
+    wipe_secrets(req->msg);
     cchc__v1__request__free_unpacked(req->msg, NULL);
+    sodium_memzero(&req->auth, sizeof(req->auth));
     free(req);
     client_request_done(c);
     client_unref(c);
+    /* the last request of a closed connection may be what the drain waits for */
+    server_request_finished(srv);
 }
 
 void request_reply(request *req, Cchc__V1__Response *response)

@@ -7,6 +7,7 @@
  * unknown account from a wrong password. Every attempt is recorded. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "arena.h"
@@ -36,25 +37,36 @@ static Cchc__V1__Account *account_from_row(arena *a, const PGresult *res, int ro
 
 /* ---- login ------------------------------------------------------------------ */
 
+/* What a login (or a password change) carries from the database through
+ * the password check and back: the reserved attempt, the account and the
+ * hash that was verified, so the final write can insist it is unchanged. */
 typedef struct login_state {
     request *req;
+    char attempt_id[24];
     char account_id[24]; /* "" when no such account */
     int disabled;
+    char hash[160];      /* the stored hash that was verified */
     char token[64];
     char token_hash[65];
 } login_state;
 
-static void on_login_recorded_failure(void *ctx, db_status status, PGresult *const *r, int n,
-                                      const char *msg)
+static void login_state_free(login_state *st)
 {
-    (void)r;
-    (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
-    request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+    sodium_memzero(st, sizeof(*st));
+    free(st);
+}
+
+static void reply_busy(request *req)
+{
+    request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                 "máy chủ đang bận; hãy thử lại sau ít phút (server busy; try again shortly)");
+}
+
+/* Throttled? The counts include the attempt just reserved. */
+static int throttled(const PGresult *counts)
+{
+    return pg_int(counts, 0, 0) > MAX_FAILURES_PER_ACCOUNT ||
+           pg_int(counts, 0, 1) > MAX_FAILURES_PER_ADDRESS;
 }
 
 static void on_session_created(void *ctx, db_status status, PGresult *const *r, int n,
@@ -64,8 +76,15 @@ static void on_session_created(void *ctx, db_status status, PGresult *const *r, 
     login_state *st = ctx;
     request *req = st->req;
     if (status != DB_OK) {
-        free(st);
+        login_state_free(st);
         request_fail_db(req, status, msg);
+        return;
+    }
+    if (PQntuples(r[0]) == 0) {
+        /* the password changed or the account was disabled meanwhile; the
+         * attempt stays recorded as failed */
+        login_state_free(st);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
     arena a = {0};
@@ -78,7 +97,7 @@ static void on_session_created(void *ctx, db_status status, PGresult *const *r, 
     response.body_case = CCHC__V1__RESPONSE__BODY_LOGIN;
     response.login = &body;
     request_reply_arena(req, &a, &response);
-    free(st);
+    login_state_free(st);
 }
 
 static void on_login_verified(void *ctx, int ok, const char *hash)
@@ -87,34 +106,28 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     login_state *st = ctx;
     request *req = st->req;
     const Cchc__V1__LoginRequest *in = req->msg->login;
-    const char *address = req->conn->ip;
     if (!ok || !*st->account_id || st->disabled) {
-        free(st);
-        const char *params[] = {in->username, address, "f"};
-        const db_step step = {STMT_LOGIN_ATTEMPT, 3, params};
-        request_query(req, &step, 1, on_login_recorded_failure);
+        login_state_free(st);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
     auth_token_new(st->token, st->token_hash);
     char ttl[16];
     snprintf(ttl, sizeof(ttl), "%d", req->conn->srv->config.session_ttl_s);
-    const char *create[] = {st->token_hash, st->account_id, ttl, address, in->username};
-    const char *attempt[] = {in->username, address, "t"};
+    const char *create[] = {st->token_hash, st->account_id, ttl, req->conn->ip, in->username,
+                            st->hash};
+    const char *attempt[] = {st->attempt_id};
     const char *show[] = {in->username};
     const db_step steps[] = {
-        {STMT_SESSION_CREATE, 5, create},
-        {STMT_LOGIN_ATTEMPT, 3, attempt},
+        {STMT_SESSION_CREATE, 6, create},
+        {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
         {STMT_USER_SHOW, 1, show},
     };
-    /* the batch is the context: the token must live until the reply */
-    switch (db_pool_submit_batch(req->conn->srv->db, steps, 3, on_session_created, st)) {
-    case DB_SUBMIT_OK:
-        return;
-    case DB_SUBMIT_BUSY:
-    case DB_SUBMIT_UNAVAILABLE:
-        free(st);
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
-                     "database unavailable; try again shortly");
+    /* the state is the context: the token must live until the reply */
+    if (!req->conn->srv->db ||
+        db_pool_submit_batch(req->conn->srv->db, steps, 3, on_session_created, st) != DB_SUBMIT_OK) {
+        login_state_free(st);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "database unavailable; try again shortly");
     }
 }
 
@@ -127,8 +140,7 @@ static void on_login_lookup(void *ctx, db_status status, PGresult *const *r, int
         request_fail_db(req, status, msg);
         return;
     }
-    if (pg_int(r[0], 0, 0) >= MAX_FAILURES_PER_ACCOUNT ||
-        pg_int(r[0], 0, 1) >= MAX_FAILURES_PER_ADDRESS) {
+    if (throttled(r[1])) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                      "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
                      "(too many failed logins; try again in 15 minutes)");
@@ -136,21 +148,23 @@ static void on_login_lookup(void *ctx, db_status status, PGresult *const *r, int
     }
     login_state *st = calloc(1, sizeof(*st));
     if (!st) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        reply_busy(req);
         return;
     }
     st->req = req;
-    const PGresult *acc = r[1];
+    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
+    const PGresult *acc = r[2];
     const char *stored = NULL;
     if (PQntuples(acc) > 0) {
         snprintf(st->account_id, sizeof(st->account_id), "%s", pg_text(acc, 0, 0));
-        stored = pg_text(acc, 0, PQfnumber(acc, "password_hash"));
+        snprintf(st->hash, sizeof(st->hash), "%s", pg_text(acc, 0, PQfnumber(acc, "password_hash")));
+        stored = st->hash;
         st->disabled = pg_bool(acc, 0, PQfnumber(acc, "disabled"));
     }
     if (auth_verify_async(req->conn->srv->loop, stored, req->msg->login->password,
                           on_login_verified, st) != 0) {
-        free(st);
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        login_state_free(st);
+        reply_busy(req);
     }
 }
 
@@ -163,13 +177,14 @@ void handle_login(request *req)
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
-    const char *throttle[] = {in->username, req->conn->ip};
+    const char *who[] = {in->username, req->conn->ip};
     const char *account[] = {in->username};
     const db_step steps[] = {
-        {STMT_LOGIN_THROTTLE, 2, throttle},
+        {STMT_ATTEMPT_RESERVE, 2, who},
+        {STMT_LOGIN_THROTTLE, 2, who},
         {STMT_LOGIN_ACCOUNT, 1, account},
     };
-    request_query(req, steps, 2, on_login_lookup);
+    request_query(req, steps, 3, on_login_lookup);
 }
 
 /* ---- logout, whoami ----------------------------------------------------------- */
@@ -225,14 +240,23 @@ void handle_whoami(request *req)
 
 /* ---- password change ------------------------------------------------------------- */
 
+/* The current password is checked like a login: reserved attempt,
+ * throttled per account and address, so a stolen session cannot be used
+ * to guess the password. */
+
 static void on_password_changed(void *ctx, db_status status, PGresult *const *r, int n,
                                 const char *msg)
 {
-    (void)r;
     (void)n;
     request *req = ctx;
     if (status != DB_OK) {
         request_fail_db(req, status, msg);
+        return;
+    }
+    if (pg_int(r[0], 0, 0) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
+                     "mật khẩu hoặc tài khoản vừa thay đổi; hãy đăng nhập lại "
+                     "(the password or the account changed meanwhile: log in again)");
         return;
     }
     Cchc__V1__PasswordChangeResponse body = CCHC__V1__PASSWORD_CHANGE_RESPONSE__INIT;
@@ -244,28 +268,40 @@ static void on_password_changed(void *ctx, db_status status, PGresult *const *r,
 
 static void on_new_password_hashed(void *ctx, int ok, const char *hash)
 {
-    request *req = ctx;
+    login_state *st = ctx;
+    request *req = st->req;
     if (!ok) {
+        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "could not hash the password");
         return;
     }
-    const char *params[] = {req->auth.account_id, hash, req->auth.username, req->conn->ip};
-    const db_step step = {STMT_PASSWORD_CHANGE, 4, params};
-    request_query(req, &step, 1, on_password_changed);
+    const char *change[] = {req->auth.account_id, hash, req->auth.username, req->conn->ip,
+                            st->hash, req->auth.token_hash};
+    const char *attempt[] = {st->attempt_id};
+    const db_step steps[] = {
+        {STMT_PASSWORD_CHANGE, 6, change},
+        {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
+    };
+    request_query(req, steps, 2, on_password_changed);
+    login_state_free(st);
 }
 
 static void on_current_password_verified(void *ctx, int ok, const char *hash)
 {
     (void)hash;
-    request *req = ctx;
+    login_state *st = ctx;
+    request *req = st->req;
     if (!ok) {
+        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
                      "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
         return;
     }
     if (auth_hash_async(req->conn->srv->loop, req->msg->password_change->new_password,
-                        on_new_password_hashed, req) != 0)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+                        on_new_password_hashed, st) != 0) {
+        login_state_free(st);
+        reply_busy(req);
+    }
 }
 
 static void on_password_hash_loaded(void *ctx, db_status status, PGresult *const *r, int n,
@@ -277,10 +313,29 @@ static void on_password_hash_loaded(void *ctx, db_status status, PGresult *const
         request_fail_db(req, status, msg);
         return;
     }
-    const char *stored = PQntuples(r[0]) ? pg_text(r[0], 0, 0) : NULL;
+    if (throttled(r[1])) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "nhập sai mật khẩu quá nhiều lần; hãy thử lại sau 15 phút "
+                     "(too many wrong passwords; try again in 15 minutes)");
+        return;
+    }
+    login_state *st = calloc(1, sizeof(*st));
+    if (!st) {
+        reply_busy(req);
+        return;
+    }
+    st->req = req;
+    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
+    const char *stored = NULL;
+    if (PQntuples(r[2]) > 0) {
+        snprintf(st->hash, sizeof(st->hash), "%s", pg_text(r[2], 0, 0));
+        stored = st->hash;
+    }
     if (auth_verify_async(req->conn->srv->loop, stored, req->msg->password_change->current_password,
-                          on_current_password_verified, req) != 0)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+                          on_current_password_verified, st) != 0) {
+        login_state_free(st);
+        reply_busy(req);
+    }
 }
 
 void handle_password_change(request *req)
@@ -296,7 +351,12 @@ void handle_password_change(request *req)
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
         return;
     }
-    const char *params[] = {req->auth.account_id};
-    const db_step step = {STMT_ACCOUNT_HASH, 1, params};
-    request_query(req, &step, 1, on_password_hash_loaded);
+    const char *who[] = {req->auth.username, req->conn->ip};
+    const char *account[] = {req->auth.account_id};
+    const db_step steps[] = {
+        {STMT_ATTEMPT_RESERVE, 2, who},
+        {STMT_LOGIN_THROTTLE, 2, who},
+        {STMT_ACCOUNT_HASH, 1, account},
+    };
+    request_query(req, steps, 3, on_password_hash_loaded);
 }

@@ -196,7 +196,7 @@ void handle_user_add(request *req)
     st->req = req;
     if (auth_hash_async(req->conn->srv->loop, in->password, on_user_password_hashed, st) != 0) {
         free(st);
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server busy; try again shortly");
     }
 }
 
@@ -288,7 +288,7 @@ void handle_user_reset_password(request *req)
         return;
     }
     if (auth_hash_async(req->conn->srv->loop, in->new_password, on_reset_hashed, req) != 0)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server busy; try again shortly");
 }
 
 /* ---- audit ----------------------------------------------------------------------------------- */

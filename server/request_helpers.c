@@ -13,6 +13,10 @@
 
 void request_query(request *req, const db_step *steps, int nsteps, db_result_fn on_done)
 {
+    if (!req->conn->srv->db) {
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "server is shutting down");
+        return;
+    }
     switch (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_done, req)) {
     case DB_SUBMIT_OK:
         break;

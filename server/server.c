@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "client.h"
 #include "hostport.h"
 #include "migrations.h"
@@ -50,16 +51,29 @@ static void on_pool_closed(void *arg)
     uv_close((uv_handle_t *)&srv->sigint, NULL);
     uv_close((uv_handle_t *)&srv->sigterm, NULL);
     uv_close((uv_handle_t *)&srv->drain_timer, NULL);
+    uv_close((uv_handle_t *)&srv->drain_check, NULL);
     log_info("stopped");
 }
 
 void server_check_drained(server *srv)
 {
-    if (!srv->draining || srv->client_count > 0 || !srv->db)
+    /* password jobs finish into handlers that still use the pool */
+    if (!srv->draining || srv->client_count > 0 || auth_jobs_pending() > 0 || !srv->db)
         return;
     db_pool *pool = srv->db;
     srv->db = NULL; /* closing: later calls find nothing to close */
     db_pool_close(pool, on_pool_closed, srv);
+}
+
+static void on_drain_check(uv_timer_t *timer)
+{
+    server_check_drained(timer->data);
+}
+
+void server_request_finished(server *srv)
+{
+    if (srv->draining && srv->db)
+        uv_timer_start(&srv->drain_check, on_drain_check, 0, 0);
 }
 
 void server_client_closed(server *srv)
@@ -181,7 +195,8 @@ int server_run(const server_config *config)
     uv_signal_init(&loop, &srv->sigint);
     uv_signal_init(&loop, &srv->sigterm);
     uv_timer_init(&loop, &srv->drain_timer);
-    srv->sigint.data = srv->sigterm.data = srv->drain_timer.data = srv;
+    uv_timer_init(&loop, &srv->drain_check);
+    srv->sigint.data = srv->sigterm.data = srv->drain_timer.data = srv->drain_check.data = srv;
     if (!srv->db || start_listener(srv) != 0) {
         srv->exit_code = 1;
         if (srv->db) {
@@ -191,6 +206,7 @@ int server_run(const server_config *config)
             uv_close((uv_handle_t *)&srv->sigint, NULL);
             uv_close((uv_handle_t *)&srv->sigterm, NULL);
             uv_close((uv_handle_t *)&srv->drain_timer, NULL);
+            uv_close((uv_handle_t *)&srv->drain_check, NULL);
         }
     } else {
         uv_signal_start(&srv->sigint, on_signal, SIGINT);

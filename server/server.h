@@ -39,6 +39,7 @@ typedef struct server {
     int listener_open;
     uv_signal_t sigint, sigterm;
     uv_timer_t drain_timer;
+    uv_timer_t drain_check; /* re-checks the drain outside any callback */
     db_pool *db;
     struct client *clients;
     int client_count;
@@ -58,5 +59,8 @@ int server_run(const server_config *config);
 /* Called by client.c when a connection is gone or drained. */
 void server_client_closed(server *srv);
 void server_check_drained(server *srv);
+/* Called when a request ends: while draining, checks (on the next loop
+ * turn, not inside a database callback) whether the drain is complete. */
+void server_request_finished(server *srv);
 
 #endif

@@ -221,19 +221,30 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT field, message FROM change_units_audited($1::jsonb)"},
 
     /* $1 token hash (hex), $2 idle timeout in seconds. Marks the session
-     * seen at most every 30 s, so reads do not each write. */
+     * seen at most every 30 s (or half the idle timeout), so reads do not
+     * each write. */
     [STMT_SESSION_CHECK] = {"cchc_session_check",
         "WITH s AS ("
-        "    SELECT s.token_hash, a.id, a.username, a.unit_code, array_to_string(a.roles, ',') AS roles"
+        "    SELECT s.token_hash, s.last_seen_at, a.id, a.username, a.unit_code,"
+        "           array_to_string(a.roles, ',') AS roles"
         "      FROM session s JOIN account a ON a.id = s.account_id"
         "     WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL"
         "       AND s.expires_at > now() AND NOT a.disabled"
         "       AND s.last_seen_at > now() - make_interval(secs => $2::int)),"
         "touch AS ("
         "    UPDATE session x SET last_seen_at = now() FROM s"
-        "     WHERE x.token_hash = s.token_hash AND x.last_seen_at < now() - interval '30 seconds')"
+        "     WHERE x.token_hash = s.token_hash"
+        "       AND x.last_seen_at < now() - make_interval(secs => least(30, $2::int / 2)))"
         "SELECT id, username, unit_code, roles FROM s"},
-    /* $1 username typed, $2 address: recent failures of each */
+    /* $1 username typed, $2 address: the attempt is recorded as failed
+     * before anything is checked, so concurrent attempts count against each
+     * other; a success turns it into one (STMT_ATTEMPT_SUCCEEDED). */
+    [STMT_ATTEMPT_RESERVE] = {"cchc_attempt_reserve",
+        "INSERT INTO login_attempt (username, address, succeeded) VALUES ($1, $2, false)"
+        " RETURNING id"},
+    [STMT_ATTEMPT_SUCCEEDED] = {"cchc_attempt_succeeded",
+        "UPDATE login_attempt SET succeeded = true WHERE id = $1::bigint"},
+    /* $1 username typed, $2 address: recent failures of each, this one included */
     [STMT_LOGIN_THROTTLE] = {"cchc_login_throttle",
         "SELECT (SELECT count(*) FROM login_attempt WHERE username = $1 AND NOT succeeded"
         "          AND at > now() - interval '15 minutes') AS user_failures,"
@@ -242,17 +253,17 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_LOGIN_ACCOUNT] = {"cchc_login_account",
         "SELECT a.id, a.password_hash, i.*"
         "  FROM account a JOIN account_info i ON i.id = a.id WHERE a.username = $1"},
-    /* $1 username, $2 address, $3 succeeded */
-    [STMT_LOGIN_ATTEMPT] = {"cchc_login_attempt",
-        "INSERT INTO login_attempt (username, address, succeeded) VALUES ($1, $2, $3::boolean)"},
-    /* $1 token hash, $2 account id, $3 lifetime in seconds, $4 address, $5 username */
+    /* $1 token hash, $2 account id, $3 lifetime in seconds, $4 address,
+     * $5 username, $6 the password hash that was verified: no session when
+     * the password changed or the account was disabled meanwhile */
     [STMT_SESSION_CREATE] = {"cchc_session_create",
         "WITH s AS ("
         "    INSERT INTO session (token_hash, account_id, expires_at, client_address)"
-        "    VALUES (decode($1, 'hex'), $2::bigint, now() + make_interval(secs => $3::int), $4)"
+        "    SELECT decode($1, 'hex'), a.id, now() + make_interval(secs => $3::int), $4"
+        "      FROM account a WHERE a.id = $2::bigint AND a.password_hash = $6 AND NOT a.disabled"
         "    RETURNING expires_at),"
         "a AS (INSERT INTO audit_log (account_id, username, address, action)"
-        "      VALUES ($2::bigint, $5, $4, 'session.login'))"
+        "      SELECT $2::bigint, $5, $4, 'session.login' FROM s)"
         "SELECT iso_utc(expires_at) AS expires_at FROM s"},
     /* $1 token hash, $2 account id, $3 username, $4 address */
     [STMT_SESSION_REVOKE] = {"cchc_session_revoke",
@@ -268,11 +279,16 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 account id */
     [STMT_ACCOUNT_HASH] = {"cchc_account_hash",
         "SELECT password_hash FROM account WHERE id = $1::bigint"},
-    /* $1 account id, $2 new hash, $3 username, $4 address: every session
-     * of the account ends, this one included */
+    /* $1 account id, $2 new hash, $3 username, $4 address, $5 the hash the
+     * current password was verified against, $6 this session's token hash:
+     * every session of the account ends, this one included; nothing
+     * happens if the password, the account or the session changed meanwhile */
     [STMT_PASSWORD_CHANGE] = {"cchc_password_change",
         "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now()"
-        "            WHERE id = $1::bigint RETURNING id),"
+        "            WHERE id = $1::bigint AND password_hash = $5 AND NOT disabled"
+        "              AND EXISTS (SELECT 1 FROM session WHERE token_hash = decode($6, 'hex')"
+        "                            AND account_id = $1::bigint AND revoked_at IS NULL)"
+        "            RETURNING id),"
         "s AS (UPDATE session SET revoked_at = now()"
         "       WHERE account_id IN (SELECT id FROM a) AND revoked_at IS NULL RETURNING 1),"
         "l AS (INSERT INTO audit_log (account_id, username, address, action, detail)"
@@ -310,7 +326,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * answer a count: the handler reads the account back with a second
      * statement, which (unlike this one's own snapshot) sees the change. */
     [STMT_USER_SET_ENABLED] = {"cchc_user_set_enabled",
-        "WITH a AS (UPDATE account SET disabled = NOT $2::boolean WHERE username = $1 RETURNING id),"
+        "WITH a AS (UPDATE account SET disabled = NOT $2::boolean"
+        "            WHERE username = $1 AND disabled = $2::boolean RETURNING id),"
         "s AS (UPDATE session SET revoked_at = now()"
         "       WHERE NOT $2::boolean AND account_id IN (SELECT id FROM a) AND revoked_at IS NULL"
         "       RETURNING 1),"
@@ -332,7 +349,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 username, $2 roles (comma separated), $3 actor id, $4 actor name, $5 address */
     [STMT_USER_SET_ROLES] = {"cchc_user_set_roles",
         "WITH old AS (SELECT roles FROM account WHERE username = $1),"
-        "a AS (UPDATE account SET roles = string_to_array($2, ',') WHERE username = $1 RETURNING id),"
+        "a AS (UPDATE account SET roles = string_to_array($2, ',')"
+        "       WHERE username = $1 AND roles IS DISTINCT FROM string_to_array($2, ',') RETURNING id),"
         "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
         "      SELECT $3::bigint, $4, $5, 'account.roles', $1,"
         "             jsonb_build_object('from', (SELECT roles FROM old), 'to', string_to_array($2, ','))"

@@ -350,6 +350,64 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
     as(-1);
 }
 
+/* Many logins at once cannot outrun the throttle: every attempt is
+ * counted before its password is checked. */
+static void test_login_burst_is_throttled(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    for (int i = 0; i <= N; i++) {
+        Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
+        login.username = "ubnd.lanhdao";
+        login.password = i < N ? "Sai-mat-khau-2023" : (char *)people[VIEWER].password;
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = (uint64_t)(100 + i);
+        req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
+        req.login = &login;
+        raw_send_request(fd, &req);
+    }
+    int wrong = 0, throttled = 0, last_code = -1;
+    for (int i = 0; i <= N; i++) {
+        Cchc__V1__Response *resp = raw_read_response(fd, 20000);
+        assert_non_null(resp);
+        assert_non_null(resp->error); /* not even the right password gets in */
+        int code = (int)resp->error->code;
+        wrong += code == CCHC__V1__ERROR_CODE__UNAUTHENTICATED;
+        throttled += code == CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED;
+        if (resp->request_id == 100 + N)
+            last_code = code;
+        cchc__v1__response__free_unpacked(resp, NULL);
+    }
+    close(fd);
+    assert_int_equal(wrong + throttled, N + 1);
+    assert_true(wrong <= 8); /* 5 allowed, a few more racing on other pool connections */
+    assert_int_equal(last_code, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED);
+    free(harness_db_query(&fx.db, "DELETE FROM login_attempt WHERE username = 'ubnd.lanhdao'"));
+}
+
+/* Guessing the current password through `cchc passwd` is throttled too. */
+static void test_passwd_guesses_are_throttled(void **state)
+{
+    (void)state;
+    as(VIEWER);
+    const char *passwd[] = {CCHC_BIN, "--server", srv->addr, "passwd", "--password-stdin", NULL};
+    run_result r;
+    int wrong = 0, throttled = 0;
+    for (int i = 0; i < 7; i++) {
+        harness_run(&r, "Doan-thu-mat-khau\nMat-khau-moi-hon-2024\n", passwd);
+        assert_int_equal(r.exit_code, 1);
+        wrong += strstr(r.err, "invalid_argument") != NULL;
+        throttled += strstr(r.err, "resource_exhausted") != NULL;
+        run_result_free(&r);
+    }
+    assert_int_equal(wrong, 5);
+    assert_int_equal(throttled, 2);
+    free(harness_db_query(&fx.db, "DELETE FROM login_attempt WHERE username = 'ubnd.lanhdao'"));
+    as(-1);
+}
+
 /* The token file is the only copy; the server keeps a hash; the password
  * never reaches the log. */
 static void test_secrets_stay_secret(void **state)
@@ -632,6 +690,8 @@ int main(void)
         cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_no_session_only_public),
         cmocka_unit_test(test_login_errors_reveal_nothing_and_throttle),
+        cmocka_unit_test(test_login_burst_is_throttled),
+        cmocka_unit_test(test_passwd_guesses_are_throttled),
         cmocka_unit_test(test_secrets_stay_secret),
         cmocka_unit_test(test_logout_and_password_change_end_sessions),
         cmocka_unit_test(test_admin_manages_accounts),

@@ -251,6 +251,33 @@ static void test_sigterm_drains(void **state)
     harness_db_drop(&db);
 }
 
+/* SIGTERM while password checks run in the thread pool: the server waits
+ * for them before closing the database pool, and exits cleanly. */
+static void test_sigterm_with_password_jobs(void **state)
+{
+    (void)state;
+    test_db db;
+    harness_db_create_migrated(&db, "pwjobs");
+    test_server srv;
+    harness_server_start(&srv, db.conninfo, NULL);
+    int fd = raw_connect(&srv);
+    raw_hello(fd, 1);
+    for (int i = 0; i < 10; i++) {
+        Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
+        login.username = "khong.co.ai";
+        login.password = "Mot-mat-khau-bat-ky";
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = (uint64_t)(10 + i);
+        req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
+        req.login = &login;
+        raw_send_request(fd, &req);
+    }
+    harness_sleep_ms(20); /* the checks are under way */
+    close(fd);            /* the client vanishes */
+    assert_int_equal(harness_server_stop(&srv), 0);
+    harness_db_drop(&db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_unavailable_then_recovers),
         cmocka_unit_test(test_backends_killed_under_load),
         cmocka_unit_test(test_sigterm_drains),
+        cmocka_unit_test(test_sigterm_with_password_jobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
