@@ -15,5 +15,12 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv);
 int cmd_passwd(const cli_options *opts, int argc, char **argv);
 int cmd_user(const cli_options *opts, int argc, char **argv);
 int cmd_audit(const cli_options *opts, int argc, char **argv);
+int cmd_tasks(const cli_options *opts, int argc, char **argv);
+int cmd_template(const cli_options *opts, int argc, char **argv);
+int cmd_submit(const cli_options *opts, int argc, char **argv);
+int cmd_report(const cli_options *opts, int argc, char **argv);
+int cmd_outbox(const cli_options *opts, int argc, char **argv);
+int cmd_review(const cli_options *opts, int argc, char **argv);
+int cmd_period(const cli_options *opts, int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 /* Reading an administrator's commune list (code, name, district) from a CSV
  * file as LibreOffice or Excel saves it: UTF-8 with or without BOM, comma or
- * semicolon separated, an optional header row. Every bad line is reported,
+ * semicolon separated (csv_read.c), an optional header row. Every bad line is reported,
  * not just the first. Pure (bytes in, rows and errors out), unit-tested. */
 #ifndef CCHC_COMMUNE_CSV_H
 #define CCHC_COMMUNE_CSV_H

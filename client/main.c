@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "config.h"
 #include "i18n.h"
+#include "outbox.h"
 #include "session_store.h"
 
 typedef struct command {
@@ -19,6 +20,13 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"tasks", cmd_tasks, N_("my unit's tasks for a period and the state of each report")},
+    {"template", cmd_template, N_("the report spreadsheet for a period (CSV for Excel/LibreOffice)")},
+    {"submit", cmd_submit, N_("submit reports: a filled template, or one report")},
+    {"report", cmd_report, N_("one report: show, history")},
+    {"outbox", cmd_outbox, N_("submissions waiting for the server: list, send")},
+    {"review", cmd_review, N_("reviewers: list, accept, return reports")},
+    {"period", cmd_period, N_("reporting periods: list; admins: open, close, lock, approve, extend")},
     {"plan", cmd_plan, N_("the plan: indices, criteria, tasks, one task, check")},
     {"units", cmd_units, N_("organisation units as on a date; import, close, rename, merge, split")},
     {"login", cmd_login, N_("log in (the session is kept in ~/.config/cchc/session)")},
@@ -90,6 +98,12 @@ int main(int argc, char **argv)
     if (session_load(opts.server, &session) == 0)
         snprintf(opts.token, sizeof(opts.token), "%s", session.token);
     const char *name = argv[optind];
+    /* submissions kept while the server was unreachable go first, once */
+    if (*opts.token && strcmp(name, "outbox") != 0 && strcmp(name, "logout") != 0 &&
+        outbox_count(&opts) > 0) {
+        int left;
+        outbox_send(&opts, opts.json, &left);
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (strcmp(commands[i].name, name) == 0)
             return commands[i].run(&opts, argc - optind, argv + optind);

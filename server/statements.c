@@ -386,7 +386,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
         "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision,"
         "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason,"
-        "       coalesce(v.status, '') AS status, coalesce(v.progress::text, '') AS progress,"
+        "       coalesce(v.status, '') AS status, coalesce(trim_scale(v.progress)::text, '') AS progress,"
         "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties,"
         "       coalesce(v.proposals, '') AS proposals,"
         "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
@@ -439,7 +439,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "   AND ($5::boolean OR i.unit_code = $4"
         "        OR (i.state <> 'draft' AND review_level($4, i.period_id, i.task_id, i.unit_code) IS NOT NULL))"},
     [STMT_REPORT_REVISIONS] = {"cchc_report_revisions",
-        "SELECT v.revision, v.saved_as, v.status, v.progress::text AS progress, v.results,"
+        "SELECT v.revision, v.saved_as, v.status, trim_scale(v.progress)::text AS progress, v.results,"
         "       v.difficulties, v.proposals, coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
         "       v.late, array_to_string(v.changed, E'\\x1f') AS changed, v.username,"
         "       iso_utc(v.saved_at) AS saved_at"

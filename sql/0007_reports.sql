@@ -466,7 +466,7 @@ SELECT p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text 
 CREATE VIEW report_info AS
 SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
        x.revision, x.late, coalesce(v.status, '') AS status,
-       coalesce(v.progress::text, '') AS progress,
+       coalesce(trim_scale(v.progress)::text, '') AS progress,
        coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,
        coalesce(x.return_reason, '') AS return_reason
   FROM report x

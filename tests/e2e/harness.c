@@ -132,11 +132,9 @@ int harness_server_alive(test_server *srv)
     return waitpid(srv->pid, &status, WNOHANG) == 0;
 }
 
-void harness_server_start(test_server *srv, const char *conninfo,
-                          const char *const *extra_args)
+/* Starts cchcd on srv->port and waits until it accepts connections. */
+static void start_on_port(test_server *srv, const char *conninfo, const char *const *extra_args)
 {
-    memset(srv, 0, sizeof(*srv));
-    srv->port = free_port();
     snprintf(srv->addr, sizeof(srv->addr), "127.0.0.1:%d", srv->port);
     snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(),
              srv->port);
@@ -176,6 +174,23 @@ void harness_server_start(test_server *srv, const char *conninfo,
     }
     print_log_tail(srv->log_path);
     fail_msg("cchcd did not start listening on %s", srv->addr);
+}
+
+void harness_server_start(test_server *srv, const char *conninfo,
+                          const char *const *extra_args)
+{
+    memset(srv, 0, sizeof(*srv));
+    srv->port = free_port();
+    start_on_port(srv, conninfo, extra_args);
+}
+
+void harness_server_restart(test_server *srv, const char *conninfo,
+                            const char *const *extra_args)
+{
+    int port = srv->port;
+    memset(srv, 0, sizeof(*srv));
+    srv->port = port;
+    start_on_port(srv, conninfo, extra_args);
 }
 
 int harness_server_stop(test_server *srv)

@@ -47,6 +47,9 @@ char *harness_db_query(const test_db *db, const char *sql);
  * until it accepts connections. */
 void harness_server_start(test_server *srv, const char *conninfo,
                           const char *const *extra_args);
+/* Starts cchcd again on the port it had (after harness_server_stop). */
+void harness_server_restart(test_server *srv, const char *conninfo,
+                            const char *const *extra_args);
 /* SIGTERM, then waits; returns cchcd's exit code (fails after 20 s). */
 int harness_server_stop(test_server *srv);
 /* True while the process is alive. */

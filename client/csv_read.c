@@ -1,0 +1,131 @@
+/* See csv_read.h. */
+#include "csv_read.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct read_state {
+    csv_records *out;
+    csv_record current;
+    size_t cap;
+    int record;
+    int failed;
+} read_state;
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    read_state *st = ctx;
+    csv_record *r = &st->current;
+    if (r->nfields >= CSV_MAX_FIELDS) {
+        r->nfields++;
+        return;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        st->failed = 1;
+        return;
+    }
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    /* spaces and a stray CR a spreadsheet user may have left around a value */
+    size_t start = strspn(copy, " \t");
+    memmove(copy, copy + start, strlen(copy + start) + 1);
+    size_t n = strlen(copy);
+    while (n > 0 && (copy[n - 1] == ' ' || copy[n - 1] == '\t' || copy[n - 1] == '\r'))
+        copy[--n] = '\0';
+    r->fields[r->nfields++] = copy;
+}
+
+static void clear(csv_record *r)
+{
+    size_t kept = r->nfields < CSV_MAX_FIELDS ? r->nfields : CSV_MAX_FIELDS;
+    for (size_t i = 0; i < kept; i++)
+        free(r->fields[i]);
+    memset(r, 0, sizeof(*r));
+}
+
+static void on_record(int terminator, void *ctx)
+{
+    (void)terminator;
+    read_state *st = ctx;
+    st->record++;
+    csv_record *r = &st->current;
+    int blank = r->nfields == 0 || (r->nfields == 1 && r->fields[0][0] == '\0');
+    if (blank || st->failed) {
+        clear(r);
+        return;
+    }
+    csv_records *out = st->out;
+    if (out->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 64;
+        csv_record *grown = realloc(out->records, cap * sizeof(*grown));
+        if (!grown) {
+            st->failed = 1;
+            clear(r);
+            return;
+        }
+        out->records = grown;
+        st->cap = cap;
+    }
+    r->line = st->record;
+    out->records[out->n++] = *r; /* the strings move with it */
+    memset(r, 0, sizeof(*r));
+}
+
+static unsigned char guess_delimiter(const char *data, size_t len)
+{
+    int quoted = 0;
+    for (size_t i = 0; i < len && data[i] != '\n'; i++) {
+        if (data[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && (data[i] == ';' || data[i] == ','))
+            return (unsigned char)data[i];
+    }
+    return ',';
+}
+
+int csv_read(const char *data, size_t len, csv_records *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0)
+        return -1;
+    csv_set_delim(&parser, guess_delimiter(data, len));
+    read_state st = {.out = out};
+    if (csv_parse(&parser, data, len, on_field, on_record, &st) != len) {
+        snprintf(out->error, sizeof(out->error), "%s", csv_strerror(csv_error(&parser)));
+        out->error_line = st.record + 1;
+    }
+    csv_fini(&parser, on_field, on_record, &st);
+    csv_free(&parser);
+    clear(&st.current);
+    if (st.failed) {
+        csv_records_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void csv_records_free(csv_records *records)
+{
+    for (size_t i = 0; i < records->n; i++)
+        clear(&records->records[i]);
+    free(records->records);
+    memset(records, 0, sizeof(*records));
+}
+
+const char *csv_field(const csv_record *record, size_t index)
+{
+    return index < record->nfields && index < CSV_MAX_FIELDS ? record->fields[index] : "";
+}
+
+void csv_write_field(FILE *out, const char *text, int last)
+{
+    csv_fwrite(out, text, strlen(text)); /* always quoted, quotes doubled */
+    fputs(last ? "\r\n" : ",", out);
+}

@@ -1,0 +1,22 @@
+/* Submissions that could not reach the server wait here and are sent
+ * exactly once later: each is the encoded request with its idempotency
+ * keys, so a resend after an unclear failure is recognised by the server
+ * and never makes a second revision. One file per submission in
+ * $XDG_CONFIG_HOME/cchc/outbox (else ~/.config/cchc/outbox), surviving a
+ * restart of the client or of the machine. */
+#ifndef CCHC_OUTBOX_H
+#define CCHC_OUTBOX_H
+
+#include "cchc/v1/envelope.pb-c.h"
+#include "cli.h"
+
+/* Keeps request for later; returns 0, or -1 with errno set. */
+int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *request);
+/* Submissions waiting for opts->server. */
+int outbox_count(const cli_options *opts);
+/* Sends what waits, oldest first, stopping at the first one the server
+ * cannot take yet. Prints one line per submission unless quiet. Returns the
+ * number sent (saved or refused for good); sets *left to those waiting. */
+int outbox_send(const cli_options *opts, int quiet, int *left);
+
+#endif

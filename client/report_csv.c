@@ -1,0 +1,259 @@
+/* See report_csv.h. */
+#include "report_csv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csv_read.h"
+#include "i18n.h"
+#include "validate.h"
+
+/* Short names for the template's columns (report_csv.h). */
+enum {
+    COL_PERIOD = REPORT_COL_PERIOD, COL_TASK = REPORT_COL_TASK, COL_STATUS = REPORT_COL_STATUS,
+    COL_PROGRESS = REPORT_COL_PROGRESS, COL_RESULTS = REPORT_COL_RESULTS,
+    COL_DIFFICULTIES = REPORT_COL_DIFFICULTIES, COL_PROPOSALS = REPORT_COL_PROPOSALS,
+    COL_INDICATORS = REPORT_COL_INDICATORS, COL_COUNT = REPORT_COL_COUNT
+};
+
+static const char *const headers[COL_COUNT] = {
+    "Kỳ báo cáo", "Mã nhiệm vụ", "Nhiệm vụ", "Chỉ tiêu", "Trạng thái", "Tiến độ (%)",
+    "Kết quả đạt được", "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số",
+    "Tình trạng báo cáo", "Lý do trả lại",
+};
+
+static const struct { const char *code, *label; } statuses[] = {
+    {"not_started", "chưa triển khai"},
+    {"in_progress", "đang triển khai"},
+    {"completed", "hoàn thành"},
+    {"behind", "chậm tiến độ"},
+};
+
+const char *report_status_label(const char *code)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(statuses[i].code, code) == 0)
+            return statuses[i].label;
+    return code;
+}
+
+const char *report_status_code(const char *text)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (strcasecmp(statuses[i].label, text) == 0 || strcmp(statuses[i].code, text) == 0)
+            return statuses[i].code;
+    /* Vietnamese capitals ("Hoàn thành") differ from the label only in the
+     * first letter, which strcasecmp folds when it is ASCII. */
+    return NULL;
+}
+
+const char *report_column_of(const char *field)
+{
+    static const struct { const char *field; int col; } map[] = {
+        {"task", COL_TASK}, {"status", COL_STATUS}, {"progress", COL_PROGRESS},
+        {"results", COL_RESULTS}, {"difficulties", COL_DIFFICULTIES},
+        {"proposals", COL_PROPOSALS}, {"indicators", COL_INDICATORS},
+        {"period", COL_PERIOD},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].field, field) == 0)
+            return headers[map[i].col];
+    return field;
+}
+
+void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
+{
+    fputs("\xEF\xBB\xBF", out); /* BOM: Excel then reads UTF-8, not the local code page */
+    for (int c = 0; c < COL_COUNT; c++)
+        csv_write_field(out, headers[c], c == COL_COUNT - 1);
+    for (size_t i = 0; i < tasks->n_tasks; i++) {
+        const Cchc__V1__UnitTask *t = tasks->tasks[i];
+        char id[16], text[2048], targets[1024] = "", indicators[1024] = "";
+        snprintf(id, sizeof(id), "%d", t->task_id);
+        snprintf(text, sizeof(text), "%s: %s", t->ref, t->text);
+        for (size_t k = 0; k < t->n_targets; k++) {
+            size_t used = strlen(targets);
+            snprintf(targets + used, sizeof(targets) - used, "%s%s", k ? "; " : "", t->targets[k]);
+        }
+        /* indicators travel as a JSON object; the sheet shows name=value; … */
+        const char *p = t->indicators;
+        size_t used = 0;
+        while (p && *p && used < sizeof(indicators) - 1) {
+            char c = *p++;
+            if (c == '{' || c == '}' || c == '"')
+                continue;
+            indicators[used++] = c == ':' ? '=' : c == ',' ? ';' : c;
+        }
+        indicators[used] = '\0';
+        const char *row[COL_COUNT] = {
+            tasks->period ? tasks->period->id : "", id, text, targets,
+            *t->status ? report_status_label(t->status) : "", t->progress, t->results,
+            t->difficulties, t->proposals, indicators, t->report_state, t->return_reason,
+        };
+        for (int c = 0; c < COL_COUNT; c++)
+            csv_write_field(out, row[c], c == COL_COUNT - 1);
+    }
+}
+
+static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)
+{
+    if (sheet->n_problems == REPORT_SHEET_MAX_PROBLEMS) {
+        sheet->more_problems++;
+        return;
+    }
+    sheet_problem *p = &sheet->problems[sheet->n_problems++];
+    p->line = line;
+    snprintf(p->column, sizeof(p->column), "%s", column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->message, sizeof(p->message), fmt, ap);
+    va_end(ap);
+}
+
+/* "87,5" → "87.5": Vietnamese write the decimal comma. */
+static void decimal_point(char *s)
+{
+    for (; *s; s++)
+        if (*s == ',')
+            *s = '.';
+}
+
+/* Splits "tên=giá trị; tên=giá trị" into the row's indicators. */
+static int parse_indicators(report_row *row, const char *text)
+{
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        return -1;
+    for (char *item = strtok_r(copy, ";", &save); item && row->n_indicators < REPORT_MAX_INDICATORS;
+         item = strtok_r(NULL, ";", &save)) {
+        while (*item == ' ')
+            item++;
+        if (!*item)
+            continue;
+        char *eq = strchr(item, '=');
+        size_t k = row->n_indicators++;
+        if (!eq) {
+            snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
+            row->indicator_values[k][0] = '\0';
+            continue;
+        }
+        *eq = '\0';
+        char *name_end = eq;
+        while (name_end > item && name_end[-1] == ' ')
+            *--name_end = '\0';
+        char *value = eq + 1;
+        while (*value == ' ')
+            value++;
+        snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
+        snprintf(row->indicator_values[k], sizeof(row->indicator_values[k]), "%s", value);
+        decimal_point(row->indicator_values[k]);
+    }
+    free(copy);
+    return 0;
+}
+
+int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
+{
+    const char *status_text = fields[COL_STATUS];
+    if (!*status_text) {
+        sheet->skipped++; /* a task left blank is not reported this time */
+        return 0;
+    }
+    report_row *row = &sheet->rows[sheet->n_rows++];
+    row->line = line;
+    snprintf(row->period, sizeof(row->period), "%s", fields[COL_PERIOD]);
+    if (!*sheet->period)
+        snprintf(sheet->period, sizeof(sheet->period), "%s", row->period);
+    else if (strcmp(sheet->period, row->period) != 0)
+        add_problem(sheet, line, headers[COL_PERIOD],
+                    _("kỳ %s khác kỳ %s của các dòng trước; mỗi tệp một kỳ (one period per file)"),
+                    row->period, sheet->period);
+    char *end = NULL;
+    long task = strtol(fields[COL_TASK], &end, 10);
+    if (!*fields[COL_TASK] || *end || task <= 0 || task > 1000000)
+        add_problem(sheet, line, headers[COL_TASK],
+                    _("\"%s\" không phải mã nhiệm vụ (not a task number)"), fields[COL_TASK]);
+    row->task_id = (int)task;
+    const char *code = report_status_code(status_text);
+    snprintf(row->status, sizeof(row->status), "%s", code ? code : status_text);
+    snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
+    decimal_point(row->progress);
+    row->results = strdup(fields[COL_RESULTS]);
+    row->difficulties = strdup(fields[COL_DIFFICULTIES]);
+    row->proposals = strdup(fields[COL_PROPOSALS]);
+    if (!row->results || !row->difficulties || !row->proposals ||
+        parse_indicators(row, fields[COL_INDICATORS]) != 0)
+        return -1;
+    return 0;
+}
+
+int report_sheet_init(report_sheet *sheet, size_t capacity)
+{
+    memset(sheet, 0, sizeof(*sheet));
+    sheet->rows = calloc(capacity ? capacity : 1, sizeof(*sheet->rows));
+    return sheet->rows ? 0 : -1;
+}
+
+int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
+{
+    csv_records records;
+    if (csv_read(data, len, &records) != 0)
+        return -1;
+    if (report_sheet_init(sheet, records.n) != 0) {
+        csv_records_free(&records);
+        return -1;
+    }
+    if (records.error[0])
+        add_problem(sheet, records.error_line, "", _("tệp CSV hỏng: %s (malformed CSV)"),
+                    records.error);
+    int rc = 0;
+    for (size_t i = 0; i < records.n && rc == 0; i++) {
+        const csv_record *r = &records.records[i];
+        if (strcmp(csv_field(r, COL_TASK), headers[COL_TASK]) == 0)
+            continue; /* the header */
+        const char *fields[COL_COUNT];
+        for (int c = 0; c < COL_COUNT; c++)
+            fields[c] = csv_field(r, (size_t)c);
+        rc = report_sheet_add(sheet, r->line, fields);
+    }
+    csv_records_free(&records);
+    if (rc != 0)
+        report_sheet_free(sheet);
+    return rc;
+}
+
+void report_sheet_check(report_sheet *sheet)
+{
+    for (size_t i = 0; i < sheet->n_rows; i++) {
+        report_row *row = &sheet->rows[i];
+        const char *names[REPORT_MAX_INDICATORS], *values[REPORT_MAX_INDICATORS];
+        for (size_t k = 0; k < row->n_indicators; k++) {
+            names[k] = row->indicator_names[k];
+            values[k] = row->indicator_values[k];
+        }
+        report_fields f = {row->task_id > 0 ? row->task_id : 1, row->status, row->progress,
+                           row->results, row->difficulties, row->proposals,
+                           "checked-before-the-key-is-made", names, values, row->n_indicators};
+        field_problem found[16];
+        size_t n = validate_report(&f, found, 16);
+        for (size_t k = 0; k < n && k < 16; k++)
+            add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+    }
+}
+
+void report_sheet_free(report_sheet *sheet)
+{
+    for (size_t i = 0; i < sheet->n_rows; i++) {
+        free(sheet->rows[i].results);
+        free(sheet->rows[i].difficulties);
+        free(sheet->rows[i].proposals);
+    }
+    free(sheet->rows);
+    memset(sheet, 0, sizeof(*sheet));
+}

@@ -1,0 +1,72 @@
+/* The quarterly report as a spreadsheet: the template a district office
+ * downloads (one row per task it owes, prefilled with its last values,
+ * Vietnamese headers, UTF-8 with BOM so Excel and LibreOffice open it
+ * cleanly) and the reading of the filled file, with every problem listed
+ * by line and column before anything is sent. Pure: bytes in, rows and
+ * problems out. */
+#ifndef CCHC_REPORT_CSV_H
+#define CCHC_REPORT_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cchc/v1/envelope.pb-c.h"
+
+#define REPORT_MAX_INDICATORS 8
+#define REPORT_SHEET_MAX_PROBLEMS 500
+
+typedef struct report_row {
+    int line;
+    char period[16];
+    int task_id;
+    char status[64];
+    char progress[32];
+    char *results, *difficulties, *proposals;
+    size_t n_indicators;
+    char indicator_names[REPORT_MAX_INDICATORS][65];
+    char indicator_values[REPORT_MAX_INDICATORS][32];
+} report_row;
+
+typedef struct sheet_problem {
+    int line;
+    char column[48];
+    char message[200];
+} sheet_problem;
+
+typedef struct report_sheet {
+    char period[16];
+    report_row *rows;
+    size_t n_rows;
+    size_t skipped;        /* rows left blank (no status): not reported */
+    sheet_problem problems[REPORT_SHEET_MAX_PROBLEMS];
+    size_t n_problems;
+    size_t more_problems;  /* past the list's size */
+} report_sheet;
+
+void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
+/* The template's columns, in order. */
+enum {
+    REPORT_COL_PERIOD, REPORT_COL_TASK, REPORT_COL_TASK_TEXT, REPORT_COL_TARGETS,
+    REPORT_COL_STATUS, REPORT_COL_PROGRESS, REPORT_COL_RESULTS, REPORT_COL_DIFFICULTIES,
+    REPORT_COL_PROPOSALS, REPORT_COL_INDICATORS, REPORT_COL_REPORT_STATE,
+    REPORT_COL_RETURN_REASON, REPORT_COL_COUNT
+};
+
+/* Reads a filled template. Returns -1 only when memory ran out. */
+int report_sheet_parse(const char *data, size_t len, report_sheet *sheet);
+/* An empty sheet with room for capacity rows (for building one by hand). */
+int report_sheet_init(report_sheet *sheet, size_t capacity);
+/* Adds one row given as the template's REPORT_COL_COUNT columns (a row
+ * without status is counted as skipped). Returns -1 when memory ran out. */
+int report_sheet_add(report_sheet *sheet, int line, const char *const *fields);
+/* Adds the problems of every row, by the same rules as the server. */
+void report_sheet_check(report_sheet *sheet);
+void report_sheet_free(report_sheet *sheet);
+
+/* "hoàn thành" ↔ "completed"; NULL/the code itself when unknown. */
+const char *report_status_label(const char *code);
+const char *report_status_code(const char *text);
+/* The template column a field error belongs to ("progress" → "Tiến độ (%)"). */
+const char *report_column_of(const char *field);
+
+#endif

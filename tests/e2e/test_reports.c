@@ -1,0 +1,496 @@
+/* The quarterly job end to end, through the real client: a district
+ * office downloads its template, fills it, submits it (a file with errors
+ * is refused whole, every error listed); resubmission and history; draft
+ * then submit; a lead agency returns one report with a reason, the unit
+ * fixes it, the lead agency accepts; a district returns a commune's
+ * report; approval locks the period and refuses further changes; a closed
+ * period marks submissions late; a duplicate send yields one revision; the
+ * outbox delivers exactly once after the server comes back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
+
+enum { DISTRICT_REPORTER, DISTRICT_REVIEWER, COMMUNE_REPORTER, LEAD_REVIEWER, NPEOPLE };
+static const struct {
+    const char *username, *password, *unit, *role;
+} people[NPEOPLE] = {
+    {"nk.baocao", "Bao-cao-Ninh-Kieu-2023", "Q-NINHKIEU", "reporter"},
+    {"nk.kiemtra", "Kiem-tra-Ninh-Kieu-2023", "Q-NINHKIEU", "reviewer"},
+    {"tanan.baocao", "Bao-cao-Tan-An-2023", "31117", "reporter"},
+    {"vp.kiemtra", "Kiem-tra-Van-phong-2023", "VP-UBND", "reviewer"},
+};
+static char homes[NPEOPLE][256];
+
+static void as(int who)
+{
+    harness_use_home(who < 0 ? fx.home : homes[who]);
+}
+
+static run_result cchc(const char *const *args)
+{
+    run_result r;
+    harness_cchc(&r, srv, args);
+    return r;
+}
+
+static void expect_ok(const char *const *args)
+{
+    run_result r = cchc(args);
+    if (r.exit_code != 0)
+        fail_msg("cchc %s %s: exit %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
+    run_result_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fixture_start(&fx, "reports", NULL);
+    FILE *f = fopen("communes-reports.csv", "w");
+    fputs("31117,Phường Tân An,Q-NINHKIEU\n31120,Phường An Hòa,Q-NINHKIEU\n", f);
+    fclose(f);
+    const char *import[] = {"units", "import", "communes-reports.csv", "--valid-from", "2004-01-02", NULL};
+    expect_ok(import);
+    unlink("communes-reports.csv");
+    for (int i = 0; i < NPEOPLE; i++) {
+        as(-1); /* the administrator adds each account */
+        char input[128];
+        snprintf(input, sizeof(input), "%s\n", people[i].password);
+        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", people[i].username,
+                              "--unit", people[i].unit, "--role", people[i].role, NULL};
+        run_result r;
+        harness_run(&r, input, argv);
+        if (r.exit_code != 0)
+            fail_msg("user add %s: %s", people[i].username, r.err);
+        run_result_free(&r);
+        harness_new_home(homes[i], sizeof(homes[i]));
+        as(i);
+        if (harness_login(srv, people[i].username, people[i].password) != 0)
+            fail_msg("%s cannot log in", people[i].username);
+    }
+    as(-1);
+    /* the period is open, with deadlines ahead so reports are on time */
+    const char *open[] = {"period", "open", "2023-6M", NULL};
+    const char *extend[] = {"period", "extend", "2023-6M", "--unit-deadline", "2099-01-01",
+                            "--lead-deadline", "2099-02-01", NULL};
+    expect_ok(open);
+    expect_ok(extend);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return fixture_stop(&fx);
+}
+
+/* The state of a task's report in `cchc --json tasks`. */
+static json_t *my_task(const char *period, int task_id)
+{
+    const char *args[] = {"tasks", "--period", period, NULL};
+    json_t *root = harness_cchc_json(srv, args);
+    json_t *tasks = json_object_get(root, "tasks"), *found = NULL;
+    for (size_t i = 0; i < json_array_size(tasks); i++)
+        if (json_integer_value(json_object_get(json_array_get(tasks, i), "task_id")) == task_id)
+            found = json_incref(json_array_get(tasks, i));
+    json_decref(root);
+    if (!found)
+        fail_msg("task %d not among my tasks for %s", task_id, period);
+    return found;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Reads a template, fills the rows of the given tasks with one line of
+ * values each ("status;progress;results;difficulties;proposals;indicators"),
+ * and writes it back as CSV, semicolon-separated as Excel in Vietnam does. */
+static void fill_template(const char *path, const int *tasks, const char *const *values, int n)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[8192], out_text[1 << 18] = "";
+    size_t used = 0;
+    while (fgets(line, sizeof(line), f)) {
+        int task = 0;
+        if (sscanf(line, "\"%*[^\"]\",\"%d\"", &task) != 1 &&
+            sscanf(line, "\xEF\xBB\xBF\"%*[^\"]\",\"%d\"", &task) != 1)
+            task = 0;
+        int k = -1;
+        for (int i = 0; i < n; i++)
+            if (tasks[i] == task)
+                k = i;
+        if (k < 0) {
+            used += (size_t)snprintf(out_text + used, sizeof(out_text) - used, "%s", line);
+            continue;
+        }
+        char v[6][512];
+        memset(v, 0, sizeof(v));
+        sscanf(values[k], "%511[^;];%511[^;];%511[^;];%511[^;];%511[^;];%511[^\n]", v[0], v[1],
+               v[2], v[3], v[4], v[5]);
+        for (int i = 0; i < 6; i++)
+            if (strcmp(v[i], "-") == 0)
+                v[i][0] = '\0';
+        used += (size_t)snprintf(out_text + used, sizeof(out_text) - used,
+                                 "\"2023-6M\",\"%d\",\"\",\"\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"\",\"\"\r\n",
+                                 task, v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+    fclose(f);
+    write_file(path, out_text);
+}
+
+static void test_template_submit_review_fix(void **state)
+{
+    (void)state;
+    as(DISTRICT_REPORTER);
+    const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", NULL};
+    expect_ok(tmpl);
+    FILE *f = fopen("bao-cao.csv", "rb");
+    assert_non_null(f);
+    char head[16] = "";
+    assert_int_equal(fread(head, 1, 3, f), 3);
+    fclose(f);
+    assert_memory_equal(head, "\xEF\xBB\xBF", 3); /* BOM, for Excel */
+
+    /* a file with errors: refused whole, every error listed by line and column */
+    const int tasks[] = {105, 106, 107, 101};
+    const char *bad[] = {
+        "đang triển khai;60;Đã tiếp nhận 12.345 hồ sơ;-;-;ty_le_dung_han=99,2",
+        "hoàn thành;90;Xong;-;-;-",          /* completed but 90 % */
+        "chậm tiến độ;30;-;-;Đề nghị bổ sung;-", /* behind without difficulties */
+        "sắp xong;50;x;-;-;-",               /* no such status */
+    };
+    fill_template("bao-cao.csv", tasks, bad, 4);
+    const char *submit[] = {"submit", "--file", "bao-cao.csv", NULL};
+    run_result r = cchc(submit);
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "cột \"Tiến độ (%)\""));
+    assert_non_null(strstr(r.err, "cột \"Khó khăn, vướng mắc\""));
+    assert_non_null(strstr(r.err, "cột \"Trạng thái\""));
+    assert_null(strstr(r.err, "Kết quả")); /* the good row has no error */
+    run_result_free(&r);
+    json_t *t = my_task("2023-6M", 105);
+    assert_string_equal(str(t, "report_state"), "missing"); /* nothing was saved */
+    json_decref(t);
+
+    /* fixed: every row saved */
+    expect_ok(tmpl);
+    const char *good[] = {
+        "đang triển khai;60;Đã tiếp nhận 12.345 hồ sơ;-;-;ty_le_dung_han=99,2",
+        "Hoàn thành;100;Đạt 99,5% hồ sơ đúng hạn;-;-;-",
+        "chậm tiến độ;30;-;Thiếu nhân lực;Đề nghị bổ sung biên chế;-",
+        "đang triển khai;50;Đã rà soát 20 văn bản;-;-;-",
+    };
+    fill_template("bao-cao.csv", tasks, good, 4);
+    json_t *saved = harness_cchc_json(srv, submit);
+    assert_int_equal(json_array_size(json_object_get(saved, "saved")), 4);
+    json_decref(saved);
+    t = my_task("2023-6M", 105);
+    assert_string_equal(str(t, "report_state"), "submitted");
+    assert_string_equal(str(t, "progress"), "60");
+    assert_string_equal(str(t, "results"), "Đã tiếp nhận 12.345 hồ sơ");
+    assert_non_null(strstr(str(t, "indicators"), "99.2"));
+    assert_false(json_boolean_value(json_object_get(t, "late")));
+    json_decref(t);
+
+    /* the lead agency returns 105 with a reason and accepts the rest it leads */
+    as(LEAD_REVIEWER);
+    const char *list[] = {"review", "list", "--period", "2023-6M", "--state", "submitted", NULL};
+    json_t *l = harness_cchc_json(srv, list);
+    json_t *reports = json_object_get(l, "reports");
+    char id105[24] = "";
+    int lead_reports = 0;
+    for (size_t i = 0; i < json_array_size(reports); i++) {
+        json_t *x = json_array_get(reports, i);
+        assert_string_equal(str(x, "review_level"), "lead");
+        lead_reports++;
+        if (json_integer_value(json_object_get(x, "task_id")) == 105)
+            snprintf(id105, sizeof(id105), "%lld",
+                     (long long)json_integer_value(json_object_get(x, "report_id")));
+    }
+    assert_int_equal(lead_reports, 3); /* 105, 106, 107: Văn phòng UBND leads them, not 101 */
+    json_decref(l);
+    const char *ret[] = {"review", "return", id105, "--reason", "Thiếu số liệu tháng 6", NULL};
+    expect_ok(ret);
+    const char *accept_all[] = {"review", "accept", "--period", "2023-6M", "--all", NULL};
+    expect_ok(accept_all);
+
+    /* the district sees the reason and fixes its report */
+    as(DISTRICT_REPORTER);
+    t = my_task("2023-6M", 105);
+    assert_string_equal(str(t, "report_state"), "returned");
+    assert_string_equal(str(t, "return_reason"), "Thiếu số liệu tháng 6");
+    json_decref(t);
+    t = my_task("2023-6M", 106);
+    assert_string_equal(str(t, "report_state"), "accepted");
+    json_decref(t);
+    const char *fix[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "đang triển khai",
+                         "--progress", "65,5", "--result", "Đã tiếp nhận 12.345 hồ sơ, tháng 6: 2.101",
+                         NULL};
+    expect_ok(fix);
+    /* an accepted report cannot be changed */
+    const char *change[] = {"submit", "--task", "106", "--period", "2023-6M", "--status", "hoàn thành",
+                            "--progress", "100", "--result", "Sửa", NULL};
+    r = cchc(change);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "already accepted"));
+    run_result_free(&r);
+
+    as(LEAD_REVIEWER);
+    const char *accept[] = {"review", "accept", id105, NULL};
+    expect_ok(accept);
+
+    /* history: two revisions of 105, what changed, the return and the acceptance */
+    as(DISTRICT_REPORTER);
+    const char *history[] = {"report", "history", "--task", "105", "--period", "2023-6M", NULL};
+    json_t *h = harness_cchc_json(srv, history);
+    json_t *revisions = json_object_get(h, "revisions");
+    assert_int_equal(json_array_size(revisions), 2);
+    json_t *latest = json_array_get(revisions, 0);
+    assert_int_equal(json_integer_value(json_object_get(latest, "revision")), 2);
+    assert_string_equal(str(latest, "progress"), "65.5");
+    json_t *changed = json_object_get(latest, "changed");
+    int progress_changed = 0;
+    for (size_t i = 0; i < json_array_size(changed); i++)
+        progress_changed |= strcmp(json_string_value(json_array_get(changed, i)), "progress") == 0;
+    assert_true(progress_changed);
+    json_t *reviews = json_object_get(h, "reviews");
+    assert_int_equal(json_array_size(reviews), 2);
+    assert_string_equal(str(json_array_get(reviews, 0), "action"), "accept");
+    assert_string_equal(str(json_array_get(reviews, 1), "action"), "return");
+    assert_string_equal(str(json_object_get(h, "report"), "state"), "accepted");
+    json_decref(h);
+    unlink("bao-cao.csv");
+    as(-1);
+}
+
+static void test_draft_then_submit_and_duplicate_send(void **state)
+{
+    (void)state;
+    as(DISTRICT_REPORTER);
+    const char *draft[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
+                           "--progress", "10", "--result", "Mới bắt đầu", "--draft", NULL};
+    expect_ok(draft);
+    json_t *t = my_task("2023-6M", 102);
+    assert_string_equal(str(t, "report_state"), "draft");
+    json_decref(t);
+    /* a reviewer does not see drafts */
+    as(-1);
+    const char *list[] = {"review", "list", "--period", "2023-6M", "--task", "102", NULL};
+    json_t *l = harness_cchc_json(srv, list);
+    assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
+    json_decref(l);
+    as(DISTRICT_REPORTER);
+    const char *submit[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
+                            "--progress", "20", "--result", "Đã làm một phần", NULL};
+    expect_ok(submit);
+    t = my_task("2023-6M", 102);
+    assert_string_equal(str(t, "report_state"), "submitted");
+    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
+    json_decref(t);
+
+    /* the same request sent twice (a retry): one revision */
+    char token[128];
+    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT;
+        row.line = 1;
+        row.task_id = 103;
+        row.status = "in_progress";
+        row.progress = "40";
+        row.results = "Gửi lại do mạng chập chờn";
+        row.idempotency_key = "retry-key-0123456789abcdef";
+        Cchc__V1__ReportRow *rows[] = {&row};
+        Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
+        body.period_id = "2023-6M";
+        body.rows = rows;
+        body.n_rows = 1;
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = (uint64_t)(10 + attempt);
+        req.session_token = token;
+        req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
+        req.report_submit = &body;
+        raw_send_request(fd, &req);
+        Cchc__V1__Response *resp = raw_read_response(fd, 10000);
+        assert_non_null(resp);
+        assert_null(resp->error);
+        assert_int_equal(resp->report_submit->n_saved, 1);
+        assert_int_equal(resp->report_submit->saved[0]->revision, 1);
+        assert_int_equal(resp->report_submit->saved[0]->replayed, attempt == 1);
+        cchc__v1__response__free_unpacked(resp, NULL);
+    }
+    close(fd);
+    char *revisions = harness_db_query(&fx.db,
+        "SELECT count(*) FROM report_revision v JOIN report x ON x.id = v.report_id "
+        "WHERE x.task_id = 103 AND x.unit_code = 'Q-NINHKIEU'");
+    assert_string_equal(revisions, "1");
+    free(revisions);
+    as(-1);
+}
+
+static void test_district_returns_commune_report(void **state)
+{
+    (void)state;
+    as(COMMUNE_REPORTER);
+    const char *submit[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
+                            "--progress", "20", "--difficulties", "Thiếu máy scan", NULL};
+    expect_ok(submit);
+    /* the district reviewer sees it, may return it, may not accept it */
+    as(DISTRICT_REVIEWER);
+    const char *list[] = {"review", "list", "--period", "2023-6M", "--unit", "31117", NULL};
+    json_t *l = harness_cchc_json(srv, list);
+    json_t *x = json_array_get(json_object_get(l, "reports"), 0);
+    assert_non_null(x);
+    assert_string_equal(str(x, "review_level"), "district");
+    char id[24];
+    snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(x, "report_id")));
+    json_decref(l);
+    const char *accept[] = {"review", "accept", id, NULL};
+    run_result r = cchc(accept);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "district returns"));
+    run_result_free(&r);
+    const char *ret[] = {"review", "return", id, "--reason", "Bổ sung số hồ sơ tồn", NULL};
+    expect_ok(ret);
+    /* nobody reviews their own unit's reports */
+    const char *own[] = {"review", "list", "--period", "2023-6M", "--unit", "Q-NINHKIEU", NULL};
+    l = harness_cchc_json(srv, own);
+    assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
+    json_decref(l);
+    /* a reporter may not review at all */
+    as(COMMUNE_REPORTER);
+    r = cchc(accept);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "permission_denied"));
+    run_result_free(&r);
+    json_t *t = my_task("2023-6M", 105);
+    assert_string_equal(str(t, "report_state"), "returned");
+    assert_string_equal(str(t, "return_reason"), "Bổ sung số hồ sơ tồn");
+    json_decref(t);
+    as(-1);
+}
+
+static void test_closed_period_is_late_and_approval_locks(void **state)
+{
+    (void)state;
+    as(-1);
+    const char *close[] = {"period", "close", "2023-6M", NULL};
+    expect_ok(close);
+    as(DISTRICT_REPORTER);
+    const char *late[] = {"submit", "--task", "104", "--period", "2023-6M", "--status",
+                          "đang triển khai", "--progress", "70", "--result", "Nộp sau khi đóng kỳ", NULL};
+    json_t *s = harness_cchc_json(srv, late);
+    assert_true(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
+    json_decref(s);
+    /* the unit not yet open: planned periods refuse */
+    const char *planned[] = {"submit", "--task", "104", "--period", "2023-9M", "--status", "đang triển khai",
+                             "--progress", "70", "--result", "Sớm quá", NULL};
+    run_result r = cchc(planned);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "not open"));
+    run_result_free(&r);
+
+    as(-1);
+    const char *approve[] = {"period", "approve", "2023-6M", NULL};
+    expect_ok(approve);
+    const char *periods[] = {"period", "list", "--year", "2023", NULL};
+    json_t *p = harness_cchc_json(srv, periods);
+    json_t *list = json_object_get(p, "periods");
+    int locked = 0;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (strcmp(str(json_array_get(list, i), "id"), "2023-6M") == 0)
+            locked = strcmp(str(json_array_get(list, i), "state"), "locked") == 0;
+    assert_true(locked);
+    json_decref(p);
+    as(DISTRICT_REPORTER);
+    json_t *t = my_task("2023-6M", 106);
+    assert_string_equal(str(t, "report_state"), "approved");
+    json_decref(t);
+    const char *after[] = {"submit", "--task", "101", "--period", "2023-6M", "--status", "hoàn thành",
+                           "--progress", "100", "--result", "Sau khi khóa", NULL};
+    r = cchc(after);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "locked"));
+    run_result_free(&r);
+    as(-1);
+}
+
+/* The server goes away: the submission waits in the outbox and is
+ * delivered exactly once by the next command after it comes back. */
+static void test_outbox_delivers_after_restart(void **state)
+{
+    (void)state;
+    as(-1);
+    const char *open[] = {"period", "open", "2023-9M", NULL};
+    const char *extend[] = {"period", "extend", "2023-9M", "--unit-deadline", "2099-01-01",
+                            "--lead-deadline", "2099-02-01", NULL};
+    expect_ok(open);
+    expect_ok(extend);
+    as(DISTRICT_REPORTER);
+    assert_int_equal(harness_server_stop(srv), 0);
+    const char *submit[] = {"submit", "--task", "105", "--period", "2023-9M", "--status", "đang triển khai",
+                            "--progress", "75", "--result", "Gửi khi mất mạng", NULL};
+    run_result r = cchc(submit);
+    assert_int_equal(r.exit_code, 3);
+    assert_non_null(strstr(r.err, "hộp thư đi"));
+    run_result_free(&r);
+    const char *count[] = {"--json", "outbox", NULL};
+    r = cchc(count);
+    assert_non_null(strstr(r.out, "\"waiting\": 1"));
+    run_result_free(&r);
+
+    harness_server_restart(srv, fx.db.conninfo, NULL);
+    /* any next command sends it first; then it is gone */
+    json_t *t = my_task("2023-9M", 105);
+    assert_string_equal(str(t, "report_state"), "submitted");
+    assert_string_equal(str(t, "results"), "Gửi khi mất mạng");
+    json_decref(t);
+    r = cchc(count);
+    assert_non_null(strstr(r.out, "\"waiting\": 0"));
+    run_result_free(&r);
+    const char *send[] = {"outbox", "send", NULL};
+    expect_ok(send);
+    char *revisions = harness_db_query(&fx.db,
+        "SELECT count(*) FROM report_revision v JOIN report x ON x.id = v.report_id "
+        "WHERE x.period_id = '2023-9M' AND x.task_id = 105 AND x.unit_code = 'Q-NINHKIEU'");
+    assert_string_equal(revisions, "1");
+    free(revisions);
+    as(-1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_template_submit_review_fix),
+        cmocka_unit_test(test_draft_then_submit_and_duplicate_send),
+        cmocka_unit_test(test_district_returns_commune_report),
+        cmocka_unit_test(test_closed_period_is_late_and_approval_locks),
+        cmocka_unit_test(test_outbox_delivers_after_restart),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
