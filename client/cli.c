@@ -20,6 +20,8 @@ void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
 
 int cli_error_report(const cli_options *opts, const cli_error *err)
 {
+    if (opts && opts->quiet)
+        return err->exit_code;
     if (opts && opts->json) {
         json_t *obj = json_pack("{s:{s:s, s:s, s:i}}", "error", "code",
                                 err->code_name[0] ? err->code_name : "client",

@@ -20,6 +20,7 @@ typedef struct cli_options {
     int json;
     int timeout_ms;
     char token[128];    /* the stored session for this server, or "" */
+    int quiet;          /* report no errors (background checks) */
 } cli_options;
 
 /* A failure ready to show: exit code plus one message for people. The

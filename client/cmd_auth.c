@@ -89,6 +89,10 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
     snprintf(s.username, sizeof(s.username), "%s", username);
     snprintf(s.token, sizeof(s.token), "%s", lr->session_token);
     snprintf(s.expires_at, sizeof(s.expires_at), "%s", lr->expires_at);
+    for (size_t i = 0; lr->account && i < lr->account->n_roles; i++) {
+        size_t used = strlen(s.roles);
+        snprintf(s.roles + used, sizeof(s.roles) - used, "%s%s", i ? "," : "", lr->account->roles[i]);
+    }
     if (session_save(&s) != 0) {
         char path[600] = "?";
         session_path(path, sizeof(path));

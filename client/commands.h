@@ -22,5 +22,6 @@ int cmd_report(const cli_options *opts, int argc, char **argv);
 int cmd_outbox(const cli_options *opts, int argc, char **argv);
 int cmd_review(const cli_options *opts, int argc, char **argv);
 int cmd_period(const cli_options *opts, int argc, char **argv);
+int cmd_unit_plans(const cli_options *opts, int argc, char **argv);
 
 #endif

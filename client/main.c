@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "due.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "session_store.h"
@@ -27,6 +28,8 @@ static const command commands[] = {
     {"outbox", cmd_outbox, N_("submissions waiting for the server: list, send")},
     {"review", cmd_review, N_("reviewers: list, accept, return reports")},
     {"period", cmd_period, N_("reporting periods: list; admins: open, close, lock, approve, extend")},
+    {"due", cmd_due, N_("what my unit owes and by when; returned reports and their reasons")},
+    {"unit-plans", cmd_unit_plans, N_("each unit's own implementation plan (due 31/7/2023): who has issued it")},
     {"plan", cmd_plan, N_("the plan: indices, criteria, tasks, one task, check")},
     {"units", cmd_units, N_("organisation units as on a date; import, close, rename, merge, split")},
     {"login", cmd_login, N_("log in (the session is kept in ~/.config/cchc/session)")},
@@ -104,9 +107,22 @@ int main(int argc, char **argv)
         int left;
         outbox_send(&opts, opts.json, &left);
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return commands[i].run(&opts, argc - optind, argv + optind);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(commands[i].name, name) != 0)
+            continue;
+        int rc = commands[i].run(&opts, argc - optind, argv + optind);
+        /* a reporter is reminded of what is due, after login and other work */
+        if (rc == EXIT_OK && !opts.json && strcmp(name, "due") != 0 &&
+            strcmp(name, "logout") != 0 && strcmp(name, "version") != 0 &&
+            strcmp(name, "ping") != 0) {
+            if (session_load(opts.server, &session) == 0) { /* login may have made it */
+                snprintf(opts.token, sizeof(opts.token), "%s", session.token);
+                if (strstr(session.roles, "reporter"))
+                    due_reminder(&opts);
+            }
+        }
+        return rc;
+    }
     fprintf(stderr, _("cchc: unknown command '%s'; see 'cchc --help'\n"), name);
     return EXIT_USAGE;
 }

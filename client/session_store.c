@@ -80,6 +80,8 @@ int session_load(const char *server, stored_session *out)
             snprintf(out->token, sizeof(out->token), "%s", v);
         else if (strcmp(line, "expires_at") == 0)
             snprintf(out->expires_at, sizeof(out->expires_at), "%s", v);
+        else if (strcmp(line, "roles") == 0)
+            snprintf(out->roles, sizeof(out->roles), "%s", v);
     }
     fclose(f);
     return out->token[0] && strcmp(out->server, server) == 0 ? 0 : -1;
@@ -127,8 +129,8 @@ int session_save(const stored_session *s)
         unlink(tmp);
         return -1;
     }
-    fprintf(f, "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\n", s->server, s->username,
-            s->token, s->expires_at);
+    fprintf(f, "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\nroles=%s\n", s->server,
+            s->username, s->token, s->expires_at, s->roles);
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
         return -1;

@@ -13,6 +13,7 @@ typedef struct stored_session {
     char username[72];
     char token[128];
     char expires_at[40];
+    char roles[64];     /* comma separated, as at login: for reminders only */
 } stored_session;
 
 /* Loads the session for server; returns 0 when there is one. */

@@ -44,6 +44,9 @@ static const authz_rule rules[] = {
     {R(REVIEW),                 ROLE_REVIEWER},
     {R(PERIOD_LIST),            AUTHZ_ANY_ROLE},
     {R(PERIOD_ACTION),          ROLE_ADMIN},
+    /* each unit's own implementation plan: Sở Nội vụ records receipt */
+    {R(UNIT_PLAN_LIST),         AUTHZ_ANY_ROLE},
+    {R(UNIT_PLAN_RECORD),       ROLE_ADMIN},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

@@ -52,6 +52,8 @@ static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_REPORT_GET: return handle_report_get;
     case CCHC__V1__REQUEST__BODY_PERIOD_LIST: return handle_period_list;
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return handle_period_action;
+    case CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST: return handle_unit_plan_list;
+    case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD: return handle_unit_plan_record;
     default: return NULL;
     }
 }

@@ -44,5 +44,7 @@ void handle_review(request *req);
 void handle_report_get(request *req);
 void handle_period_list(request *req);
 void handle_period_action(request *req);
+void handle_unit_plan_list(request *req);
+void handle_unit_plan_record(request *req);
 
 #endif

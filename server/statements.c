@@ -462,4 +462,34 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 the same JSON: the period as it now is */
     [STMT_PERIOD_OF_DOC] = {"cchc_period_of_doc",
         "SELECT * FROM period_info WHERE id = $1::jsonb ->> 'period'"},
+    /* $1 missing only, $2 unit or '': the units owing the plan's own
+     * implementation plan, in Vietnamese order */
+    [STMT_UNIT_PLAN_LIST] = {"cchc_unit_plan_list",
+        "SELECT * FROM unit_plan_status"
+        " WHERE plan_code = (SELECT code FROM plan ORDER BY issued_on LIMIT 1)"
+        "   AND (NOT $1::boolean OR NOT delivered)"
+        "   AND ($2 = '' OR unit_code = unit_resolve($2))"
+        " ORDER BY unit_name" VI},
+    /* $1 unit, $2 number, $3 issued, $4 received or '', $5 actor id,
+     * $6 actor name, $7 address: only for a unit that owes one */
+    [STMT_UNIT_PLAN_RECORD] = {"cchc_unit_plan_record",
+        "WITH pl AS (SELECT code FROM plan ORDER BY issued_on LIMIT 1),"
+        "u AS (SELECT s.unit_code FROM unit_plan_status s, pl"
+        "       WHERE s.plan_code = pl.code AND s.unit_code = unit_resolve($1)),"
+        "w AS (INSERT INTO unit_plan_deliverable"
+        "          (plan_code, unit_code, doc_number, issued_on, received_on, recorded_by)"
+        "      SELECT pl.code, u.unit_code, $2, $3::date, nullif($4, '')::date, $5::bigint FROM pl, u"
+        "      ON CONFLICT (plan_code, unit_code) DO UPDATE"
+        "         SET doc_number = EXCLUDED.doc_number, issued_on = EXCLUDED.issued_on,"
+        "             received_on = EXCLUDED.received_on, recorded_by = EXCLUDED.recorded_by,"
+        "             recorded_at = now()"
+        "      RETURNING unit_code),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $5::bigint, $6, $7, 'unit_plan.record', w.unit_code,"
+        "             jsonb_build_object('number', $2, 'issued_on', $3, 'received_on', nullif($4, ''))"
+        "        FROM w)"
+        "SELECT unit_code FROM w"},
+    [STMT_UNIT_PLAN_COUNTS] = {"cchc_unit_plan_counts",
+        "SELECT count(*)::int AS owed, count(*) FILTER (WHERE delivered)::int AS delivered"
+        "  FROM unit_plan_status WHERE plan_code = (SELECT code FROM plan ORDER BY issued_on LIMIT 1)"},
 };

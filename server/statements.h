@@ -61,6 +61,9 @@ typedef enum statement_id {
     STMT_PERIOD_LIST,
     STMT_PERIOD_ACTION,
     STMT_PERIOD_OF_DOC,
+    STMT_UNIT_PLAN_LIST,
+    STMT_UNIT_PLAN_RECORD,
+    STMT_UNIT_PLAN_COUNTS,
     STMT_COUNT
 } statement_id;
 

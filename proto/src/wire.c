@@ -89,6 +89,8 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_REPORT_GET: return "report_get";
     case CCHC__V1__REQUEST__BODY_PERIOD_LIST: return "period_list";
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return "period_action";
+    case CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST: return "unit_plan_list";
+    case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD: return "unit_plan_record";
     default: break;
     }
     return "none";

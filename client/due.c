@@ -1,0 +1,203 @@
+/* See due.h. */
+#include "due.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "call.h"
+#include "config.h"
+#include "i18n.h"
+#include "output.h"
+#include "pb_json.h"
+#include "table.h"
+
+#define REMINDER_CACHE_SECONDS 600
+#define SOON_DAYS 7
+
+typedef struct due_item {
+    char what[64];
+    int task_id;
+    char period[16];
+    char state[16];
+    char deadline[16];
+    char reason[300];
+} due_item;
+
+typedef struct due_list {
+    due_item *items;
+    size_t n, cap;
+    int overdue, soon;
+} due_list;
+
+static void today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Days from today to date (negative when past). */
+static long days_until(const char *date)
+{
+    struct tm tm = {0};
+    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return 1000;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    time_t then = mktime(&tm);
+    return (long)((then - time(NULL)) / 86400);
+}
+
+static void add(due_list *l, const due_item *item)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        due_item *grown = realloc(l->items, cap * sizeof(*grown));
+        if (!grown)
+            return;
+        l->items = grown;
+        l->cap = cap;
+    }
+    l->items[l->n++] = *item;
+    long days = days_until(item->deadline);
+    l->overdue += days < 0;
+    l->soon += days >= 0 && days <= SOON_DAYS;
+}
+
+/* Asks the server; returns an exit code (quiet: print no errors). */
+static int collect(const cli_options *opts, due_list *out, int quiet)
+{
+    memset(out, 0, sizeof(*out));
+    cli_options o = *opts;
+    o.quiet = quiet;
+    Cchc__V1__PeriodListRequest pl = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_LIST;
+    request.period_list = &pl;
+    Cchc__V1__Response *periods;
+    int rc = call_once(&o, &request, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &periods);
+    if (rc != EXIT_OK)
+        return rc;
+    for (size_t i = 0; rc == EXIT_OK && i < periods->period_list->n_periods; i++) {
+        const Cchc__V1__Period *p = periods->period_list->periods[i];
+        if (strcmp(p->state, "open") != 0 && strcmp(p->state, "closed") != 0)
+            continue;
+        Cchc__V1__MyTasksRequest mt = CCHC__V1__MY_TASKS_REQUEST__INIT;
+        mt.period_id = p->id;
+        Cchc__V1__Request r2 = CCHC__V1__REQUEST__INIT;
+        r2.body_case = CCHC__V1__REQUEST__BODY_MY_TASKS;
+        r2.my_tasks = &mt;
+        Cchc__V1__Response *tasks;
+        if ((rc = call_once(&o, &r2, CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
+            break;
+        for (size_t k = 0; k < tasks->my_tasks->n_tasks; k++) {
+            const Cchc__V1__UnitTask *t = tasks->my_tasks->tasks[k];
+            if (strcmp(t->report_state, "missing") != 0 && strcmp(t->report_state, "draft") != 0 &&
+                strcmp(t->report_state, "returned") != 0)
+                continue;
+            due_item item;
+            memset(&item, 0, sizeof(item));
+            snprintf(item.what, sizeof(item.what), "%s", t->ref);
+            item.task_id = t->task_id;
+            snprintf(item.period, sizeof(item.period), "%s", p->id);
+            snprintf(item.state, sizeof(item.state), "%s", t->report_state);
+            snprintf(item.deadline, sizeof(item.deadline), "%s", tasks->my_tasks->deadline);
+            snprintf(item.reason, sizeof(item.reason), "%s", t->return_reason);
+            add(out, &item);
+        }
+        cchc__v1__response__free_unpacked(tasks, NULL);
+    }
+    cchc__v1__response__free_unpacked(periods, NULL);
+    return rc;
+}
+
+int cmd_due(const cli_options *opts, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    due_list l;
+    int rc = collect(opts, &l, 0);
+    if (rc != EXIT_OK) {
+        free(l.items);
+        return rc;
+    }
+    if (opts->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < l.n; i++)
+            json_array_append_new(
+                arr, json_pack("{s:i, s:s, s:s, s:s, s:s}", "task_id", l.items[i].task_id, "period",
+                               l.items[i].period, "state", l.items[i].state, "deadline",
+                               l.items[i].deadline, "return_reason", l.items[i].reason));
+        output_json(json_pack("{s:o, s:i, s:i}", "due", arr, "overdue", l.overdue, "soon", l.soon));
+    } else if (l.n == 0) {
+        printf(_("Không còn báo cáo nào phải nộp.\n"));
+    } else {
+        char now[11];
+        today(now);
+        const char *headers[] = {_("Kỳ"), _("Nhiệm vụ"), _("Tình trạng"), _("Hạn"), _("Lý do trả lại")};
+        const int widths[] = {0, 0, 0, 0, 60};
+        table *t = table_new(5, headers, widths);
+        for (size_t i = 0; i < l.n; i++) {
+            char task[80], deadline[40];
+            snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
+            snprintf(deadline, sizeof(deadline), "%s%s", l.items[i].deadline,
+                     strcmp(l.items[i].deadline, now) < 0 ? _(" (quá hạn)") : "");
+            const char *row[] = {l.items[i].period, task, l.items[i].state, deadline, l.items[i].reason};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+        printf(_("%zu báo cáo phải nộp: %d quá hạn, %d đến hạn trong %d ngày.\n"), l.n, l.overdue,
+               l.soon, SOON_DAYS);
+    }
+    free(l.items);
+    return EXIT_OK;
+}
+
+static int cache_path(char *out, size_t size)
+{
+    char config[512];
+    if (config_file_path(config, sizeof(config)) != 0)
+        return -1;
+    char *slash = strrchr(config, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return snprintf(out, size, "%s/due-reminder", config) < (int)size ? 0 : -1;
+}
+
+void due_reminder(const cli_options *opts)
+{
+    char path[600], line[400] = "";
+    if (!*opts->token || cache_path(path, sizeof(path)) != 0)
+        return;
+    FILE *f = fopen(path, "r");
+    long long expires = 0;
+    char server[300] = "";
+    if (f) {
+        if (fscanf(f, "%lld %299s\n", &expires, server) == 2 && fgets(line, sizeof(line), f))
+            line[strcspn(line, "\n")] = '\0';
+        fclose(f);
+    }
+    if (expires <= (long long)time(NULL) || strcmp(server, opts->server) != 0) {
+        due_list l;
+        line[0] = '\0';
+        if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon))
+            snprintf(line, sizeof(line),
+                     _("Nhắc: %d báo cáo quá hạn, %d đến hạn trong %d ngày — xem 'cchc due'."),
+                     l.overdue, l.soon, SOON_DAYS);
+        free(l.items);
+        f = fopen(path, "w");
+        if (f) {
+            fprintf(f, "%lld %s\n%s\n", (long long)time(NULL) + REMINDER_CACHE_SECONDS,
+                    opts->server, line);
+            fclose(f);
+        }
+    }
+    if (*line)
+        fprintf(stderr, "%s\n", line);
+}
