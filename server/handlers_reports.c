@@ -418,6 +418,15 @@ void handle_period_action(request *req)
         request_check_date(req, "until", in->until) != 0 ||
         request_check_text(req, "unit", in->unit, 300) != 0)
         return;
+    static const char *const actions[] = {"open", "close", "lock", "approve", "extend"};
+    int known = 0;
+    for (size_t i = 0; i < 5; i++)
+        known |= strcmp(in->action, actions[i]) == 0;
+    if (!known) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "action: open, close, lock, approve hoặc extend (unknown action)");
+        return;
+    }
     if (strcmp(in->action, "extend") == 0 && *in->unit && !*in->until) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
                      "until: gia hạn cho một đơn vị cần ngày (an extension needs --until)");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -483,12 +484,126 @@ static void test_outbox_delivers_after_restart(void **state)
     as(-1);
 }
 
+/* One unit's extension: past the common deadline its reports are late,
+ * within its own extension they are not. */
+static void test_extension_for_one_unit(void **state)
+{
+    (void)state;
+    as(-1);
+    const char *open[] = {"period", "open", "2023-Q1", NULL}; /* deadline 2023-03-19: past */
+    expect_ok(open);
+    as(COMMUNE_REPORTER);
+    const char *late[] = {"submit", "--task", "106", "--period", "2023-Q1", "--status", "hoàn thành",
+                          "--progress", "100", "--result", "Đạt", NULL};
+    json_t *s = harness_cchc_json(srv, late);
+    assert_true(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
+    json_decref(s);
+    as(-1);
+    const char *extend[] = {"period", "extend", "2023-Q1", "--unit", "Quận Ninh Kiều", "--until",
+                            "2099-12-31", NULL};
+    expect_ok(extend);
+    as(DISTRICT_REPORTER);
+    const char *on_time[] = {"submit", "--task", "106", "--period", "2023-Q1", "--status", "hoàn thành",
+                             "--progress", "100", "--result", "Đạt", NULL};
+    s = harness_cchc_json(srv, on_time);
+    assert_false(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
+    json_decref(s);
+    json_t *t = my_task("2023-Q1", 106);
+    assert_false(json_boolean_value(json_object_get(t, "late")));
+    json_decref(t);
+    as(-1);
+    const char *bad[] = {"period", "extend", "2023-Q1", "--unit", "Quận Ninh Kiều", "--until", "2023-01-01", NULL};
+    run_result r = cchc(bad);
+    assert_int_equal(r.exit_code, 1); /* an extension ends after the deadline */
+    run_result_free(&r);
+}
+
+/* What a unit owes, the reminder, and the units' own plans. */
+static void test_due_reminder_and_unit_plans(void **state)
+{
+    (void)state;
+    /* the commune's returned report is due, with its reason */
+    as(COMMUNE_REPORTER);
+    const char *due[] = {"due", NULL};
+    json_t *d = harness_cchc_json(srv, due);
+    json_t *items = json_object_get(d, "due");
+    int returned = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        if (strcmp(str(it, "state"), "returned") == 0) {
+            returned++;
+            assert_string_equal(str(it, "return_reason"), "Bổ sung số hồ sơ tồn");
+        }
+    }
+    assert_int_equal(returned, 1);
+    json_decref(d);
+
+    /* a deadline three days ahead: the reminder follows the next command */
+    as(-1);
+    time_t soon = time(NULL) + 3 * 86400;
+    struct tm tm;
+    localtime_r(&soon, &tm);
+    char date[16], lead[16];
+    strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+    soon += 2 * 86400;
+    localtime_r(&soon, &tm);
+    strftime(lead, sizeof(lead), "%Y-%m-%d", &tm);
+    const char *open[] = {"period", "open", "2023-Y", NULL};
+    const char *extend[] = {"period", "extend", "2023-Y", "--unit-deadline", date, "--lead-deadline",
+                            lead, NULL};
+    expect_ok(open);
+    expect_ok(extend);
+    as(COMMUNE_REPORTER);
+    char cache[512];
+    snprintf(cache, sizeof(cache), "%s/cchc/due-reminder", homes[COMMUNE_REPORTER]);
+    unlink(cache);
+    const char *plan[] = {"plan", NULL};
+    run_result r = cchc(plan);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.err, "Nhắc:"));
+    assert_non_null(strstr(r.err, "cchc due"));
+    run_result_free(&r);
+
+    /* units' own implementation plans: Sở Nội vụ records them */
+    as(-1);
+    const char *record[] = {"unit-plans", "record", "--unit", "Quận Ninh Kiều", "--number",
+                            "145/KH-UBND", "--issued", "2023-07-20", "--received", "2023-07-25", NULL};
+    expect_ok(record);
+    const char *missing[] = {"unit-plans", "--missing", NULL};
+    json_t *m = harness_cchc_json(srv, missing);
+    json_t *units = json_object_get(m, "units");
+    int listed = 0;
+    for (size_t i = 0; i < json_array_size(units); i++)
+        listed |= strcmp(str(json_array_get(units, i), "unit_code"), "Q-NINHKIEU") == 0;
+    assert_false(listed);
+    assert_int_equal(json_integer_value(json_object_get(m, "delivered")), 1);
+    assert_true(json_integer_value(json_object_get(m, "owed")) > 30); /* communes owe one too */
+    json_decref(m);
+    const char *wrong[] = {"unit-plans", "record", "--unit", "Q-NINHKIEU", "--number", "1",
+                           "--issued", "2023-07-20", "--received", "2023-07-01", NULL};
+    r = cchc(wrong);
+    assert_int_equal(r.exit_code, 1);
+    run_result_free(&r);
+    as(DISTRICT_REPORTER);
+    const char *mine[] = {"unit-plans", "--unit", "Q-NINHKIEU", NULL};
+    m = harness_cchc_json(srv, mine);
+    assert_string_equal(str(json_array_get(json_object_get(m, "units"), 0), "doc_number"), "145/KH-UBND");
+    json_decref(m);
+    r = cchc(record);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "permission_denied"));
+    run_result_free(&r);
+    as(-1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_template_submit_review_fix),
         cmocka_unit_test(test_draft_then_submit_and_duplicate_send),
         cmocka_unit_test(test_district_returns_commune_report),
+        cmocka_unit_test(test_extension_for_one_unit),
+        cmocka_unit_test(test_due_reminder_and_unit_plans),
         cmocka_unit_test(test_closed_period_is_late_and_approval_locks),
         cmocka_unit_test(test_outbox_delivers_after_restart),
     };
