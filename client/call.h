@@ -11,4 +11,10 @@
 int call_once(const cli_options *opts, Cchc__V1__Request *request,
               Cchc__V1__Response__BodyCase expected, Cchc__V1__Response **response);
 
+/* The same without reporting: fills err (exit code, server code name) and
+ * returns 0 or -1, for callers that decide what a failure means (the
+ * outbox keeps a submission the server could not take yet). */
+int call_raw(const cli_options *opts, Cchc__V1__Request *request,
+             Cchc__V1__Response **response, cli_error *err);
+
 #endif

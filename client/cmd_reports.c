@@ -13,7 +13,6 @@
 
 #include "call.h"
 #include "commands.h"
-#include "connection.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "output.h"
@@ -166,15 +165,9 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
     request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
     request.report_submit = body;
-    request.session_token = (char *)opts->token;
     cli_error err;
-    connection conn;
-    Cchc__V1__Response *response = NULL;
-    int rc = connection_open(&conn, opts, &err);
-    if (rc == 0) {
-        rc = connection_call(&conn, &request, &response, &err);
-        connection_close(&conn);
-    }
+    Cchc__V1__Response *response;
+    int rc = call_raw(opts, &request, &response, &err);
     if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0)) {
         if (outbox_save(opts, body) != 0) {
             fprintf(stderr, _("cchc: the server is unreachable and the outbox cannot be written: %s\n"),

@@ -15,7 +15,6 @@
 
 #include "call.h"
 #include "config.h"
-#include "connection.h"
 #include "i18n.h"
 
 static int outbox_dir(char *out, size_t size)
@@ -195,15 +194,9 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
         Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
         request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
         request.report_submit = body;
-        request.session_token = (char *)opts->token;
         cli_error err;
-        connection conn;
-        Cchc__V1__Response *response = NULL;
-        int rc = connection_open(&conn, opts, &err);
-        if (rc == 0) {
-            rc = connection_call(&conn, &request, &response, &err);
-            connection_close(&conn);
-        }
+        Cchc__V1__Response *response;
+        int rc = call_raw(opts, &request, &response, &err);
         int keep = rc != 0 && (err.exit_code == EXIT_UNREACHABLE ||
                                strcmp(err.code_name, "unavailable") == 0 ||
                                strcmp(err.code_name, "resource_exhausted") == 0 ||

@@ -159,15 +159,9 @@ void dispatch_protocol_error(client *c, Cchc__V1__ErrorCode code,
 }
 
 /* The session is known (or not): apply the access rule, then the handler. */
-static void on_session_checked(void *ctx, db_status status, PGresult *const *r, int n,
-                               const char *message)
+static void on_session_checked(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, message);
-        return;
-    }
     const PGresult *res = r[0];
     if (PQntuples(res) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED,

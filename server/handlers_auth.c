@@ -131,15 +131,9 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     }
 }
 
-static void on_login_lookup(void *ctx, db_status status, PGresult *const *r, int n,
-                            const char *msg)
+static void on_login_lookup(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (throttled(r[1])) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                      "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
@@ -189,15 +183,10 @@ void handle_login(request *req)
 
 /* ---- logout, whoami ----------------------------------------------------------- */
 
-static void on_logout(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_logout(request *req, PGresult *const *r, int n)
 {
     (void)r;
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     Cchc__V1__LogoutResponse body = CCHC__V1__LOGOUT_RESPONSE__INIT;
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     response.body_case = CCHC__V1__RESPONSE__BODY_LOGOUT;
@@ -213,14 +202,9 @@ void handle_logout(request *req)
     request_query(req, &step, 1, on_logout);
 }
 
-static void on_whoami(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_whoami(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     arena a = {0};
     Cchc__V1__WhoamiResponse body = CCHC__V1__WHOAMI_RESPONSE__INIT;
     body.account = account_from_row(&a, r[0], 0);
@@ -244,15 +228,9 @@ void handle_whoami(request *req)
  * throttled per account and address, so a stolen session cannot be used
  * to guess the password. */
 
-static void on_password_changed(void *ctx, db_status status, PGresult *const *r, int n,
-                                const char *msg)
+static void on_password_changed(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (pg_int(r[0], 0, 0) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
                      "mật khẩu hoặc tài khoản vừa thay đổi; hãy đăng nhập lại "
@@ -304,15 +282,9 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
     }
 }
 
-static void on_password_hash_loaded(void *ctx, db_status status, PGresult *const *r, int n,
-                                    const char *msg)
+static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (throttled(r[1])) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                      "nhập sai mật khẩu quá nhiều lần; hãy thử lại sau 15 phút "

@@ -14,14 +14,9 @@
 
 /* ---- plan overview ------------------------------------------------------ */
 
-static void on_overview(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_overview(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const PGresult *plan = r[0], *results = r[2];
     arena a = {0};
     Cchc__V1__PlanOverviewResponse body = CCHC__V1__PLAN_OVERVIEW_RESPONSE__INIT;
@@ -65,14 +60,9 @@ void handle_plan_overview(request *req)
 
 /* ---- criteria ------------------------------------------------------------ */
 
-static void on_criteria(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_criteria(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const PGresult *res = r[0];
     const char *index = req->msg->criteria->index_code;
     if (PQntuples(res) == 0 && *index) {
@@ -111,14 +101,9 @@ void handle_criteria(request *req)
 
 /* ---- task list ----------------------------------------------------------- */
 
-static void on_task_list(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_task_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const Cchc__V1__TaskListRequest *in = req->msg->task_list;
     const PGresult *resolved = r[0], *res = r[1];
     if (*in->unit && PQgetisnull(resolved, 0, 0)) {
@@ -213,14 +198,9 @@ static void fill_assignment(arena *a, Cchc__V1__Assignment *as, PGresult *const 
     }
 }
 
-static void on_task_get(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_task_get(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (PQntuples(r[R_TASK]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
                      "không có nhiệm vụ %d (unknown task; see 'cchc plan tasks')",
@@ -277,14 +257,9 @@ void handle_task_get(request *req)
 
 /* ---- plan check ------------------------------------------------------------ */
 
-static void on_plan_check(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_plan_check(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     arena a = {0};
     Cchc__V1__PlanCheckResponse body = CCHC__V1__PLAN_CHECK_RESPONSE__INIT;
     body.findings = (Cchc__V1__Inconsistency **)pg_messages(
@@ -303,15 +278,9 @@ void handle_plan_check(request *req)
 
 /* ---- index results of later years ------------------------------------------ */
 
-static void on_index_result_set(void *ctx, db_status status, PGresult *const *r, int n,
-                                const char *msg)
+static void on_index_result_set(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const Cchc__V1__IndexResultSetRequest *in = req->msg->index_result_set;
     if (!pg_bool(r[0], 0, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,

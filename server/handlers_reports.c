@@ -34,7 +34,7 @@ static json_t *actor_json(const request *req)
 /* Runs statements whose only parameter is doc, serialised, in one batch;
  * frees doc. */
 static void query_with_doc(request *req, json_t *doc, const statement_id *statements, int n,
-                           db_result_fn then)
+                           request_rows_fn then)
 {
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
@@ -69,14 +69,9 @@ static int check_period_id(request *req, const char *period)
 
 /* ---- submit -------------------------------------------------------------------- */
 
-static void on_submitted(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_submitted(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
                           "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
         return;
@@ -161,14 +156,9 @@ out:
 
 /* ---- my tasks ---------------------------------------------------------------------- */
 
-static void on_my_tasks(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_my_tasks(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
                      "không có kỳ báo cáo %s; xem 'cchc period list' (unknown period)",
@@ -213,15 +203,9 @@ static int sees_everything(const request *req)
     return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) != 0;
 }
 
-static void on_report_list(void *ctx, db_status status, PGresult *const *r, int n,
-                           const char *msg)
+static void on_report_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     arena a = {0};
     Cchc__V1__ReportListResponse body = CCHC__V1__REPORT_LIST_RESPONSE__INIT;
     body.reports = (Cchc__V1__ReportSummary **)pg_messages(
@@ -247,14 +231,9 @@ void handle_report_list(request *req)
     request_query(req, &step, 1, on_report_list);
 }
 
-static void on_reviewed(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_reviewed(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
         return;
     arena a = {0};
@@ -300,15 +279,9 @@ void handle_review(request *req)
 
 /* ---- one report ------------------------------------------------------------------------- */
 
-static void on_report_get(void *ctx, db_status status, PGresult *const *r, int n,
-                          const char *msg)
+static void on_report_get(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const Cchc__V1__ReportGetRequest *in = req->msg->report_get;
     if (PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
@@ -352,15 +325,9 @@ void handle_report_get(request *req)
 
 /* ---- periods ------------------------------------------------------------------------------ */
 
-static void on_period_list(void *ctx, db_status status, PGresult *const *r, int n,
-                           const char *msg)
+static void on_period_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     arena a = {0};
     Cchc__V1__PeriodListResponse body = CCHC__V1__PERIOD_LIST_RESPONSE__INIT;
     body.periods = (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[0],
@@ -385,15 +352,9 @@ void handle_period_list(request *req)
     request_query(req, &step, 1, on_period_list);
 }
 
-static void on_period_action(void *ctx, db_status status, PGresult *const *r, int n,
-                             const char *msg)
+static void on_period_action(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (request_fail_rows(req, r[0], -1, "không thực hiện, số lỗi (nothing done; errors)"))
         return;
     arena a = {0};
@@ -446,13 +407,8 @@ void handle_period_action(request *req)
 
 /* ---- each unit's own implementation plan ----------------------------------------------------- */
 
-static void on_unit_plans(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_unit_plans(request *req, PGresult *const *r, int n)
 {
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     /* a record batch starts with the write: no row means no such unit owes one */
     if (n == 3 && PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,

@@ -54,14 +54,9 @@ static Cchc__V1__Succession **split_successions(arena *a, const PGresult *res, i
     return out;
 }
 
-static void on_unit_list(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_unit_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const PGresult *res = r[0];
     arena a = {0};
     Cchc__V1__UnitListResponse body = CCHC__V1__UNIT_LIST_RESPONSE__INIT;
@@ -91,14 +86,9 @@ void handle_unit_list(request *req)
 
 /* ---- commune import ---------------------------------------------------------- */
 
-static void on_unit_import(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_unit_import(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"), "không nhập dòng nào, số lỗi "
                                                              "(nothing imported; errors)"))
         return;
@@ -154,14 +144,9 @@ void handle_unit_import(request *req)
 
 /* ---- close, rename, merge, split ------------------------------------------------ */
 
-static void on_unit_change(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_unit_change(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     if (request_fail_rows(req, r[0], -1, "không ghi nhận thay đổi, số lỗi (change not recorded; errors)"))
         return;
     Cchc__V1__UnitChangeResponse body = CCHC__V1__UNIT_CHANGE_RESPONSE__INIT;

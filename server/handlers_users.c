@@ -37,14 +37,8 @@ static void reply_accounts(request *req, const PGresult *res, const char *userna
 }
 
 /* Most user requests end here: one statement, answer its rows. */
-static void on_account_rows(void *ctx, db_status status, PGresult *const *r, int n,
-                            const char *msg)
+static void on_account_rows(request *req, PGresult *const *r, int n)
 {
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const char *username = NULL;
     switch (req->msg->body_case) {
     case CCHC__V1__REQUEST__BODY_USER_SHOW: username = req->msg->user_show->username; break;
@@ -120,14 +114,9 @@ typedef struct user_add_state {
     char roles[64];
 } user_add_state;
 
-static void on_user_added(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_user_added(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     const Cchc__V1__UserAddRequest *in = req->msg->user_add;
     if (pg_bool(r[0], 0, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__ALREADY_EXISTS,
@@ -293,14 +282,9 @@ void handle_user_reset_password(request *req)
 
 /* ---- audit ----------------------------------------------------------------------------------- */
 
-static void on_audit_list(void *ctx, db_status status, PGresult *const *r, int n, const char *msg)
+static void on_audit_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request *req = ctx;
-    if (status != DB_OK) {
-        request_fail_db(req, status, msg);
-        return;
-    }
     arena a = {0};
     Cchc__V1__AuditListResponse body = CCHC__V1__AUDIT_LIST_RESPONSE__INIT;
     body.entries = (Cchc__V1__AuditEntry **)pg_messages(&a, &cchc__v1__audit_entry__descriptor,

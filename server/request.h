@@ -5,6 +5,7 @@
 #ifndef CCHCD_REQUEST_H
 #define CCHCD_REQUEST_H
 
+#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "cchc/v1/envelope.pb-c.h"
@@ -18,6 +19,8 @@ typedef struct request {
     uint64_t started_ns;
     auth_identity auth;              /* filled once the session is checked */
     void (*handler)(struct request *); /* runs after the session check */
+    /* the rows callback of the batch in flight (request_helpers.c) */
+    void (*on_rows)(struct request *, PGresult *const *results, int nresults);
 } request;
 
 /* Sends response (its request_id is filled in) and frees the request. */

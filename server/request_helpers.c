@@ -11,13 +11,25 @@
 #include "validate.h"
 #include "wire.h"
 
-void request_query(request *req, const db_step *steps, int nsteps, db_result_fn on_done)
+/* Between the pool and a handler: failures are answered once, here. */
+static void on_batch_done(void *ctx, db_status status, PGresult *const *results, int nresults,
+                          const char *message)
+{
+    request *req = ctx;
+    if (status != DB_OK)
+        request_fail_db(req, status, message);
+    else
+        req->on_rows(req, results, nresults);
+}
+
+void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
 {
     if (!req->conn->srv->db) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "server is shutting down");
         return;
     }
-    switch (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_done, req)) {
+    req->on_rows = on_rows;
+    switch (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_batch_done, req)) {
     case DB_SUBMIT_OK:
         break;
     case DB_SUBMIT_BUSY:

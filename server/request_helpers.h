@@ -8,9 +8,13 @@
 #include "db_pool.h"
 #include "request.h"
 
-/* Submits the batch; on_done gets the request as ctx. When the pool cannot
- * take it, the request is answered UNAVAILABLE here. */
-void request_query(request *req, const db_step *steps, int nsteps, db_result_fn on_done);
+/* What a handler does with its batch's results (valid during the call). */
+typedef void (*request_rows_fn)(request *req, PGresult *const *results, int nresults);
+
+/* Submits the batch. on_rows runs only when every statement succeeded; a
+ * failed batch, or one the pool cannot take, is answered here with the
+ * right error code, so handlers deal with data only. */
+void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows);
 /* Answers a request whose batch failed (status != DB_OK). */
 void request_fail_db(request *req, db_status status, const char *message);
 /* Replies with a response whose parts live in a (or fails the request when
