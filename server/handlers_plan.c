@@ -260,14 +260,7 @@ void handle_task_get(request *req)
 static void on_plan_check(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    arena a = {0};
-    Cchc__V1__PlanCheckResponse body = CCHC__V1__PLAN_CHECK_RESPONSE__INIT;
-    body.findings = (Cchc__V1__Inconsistency **)pg_messages(
-        &a, &cchc__v1__inconsistency__descriptor, r[0], &body.n_findings);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_PLAN_CHECK;
-    response.plan_check = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_PLAN_CHECK, r[0]);
 }
 
 void handle_plan_check(request *req)

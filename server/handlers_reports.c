@@ -72,17 +72,9 @@ static int check_period_id(request *req, const char *period)
 static void on_submitted(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
-                          "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
-        return;
-    arena a = {0};
-    Cchc__V1__ReportSubmitResponse body = CCHC__V1__REPORT_SUBMIT_RESPONSE__INIT;
-    body.saved = (Cchc__V1__SavedReport **)pg_messages(&a, &cchc__v1__saved_report__descriptor,
-                                                       r[0], &body.n_saved);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
-    response.report_submit = &body;
-    request_reply_arena(req, &a, &response);
+    if (!request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
+                           "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
+        request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT, r[0]);
 }
 
 void handle_report_submit(request *req)
@@ -206,14 +198,7 @@ static int sees_everything(const request *req)
 static void on_report_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    arena a = {0};
-    Cchc__V1__ReportListResponse body = CCHC__V1__REPORT_LIST_RESPONSE__INIT;
-    body.reports = (Cchc__V1__ReportSummary **)pg_messages(
-        &a, &cchc__v1__report_summary__descriptor, r[0], &body.n_reports);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_LIST;
-    response.report_list = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REPORT_LIST, r[0]);
 }
 
 void handle_report_list(request *req)
@@ -234,16 +219,8 @@ void handle_report_list(request *req)
 static void on_reviewed(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
-        return;
-    arena a = {0};
-    Cchc__V1__ReviewResponse body = CCHC__V1__REVIEW_RESPONSE__INIT;
-    body.reviewed = (Cchc__V1__ReportSummary **)pg_messages(
-        &a, &cchc__v1__report_summary__descriptor, r[1], &body.n_reviewed);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_REVIEW;
-    response.review = &body;
-    request_reply_arena(req, &a, &response);
+    if (!request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
+        request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REVIEW, r[1]);
 }
 
 void handle_review(request *req)
@@ -328,14 +305,7 @@ void handle_report_get(request *req)
 static void on_period_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    arena a = {0};
-    Cchc__V1__PeriodListResponse body = CCHC__V1__PERIOD_LIST_RESPONSE__INIT;
-    body.periods = (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[0],
-                                                    &body.n_periods);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_PERIOD_LIST;
-    response.period_list = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, r[0]);
 }
 
 void handle_period_list(request *req)

@@ -26,14 +26,7 @@ static void reply_accounts(request *req, const PGresult *res, const char *userna
                      "không có tài khoản \"%s\" (no such account)", username);
         return;
     }
-    arena a = {0};
-    Cchc__V1__UserResponse body = CCHC__V1__USER_RESPONSE__INIT;
-    body.accounts = (Cchc__V1__Account **)pg_messages(&a, &cchc__v1__account__descriptor, res,
-                                                      &body.n_accounts);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_USER;
-    response.user = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_USER, res);
 }
 
 /* Most user requests end here: one statement, answer its rows. */
@@ -285,14 +278,7 @@ void handle_user_reset_password(request *req)
 static void on_audit_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    arena a = {0};
-    Cchc__V1__AuditListResponse body = CCHC__V1__AUDIT_LIST_RESPONSE__INIT;
-    body.entries = (Cchc__V1__AuditEntry **)pg_messages(&a, &cchc__v1__audit_entry__descriptor,
-                                                        r[0], &body.n_entries);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_AUDIT_LIST;
-    response.audit_list = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_AUDIT_LIST, r[0]);
 }
 
 void handle_audit_list(request *req)

@@ -138,3 +138,30 @@ int request_fail_rows(request *req, const PGresult *res, int line_col, const cha
     arena_free(&a);
     return 1;
 }
+
+void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, const PGresult *rows)
+{
+    const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field(&cchc__v1__response__descriptor, (unsigned)body_case);
+    const ProtobufCMessageDescriptor *desc = field ? field->descriptor : NULL;
+    arena a = {0};
+    ProtobufCMessage *body = desc ? arena_alloc(&a, desc->sizeof_message) : NULL;
+    if (!body) {
+        arena_free(&a);
+        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "no such reply");
+        return;
+    }
+    desc->message_init(body);
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        *(void ***)((char *)body + f->offset) =
+            pg_messages(&a, f->descriptor, rows, (size_t *)((char *)body + f->quantifier_offset));
+        break;
+    }
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = body_case;
+    *(ProtobufCMessage **)((char *)&response + field->offset) = body;
+    request_reply_arena(req, &a, &response);
+}

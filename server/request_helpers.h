@@ -20,6 +20,11 @@ void request_fail_db(request *req, db_status status, const char *message);
 /* Replies with a response whose parts live in a (or fails the request when
  * the arena ran out of memory), then frees a. */
 void request_reply_arena(request *req, arena *a, Cchc__V1__Response *response);
+/* Replies with the body `body_case` of Response whose (first) repeated
+ * message field holds one message per row of rows, filled by column name
+ * (pgvalue.c). For the many answers that are just a list. */
+void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, const PGresult *rows);
+
 /* When res (rows of a SQL check: columns "field" and "message", and a
  * line number in column line_col unless it is -1) has rows whose field is
  * set, answers INVALID_ARGUMENT with one detail per such row and returns 1;
