@@ -422,6 +422,20 @@ int harness_login(const test_server *srv, const char *username, const char *pass
     return code;
 }
 
+void harness_add_account(const test_server *srv, const char *username, const char *password,
+                         const char *unit, const char *roles)
+{
+    char input[300];
+    snprintf(input, sizeof(input), "%s\n", password);
+    const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", username,
+                          "--unit", unit, "--role", roles, NULL};
+    run_result r;
+    harness_run(&r, input, argv);
+    if (r.exit_code != 0)
+        fail_msg("user add %s: %s", username, r.err);
+    run_result_free(&r);
+}
+
 void harness_home_token(const char *dir, char *out, size_t size)
 {
     char path[200], line[300];

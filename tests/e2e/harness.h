@@ -89,6 +89,10 @@ void harness_use_home(const char *dir);
 /* Logs username in with `cchc login --password-stdin` into the current
  * home; returns cchc's exit code. */
 int harness_login(const test_server *srv, const char *username, const char *password);
+/* Adds an account with `cchc user add` as whoever is logged in in the
+ * current home (the fixture's administrator); fails the test on error. */
+void harness_add_account(const test_server *srv, const char *username, const char *password,
+                         const char *unit, const char *roles);
 /* The session token stored in a home by `cchc login` ("" when none). */
 void harness_home_token(const char *dir, char *out, size_t size);
 

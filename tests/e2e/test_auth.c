@@ -39,15 +39,8 @@ static int setup(void **state)
     (void)state;
     fixture_start(&fx, "auth", NULL);
     for (int i = 0; i < NROLES; i++) {
-        char input[128];
-        snprintf(input, sizeof(input), "%s\n", people[i].password);
-        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", people[i].username,
-                              "--unit", people[i].unit, "--role", people[i].roles, NULL};
-        run_result r;
-        harness_run(&r, input, argv);
-        if (r.exit_code != 0)
-            fail_msg("user add %s: %s", people[i].username, r.err);
-        run_result_free(&r);
+        harness_add_account(srv, people[i].username, people[i].password, people[i].unit,
+                            people[i].roles);
         harness_new_home(homes[i], sizeof(homes[i]));
     }
     return 0;

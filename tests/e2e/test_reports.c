@@ -67,15 +67,8 @@ static int setup(void **state)
     unlink("communes-reports.csv");
     for (int i = 0; i < NPEOPLE; i++) {
         as(-1); /* the administrator adds each account */
-        char input[128];
-        snprintf(input, sizeof(input), "%s\n", people[i].password);
-        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", people[i].username,
-                              "--unit", people[i].unit, "--role", people[i].role, NULL};
-        run_result r;
-        harness_run(&r, input, argv);
-        if (r.exit_code != 0)
-            fail_msg("user add %s: %s", people[i].username, r.err);
-        run_result_free(&r);
+        harness_add_account(srv, people[i].username, people[i].password, people[i].unit,
+                            people[i].role);
         harness_new_home(homes[i], sizeof(homes[i]));
         as(i);
         if (harness_login(srv, people[i].username, people[i].password) != 0)
