@@ -23,5 +23,8 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv);
 int cmd_review(const cli_options *opts, int argc, char **argv);
 int cmd_period(const cli_options *opts, int argc, char **argv);
 int cmd_unit_plans(const cli_options *opts, int argc, char **argv);
+int cmd_status(const cli_options *opts, int argc, char **argv);
+int cmd_missing(const cli_options *opts, int argc, char **argv);
+int cmd_export(const cli_options *opts, int argc, char **argv);
 
 #endif

@@ -47,6 +47,12 @@ static const authz_rule rules[] = {
     /* each unit's own implementation plan: Sở Nội vụ records receipt */
     {R(UNIT_PLAN_LIST),         AUTHZ_ANY_ROLE},
     {R(UNIT_PLAN_RECORD),       ROLE_ADMIN},
+    /* citywide status: lead agencies (their tasks), Sở Nội vụ, viewers */
+    {R(STATUS),                 ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(TREND),                  ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(MISSING),                ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(STATUS_TASK),            ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(EXPORT),                 ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

@@ -54,6 +54,11 @@ static handler_fn handler_for(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return handle_period_action;
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST: return handle_unit_plan_list;
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD: return handle_unit_plan_record;
+    case CCHC__V1__REQUEST__BODY_STATUS: return handle_status;
+    case CCHC__V1__REQUEST__BODY_TREND: return handle_trend;
+    case CCHC__V1__REQUEST__BODY_MISSING: return handle_missing;
+    case CCHC__V1__REQUEST__BODY_STATUS_TASK: return handle_status_task;
+    case CCHC__V1__REQUEST__BODY_EXPORT: return handle_export;
     default: return NULL;
     }
 }

@@ -47,4 +47,11 @@ void handle_period_action(request *req);
 void handle_unit_plan_list(request *req);
 void handle_unit_plan_record(request *req);
 
+/* handlers_status.c */
+void handle_status(request *req);
+void handle_trend(request *req);
+void handle_missing(request *req);
+void handle_status_task(request *req);
+void handle_export(request *req);
+
 #endif

@@ -50,23 +50,6 @@ static void query_with_doc(request *req, json_t *doc, const statement_id *statem
     free(text); /* the pool copied the parameter */
 }
 
-static int check_period_id(request *req, const char *period)
-{
-    size_t n = strlen(period);
-    int ok = n >= 6 && n <= 7 && period[4] == '-'; /* 2023-Y, 2023-Q1 */
-    for (int i = 0; ok && i < 4; i++)
-        ok = period[i] >= '0' && period[i] <= '9';
-    ok = ok && (strcmp(period + 5, "Q1") == 0 || strcmp(period + 5, "6M") == 0 ||
-                strcmp(period + 5, "9M") == 0 || strcmp(period + 5, "Y") == 0);
-    if (ok)
-        return 0;
-    request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                 "period_id: kỳ \"%.20s\" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y "
-                 "(bad period id)",
-                 period);
-    return -1;
-}
-
 /* ---- submit -------------------------------------------------------------------- */
 
 static void on_submitted(request *req, PGresult *const *r, int n)
@@ -80,7 +63,7 @@ static void on_submitted(request *req, PGresult *const *r, int n)
 void handle_report_submit(request *req)
 {
     const Cchc__V1__ReportSubmitRequest *in = req->msg->report_submit;
-    if (check_period_id(req, in->period_id) != 0)
+    if (request_check_period(req, in->period_id) != 0)
         return;
     if (in->n_rows == 0 || in->n_rows > MAX_REPORT_ROWS) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
@@ -176,7 +159,7 @@ static void on_my_tasks(request *req, PGresult *const *r, int n)
 void handle_my_tasks(request *req)
 {
     const char *period = req->msg->my_tasks->period_id;
-    if (check_period_id(req, period) != 0)
+    if (request_check_period(req, period) != 0)
         return;
     const char *by_period[] = {period};
     const char *by_unit[] = {period, req->auth.unit_code};
@@ -204,7 +187,7 @@ static void on_report_list(request *req, PGresult *const *r, int n)
 void handle_report_list(request *req)
 {
     const Cchc__V1__ReportListRequest *in = req->msg->report_list;
-    if (check_period_id(req, in->period_id) != 0 ||
+    if (request_check_period(req, in->period_id) != 0 ||
         request_check_text(req, "state", in->state, 16) != 0 ||
         request_check_text(req, "unit", in->unit, 300) != 0)
         return;
@@ -285,7 +268,7 @@ static void on_report_get(request *req, PGresult *const *r, int n)
 void handle_report_get(request *req)
 {
     const Cchc__V1__ReportGetRequest *in = req->msg->report_get;
-    if (check_period_id(req, in->period_id) != 0 ||
+    if (request_check_period(req, in->period_id) != 0 ||
         request_check_text(req, "unit", in->unit, 300) != 0)
         return;
     char task[16];
@@ -342,7 +325,7 @@ static void on_period_action(request *req, PGresult *const *r, int n)
 void handle_period_action(request *req)
 {
     const Cchc__V1__PeriodActionRequest *in = req->msg->period_action;
-    if (check_period_id(req, in->period_id) != 0 ||
+    if (request_check_period(req, in->period_id) != 0 ||
         request_check_text(req, "action", in->action, 16) != 0 ||
         request_check_date(req, "unit_deadline", in->unit_deadline) != 0 ||
         request_check_date(req, "lead_deadline", in->lead_deadline) != 0 ||

@@ -36,6 +36,8 @@ void request_fail_details(request *req, const char *summary, const char *const *
 
 /* Answers INVALID_ARGUMENT and returns -1 when a date field is malformed. */
 int request_check_date(request *req, const char *field, const char *value);
+/* Same for a reporting period's id: 2023-Q1, 2023-6M, 2023-9M, 2023-Y. */
+int request_check_period(request *req, const char *period);
 /* Same for a text field: UTF-8, no control characters, at most max_bytes. */
 int request_check_text(request *req, const char *field, const char *value, size_t max_bytes);
 

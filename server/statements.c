@@ -492,4 +492,82 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_UNIT_PLAN_COUNTS] = {"cchc_unit_plan_counts",
         "SELECT count(*)::int AS owed, count(*) FILTER (WHERE delivered)::int AS delivered"
         "  FROM unit_plan_status WHERE plan_code = (SELECT code FROM plan ORDER BY issued_on LIMIT 1)"},
+
+    /* Citywide status (0009). Every statement takes the caller's unit and
+     * whether it sees everything; a lead agency sees the tasks it leads. */
+    /* $1 period, $2 dimension, $3 caller's unit, $4 sees all, $5 only this key or '' */
+    [STMT_STATUS_GROUPS] = {"cchc_status_groups",
+        "SELECT key, name, expected, received, on_time, late, missing, not_started, in_progress,"
+        "       completed, behind, coalesce(mean_progress::text, '') AS mean_progress,"
+        "       coalesce(effective_progress::text, '') AS effective_progress"
+        "  FROM status_groups($1, $2, $3, $4::boolean)"
+        " WHERE $5 = '' OR key = $5"
+        " ORDER BY CASE WHEN $2 IN ('unit', 'district', 'lead') THEN name END" VI ", key"},
+    /* $1 period, $2 caller's unit, $3 sees all */
+    [STMT_AT_RISK] = {"cchc_at_risk",
+        "SELECT index_code, code, name, max_points::text AS max_points, score::text AS score,"
+        "       points_lost::text AS points_lost, tasks, expected, received, missing,"
+        "       effective_progress::text AS effective_progress, risk::text AS risk"
+        "  FROM criteria_at_risk($1, $2, $3::boolean)"
+        " ORDER BY criteria_at_risk.risk DESC, criteria_at_risk.points_lost DESC,"
+        "          criteria_at_risk.index_code, " CODE_ORDER("criteria_at_risk.code")},
+    /* $1 year or 0, $2 caller's unit, $3 sees all: periods that have opened */
+    [STMT_TREND] = {"cchc_trend",
+        "SELECT p.id AS period_id, t.expected, t.received, t.on_time,"
+        "       t.effective_progress::text AS effective_progress,"
+        "       coalesce((SELECT sum(c.risk) FROM criteria_at_risk(p.id, $2, $3::boolean) c), 0)::text"
+        "         AS points_at_risk"
+        "  FROM report_period p CROSS JOIN LATERAL status_groups(p.id, 'total', $2, $3::boolean) t"
+        " WHERE p.state <> 'planned' AND ($1::int = 0 OR p.year = $1::int)"
+        " ORDER BY p.year, p.data_until, p.id"},
+    /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all */
+    [STMT_MISSING] = {"cchc_missing",
+        "SELECT f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
+        "       coalesce((SELECT string_agg(lu.name, E'\\x1f' ORDER BY lu.name" VI ")"
+        "                   FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code"
+        "                  WHERE l.task_id = f.task_id), '') AS leads"
+        "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
+        " WHERE NOT f.received"
+        "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
+        "   AND ($3 = '' OR f.task_id IN (SELECT l.task_id FROM period_leads($1) l"
+        "                                  WHERE l.unit_code = unit_resolve($3)))"
+        " ORDER BY f.unit_name" VI ", f.task_id"},
+    /* $1 period, $2 task, $3 caller's unit, $4 sees all: every unit's report on the task */
+    [STMT_STATUS_TASK_UNITS] = {"cchc_status_task_units",
+        "SELECT f.unit_code, f.unit_name, f.state, f.late, coalesce(f.status, '') AS status,"
+        "       coalesce(trim_scale(f.progress)::text, '') AS progress,"
+        "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties,"
+        "       coalesce(v.proposals, '') AS proposals,"
+        "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators"
+        "  FROM scoped_facts($1, $3, $4::boolean) f"
+        "  LEFT JOIN LATERAL (SELECT r.results, r.difficulties, r.proposals, r.indicators"
+        "                       FROM report_revision r"
+        "                      WHERE r.report_id = f.report_id AND r.saved_as = 'submitted'"
+        "                      ORDER BY r.revision DESC LIMIT 1) v ON true"
+        " WHERE f.task_id = $2::int"
+        " ORDER BY f.received DESC, f.unit_name" VI},
+    /* $1 period, $2 caller's unit, $3 sees all: every received report, as last submitted */
+    [STMT_EXPORT] = {"cchc_export",
+        "SELECT x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref,"
+        "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
+        "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
+        CODE_ORDER("tc.criterion_code") ")"
+        "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
+        "       x.state, v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,"
+        "       v.status, trim_scale(v.progress)::text AS progress, v.results, v.difficulties,"
+        "       v.proposals, coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
+        "       coalesce((SELECT r.action || ' (' || r.level || ') ' || r.username || ' ' || iso_utc(r.at)"
+        "                   FROM report_review r WHERE r.report_id = x.id ORDER BY r.id DESC LIMIT 1), '')"
+        "         AS last_review,"
+        "       coalesce(x.return_reason, '') AS return_reason"
+        "  FROM report x"
+        "  JOIN org_unit u ON u.code = x.unit_code"
+        "  JOIN task t ON t.id = x.task_id"
+        "  JOIN LATERAL (SELECT r.* FROM report_revision r"
+        "                 WHERE r.report_id = x.id AND r.saved_as = 'submitted'"
+        "                 ORDER BY r.revision DESC LIMIT 1) v ON true"
+        " WHERE x.period_id = $1"
+        "   AND ($3::boolean OR x.task_id IN (SELECT l.task_id FROM period_leads($1) l"
+        "                                      WHERE l.unit_code = $2))"
+        " ORDER BY x.task_id, u.name" VI},
 };

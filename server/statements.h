@@ -64,6 +64,13 @@ typedef enum statement_id {
     STMT_UNIT_PLAN_LIST,
     STMT_UNIT_PLAN_RECORD,
     STMT_UNIT_PLAN_COUNTS,
+    /* citywide status (handlers_status.c) */
+    STMT_STATUS_GROUPS,
+    STMT_AT_RISK,
+    STMT_TREND,
+    STMT_MISSING,
+    STMT_STATUS_TASK_UNITS,
+    STMT_EXPORT,
     STMT_COUNT
 } statement_id;
 

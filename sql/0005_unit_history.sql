@@ -43,7 +43,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Resolves what a person typed to a unit code: the code itself (any case),
--- the unit's name, or a printed alias. NULL when nothing matches.
+-- the unit's name, a printed alias, or a district's name without "Quận" or
+-- "Huyện". NULL when nothing matches.
 CREATE FUNCTION unit_resolve(q text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT code FROM (
@@ -52,6 +53,10 @@ LANGUAGE sql STABLE AS $$
         SELECT code, 2 FROM org_unit WHERE lower(name) = lower(q)
         UNION ALL
         SELECT unit_code, 3 FROM org_unit_alias WHERE lower(alias) = lower(q)
+        UNION ALL
+        -- a district by its name alone: "Ninh Kiều" for "Quận Ninh Kiều"
+        SELECT code, 4 FROM org_unit
+         WHERE kind = 'district' AND lower(name) IN (lower('Quận ' || q), lower('Huyện ' || q))
     ) m
     ORDER BY pref, code
     LIMIT 1

@@ -91,6 +91,11 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION: return "period_action";
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST: return "unit_plan_list";
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD: return "unit_plan_record";
+    case CCHC__V1__REQUEST__BODY_STATUS: return "status";
+    case CCHC__V1__REQUEST__BODY_TREND: return "trend";
+    case CCHC__V1__REQUEST__BODY_MISSING: return "missing";
+    case CCHC__V1__REQUEST__BODY_STATUS_TASK: return "status_task";
+    case CCHC__V1__REQUEST__BODY_EXPORT: return "export";
     default: break;
     }
     return "none";

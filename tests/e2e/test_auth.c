@@ -199,6 +199,15 @@ BUILD(b_unit_plans, unit_plan_list, Cchc__V1__UnitPlanListRequest,
 BUILD(b_unit_plan_record, unit_plan_record, Cchc__V1__UnitPlanRecordRequest,
       CCHC__V1__UNIT_PLAN_RECORD_REQUEST__INIT, UNIT_PLAN_RECORD, body.unit = (char *)unit)
       /* no number: invalid */
+BUILD(b_status, status, Cchc__V1__StatusRequest, CCHC__V1__STATUS_REQUEST__INIT, STATUS,
+      body.period_id = "1999-Q1") /* no such period */
+BUILD(b_trend, trend, Cchc__V1__TrendRequest, CCHC__V1__TREND_REQUEST__INIT, TREND, (void)0)
+BUILD(b_missing, missing, Cchc__V1__MissingRequest, CCHC__V1__MISSING_REQUEST__INIT, MISSING,
+      body.period_id = "2023-6M"; body.district = (char *)unit)
+BUILD(b_status_task, status_task, Cchc__V1__StatusTaskRequest, CCHC__V1__STATUS_TASK_REQUEST__INIT,
+      STATUS_TASK, body.period_id = "1999-Q1"; body.task_id = 105)
+BUILD(b_export, export, Cchc__V1__ExportRequest, CCHC__V1__EXPORT_REQUEST__INIT, EXPORT,
+      body.period_id = "1999-Q1")
 BUILD(b_logout, logout, Cchc__V1__LogoutRequest, CCHC__V1__LOGOUT_REQUEST__INIT, LOGOUT, (void)0)
 
 /* Who may send what: everyone reads the plan, the units, the periods and
@@ -238,6 +247,11 @@ static const matrix_row matrix[] = {
     {"period_action", ADMIN_ONLY, b_period_action},
     {"unit_plan_list", ANY, b_unit_plans},
     {"unit_plan_record", ADMIN_ONLY, b_unit_plan_record},
+    {"status", READS_REPORTS, b_status},
+    {"trend", READS_REPORTS, b_trend},
+    {"missing", READS_REPORTS, b_missing},
+    {"status_task", READS_REPORTS, b_status_task},
+    {"export", READS_REPORTS, b_export},
     {"logout", ANY, b_logout},
 };
 #define MATRIX_ROWS (sizeof(matrix) / sizeof(matrix[0]))

@@ -1,0 +1,401 @@
+/* Citywide status for Sở Nội vụ, viewers and lead agencies: `cchc status`
+ * (one screen: completeness, status roll-up, criteria at risk; `--by`
+ * district, lead, criterion, index, task, unit), `cchc status task ID`
+ * (every unit's report on one task, difficulties and proposals), `cchc
+ * status trend`, `cchc missing` (exactly which unit owes which task) and
+ * `cchc export` (every report as CSV, or the consolidated report as one
+ * self-contained HTML file, see html_report.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "commands.h"
+#include "csv_read.h"
+#include "html_report.h"
+#include "i18n.h"
+#include "output.h"
+#include "pb_json.h"
+#include "report_csv.h"
+#include "table.h"
+
+int status_fetch(const cli_options *opts, const char *period, const char *by,
+                 Cchc__V1__Response **response)
+{
+    Cchc__V1__StatusRequest body = CCHC__V1__STATUS_REQUEST__INIT;
+    body.period_id = (char *)period;
+    body.by = (char *)by;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_STATUS;
+    request.status = &body;
+    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_STATUS, response);
+}
+
+int missing_fetch(const cli_options *opts, const char *period, const char *district,
+                  const char *lead, Cchc__V1__Response **response)
+{
+    Cchc__V1__MissingRequest body = CCHC__V1__MISSING_REQUEST__INIT;
+    body.period_id = (char *)period;
+    body.district = (char *)district;
+    body.lead = (char *)lead;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_MISSING;
+    request.missing = &body;
+    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_MISSING, response);
+}
+
+int export_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response)
+{
+    Cchc__V1__ExportRequest body = CCHC__V1__EXPORT_REQUEST__INIT;
+    body.period_id = (char *)period;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_EXPORT;
+    request.export = &body;
+    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_EXPORT, response);
+}
+
+static void group_row(table *t, const Cchc__V1__StatusGroup *g)
+{
+    char e[16], rc[16], ot[16], lt[16], m[16], mean[24], eff[24];
+    snprintf(e, sizeof(e), "%d", g->expected);
+    snprintf(rc, sizeof(rc), "%d", g->received);
+    snprintf(ot, sizeof(ot), "%d", g->on_time);
+    snprintf(lt, sizeof(lt), "%d", g->late);
+    snprintf(m, sizeof(m), "%d", g->missing);
+    snprintf(mean, sizeof(mean), "%s%s", g->mean_progress, *g->mean_progress ? " %" : "");
+    snprintf(eff, sizeof(eff), "%s %%", g->effective_progress);
+    const char *row[] = {g->name, e, rc, ot, lt, m, mean, eff};
+    table_add_row(t, row);
+}
+
+static table *group_table(const char *first)
+{
+    const char *headers[] = {first, _("Phải có"), _("Đã nhận"), _("Đúng hạn"), _("Muộn"),
+                             _("Còn thiếu"), _("TB tiến độ"), _("Tiến độ chung")};
+    const int widths[] = {44, 0, 0, 0, 0, 0, 0, 0};
+    return table_new(8, headers, widths);
+}
+
+/* The first column's title for a grouping. */
+static const char *group_title(const char *by)
+{
+    static const struct { const char *by, *title; } titles[] = {
+        {"unit", N_("Đơn vị")},       {"district", N_("Quận, huyện")},
+        {"lead", N_("Cơ quan chủ trì")}, {"task", N_("Nhiệm vụ")},
+        {"index", N_("Chỉ số")},      {"criterion", N_("Tiêu chí")},
+    };
+    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+        if (strcmp(titles[i].by, by) == 0)
+            return _(titles[i].title);
+    return _("Nhóm");
+}
+
+static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
+{
+    const Cchc__V1__StatusGroup *t = s->total;
+    printf(_("Kỳ %s (%s), số liệu %s – %s, hạn đơn vị %s%s\n"), s->period->id, s->period->state,
+           s->period->data_from, s->period->data_until, s->period->unit_deadline,
+           s->all_tasks ? "" : _(" — chỉ các nhiệm vụ đơn vị bạn chủ trì"));
+    if (t) {
+        printf(_("Báo cáo: phải có %d, đã nhận %d (đúng hạn %d, muộn %d), còn thiếu %d.\n"),
+               t->expected, t->received, t->on_time, t->late, t->missing);
+        printf(_("Tình trạng: %d chưa triển khai, %d đang triển khai, %d hoàn thành, %d chậm tiến độ; "
+                 "tiến độ trung bình %s%%, tiến độ chung %s%% (báo cáo thiếu tính 0%%).\n"),
+               t->not_started, t->in_progress, t->completed, t->behind,
+               *t->mean_progress ? t->mean_progress : "-", t->effective_progress);
+    }
+    if (s->n_groups) {
+        printf("\n");
+        table *g = group_table(by);
+        for (size_t i = 0; i < s->n_groups; i++)
+            group_row(g, s->groups[i]);
+        table_print(g, stdout, 1);
+        table_free(g);
+    }
+    if (s->n_at_risk) {
+        printf(_("\nTiêu chí có nguy cơ mất điểm nhất (điểm mất năm gốc × phần tiến độ chưa đạt):\n"));
+        const char *headers[] = {_("Chỉ số"), _("Mã"), _("Tiêu chí"), _("Điểm mất"), _("Tiến độ chung"),
+                                 _("Còn thiếu"), _("Nguy cơ")};
+        const int widths[] = {0, 0, 50, 0, 0, 0, 0};
+        table *r = table_new(7, headers, widths);
+        for (size_t i = 0; i < s->n_at_risk && i < 10; i++) {
+            const Cchc__V1__CriterionRisk *c = s->at_risk[i];
+            char eff[24], miss[24];
+            snprintf(eff, sizeof(eff), "%s %%", c->effective_progress);
+            snprintf(miss, sizeof(miss), "%d/%d", c->missing, c->expected);
+            const char *row[] = {c->index_code, c->code, c->name, c->points_lost, eff, miss, c->risk};
+            table_add_row(r, row);
+        }
+        table_print(r, stdout, 1);
+        table_free(r);
+    }
+}
+
+static int status_task(const cli_options *opts, const char *period, const char *id)
+{
+    Cchc__V1__StatusTaskRequest body = CCHC__V1__STATUS_TASK_REQUEST__INIT;
+    body.period_id = (char *)period;
+    body.task_id = atoi(id);
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_STATUS_TASK;
+    request.status_task = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_STATUS_TASK, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__StatusTaskResponse *st = response->status_task;
+    if (opts->json) {
+        output_json(pb_to_json(&st->base));
+    } else {
+        printf(_("Nhiệm vụ %d (%s), kỳ %s\n%s\n\n"), st->task_id, st->ref, period, st->text);
+        if (st->summary) {
+            table *g = group_table(_("Nhiệm vụ"));
+            group_row(g, st->summary);
+            table_print(g, stdout, 1);
+            table_free(g);
+        }
+        for (size_t i = 0; i < st->n_reports; i++) {
+            const Cchc__V1__UnitReport *u = st->reports[i];
+            printf("\n%s (%s): %s", u->unit_name, u->unit_code, u->state);
+            if (*u->status)
+                printf(_(", %s, %s %%%s"), report_status_label(u->status), u->progress,
+                       u->late ? _(", muộn") : "");
+            printf("\n");
+            if (*u->results)
+                printf(_("  Kết quả: %s\n"), u->results);
+            if (*u->difficulties)
+                printf(_("  Khó khăn, vướng mắc: %s\n"), u->difficulties);
+            if (*u->proposals)
+                printf(_("  Kiến nghị: %s\n"), u->proposals);
+        }
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+static int status_trend(const cli_options *opts, int year)
+{
+    Cchc__V1__TrendRequest body = CCHC__V1__TREND_REQUEST__INIT;
+    body.year = year;
+    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
+    request.body_case = CCHC__V1__REQUEST__BODY_TREND;
+    request.trend = &body;
+    Cchc__V1__Response *response;
+    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TREND, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__TrendResponse *tr = response->trend;
+    if (opts->json) {
+        output_json(pb_to_json(&tr->base));
+    } else {
+        const char *headers[] = {_("Kỳ"), _("Phải có"), _("Đã nhận"), _("Đúng hạn"),
+                                 _("Tiến độ chung"), _("Điểm có nguy cơ mất")};
+        table *t = table_new(6, headers, NULL);
+        for (size_t i = 0; i < tr->n_points; i++) {
+            const Cchc__V1__TrendPoint *p = tr->points[i];
+            char e[16], r[16], o[16], eff[24];
+            snprintf(e, sizeof(e), "%d", p->expected);
+            snprintf(r, sizeof(r), "%d", p->received);
+            snprintf(o, sizeof(o), "%d", p->on_time);
+            snprintf(eff, sizeof(eff), "%s %%", p->effective_progress);
+            const char *row[] = {p->period_id, e, r, o, eff, p->points_at_risk};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        table_free(t);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_status(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"by", required_argument, NULL, 'b'},
+        {"year", required_argument, NULL, 'y'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period = NULL, *by = "";
+    int year = 0, opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'p': period = optarg; break;
+        case 'b': by = optarg; break;
+        case 'y': year = atoi(optarg); break;
+        case 'h':
+            printf(_("usage: cchc status --period P [--by district|lead|criterion|index|task|unit]\n"
+                     "       cchc status task ID --period P\n"
+                     "       cchc status trend [--year Y]\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    const char *sub = optind < argc ? argv[optind] : "";
+    if (strcmp(sub, "trend") == 0)
+        return status_trend(opts, year);
+    if (!period) {
+        fprintf(stderr, _("cchc status: --period is required (e.g. --period 2026-Y)\n"));
+        return EXIT_USAGE;
+    }
+    if (strcmp(sub, "task") == 0) {
+        if (optind + 2 != argc) {
+            fprintf(stderr, _("cchc status task: give one task number\n"));
+            return EXIT_USAGE;
+        }
+        return status_task(opts, period, argv[optind + 1]);
+    }
+    if (*sub) {
+        fprintf(stderr, _("cchc status: unknown subcommand '%s'\n"), sub);
+        return EXIT_USAGE;
+    }
+    Cchc__V1__Response *response;
+    int rc = status_fetch(opts, period, by, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (opts->json)
+        output_json(pb_to_json(&response->status->base));
+    else
+        print_status(response->status, group_title(by));
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+int cmd_missing(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"district", required_argument, NULL, 'd'},
+        {"lead", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period = NULL, *district = "", *lead = "";
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'p': period = optarg; break;
+        case 'd': district = optarg; break;
+        case 'l': lead = optarg; break;
+        case 'h': printf(_("usage: cchc missing --period P [--district D] [--lead U]\n")); return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (!period) {
+        fprintf(stderr, _("cchc missing: --period is required\n"));
+        return EXIT_USAGE;
+    }
+    Cchc__V1__Response *response;
+    int rc = missing_fetch(opts, period, district, lead, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__MissingResponse *m = response->missing;
+    if (opts->json) {
+        output_json(pb_to_json(&m->base));
+    } else {
+        const char *headers[] = {_("Đơn vị"), _("Nhiệm vụ"), _("Tình trạng"), _("Cơ quan chủ trì")};
+        const int widths[] = {40, 0, 0, 50};
+        table *t = table_new(4, headers, widths);
+        for (size_t i = 0; i < m->n_missing; i++) {
+            const Cchc__V1__MissingReport *x = m->missing[i];
+            char unit[300], task[48], leads[400] = "";
+            snprintf(unit, sizeof(unit), "%s (%s)", x->unit_name, x->unit_code);
+            snprintf(task, sizeof(task), "%d (%s)", x->task_id, x->ref);
+            for (size_t k = 0; k < x->n_leads; k++) {
+                size_t used = strlen(leads);
+                snprintf(leads + used, sizeof(leads) - used, "%s%s", k ? "; " : "", x->leads[k]);
+            }
+            const char *row[] = {unit, task, x->state, leads};
+            table_add_row(t, row);
+        }
+        table_print(t, stdout, 1);
+        printf(_("%zu báo cáo còn thiếu.\n"), m->n_missing);
+        table_free(t);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+static void export_csv(FILE *out, const Cchc__V1__ExportResponse *e)
+{
+    static const char *const headers[] = {
+        "Kỳ báo cáo", "Mã đơn vị", "Đơn vị", "Mã nhiệm vụ", "Ký hiệu", "Tiêu chí", "Tình trạng báo cáo",
+        "Lần", "Gửi muộn", "Gửi lần đầu", "Trạng thái", "Tiến độ (%)", "Kết quả đạt được",
+        "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số", "Xét duyệt gần nhất", "Lý do trả lại"};
+    const size_t n = sizeof(headers) / sizeof(headers[0]);
+    fputs("\xEF\xBB\xBF", out);
+    for (size_t c = 0; c < n; c++)
+        csv_write_field(out, headers[c], c == n - 1);
+    for (size_t i = 0; i < e->n_rows; i++) {
+        const Cchc__V1__ExportRow *r = e->rows[i];
+        char task[16], rev[16];
+        snprintf(task, sizeof(task), "%d", r->task_id);
+        snprintf(rev, sizeof(rev), "%d", r->revision);
+        const char *row[] = {r->period_id, r->unit_code, r->unit_name, task, r->ref, r->criteria,
+                             r->state, rev, r->late ? "có" : "không", r->submitted_at,
+                             report_status_label(r->status), r->progress, r->results,
+                             r->difficulties, r->proposals, r->indicators, r->last_review,
+                             r->return_reason};
+        for (size_t c = 0; c < n; c++)
+            csv_write_field(out, row[c], c == n - 1);
+    }
+}
+
+int cmd_export(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *period = NULL, *format = "csv", *path = NULL;
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'p': period = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': path = optarg; break;
+        case 'h':
+            printf(_("usage: cchc export --period P [--format csv|html] [-o FILE]\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    int html = strcmp(format, "html") == 0;
+    if (!period || (!html && strcmp(format, "csv") != 0)) {
+        fprintf(stderr, _("cchc export: --period P and --format csv or html\n"));
+        return EXIT_USAGE;
+    }
+    FILE *out = path ? fopen(path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int rc;
+    if (html) {
+        rc = html_report_write(opts, period, out);
+    } else {
+        Cchc__V1__Response *response;
+        rc = export_fetch(opts, period, &response);
+        if (rc == EXIT_OK) {
+            export_csv(out, response->export);
+            cchc__v1__response__free_unpacked(response, NULL);
+        }
+    }
+    if (path) {
+        fclose(out);
+        if (rc == EXIT_OK)
+            fprintf(stderr, _("Đã ghi %s.\n"), path);
+        else
+            remove(path);
+    }
+    return rc;
+}

@@ -1,0 +1,195 @@
+/* Citywide status for Sở Nội vụ, viewers and lead agencies: the overview
+ * of a period (completeness, roll-up, criteria at risk), trends, what is
+ * missing, every unit's report on a task, and the rows of the consolidated
+ * export. Every figure is computed in SQL (migration 0009) over the facts
+ * of the period; this file only chooses the scope and shapes the reply. A
+ * reviewer sees the tasks its unit leads; admins and viewers see all. */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "handlers.h"
+#include "pgvalue.h"
+#include "request_helpers.h"
+
+static const char *sees_all(const request *req)
+{
+    return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) ? "t" : "f";
+}
+
+/* ---- overview ------------------------------------------------------------------ */
+
+enum { S_PERIOD, S_TOTAL, S_GROUPS, S_RISK, S_COUNT };
+
+static void on_status(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    if (PQntuples(r[S_PERIOD]) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không có kỳ báo cáo %s (unknown period; see cchc period list)",
+                     req->msg->status->period_id);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__StatusResponse body = CCHC__V1__STATUS_RESPONSE__INIT;
+    size_t one;
+    Cchc__V1__Period **period =
+        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[S_PERIOD], &one);
+    body.period = one ? period[0] : NULL;
+    Cchc__V1__StatusGroup **total =
+        (Cchc__V1__StatusGroup **)pg_messages(&a, &cchc__v1__status_group__descriptor, r[S_TOTAL], &one);
+    body.total = one ? total[0] : NULL;
+    body.groups = (Cchc__V1__StatusGroup **)pg_messages(&a, &cchc__v1__status_group__descriptor,
+                                                        r[S_GROUPS], &body.n_groups);
+    body.at_risk = (Cchc__V1__CriterionRisk **)pg_messages(&a, &cchc__v1__criterion_risk__descriptor,
+                                                           r[S_RISK], &body.n_at_risk);
+    body.all_tasks = *sees_all(req) == 't';
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_STATUS;
+    response.status = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_status(request *req)
+{
+    const Cchc__V1__StatusRequest *in = req->msg->status;
+    if (request_check_period(req, in->period_id) != 0)
+        return;
+    static const char *const dims[] = {"", "unit", "district", "lead", "task", "index", "criterion"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof(dims) / sizeof(dims[0]); i++)
+        known |= strcmp(in->by, dims[i]) == 0;
+    if (!known) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "by: unit, district, lead, task, index hoặc criterion (unknown grouping)");
+        return;
+    }
+    const char *period[] = {in->period_id};
+    const char *total[] = {in->period_id, "total", req->auth.unit_code, sees_all(req), ""};
+    /* without a grouping, the groups are empty: "none" matches no row */
+    const char *groups[] = {in->period_id, *in->by ? in->by : "none", req->auth.unit_code,
+                            sees_all(req), ""};
+    const char *risk[] = {in->period_id, req->auth.unit_code, sees_all(req)};
+    const db_step steps[S_COUNT] = {
+        [S_PERIOD] = {STMT_PERIOD_GET, 1, period},
+        [S_TOTAL] = {STMT_STATUS_GROUPS, 5, total},
+        [S_GROUPS] = {STMT_STATUS_GROUPS, 5, groups},
+        [S_RISK] = {STMT_AT_RISK, 3, risk},
+    };
+    request_query(req, steps, S_COUNT, on_status);
+}
+
+/* ---- trend, missing, export ---------------------------------------------------- */
+
+static void on_trend(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_TREND, r[0]);
+}
+
+void handle_trend(request *req)
+{
+    int year = req->msg->trend->year;
+    if (year < 0 || year > 2100) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
+        return;
+    }
+    char text[16];
+    snprintf(text, sizeof(text), "%d", year);
+    const char *params[] = {text, req->auth.unit_code, sees_all(req)};
+    const db_step step = {STMT_TREND, 3, params};
+    request_query(req, &step, 1, on_trend);
+}
+
+static void on_missing(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    const Cchc__V1__MissingRequest *in = req->msg->missing;
+    if ((*in->district && PQgetisnull(r[0], 0, 0)) || (*in->lead && PQgetisnull(r[0], 0, 1))) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không tìm thấy đơn vị \"%s\" (unknown unit; see 'cchc units')",
+                     *in->district && PQgetisnull(r[0], 0, 0) ? in->district : in->lead);
+        return;
+    }
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_MISSING, r[1]);
+}
+
+void handle_missing(request *req)
+{
+    const Cchc__V1__MissingRequest *in = req->msg->missing;
+    if (request_check_period(req, in->period_id) != 0 ||
+        request_check_text(req, "district", in->district, 300) != 0 ||
+        request_check_text(req, "lead", in->lead, 300) != 0)
+        return;
+    const char *resolve[] = {in->district, in->lead};
+    const char *params[] = {in->period_id, in->district, in->lead, req->auth.unit_code, sees_all(req)};
+    const db_step steps[] = {
+        {STMT_RESOLVE_UNITS, 2, resolve},
+        {STMT_MISSING, 5, params},
+    };
+    request_query(req, steps, 2, on_missing);
+}
+
+static void on_export(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_EXPORT, r[0]);
+}
+
+void handle_export(request *req)
+{
+    const Cchc__V1__ExportRequest *in = req->msg->export;
+    if (request_check_period(req, in->period_id) != 0)
+        return;
+    const char *params[] = {in->period_id, req->auth.unit_code, sees_all(req)};
+    const db_step step = {STMT_EXPORT, 3, params};
+    request_query(req, &step, 1, on_export);
+}
+
+/* ---- one task, every unit ----------------------------------------------------------- */
+
+static void on_status_task(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    const Cchc__V1__StatusTaskRequest *in = req->msg->status_task;
+    if (PQntuples(r[0]) == 0 || PQntuples(r[1]) == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "không có nhiệm vụ %d trong kỳ %s mà bạn được xem (no such task you may see)",
+                     in->task_id, in->period_id);
+        return;
+    }
+    arena a = {0};
+    Cchc__V1__StatusTaskResponse body = CCHC__V1__STATUS_TASK_RESPONSE__INIT;
+    body.task_id = pg_int(r[0], 0, PQfnumber(r[0], "id"));
+    body.ref = pg_text(r[0], 0, PQfnumber(r[0], "ref"));
+    body.text = pg_text(r[0], 0, PQfnumber(r[0], "text"));
+    size_t one;
+    Cchc__V1__StatusGroup **summary =
+        (Cchc__V1__StatusGroup **)pg_messages(&a, &cchc__v1__status_group__descriptor, r[1], &one);
+    body.summary = one ? summary[0] : NULL;
+    body.reports = (Cchc__V1__UnitReport **)pg_messages(&a, &cchc__v1__unit_report__descriptor, r[2],
+                                                        &body.n_reports);
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = CCHC__V1__RESPONSE__BODY_STATUS_TASK;
+    response.status_task = &body;
+    request_reply_arena(req, &a, &response);
+}
+
+void handle_status_task(request *req)
+{
+    const Cchc__V1__StatusTaskRequest *in = req->msg->status_task;
+    if (request_check_period(req, in->period_id) != 0)
+        return;
+    char task[16];
+    snprintf(task, sizeof(task), "%d", in->task_id);
+    const char *by_id[] = {task};
+    const char *summary[] = {in->period_id, "task", req->auth.unit_code, sees_all(req), task};
+    const char *units[] = {in->period_id, task, req->auth.unit_code, sees_all(req)};
+    const db_step steps[] = {
+        {STMT_TASK, 1, by_id},
+        {STMT_STATUS_GROUPS, 5, summary},
+        {STMT_STATUS_TASK_UNITS, 4, units},
+    };
+    request_query(req, steps, 3, on_status_task);
+}
