@@ -383,10 +383,12 @@ static void conn_connect(db_conn *conn)
     if (conn->pool->closing)
         return;
     /* Defaults first, then the operator's conninfo, which may override them.
-     * libpq ignores connect_timeout in asynchronous mode, hence our timer. */
+     * libpq ignores connect_timeout in asynchronous mode, hence our timer.
+     * JIT off: PostgreSQL 15 JIT-compiles the status queries (their plans
+     * cost more than jit_above_cost) for ~150 ms, ten times the query. */
     static const char *const keywords[] = {"keepalives_idle", "keepalives_interval",
-                                           "keepalives_count", "dbname", NULL};
-    const char *values[] = {"30", "10", "3", conn->pool->conninfo, NULL};
+                                           "keepalives_count", "options", "dbname", NULL};
+    const char *values[] = {"30", "10", "3", "-c jit=off", conn->pool->conninfo, NULL};
     conn->pg = PQconnectStartParams(keywords, values, 1);
     if (!conn->pg) {
         conn_fail(conn, "out of memory");
