@@ -158,28 +158,44 @@ static void new_key(char out[33])
     sodium_bin2hex(out, 33, raw, sizeof(raw));
 }
 
+/* Keeps a submission in the outbox and says so; err says why. */
+static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                          cli_error *err)
+{
+    if (outbox_save(opts, body) != 0) {
+        fprintf(stderr, _("cchc: the submission was not sent and the outbox cannot be written: %s\n"),
+                strerror(errno));
+        return cli_error_report(opts, err);
+    }
+    fprintf(stderr,
+            _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
+              "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
+            err->message, body->n_rows);
+    return EXIT_UNREACHABLE;
+}
+
 /* Sends a submission; when the server cannot be reached, keeps it in the
  * outbox. Prints what was saved. */
 static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body)
 {
+    cli_error err;
+    /* earlier submissions still waiting go first: sent after this one,
+     * they would overwrite it with older figures */
+    int waiting = outbox_count(opts);
+    if (waiting > 0) {
+        cli_error_set(&err, EXIT_UNREACHABLE,
+                      _("%d earlier submission(s) still wait in the outbox; this one waits behind "
+                        "them ('cchc outbox' to see, send or discard them)"),
+                      waiting);
+        return keep_in_outbox(opts, body, &err);
+    }
     Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
     request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
     request.report_submit = body;
-    cli_error err;
     Cchc__V1__Response *response;
     int rc = call_raw(opts, &request, &response, &err);
-    if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0)) {
-        if (outbox_save(opts, body) != 0) {
-            fprintf(stderr, _("cchc: the server is unreachable and the outbox cannot be written: %s\n"),
-                    strerror(errno));
-            return cli_error_report(opts, &err);
-        }
-        fprintf(stderr,
-                _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
-                  "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
-                err.message, body->n_rows);
-        return EXIT_UNREACHABLE;
-    }
+    if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
+        return keep_in_outbox(opts, body, &err);
     if (rc != 0)
         return cli_error_report(opts, &err);
     const Cchc__V1__ReportSubmitResponse *r = response->report_submit;
@@ -508,6 +524,14 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             printf(_("Hộp thư đi: %d lần gửi đang chờ máy chủ %s.\n"), n, opts->server);
         return EXIT_OK;
     }
-    fprintf(stderr, _("usage: cchc outbox [list|send]\n"));
+    if (strcmp(sub, "discard") == 0) {
+        int n = outbox_discard(opts);
+        if (opts->json)
+            output_json(json_pack("{s:i}", "discarded", n));
+        else
+            printf(_("Hộp thư đi: đã bỏ %d lần gửi chưa tới máy chủ.\n"), n);
+        return EXIT_OK;
+    }
+    fprintf(stderr, _("usage: cchc outbox [list|send|discard]\n"));
     return EXIT_USAGE;
 }

@@ -48,8 +48,18 @@ static long days_until(const char *date)
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     tm.tm_hour = 12;
+    tm.tm_isdst = -1;
     time_t then = mktime(&tm);
-    return (long)((then - time(NULL)) / 86400);
+    /* noon to noon, rounded: counting from "now" would call a deadline
+     * that passed at midnight "due today" until noon */
+    time_t now = time(NULL);
+    struct tm today;
+    localtime_r(&now, &today);
+    today.tm_hour = 12;
+    today.tm_min = today.tm_sec = 0;
+    today.tm_isdst = -1;
+    long seconds = (long)(then - mktime(&today));
+    return (seconds + (seconds >= 0 ? 43200 : -43200)) / 86400;
 }
 
 static void add(due_list *l, const due_item *item)

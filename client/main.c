@@ -25,7 +25,7 @@ static const command commands[] = {
     {"template", cmd_template, N_("the report spreadsheet for a period (CSV for Excel/LibreOffice)")},
     {"submit", cmd_submit, N_("submit reports: a filled template, or one report")},
     {"report", cmd_report, N_("one report: show, history")},
-    {"outbox", cmd_outbox, N_("submissions waiting for the server: list, send")},
+    {"outbox", cmd_outbox, N_("submissions waiting for the server: list, send, discard")},
     {"review", cmd_review, N_("reviewers: list, accept, return reports")},
     {"period", cmd_period, N_("reporting periods: list; admins: open, close, lock, approve, extend")},
     {"due", cmd_due, N_("what my unit owes and by when; returned reports and their reasons")},

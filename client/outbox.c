@@ -1,6 +1,6 @@
-/* See outbox.h. A submission file is "server=HOST:PORT\n" then the packed
- * ReportSubmitRequest; its name starts with the time it was made, so a
- * directory listing sorted by name is the order of sending. */
+/* See outbox.h. A submission file is "server=HOST:PORT\nuser=NAME\n" then
+ * the packed ReportSubmitRequest; its name starts with the time it was
+ * made, so a directory listing sorted by name is the order of sending. */
 #include "outbox.h"
 
 #include <dirent.h>
@@ -16,6 +16,7 @@
 #include "call.h"
 #include "config.h"
 #include "i18n.h"
+#include "session_store.h"
 
 static int outbox_dir(char *out, size_t size)
 {
@@ -33,14 +34,31 @@ static int outbox_dir(char *out, size_t size)
     return mkdir(out, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Who is logged in to opts->server: a waiting submission is only ever sent
+ * under the account that made it, never under whoever logs in next. */
+static int current_user(const cli_options *opts, char *out, size_t size)
+{
+    stored_session session;
+    if (session_load(opts->server, &session) != 0 || !*session.username)
+        return -1;
+    snprintf(out, size, "%s", session.username);
+    return 0;
+}
+
 int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *request)
 {
-    char dir[600], path[700];
+    char dir[600], path[700], final_path[700], user[72];
+    if (current_user(opts, user, sizeof(user)) != 0) {
+        errno = EACCES;
+        return -1;
+    }
     if (outbox_dir(dir, sizeof(dir)) != 0)
         return -1;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    snprintf(path, sizeof(path), "%s/%lld%09ld-XXXXXX", dir, (long long)now.tv_sec, now.tv_nsec);
+    /* written under a dot name, then renamed: another cchc never sees half
+     * a file (dot names are not listed) */
+    snprintf(path, sizeof(path), "%s/.new-XXXXXX", dir);
     int fd = mkstemp(path);
     if (fd < 0)
         return -1;
@@ -57,10 +75,17 @@ int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *re
         return -1;
     }
     protobuf_c_message_pack(&request->base, bytes);
-    fprintf(f, "server=%s\n", opts->server);
+    fprintf(f, "server=%s\nuser=%s\n", opts->server, user);
     size_t written = fwrite(bytes, 1, len, f);
     free(bytes);
-    if (fclose(f) != 0 || written != len) {
+    int flushed = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (fclose(f) != 0 || written != len || !flushed) {
+        unlink(path);
+        return -1;
+    }
+    snprintf(final_path, sizeof(final_path), "%s/%lld%09ld-%s", dir, (long long)now.tv_sec,
+             now.tv_nsec, strrchr(path, '-') + 1);
+    if (rename(path, final_path) != 0) {
         unlink(path);
         return -1;
     }
@@ -96,9 +121,33 @@ static char **list_files(const char *dir, size_t *n)
     return names;
 }
 
-/* Reads one submission for this server; NULL when it is for another one
- * or unreadable (then *bad is set). */
-static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server, int *bad)
+/* Reads "key=value\n" from f into out; 0 when the line has that key. */
+static int read_header(FILE *f, const char *key, char *out, size_t size)
+{
+    char line[400];
+    size_t key_len = strlen(key);
+    if (!fgets(line, sizeof(line), f) || strncmp(line, key, key_len) != 0 || line[key_len] != '=')
+        return -1;
+    line[strcspn(line, "\n")] = '\0';
+    snprintf(out, size, "%s", line + key_len + 1);
+    return 0;
+}
+
+/* Whether the file at path waits for this server and user; -1 when it is
+ * not a submission at all. Leaves f after the header when it matches. */
+static int is_ours(FILE *f, const char *server, const char *user)
+{
+    char file_server[400], file_user[400];
+    if (read_header(f, "server", file_server, sizeof(file_server)) != 0 ||
+        read_header(f, "user", file_user, sizeof(file_user)) != 0)
+        return -1;
+    return strcmp(file_server, server) == 0 && strcmp(file_user, user) == 0;
+}
+
+/* Reads one submission for this server and user; NULL when it is someone
+ * else's or unreadable (then *bad is set). */
+static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server, const char *user,
+                                           int *bad)
 {
     *bad = 0;
     FILE *f = fopen(path, "rb");
@@ -106,14 +155,9 @@ static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server,
         *bad = 1;
         return NULL;
     }
-    char line[400];
-    if (!fgets(line, sizeof(line), f) || strncmp(line, "server=", 7) != 0) {
-        fclose(f);
-        *bad = 1;
-        return NULL;
-    }
-    line[strcspn(line, "\n")] = '\0';
-    if (strcmp(line + 7, server) != 0) {
+    int ours = is_ours(f, server, user);
+    if (ours != 1) {
+        *bad = ours < 0;
         fclose(f);
         return NULL;
     }
@@ -140,11 +184,13 @@ static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server,
     return request;
 }
 
-int outbox_count(const cli_options *opts)
+/* Calls visit(path) for each file waiting for this server and user, in
+ * order; returns how many there were. */
+static int for_each_ours(const cli_options *opts, void (*visit)(const char *path))
 {
-    char dir[600];
+    char dir[600], user[72];
     size_t n;
-    if (outbox_dir(dir, sizeof(dir)) != 0)
+    if (current_user(opts, user, sizeof(user)) != 0 || outbox_dir(dir, sizeof(dir)) != 0)
         return 0;
     char **names = list_files(dir, &n);
     int count = 0;
@@ -152,10 +198,10 @@ int outbox_count(const cli_options *opts)
         char path[800];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         FILE *f = fopen(path, "rb");
-        char line[400];
-        if (f && fgets(line, sizeof(line), f)) {
-            line[strcspn(line, "\n")] = '\0';
-            count += strncmp(line, "server=", 7) == 0 && strcmp(line + 7, opts->server) == 0;
+        if (f && is_ours(f, opts->server, user) == 1) {
+            count++;
+            if (visit)
+                visit(path);
         }
         if (f)
             fclose(f);
@@ -165,12 +211,41 @@ int outbox_count(const cli_options *opts)
     return count;
 }
 
+int outbox_count(const cli_options *opts)
+{
+    return for_each_ours(opts, NULL);
+}
+
+static void discard_file(const char *path)
+{
+    unlink(path);
+}
+
+int outbox_discard(const cli_options *opts)
+{
+    return for_each_ours(opts, discard_file);
+}
+
+/* Refusals that will not change on a resend: the submission is dropped
+ * (and said so). Anything else (unreachable, busy, logged out, an internal
+ * error) keeps it, so nothing a clerk entered is lost to a passing fault. */
+static int refused_for_good(const cli_error *err)
+{
+    static const char *const final_codes[] = {"invalid_argument", "not_found",
+                                              "permission_denied", "failed_precondition",
+                                              "already_exists"};
+    for (size_t i = 0; i < sizeof(final_codes) / sizeof(final_codes[0]); i++)
+        if (strcmp(err->code_name, final_codes[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int outbox_send(const cli_options *opts, int quiet, int *left)
 {
-    char dir[600];
+    char dir[600], user[72];
     size_t n;
     *left = 0;
-    if (outbox_dir(dir, sizeof(dir)) != 0)
+    if (current_user(opts, user, sizeof(user)) != 0 || outbox_dir(dir, sizeof(dir)) != 0)
         return 0;
     char **names = list_files(dir, &n);
     int sent = 0, stopped = 0;
@@ -179,13 +254,13 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         free(names[i]);
         int bad;
-        Cchc__V1__ReportSubmitRequest *body = load(path, opts->server, &bad);
+        Cchc__V1__ReportSubmitRequest *body = load(path, opts->server, user, &bad);
         if (bad) {
             fprintf(stderr, _("cchc: %s is not a submission; left in place\n"), path);
             continue;
         }
         if (!body)
-            continue; /* for another server */
+            continue; /* another server's or another account's */
         if (stopped) {
             (*left)++;
             cchc__v1__report_submit_request__free_unpacked(body, NULL);
@@ -197,13 +272,11 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
         cli_error err;
         Cchc__V1__Response *response;
         int rc = call_raw(opts, &request, &response, &err);
-        int keep = rc != 0 && (err.exit_code == EXIT_UNREACHABLE ||
-                               strcmp(err.code_name, "unavailable") == 0 ||
-                               strcmp(err.code_name, "resource_exhausted") == 0 ||
-                               strcmp(err.code_name, "unauthenticated") == 0);
-        if (keep) {
-            stopped = 1;
+        if (rc != 0 && !refused_for_good(&err)) {
+            stopped = 1; /* later ones wait too: they may correct this one */
             (*left)++;
+            if (!quiet)
+                fprintf(stderr, _("cchc: the outbox waits (%s): %s\n"), err.code_name, err.message);
         } else {
             unlink(path);
             sent++;

@@ -10,12 +10,18 @@
 #include "cchc/v1/envelope.pb-c.h"
 #include "cli.h"
 
-/* Keeps request for later; returns 0, or -1 with errno set. */
+/* Keeps request for later, for the account logged in to opts->server (it
+ * is only ever sent under that account); returns 0, or -1 with errno set. */
 int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *request);
-/* Submissions waiting for opts->server. */
+/* Submissions of the logged-in account waiting for opts->server. */
 int outbox_count(const cli_options *opts);
+/* Deletes them (a clerk's way out of one the server keeps failing on);
+ * returns how many. */
+int outbox_discard(const cli_options *opts);
 /* Sends what waits, oldest first, stopping at the first one the server
- * cannot take yet. Prints one line per submission unless quiet. Returns the
+ * cannot take yet (unreachable,
+ * busy, an internal error): only a refusal that a resend cannot change
+ * drops one. Prints one line per submission unless quiet. Returns the
  * number sent (saved or refused for good); sets *left to those waiting. */
 int outbox_send(const cli_options *opts, int quiet, int *left);
 

@@ -124,18 +124,22 @@ static void decimal_point(char *s)
             *s = '.';
 }
 
-/* Splits "tên=giá trị; tên=giá trị" into the row's indicators. */
+/* Splits "tên=giá trị; tên=giá trị" into the row's indicators. Returns -1
+ * when out of memory, 1 when there are more than REPORT_MAX_INDICATORS. */
 static int parse_indicators(report_row *row, const char *text)
 {
     char *copy = strdup(text), *save = NULL;
     if (!copy)
         return -1;
-    for (char *item = strtok_r(copy, ";", &save); item && row->n_indicators < REPORT_MAX_INDICATORS;
-         item = strtok_r(NULL, ";", &save)) {
+    for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
         while (*item == ' ')
             item++;
         if (!*item)
             continue;
+        if (row->n_indicators == REPORT_MAX_INDICATORS) {
+            free(copy);
+            return 1;
+        }
         char *eq = strchr(item, '=');
         size_t k = row->n_indicators++;
         if (!eq) {
@@ -150,6 +154,8 @@ static int parse_indicators(report_row *row, const char *text)
         char *value = eq + 1;
         while (*value == ' ')
             value++;
+        for (char *end = value + strlen(value); end > value && end[-1] == ' ';)
+            *--end = '\0';
         snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
         snprintf(row->indicator_values[k], sizeof(row->indicator_values[k]), "%s", value);
         decimal_point(row->indicator_values[k]);
@@ -187,9 +193,15 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
     row->results = strdup(fields[COL_RESULTS]);
     row->difficulties = strdup(fields[COL_DIFFICULTIES]);
     row->proposals = strdup(fields[COL_PROPOSALS]);
-    if (!row->results || !row->difficulties || !row->proposals ||
-        parse_indicators(row, fields[COL_INDICATORS]) != 0)
+    if (!row->results || !row->difficulties || !row->proposals)
         return -1;
+    int parsed = parse_indicators(row, fields[COL_INDICATORS]);
+    if (parsed < 0)
+        return -1;
+    if (parsed > 0)
+        add_problem(sheet, line, headers[COL_INDICATORS],
+                    _("tối đa %d chỉ số mỗi dòng (at most %d indicators)"), REPORT_MAX_INDICATORS,
+                    REPORT_MAX_INDICATORS);
     return 0;
 }
 

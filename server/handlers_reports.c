@@ -84,8 +84,9 @@ void handle_report_submit(request *req)
     }
     for (size_t i = 0; i < in->n_rows; i++) {
         const Cchc__V1__ReportRow *row = in->rows[i];
-        const char *names[64], *values[64];
-        size_t nind = row->n_indicators < 64 ? row->n_indicators : 64;
+        const char *names[REPORT_INDICATORS_MAX], *values[REPORT_INDICATORS_MAX];
+        size_t nind = row->n_indicators < REPORT_INDICATORS_MAX ? row->n_indicators
+                                                                : REPORT_INDICATORS_MAX;
         json_t *indicators = json_object();
         for (size_t k = 0; k < nind; k++) {
             names[k] = row->indicators[k]->name;
@@ -94,7 +95,7 @@ void handle_report_submit(request *req)
         }
         report_fields f = {row->task_id, row->status, row->progress, row->results,
                            row->difficulties, row->proposals, row->idempotency_key, names,
-                           values, nind};
+                           values, row->n_indicators}; /* validate reads at most nind */
         field_problem found[16];
         size_t nfound = validate_report(&f, found, 16);
         for (size_t k = 0; k < nfound && k < 16 && nproblems < MAX_PROBLEMS; k++, nproblems++) {

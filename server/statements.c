@@ -446,6 +446,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM report x JOIN report_revision v ON v.report_id = x.id"
         " WHERE x.period_id = $1 AND x.task_id = $2::int"
         "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        "   AND (v.saved_as = 'submitted' OR x.unit_code = $4)" /* drafts are the unit's own */
         " ORDER BY v.revision DESC"},
     [STMT_REPORT_REVIEWS] = {"cchc_report_reviews",
         "SELECT r.revision, r.action, r.level, r.reason, r.username, iso_utc(r.at) AS at"

@@ -140,10 +140,22 @@ size_t validate_report(const report_fields *r, field_problem *out, size_t max)
             add_problem(out, max, &n, "difficulties",
                         "cần nêu khó khăn, vướng mắc (difficulties required when behind or not started)");
     }
-    for (size_t i = 0; i < r->n_indicators; i++) {
+    size_t n_indicators = r->n_indicators;
+    if (n_indicators > REPORT_INDICATORS_MAX) {
+        snprintf(why, sizeof(why), "tối đa %d chỉ số mỗi báo cáo, có %zu (too many indicators)",
+                 REPORT_INDICATORS_MAX, n_indicators);
+        add_problem(out, max, &n, "indicators", why);
+        n_indicators = REPORT_INDICATORS_MAX;
+    }
+    for (size_t i = 0; i < n_indicators; i++) {
         const char *name = r->indicator_names[i], *value = r->indicator_values[i];
+        int repeated = 0;
+        for (size_t k = 0; k < i && !repeated; k++)
+            repeated = strcmp(r->indicator_names[k], name) == 0;
         if (!*name || validate_text(name, 64, why, sizeof(why)) != 0)
             add_problem(out, max, &n, "indicators", "tên chỉ số không hợp lệ (bad indicator name)");
+        else if (repeated)
+            add_problem(out, max, &n, "indicators", "tên chỉ số lặp lại (an indicator named twice)");
         else if (validate_decimal(value, 12, 4, why, sizeof(why)) != 0)
             add_problem(out, max, &n, "indicators", why);
     }

@@ -25,7 +25,11 @@ typedef struct field_problem {
     char message[200];
 } field_problem;
 
-/* The fields of a report as a unit submits it. */
+/* Indicators one report row may carry (the client's template has 8). */
+#define REPORT_INDICATORS_MAX 64
+
+/* The fields of a report as a unit submits it. n_indicators is the count
+ * sent; only the first REPORT_INDICATORS_MAX names and values are read. */
 typedef struct report_fields {
     int task_id;
     const char *status, *progress, *results, *difficulties, *proposals, *key;
@@ -38,7 +42,8 @@ typedef struct report_fields {
  * one of the four, progress a percentage that fits the status (0 when not
  * started, 100 when completed), the text the status requires (results when
  * under way or done, difficulties when behind or not started), UTF-8 and
- * lengths, indicator values, the idempotency key's form. Fills at most max
+ * lengths, indicator names (distinct, at most REPORT_INDICATORS_MAX) and
+ * values, the idempotency key's form. Fills at most max
  * problems (field names as the CSV template's columns) and returns their
  * count. */
 size_t validate_report(const report_fields *r, field_problem *out, size_t max);

@@ -53,6 +53,15 @@ LANGUAGE sql IMMUTABLE AS $$
                    ('Y', 'year', 12)) AS c (code, k, m) ON c.code = p.code
 $$;
 
+-- Today in Can Tho. Deadlines are Vietnamese dates while the server (and
+-- the postgres image) usually runs in UTC, where the day turns 7 hours
+-- late. Vietnam keeps UTC+7 all year, and an interval offset (east
+-- positive, unlike POSIX zone names) needs no tz database.
+CREATE FUNCTION today_in_vietnam() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT (now() AT TIME ZONE INTERVAL '+07:00')::date
+$$;
+
 -- Reports the plan's assignments imply for a period: every unit that
 -- implements a task on the period's last data day (classes expanded,
 -- successors carrying closed units' tasks), for assignments that are
@@ -156,7 +165,9 @@ $$;
 -- by the server before. Returns one row per input row: on success the
 -- report, its revision, whether it was late and whether the key had been
 -- seen before (replayed: nothing new was written); otherwise only the
--- errors (line, field, message) and nothing is saved.
+-- errors (line, field, message) and nothing is saved. A row that repeats
+-- a saved key, or the latest submitted revision word for word, writes
+-- nothing and comes back as replayed.
 CREATE FUNCTION submit_reports(doc jsonb)
 RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean)
@@ -171,16 +182,45 @@ DECLARE
     new_rev int;
     is_late boolean;
     changed text[];
-    saved int := 0;
+    saved_tasks int[] := '{}';
 BEGIN
-    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period';
+    -- FOR SHARE: an administrator's period action waits for submissions in
+    -- flight, and they for it, so no report slips into a locked period
+    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR SHARE;
     IF NOT FOUND THEN
         RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
                                                doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
                             NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
-    IF p.state IN ('planned', 'locked') THEN
+    -- One submission per unit and period at a time: two clerks (or a retry
+    -- racing its original) would otherwise both pass the checks below and
+    -- collide on the unique keys with an internal error.
+    PERFORM pg_advisory_xact_lock(hashtext('submit_reports ' || p.id || ' ' || unit));
+
+    CREATE TEMP TABLE IF NOT EXISTS submit_rows (
+        ord int, line int, task int, status text, progress numeric, results text, difficulties text,
+        proposals text, indicators jsonb, key text, unchanged boolean NOT NULL DEFAULT false
+    ) ON COMMIT DROP;
+    DELETE FROM submit_rows;
+    -- ord is the row's place in the request: the client's line numbers
+    -- are for messages only and need not be distinct
+    INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
+                             indicators, key)
+    SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key
+      FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
+                        AS (line int, task int, status text, progress text, results text,
+                            difficulties text, proposals text, indicators jsonb, key text))
+           WITH ORDINALITY AS x (line, task, status, progress, results, difficulties, proposals,
+                                 indicators, key, ord);
+
+    -- A retry whose first send was saved is answered even if the period
+    -- was locked in between: the report is there, the client must not
+    -- think it was refused.
+    IF p.state IN ('planned', 'locked')
+       AND EXISTS (SELECT 1 FROM submit_rows s
+                    WHERE NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)) THEN
         RETURN QUERY SELECT 0, 'period',
             CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
                          ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
@@ -188,17 +228,22 @@ BEGIN
         RETURN;
     END IF;
 
-    CREATE TEMP TABLE IF NOT EXISTS submit_rows (
-        line int, task int, status text, progress numeric, results text, difficulties text,
-        proposals text, indicators jsonb, key text
-    ) ON COMMIT DROP;
-    DELETE FROM submit_rows;
-    INSERT INTO submit_rows
-    SELECT x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
-           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key
-      FROM jsonb_to_recordset(doc -> 'rows')
-        AS x (line int, task int, status text, progress text, results text, difficulties text,
-              proposals text, indicators jsonb, key text);
+    -- Lock the unit's existing reports before judging their state, in id
+    -- order as review_reports does, so a review cannot slip in between.
+    PERFORM 1 FROM report x
+     WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id IN (SELECT s.task FROM submit_rows s)
+     ORDER BY x.id FOR UPDATE;
+
+    -- A row identical to the report's latest submitted revision writes
+    -- nothing: a template sent again with one new row must neither make
+    -- empty revisions nor be refused for the rows already accepted.
+    UPDATE submit_rows s SET unchanged = true
+      FROM report x JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
+     WHERE NOT is_draft AND x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+       AND x.state IN ('submitted', 'accepted', 'approved')
+       AND v.status IS NOT DISTINCT FROM s.status AND v.progress IS NOT DISTINCT FROM s.progress
+       AND v.results = s.results AND v.difficulties = s.difficulties AND v.proposals = s.proposals
+       AND v.indicators = s.indicators;
 
     -- every check first: one bad row keeps every row out
     RETURN QUERY
@@ -214,14 +259,17 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
         UNION ALL
         SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
-          FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.line < s.line
+          FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
+        UNION ALL
+        SELECT s.line, 'key', format('khóa chống gửi trùng lặp lại ở dòng %s (the same idempotency key twice)', d.line)
+          FROM submit_rows s JOIN submit_rows d ON d.key = s.key AND d.ord < s.ord
         UNION ALL
         SELECT s.line, 'state',
                format('báo cáo nhiệm vụ %s đã được %s, không sửa được nữa (already %s)', s.task,
                       CASE x.state WHEN 'accepted' THEN 'chấp nhận' ELSE 'phê duyệt' END, x.state)
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
-         WHERE x.state IN ('accepted', 'approved')
+         WHERE x.state IN ('accepted', 'approved') AND NOT s.unchanged
            AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
         UNION ALL
         SELECT s.line, 'draft',
@@ -242,8 +290,8 @@ BEGIN
         RETURN;
     END IF;
 
-    is_late := NOT is_draft AND (p.state = 'closed' OR current_date > unit_deadline(p, unit));
-    FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.line LOOP
+    is_late := NOT is_draft AND (p.state = 'closed' OR today_in_vietnam() > unit_deadline(p, unit));
+    FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.ord LOOP
         SELECT v.* INTO prev FROM report_revision v WHERE v.idempotency_key = r.key;
         IF FOUND THEN -- a retried send: answer what the first one saved
             SELECT * INTO rep FROM report WHERE id = prev.report_id;
@@ -253,6 +301,11 @@ BEGIN
         END IF;
         SELECT * INTO rep FROM report x
          WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = r.task FOR UPDATE;
+        IF r.unchanged THEN -- nothing new to write: answer what is there
+            RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, rep.revision,
+                                rep.state, rep.late, true;
+            CONTINUE;
+        END IF;
         IF NOT FOUND THEN
             INSERT INTO report (period_id, unit_code, task_id, state, revision)
             VALUES (p.id, unit, r.task, 'draft', 0) RETURNING * INTO rep;
@@ -283,21 +336,22 @@ BEGIN
                             WHEN is_draft THEN 'draft' ELSE 'submitted' END,
                first_submitted_at = CASE WHEN is_draft THEN x.first_submitted_at
                                          ELSE coalesce(x.first_submitted_at, now()) END,
-               late = x.late OR is_late,
+               -- on time or late is decided by the first submission: a
+               -- report the lead agency returns after the deadline and
+               -- the unit corrects was still sent on time
+               late = CASE WHEN x.first_submitted_at IS NULL THEN is_late ELSE x.late END,
                return_reason = CASE WHEN is_draft THEN x.return_reason END,
                updated_at = now()
          WHERE x.id = rep.id
         RETURNING * INTO rep;
-        saved := saved + 1;
+        saved_tasks := saved_tasks || r.task;
         RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, new_rev, rep.state,
-                            is_late, false;
+                            rep.late, false;
     END LOOP;
-    IF saved > 0 THEN
+    IF cardinality(saved_tasks) > 0 THEN
         PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
                             unit || ' ' || p.id,
-                            jsonb_build_object('tasks', (SELECT jsonb_agg(s.task ORDER BY s.line)
-                                                           FROM submit_rows s),
-                                               'late', is_late));
+                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late));
     END IF;
 END
 $$;
@@ -328,6 +382,14 @@ BEGIN
       FROM jsonb_array_elements_text(doc -> 'ids') j (id)
       LEFT JOIN report x ON x.id = j.id::bigint
       LEFT JOIN org_unit u ON u.code = x.unit_code;
+
+    -- Lock what is judged below (periods, then reports in id order, the
+    -- order submit_reports uses) so a submission cannot land in between
+    -- and have its new revision marked accepted unseen.
+    PERFORM 1 FROM report_period p
+     WHERE p.id IN (SELECT x.period_id FROM report x JOIN review_targets t ON t.id = x.id)
+     ORDER BY p.id FOR SHARE;
+    PERFORM 1 FROM report x WHERE x.id IN (SELECT t.id FROM review_targets t) ORDER BY x.id FOR UPDATE;
 
     RETURN QUERY
     SELECT e.id, 'ids', e.message, NULL::text, NULL::text FROM (
@@ -440,6 +502,12 @@ BEGIN
                 RETURN QUERY SELECT 'lead_deadline', 'hạn của cơ quan chủ trì phải sau hạn của đơn vị (lead deadline after unit deadline)'::text;
                 RETURN;
             END IF;
+            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline) < p.data_until THEN
+                RETURN QUERY SELECT 'unit_deadline',
+                    format('hạn nộp phải từ ngày %s, cuối kỳ số liệu (the deadline cannot precede the data window''s end)',
+                           p.data_until)::text;
+                RETURN;
+            END IF;
             UPDATE report_period
                SET unit_deadline = coalesce((doc ->> 'unit_deadline')::date, unit_deadline),
                    lead_deadline = coalesce((doc ->> 'lead_deadline')::date, lead_deadline)
@@ -459,20 +527,24 @@ SELECT p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text 
        p.unit_deadline::text AS unit_deadline, p.lead_deadline::text AS lead_deadline, p.state,
        (SELECT count(*) FROM expected_reports(p.id))::int AS expected,
        (SELECT count(*) FROM report x
-         WHERE x.period_id = p.id AND x.state IN ('submitted', 'accepted', 'approved'))::int AS received
+         WHERE x.period_id = p.id AND x.first_submitted_at IS NOT NULL)::int AS received
   FROM report_period p;
 
--- A report as the protocol's ReportSummary shows it (its latest revision).
+-- A report as the protocol's ReportSummary shows it to reviewers: its
+-- latest submitted revision. A unit's unsent draft (after a return) is its
+-- own until sent; the unit sees it in its task list and history.
 CREATE VIEW report_info AS
 SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
-       x.revision, x.late, coalesce(v.status, '') AS status,
+       coalesce(v.revision, x.revision) AS revision, x.late, coalesce(v.status, '') AS status,
        coalesce(trim_scale(v.progress)::text, '') AS progress,
        coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,
        coalesce(x.return_reason, '') AS return_reason
   FROM report x
   JOIN org_unit u ON u.code = x.unit_code
   JOIN task t ON t.id = x.task_id
-  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision;
+  LEFT JOIN LATERAL (SELECT * FROM report_revision r
+                      WHERE r.report_id = x.id AND r.saved_as = 'submitted'
+                      ORDER BY r.revision DESC LIMIT 1) v ON true;
 
 -- What a reviewer in reviewer_unit may do with a unit's report on a task:
 -- 'lead' when that unit leads the task in the period, 'district' when the

@@ -29,6 +29,6 @@ SELECT pl.code AS plan_code, u.code AS unit_code, u.name AS unit_name,
        coalesce(d.issued_on > pl.unit_plan_deadline, false) AS late
   FROM plan pl
   JOIN LATERAL (SELECT DISTINCT au.unit_code
-                  FROM assignment_units_on(coalesce(pl.unit_plan_deadline, current_date)) au) owe ON true
+                  FROM assignment_units_on(coalesce(pl.unit_plan_deadline, today_in_vietnam())) au) owe ON true
   JOIN org_unit u ON u.code = owe.unit_code
   LEFT JOIN unit_plan_deliverable d ON d.plan_code = pl.code AND d.unit_code = u.code;

@@ -277,6 +277,38 @@ static void test_template_submit_review_fix(void **state)
     assert_string_equal(str(json_array_get(reviews, 1), "action"), "return");
     assert_string_equal(str(json_object_get(h, "report"), "state"), "accepted");
     json_decref(h);
+
+    /* the template again, prefilled with what was sent (three reports
+     * accepted): sent as is, it writes nothing and is not refused */
+    char *before = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
+    expect_ok(tmpl);
+    saved = harness_cchc_json(srv, submit);
+    json_t *rows = json_object_get(saved, "saved");
+    assert_int_equal(json_array_size(rows), 4);
+    for (size_t i = 0; i < json_array_size(rows); i++)
+        assert_true(json_boolean_value(json_object_get(json_array_get(rows, i), "replayed")));
+    json_decref(saved);
+    char *after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
+    assert_string_equal(after, before);
+    free(after);
+    /* with one row changed: that one is saved, the accepted ones stay */
+    expect_ok(tmpl);
+    const int task101[] = {101};
+    const char *more[] = {"đang triển khai;70;Đã rà soát 35 văn bản;-;-;-"};
+    fill_template("bao-cao.csv", task101, more, 1);
+    expect_ok(submit);
+    t = my_task("2023-6M", 101);
+    assert_string_equal(str(t, "progress"), "70");
+    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
+    json_decref(t);
+    t = my_task("2023-6M", 106);
+    assert_string_equal(str(t, "report_state"), "accepted");
+    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 1);
+    json_decref(t);
+    after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
+    assert_int_equal(atoi(after), atoi(before) + 1);
+    free(after);
+    free(before);
     unlink("bao-cao.csv");
     as(-1);
 }
@@ -347,6 +379,44 @@ static void test_draft_then_submit_and_duplicate_send(void **state)
     as(-1);
 }
 
+/* One report row for a raw request. */
+static Cchc__V1__ReportRow raw_row(int line, int task, const char *key)
+{
+    Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT;
+    row.line = line;
+    row.task_id = task;
+    row.status = "in_progress";
+    row.progress = "40";
+    row.results = "Đang thực hiện";
+    row.idempotency_key = (char *)key;
+    return row;
+}
+
+/* Sends a submission for period on fd without waiting for the answer. */
+static void raw_submit(int fd, const char *token, uint64_t request_id, const char *period,
+                       Cchc__V1__ReportRow **rows, size_t n)
+{
+    Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
+    body.period_id = (char *)period;
+    body.rows = rows;
+    body.n_rows = n;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = request_id;
+    req.session_token = (char *)token;
+    req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
+    req.report_submit = &body;
+    raw_send_request(fd, &req);
+}
+
+/* Whether any of the error's details says needle. */
+static int details_say(const Cchc__V1__Error *e, const char *needle)
+{
+    for (size_t i = 0; e && i < e->n_details; i++)
+        if (strstr(e->details[i]->message, needle))
+            return 1;
+    return 0;
+}
+
 static void test_district_returns_commune_report(void **state)
 {
     (void)state;
@@ -386,6 +456,59 @@ static void test_district_returns_commune_report(void **state)
     assert_string_equal(str(t, "report_state"), "returned");
     assert_string_equal(str(t, "return_reason"), "Bổ sung số hồ sơ tồn");
     json_decref(t);
+
+    /* the commune starts its correction as a draft: the draft is its own,
+     * reviewers still see what was sent */
+    const char *draft[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
+                           "--progress", "22", "--difficulties", "Đang bổ sung", "--draft", NULL};
+    expect_ok(draft);
+    as(DISTRICT_REVIEWER);
+    l = harness_cchc_json(srv, list);
+    x = json_array_get(json_object_get(l, "reports"), 0);
+    assert_string_equal(str(x, "progress"), "20");
+    assert_string_equal(str(x, "state"), "returned");
+    json_decref(l);
+    const char *history[] = {"report", "history", "--task", "105", "--period", "2023-6M", "--unit", "31117",
+                             NULL};
+    json_t *h = harness_cchc_json(srv, history);
+    assert_int_equal(json_array_size(json_object_get(h, "revisions")), 1);
+    json_decref(h);
+    as(COMMUNE_REPORTER);
+    h = harness_cchc_json(srv, history);
+    assert_int_equal(json_array_size(json_object_get(h, "revisions")), 2);
+    json_decref(h);
+
+    /* a returned report was received: the period list and the status agree */
+    as(-1);
+    const char *periods[] = {"period", "list", "--year", "2023", NULL};
+    json_t *p = harness_cchc_json(srv, periods);
+    long long listed = -1;
+    for (size_t i = 0; i < json_array_size(json_object_get(p, "periods")); i++) {
+        json_t *period = json_array_get(json_object_get(p, "periods"), i);
+        if (strcmp(str(period, "id"), "2023-6M") == 0)
+            listed = json_integer_value(json_object_get(period, "received"));
+    }
+    json_decref(p);
+    const char *status[] = {"status", "--period", "2023-6M", NULL};
+    json_t *st = harness_cchc_json(srv, status);
+    long long counted = json_integer_value(json_object_get(json_object_get(st, "total"), "received"));
+    json_decref(st);
+    assert_true(counted >= 6); /* Ninh Kiều's and Tân An's, the returned one among them */
+    assert_int_equal(listed, counted);
+
+    /* a district reviewer whose unit leads no task: nothing to count, a
+     * report of zeros rather than a crash */
+    as(DISTRICT_REVIEWER);
+    const char *html[] = {"export", "--period", "2023-6M", "--format", "html", "-o", "trong.html", NULL};
+    expect_ok(html);
+    FILE *f = fopen("trong.html", "r");
+    assert_non_null(f);
+    char page[1 << 16];
+    size_t n = fread(page, 1, sizeof(page) - 1, f);
+    page[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(page, "data-figure=\"total.expected\">0<"));
+    unlink("trong.html");
     as(-1);
 }
 
@@ -401,6 +524,19 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
     json_t *s = harness_cchc_json(srv, late);
     assert_true(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
     json_decref(s);
+    /* on time or late is the first submission's: Tân An's report was sent
+     * on time, returned, and fixed after the period closed */
+    as(COMMUNE_REPORTER);
+    const char *fixed[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
+                           "--progress", "25", "--difficulties", "Thiếu máy scan; tồn 14 hồ sơ", NULL};
+    s = harness_cchc_json(srv, fixed);
+    assert_false(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
+    json_decref(s);
+    json_t *fixed_task = my_task("2023-6M", 105);
+    assert_string_equal(str(fixed_task, "report_state"), "submitted");
+    assert_false(json_boolean_value(json_object_get(fixed_task, "late")));
+    json_decref(fixed_task);
+    as(DISTRICT_REPORTER);
     /* the unit not yet open: planned periods refuse */
     const char *planned[] = {"submit", "--task", "104", "--period", "2023-9M", "--status", "đang triển khai",
                              "--progress", "70", "--result", "Sớm quá", NULL};
@@ -459,6 +595,21 @@ static void test_outbox_delivers_after_restart(void **state)
     run_result_free(&r);
 
     harness_server_restart(srv, fx.db.conninfo, NULL);
+    /* the clerk logs out and someone else logs in on this machine: Ninh
+     * Kiều's submission is not theirs to send, and waits */
+    const char *logout[] = {"logout", NULL};
+    expect_ok(logout);
+    assert_int_equal(harness_login(srv, people[COMMUNE_REPORTER].username,
+                                   people[COMMUNE_REPORTER].password), 0);
+    r = cchc(count);
+    assert_non_null(strstr(r.out, "\"waiting\": 0"));
+    run_result_free(&r);
+    char *sent_by_other = harness_db_query(&fx.db,
+        "SELECT count(*) FROM report WHERE period_id = '2023-9M' AND task_id = 105");
+    assert_string_equal(sent_by_other, "0");
+    free(sent_by_other);
+    assert_int_equal(harness_login(srv, people[DISTRICT_REPORTER].username,
+                                   people[DISTRICT_REPORTER].password), 0);
     /* any next command sends it first; then it is gone */
     json_t *t = my_task("2023-9M", 105);
     assert_string_equal(str(t, "report_state"), "submitted");
@@ -589,6 +740,88 @@ static void test_due_reminder_and_unit_plans(void **state)
     as(-1);
 }
 
+/* Rows of one request are checked against each other: a key used twice,
+ * or a task twice under the same line number, refuses the whole request. */
+static void test_rows_of_one_request_checked_together(void **state)
+{
+    (void)state;
+    char token[128];
+    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    char *before = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    Cchc__V1__ReportRow a = raw_row(1, 102, "same-key-for-two-tasks-01");
+    Cchc__V1__ReportRow b = raw_row(2, 103, "same-key-for-two-tasks-01");
+    Cchc__V1__ReportRow *two_tasks[] = {&a, &b};
+    raw_submit(fd, token, 2, "2023-9M", two_tasks, 2);
+    Cchc__V1__Response *resp = raw_read_response(fd, 10000);
+    assert_non_null(resp);
+    assert_non_null(resp->error);
+    assert_true(details_say(resp->error, "the same idempotency key twice"));
+    cchc__v1__response__free_unpacked(resp, NULL);
+
+    Cchc__V1__ReportRow c = raw_row(0, 102, "same-line-same-task-0001");
+    Cchc__V1__ReportRow d = raw_row(0, 102, "same-line-same-task-0002");
+    Cchc__V1__ReportRow *same_line[] = {&c, &d};
+    raw_submit(fd, token, 3, "2023-9M", same_line, 2);
+    resp = raw_read_response(fd, 10000);
+    assert_non_null(resp);
+    assert_non_null(resp->error);
+    assert_true(details_say(resp->error, "the same task twice"));
+    cchc__v1__response__free_unpacked(resp, NULL);
+    close(fd);
+    char *after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
+    assert_string_equal(after, before); /* nothing saved */
+    free(after);
+    free(before);
+}
+
+/* Clerks sending the same task at once, on several connections: every
+ * send is saved as its own revision (one retry among them is recognised),
+ * none fails with an internal error. */
+static void test_concurrent_submissions_of_one_task(void **state)
+{
+    (void)state;
+    enum { SENDERS = 6 };
+    char token[128];
+    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    int fds[SENDERS];
+    for (int i = 0; i < SENDERS; i++) {
+        fds[i] = raw_connect(srv);
+        raw_hello(fds[i], 1);
+    }
+    char keys[SENDERS][32];
+    for (int i = 0; i < SENDERS; i++) /* the last two share a key: a retry racing its original */
+        snprintf(keys[i], sizeof(keys[i]), "concurrent-send-%02d", i < SENDERS - 1 ? i : i - 1);
+    Cchc__V1__ReportRow rows[SENDERS];
+    char progress[SENDERS][8];
+    for (int i = 0; i < SENDERS; i++) {
+        rows[i] = raw_row(1, 106, keys[i]);
+        /* each send says something new (an unchanged one writes nothing) */
+        snprintf(progress[i], sizeof(progress[i]), "%d", 41 + (i < SENDERS - 1 ? i : i - 1));
+        rows[i].progress = progress[i];
+        Cchc__V1__ReportRow *one[] = {&rows[i]};
+        raw_submit(fds[i], token, 2, "2023-9M", one, 1);
+    }
+    int replayed = 0;
+    for (int i = 0; i < SENDERS; i++) {
+        Cchc__V1__Response *resp = raw_read_response(fds[i], 20000);
+        assert_non_null(resp);
+        if (resp->error)
+            fail_msg("sender %d: %s", i, resp->error->message);
+        assert_int_equal(resp->report_submit->n_saved, 1);
+        replayed += resp->report_submit->saved[0]->replayed;
+        cchc__v1__response__free_unpacked(resp, NULL);
+        close(fds[i]);
+    }
+    assert_int_equal(replayed, 1);
+    char *revisions = harness_db_query(&fx.db,
+        "SELECT count(*) || ' ' || max(v.revision) FROM report_revision v JOIN report x ON x.id = v.report_id "
+        "WHERE x.period_id = '2023-9M' AND x.task_id = 106 AND x.unit_code = 'Q-NINHKIEU'");
+    assert_string_equal(revisions, "5 5");
+    free(revisions);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +832,8 @@ int main(void)
         cmocka_unit_test(test_due_reminder_and_unit_plans),
         cmocka_unit_test(test_closed_period_is_late_and_approval_locks),
         cmocka_unit_test(test_outbox_delivers_after_restart),
+        cmocka_unit_test(test_rows_of_one_request_checked_together),
+        cmocka_unit_test(test_concurrent_submissions_of_one_task),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -64,6 +65,62 @@ static void test_decimals(void **state)
     assert_non_null(strstr(why, "decimal"));
 }
 
+/* The fields a problem list names, joined by spaces. */
+static const char *problem_fields(const report_fields *r)
+{
+    static char joined[512];
+    field_problem found[16];
+    size_t n = validate_report(r, found, 16);
+    joined[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        strcat(joined, i ? " " : "");
+        strcat(joined, found[i].field);
+    }
+    return joined;
+}
+
+static void test_report_rows(void **state)
+{
+    (void)state;
+    const char *names[REPORT_INDICATORS_MAX + 1], *values[REPORT_INDICATORS_MAX + 1];
+    char name_text[REPORT_INDICATORS_MAX + 1][16];
+    for (int i = 0; i <= REPORT_INDICATORS_MAX; i++) {
+        snprintf(name_text[i], sizeof(name_text[i]), "chi_so_%d", i);
+        names[i] = name_text[i];
+        values[i] = "1.5";
+    }
+    report_fields good = {105, "in_progress", "60", "Đã tiếp nhận 12.345 hồ sơ", "", "",
+                          "key-0123456789abcdef", names, values, 2};
+    assert_string_equal(problem_fields(&good), "");
+
+    report_fields done_at_90 = good;
+    done_at_90.status = "completed";
+    done_at_90.progress = "90";
+    assert_string_equal(problem_fields(&done_at_90), "progress");
+
+    report_fields behind = good;
+    behind.status = "behind";
+    behind.progress = "30";
+    assert_string_equal(problem_fields(&behind), "difficulties"); /* behind needs a why */
+
+    report_fields too_many = good;
+    too_many.n_indicators = REPORT_INDICATORS_MAX + 1;
+    assert_string_equal(problem_fields(&too_many), "indicators");
+
+    const char *twice[] = {"ty_le", "ty_le"};
+    report_fields repeated = good;
+    repeated.indicator_names = twice;
+    assert_string_equal(problem_fields(&repeated), "indicators");
+
+    report_fields bad_key = good;
+    bad_key.key = "short";
+    assert_string_equal(problem_fields(&bad_key), "idempotency_key");
+
+    report_fields not_utf8 = good;
+    not_utf8.results = "k\xe9t qu\xe1";
+    assert_string_equal(problem_fields(&not_utf8), "results");
+}
+
 static void test_arena(void **state)
 {
     (void)state;
@@ -89,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_decimals),
+        cmocka_unit_test(test_report_rows),
         cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
