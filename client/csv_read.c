@@ -13,6 +13,17 @@ typedef struct read_state {
     int failed;
 } read_state;
 
+/* Text a spreadsheet would run as a formula: "- Đã rà soát…" shows as
+ * #NAME? in Excel, "=HYPERLINK(…)" does worse. Such a field is written
+ * behind an apostrophe and read back without it (see on_field); fields
+ * already starting with apostrophes before one of these get one more, so
+ * every text comes back as it was. */
+static int looks_like_formula(const char *text)
+{
+    text += strspn(text, "'");
+    return *text && strchr("=+-@", *text) != NULL;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     read_state *st = ctx;
@@ -34,6 +45,8 @@ static void on_field(void *data, size_t len, void *ctx)
     size_t n = strlen(copy);
     while (n > 0 && (copy[n - 1] == ' ' || copy[n - 1] == '\t' || copy[n - 1] == '\r'))
         copy[--n] = '\0';
+    if (copy[0] == '\'' && looks_like_formula(copy + 1)) /* csv_write_field's guard */
+        memmove(copy, copy + 1, strlen(copy));
     r->fields[r->nfields++] = copy;
 }
 
@@ -126,6 +139,15 @@ const char *csv_field(const csv_record *record, size_t index)
 
 void csv_write_field(FILE *out, const char *text, int last)
 {
-    csv_fwrite(out, text, strlen(text)); /* always quoted, quotes doubled */
+    size_t len = strlen(text);
+    char *guarded = looks_like_formula(text) ? malloc(len + 2) : NULL;
+    if (guarded) {
+        guarded[0] = '\'';
+        memcpy(guarded + 1, text, len + 1);
+        text = guarded;
+        len++;
+    }
+    csv_fwrite(out, text, len); /* always quoted, quotes doubled */
+    free(guarded);
     fputs(last ? "\r\n" : ",", out);
 }

@@ -29,7 +29,9 @@ void csv_records_free(csv_records *records);
 /* The field, or "" past the end of the record. */
 const char *csv_field(const csv_record *record, size_t index);
 
-/* Writes one field quoted as CSV needs (for the templates). */
+/* Writes one field quoted as CSV needs (for the templates and exports);
+ * text a spreadsheet would run as a formula (=, +, -, @) goes behind an
+ * apostrophe that csv_read removes again. */
 void csv_write_field(FILE *out, const char *text, int last);
 
 #endif
