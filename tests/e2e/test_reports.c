@@ -625,6 +625,26 @@ static void test_outbox_delivers_after_restart(void **state)
         "WHERE x.period_id = '2023-9M' AND x.task_id = 105 AND x.unit_code = 'Q-NINHKIEU'");
     assert_string_equal(revisions, "1");
     free(revisions);
+
+    /* a clerk may drop what waits by hand */
+    assert_int_equal(harness_server_stop(srv), 0);
+    const char *again[] = {"submit", "--task", "105", "--period", "2023-9M", "--status", "đang triển khai",
+                           "--progress", "80", "--result", "Bản sẽ bỏ", NULL};
+    r = cchc(again);
+    assert_int_equal(r.exit_code, 3);
+    run_result_free(&r);
+    const char *discard[] = {"--json", "outbox", "discard", NULL};
+    r = cchc(discard);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "\"discarded\": 1"));
+    run_result_free(&r);
+    harness_server_restart(srv, fx.db.conninfo, NULL);
+    r = cchc(count);
+    assert_non_null(strstr(r.out, "\"waiting\": 0"));
+    run_result_free(&r);
+    t = my_task("2023-9M", 105);
+    assert_string_equal(str(t, "progress"), "75"); /* the discarded one never arrived */
+    json_decref(t);
     as(-1);
 }
 
