@@ -131,22 +131,34 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     }
 }
 
-static void on_login_lookup(request *req, PGresult *const *r, int n)
+/* The start of a password check, after the lookup batch (attempt id,
+ * throttle count, account): answers and returns NULL when the caller is
+ * throttled or memory ran out, else the state for the check. */
+static login_state *begin_password_check(request *req, PGresult *const *r,
+                                         const char *throttled_message)
 {
-    (void)n;
     if (throttled(r[1])) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                     "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
-                     "(too many failed logins; try again in 15 minutes)");
-        return;
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "%s", throttled_message);
+        return NULL;
     }
     login_state *st = calloc(1, sizeof(*st));
     if (!st) {
         reply_busy(req);
-        return;
+        return NULL;
     }
     st->req = req;
     snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
+    return st;
+}
+
+static void on_login_lookup(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    login_state *st = begin_password_check(req, r,
+                                           "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
+                                           "(too many failed logins; try again in 15 minutes)");
+    if (!st)
+        return;
     const PGresult *acc = r[2];
     const char *stored = NULL;
     if (PQntuples(acc) > 0) {
@@ -285,19 +297,11 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
 static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (throttled(r[1])) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                     "nhập sai mật khẩu quá nhiều lần; hãy thử lại sau 15 phút "
-                     "(too many wrong passwords; try again in 15 minutes)");
+    login_state *st = begin_password_check(req, r,
+                                           "nhập sai mật khẩu quá nhiều lần; hãy thử lại sau 15 phút "
+                                           "(too many wrong passwords; try again in 15 minutes)");
+    if (!st)
         return;
-    }
-    login_state *st = calloc(1, sizeof(*st));
-    if (!st) {
-        reply_busy(req);
-        return;
-    }
-    st->req = req;
-    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
     const char *stored = NULL;
     if (PQntuples(r[2]) > 0) {
         snprintf(st->hash, sizeof(st->hash), "%s", pg_text(r[2], 0, 0));
