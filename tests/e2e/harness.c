@@ -490,6 +490,15 @@ int fixture_stop(test_fixture *fx)
     return code == 0 ? 0 : -1;
 }
 
+void harness_cchc_ok(const test_server *srv, const char *const *args)
+{
+    run_result r;
+    harness_cchc(&r, srv, args);
+    if (r.exit_code != 0)
+        fail_msg("cchc %s %s exited %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
+    run_result_free(&r);
+}
+
 json_t *harness_cchc_json(const test_server *srv, const char *const *args)
 {
     const char *argv[40] = {"--json"};

@@ -96,6 +96,8 @@ void harness_add_account(const test_server *srv, const char *username, const cha
 /* The session token stored in a home by `cchc login` ("" when none). */
 void harness_home_token(const char *dir, char *out, size_t size);
 
+/* Runs `cchc ARGS…` (NULL-terminated) and fails the test unless it exits 0. */
+void harness_cchc_ok(const test_server *srv, const char *const *args);
 /* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
  * exits 0 with valid JSON, and returns the parsed output. */
 json_t *harness_cchc_json(const test_server *srv, const char *const *args);
