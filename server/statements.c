@@ -9,7 +9,7 @@
 /* Order of the indices everywhere: as the plan presents them. */
 #define INDEX_ORDER(col) "array_position(ARRAY['PAR-INDEX','SIPAS','PAPI']::text[], " col ")"
 #define CODE_ORDER(col) "string_to_array(" col ", '.')::int[]"
-#define AS_OF "coalesce(nullif($1, '')::date, current_date)"
+#define AS_OF "coalesce(nullif($1, '')::date, today_in_vietnam())"
 /* Vietnamese alphabetical order (Ô after N, Đ after D), from PostgreSQL's ICU. */
 #define VI " COLLATE \"vi-x-icu\""
 
@@ -144,7 +144,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_TASK_LEADS] = {"cchc_task_leads",
         "SELECT l.assignment_id, l.printed_text, l.unit_code, u.name AS unit_name,"
         "       l.assigned_unit_code AS assigned_code"
-        "  FROM assignment_leads_on(coalesce(nullif($2, '')::date, current_date)) l"
+        "  FROM assignment_leads_on(coalesce(nullif($2, '')::date, today_in_vietnam())) l"
         "  JOIN org_unit u ON u.code = l.unit_code"
         " WHERE l.task_id = $1::int ORDER BY l.assignment_id, l.seq, u.name" VI},
     [STMT_TASK_IMPLEMENTERS] = {"cchc_task_implementers",
@@ -156,7 +156,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " WHERE a.task_id = $1::int ORDER BY a.seq, i.seq"},
     [STMT_TASK_IMPLEMENTER_UNITS] = {"cchc_task_implementer_units",
         "SELECT au.assignment_id, au.implementer_seq, au.unit_code AS code, u.name"
-        "  FROM assignment_units_on(coalesce(nullif($2, '')::date, current_date)) au"
+        "  FROM assignment_units_on(coalesce(nullif($2, '')::date, today_in_vietnam())) au"
         "  JOIN org_unit u ON u.code = au.unit_code"
         " WHERE au.task_id = $1::int"
         " ORDER BY au.assignment_id, au.implementer_seq,"

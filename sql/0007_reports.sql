@@ -147,6 +147,21 @@ LANGUAGE sql AS $$
     ON CONFLICT (id) DO NOTHING
 $$;
 
+-- The idempotency keys of rows that wrote nothing because they repeated
+-- the latest submitted revision word for word: their retry must still be
+-- a replay, not new work (after a return, it would otherwise undo it).
+CREATE TABLE unchanged_submission_key (
+    key       text PRIMARY KEY,
+    report_id bigint NOT NULL REFERENCES report (id),
+    revision  int NOT NULL
+);
+
+-- Every key a submission has used, with the revision that answers it.
+CREATE VIEW submission_key AS
+SELECT idempotency_key AS key, report_id, revision FROM report_revision
+UNION ALL
+SELECT key, report_id, revision FROM unchanged_submission_key;
+
 -- The last day a unit may submit on time for a period (its extension, if any).
 CREATE FUNCTION unit_deadline(p report_period, unit text) RETURNS date
 LANGUAGE sql STABLE AS $$
@@ -220,7 +235,7 @@ BEGIN
     -- think it was refused.
     IF p.state IN ('planned', 'locked')
        AND EXISTS (SELECT 1 FROM submit_rows s
-                    WHERE NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)) THEN
+                    WHERE NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)) THEN
         RETURN QUERY SELECT 0, 'period',
             CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
                          ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
@@ -242,7 +257,11 @@ BEGIN
      WHERE NOT is_draft AND x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
        AND x.state IN ('submitted', 'accepted', 'approved')
        AND v.status IS NOT DISTINCT FROM s.status AND v.progress IS NOT DISTINCT FROM s.progress
-       AND v.results = s.results AND v.difficulties = s.difficulties AND v.proposals = s.proposals
+       -- spreadsheets and the CSV reader drop spaces around a cell, so a
+       -- template of a text sent with a trailing space is still the same
+       AND btrim(v.results, E' \t\r') = btrim(s.results, E' \t\r')
+       AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
+       AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
        AND v.indicators = s.indicators;
 
     -- every check first: one bad row keeps every row out
@@ -256,7 +275,7 @@ BEGIN
           FROM submit_rows s
          WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
                             WHERE x.unit_code = unit AND x.task_id = s.task)
-           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
         UNION ALL
         SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
           FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
@@ -270,19 +289,19 @@ BEGIN
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE x.state IN ('accepted', 'approved') AND NOT s.unchanged
-           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
         UNION ALL
         SELECT s.line, 'draft',
                format('báo cáo nhiệm vụ %s đã gửi; hãy gửi lại thay vì lưu nháp (already submitted)', s.task)
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE is_draft AND x.state = 'submitted'
-           AND NOT EXISTS (SELECT 1 FROM report_revision v WHERE v.idempotency_key = s.key)
+           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
         UNION ALL
         SELECT s.line, 'key', 'khóa chống gửi trùng đã dùng cho báo cáo khác (idempotency key reused)'
           FROM submit_rows s
-          JOIN report_revision v ON v.idempotency_key = s.key
-          JOIN report x ON x.id = v.report_id
+          JOIN submission_key k ON k.key = s.key
+          JOIN report x ON x.id = k.report_id
          WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
       ) e
      ORDER BY e.line, e.field;
@@ -292,7 +311,9 @@ BEGIN
 
     is_late := NOT is_draft AND (p.state = 'closed' OR today_in_vietnam() > unit_deadline(p, unit));
     FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.ord LOOP
-        SELECT v.* INTO prev FROM report_revision v WHERE v.idempotency_key = r.key;
+        SELECT v.* INTO prev FROM submission_key k
+          JOIN report_revision v ON v.report_id = k.report_id AND v.revision = k.revision
+         WHERE k.key = r.key;
         IF FOUND THEN -- a retried send: answer what the first one saved
             SELECT * INTO rep FROM report WHERE id = prev.report_id;
             RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, prev.revision,
@@ -301,7 +322,10 @@ BEGIN
         END IF;
         SELECT * INTO rep FROM report x
          WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = r.task FOR UPDATE;
-        IF r.unchanged THEN -- nothing new to write: answer what is there
+        IF r.unchanged THEN -- nothing new to write: answer what is there, and
+                            -- keep the key so a retry is answered the same
+            INSERT INTO unchanged_submission_key (key, report_id, revision)
+            VALUES (r.key, rep.id, rep.revision);
             RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, rep.revision,
                                 rep.state, rep.late, true;
             CONTINUE;
@@ -384,8 +408,10 @@ BEGIN
       LEFT JOIN org_unit u ON u.code = x.unit_code;
 
     -- Lock what is judged below (periods, then reports in id order, the
-    -- order submit_reports uses) so a submission cannot land in between
-    -- and have its new revision marked accepted unseen.
+    -- order submit_reports uses) so a submission cannot land between the
+    -- state check and the update. A revision that arrived before this
+    -- request is reviewed as it stands: the request names reports, not
+    -- the revision the reviewer read (the history shows which one was).
     PERFORM 1 FROM report_period p
      WHERE p.id IN (SELECT x.period_id FROM report x JOIN review_targets t ON t.id = x.id)
      ORDER BY p.id FOR SHARE;
