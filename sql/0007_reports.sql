@@ -215,15 +215,17 @@ BEGIN
 
     CREATE TEMP TABLE IF NOT EXISTS submit_rows (
         ord int, line int, task int, status text, progress numeric, results text, difficulties text,
-        proposals text, indicators jsonb, key text, unchanged boolean NOT NULL DEFAULT false
+        proposals text, indicators jsonb, key text, unchanged boolean NOT NULL DEFAULT false,
+        retried boolean NOT NULL -- the key was seen before: this row is answered, not judged
     ) ON COMMIT DROP;
     DELETE FROM submit_rows;
     -- ord is the row's place in the request: the client's line numbers
     -- are for messages only and need not be distinct
     INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
-                             indicators, key)
+                             indicators, key, retried)
     SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
-           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key,
+           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
       FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
                         AS (line int, task int, status text, progress text, results text,
                             difficulties text, proposals text, indicators jsonb, key text))
@@ -234,8 +236,7 @@ BEGIN
     -- was locked in between: the report is there, the client must not
     -- think it was refused.
     IF p.state IN ('planned', 'locked')
-       AND EXISTS (SELECT 1 FROM submit_rows s
-                    WHERE NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)) THEN
+       AND EXISTS (SELECT 1 FROM submit_rows s WHERE NOT s.retried) THEN
         RETURN QUERY SELECT 0, 'period',
             CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
                          ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
@@ -275,7 +276,7 @@ BEGIN
           FROM submit_rows s
          WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
                             WHERE x.unit_code = unit AND x.task_id = s.task)
-           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
+           AND NOT s.retried
         UNION ALL
         SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
           FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
@@ -289,14 +290,14 @@ BEGIN
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE x.state IN ('accepted', 'approved') AND NOT s.unchanged
-           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
+           AND NOT s.retried
         UNION ALL
         SELECT s.line, 'draft',
                format('báo cáo nhiệm vụ %s đã gửi; hãy gửi lại thay vì lưu nháp (already submitted)', s.task)
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE is_draft AND x.state = 'submitted'
-           AND NOT EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key)
+           AND NOT s.retried
         UNION ALL
         SELECT s.line, 'key', 'khóa chống gửi trùng đã dùng cho báo cáo khác (idempotency key reused)'
           FROM submit_rows s

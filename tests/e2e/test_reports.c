@@ -311,72 +311,6 @@ static void test_template_submit_review_fix(void **state)
     as(-1);
 }
 
-static void test_draft_then_submit_and_duplicate_send(void **state)
-{
-    (void)state;
-    as(DISTRICT_REPORTER);
-    const char *draft[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
-                           "--progress", "10", "--result", "Mới bắt đầu", "--draft", NULL};
-    expect_ok(draft);
-    json_t *t = my_task("2023-6M", 102);
-    assert_string_equal(str(t, "report_state"), "draft");
-    json_decref(t);
-    /* a reviewer does not see drafts */
-    as(-1);
-    const char *list[] = {"review", "list", "--period", "2023-6M", "--task", "102", NULL};
-    json_t *l = harness_cchc_json(srv, list);
-    assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
-    json_decref(l);
-    as(DISTRICT_REPORTER);
-    const char *submit[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
-                            "--progress", "20", "--result", "Đã làm một phần", NULL};
-    expect_ok(submit);
-    t = my_task("2023-6M", 102);
-    assert_string_equal(str(t, "report_state"), "submitted");
-    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
-    json_decref(t);
-
-    /* the same request sent twice (a retry): one revision */
-    char token[128];
-    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
-    int fd = raw_connect(srv);
-    raw_hello(fd, 1);
-    for (int attempt = 0; attempt < 2; attempt++) {
-        Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT;
-        row.line = 1;
-        row.task_id = 103;
-        row.status = "in_progress";
-        row.progress = "40";
-        row.results = "Gửi lại do mạng chập chờn";
-        row.idempotency_key = "retry-key-0123456789abcdef";
-        Cchc__V1__ReportRow *rows[] = {&row};
-        Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
-        body.period_id = "2023-6M";
-        body.rows = rows;
-        body.n_rows = 1;
-        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-        req.request_id = (uint64_t)(10 + attempt);
-        req.session_token = token;
-        req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-        req.report_submit = &body;
-        raw_send_request(fd, &req);
-        Cchc__V1__Response *resp = raw_read_response(fd, 10000);
-        assert_non_null(resp);
-        assert_null(resp->error);
-        assert_int_equal(resp->report_submit->n_saved, 1);
-        assert_int_equal(resp->report_submit->saved[0]->revision, 1);
-        assert_int_equal(resp->report_submit->saved[0]->replayed, attempt == 1);
-        cchc__v1__response__free_unpacked(resp, NULL);
-    }
-    close(fd);
-    char *revisions = harness_db_query(&fx.db,
-        "SELECT count(*) FROM report_revision v JOIN report x ON x.id = v.report_id "
-        "WHERE x.task_id = 103 AND x.unit_code = 'Q-NINHKIEU'");
-    assert_string_equal(revisions, "1");
-    free(revisions);
-    as(-1);
-}
-
 /* One report row for a raw request. */
 static Cchc__V1__ReportRow raw_row(int line, int task, const char *key)
 {
@@ -413,6 +347,58 @@ static int details_say(const Cchc__V1__Error *e, const char *needle)
         if (strstr(e->details[i]->message, needle))
             return 1;
     return 0;
+}
+
+static void test_draft_then_submit_and_duplicate_send(void **state)
+{
+    (void)state;
+    as(DISTRICT_REPORTER);
+    const char *draft[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
+                           "--progress", "10", "--result", "Mới bắt đầu", "--draft", NULL};
+    expect_ok(draft);
+    json_t *t = my_task("2023-6M", 102);
+    assert_string_equal(str(t, "report_state"), "draft");
+    json_decref(t);
+    /* a reviewer does not see drafts */
+    as(-1);
+    const char *list[] = {"review", "list", "--period", "2023-6M", "--task", "102", NULL};
+    json_t *l = harness_cchc_json(srv, list);
+    assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
+    json_decref(l);
+    as(DISTRICT_REPORTER);
+    const char *submit[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
+                            "--progress", "20", "--result", "Đã làm một phần", NULL};
+    expect_ok(submit);
+    t = my_task("2023-6M", 102);
+    assert_string_equal(str(t, "report_state"), "submitted");
+    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
+    json_decref(t);
+
+    /* the same request sent twice (a retry): one revision */
+    char token[128];
+    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        Cchc__V1__ReportRow row = raw_row(1, 103, "retry-key-0123456789abcdef");
+        row.results = "Gửi lại do mạng chập chờn";
+        Cchc__V1__ReportRow *rows[] = {&row};
+        raw_submit(fd, token, (uint64_t)(10 + attempt), "2023-6M", rows, 1);
+        Cchc__V1__Response *resp = raw_read_response(fd, 10000);
+        assert_non_null(resp);
+        assert_null(resp->error);
+        assert_int_equal(resp->report_submit->n_saved, 1);
+        assert_int_equal(resp->report_submit->saved[0]->revision, 1);
+        assert_int_equal(resp->report_submit->saved[0]->replayed, attempt == 1);
+        cchc__v1__response__free_unpacked(resp, NULL);
+    }
+    close(fd);
+    char *revisions = harness_db_query(&fx.db,
+        "SELECT count(*) FROM report_revision v JOIN report x ON x.id = v.report_id "
+        "WHERE x.task_id = 103 AND x.unit_code = 'Q-NINHKIEU'");
+    assert_string_equal(revisions, "1");
+    free(revisions);
+    as(-1);
 }
 
 static void test_district_returns_commune_report(void **state)
