@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "auth.h"
-#include "client.h"
-#include "hostport.h"
+#include "handlers.h"
 #include "migrations.h"
 #include "protocol.h"
+#include "rpc.h"
 
 void server_config_defaults(server_config *config)
 {
@@ -34,20 +34,11 @@ void server_config_defaults(server_config *config)
     config->log_level = LOG_INFO;
 }
 
-static void on_connection(uv_stream_t *listener, int status)
-{
-    server *srv = listener->data;
-    if (status < 0) {
-        log_warn("accept failed: %s", uv_strerror(status));
-        return;
-    }
-    client_accept(srv);
-}
-
 static void on_pool_closed(void *arg)
 {
     server *srv = arg;
     srv->db = NULL;
+    srv->rpc.db = NULL;
     uv_close((uv_handle_t *)&srv->sigint, NULL);
     uv_close((uv_handle_t *)&srv->sigterm, NULL);
     uv_close((uv_handle_t *)&srv->drain_timer, NULL);
@@ -55,13 +46,14 @@ static void on_pool_closed(void *arg)
     log_info("stopped");
 }
 
-void server_check_drained(server *srv)
+static void server_check_drained(server *srv)
 {
     /* password jobs finish into handlers that still use the pool */
-    if (!srv->draining || srv->client_count > 0 || auth_jobs_pending() > 0 || !srv->db)
+    if (!srv->draining || srv->net.count > 0 || auth_jobs_pending() > 0 || !srv->db)
         return;
     db_pool *pool = srv->db;
     srv->db = NULL; /* closing: later calls find nothing to close */
+    srv->rpc.db = NULL; /* requests still running answer "shutting down" */
     db_pool_close(pool, on_pool_closed, srv);
 }
 
@@ -70,25 +62,38 @@ static void on_drain_check(uv_timer_t *timer)
     server_check_drained(timer->data);
 }
 
-void server_request_finished(server *srv)
+/* While draining, checks on the next loop turn (not inside a database
+ * callback) whether the drain is complete. */
+static void on_request_finished(void *owner)
 {
+    server *srv = owner;
     if (srv->draining && srv->db)
         uv_timer_start(&srv->drain_check, on_drain_check, 0, 0);
 }
 
-void server_client_closed(server *srv)
+/* The net layer's callbacks, handed on to rpc/ (net never includes it). */
+static void on_frame(void *owner, connection *c, const uint8_t *payload, size_t len)
 {
-    server_check_drained(srv);
+    rpc_on_frame(&((server *)owner)->rpc, c, payload, len);
+}
+
+static void on_bad_frame(void *owner, connection *c, frame_status status, const char *message)
+{
+    rpc_on_bad_frame(&((server *)owner)->rpc, c, status, message);
+}
+
+static void on_connection_closed(void *owner)
+{
+    server_check_drained(owner);
 }
 
 static void on_drain_timeout(uv_timer_t *timer)
 {
     server *srv = timer->data;
     log_warn("drain took longer than %d ms; closing %d connection(s)",
-             srv->config.drain_timeout_ms, srv->client_count);
+             srv->config.drain_timeout_ms, srv->net.count);
     srv->exit_code = 1;
-    for (client *c = srv->clients; c; c = c->next)
-        client_close(c, "drain timeout");
+    listener_close_all(&srv->net, "drain timeout");
 }
 
 static void on_signal(uv_signal_t *handle, int signum)
@@ -100,70 +105,28 @@ static void on_signal(uv_signal_t *handle, int signum)
     }
     srv->draining = 1;
     log_info("signal %d: draining %d connection(s), %d database quer%s in flight",
-             signum, srv->client_count, db_pool_pending(srv->db),
+             signum, srv->net.count, db_pool_pending(srv->db),
              db_pool_pending(srv->db) == 1 ? "y" : "ies");
-    if (srv->listener_open) {
-        uv_close((uv_handle_t *)&srv->listener, NULL);
-        srv->listener_open = 0;
-    }
     uv_timer_start(&srv->drain_timer, on_drain_timeout,
                    (uint64_t)srv->config.drain_timeout_ms, 0);
-    client *c = srv->clients;
-    while (c) {
-        client *next = c->next;
-        client_begin_drain(c);
-        c = next;
-    }
+    listener_drain(&srv->net);
     server_check_drained(srv);
 }
 
 static int start_listener(server *srv)
 {
-    hostport hp;
-    char err[256];
-    if (hostport_parse(srv->config.listen, CCHC_DEFAULT_PORT_STR, &hp, err,
-                       sizeof(err)) != 0) {
-        log_error("--listen: %s", err);
-        return -1;
-    }
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int rc = getaddrinfo(hp.host[0] ? hp.host : NULL, hp.port, &hints, &res);
-    if (rc != 0) {
-        log_error("--listen %s: %s", srv->config.listen, gai_strerror(rc));
-        return -1;
-    }
-    uv_tcp_init(srv->loop, &srv->listener);
-    srv->listener.data = srv;
-    srv->listener_open = 1;
-    rc = uv_tcp_bind(&srv->listener, res->ai_addr, 0);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&srv->listener, 511, on_connection);
-    freeaddrinfo(res);
-    if (rc != 0) {
-        log_error("cannot listen on %s: %s", srv->config.listen, uv_strerror(rc));
-        uv_close((uv_handle_t *)&srv->listener, NULL);
-        srv->listener_open = 0;
-        return -1;
-    }
-    struct sockaddr_storage bound;
-    int len = sizeof(bound);
-    char ip[64] = "?";
-    int port = 0;
-    uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&bound, &len);
-    if (bound.ss_family == AF_INET6) {
-        uv_ip6_name((struct sockaddr_in6 *)&bound, ip, sizeof(ip));
-        port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
-    } else {
-        uv_ip4_name((struct sockaddr_in *)&bound, ip, sizeof(ip));
-        port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
-    }
-    log_info("listening on %s:%d (max frame %u bytes)", ip, port,
-             srv->config.max_frame);
-    return 0;
+    const net_limits limits = {
+        .max_frame = srv->config.max_frame,
+        .write_high_water = srv->config.write_high_water,
+        .max_inflight = srv->config.max_inflight,
+    };
+    const net_handlers handlers = {
+        .owner = srv,
+        .on_frame = on_frame,
+        .on_bad_frame = on_bad_frame,
+        .on_closed = on_connection_closed,
+    };
+    return listener_start(&srv->net, srv->loop, srv->config.listen, &limits, &handlers);
 }
 
 int server_run(const server_config *config)
@@ -192,6 +155,17 @@ int server_run(const server_config *config)
         .expected_schema_version = migrations_latest_version(),
     };
     srv->db = db_pool_create(&loop, &pool_config);
+    srv->rpc = (rpc_context){
+        .loop = &loop,
+        .db = srv->db,
+        .max_frame = config->max_frame,
+        .max_reply = config->max_reply,
+        .session_ttl_s = config->session_ttl_s,
+        .session_idle_s = config->session_idle_s,
+        .route = handlers_route,
+        .on_request_finished = on_request_finished,
+        .owner = srv,
+    };
     uv_signal_init(&loop, &srv->sigint);
     uv_signal_init(&loop, &srv->sigterm);
     uv_timer_init(&loop, &srv->drain_timer);

@@ -1,6 +1,7 @@
-/* The cchcd process: configuration, the listening socket, the set of client
- * connections, the database pool and the orderly shutdown that ties them
- * together. */
+/* The cchcd process: configuration, and the wiring of the layers — the
+ * listener (net/) hands frames to rpc/, rpc/ routes them to handlers/
+ * through handlers_route, handlers reach the pool (db/) through the
+ * request's context — and the orderly shutdown that ties them together. */
 #ifndef CCHCD_SERVER_H
 #define CCHCD_SERVER_H
 
@@ -9,7 +10,9 @@
 #include <uv.h>
 
 #include "db_pool.h"
+#include "listener.h"
 #include "log.h"
+#include "request.h"
 
 typedef struct server_config {
     const char *listen;         /* HOST:PORT */
@@ -30,37 +33,21 @@ typedef struct server_config {
     log_level log_level;
 } server_config;
 
-struct client;
-
 typedef struct server {
     uv_loop_t *loop;
     server_config config;
-    uv_tcp_t listener;
-    int listener_open;
+    listener net;
+    rpc_context rpc;            /* what every request carries */
     uv_signal_t sigint, sigterm;
     uv_timer_t drain_timer;
     uv_timer_t drain_check; /* re-checks the drain outside any callback */
     db_pool *db;
-    struct client *clients;
-    int client_count;
-    uint64_t next_client_id;
     int draining;
     int exit_code;
-    /* One read buffer for every connection: libuv fills it and the frame
-     * reader consumes it before the next read, so idle connections cost no
-     * buffer memory (see frame.h). */
-    char read_buffer[64 * 1024];
 } server;
 
 void server_config_defaults(server_config *config);
 /* Runs until SIGINT/SIGTERM and a completed drain. Returns the exit code. */
 int server_run(const server_config *config);
-
-/* Called by client.c when a connection is gone or drained. */
-void server_client_closed(server *srv);
-void server_check_drained(server *srv);
-/* Called when a request ends: while draining, checks (on the next loop
- * turn, not inside a database callback) whether the drain is complete. */
-void server_request_finished(server *srv);
 
 #endif

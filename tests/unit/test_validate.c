@@ -1,5 +1,5 @@
-/* Unit tests of the server's field checks (server/validate.c) and of the
- * arena replies are built in (server/arena.c). */
+/* Unit tests of the server's field checks (common/validate.c) and of the
+ * arena replies are built in (server/util/arena.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

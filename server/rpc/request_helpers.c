@@ -7,7 +7,6 @@
 
 #include "log.h"
 #include "pgvalue.h"
-#include "server.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -24,12 +23,12 @@ static void on_batch_done(void *ctx, db_status status, PGresult *const *results,
 
 void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
 {
-    if (!req->conn->srv->db) {
+    if (!req->ctx->db) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "server is shutting down");
         return;
     }
     req->on_rows = on_rows;
-    switch (db_pool_submit_batch(req->conn->srv->db, steps, nsteps, on_batch_done, req)) {
+    switch (db_pool_submit_batch(req->ctx->db, steps, nsteps, on_batch_done, req)) {
     case DB_SUBMIT_OK:
         break;
     case DB_SUBMIT_BUSY:
@@ -50,19 +49,10 @@ void request_fail_db(request *req, db_status status, const char *message)
         return;
     }
     log_error("client %llu request %llu %s: database error: %s",
-              (unsigned long long)req->conn->id, (unsigned long long)req->id,
+              (unsigned long long)req->conn_id, (unsigned long long)req->id,
               wire_request_name(req->msg->body_case), message);
     request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL,
                  "internal database error; the server log has the details");
-}
-
-void request_reply_arena(request *req, arena *a, Cchc__V1__Response *response)
-{
-    if (a->failed)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-    else
-        request_reply(req, response);
-    arena_free(a);
 }
 
 int request_check_date(request *req, const char *field, const char *value)
@@ -160,10 +150,7 @@ void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, co
             pg_messages(&a, f->descriptor, rows, (size_t *)((char *)body + f->quantifier_offset));
         break;
     }
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = body_case;
-    *(ProtobufCMessage **)((char *)&response + field->offset) = body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, body_case, body);
 }
 
 int request_check_period(request *req, const char *period)

@@ -45,10 +45,7 @@ static void on_status(request *req, PGresult *const *r, int n)
     body.at_risk = (Cchc__V1__CriterionRisk **)pg_messages(&a, &cchc__v1__criterion_risk__descriptor,
                                                            r[S_RISK], &body.n_at_risk);
     body.all_tasks = *sees_all(req) == 't';
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_STATUS;
-    response.status = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_STATUS, &body);
 }
 
 void handle_status(request *req)
@@ -170,10 +167,7 @@ static void on_status_task(request *req, PGresult *const *r, int n)
     body.summary = one ? summary[0] : NULL;
     body.reports = (Cchc__V1__UnitReport **)pg_messages(&a, &cchc__v1__unit_report__descriptor, r[2],
                                                         &body.n_reports);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_STATUS_TASK;
-    response.status_task = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_STATUS_TASK, &body);
 }
 
 void handle_status_task(request *req)

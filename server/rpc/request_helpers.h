@@ -17,9 +17,6 @@ typedef void (*request_rows_fn)(request *req, PGresult *const *results, int nres
 void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows);
 /* Answers a request whose batch failed (status != DB_OK). */
 void request_fail_db(request *req, db_status status, const char *message);
-/* Replies with a response whose parts live in a (or fails the request when
- * the arena ran out of memory), then frees a. */
-void request_reply_arena(request *req, arena *a, Cchc__V1__Response *response);
 /* Replies with the body `body_case` of Response whose (first) repeated
  * message field holds one message per row of rows, filled by column name
  * (pgvalue.c). For the many answers that are just a list. */

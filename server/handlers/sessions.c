@@ -16,7 +16,6 @@
 #include "password_policy.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
-#include "server.h"
 
 /* Failures within 15 minutes after which login is refused for a while.
  * An address is allowed more: a district office's clerks share one. */
@@ -50,10 +49,11 @@ typedef struct login_state {
     char token_hash[65];
 } login_state;
 
-static void login_state_free(login_state *st)
+/* Freed with the request (request_set_state), however it ends. */
+static void login_state_free(void *state)
 {
-    sodium_memzero(st, sizeof(*st));
-    free(st);
+    sodium_memzero(state, sizeof(login_state));
+    free(state);
 }
 
 static void reply_busy(request *req)
@@ -69,21 +69,13 @@ static int throttled(const PGresult *counts)
            pg_int(counts, 0, 1) > MAX_FAILURES_PER_ADDRESS;
 }
 
-static void on_session_created(void *ctx, db_status status, PGresult *const *r, int n,
-                               const char *msg)
+static void on_session_created(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    login_state *st = ctx;
-    request *req = st->req;
-    if (status != DB_OK) {
-        login_state_free(st);
-        request_fail_db(req, status, msg);
-        return;
-    }
+    login_state *st = req->state;
     if (PQntuples(r[0]) == 0) {
         /* the password changed or the account was disabled meanwhile; the
          * attempt stays recorded as failed */
-        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
@@ -91,13 +83,9 @@ static void on_session_created(void *ctx, db_status status, PGresult *const *r, 
     Cchc__V1__LoginResponse body = CCHC__V1__LOGIN_RESPONSE__INIT;
     body.session_token = st->token;
     body.expires_at = pg_text(r[0], 0, 0);
-    body.idle_timeout_seconds = req->conn->srv->config.session_idle_s;
+    body.idle_timeout_seconds = req->ctx->session_idle_s;
     body.account = account_from_row(&a, r[2], 0);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_LOGIN;
-    response.login = &body;
-    request_reply_arena(req, &a, &response);
-    login_state_free(st);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_LOGIN, &body);
 }
 
 static void on_login_verified(void *ctx, int ok, const char *hash)
@@ -107,14 +95,13 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     request *req = st->req;
     const Cchc__V1__LoginRequest *in = req->msg->login;
     if (!ok || !*st->account_id || st->disabled) {
-        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
     auth_token_new(st->token, st->token_hash);
     char ttl[16];
-    snprintf(ttl, sizeof(ttl), "%d", req->conn->srv->config.session_ttl_s);
-    const char *create[] = {st->token_hash, st->account_id, ttl, req->conn->ip, in->username,
+    snprintf(ttl, sizeof(ttl), "%d", req->ctx->session_ttl_s);
+    const char *create[] = {st->token_hash, st->account_id, ttl, req->peer_ip, in->username,
                             st->hash};
     const char *attempt[] = {st->attempt_id};
     const char *show[] = {in->username};
@@ -123,12 +110,8 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
         {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
         {STMT_USER_SHOW, 1, show},
     };
-    /* the state is the context: the token must live until the reply */
-    if (!req->conn->srv->db ||
-        db_pool_submit_batch(req->conn->srv->db, steps, 3, on_session_created, st) != DB_SUBMIT_OK) {
-        login_state_free(st);
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "database unavailable; try again shortly");
-    }
+    /* the state goes with the request: the token must live until the reply */
+    request_query(req, steps, 3, on_session_created);
 }
 
 /* The start of a password check, after the lookup batch (attempt id,
@@ -147,6 +130,7 @@ static login_state *begin_password_check(request *req, PGresult *const *r,
         return NULL;
     }
     st->req = req;
+    request_set_state(req, st, login_state_free);
     snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
     return st;
 }
@@ -167,9 +151,8 @@ static void on_login_lookup(request *req, PGresult *const *r, int n)
         stored = st->hash;
         st->disabled = pg_bool(acc, 0, PQfnumber(acc, "disabled"));
     }
-    if (auth_verify_async(req->conn->srv->loop, stored, req->msg->login->password,
+    if (auth_verify_async(req->ctx->loop, stored, req->msg->login->password,
                           on_login_verified, st) != 0) {
-        login_state_free(st);
         reply_busy(req);
     }
 }
@@ -183,7 +166,7 @@ void handle_login(request *req)
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
         return;
     }
-    const char *who[] = {in->username, req->conn->ip};
+    const char *who[] = {in->username, req->peer_ip};
     const char *account[] = {in->username};
     const db_step steps[] = {
         {STMT_ATTEMPT_RESERVE, 2, who},
@@ -200,16 +183,13 @@ static void on_logout(request *req, PGresult *const *r, int n)
     (void)r;
     (void)n;
     Cchc__V1__LogoutResponse body = CCHC__V1__LOGOUT_RESPONSE__INIT;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_LOGOUT;
-    response.logout = &body;
-    request_reply(req, &response);
+    request_reply_body(req, NULL, CCHC__V1__RESPONSE__BODY_LOGOUT, &body);
 }
 
 void handle_logout(request *req)
 {
     const char *params[] = {req->auth.token_hash, req->auth.account_id, req->auth.username,
-                            req->conn->ip};
+                            req->peer_ip};
     const db_step step = {STMT_SESSION_REVOKE, 4, params};
     request_query(req, &step, 1, on_logout);
 }
@@ -221,10 +201,7 @@ static void on_whoami(request *req, PGresult *const *r, int n)
     Cchc__V1__WhoamiResponse body = CCHC__V1__WHOAMI_RESPONSE__INIT;
     body.account = account_from_row(&a, r[0], 0);
     body.session_expires_at = pg_text(r[0], 0, PQfnumber(r[0], "session_expires_at"));
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_WHOAMI;
-    response.whoami = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_WHOAMI, &body);
 }
 
 void handle_whoami(request *req)
@@ -250,10 +227,7 @@ static void on_password_changed(request *req, PGresult *const *r, int n)
         return;
     }
     Cchc__V1__PasswordChangeResponse body = CCHC__V1__PASSWORD_CHANGE_RESPONSE__INIT;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE;
-    response.password_change = &body;
-    request_reply(req, &response);
+    request_reply_body(req, NULL, CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &body);
 }
 
 static void on_new_password_hashed(void *ctx, int ok, const char *hash)
@@ -261,11 +235,10 @@ static void on_new_password_hashed(void *ctx, int ok, const char *hash)
     login_state *st = ctx;
     request *req = st->req;
     if (!ok) {
-        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "could not hash the password");
         return;
     }
-    const char *change[] = {req->auth.account_id, hash, req->auth.username, req->conn->ip,
+    const char *change[] = {req->auth.account_id, hash, req->auth.username, req->peer_ip,
                             st->hash, req->auth.token_hash};
     const char *attempt[] = {st->attempt_id};
     const db_step steps[] = {
@@ -273,7 +246,6 @@ static void on_new_password_hashed(void *ctx, int ok, const char *hash)
         {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
     };
     request_query(req, steps, 2, on_password_changed);
-    login_state_free(st);
 }
 
 static void on_current_password_verified(void *ctx, int ok, const char *hash)
@@ -282,14 +254,12 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
     login_state *st = ctx;
     request *req = st->req;
     if (!ok) {
-        login_state_free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
                      "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
         return;
     }
-    if (auth_hash_async(req->conn->srv->loop, req->msg->password_change->new_password,
+    if (auth_hash_async(req->ctx->loop, req->msg->password_change->new_password,
                         on_new_password_hashed, st) != 0) {
-        login_state_free(st);
         reply_busy(req);
     }
 }
@@ -307,9 +277,8 @@ static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
         snprintf(st->hash, sizeof(st->hash), "%s", pg_text(r[2], 0, 0));
         stored = st->hash;
     }
-    if (auth_verify_async(req->conn->srv->loop, stored, req->msg->password_change->current_password,
+    if (auth_verify_async(req->ctx->loop, stored, req->msg->password_change->current_password,
                           on_current_password_verified, st) != 0) {
-        login_state_free(st);
         reply_busy(req);
     }
 }
@@ -327,7 +296,7 @@ void handle_password_change(request *req)
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
         return;
     }
-    const char *who[] = {req->auth.username, req->conn->ip};
+    const char *who[] = {req->auth.username, req->peer_ip};
     const char *account[] = {req->auth.account_id};
     const db_step steps[] = {
         {STMT_ATTEMPT_RESERVE, 2, who},

@@ -42,10 +42,7 @@ static void on_overview(request *req, PGresult *const *r, int n)
             s->results[s->n_results++] = ir;
         }
     }
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_PLAN_OVERVIEW;
-    response.plan_overview = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_PLAN_OVERVIEW, &body);
 }
 
 void handle_plan_overview(request *req)
@@ -76,10 +73,7 @@ static void on_criteria(request *req, PGresult *const *r, int n)
                                                          &body.n_criteria);
     if (body.n_criteria > 0)
         body.year = pg_int(res, 0, PQfnumber(res, "year"));
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_CRITERIA;
-    response.criteria = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_CRITERIA, &body);
 }
 
 void handle_criteria(request *req)
@@ -121,10 +115,7 @@ static void on_task_list(request *req, PGresult *const *r, int n)
     body.as_of = in->as_of;
     body.tasks = (Cchc__V1__TaskSummary **)pg_messages(&a, &cchc__v1__task_summary__descriptor, res,
                                                         &body.n_tasks);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_TASK_LIST;
-    response.task_list = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_TASK_LIST, &body);
 }
 
 void handle_task_list(request *req)
@@ -223,10 +214,7 @@ static void on_task_get(request *req, PGresult *const *r, int n)
     Cchc__V1__TaskGetResponse body = CCHC__V1__TASK_GET_RESPONSE__INIT;
     body.task = t;
     body.as_of = req->msg->task_get->as_of;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_TASK_GET;
-    response.task_get = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_TASK_GET, &body);
 }
 
 void handle_task_get(request *req)
@@ -294,10 +282,7 @@ static void on_index_result_set(request *req, PGresult *const *r, int n)
     Cchc__V1__IndexResult **rows = (Cchc__V1__IndexResult **)pg_messages(
         &a, &cchc__v1__index_result__descriptor, r[1], &got);
     body.result = got ? rows[0] : NULL;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET;
-    response.index_result_set = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET, &body);
 }
 
 void handle_index_result_set(request *req)
@@ -324,7 +309,7 @@ void handle_index_result_set(request *req)
     snprintf(out_of, sizeof(out_of), "%d", in->out_of);
     const char *context[] = {in->index_code};
     const char *values[] = {in->index_code, year, in->value, rank, out_of,
-                            req->auth.account_id, req->auth.username, req->conn->ip};
+                            req->auth.account_id, req->auth.username, req->peer_ip};
     const db_step steps[] = {
         {STMT_INDEX_RESULT_CONTEXT, 1, context},
         {STMT_INDEX_RESULT_SET, 8, values},

@@ -21,7 +21,7 @@
 static json_t *actor_json(const request *req)
 {
     return json_pack("{s:s, s:s, s:s}", "id", req->auth.account_id, "username",
-                     req->auth.username, "address", req->conn->ip);
+                     req->auth.username, "address", req->peer_ip);
 }
 
 /* ---- list ------------------------------------------------------------------ */
@@ -68,10 +68,7 @@ static void on_unit_list(request *req, PGresult *const *r, int n)
         u->successors = split_successions(&a, res, (int)i, succ_col, &u->n_successors);
         u->predecessors = split_successions(&a, res, (int)i, pred_col, &u->n_predecessors);
     }
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_LIST;
-    response.unit_list = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_UNIT_LIST, &body);
 }
 
 void handle_unit_list(request *req)
@@ -94,10 +91,7 @@ static void on_unit_import(request *req, PGresult *const *r, int n)
         return;
     Cchc__V1__UnitImportResponse body = CCHC__V1__UNIT_IMPORT_RESPONSE__INIT;
     body.imported = (int32_t)req->msg->unit_import->n_rows;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_IMPORT;
-    response.unit_import = &body;
-    request_reply(req, &response);
+    request_reply_body(req, NULL, CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &body);
 }
 
 void handle_unit_import(request *req)
@@ -150,10 +144,7 @@ static void on_unit_change(request *req, PGresult *const *r, int n)
     if (request_fail_rows(req, r[0], -1, "không ghi nhận thay đổi, số lỗi (change not recorded; errors)"))
         return;
     Cchc__V1__UnitChangeResponse body = CCHC__V1__UNIT_CHANGE_RESPONSE__INIT;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_CHANGE;
-    response.unit_change = &body;
-    request_reply(req, &response);
+    request_reply_body(req, NULL, CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &body);
 }
 
 void handle_unit_change(request *req)

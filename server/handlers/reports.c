@@ -17,7 +17,6 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
-#include "server.h"
 #include "validate.h"
 
 /* Rows one submission may carry: a commune owes a few dozen. */
@@ -28,7 +27,7 @@
 static json_t *actor_json(const request *req)
 {
     return json_pack("{s:s, s:s, s:s, s:s}", "id", req->auth.account_id, "username",
-                     req->auth.username, "address", req->conn->ip, "unit", req->auth.unit_code);
+                     req->auth.username, "address", req->peer_ip, "unit", req->auth.unit_code);
 }
 
 /* Runs statements whose only parameter is doc, serialised, in one batch;
@@ -151,10 +150,7 @@ static void on_my_tasks(request *req, PGresult *const *r, int n)
         pg_fill(&a, &body.base, r[1], 0);
     body.tasks = (Cchc__V1__UnitTask **)pg_messages(&a, &cchc__v1__unit_task__descriptor, r[2],
                                                     &body.n_tasks);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_MY_TASKS;
-    response.my_tasks = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_MY_TASKS, &body);
 }
 
 void handle_my_tasks(request *req)
@@ -260,10 +256,7 @@ static void on_report_get(request *req, PGresult *const *r, int n)
         &a, &cchc__v1__report_revision__descriptor, r[1], &body.n_revisions);
     body.reviews = (Cchc__V1__ReviewEntry **)pg_messages(&a, &cchc__v1__review_entry__descriptor,
                                                          r[2], &body.n_reviews);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_REPORT_GET;
-    response.report_get = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_GET, &body);
 }
 
 void handle_report_get(request *req)
@@ -317,10 +310,7 @@ static void on_period_action(request *req, PGresult *const *r, int n)
     Cchc__V1__Period **periods =
         (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[1], &np);
     body.period = np ? periods[0] : NULL;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_PERIOD_ACTION;
-    response.period_action = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_PERIOD_ACTION, &body);
 }
 
 void handle_period_action(request *req)
@@ -375,10 +365,7 @@ static void on_unit_plans(request *req, PGresult *const *r, int n)
     body.units = (Cchc__V1__UnitPlan **)pg_messages(&a, &cchc__v1__unit_plan__descriptor, r[n - 2],
                                                     &body.n_units);
     pg_fill(&a, &body.base, r[n - 1], 0);
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    response.body_case = CCHC__V1__RESPONSE__BODY_UNIT_PLAN;
-    response.unit_plan = &body;
-    request_reply_arena(req, &a, &response);
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &body);
 }
 
 void handle_unit_plan_list(request *req)
@@ -414,7 +401,7 @@ void handle_unit_plan_record(request *req)
         return;
     }
     const char *record[] = {in->unit, in->doc_number, in->issued_on, in->received_on,
-                            req->auth.account_id, req->auth.username, req->conn->ip};
+                            req->auth.account_id, req->auth.username, req->peer_ip};
     const char *show[] = {"f", in->unit};
     const db_step steps[] = {
         {STMT_UNIT_PLAN_RECORD, 7, record},

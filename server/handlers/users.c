@@ -13,7 +13,6 @@
 #include "password_policy.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
-#include "server.h"
 
 #define AUDIT_DEFAULT_LIMIT 100
 #define AUDIT_MAX_LIMIT 5000
@@ -136,7 +135,7 @@ static void on_user_password_hashed(void *ctx, int ok, const char *hash)
     const Cchc__V1__UserAddRequest *in = req->msg->user_add;
     const char *context[] = {in->username, in->unit};
     const char *add[] = {in->username, in->full_name, in->unit, st->roles, hash,
-                         req->auth.account_id, req->auth.username, req->conn->ip};
+                         req->auth.account_id, req->auth.username, req->peer_ip};
     const char *show[] = {in->username};
     const db_step steps[] = {
         {STMT_USER_CONTEXT, 2, context},
@@ -176,7 +175,7 @@ void handle_user_add(request *req)
         return;
     }
     st->req = req;
-    if (auth_hash_async(req->conn->srv->loop, in->password, on_user_password_hashed, st) != 0) {
+    if (auth_hash_async(req->ctx->loop, in->password, on_user_password_hashed, st) != 0) {
         free(st);
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server busy; try again shortly");
     }
@@ -225,7 +224,7 @@ void handle_user_set_enabled(request *req)
         (!in->enabled && refuse_self(req, in->username, "khóa") != 0))
         return;
     const char *params[] = {in->username, in->enabled ? "t" : "f", req->auth.account_id,
-                            req->auth.username, req->conn->ip};
+                            req->auth.username, req->peer_ip};
     change_then_show(req, STMT_USER_SET_ENABLED, params, 5);
 }
 
@@ -240,7 +239,7 @@ void handle_user_set_roles(request *req)
     if (!(mask & ROLE_ADMIN) && refuse_self(req, in->username, "bỏ quyền quản trị của") != 0)
         return;
     const char *params[] = {in->username, roles, req->auth.account_id, req->auth.username,
-                            req->conn->ip};
+                            req->peer_ip};
     change_then_show(req, STMT_USER_SET_ROLES, params, 5);
 }
 
@@ -255,7 +254,7 @@ static void on_reset_hashed(void *ctx, int ok, const char *hash)
     }
     const Cchc__V1__UserResetPasswordRequest *in = req->msg->user_reset_password;
     const char *params[] = {in->username, hash, req->auth.account_id, req->auth.username,
-                            req->conn->ip};
+                            req->peer_ip};
     change_then_show(req, STMT_USER_RESET_PASSWORD, params, 5);
 }
 
@@ -269,7 +268,7 @@ void handle_user_reset_password(request *req)
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
         return;
     }
-    if (auth_hash_async(req->conn->srv->loop, in->new_password, on_reset_hashed, req) != 0)
+    if (auth_hash_async(req->ctx->loop, in->new_password, on_reset_hashed, req) != 0)
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server busy; try again shortly");
 }
 

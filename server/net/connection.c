@@ -1,4 +1,4 @@
-/* Server side of one connection. Reads go into the server's shared buffer
+/* See connection.h. Server side of one connection. Reads go into the server's shared buffer
  * and straight through the frame reader; replies are written with
  * uv_try_write first (most fit in the socket buffer at once) and only the
  * remainder is queued with uv_write, as Redis does. A client whose queued
@@ -9,18 +9,18 @@
  * down our side, keep reading and discarding until the peer closes (or a
  * short linger expires), then close. Closing a socket with unread input
  * makes the kernel send RST and drop replies it had already accepted. */
-#include "client.h"
+#include "connection.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
-#include "server.h"
-#include "wire.h"
+#include "listener.h"
+#include "log.h"
 
 typedef struct write_req {
     uv_write_t req;
-    client *conn;
+    connection *conn;
     uint8_t *frame;
     size_t len;
 } write_req;
@@ -29,11 +29,11 @@ typedef struct write_req {
 #define LINGER_MS 2000
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
-static void update_reading(client *c);
+static void update_reading(connection *c);
 
-void client_ref(client *c) { c->refs++; }
+static void connection_ref(connection *c) { c->refs++; }
 
-void client_unref(client *c)
+static void connection_unref(connection *c)
 {
     if (--c->refs > 0)
         return;
@@ -43,13 +43,13 @@ void client_unref(client *c)
 
 static void on_linger_closed(uv_handle_t *handle)
 {
-    client_unref(handle->data);
+    connection_unref(handle->data);
 }
 
 static void on_closed(uv_handle_t *handle)
 {
-    client *c = handle->data;
-    server *srv = c->srv;
+    connection *c = handle->data;
+    listener *l = c->owner;
     if (c->linger_started) {
         c->linger.data = c;
         uv_close((uv_handle_t *)&c->linger, on_linger_closed);
@@ -57,91 +57,91 @@ static void on_closed(uv_handle_t *handle)
     if (c->prev)
         c->prev->next = c->next;
     else
-        srv->clients = c->next;
+        l->connections = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    srv->client_count--;
-    client_unref(c);
-    server_client_closed(srv);
+    l->count--;
+    connection_unref(c);
+    l->handlers.on_closed(l->handlers.owner);
 }
 
-void client_close(client *c, const char *reason)
+void connection_close(connection *c, const char *reason)
 {
     if (uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     c->closing = 1;
-    log_info("client %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
+    log_info("connection %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
              reason);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
 static void on_linger_expired(uv_timer_t *timer)
 {
-    client_close(timer->data, "peer did not close within the linger time");
+    connection_close(timer->data, "peer did not close within the linger time");
 }
 
 /* Our side is shut down and every reply written: wait for the peer's EOF. */
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
-    client *c = req->data;
+    connection *c = req->data;
     free(req);
     if (status < 0 || c->peer_done) {
-        client_close(c, status < 0 ? uv_strerror(status) : "closed by both sides");
+        connection_close(c, status < 0 ? uv_strerror(status) : "closed by both sides");
     } else if (!uv_is_closing((uv_handle_t *)&c->tcp)) {
-        uv_timer_init(c->srv->loop, &c->linger);
+        uv_timer_init(c->owner->loop, &c->linger);
         c->linger.data = c;
         c->linger_started = 1;
-        client_ref(c); /* released when the timer handle is closed */
+        connection_ref(c); /* released when the timer handle is closed */
         c->lingering = 1;
         uv_timer_start(&c->linger, on_linger_expired, LINGER_MS, 0);
     }
-    client_unref(c);
+    connection_unref(c);
 }
 
-void client_close_after_flush(client *c, const char *reason)
+void connection_close_after_flush(connection *c, const char *reason)
 {
     if (c->closing)
         return;
     c->closing = 1;
-    log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
+    log_info("connection %llu (%s) closing: %s", (unsigned long long)c->id,
              c->peer, reason);
     update_reading(c); /* keeps reading, to discard what the peer still sends */
     uv_shutdown_t *req = malloc(sizeof(*req));
     if (!req) {
-        client_close(c, "out of memory");
+        connection_close(c, "out of memory");
         return;
     }
     req->data = c;
-    client_ref(c);
+    connection_ref(c);
     if (uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
         free(req);
-        client_unref(c);
-        client_close(c, "shutdown failed");
+        connection_unref(c);
+        connection_close(c, "shutdown failed");
     }
 }
 
 static void alloc_shared(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
-    client *c = handle->data;
-    *buf = uv_buf_init(c->srv->read_buffer, sizeof(c->srv->read_buffer));
+    connection *c = handle->data;
+    *buf = uv_buf_init(c->owner->read_buffer, sizeof(c->owner->read_buffer));
 }
 
 /* Starts or stops reading so that a slow or greedy client cannot make the
  * server buffer without bound. A closing connection reads (and discards)
  * until the peer's EOF, so that closing never resets the connection. */
-static void update_reading(client *c)
+static void update_reading(connection *c)
 {
-    server *srv = c->srv;
+    listener *l = c->owner;
     if (uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     int want;
     if (c->closing)
         want = !c->peer_done;
     else
-        want = !c->peer_done && !srv->draining &&
-               c->write_backlog < srv->config.write_high_water &&
-               c->inflight < srv->config.max_inflight;
+        want = !c->peer_done && !l->draining &&
+               c->write_backlog < l->limits.write_high_water &&
+               c->inflight < l->limits.max_inflight;
     if (want && !c->reading) {
         if (uv_read_start((uv_stream_t *)&c->tcp, alloc_shared, on_read) == 0)
             c->reading = 1;
@@ -153,65 +153,57 @@ static void update_reading(client *c)
 
 /* Closes a connection with nothing more to do: the server is draining, or
  * the peer has sent everything it will (EOF) and got its answers. */
-static void maybe_finish_drain(client *c)
+static void maybe_finish_drain(connection *c)
 {
     if (c->closing || c->inflight > 0 || c->write_backlog > 0)
         return;
     if (c->peer_done)
-        client_close(c, "peer closed");
-    else if (c->srv->draining)
-        client_close_after_flush(c, "server shutting down");
+        connection_close(c, "peer closed");
+    else if (c->owner->draining)
+        connection_close_after_flush(c, "server shutting down");
 }
 
-void client_begin_drain(client *c)
+void connection_begin_drain(connection *c)
 {
     update_reading(c);
     maybe_finish_drain(c);
 }
 
-void client_request_done(client *c)
+void connection_request_started(connection *c)
+{
+    connection_ref(c);
+    c->inflight++;
+}
+
+void connection_request_finished(connection *c)
 {
     c->inflight--;
     update_reading(c);
     maybe_finish_drain(c);
+    connection_unref(c);
 }
 
 static void on_write(uv_write_t *req, int status)
 {
     write_req *wr = (write_req *)req;
-    client *c = wr->conn;
+    connection *c = wr->conn;
     c->write_backlog -= wr->len;
     free(wr->frame);
     free(wr);
     if (status < 0 && status != UV_ECANCELED)
-        client_close(c, uv_strerror(status));
+        connection_close(c, uv_strerror(status));
     else {
         update_reading(c);
         maybe_finish_drain(c);
     }
-    client_unref(c);
+    connection_unref(c);
 }
 
-void client_send(client *c, const Cchc__V1__Response *response)
+void connection_send_frame(connection *c, uint8_t *frame, size_t len)
 {
-    if (c->closing)
+    if (c->closing) {
+        free(frame);
         return;
-    uint8_t *frame;
-    size_t len, payload;
-    if (wire_encode_frame(&response->base, c->srv->config.max_reply, &frame,
-                          &len, &payload) != 0) {
-        log_error("client %llu: response of %zu bytes exceeds the frame limit",
-                  (unsigned long long)c->id, payload);
-        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-        Cchc__V1__Response small = CCHC__V1__RESPONSE__INIT;
-        err.code = CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED;
-        err.message = "the answer is larger than the server's frame limit; "
-                      "narrow the query";
-        small.request_id = response->request_id;
-        small.error = &err;
-        if (wire_encode_frame(&small.base, c->srv->config.max_reply, &frame,
-                              &len, NULL) != 0)
-            return;
     }
     size_t written = 0;
     if (c->write_backlog == 0) {
@@ -221,7 +213,7 @@ void client_send(client *c, const Cchc__V1__Response *response)
             written = (size_t)n;
         else if (n < 0 && n != UV_EAGAIN) {
             free(frame);
-            client_close(c, uv_strerror(n));
+            connection_close(c, uv_strerror(n));
             return;
         }
     }
@@ -232,7 +224,7 @@ void client_send(client *c, const Cchc__V1__Response *response)
     write_req *wr = malloc(sizeof(*wr));
     if (!wr) {
         free(frame);
-        client_close(c, "out of memory");
+        connection_close(c, "out of memory");
         return;
     }
     wr->conn = c;
@@ -242,24 +234,24 @@ void client_send(client *c, const Cchc__V1__Response *response)
     if (uv_write(&wr->req, (uv_stream_t *)&c->tcp, &rest, 1, on_write) != 0) {
         free(frame);
         free(wr);
-        client_close(c, "write failed");
+        connection_close(c, "write failed");
         return;
     }
-    client_ref(c);
+    connection_ref(c);
     c->write_backlog += wr->len;
     update_reading(c);
 }
 
 static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 {
-    client *c = ctx;
-    dispatch_payload(c, payload, len);
+    connection *c = ctx;
+    c->owner->handlers.on_frame(c->owner->handlers.owner, c, payload, len);
     return c->closing;
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
-    client *c = stream->data;
+    connection *c = stream->data;
     if (nread == 0)
         return;
     if (c->closing) { /* discarding until the peer closes */
@@ -267,14 +259,14 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
             c->peer_done = 1;
             update_reading(c);
             if (c->lingering || nread != UV_EOF)
-                client_close(c, nread == UV_EOF ? "closed by both sides" : uv_strerror((int)nread));
+                connection_close(c, nread == UV_EOF ? "closed by both sides" : uv_strerror((int)nread));
         }
         return;
     }
     if (nread == UV_EOF) {
         /* The peer has sent all it will; answer what is in flight first. */
         if (frame_reader_has_partial(&c->reader))
-            log_warn("client %llu (%s): closed in the middle of a frame",
+            log_warn("connection %llu (%s): closed in the middle of a frame",
                      (unsigned long long)c->id, c->peer);
         c->peer_done = 1;
         update_reading(c);
@@ -282,11 +274,11 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     if (nread < 0) {
-        client_close(c, uv_strerror((int)nread));
+        connection_close(c, uv_strerror((int)nread));
         return;
     }
     uint32_t bad_length = 0;
-    client_ref(c); /* a handler may close the connection under us */
+    connection_ref(c); /* a handler may close the connection under us */
     frame_status st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base,
                                         (size_t)nread, on_frame, c, &bad_length);
     if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
@@ -294,22 +286,19 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         if (st == FRAME_ERR_TOO_LARGE)
             snprintf(message, sizeof(message),
                      "frame of %u bytes exceeds the limit of %u bytes",
-                     bad_length, c->srv->config.max_frame);
+                     bad_length, c->owner->limits.max_frame);
         else
             snprintf(message, sizeof(message), "frame with an empty payload");
-        dispatch_protocol_error(c,
-                                st == FRAME_ERR_TOO_LARGE
-                                    ? CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE
-                                    : CCHC__V1__ERROR_CODE__MALFORMED,
-                                message);
-        client_close_after_flush(c, message);
+        log_warn("connection %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
+        c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, message);
+        connection_close_after_flush(c, message);
     } else if (st == FRAME_ERR_NOMEM) {
-        client_close(c, "out of memory");
+        connection_close(c, "out of memory");
     } else {
         /* the requests just read may have reached the in-flight limit */
         update_reading(c);
     }
-    client_unref(c);
+    connection_unref(c);
 }
 
 static void free_unaccepted(uv_handle_t *handle)
@@ -317,24 +306,24 @@ static void free_unaccepted(uv_handle_t *handle)
     free(handle->data);
 }
 
-void client_accept(server *srv)
+void connection_accept(listener *l)
 {
-    client *c = calloc(1, sizeof(*c));
+    connection *c = calloc(1, sizeof(*c));
     if (!c) {
         log_error("out of memory accepting a connection");
         return;
     }
-    c->srv = srv;
+    c->owner = l;
     c->refs = 1;
-    frame_reader_init(&c->reader, srv->config.max_frame);
-    uv_tcp_init(srv->loop, &c->tcp);
+    frame_reader_init(&c->reader, l->limits.max_frame);
+    uv_tcp_init(l->loop, &c->tcp);
     c->tcp.data = c;
-    if (uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&c->tcp) != 0) {
+    if (uv_accept((uv_stream_t *)&l->tcp, (uv_stream_t *)&c->tcp) != 0) {
         uv_close((uv_handle_t *)&c->tcp, free_unaccepted);
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
-    c->id = ++srv->next_client_id;
+    c->id = ++l->next_id;
     struct sockaddr_storage addr;
     int addr_len = sizeof(addr);
     snprintf(c->peer, sizeof(c->peer), "?");
@@ -355,11 +344,11 @@ void client_accept(server *srv)
             snprintf(c->ip, sizeof(c->ip), "%s", ip);
         }
     }
-    c->next = srv->clients;
-    if (srv->clients)
-        srv->clients->prev = c;
-    srv->clients = c;
-    srv->client_count++;
-    log_info("client %llu connected from %s", (unsigned long long)c->id, c->peer);
+    c->next = l->connections;
+    if (l->connections)
+        l->connections->prev = c;
+    l->connections = c;
+    l->count++;
+    log_info("connection %llu connected from %s", (unsigned long long)c->id, c->peer);
     update_reading(c);
 }

@@ -1,0 +1,56 @@
+/* One TCP connection to cchcd, seen from the server: reading frames and
+ * handing each payload to the listener's owner, writing the frames the
+ * owner sends back (in any order) with backpressure, closing cleanly.
+ *
+ * This layer knows bytes and frames, never protobuf messages or requests:
+ * frames go up through the callbacks in net_handlers (listener.h), replies
+ * come down as ready-made frames. So TLS can later slide in under the frame
+ * reader without the layers above noticing. */
+#ifndef CCHCD_NET_CONNECTION_H
+#define CCHCD_NET_CONNECTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "frame.h"
+
+struct listener;
+
+typedef struct connection {
+    struct listener *owner;
+    uv_tcp_t tcp;
+    struct connection *prev, *next;
+    uint64_t id;
+    char peer[64];     /* address:port, for logs */
+    char ip[48];       /* address alone: login throttling and audit */
+    frame_reader reader;
+    int greeted;       /* set by the protocol layer once hello succeeded;
+                          this layer never reads it */
+    int refs;          /* the connection itself + one per request in flight */
+    int inflight;      /* requests being processed */
+    int closing;       /* shutdown or close started: no more replies */
+    int reading;
+    int peer_done;     /* EOF or error seen: the peer sends nothing more */
+    int lingering;     /* our side shut down, waiting for the peer's EOF */
+    int linger_started;
+    uv_timer_t linger; /* initialised only when a graceful close lingers */
+    size_t write_backlog; /* bytes handed to uv_write and not yet written */
+} connection;
+
+/* Accepts a pending connection on the listener (listener.c). */
+void connection_accept(struct listener *l);
+/* Sends one encoded frame; takes ownership of the malloc'd bytes (freed
+ * at once when the connection is closing). */
+void connection_send_frame(connection *c, uint8_t *frame, size_t len);
+/* Sends what is queued, then closes. */
+void connection_close_after_flush(connection *c, const char *reason);
+void connection_close(connection *c, const char *reason);
+/* Stops reading new requests; closes once in-flight work is answered. */
+void connection_begin_drain(connection *c);
+/* A request read from c starts (holds a reference, counts towards the
+ * in-flight cap) or ends (resumes reading, or closes when draining). */
+void connection_request_started(connection *c);
+void connection_request_finished(connection *c);
+
+#endif

@@ -1,0 +1,100 @@
+/* See listener.h. Binding follows getaddrinfo's first answer for the
+ * address, so "0.0.0.0:7121", "[::1]:7121" and "localhost:0" all work; the
+ * bound address is logged with the real port, which is how a test or a
+ * supervisor that asked for port 0 learns it. */
+#include "listener.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hostport.h"
+#include "log.h"
+#include "protocol.h"
+
+static void on_connection(uv_stream_t *tcp, int status)
+{
+    listener *l = tcp->data;
+    if (status < 0) {
+        log_warn("accept failed: %s", uv_strerror(status));
+        return;
+    }
+    connection_accept(l);
+}
+
+static void log_bound_address(listener *l)
+{
+    struct sockaddr_storage bound;
+    int len = sizeof(bound);
+    char ip[64] = "?";
+    memset(&bound, 0, sizeof(bound));
+    uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&bound, &len);
+    if (bound.ss_family == AF_INET6) {
+        uv_ip6_name((struct sockaddr_in6 *)&bound, ip, sizeof(ip));
+        l->port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
+    } else {
+        uv_ip4_name((struct sockaddr_in *)&bound, ip, sizeof(ip));
+        l->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
+    }
+    log_info("listening on %s:%d (max frame %u bytes)", ip, l->port, l->limits.max_frame);
+}
+
+int listener_start(listener *l, uv_loop_t *loop, const char *address,
+                   const net_limits *limits, const net_handlers *handlers)
+{
+    l->loop = loop;
+    l->limits = *limits;
+    l->handlers = *handlers;
+    hostport hp;
+    char err[256];
+    if (hostport_parse(address, CCHC_DEFAULT_PORT_STR, &hp, err, sizeof(err)) != 0) {
+        log_error("--listen: %s", err);
+        return -1;
+    }
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int rc = getaddrinfo(hp.host[0] ? hp.host : NULL, hp.port, &hints, &res);
+    if (rc != 0) {
+        log_error("--listen %s: %s", address, gai_strerror(rc));
+        return -1;
+    }
+    uv_tcp_init(loop, &l->tcp);
+    l->tcp.data = l;
+    l->open = 1;
+    rc = uv_tcp_bind(&l->tcp, res->ai_addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&l->tcp, 511, on_connection);
+    freeaddrinfo(res);
+    if (rc != 0) {
+        log_error("cannot listen on %s: %s", address, uv_strerror(rc));
+        uv_close((uv_handle_t *)&l->tcp, NULL);
+        l->open = 0;
+        return -1;
+    }
+    log_bound_address(l);
+    return 0;
+}
+
+void listener_drain(listener *l)
+{
+    l->draining = 1;
+    if (l->open) {
+        uv_close((uv_handle_t *)&l->tcp, NULL);
+        l->open = 0;
+    }
+    connection *c = l->connections;
+    while (c) {
+        connection *next = c->next; /* c may close (and unlink) now */
+        connection_begin_drain(c);
+        c = next;
+    }
+}
+
+void listener_close_all(listener *l, const char *reason)
+{
+    for (connection *c = l->connections; c; c = c->next)
+        connection_close(c, reason);
+}

@@ -1,0 +1,61 @@
+/* The listening socket and the set of connections it accepted, with the
+ * limits every connection obeys and the callbacks through which frames
+ * reach the listener's owner (the server, which hands them to rpc/).
+ * Arrows point one way: this layer calls up only through net_handlers. */
+#ifndef CCHCD_NET_LISTENER_H
+#define CCHCD_NET_LISTENER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "connection.h"
+#include "frame.h"
+
+typedef struct net_limits {
+    uint32_t max_frame;         /* bytes of request payload accepted */
+    size_t write_high_water;    /* stop reading a connection above this backlog */
+    int max_inflight;           /* requests in flight per connection */
+} net_limits;
+
+/* What the owner does with the traffic. Every callback gets owner back. */
+typedef struct net_handlers {
+    void *owner;
+    /* One complete frame payload, valid only during the call. */
+    void (*on_frame)(void *owner, connection *c, const uint8_t *payload, size_t len);
+    /* The stream cannot be read on (frame too large or empty): the owner
+     * may send a last frame; the connection then closes after flushing. */
+    void (*on_bad_frame)(void *owner, connection *c, frame_status status,
+                         const char *message);
+    /* A connection has gone (closed, or drained and closed). */
+    void (*on_closed)(void *owner);
+} net_handlers;
+
+typedef struct listener {
+    uv_loop_t *loop;
+    uv_tcp_t tcp;
+    int open;
+    net_limits limits;
+    net_handlers handlers;
+    connection *connections;
+    int count;
+    uint64_t next_id;
+    int draining;
+    int port;                   /* the port actually bound (for --listen …:0) */
+    /* One read buffer for every connection: libuv fills it and the frame
+     * reader consumes it before the next read, so idle connections cost no
+     * buffer memory (see frame.h). */
+    char read_buffer[64 * 1024];
+} listener;
+
+/* Binds and listens on address (HOST:PORT; port 0 picks a free one, logged
+ * as "listening on HOST:PORT"). Returns 0, or -1 after logging why. */
+int listener_start(listener *l, uv_loop_t *loop, const char *address,
+                   const net_limits *limits, const net_handlers *handlers);
+/* Drain: stop accepting, stop reading, close each connection once its
+ * in-flight requests are answered and its replies flushed. */
+void listener_drain(listener *l);
+/* Closes every connection now (drain timeout). */
+void listener_close_all(listener *l, const char *reason);
+
+#endif

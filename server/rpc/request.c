@@ -1,0 +1,181 @@
+/* The life cycle of a request and the one way replies leave the server:
+ * every reply and error is encoded here (falling back to a short error
+ * when an answer would exceed the reply limit) and handed to the
+ * connection as a frame. Bookkeeping that must happen exactly once when a
+ * request ends — secrets wiped, the handler's state freed, the
+ * connection's in-flight count and reference released, the log line, the
+ * drain check — lives in request_free alone. */
+#include "request.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connection.h"
+#include "log.h"
+#include "request_internal.h"
+#include "wire.h"
+
+static double elapsed_ms(uint64_t started_ns)
+{
+    return (double)(uv_hrtime() - started_ns) / 1e6;
+}
+
+/* Passwords a request carried are wiped before its memory is released. */
+static void wipe(char *secret)
+{
+    if (secret)
+        sodium_memzero(secret, strlen(secret));
+}
+
+static void wipe_secrets(Cchc__V1__Request *msg)
+{
+    wipe(msg->session_token);
+    switch (msg->body_case) {
+    case CCHC__V1__REQUEST__BODY_LOGIN: wipe(msg->login->password); break;
+    case CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE:
+        wipe(msg->password_change->current_password);
+        wipe(msg->password_change->new_password);
+        break;
+    case CCHC__V1__REQUEST__BODY_USER_ADD: wipe(msg->user_add->password); break;
+    case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD:
+        wipe(msg->user_reset_password->new_password);
+        break;
+    default: break;
+    }
+}
+
+request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg)
+{
+    request *req = calloc(1, sizeof(*req));
+    if (!req)
+        return NULL;
+    req->ctx = ctx;
+    req->conn = c;
+    req->conn_id = c->id;
+    snprintf(req->peer_ip, sizeof(req->peer_ip), "%s", c->ip);
+    req->msg = msg;
+    req->id = msg->request_id;
+    req->started_ns = uv_hrtime();
+    connection_request_started(c);
+    return req;
+}
+
+void request_set_state(request *req, void *state, void (*state_free)(void *state))
+{
+    req->state = state;
+    req->state_free = state_free;
+}
+
+static void request_free(request *req)
+{
+    const rpc_context *ctx = req->ctx;
+    if (req->state_free)
+        req->state_free(req->state);
+    wipe_secrets(req->msg);
+    cchc__v1__request__free_unpacked(req->msg, NULL);
+    connection *c = req->conn;
+    sodium_memzero(req, sizeof(*req));
+    free(req);
+    connection_request_finished(c);
+    /* the last request of a closed connection may be what the drain waits for */
+    if (ctx->on_request_finished)
+        ctx->on_request_finished(ctx->owner);
+}
+
+void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response)
+{
+    if (c->closing)
+        return;
+    uint8_t *frame;
+    size_t len, payload;
+    if (wire_encode_frame(&response->base, ctx->max_reply, &frame, &len, &payload) != 0) {
+        log_error("client %llu: response of %zu bytes exceeds the frame limit",
+                  (unsigned long long)c->id, payload);
+        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+        Cchc__V1__Response small = CCHC__V1__RESPONSE__INIT;
+        err.code = CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED;
+        err.message = "the answer is larger than the server's frame limit; "
+                      "narrow the query";
+        small.request_id = response->request_id;
+        small.error = &err;
+        if (wire_encode_frame(&small.base, ctx->max_reply, &frame, &len, NULL) != 0)
+            return;
+    }
+    connection_send_frame(c, frame, len);
+}
+
+void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
+                    Cchc__V1__ErrorCode code, const char *message)
+{
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    err.code = code;
+    err.message = (char *)message;
+    response.request_id = request_id;
+    response.error = &err;
+    rpc_send(ctx, c, &response);
+}
+
+void request_reply(request *req, Cchc__V1__Response *response)
+{
+    response->request_id = req->id;
+    rpc_send(req->ctx, req->conn, response);
+    log_debug("client %llu request %llu %s: ok in %.3f ms", (unsigned long long)req->conn_id,
+              (unsigned long long)req->id, wire_request_name(req->msg->body_case),
+              elapsed_ms(req->started_ns));
+    request_free(req);
+}
+
+void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,
+                        void *body)
+{
+    const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field(&cchc__v1__response__descriptor, (unsigned)body_case);
+    if (a && a->failed) {
+        arena_free(a);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    if (!field || field->type != PROTOBUF_C_TYPE_MESSAGE) {
+        if (a)
+            arena_free(a);
+        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "no such reply");
+        return;
+    }
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.body_case = body_case;
+    *(void **)((char *)&response + field->offset) = body;
+    request_reply(req, &response);
+    if (a)
+        arena_free(a);
+}
+
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    rpc_send_error(req->ctx, req->conn, req->id, code, message);
+    log_info("client %llu request %llu %s: %s: %s", (unsigned long long)req->conn_id,
+             (unsigned long long)req->id, wire_request_name(req->msg->body_case),
+             wire_error_code_name(code), message);
+    request_free(req);
+}
+
+void request_fail_error(request *req, const Cchc__V1__Error *error)
+{
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    response.request_id = req->id;
+    response.error = (Cchc__V1__Error *)error;
+    rpc_send(req->ctx, req->conn, &response);
+    log_info("client %llu request %llu %s: %s: %s (%zu field errors)",
+             (unsigned long long)req->conn_id, (unsigned long long)req->id,
+             wire_request_name(req->msg->body_case), wire_error_code_name(error->code),
+             error->message, error->n_details);
+    request_free(req);
+}

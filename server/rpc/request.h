@@ -1,0 +1,79 @@
+/* A request being served: the decoded message, who sent it, the context a
+ * handler needs (database, loop, configuration, the peer's address), and
+ * the ways to finish it. Every handler finishes its request exactly once,
+ * now or from a database or thread-pool callback; the connection stays
+ * allocated until then even if the peer disconnects.
+ *
+ * Handlers see only this header (and request_helpers.h): the connection is
+ * rpc's business, and the server's wiring hands everything else over in
+ * the rpc_context. */
+#ifndef CCHCD_RPC_REQUEST_H
+#define CCHCD_RPC_REQUEST_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "cchc/v1/envelope.pb-c.h"
+#include "db_pool.h"
+
+struct request;
+struct connection;
+
+typedef void (*handler_fn)(struct request *req);
+/* Which handler serves a request type; NULL when none (handlers/routes.c). */
+typedef handler_fn (*handler_route_fn)(Cchc__V1__Request__BodyCase body);
+
+/* What every request may use, owned by the server for its whole life. */
+typedef struct rpc_context {
+    uv_loop_t *loop;           /* for the password thread pool */
+    db_pool *db;               /* NULL once the server is shutting down */
+    uint32_t max_frame;        /* announced in the hello answer */
+    uint32_t max_reply;        /* largest reply payload sent */
+    int session_ttl_s;         /* a session ends this long after login */
+    int session_idle_s;        /* … or this long after its last request */
+    handler_route_fn route;
+    /* called after each request ends (the server's drain check) */
+    void (*on_request_finished)(void *owner);
+    void *owner;
+} rpc_context;
+
+typedef struct request {
+    const rpc_context *ctx;
+    struct connection *conn;         /* rpc's own; opaque to handlers */
+    uint64_t conn_id;                /* for log lines */
+    char peer_ip[48];                /* login throttling and audit */
+    Cchc__V1__Request *msg;
+    uint64_t id;
+    uint64_t started_ns;
+    auth_identity auth;              /* filled once the session is checked */
+    handler_fn handler;              /* runs after the session check */
+    /* the rows callback of the batch in flight (request_helpers.c) */
+    void (*on_rows)(struct request *, PGresult *const *results, int nresults);
+    /* a handler's own state across callbacks, freed with the request
+     * however it ends (request_set_state) */
+    void *state;
+    void (*state_free)(void *state);
+} request;
+
+/* Gives the request a state of the handler's that is released (state_free)
+ * when the request ends, whichever way it ends. */
+void request_set_state(request *req, void *state, void (*state_free)(void *state));
+
+/* Sends response (its request_id is filled in) and frees the request. */
+void request_reply(request *req, Cchc__V1__Response *response);
+/* Replies with body as the Response's oneof member body_case (set through
+ * protobuf-c's descriptor, so no handler builds a Response by hand). When a
+ * is not NULL the body's parts live there: on a failed arena the request
+ * gets RESOURCE_EXHAUSTED instead, and a is freed either way. */
+void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,
+                        void *body);
+/* Sends an error response and frees the request. */
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sends a prepared error (with field details) and frees the request. */
+void request_fail_error(request *req, const Cchc__V1__Error *error);
+
+#endif

@@ -1,0 +1,16 @@
+/* What rpc's own files share about requests and connections; handlers
+ * never include this (they see request.h only). */
+#ifndef CCHCD_RPC_REQUEST_INTERNAL_H
+#define CCHCD_RPC_REQUEST_INTERNAL_H
+
+#include "connection.h"
+#include "request.h"
+
+/* A request for msg read from c (takes msg; NULL when memory is short). */
+request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg);
+/* Encodes and sends a response on c (dropped when c is closing). */
+void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
+void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
+                    Cchc__V1__ErrorCode code, const char *message);
+
+#endif
