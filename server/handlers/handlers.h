@@ -48,8 +48,12 @@ void handle_my_tasks(request *req);
 void handle_report_list(request *req);
 void handle_review(request *req);
 void handle_report_get(request *req);
+
+/* periods.c */
 void handle_period_list(request *req);
 void handle_period_action(request *req);
+
+/* unit_plans.c */
 void handle_unit_plan_list(request *req);
 void handle_unit_plan_record(request *req);
 

@@ -1,6 +1,6 @@
-/* Periods and progress reports: a unit's tasks for a period, submitting
- * reports (one or a whole file, all or none), reading a report and its
- * history, reviewers' lists and decisions, and the periods' administration.
+/* Progress reports: a unit's tasks for a period, submitting reports (one
+ * or a whole file, all or none), reading a report and its history,
+ * reviewers' lists and decisions. Periods are periods.c's.
  *
  * The unit a report belongs to is always the caller's unit, never a field
  * of the request, so nobody can write another unit's report. The rules
@@ -17,37 +17,13 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
+#include "sql_doc.h"
 #include "validate.h"
 
 /* Rows one submission may carry: a commune owes a few dozen. */
 #define MAX_REPORT_ROWS 2000
 /* Field problems listed for one submission, at most. */
 #define MAX_PROBLEMS 200
-
-static json_t *actor_json(const request *req)
-{
-    return json_pack("{s:s, s:s, s:s, s:s}", "id", req->auth.account_id, "username",
-                     req->auth.username, "address", req->peer_ip, "unit", req->auth.unit_code);
-}
-
-/* Runs statements whose only parameter is doc, serialised, in one batch;
- * frees doc. */
-static void query_with_doc(request *req, json_t *doc, const statement_id *statements, int n,
-                           request_rows_fn then)
-{
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
-    if (!text) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-        return;
-    }
-    const char *params[] = {text};
-    db_step steps[4];
-    for (int i = 0; i < n && i < 4; i++)
-        steps[i] = (db_step){statements[i], 1, params};
-    request_query(req, steps, n < 4 ? n : 4, then);
-    free(text); /* the pool copied the parameter */
-}
 
 /* ---- submit -------------------------------------------------------------------- */
 
@@ -116,11 +92,11 @@ void handle_report_submit(request *req)
                              messages, nproblems);
         goto out;
     }
-    json_t *doc = json_pack("{s:o, s:s, s:s, s:b, s:O}", "actor", actor_json(req), "unit",
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:b, s:O}", "actor", sql_doc_actor(req), "unit",
                             req->auth.unit_code, "period", in->period_id, "draft", in->draft,
                             "rows", rows);
     const statement_id submit[] = {STMT_REPORT_SUBMIT};
-    query_with_doc(req, doc, submit, 1, on_submitted);
+    sql_doc_query(req, doc, submit, 1, on_submitted);
 out:
     json_decref(rows);
     free(problems);
@@ -228,10 +204,10 @@ void handle_review(request *req)
     json_t *ids = json_array();
     for (size_t i = 0; i < in->n_report_ids; i++)
         json_array_append_new(ids, json_integer((json_int_t)in->report_ids[i]));
-    json_t *doc = json_pack("{s:o, s:s, s:s, s:o}", "actor", actor_json(req), "action", in->action,
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:o}", "actor", sql_doc_actor(req), "action", in->action,
                             "reason", in->reason, "ids", ids);
     const statement_id review[] = {STMT_REVIEW, STMT_REVIEWED};
-    query_with_doc(req, doc, review, 2, on_reviewed);
+    sql_doc_query(req, doc, review, 2, on_reviewed);
 }
 
 /* ---- one report ------------------------------------------------------------------------- */
@@ -275,138 +251,4 @@ void handle_report_get(request *req)
         {STMT_REPORT_REVIEWS, 4, who},
     };
     request_query(req, steps, 3, on_report_get);
-}
-
-/* ---- periods ------------------------------------------------------------------------------ */
-
-static void on_period_list(request *req, PGresult *const *r, int n)
-{
-    (void)n;
-    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, r[0]);
-}
-
-void handle_period_list(request *req)
-{
-    int year = req->msg->period_list->year;
-    if (year < 0 || year > 2100) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
-        return;
-    }
-    char text[16];
-    snprintf(text, sizeof(text), "%d", year);
-    const char *params[] = {text};
-    const db_step step = {STMT_PERIOD_LIST, 1, params};
-    request_query(req, &step, 1, on_period_list);
-}
-
-static void on_period_action(request *req, PGresult *const *r, int n)
-{
-    (void)n;
-    if (request_fail_rows(req, r[0], -1, "không thực hiện, số lỗi (nothing done; errors)"))
-        return;
-    arena a = {0};
-    Cchc__V1__PeriodActionResponse body = CCHC__V1__PERIOD_ACTION_RESPONSE__INIT;
-    size_t np;
-    Cchc__V1__Period **periods =
-        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[1], &np);
-    body.period = np ? periods[0] : NULL;
-    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_PERIOD_ACTION, &body);
-}
-
-void handle_period_action(request *req)
-{
-    const Cchc__V1__PeriodActionRequest *in = req->msg->period_action;
-    if (request_check_period(req, in->period_id) != 0 ||
-        request_check_text(req, "action", in->action, 16) != 0 ||
-        request_check_date(req, "unit_deadline", in->unit_deadline) != 0 ||
-        request_check_date(req, "lead_deadline", in->lead_deadline) != 0 ||
-        request_check_date(req, "until", in->until) != 0 ||
-        request_check_text(req, "unit", in->unit, 300) != 0)
-        return;
-    static const char *const actions[] = {"open", "close", "lock", "approve", "extend"};
-    int known = 0;
-    for (size_t i = 0; i < 5; i++)
-        known |= strcmp(in->action, actions[i]) == 0;
-    if (!known) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "action: open, close, lock, approve hoặc extend (unknown action)");
-        return;
-    }
-    if (strcmp(in->action, "extend") == 0 && *in->unit && !*in->until) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "until: gia hạn cho một đơn vị cần ngày (an extension needs --until)");
-        return;
-    }
-    json_t *doc = json_pack("{s:o, s:s, s:s}", "actor", actor_json(req), "action", in->action,
-                            "period", in->period_id);
-    const struct { const char *key, *value; } optional[] = {
-        {"unit_deadline", in->unit_deadline}, {"lead_deadline", in->lead_deadline},
-        {"unit", in->unit}, {"until", in->until}};
-    for (size_t i = 0; doc && i < 4; i++)
-        if (*optional[i].value)
-            json_object_set_new(doc, optional[i].key, json_string(optional[i].value));
-    const statement_id act[] = {STMT_PERIOD_ACTION, STMT_PERIOD_OF_DOC};
-    query_with_doc(req, doc, act, 2, on_period_action);
-}
-
-/* ---- each unit's own implementation plan ----------------------------------------------------- */
-
-static void on_unit_plans(request *req, PGresult *const *r, int n)
-{
-    /* a record batch starts with the write: no row means no such unit owes one */
-    if (n == 3 && PQntuples(r[0]) == 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "unit: \"%s\" không phải đơn vị phải ban hành kế hoạch (not a unit that owes a plan)",
-                     req->msg->unit_plan_record->unit);
-        return;
-    }
-    arena a = {0};
-    Cchc__V1__UnitPlanResponse body = CCHC__V1__UNIT_PLAN_RESPONSE__INIT;
-    body.units = (Cchc__V1__UnitPlan **)pg_messages(&a, &cchc__v1__unit_plan__descriptor, r[n - 2],
-                                                    &body.n_units);
-    pg_fill(&a, &body.base, r[n - 1], 0);
-    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &body);
-}
-
-void handle_unit_plan_list(request *req)
-{
-    const Cchc__V1__UnitPlanListRequest *in = req->msg->unit_plan_list;
-    if (request_check_text(req, "unit", in->unit, 300) != 0)
-        return;
-    const char *params[] = {in->missing_only ? "t" : "f", in->unit};
-    const db_step steps[] = {
-        {STMT_UNIT_PLAN_LIST, 2, params},
-        {STMT_UNIT_PLAN_COUNTS, 0, NULL},
-    };
-    request_query(req, steps, 2, on_unit_plans);
-}
-
-void handle_unit_plan_record(request *req)
-{
-    const Cchc__V1__UnitPlanRecordRequest *in = req->msg->unit_plan_record;
-    if (request_check_text(req, "unit", in->unit, 300) != 0 ||
-        request_check_text(req, "doc_number", in->doc_number, 100) != 0 ||
-        request_check_date(req, "issued_on", in->issued_on) != 0 ||
-        request_check_date(req, "received_on", in->received_on) != 0)
-        return;
-    if (!*in->unit || !*in->doc_number || !*in->issued_on) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "unit, doc_number, issued_on: cần đơn vị, số văn bản và ngày ban hành "
-                     "(unit, number and date issued are required)");
-        return;
-    }
-    if (*in->received_on && strcmp(in->received_on, in->issued_on) < 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "received_on: ngày nhận trước ngày ban hành (received before issued)");
-        return;
-    }
-    const char *record[] = {in->unit, in->doc_number, in->issued_on, in->received_on,
-                            req->auth.account_id, req->auth.username, req->peer_ip};
-    const char *show[] = {"f", in->unit};
-    const db_step steps[] = {
-        {STMT_UNIT_PLAN_RECORD, 7, record},
-        {STMT_UNIT_PLAN_LIST, 2, show},
-        {STMT_UNIT_PLAN_COUNTS, 0, NULL},
-    };
-    request_query(req, steps, 3, on_unit_plans);
 }

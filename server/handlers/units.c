@@ -13,16 +13,10 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
+#include "sql_doc.h"
 
 /* Most communes one import may carry (the merged city has a few hundred). */
 #define MAX_IMPORT_ROWS 5000
-
-/* Who makes the change, for the audit row the SQL function writes. */
-static json_t *actor_json(const request *req)
-{
-    return json_pack("{s:s, s:s, s:s}", "id", req->auth.account_id, "username",
-                     req->auth.username, "address", req->peer_ip);
-}
 
 /* ---- list ------------------------------------------------------------------ */
 
@@ -123,17 +117,9 @@ void handle_unit_import(request *req)
                                               row->district));
     }
     json_t *doc = json_pack("{s:o, s:s?, s:o}", "rows", rows, "valid_from",
-                            *in->valid_from ? in->valid_from : NULL, "actor", actor_json(req));
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
-    if (!text) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-        return;
-    }
-    const char *params[] = {text};
-    const db_step step = {STMT_UNIT_IMPORT, 1, params};
-    request_query(req, &step, 1, on_unit_import);
-    free(text); /* the pool copied the parameter */
+                            *in->valid_from ? in->valid_from : NULL, "actor", sql_doc_actor(req));
+    const statement_id import[] = {STMT_UNIT_IMPORT};
+    sql_doc_query(req, doc, import, 1, on_unit_import);
 }
 
 /* ---- close, rename, merge, split ------------------------------------------------ */
@@ -183,17 +169,9 @@ void handle_unit_change(request *req)
     }
     json_t *doc = json_pack("{s:s, s:O, s:O, s:s, s:s, s:o}", "op", in->op, "from", from, "to", to,
                             "effective_on", in->effective_on, "legal_basis", in->legal_basis,
-                            "actor", actor_json(req));
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    json_decref(doc);
-    if (!text) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-        goto out;
-    }
-    const char *params[] = {text};
-    const db_step step = {STMT_UNIT_CHANGE, 1, params};
-    request_query(req, &step, 1, on_unit_change);
-    free(text);
+                            "actor", sql_doc_actor(req));
+    const statement_id change[] = {STMT_UNIT_CHANGE};
+    sql_doc_query(req, doc, change, 1, on_unit_change);
 out:
     json_decref(from);
     json_decref(to);

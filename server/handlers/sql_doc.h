@@ -1,0 +1,19 @@
+/* The calling convention of the SQL functions that check and write in one
+ * transaction (units, reports, reviews, periods): one JSON document as the
+ * only parameter, carrying an "actor" object for the audit row the
+ * function writes. Shared by the handler families that call them. */
+#ifndef CCHCD_HANDLERS_SQL_DOC_H
+#define CCHCD_HANDLERS_SQL_DOC_H
+
+#include <jansson.h>
+
+#include "request_helpers.h"
+
+/* {"id", "username", "address", "unit"} of the caller. */
+json_t *sql_doc_actor(const request *req);
+/* Runs statements (at most 4) whose only parameter is doc, serialised, in
+ * one batch; takes doc. Out of memory is answered here. */
+void sql_doc_query(request *req, json_t *doc, const statement_id *statements, int n,
+                   request_rows_fn then);
+
+#endif
