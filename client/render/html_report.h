@@ -16,7 +16,7 @@
  * code (errors were reported). */
 int html_report_write(const cli_options *opts, const char *period, FILE *out);
 
-/* The requests cmd_status.c and the report share. */
+/* The requests commands/status.c and the report share. */
 int status_fetch(const cli_options *opts, const char *period, const char *by,
                  Cchc__V1__Response **response);
 int missing_fetch(const cli_options *opts, const char *period, const char *district,

@@ -7,7 +7,7 @@
 
 typedef enum statement_id {
     STMT_PING,
-    /* plan browsing (handlers_plan.c) */
+    /* plan browsing (handlers/plan.c) */
     STMT_PLAN_INFO,
     STMT_INDEX_SUMMARY,
     STMT_INDEX_RESULTS,
@@ -24,11 +24,11 @@ typedef enum statement_id {
     STMT_PLAN_CHECK,
     STMT_INDEX_RESULT_CONTEXT,
     STMT_INDEX_RESULT_SET,
-    /* units (handlers_units.c) */
+    /* units (handlers/units.c) */
     STMT_UNIT_LIST,
     STMT_UNIT_IMPORT,
     STMT_UNIT_CHANGE,
-    /* sessions and accounts (dispatch.c, handlers_auth.c, handlers_users.c) */
+    /* sessions and accounts (rpc/dispatch.c, handlers/sessions.c, handlers/users.c) */
     STMT_SESSION_CHECK,
     STMT_LOGIN_THROTTLE,
     STMT_LOGIN_ACCOUNT,
@@ -47,7 +47,7 @@ typedef enum statement_id {
     STMT_USER_RESET_PASSWORD,
     STMT_USER_SET_ROLES,
     STMT_AUDIT_LIST,
-    /* periods and reports (handlers_reports.c) */
+    /* periods and reports (handlers/reports.c, periods.c, unit_plans.c) */
     STMT_REPORT_SUBMIT,
     STMT_PERIOD_GET,
     STMT_UNIT_PERIOD,
@@ -64,7 +64,7 @@ typedef enum statement_id {
     STMT_UNIT_PLAN_LIST,
     STMT_UNIT_PLAN_RECORD,
     STMT_UNIT_PLAN_COUNTS,
-    /* citywide status (handlers_status.c) */
+    /* citywide status (handlers/status.c) */
     STMT_STATUS_GROUPS,
     STMT_AT_RISK,
     STMT_TREND,

@@ -1,4 +1,4 @@
-/* Unit tests of HOST:PORT parsing (proto/src/hostport.c), shared by
+/* Unit tests of HOST:PORT parsing (common/hostport.c), shared by
  * cchcd --listen and cchc --server. */
 #include <setjmp.h>
 #include <stdarg.h>

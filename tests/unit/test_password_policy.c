@@ -1,4 +1,4 @@
-/* Unit tests of the password rules (proto/src/password_policy.c) shared by
+/* Unit tests of the password rules (common/password_policy.c) shared by
  * client and server. */
 #include <setjmp.h>
 #include <stdarg.h>
