@@ -74,11 +74,9 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
     Cchc__V1__LoginRequest body = CCHC__V1__LOGIN_REQUEST__INIT;
     body.username = username;
     body.password = password;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
-    request.login = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGIN, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_LOGIN, &body,
+                  CCHC__V1__RESPONSE__BODY_LOGIN, &response);
     sodium_memzero(password, sizeof(password));
     if (rc != EXIT_OK)
         return rc;
@@ -123,11 +121,9 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
         return EXIT_OK;
     }
     Cchc__V1__LogoutRequest body = CCHC__V1__LOGOUT_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_LOGOUT;
-    request.logout = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_LOGOUT, &body,
+                  CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
     /* Forget the token once the server has ended the session, or had
      * already (it answers unauthenticated). When the server cannot be
      * reached, keep it: the session is still alive there. */
@@ -148,11 +144,9 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv)
     (void)argc;
     (void)argv;
     Cchc__V1__WhoamiRequest body = CCHC__V1__WHOAMI_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_WHOAMI;
-    request.whoami = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_WHOAMI, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_WHOAMI, &body,
+                  CCHC__V1__RESPONSE__BODY_WHOAMI, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json) {
@@ -208,11 +202,9 @@ int cmd_passwd(const cli_options *opts, int argc, char **argv)
     Cchc__V1__PasswordChangeRequest body = CCHC__V1__PASSWORD_CHANGE_REQUEST__INIT;
     body.current_password = current;
     body.new_password = fresh;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE;
-    request.password_change = &body;
     Cchc__V1__Response *response;
-    rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &response);
+    rc = call(opts, CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE, &body,
+              CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &response);
     if (rc == EXIT_OK) {
         cchc__v1__response__free_unpacked(response, NULL);
         session_forget(); /* the server ended every session of the account */

@@ -85,11 +85,9 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
     cli_options o = *opts;
     o.quiet = quiet;
     Cchc__V1__PeriodListRequest pl = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_LIST;
-    request.period_list = &pl;
     Cchc__V1__Response *periods;
-    int rc = call_once(&o, &request, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &periods);
+    int rc = call(&o, CCHC__V1__REQUEST__BODY_PERIOD_LIST, &pl,
+                  CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &periods);
     if (rc != EXIT_OK)
         return rc;
     for (size_t i = 0; rc == EXIT_OK && i < periods->period_list->n_periods; i++) {
@@ -98,11 +96,9 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
             continue;
         Cchc__V1__MyTasksRequest mt = CCHC__V1__MY_TASKS_REQUEST__INIT;
         mt.period_id = p->id;
-        Cchc__V1__Request r2 = CCHC__V1__REQUEST__INIT;
-        r2.body_case = CCHC__V1__REQUEST__BODY_MY_TASKS;
-        r2.my_tasks = &mt;
         Cchc__V1__Response *tasks;
-        if ((rc = call_once(&o, &r2, CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
+        if ((rc = call(&o, CCHC__V1__REQUEST__BODY_MY_TASKS, &mt,
+                       CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
             break;
         for (size_t k = 0; k < tasks->my_tasks->n_tasks; k++) {
             const Cchc__V1__UnitTask *t = tasks->my_tasks->tasks[k];

@@ -37,10 +37,8 @@ static int my_tasks(const cli_options *opts, const char *period, Cchc__V1__Respo
 {
     Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
     body.period_id = (char *)period;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_MY_TASKS;
-    request.my_tasks = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_MY_TASKS, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body,
+                CCHC__V1__RESPONSE__BODY_MY_TASKS, response);
 }
 
 /* --period P, the only option of several commands. */
@@ -189,11 +187,8 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
                       waiting);
         return keep_in_outbox(opts, body, &err);
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-    request.report_submit = body;
     Cchc__V1__Response *response;
-    int rc = call_raw(opts, &request, &response, &err);
+    int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
         return keep_in_outbox(opts, body, &err);
     if (rc != 0)
@@ -450,11 +445,9 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, _("cchc report %s: --task and --period are required\n"), sub);
         return EXIT_USAGE;
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_GET;
-    request.report_get = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REPORT_GET, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &body,
+                  CCHC__V1__RESPONSE__BODY_REPORT_GET, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__ReportGetResponse *r = response->report_get;

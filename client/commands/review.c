@@ -57,10 +57,8 @@ static int list_reports(const cli_options *opts, const list_filter *f, Cchc__V1_
     body.state = (char *)(f->state ? f->state : "");
     body.task_id = f->task;
     body.unit = (char *)(f->unit ? f->unit : "");
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_LIST;
-    request.report_list = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REPORT_LIST, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_REPORT_LIST, &body,
+                CCHC__V1__RESPONSE__BODY_REPORT_LIST, response);
 }
 
 static void print_reports(Cchc__V1__ReportSummary **reports, size_t n)
@@ -141,11 +139,9 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     body.report_ids = ids;
     body.n_report_ids = n;
     body.reason = (char *)(f.reason ? f.reason : "");
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REVIEW;
-    request.review = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REVIEW, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_REVIEW, &body,
+                  CCHC__V1__RESPONSE__BODY_REVIEW, &response);
     free(ids);
     if (rc != EXIT_OK)
         return rc;
@@ -235,11 +231,9 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "list") == 0) {
         Cchc__V1__PeriodListRequest body = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
         body.year = year;
-        Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-        request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_LIST;
-        request.period_list = &body;
         Cchc__V1__Response *response;
-        int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &response);
+        int rc = call(opts, CCHC__V1__REQUEST__BODY_PERIOD_LIST, &body,
+                      CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &response);
         if (rc != EXIT_OK)
             return rc;
         if (opts->json)
@@ -263,11 +257,9 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
     }
     act.action = (char *)sub;
     act.period_id = argv[1 + optind];
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_ACTION;
-    request.period_action = &act;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PERIOD_ACTION, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_PERIOD_ACTION, &act,
+                  CCHC__V1__RESPONSE__BODY_PERIOD_ACTION, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json) {
@@ -313,16 +305,11 @@ int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    if (record) {
-        request.body_case = CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD;
-        request.unit_plan_record = &rec;
-    } else {
-        request.body_case = CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST;
-        request.unit_plan_list = &list;
-    }
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &response);
+    int rc = record ? call(opts, CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD, &rec,
+                           CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &response)
+                    : call(opts, CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST, &list,
+                           CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__UnitPlanResponse *up = response->unit_plan;

@@ -77,11 +77,9 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_LIST;
-    request.unit_list = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_LIST, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__UnitListResponse *ul = response->unit_list;
@@ -202,11 +200,9 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     }
     body.rows = ptrs;
     body.n_rows = list.n_rows;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_IMPORT;
-    request.unit_import = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_IMPORT, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &response);
     free(rows);
     free(ptrs);
     commune_list_free(&list);
@@ -307,11 +303,9 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     body.n_from = (size_t)(argc - optind);
     body.to = to_ptrs;
     body.n_to = n_to;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_CHANGE;
-    request.unit_change = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_CHANGE, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json)

@@ -266,12 +266,9 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
             cchc__v1__report_submit_request__free_unpacked(body, NULL);
             continue;
         }
-        Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-        request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-        request.report_submit = body;
         cli_error err;
         Cchc__V1__Response *response;
-        int rc = call_raw(opts, &request, &response, &err);
+        int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
         if (rc != 0 && !refused_for_good(&err)) {
             stopped = 1; /* later ones wait too: they may correct this one */
             (*left)++;
