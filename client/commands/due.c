@@ -164,22 +164,10 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
-static int cache_path(char *out, size_t size)
-{
-    char config[512];
-    if (config_file_path(config, sizeof(config)) != 0)
-        return -1;
-    char *slash = strrchr(config, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
-    return snprintf(out, size, "%s/due-reminder", config) < (int)size ? 0 : -1;
-}
-
 void due_reminder(const cli_options *opts)
 {
     char path[600], line[400] = "";
-    if (!*opts->token || cache_path(path, sizeof(path)) != 0)
+    if (!*opts->token || config_path("due-reminder", path, sizeof(path)) != 0)
         return;
     FILE *f = fopen(path, "r");
     long long expires = 0;

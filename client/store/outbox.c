@@ -18,18 +18,12 @@
 #include "i18n.h"
 #include "session_store.h"
 
+/* The outbox folder, made (0700) when missing. */
 static int outbox_dir(char *out, size_t size)
 {
-    char config[512];
-    if (config_file_path(config, sizeof(config)) != 0)
+    if (config_dir(out, size) != 0 || (mkdir(out, 0700) != 0 && errno != EEXIST))
         return -1;
-    char *slash = strrchr(config, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
-    if (mkdir(config, 0700) != 0 && errno != EEXIST)
-        return -1;
-    if (snprintf(out, size, "%s/outbox", config) >= (int)size)
+    if (config_path("outbox", out, size) != 0)
         return -1;
     return mkdir(out, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
