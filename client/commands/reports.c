@@ -13,6 +13,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "output.h"
@@ -214,31 +215,6 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     return EXIT_OK;
 }
 
-static char *read_whole_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *grown = cap < 64u * 1024 * 1024 ? realloc(buf, cap * 2) : NULL;
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 /* Checks every row of a sheet, lists every problem by line and column,
  * and sends all rows or none. */
 static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char *source, int draft)
@@ -316,7 +292,7 @@ out:
 static int submit_file(const cli_options *opts, const char *path, int draft)
 {
     size_t len;
-    char *data = read_whole_file(path, &len);
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
     if (!data) {
         fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include "call.h"
 #include "commands.h"
 #include "commune_csv.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -108,30 +109,6 @@ static int units_list(const cli_options *opts, int argc, char **argv)
 
 /* ---- import ------------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = cap < 64u * 1024 * 1024 ? realloc(buf, cap *= 2) : NULL;
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static int units_import(const cli_options *opts, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -159,7 +136,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     }
     const char *path = argv[optind];
     size_t len;
-    char *data = read_file(path, &len);
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
     if (!data) {
         fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;

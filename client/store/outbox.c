@@ -15,6 +15,7 @@
 
 #include "call.h"
 #include "config.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "session_store.h"
 
@@ -155,23 +156,11 @@ static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server,
         fclose(f);
         return NULL;
     }
-    uint8_t *bytes = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            uint8_t *grown = realloc(bytes, cap = cap ? cap * 2 : 65536);
-            if (!grown)
-                break;
-            bytes = grown;
-        }
-        size_t got = fread(bytes + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
+    size_t len = 0;
+    char *bytes = file_read_rest(f, FILE_READ_NO_LIMIT, &len);
     fclose(f);
     Cchc__V1__ReportSubmitRequest *request =
-        bytes ? cchc__v1__report_submit_request__unpack(NULL, len, bytes) : NULL;
+        bytes ? cchc__v1__report_submit_request__unpack(NULL, len, (const uint8_t *)bytes) : NULL;
     free(bytes);
     if (!request)
         *bad = 1;
