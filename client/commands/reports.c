@@ -1,8 +1,8 @@
 /* A district office's quarterly job: `cchc tasks` (what my unit owes for a
  * period and the state of each report), `cchc template` (the spreadsheet
  * to fill), `cchc submit` (a filled file, all rows or none, or one report
- * from the command line), `cchc report show|history`, `cchc due`, and the
- * outbox for when the server cannot be reached. */
+ * from the command line), `cchc report show|history`, and the outbox for
+ * when the server cannot be reached (`cchc due` is due.c's). */
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
