@@ -42,7 +42,9 @@ static void print_account(const Cchc__V1__Account *a)
     printf("\n");
 }
 
-int cmd_login(const cli_options *opts, int argc, char **argv)
+/* The options of login and passwd: --password-stdin and --help. Returns
+ * -1 to go on (optind then points past them), else the exit code. */
+static int password_options(int argc, char **argv, const char *usage)
 {
     static const struct option options[] = {
         {"password-stdin", no_argument, NULL, 'p'},
@@ -55,11 +57,19 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
         switch (opt) {
         case 'p': break; /* read_password reads stdin whenever it is not a terminal */
         case 'h':
-            printf(_("usage: cchc login [USERNAME] [--password-stdin]\n"));
+            printf("%s", usage);
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
     }
+    return -1;
+}
+
+int cmd_login(const cli_options *opts, int argc, char **argv)
+{
+    int rc = password_options(argc, argv, _("usage: cchc login [USERNAME] [--password-stdin]\n"));
+    if (rc >= 0)
+        return rc;
     char username[72] = "", password[PASSWORD_MAX_LENGTH + 2];
     if (optind < argc)
         snprintf(username, sizeof(username), "%s", argv[optind]);
@@ -74,11 +84,9 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
     Cchc__V1__LoginRequest body = CCHC__V1__LOGIN_REQUEST__INIT;
     body.username = username;
     body.password = password;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
-    request.login = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGIN, &response);
+    rc = call(opts, CCHC__V1__REQUEST__BODY_LOGIN, &body,
+              CCHC__V1__RESPONSE__BODY_LOGIN, &response);
     sodium_memzero(password, sizeof(password));
     if (rc != EXIT_OK)
         return rc;
@@ -123,11 +131,9 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
         return EXIT_OK;
     }
     Cchc__V1__LogoutRequest body = CCHC__V1__LOGOUT_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_LOGOUT;
-    request.logout = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_LOGOUT, &body,
+                  CCHC__V1__RESPONSE__BODY_LOGOUT, &response);
     /* Forget the token once the server has ended the session, or had
      * already (it answers unauthenticated). When the server cannot be
      * reached, keep it: the session is still alive there. */
@@ -148,11 +154,9 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv)
     (void)argc;
     (void)argv;
     Cchc__V1__WhoamiRequest body = CCHC__V1__WHOAMI_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_WHOAMI;
-    request.whoami = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_WHOAMI, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_WHOAMI, &body,
+                  CCHC__V1__RESPONSE__BODY_WHOAMI, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json) {
@@ -168,26 +172,15 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv)
 
 int cmd_passwd(const cli_options *opts, int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"password-stdin", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'p': break;
-        case 'h':
-            printf(_("usage: cchc passwd [--password-stdin]\n"
-                     "With --password-stdin: the current password, then the new one, one per line.\n"));
-            return EXIT_OK;
-        default: return EXIT_USAGE;
-        }
-    }
+    int rc = password_options(
+        argc, argv,
+        _("usage: cchc passwd [--password-stdin]\n"
+          "With --password-stdin: the current password, then the new one, one per line.\n"));
+    if (rc >= 0)
+        return rc;
     char current[PASSWORD_MAX_LENGTH + 2], fresh[PASSWORD_MAX_LENGTH + 2],
         again[PASSWORD_MAX_LENGTH + 2], why[200];
-    int rc = EXIT_USAGE;
+    rc = EXIT_USAGE;
     if (read_password(_("Mật khẩu hiện tại (current password): "), current, sizeof(current)) != 0 ||
         read_password(_("Mật khẩu mới (new password): "), fresh, sizeof(fresh)) != 0) {
         fprintf(stderr, _("cchc passwd: two passwords are needed: the current one, then the new one\n"));
@@ -208,11 +201,9 @@ int cmd_passwd(const cli_options *opts, int argc, char **argv)
     Cchc__V1__PasswordChangeRequest body = CCHC__V1__PASSWORD_CHANGE_REQUEST__INIT;
     body.current_password = current;
     body.new_password = fresh;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE;
-    request.password_change = &body;
     Cchc__V1__Response *response;
-    rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &response);
+    rc = call(opts, CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE, &body,
+              CCHC__V1__RESPONSE__BODY_PASSWORD_CHANGE, &response);
     if (rc == EXIT_OK) {
         cchc__v1__response__free_unpacked(response, NULL);
         session_forget(); /* the server ended every session of the account */

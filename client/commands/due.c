@@ -85,11 +85,9 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
     cli_options o = *opts;
     o.quiet = quiet;
     Cchc__V1__PeriodListRequest pl = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_LIST;
-    request.period_list = &pl;
     Cchc__V1__Response *periods;
-    int rc = call_once(&o, &request, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &periods);
+    int rc = call(&o, CCHC__V1__REQUEST__BODY_PERIOD_LIST, &pl,
+                  CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &periods);
     if (rc != EXIT_OK)
         return rc;
     for (size_t i = 0; rc == EXIT_OK && i < periods->period_list->n_periods; i++) {
@@ -98,11 +96,9 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
             continue;
         Cchc__V1__MyTasksRequest mt = CCHC__V1__MY_TASKS_REQUEST__INIT;
         mt.period_id = p->id;
-        Cchc__V1__Request r2 = CCHC__V1__REQUEST__INIT;
-        r2.body_case = CCHC__V1__REQUEST__BODY_MY_TASKS;
-        r2.my_tasks = &mt;
         Cchc__V1__Response *tasks;
-        if ((rc = call_once(&o, &r2, CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
+        if ((rc = call(&o, CCHC__V1__REQUEST__BODY_MY_TASKS, &mt,
+                       CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
             break;
         for (size_t k = 0; k < tasks->my_tasks->n_tasks; k++) {
             const Cchc__V1__UnitTask *t = tasks->my_tasks->tasks[k];
@@ -168,22 +164,10 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
-static int cache_path(char *out, size_t size)
-{
-    char config[512];
-    if (config_file_path(config, sizeof(config)) != 0)
-        return -1;
-    char *slash = strrchr(config, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
-    return snprintf(out, size, "%s/due-reminder", config) < (int)size ? 0 : -1;
-}
-
 void due_reminder(const cli_options *opts)
 {
     char path[600], line[400] = "";
-    if (!*opts->token || cache_path(path, sizeof(path)) != 0)
+    if (!*opts->token || config_path("due-reminder", path, sizeof(path)) != 0)
         return;
     FILE *f = fopen(path, "r");
     long long expires = 0;

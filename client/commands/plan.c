@@ -36,11 +36,9 @@ static const char *unit_symbol(const char *unit)
 static int plan_overview(const cli_options *opts)
 {
     Cchc__V1__PlanOverviewRequest body = CCHC__V1__PLAN_OVERVIEW_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW;
-    request.plan_overview = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PLAN_OVERVIEW, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW, &body,
+                  CCHC__V1__RESPONSE__BODY_PLAN_OVERVIEW, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__PlanOverviewResponse *ov = response->plan_overview;
@@ -113,11 +111,9 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_CRITERIA;
-    request.criteria = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_CRITERIA, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_CRITERIA, &body,
+                  CCHC__V1__RESPONSE__BODY_CRITERIA, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__CriteriaResponse *cr = response->criteria;
@@ -177,11 +173,9 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_TASK_LIST;
-    request.task_list = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TASK_LIST, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &body,
+                  CCHC__V1__RESPONSE__BODY_TASK_LIST, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__TaskListResponse *tl = response->task_list;
@@ -302,11 +296,9 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
         return EXIT_USAGE;
     }
     body.id = (int32_t)id;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_TASK_GET;
-    request.task_get = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TASK_GET, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_GET, &body,
+                  CCHC__V1__RESPONSE__BODY_TASK_GET, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json)
@@ -322,11 +314,9 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
 static int plan_check(const cli_options *opts)
 {
     Cchc__V1__PlanCheckRequest body = CCHC__V1__PLAN_CHECK_REQUEST__INIT;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PLAN_CHECK;
-    request.plan_check = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PLAN_CHECK, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_PLAN_CHECK, &body,
+                  CCHC__V1__RESPONSE__BODY_PLAN_CHECK, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__PlanCheckResponse *pc = response->plan_check;
@@ -388,11 +378,9 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, _("cchc plan result: --index, --year and --value are required\n"));
         return EXIT_USAGE;
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET;
-    request.index_result_set = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET, &body,
+                  CCHC__V1__RESPONSE__BODY_INDEX_RESULT_SET, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__IndexResult *r = response->index_result_set->result;

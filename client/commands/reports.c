@@ -1,8 +1,8 @@
 /* A district office's quarterly job: `cchc tasks` (what my unit owes for a
  * period and the state of each report), `cchc template` (the spreadsheet
  * to fill), `cchc submit` (a filled file, all rows or none, or one report
- * from the command line), `cchc report show|history`, `cchc due`, and the
- * outbox for when the server cannot be reached. */
+ * from the command line), `cchc report show|history`, and the outbox for
+ * when the server cannot be reached (`cchc due` is due.c's). */
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -13,6 +13,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "output.h"
@@ -37,10 +38,8 @@ static int my_tasks(const cli_options *opts, const char *period, Cchc__V1__Respo
 {
     Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
     body.period_id = (char *)period;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_MY_TASKS;
-    request.my_tasks = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_MY_TASKS, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body,
+                CCHC__V1__RESPONSE__BODY_MY_TASKS, response);
 }
 
 /* --period P, the only option of several commands. */
@@ -189,11 +188,8 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
                       waiting);
         return keep_in_outbox(opts, body, &err);
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-    request.report_submit = body;
     Cchc__V1__Response *response;
-    int rc = call_raw(opts, &request, &response, &err);
+    int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
         return keep_in_outbox(opts, body, &err);
     if (rc != 0)
@@ -217,31 +213,6 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
-}
-
-static char *read_whole_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *grown = cap < 64u * 1024 * 1024 ? realloc(buf, cap * 2) : NULL;
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 /* Checks every row of a sheet, lists every problem by line and column,
@@ -321,7 +292,7 @@ out:
 static int submit_file(const cli_options *opts, const char *path, int draft)
 {
     size_t len;
-    char *data = read_whole_file(path, &len);
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
     if (!data) {
         fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;
@@ -450,11 +421,9 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, _("cchc report %s: --task and --period are required\n"), sub);
         return EXIT_USAGE;
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_GET;
-    request.report_get = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REPORT_GET, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &body,
+                  CCHC__V1__RESPONSE__BODY_REPORT_GET, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__ReportGetResponse *r = response->report_get;

@@ -1,7 +1,7 @@
-/* Lead agencies and districts review (`cchc review list|accept|return`);
- * Sở Nội vụ runs the periods (`cchc period list|open|close|lock|approve|
- * extend`). Accepting many at once: by id, or every submitted report of a
- * task, of a unit, or of the whole period that the reviewer may accept. */
+/* Lead agencies and districts review what units submit (`cchc review
+ * list|accept|return`). Accepting many at once: by id, or every submitted
+ * report of a task, of a unit, or of the whole period that the reviewer
+ * may accept. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +57,8 @@ static int list_reports(const cli_options *opts, const list_filter *f, Cchc__V1_
     body.state = (char *)(f->state ? f->state : "");
     body.task_id = f->task;
     body.unit = (char *)(f->unit ? f->unit : "");
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REPORT_LIST;
-    request.report_list = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REPORT_LIST, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_REPORT_LIST, &body,
+                CCHC__V1__RESPONSE__BODY_REPORT_LIST, response);
 }
 
 static void print_reports(Cchc__V1__ReportSummary **reports, size_t n)
@@ -141,11 +139,9 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     body.report_ids = ids;
     body.n_report_ids = n;
     body.reason = (char *)(f.reason ? f.reason : "");
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_REVIEW;
-    request.review = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_REVIEW, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_REVIEW, &body,
+                  CCHC__V1__RESPONSE__BODY_REVIEW, &response);
     free(ids);
     if (rc != EXIT_OK)
         return rc;
@@ -185,166 +181,6 @@ int cmd_review(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&response->report_list->base));
     else
         print_reports(response->report_list->reports, response->report_list->n_reports);
-    cchc__v1__response__free_unpacked(response, NULL);
-    return EXIT_OK;
-}
-
-/* ---- periods ------------------------------------------------------------------------------------ */
-
-static void print_periods(Cchc__V1__Period **periods, size_t n)
-{
-    const char *headers[] = {_("Kỳ"), _("Số liệu từ"), _("đến"), _("Hạn đơn vị"),
-                             _("Hạn cơ quan chủ trì"), _("Trạng thái"), _("Đã nhận/Phải có")};
-    table *t = table_new(7, headers, NULL);
-    for (size_t i = 0; i < n; i++) {
-        const Cchc__V1__Period *p = periods[i];
-        char counts[32];
-        snprintf(counts, sizeof(counts), "%d/%d", p->received, p->expected);
-        const char *row[] = {p->id, p->data_from, p->data_until, p->unit_deadline,
-                             p->lead_deadline, p->state, counts};
-        table_add_row(t, row);
-    }
-    table_print(t, stdout, 1);
-    table_free(t);
-}
-
-int cmd_period(const cli_options *opts, int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, 'u'},
-        {"until", required_argument, NULL, 't'},
-        {"unit-deadline", required_argument, NULL, 'd'},
-        {"lead-deadline", required_argument, NULL, 'l'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *sub = argc > 1 ? argv[1] : "list";
-    Cchc__V1__PeriodActionRequest act = CCHC__V1__PERIOD_ACTION_REQUEST__INIT;
-    int year = 0, opt;
-    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
-    while (argc > 1 && (opt = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
-        switch (opt) {
-        case 'y': year = atoi(optarg); break;
-        case 'u': act.unit = optarg; break;
-        case 't': act.until = optarg; break;
-        case 'd': act.unit_deadline = optarg; break;
-        case 'l': act.lead_deadline = optarg; break;
-        default: return EXIT_USAGE;
-        }
-    }
-    if (strcmp(sub, "list") == 0) {
-        Cchc__V1__PeriodListRequest body = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
-        body.year = year;
-        Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-        request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_LIST;
-        request.period_list = &body;
-        Cchc__V1__Response *response;
-        int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PERIOD_LIST, &response);
-        if (rc != EXIT_OK)
-            return rc;
-        if (opts->json)
-            output_json(pb_to_json(&response->period_list->base));
-        else
-            print_periods(response->period_list->periods, response->period_list->n_periods);
-        cchc__v1__response__free_unpacked(response, NULL);
-        return EXIT_OK;
-    }
-    static const char *const actions[] = {"open", "close", "lock", "approve", "extend"};
-    int known = 0;
-    for (size_t i = 0; i < 5; i++)
-        known |= strcmp(sub, actions[i]) == 0;
-    if (!known || argc - 1 - optind != 1) {
-        fprintf(stderr, _("usage: cchc period list [--year Y]\n"
-                          "       cchc period open|close|lock|approve PERIOD\n"
-                          "       cchc period extend PERIOD [--unit-deadline D] [--lead-deadline D]\n"
-                          "       cchc period extend PERIOD --unit U --until D\n"
-                          "PERIOD: 2023-Q1, 2023-6M, 2023-9M, 2023-Y\n"));
-        return EXIT_USAGE;
-    }
-    act.action = (char *)sub;
-    act.period_id = argv[1 + optind];
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_PERIOD_ACTION;
-    request.period_action = &act;
-    Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_PERIOD_ACTION, &response);
-    if (rc != EXIT_OK)
-        return rc;
-    if (opts->json) {
-        output_json(pb_to_json(&response->period_action->base));
-    } else if (response->period_action->period) {
-        print_periods(&response->period_action->period, 1);
-    }
-    cchc__v1__response__free_unpacked(response, NULL);
-    return EXIT_OK;
-}
-
-/* ---- each unit's own implementation plan ----------------------------------------------------------- */
-
-int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
-{
-    static const struct option options[] = {
-        {"missing", no_argument, NULL, 'm'},
-        {"unit", required_argument, NULL, 'u'},
-        {"number", required_argument, NULL, 'n'},
-        {"issued", required_argument, NULL, 'i'},
-        {"received", required_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int record = argc > 1 && strcmp(argv[1], "record") == 0;
-    Cchc__V1__UnitPlanListRequest list = CCHC__V1__UNIT_PLAN_LIST_REQUEST__INIT;
-    Cchc__V1__UnitPlanRecordRequest rec = CCHC__V1__UNIT_PLAN_RECORD_REQUEST__INIT;
-    int opt;
-    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
-    while ((opt = getopt_long(argc - record, argv + record, "h", options, NULL)) != -1) {
-        switch (opt) {
-        case 'm': list.missing_only = 1; break;
-        case 'u': list.unit = rec.unit = optarg; break;
-        case 'n': rec.doc_number = optarg; break;
-        case 'i': rec.issued_on = optarg; break;
-        case 'r': rec.received_on = optarg; break;
-        case 'h':
-            printf(_("usage: cchc unit-plans [--missing] [--unit U]\n"
-                     "       cchc unit-plans record --unit U --number \"123/KH-UBND\" --issued YYYY-MM-DD\n"
-                     "                              [--received YYYY-MM-DD]   (admins)\n"
-                     "Each unit's own implementation plan of the plan, due 31/7/2023 at Sở Nội vụ.\n"));
-            return EXIT_OK;
-        default: return EXIT_USAGE;
-        }
-    }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    if (record) {
-        request.body_case = CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD;
-        request.unit_plan_record = &rec;
-    } else {
-        request.body_case = CCHC__V1__REQUEST__BODY_UNIT_PLAN_LIST;
-        request.unit_plan_list = &list;
-    }
-    Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_PLAN, &response);
-    if (rc != EXIT_OK)
-        return rc;
-    const Cchc__V1__UnitPlanResponse *up = response->unit_plan;
-    if (opts->json) {
-        output_json(pb_to_json(&up->base));
-    } else {
-        const char *headers[] = {_("Đơn vị"), _("Số kế hoạch"), _("Ban hành"), _("Sở Nội vụ nhận"),
-                                 _("Ghi chú")};
-        table *t = table_new(5, headers, NULL);
-        for (size_t i = 0; i < up->n_units; i++) {
-            const Cchc__V1__UnitPlan *u = up->units[i];
-            char unit[300];
-            snprintf(unit, sizeof(unit), "%s (%s)", u->unit_name, u->unit_code);
-            const char *note = !u->delivered ? _("chưa ban hành") : u->late ? _("quá hạn") : "";
-            const char *row[] = {unit, u->doc_number, u->issued_on, u->received_on, note};
-            table_add_row(t, row);
-        }
-        table_print(t, stdout, 1);
-        table_free(t);
-        printf(_("%d/%d đơn vị đã ban hành kế hoạch (hạn %s).\n"), up->delivered, up->owed,
-               up->n_units ? up->units[0]->deadline : "2023-07-31");
-    }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }

@@ -27,10 +27,8 @@ int status_fetch(const cli_options *opts, const char *period, const char *by,
     Cchc__V1__StatusRequest body = CCHC__V1__STATUS_REQUEST__INIT;
     body.period_id = (char *)period;
     body.by = (char *)by;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_STATUS;
-    request.status = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_STATUS, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_STATUS, &body,
+                CCHC__V1__RESPONSE__BODY_STATUS, response);
 }
 
 int missing_fetch(const cli_options *opts, const char *period, const char *district,
@@ -40,20 +38,16 @@ int missing_fetch(const cli_options *opts, const char *period, const char *distr
     body.period_id = (char *)period;
     body.district = (char *)district;
     body.lead = (char *)lead;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_MISSING;
-    request.missing = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_MISSING, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_MISSING, &body,
+                CCHC__V1__RESPONSE__BODY_MISSING, response);
 }
 
 int export_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response)
 {
     Cchc__V1__ExportRequest body = CCHC__V1__EXPORT_REQUEST__INIT;
     body.period_id = (char *)period;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_EXPORT;
-    request.export = &body;
-    return call_once(opts, &request, CCHC__V1__RESPONSE__BODY_EXPORT, response);
+    return call(opts, CCHC__V1__REQUEST__BODY_EXPORT, &body,
+                CCHC__V1__RESPONSE__BODY_EXPORT, response);
 }
 
 static void group_row(table *t, const Cchc__V1__StatusGroup *g)
@@ -138,11 +132,9 @@ static int status_task(const cli_options *opts, const char *period, const char *
     Cchc__V1__StatusTaskRequest body = CCHC__V1__STATUS_TASK_REQUEST__INIT;
     body.period_id = (char *)period;
     body.task_id = atoi(id);
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_STATUS_TASK;
-    request.status_task = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_STATUS_TASK, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_STATUS_TASK, &body,
+                  CCHC__V1__RESPONSE__BODY_STATUS_TASK, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__StatusTaskResponse *st = response->status_task;
@@ -179,11 +171,9 @@ static int status_trend(const cli_options *opts, int year)
 {
     Cchc__V1__TrendRequest body = CCHC__V1__TREND_REQUEST__INIT;
     body.year = year;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_TREND;
-    request.trend = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_TREND, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_TREND, &body,
+                  CCHC__V1__RESPONSE__BODY_TREND, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__TrendResponse *tr = response->trend;

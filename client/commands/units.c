@@ -11,6 +11,7 @@
 #include "call.h"
 #include "commands.h"
 #include "commune_csv.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -77,11 +78,9 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_LIST;
-    request.unit_list = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_LIST, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__UnitListResponse *ul = response->unit_list;
@@ -110,30 +109,6 @@ static int units_list(const cli_options *opts, int argc, char **argv)
 
 /* ---- import ------------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = cap < 64u * 1024 * 1024 ? realloc(buf, cap *= 2) : NULL;
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static int units_import(const cli_options *opts, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -161,7 +136,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     }
     const char *path = argv[optind];
     size_t len;
-    char *data = read_file(path, &len);
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
     if (!data) {
         fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;
@@ -202,11 +177,9 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     }
     body.rows = ptrs;
     body.n_rows = list.n_rows;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_IMPORT;
-    request.unit_import = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_IMPORT, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_IMPORT, &response);
     free(rows);
     free(ptrs);
     commune_list_free(&list);
@@ -307,11 +280,9 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     body.n_from = (size_t)(argc - optind);
     body.to = to_ptrs;
     body.n_to = n_to;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_UNIT_CHANGE;
-    request.unit_change = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_CHANGE, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_CHANGE, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json)

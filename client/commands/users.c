@@ -78,10 +78,11 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
 }
 
 /* Sends a user_* request and prints the accounts it answers with. */
-static int user_call(const cli_options *opts, Cchc__V1__Request *request, const char *done)
+static int user_call(const cli_options *opts, Cchc__V1__Request__BodyCase kind, void *body,
+                     const char *done)
 {
     Cchc__V1__Response *response;
-    int rc = call_once(opts, request, CCHC__V1__RESPONSE__BODY_USER, &response);
+    int rc = call(opts, kind, body, CCHC__V1__RESPONSE__BODY_USER, &response);
     if (rc != EXIT_OK)
         return rc;
     if (opts->json) {
@@ -134,10 +135,7 @@ static int user_add(const cli_options *opts, int argc, char **argv)
     if (read_new_password(body.username, password, sizeof(password)) != 0)
         return EXIT_USAGE;
     body.password = password;
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_USER_ADD;
-    request.user_add = &body;
-    int rc = user_call(opts, &request, _("Đã tạo tài khoản:"));
+    int rc = user_call(opts, CCHC__V1__REQUEST__BODY_USER_ADD, &body, _("Đã tạo tài khoản:"));
     sodium_memzero(password, sizeof(password));
     return rc;
 }
@@ -159,10 +157,7 @@ static int user_list(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_USER_LIST;
-    request.user_list = &body;
-    return user_call(opts, &request, NULL);
+    return user_call(opts, CCHC__V1__REQUEST__BODY_USER_LIST, &body, NULL);
 }
 
 /* user show|disable|enable|reset-password|roles NAME … */
@@ -188,21 +183,16 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         return EXIT_USAGE;
     }
     char *username = argv[optind];
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
     if (strcmp(sub, "show") == 0) {
         Cchc__V1__UserShowRequest body = CCHC__V1__USER_SHOW_REQUEST__INIT;
         body.username = username;
-        request.body_case = CCHC__V1__REQUEST__BODY_USER_SHOW;
-        request.user_show = &body;
-        return user_call(opts, &request, NULL);
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SHOW, &body, NULL);
     }
     if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         Cchc__V1__UserSetEnabledRequest body = CCHC__V1__USER_SET_ENABLED_REQUEST__INIT;
         body.username = username;
         body.enabled = strcmp(sub, "enable") == 0;
-        request.body_case = CCHC__V1__REQUEST__BODY_USER_SET_ENABLED;
-        request.user_set_enabled = &body;
-        return user_call(opts, &request,
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ENABLED, &body,
                          body.enabled ? _("Đã mở khóa:")
                                       : _("Đã khóa; mọi phiên của tài khoản đã kết thúc:"));
     }
@@ -216,9 +206,7 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         body.username = username;
         body.n_roles = split_roles(roles_text, roles);
         body.roles = roles;
-        request.body_case = CCHC__V1__REQUEST__BODY_USER_SET_ROLES;
-        request.user_set_roles = &body;
-        return user_call(opts, &request, _("Đã đổi vai trò:"));
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ROLES, &body, _("Đã đổi vai trò:"));
     }
     /* reset-password */
     char password[PASSWORD_MAX_LENGTH + 2];
@@ -227,9 +215,8 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
     Cchc__V1__UserResetPasswordRequest body = CCHC__V1__USER_RESET_PASSWORD_REQUEST__INIT;
     body.username = username;
     body.new_password = password;
-    request.body_case = CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD;
-    request.user_reset_password = &body;
-    int rc = user_call(opts, &request, _("Đã đặt lại mật khẩu; mọi phiên của tài khoản đã kết thúc:"));
+    int rc = user_call(opts, CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD, &body,
+                       _("Đã đặt lại mật khẩu; mọi phiên của tài khoản đã kết thúc:"));
     sodium_memzero(password, sizeof(password));
     return rc;
 }
@@ -282,11 +269,9 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
         default: return EXIT_USAGE;
         }
     }
-    Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-    request.body_case = CCHC__V1__REQUEST__BODY_AUDIT_LIST;
-    request.audit_list = &body;
     Cchc__V1__Response *response;
-    int rc = call_once(opts, &request, CCHC__V1__RESPONSE__BODY_AUDIT_LIST, &response);
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_AUDIT_LIST, &body,
+                  CCHC__V1__RESPONSE__BODY_AUDIT_LIST, &response);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__AuditListResponse *al = response->audit_list;

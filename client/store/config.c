@@ -9,15 +9,23 @@
 
 #include "i18n.h"
 
-int config_file_path(char *out, size_t size)
+int config_dir(char *out, size_t size)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME");
     const char *home = getenv("HOME");
     if (xdg && *xdg)
-        return snprintf(out, size, "%s/cchc/config", xdg) < (int)size ? 0 : -1;
+        return snprintf(out, size, "%s/cchc", xdg) < (int)size ? 0 : -1;
     if (home && *home)
-        return snprintf(out, size, "%s/.config/cchc/config", home) < (int)size ? 0 : -1;
+        return snprintf(out, size, "%s/.config/cchc", home) < (int)size ? 0 : -1;
     return -1;
+}
+
+int config_path(const char *name, char *out, size_t size)
+{
+    if (config_dir(out, size) != 0)
+        return -1;
+    size_t used = strlen(out);
+    return snprintf(out + used, size - used, "/%s", name) < (int)(size - used) ? 0 : -1;
 }
 
 static char *trim(char *s)
@@ -34,7 +42,7 @@ static char *trim(char *s)
 static int config_lookup(const char *key, char *out, size_t size, cli_error *err)
 {
     char path[512];
-    if (config_file_path(path, sizeof(path)) != 0)
+    if (config_path("config", path, sizeof(path)) != 0)
         return 0;
     FILE *f = fopen(path, "r");
     if (!f)

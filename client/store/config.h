@@ -1,7 +1,8 @@
 /* Where the client finds its server: --server, then CCHC_SERVER, then the
  * per-user config file ($XDG_CONFIG_HOME/cchc/config, else
  * ~/.config/cchc/config, lines "server = HOST:PORT"), then the default
- * 127.0.0.1:7121. */
+ * 127.0.0.1:7121. That folder also holds the session, the outbox and the
+ * due reminder's cache: config_path names each of them. */
 #ifndef CCHC_CONFIG_H
 #define CCHC_CONFIG_H
 
@@ -9,7 +10,11 @@
 
 /* Fills opts->server and opts->server_source. flag may be NULL. */
 int config_resolve_server(cli_options *opts, const char *flag, cli_error *err);
-/* Path of the per-user config file (may not exist). */
-int config_file_path(char *out, size_t size);
+/* The per-user folder: $XDG_CONFIG_HOME/cchc, else ~/.config/cchc (may
+ * not exist). Returns 0, or -1 when neither variable is set or out is too
+ * small. */
+int config_dir(char *out, size_t size);
+/* The path of the file or folder `name` in it (may not exist); 0 or -1. */
+int config_path(const char *name, char *out, size_t size);
 
 #endif

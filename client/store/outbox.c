@@ -15,21 +15,16 @@
 
 #include "call.h"
 #include "config.h"
+#include "file_read.h"
 #include "i18n.h"
 #include "session_store.h"
 
+/* The outbox folder, made (0700) when missing. */
 static int outbox_dir(char *out, size_t size)
 {
-    char config[512];
-    if (config_file_path(config, sizeof(config)) != 0)
+    if (config_dir(out, size) != 0 || (mkdir(out, 0700) != 0 && errno != EEXIST))
         return -1;
-    char *slash = strrchr(config, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
-    if (mkdir(config, 0700) != 0 && errno != EEXIST)
-        return -1;
-    if (snprintf(out, size, "%s/outbox", config) >= (int)size)
+    if (config_path("outbox", out, size) != 0)
         return -1;
     return mkdir(out, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
@@ -161,23 +156,11 @@ static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server,
         fclose(f);
         return NULL;
     }
-    uint8_t *bytes = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            uint8_t *grown = realloc(bytes, cap = cap ? cap * 2 : 65536);
-            if (!grown)
-                break;
-            bytes = grown;
-        }
-        size_t got = fread(bytes + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
+    size_t len = 0;
+    char *bytes = file_read_rest(f, FILE_READ_NO_LIMIT, &len);
     fclose(f);
     Cchc__V1__ReportSubmitRequest *request =
-        bytes ? cchc__v1__report_submit_request__unpack(NULL, len, bytes) : NULL;
+        bytes ? cchc__v1__report_submit_request__unpack(NULL, len, (const uint8_t *)bytes) : NULL;
     free(bytes);
     if (!request)
         *bad = 1;
@@ -266,12 +249,9 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
             cchc__v1__report_submit_request__free_unpacked(body, NULL);
             continue;
         }
-        Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
-        request.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-        request.report_submit = body;
         cli_error err;
         Cchc__V1__Response *response;
-        int rc = call_raw(opts, &request, &response, &err);
+        int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
         if (rc != 0 && !refused_for_good(&err)) {
             stopped = 1; /* later ones wait too: they may correct this one */
             (*left)++;

@@ -13,14 +13,7 @@
 
 int session_path(char *out, size_t size)
 {
-    char config[512];
-    if (config_file_path(config, sizeof(config)) != 0)
-        return -1;
-    char *slash = strrchr(config, '/');
-    if (!slash)
-        return -1;
-    *slash = '\0';
-    return snprintf(out, size, "%s/session", config) < (int)size ? 0 : -1;
+    return config_path("session", out, size);
 }
 
 /* A folder that only its owner (this user) can write: anyone else able to
