@@ -4,7 +4,7 @@
  * (every unit's report on one task, difficulties and proposals), `cchc
  * status trend`, `cchc missing` (exactly which unit owes which task) and
  * `cchc export` (every report as CSV, or the consolidated report as one
- * self-contained HTML file, see html_report.c). */
+ * self-contained HTML file, written by render/html_report.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,7 +21,7 @@
 #include "report_csv.h"
 #include "table.h"
 
-int status_fetch(const cli_options *opts, const char *period, const char *by,
+static int status_fetch(const cli_options *opts, const char *period, const char *by,
                  Cchc__V1__Response **response)
 {
     Cchc__V1__StatusRequest body = CCHC__V1__STATUS_REQUEST__INIT;
@@ -31,7 +31,7 @@ int status_fetch(const cli_options *opts, const char *period, const char *by,
                 CCHC__V1__RESPONSE__BODY_STATUS, response);
 }
 
-int missing_fetch(const cli_options *opts, const char *period, const char *district,
+static int missing_fetch(const cli_options *opts, const char *period, const char *district,
                   const char *lead, Cchc__V1__Response **response)
 {
     Cchc__V1__MissingRequest body = CCHC__V1__MISSING_REQUEST__INIT;
@@ -42,12 +42,38 @@ int missing_fetch(const cli_options *opts, const char *period, const char *distr
                 CCHC__V1__RESPONSE__BODY_MISSING, response);
 }
 
-int export_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response)
+static int export_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response)
 {
     Cchc__V1__ExportRequest body = CCHC__V1__EXPORT_REQUEST__INIT;
     body.period_id = (char *)period;
     return call(opts, CCHC__V1__REQUEST__BODY_EXPORT, &body,
                 CCHC__V1__RESPONSE__BODY_EXPORT, response);
+}
+
+/* The consolidated report: five answers, then the renderer. */
+static int html_export(const cli_options *opts, const char *period, FILE *out)
+{
+    Cchc__V1__Response *by_index = NULL, *by_district = NULL, *by_lead = NULL, *missing = NULL,
+                       *rows = NULL;
+    int rc = status_fetch(opts, period, "index", &by_index);
+    if (rc == EXIT_OK)
+        rc = status_fetch(opts, period, "district", &by_district);
+    if (rc == EXIT_OK)
+        rc = status_fetch(opts, period, "lead", &by_lead);
+    if (rc == EXIT_OK)
+        rc = missing_fetch(opts, period, "", "", &missing);
+    if (rc == EXIT_OK)
+        rc = export_fetch(opts, period, &rows);
+    if (rc == EXIT_OK) {
+        const html_report_data data = {by_index->status, by_district->status, by_lead->status,
+                                       missing->missing, rows->export};
+        html_report_write(&data, period, out);
+    }
+    Cchc__V1__Response *answers[] = {by_index, by_district, by_lead, missing, rows};
+    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+        if (answers[i])
+            cchc__v1__response__free_unpacked(answers[i], NULL);
+    return rc;
 }
 
 static void group_row(table *t, const Cchc__V1__StatusGroup *g)
@@ -371,7 +397,7 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
     }
     int rc;
     if (html) {
-        rc = html_report_write(opts, period, out);
+        rc = html_export(opts, period, out);
     } else {
         Cchc__V1__Response *response;
         rc = export_fetch(opts, period, &response);

@@ -100,22 +100,9 @@ static const char *const style =
     "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}"
     "table,svg,blockquote{page-break-inside:avoid}}";
 
-int html_report_write(const cli_options *opts, const char *period, FILE *out)
+void html_report_write(const html_report_data *d, const char *period, FILE *out)
 {
-    Cchc__V1__Response *by_index = NULL, *by_district = NULL, *by_lead = NULL, *missing = NULL,
-                       *rows = NULL;
-    int rc = status_fetch(opts, period, "index", &by_index);
-    if (rc == EXIT_OK)
-        rc = status_fetch(opts, period, "district", &by_district);
-    if (rc == EXIT_OK)
-        rc = status_fetch(opts, period, "lead", &by_lead);
-    if (rc == EXIT_OK)
-        rc = missing_fetch(opts, period, "", "", &missing);
-    if (rc == EXIT_OK)
-        rc = export_fetch(opts, period, &rows);
-    if (rc != EXIT_OK)
-        goto out;
-    const Cchc__V1__StatusResponse *s = by_index->status;
+    const Cchc__V1__StatusResponse *s = d->by_index;
     /* no total when nothing is expected in the caller's scope (a reviewer
      * whose unit leads no task): the report then shows zeros */
     static const Cchc__V1__StatusGroup no_reports = CCHC__V1__STATUS_GROUP__INIT;
@@ -162,10 +149,10 @@ int html_report_write(const cli_options *opts, const char *period, FILE *out)
     fputs("</tr>\n</tbody></table>\n", out);
 
     fputs("<h2>2. Tình hình gửi báo cáo</h2>\n<h3>Theo quận, huyện (gồm các xã, phường)</h3>\n", out);
-    group_table(out, "district", "Quận, huyện", by_district->status->groups,
-                by_district->status->n_groups);
+    group_table(out, "district", "Quận, huyện", d->by_district->groups,
+                d->by_district->n_groups);
     fputs("<h3>Theo cơ quan chủ trì</h3>\n", out);
-    group_table(out, "lead", "Cơ quan chủ trì", by_lead->status->groups, by_lead->status->n_groups);
+    group_table(out, "lead", "Cơ quan chủ trì", d->by_lead->groups, d->by_lead->n_groups);
 
     fputs("<h2>3. Tiến độ theo chỉ số</h2>\n", out);
     {
@@ -226,7 +213,7 @@ int html_report_write(const cli_options *opts, const char *period, FILE *out)
         fputs("</tbody></table>\n", out);
     }
 
-    const Cchc__V1__MissingResponse *m = missing->missing;
+    const Cchc__V1__MissingResponse *m = d->missing;
     fprintf(out, "<h2>5. Đơn vị còn thiếu báo cáo (<span data-figure=\"missing.count\">%zu</span>)</h2>\n",
             m->n_missing);
     for (size_t i = 0; i < m->n_missing;) {
@@ -241,7 +228,7 @@ int html_report_write(const cli_options *opts, const char *period, FILE *out)
     }
 
     fputs("<h2>6. Khó khăn, vướng mắc và kiến nghị</h2>\n", out);
-    const Cchc__V1__ExportResponse *e = rows->export;
+    const Cchc__V1__ExportResponse *e = d->rows;
     int last_task = 0, quoted = 0;
     for (size_t i = 0; i < e->n_rows; i++) {
         const Cchc__V1__ExportRow *r = e->rows[i];
@@ -270,16 +257,4 @@ int html_report_write(const cli_options *opts, const char *period, FILE *out)
     if (!quoted)
         fputs("<p>Không có khó khăn, kiến nghị nào được báo cáo.</p>\n", out);
     fputs("</body></html>\n", out);
-out:
-    if (by_index)
-        cchc__v1__response__free_unpacked(by_index, NULL);
-    if (by_district)
-        cchc__v1__response__free_unpacked(by_district, NULL);
-    if (by_lead)
-        cchc__v1__response__free_unpacked(by_lead, NULL);
-    if (missing)
-        cchc__v1__response__free_unpacked(missing, NULL);
-    if (rows)
-        cchc__v1__response__free_unpacked(rows, NULL);
-    return rc;
 }

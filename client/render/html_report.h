@@ -10,17 +10,15 @@
 #include <stdio.h>
 
 #include "cchc/v1/envelope.pb-c.h"
-#include "cli.h"
 
-/* Fetches what the report needs for period and writes it; returns an exit
- * code (errors were reported). */
-int html_report_write(const cli_options *opts, const char *period, FILE *out);
+/* What the report is made of: the answers commands/status.c fetched. */
+typedef struct html_report_data {
+    const Cchc__V1__StatusResponse *by_index, *by_district, *by_lead;
+    const Cchc__V1__MissingResponse *missing;
+    const Cchc__V1__ExportResponse *rows;
+} html_report_data;
 
-/* The requests commands/status.c and the report share. */
-int status_fetch(const cli_options *opts, const char *period, const char *by,
-                 Cchc__V1__Response **response);
-int missing_fetch(const cli_options *opts, const char *period, const char *district,
-                  const char *lead, Cchc__V1__Response **response);
-int export_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response);
+/* Writes the report for period; the renderer fetches nothing itself. */
+void html_report_write(const html_report_data *data, const char *period, FILE *out);
 
 #endif
