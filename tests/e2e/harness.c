@@ -191,21 +191,31 @@ int harness_log_contains(const test_server *srv, const char *needle)
     return scan_log(srv->log_path, line_contains, (void *)needle);
 }
 
-void harness_wait_log(test_server *srv, const char *needle, int timeout_ms)
+/* Waits until some complete line of cchcd's log satisfies match; fails
+ * with the log's tail when cchcd exits first or timeout_ms pass. */
+static void wait_log_line(test_server *srv, int (*match)(const char *line, void *arg), void *arg,
+                          int timeout_ms, const char *what)
 {
     long long deadline = now_ms() + timeout_ms;
-    while (!harness_log_contains(srv, needle)) {
+    while (!scan_log(srv->log_path, match, arg)) {
         if (!harness_server_alive(srv)) {
+            srv->pid = 0; /* reaped: nothing left to stop */
             harness_print_log_tail(srv->log_path);
-            fail_msg("cchcd exited before its log said \"%s\"", needle);
+            fail_msg("cchcd exited before its log said %s", what);
         }
         if (now_ms() >= deadline) {
             harness_print_log_tail(srv->log_path);
-            fail_msg("timed out after %d ms waiting for cchcd's log to say \"%s\"", timeout_ms,
-                     needle);
+            fail_msg("timed out after %d ms waiting for cchcd's log to say %s", timeout_ms, what);
         }
         harness_sleep_ms(POLL_MS);
     }
+}
+
+void harness_wait_log(test_server *srv, const char *needle, int timeout_ms)
+{
+    char what[300];
+    snprintf(what, sizeof(what), "\"%s\"", needle);
+    wait_log_line(srv, line_contains, (void *)needle, timeout_ms, what);
 }
 
 /* The port of listener.c's "listening on 127.0.0.1:PORT (max frame …)". */
@@ -247,21 +257,10 @@ static void start_on(test_server *srv, int port, const char *conninfo,
         _exit(127);
     }
     srv->pid = pid;
-    long long deadline = now_ms() + START_TIMEOUT_MS;
     int bound = 0;
-    while (!scan_log(srv->log_path, bound_port, &bound)) {
-        if (!harness_server_alive(srv)) {
-            srv->pid = 0;
-            harness_print_log_tail(srv->log_path);
-            fail_msg("cchcd exited during start-up (--listen %s)", listen);
-        }
-        if (now_ms() >= deadline) {
-            harness_print_log_tail(srv->log_path);
-            fail_msg("cchcd did not say it listens within %d ms (--listen %s)", START_TIMEOUT_MS,
-                     listen);
-        }
-        harness_sleep_ms(POLL_MS);
-    }
+    char what[96];
+    snprintf(what, sizeof(what), "\"listening on 127.0.0.1:PORT\" (--listen %s)", listen);
+    wait_log_line(srv, bound_port, &bound, START_TIMEOUT_MS, what);
     if (port != 0 && bound != port)
         fail_msg("cchcd was asked for port %d and bound %d", port, bound);
     srv->port = bound;

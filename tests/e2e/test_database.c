@@ -114,6 +114,18 @@ static void wait_ping_exit(const test_server *srv, int want)
                  RECOVERY_TIMEOUT_MS, w.last_code, w.last_err);
 }
 
+/* A migrated database, cchcd serving it with extra arguments, and a raw
+ * connection past hello (returned). */
+static int serve_new_db(test_db *db, test_server *srv, const char *tag,
+                        const char *const *extra)
+{
+    harness_db_create_migrated(db, tag);
+    harness_server_start(srv, db->conninfo, extra);
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    return fd;
+}
+
 /* Ends every connection to db but the caller's own. */
 static void terminate_backends(const test_db *db)
 {
@@ -215,12 +227,9 @@ static void test_backends_killed_under_load(void **state)
     (void)state;
     enum { POOL = 4 };
     test_db db;
-    harness_db_create_migrated(&db, "kill");
     test_server srv;
     const char *extra[] = {"--db-retry-max", "200", "--db-pool", "4", NULL};
-    harness_server_start(&srv, db.conninfo, extra);
-    int fd = raw_connect(&srv);
-    raw_hello(fd, 1);
+    int fd = serve_new_db(&db, &srv, "kill", extra);
     uint64_t id = 10;
     for (int round = 0; round < 5; round++) {
         /* every connection of the pool is up, so the kill takes them all */
@@ -261,11 +270,8 @@ static void test_sigterm_drains(void **state)
 {
     (void)state;
     test_db db;
-    harness_db_create_migrated(&db, "drain");
     test_server srv;
-    harness_server_start(&srv, db.conninfo, NULL);
-    int fd = raw_connect(&srv);
-    raw_hello(fd, 1);
+    int fd = serve_new_db(&db, &srv, "drain", NULL);
     enum { N = 20 };
     /* all requests in one write, so the server reads them in one go */
     uint8_t batch[N * 16];
@@ -330,11 +336,8 @@ static void test_sigterm_with_password_jobs(void **state)
 {
     (void)state;
     test_db db;
-    harness_db_create_migrated(&db, "pwjobs");
     test_server srv;
-    harness_server_start(&srv, db.conninfo, NULL);
-    int fd = raw_connect(&srv);
-    raw_hello(fd, 1);
+    int fd = serve_new_db(&db, &srv, "pwjobs", NULL);
     for (int i = 0; i < 10; i++)
         raw_send_login(fd, (uint64_t)(10 + i), "khong.co.ai", "Mot-mat-khau-bat-ky");
     /* the checks are under way: each login records its attempt, then
