@@ -1,10 +1,12 @@
 /* See harness.h. Failures here fail the calling test through cmocka's
  * fail_msg, with the server's log tail where it helps. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "harness.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +35,35 @@ void harness_sleep_ms(int ms)
     }
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How often a wait looks again: short enough not to slow the suite, long
+ * enough not to load the machine it waits on. */
+#define POLL_MS 10
+
+int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (done(arg))
+            return 1;
+        if (now_ms() >= deadline)
+            return 0;
+        harness_sleep_ms(POLL_MS);
+    }
+}
+
+void harness_wait_for(int (*done)(void *arg), void *arg, int timeout_ms, const char *what)
+{
+    if (!harness_poll(done, arg, timeout_ms))
+        fail_msg("timed out after %d ms waiting for %s", timeout_ms, what);
+}
+
 static PGconn *admin_connect(const char *dbname)
 {
     if (!getenv("PGHOST"))
@@ -45,20 +77,10 @@ static PGconn *admin_connect(const char *dbname)
     return conn;
 }
 
-void harness_admin_sql(const char *sql)
+/* Runs sql on dbname; the first column of the first row, or NULL. */
+static char *query_first(const char *dbname, const char *sql)
 {
-    PGconn *conn = admin_connect("postgres");
-    PGresult *res = PQexec(conn, sql);
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQresultErrorMessage(res));
-    PQclear(res);
-    PQfinish(conn);
-}
-
-char *harness_db_query(const test_db *db, const char *sql)
-{
-    PGconn *conn = admin_connect(db->name);
+    PGconn *conn = admin_connect(dbname);
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -69,6 +91,21 @@ char *harness_db_query(const test_db *db, const char *sql)
     PQclear(res);
     PQfinish(conn);
     return value;
+}
+
+void harness_admin_sql(const char *sql)
+{
+    free(query_first("postgres", sql));
+}
+
+char *harness_admin_query(const char *sql)
+{
+    return query_first("postgres", sql);
+}
+
+char *harness_db_query(const test_db *db, const char *sql)
+{
+    return query_first(db->name, sql);
 }
 
 void harness_db_create(test_db *db, const char *tag)
@@ -100,28 +137,23 @@ void harness_db_drop(test_db *db)
     harness_admin_sql(sql);
 }
 
-static int free_port(void)
+void harness_print_log_tail(const char *path)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(addr);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-        getsockname(fd, (struct sockaddr *)&addr, &len) != 0)
-        fail_msg("cannot find a free port: %s", strerror(errno));
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
-static void print_log_tail(const char *path)
-{
+    enum { TAIL = 40 };
+    static char lines[TAIL][1024];
     FILE *f = fopen(path, "r");
-    if (!f)
+    if (!f) {
+        fprintf(stderr, "---- %s: cannot open: %s ----\n", path, strerror(errno));
         return;
-    char line[1024];
-    fprintf(stderr, "---- %s ----\n", path);
-    while (fgets(line, sizeof(line), f))
-        fputs(line, stderr);
+    }
+    int n = 0;
+    while (fgets(lines[n % TAIL], sizeof(lines[0]), f))
+        n++;
     fclose(f);
+    fprintf(stderr, "---- last %d line(s) of %s ----\n", n < TAIL ? n : TAIL, path);
+    for (int i = n < TAIL ? 0 : n - TAIL; i < n; i++)
+        fputs(lines[i % TAIL], stderr);
+    fprintf(stderr, "---- end of %s ----\n", path);
 }
 
 int harness_server_alive(test_server *srv)
@@ -132,13 +164,81 @@ int harness_server_alive(test_server *srv)
     return waitpid(srv->pid, &status, WNOHANG) == 0;
 }
 
-/* Starts cchcd on srv->port and waits until it accepts connections. */
-static void start_on_port(test_server *srv, const char *conninfo, const char *const *extra_args)
+/* Calls each(line, arg) for each complete line of the log until it
+ * returns non-zero; returns that value, or 0. A line still being written
+ * (no newline yet) is not looked at. */
+static int scan_log(const char *path, int (*each)(const char *line, void *arg), void *arg)
 {
-    snprintf(srv->addr, sizeof(srv->addr), "127.0.0.1:%d", srv->port);
-    snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(),
-             srv->port);
-    const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", srv->addr,
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int found = 0;
+    while (!found && fgets(line, sizeof(line), f))
+        if (strchr(line, '\n'))
+            found = each(line, arg);
+    fclose(f);
+    return found;
+}
+
+static int line_contains(const char *line, void *needle)
+{
+    return strstr(line, needle) != NULL;
+}
+
+int harness_log_contains(const test_server *srv, const char *needle)
+{
+    return scan_log(srv->log_path, line_contains, (void *)needle);
+}
+
+/* Waits until some complete line of cchcd's log satisfies match; fails
+ * with the log's tail when cchcd exits first or timeout_ms pass. */
+static void wait_log_line(test_server *srv, int (*match)(const char *line, void *arg), void *arg,
+                          int timeout_ms, const char *what)
+{
+    long long deadline = now_ms() + timeout_ms;
+    while (!scan_log(srv->log_path, match, arg)) {
+        if (!harness_server_alive(srv)) {
+            srv->pid = 0; /* reaped: nothing left to stop */
+            harness_print_log_tail(srv->log_path);
+            fail_msg("cchcd exited before its log said %s", what);
+        }
+        if (now_ms() >= deadline) {
+            harness_print_log_tail(srv->log_path);
+            fail_msg("timed out after %d ms waiting for cchcd's log to say %s", timeout_ms, what);
+        }
+        harness_sleep_ms(POLL_MS);
+    }
+}
+
+void harness_wait_log(test_server *srv, const char *needle, int timeout_ms)
+{
+    char what[300];
+    snprintf(what, sizeof(what), "\"%s\"", needle);
+    wait_log_line(srv, line_contains, (void *)needle, timeout_ms, what);
+}
+
+/* The port of listener.c's "listening on 127.0.0.1:PORT (max frame …)". */
+static int bound_port(const char *line, void *port)
+{
+    const char *p = strstr(line, "listening on 127.0.0.1:");
+    return p && sscanf(p, "listening on 127.0.0.1:%d", (int *)port) == 1 && *(int *)port > 0;
+}
+
+/* How long cchcd may take to say it listens: it binds before it touches
+ * the database, so this is process start-up (slow only under sanitizers). */
+#define START_TIMEOUT_MS 30000
+
+/* Starts cchcd listening on 127.0.0.1:port (0: a port the kernel picks)
+ * and waits for its log to say which port it bound. */
+static void start_on(test_server *srv, int port, const char *conninfo,
+                     const char *const *extra_args)
+{
+    static int started;
+    char listen[32];
+    snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+    snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(), ++started);
+    const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
                             "--log-level", "debug"};
     int argc = 8;
     for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
@@ -157,40 +257,34 @@ static void start_on_port(test_server *srv, const char *conninfo, const char *co
         _exit(127);
     }
     srv->pid = pid;
-    for (int i = 0; i < 200; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in addr = {.sin_family = AF_INET,
-                                   .sin_port = htons((uint16_t)srv->port),
-                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        int ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-        close(fd);
-        if (ok)
-            return;
-        if (!harness_server_alive(srv)) {
-            print_log_tail(srv->log_path);
-            fail_msg("cchcd exited during start-up");
-        }
-        harness_sleep_ms(25);
-    }
-    print_log_tail(srv->log_path);
-    fail_msg("cchcd did not start listening on %s", srv->addr);
+    int bound = 0;
+    char what[96];
+    snprintf(what, sizeof(what), "\"listening on 127.0.0.1:PORT\" (--listen %s)", listen);
+    wait_log_line(srv, bound_port, &bound, START_TIMEOUT_MS, what);
+    if (port != 0 && bound != port)
+        fail_msg("cchcd was asked for port %d and bound %d", port, bound);
+    srv->port = bound;
+    snprintf(srv->addr, sizeof(srv->addr), "127.0.0.1:%d", bound);
 }
 
 void harness_server_start(test_server *srv, const char *conninfo,
                           const char *const *extra_args)
 {
     memset(srv, 0, sizeof(*srv));
-    srv->port = free_port();
-    start_on_port(srv, conninfo, extra_args);
+    start_on(srv, 0, conninfo, extra_args);
 }
 
+/* Binding the same port again is safe here, unlike guessing a free one:
+ * the port was this server's until it stopped, nothing else in the suite
+ * asks for a fixed port, and libuv sets SO_REUSEADDR so connections left
+ * in TIME_WAIT by the old process do not block the bind. Should something
+ * have taken the port meanwhile, cchcd says so and the start fails. */
 void harness_server_restart(test_server *srv, const char *conninfo,
                             const char *const *extra_args)
 {
     int port = srv->port;
     memset(srv, 0, sizeof(*srv));
-    srv->port = port;
-    start_on_port(srv, conninfo, extra_args);
+    start_on(srv, port, conninfo, extra_args);
 }
 
 int harness_server_stop(test_server *srv)
@@ -205,7 +299,7 @@ int harness_server_stop(test_server *srv)
             srv->pid = 0;
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             if (code != 0)
-                print_log_tail(srv->log_path);
+                harness_print_log_tail(srv->log_path);
             else
                 unlink(srv->log_path);
             return code;
@@ -215,7 +309,7 @@ int harness_server_stop(test_server *srv)
     kill(srv->pid, SIGKILL);
     waitpid(srv->pid, NULL, 0);
     srv->pid = 0;
-    print_log_tail(srv->log_path);
+    harness_print_log_tail(srv->log_path);
     fail_msg("cchcd did not stop within 20 s of SIGTERM");
     return -1;
 }
@@ -279,14 +373,52 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
     unlink(err_path);
 }
 
-void harness_cchc(run_result *result, const test_server *srv, const char *const *args)
+void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
+                        const char *const *args)
 {
     const char *argv[64] = {CCHC_BIN, "--server", srv->addr};
     int argc = 3;
     for (int i = 0; args[i] && argc < 63; i++)
         argv[argc++] = args[i];
     argv[argc] = NULL;
-    harness_run(result, NULL, argv);
+    harness_run(result, stdin_text, argv);
+}
+
+void harness_cchc(run_result *result, const test_server *srv, const char *const *args)
+{
+    harness_cchc_input(result, srv, NULL, args);
+}
+
+const char *jstr(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    if (!s)
+        fail_msg("field %s missing or not a string", key);
+    return s;
+}
+
+long long jint(json_t *obj, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+void harness_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s: %s", path, strerror(errno));
+    fputs(text, f);
+    fclose(f);
+}
+
+char *harness_read_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        fail_msg("cannot read %s: %s", path, strerror(errno));
+    char *text = slurp_fd(fd);
+    close(fd);
+    return text;
 }
 
 void run_result_free(run_result *result)
@@ -379,6 +511,29 @@ int raw_wait_closed(int fd, int timeout_ms)
     }
 }
 
+void raw_send_ping(int fd, uint64_t request_id, int check_db)
+{
+    Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
+    ping.check_database = check_db;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = CCHC__V1__REQUEST__BODY_PING;
+    req.ping = &ping;
+    raw_send_request(fd, &req);
+}
+
+void raw_send_login(int fd, uint64_t request_id, const char *username, const char *password)
+{
+    Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
+    login.username = (char *)username;
+    login.password = (char *)password;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
+    req.login = &login;
+    raw_send_request(fd, &req);
+}
+
 void raw_hello(int fd, uint64_t request_id)
 {
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
@@ -413,10 +568,9 @@ int harness_login(const test_server *srv, const char *username, const char *pass
 {
     char input[300];
     snprintf(input, sizeof(input), "%s\n", password);
-    const char *argv[] = {CCHC_BIN, "--server", srv->addr, "login", username, "--password-stdin",
-                          NULL};
+    const char *args[] = {"login", username, "--password-stdin", NULL};
     run_result r;
-    harness_run(&r, input, argv);
+    harness_cchc_input(&r, srv, input, args);
     int code = r.exit_code;
     run_result_free(&r);
     return code;
@@ -427,10 +581,9 @@ void harness_add_account(const test_server *srv, const char *username, const cha
 {
     char input[300];
     snprintf(input, sizeof(input), "%s\n", password);
-    const char *argv[] = {CCHC_BIN, "--server", srv->addr, "user", "add", username,
-                          "--unit", unit, "--role", roles, NULL};
+    const char *args[] = {"user", "add", username, "--unit", unit, "--role", roles, NULL};
     run_result r;
-    harness_run(&r, input, argv);
+    harness_cchc_input(&r, srv, input, args);
     if (r.exit_code != 0)
         fail_msg("user add %s: %s", username, r.err);
     run_result_free(&r);
@@ -452,17 +605,21 @@ void harness_home_token(const char *dir, char *out, size_t size)
     fclose(f);
 }
 
-/* Removes a home made by harness_new_home (the session file and folder). */
-static void remove_home(const char *dir)
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    char path[200];
-    snprintf(path, sizeof(path), "%s/cchc/session", dir);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/cchc/config", dir);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/cchc", dir);
-    rmdir(path);
-    rmdir(dir);
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void harness_remove_home(const char *dir)
+{
+    /* only what harness_new_home made: never follow a link out of it */
+    if (strncmp(dir, "/tmp/cchc-home.", 15) != 0)
+        fail_msg("%s is not a home made by harness_new_home", dir);
+    nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args)
@@ -486,8 +643,56 @@ int fixture_stop(test_fixture *fx)
 {
     int code = harness_server_stop(&fx->srv);
     harness_db_drop(&fx->db);
-    remove_home(fx->home);
+    harness_remove_home(fx->home);
+    for (int i = 0; i < fx->npeople; i++)
+        harness_remove_home(fx->homes[i]);
+    fx->npeople = 0;
     return code == 0 ? 0 : -1;
+}
+
+void fixture_add_people(test_fixture *fx, const test_person *people, int n, int login)
+{
+    if (n > HARNESS_MAX_PEOPLE)
+        fail_msg("%d people; the fixture holds %d", n, HARNESS_MAX_PEOPLE);
+    for (int i = 0; i < n; i++) {
+        harness_use_home(fx->home); /* the administrator adds each account */
+        harness_add_account(&fx->srv, people[i].username, people[i].password, people[i].unit,
+                            people[i].roles);
+        harness_new_home(fx->homes[i], sizeof(fx->homes[i]));
+        fx->npeople = i + 1;
+        if (login) {
+            harness_use_home(fx->homes[i]);
+            if (harness_login(&fx->srv, people[i].username, people[i].password) != 0)
+                fail_msg("%s cannot log in", people[i].username);
+        }
+    }
+    harness_use_home(fx->home);
+}
+
+void fixture_as(test_fixture *fx, int who)
+{
+    if (who >= fx->npeople)
+        fail_msg("no person %d among the fixture's %d", who, fx->npeople);
+    harness_use_home(who < 0 ? fx->home : fx->homes[who]);
+}
+
+void harness_import_communes(const test_server *srv, const char *csv)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "communes-%d.csv", (int)getpid());
+    harness_write_file(path, csv);
+    const char *import[] = {"units", "import", path, "--valid-from", "2004-01-02", NULL};
+    harness_cchc_ok(srv, import);
+    unlink(path);
+}
+
+void harness_open_period(const test_server *srv, const char *period)
+{
+    const char *open[] = {"period", "open", period, NULL};
+    const char *extend[] = {"period", "extend", period, "--unit-deadline", "2099-01-01",
+                            "--lead-deadline", "2099-02-01", NULL};
+    harness_cchc_ok(srv, open);
+    harness_cchc_ok(srv, extend);
 }
 
 void harness_cchc_ok(const test_server *srv, const char *const *args)

@@ -1,8 +1,12 @@
-/* What the end-to-end tests share: a fresh database per test program on
- * the PostgreSQL that scripts/test started (found through the standard
- * PGHOST/PGPORT/PGUSER variables), the real cchcd started as a subprocess on
- * a free port, the real cchc run as a subprocess with its output captured,
- * and raw protocol access for feeding the server bad bytes. */
+/* What the end-to-end tests share, so each test file says only what it
+ * tests: a fresh database per test program on the PostgreSQL that
+ * scripts/test started (found through the standard PGHOST/PGPORT/PGUSER
+ * variables), the real cchcd started as a subprocess on a port it picks
+ * itself, the real cchc run as a subprocess with its output captured, the
+ * people a test acts as (each with a private home for the client's
+ * session), waits on observable events with deadlines, and raw protocol
+ * access for feeding the server bad bytes. Every helper fails the calling
+ * test through cmocka's fail_msg when what it is asked to do goes wrong. */
 #ifndef CCHC_TEST_HARNESS_H
 #define CCHC_TEST_HARNESS_H
 
@@ -21,9 +25,9 @@ typedef struct test_db {
 
 typedef struct test_server {
     pid_t pid;
-    int port;
-    char addr[64];
-    char log_path[256];
+    int port;          /* the port cchcd said it bound */
+    char addr[64];     /* "127.0.0.1:PORT", what cchc --server gets */
+    char log_path[256]; /* cchcd's stdout and stderr */
 } test_server;
 
 typedef struct run_result {
@@ -32,41 +36,122 @@ typedef struct run_result {
     char *err;
 } run_result;
 
-/* Creates an empty database with a unique name; fails the test on error. */
+/* ---- databases ----------------------------------------------------------- */
+
+/* Creates an empty database with a unique name. */
 void harness_db_create(test_db *db, const char *tag);
 /* Same, then runs `cchcd migrate` on it. */
 void harness_db_create_migrated(test_db *db, const char *tag);
 void harness_db_drop(test_db *db);
 /* Runs one SQL statement on the maintenance database (no parameters). */
 void harness_admin_sql(const char *sql);
+/* Runs one SQL statement on the maintenance database; returns the first
+ * column of the first row (malloc'd, NULL when no row). For asking about
+ * a test database from outside it (pg_stat_activity), even while that
+ * database refuses connections. */
+char *harness_admin_query(const char *sql);
 /* Runs one SQL statement on db; returns the first column of the first row
  * (malloc'd, NULL when no row). */
 char *harness_db_query(const test_db *db, const char *sql);
 
-/* Starts cchcd serve on db with extra arguments (NULL-terminated) and waits
- * until it accepts connections. */
+/* ---- the server ---------------------------------------------------------- */
+
+/* Starts `cchcd serve` on db with extra arguments (NULL-terminated) and
+ * --listen 127.0.0.1:0, and reads the port it bound from its log line
+ * "listening on 127.0.0.1:PORT"; fails with the log's tail when cchcd
+ * exits first or does not say it listens in time. */
 void harness_server_start(test_server *srv, const char *conninfo,
                           const char *const *extra_args);
-/* Starts cchcd again on the port it had (after harness_server_stop). */
+/* Starts cchcd again on the port it had (after harness_server_stop or a
+ * kill): clients keep the address they were given. */
 void harness_server_restart(test_server *srv, const char *conninfo,
                             const char *const *extra_args);
 /* SIGTERM, then waits; returns cchcd's exit code (fails after 20 s). */
 int harness_server_stop(test_server *srv);
 /* True while the process is alive. */
 int harness_server_alive(test_server *srv);
+/* True when some line of cchcd's log contains needle. */
+int harness_log_contains(const test_server *srv, const char *needle);
+/* Waits until cchcd's log has a line containing needle; fails with the
+ * log's tail on timeout or when cchcd exits. */
+void harness_wait_log(test_server *srv, const char *needle, int timeout_ms);
+/* Prints the last lines of a log to stderr (for failure messages). */
+void harness_print_log_tail(const char *path);
+
+/* ---- waiting ------------------------------------------------------------- */
+
+/* Calls done(arg) until it returns non-zero (then returns 1) or
+ * timeout_ms have passed (then returns 0), pausing briefly between calls.
+ * The way to wait for something to happen: never a bare sleep. */
+int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms);
+/* The same, failing the test with "timed out after N ms waiting for WHAT". */
+void harness_wait_for(int (*done)(void *arg), void *arg, int timeout_ms, const char *what);
+/* Sleeps for ms milliseconds: for deliberate pauses only (a peer that is
+ * slow on purpose), never to wait for something to happen. */
+void harness_sleep_ms(int ms);
+
+/* ---- running programs ---------------------------------------------------- */
 
 /* Runs argv (argv[0] a path) with optional stdin text; captures output. */
 void harness_run(run_result *result, const char *stdin_text, const char *const *argv);
 /* Runs cchc --server <srv> args… (NULL-terminated). */
 void harness_cchc(run_result *result, const test_server *srv, const char *const *args);
+/* The same with stdin_text on its standard input (passwords). */
+void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
+                        const char *const *args);
 void run_result_free(run_result *result);
+/* Runs `cchc ARGS…` (NULL-terminated) and fails the test unless it exits 0. */
+void harness_cchc_ok(const test_server *srv, const char *const *args);
+/* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
+ * exits 0 with valid JSON, and returns the parsed output. */
+json_t *harness_cchc_json(const test_server *srv, const char *const *args);
+
+/* The string at key; fails the test when it is missing or not a string. */
+const char *jstr(json_t *obj, const char *key);
+/* The integer at key (0 when missing, as json_integer_value gives). */
+long long jint(json_t *obj, const char *key);
+
+/* Writes text to path (replacing it). */
+void harness_write_file(const char *path, const char *text);
+/* The whole file as a malloc'd string. */
+char *harness_read_file(const char *path);
+
+/* ---- homes: where cchc keeps an identity's config and session ------------- */
+
+/* A fresh, private XDG_CONFIG_HOME (for another identity's session). */
+void harness_new_home(char *out, size_t size);
+/* Makes cchc run from this process use dir's config and session. */
+void harness_use_home(const char *dir);
+/* Removes a home made by harness_new_home, with everything cchc wrote in it. */
+void harness_remove_home(const char *dir);
+/* The session token stored in a home by `cchc login` ("" when none). */
+void harness_home_token(const char *dir, char *out, size_t size);
+/* Logs username in with `cchc login --password-stdin` into the current
+ * home; returns cchc's exit code. */
+int harness_login(const test_server *srv, const char *username, const char *password);
+/* Adds an account with `cchc user add` as whoever is logged in in the
+ * current home (the fixture's administrator). */
+void harness_add_account(const test_server *srv, const char *username, const char *password,
+                         const char *unit, const char *roles);
+
+/* ---- the fixture: a migrated database, a server, an administrator -------- */
+
+#define HARNESS_MAX_PEOPLE 8
+
+/* Someone a test acts as: an account of a unit with roles. */
+typedef struct test_person {
+    const char *username, *password, *unit, *roles;
+} test_person;
 
 /* What most test programs share: a migrated database and a server on it,
- * started in the group setup and stopped in the group teardown. */
+ * started in the group setup and stopped in the group teardown, and the
+ * people the tests act as. */
 typedef struct test_fixture {
     test_db db;
     test_server srv;
     char home[64]; /* XDG_CONFIG_HOME of the logged-in administrator */
+    int npeople;
+    char homes[HARNESS_MAX_PEOPLE][64]; /* one per person, by index */
 } test_fixture;
 
 /* The administrator every fixture creates with `cchcd create-admin`. */
@@ -78,43 +163,42 @@ typedef struct test_fixture {
  * lives in a fresh XDG_CONFIG_HOME that this process (and so every cchc it
  * runs) uses from then on. */
 void fixture_start(test_fixture *fx, const char *tag, const char *const *extra_args);
-/* Stops the server and drops the database; returns 0 only when the server
- * exited cleanly (so a sanitizer report fails the group). */
+/* Stops the server, drops the database and removes every home; returns 0
+ * only when the server exited cleanly (so a sanitizer report fails the
+ * group). */
 int fixture_stop(test_fixture *fx);
+/* The administrator adds an account for each person and gives each a
+ * fresh home; with login, each also logs in there. The administrator's
+ * home is in use afterwards. */
+void fixture_add_people(test_fixture *fx, const test_person *people, int n, int login);
+/* Makes cchc run as people[who] (as given to fixture_add_people), or as
+ * the administrator when who < 0. */
+void fixture_as(test_fixture *fx, int who);
 
-/* A fresh, private XDG_CONFIG_HOME (for another identity's session). */
-void harness_new_home(char *out, size_t size);
-/* Makes cchc run from this process use dir's config and session. */
-void harness_use_home(const char *dir);
-/* Logs username in with `cchc login --password-stdin` into the current
- * home; returns cchc's exit code. */
-int harness_login(const test_server *srv, const char *username, const char *password);
-/* Adds an account with `cchc user add` as whoever is logged in in the
- * current home (the fixture's administrator); fails the test on error. */
-void harness_add_account(const test_server *srv, const char *username, const char *password,
-                         const char *unit, const char *roles);
-/* The session token stored in a home by `cchc login` ("" when none). */
-void harness_home_token(const char *dir, char *out, size_t size);
+/* ---- data every reporting test needs --------------------------------------- */
 
-/* Runs `cchc ARGS…` (NULL-terminated) and fails the test unless it exits 0. */
-void harness_cchc_ok(const test_server *srv, const char *const *args);
-/* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
- * exits 0 with valid JSON, and returns the parsed output. */
-json_t *harness_cchc_json(const test_server *srv, const char *const *args);
+/* Imports communes from CSV text ("code,name,district" lines) valid from
+ * 2004, as the administrator in the current home. */
+void harness_import_communes(const test_server *srv, const char *csv);
+/* Opens a reporting period and moves both its deadlines to 2099, so
+ * reports sent now are on time; as the administrator in the current home. */
+void harness_open_period(const test_server *srv, const char *period);
 
-/* Raw protocol access. */
+/* ---- raw protocol access --------------------------------------------------- */
+
 int raw_connect(const test_server *srv);
 void raw_send(int fd, const void *data, size_t len);
 /* Encodes and sends a request frame. */
 void raw_send_request(int fd, Cchc__V1__Request *request);
+/* Sends a ping (with a database round trip when check_db) without waiting. */
+void raw_send_ping(int fd, uint64_t request_id, int check_db);
+/* Sends a login without waiting for the answer. */
+void raw_send_login(int fd, uint64_t request_id, const char *username, const char *password);
 /* Reads one response frame (NULL on EOF/timeout/garbage). */
 Cchc__V1__Response *raw_read_response(int fd, int timeout_ms);
 /* True when the peer closed the connection within timeout_ms. */
 int raw_wait_closed(int fd, int timeout_ms);
 /* Sends hello and checks the answer. */
 void raw_hello(int fd, uint64_t request_id);
-
-/* Sleeps for ms milliseconds. */
-void harness_sleep_ms(int ms);
 
 #endif

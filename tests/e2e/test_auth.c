@@ -24,25 +24,19 @@ static test_fixture fx;
 static test_server *const srv = &fx.srv;
 
 enum { REPORTER, REVIEWER, ADMIN, VIEWER, NROLES };
-static const struct {
-    const char *username, *password, *unit, *roles;
-} people[NROLES] = {
+static const test_person people[NROLES] = {
     [REPORTER] = {"nk.baocao", "Bao-cao-Ninh-Kieu-2023", "Q-NINHKIEU", "reporter"},
     [REVIEWER] = {"vp.kiemtra", "Kiem-tra-Van-phong-2023", "VP-UBND", "reviewer"},
     [ADMIN] = {"snv.quantri", "Quan-tri-So-Noi-vu-2023", "SNV", "admin"},
     [VIEWER] = {"ubnd.lanhdao", "Lanh-dao-UBND-TP-2023", "UBND-TP", "viewer"},
 };
-static char homes[NROLES][256];
 
 static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "auth", NULL);
-    for (int i = 0; i < NROLES; i++) {
-        harness_add_account(srv, people[i].username, people[i].password, people[i].unit,
-                            people[i].roles);
-        harness_new_home(homes[i], sizeof(homes[i]));
-    }
+    /* not logged in yet: logging in is the first test */
+    fixture_add_people(&fx, people, NROLES, 0);
     return 0;
 }
 
@@ -50,18 +44,6 @@ static int teardown(void **state)
 {
     (void)state;
     return fixture_stop(&fx);
-}
-
-static void as(int who)
-{
-    harness_use_home(who < 0 ? fx.home : homes[who]);
-}
-
-static run_result cchc(const char *const *args)
-{
-    run_result r;
-    harness_cchc(&r, srv, args);
-    return r;
 }
 
 static json_t *whoami_json(void)
@@ -75,7 +57,7 @@ static void test_each_role_logs_in(void **state)
 {
     (void)state;
     for (int i = 0; i < NROLES; i++) {
-        as(i);
+        fixture_as(&fx, i);
         assert_int_equal(harness_login(srv, people[i].username, people[i].password), 0);
         json_t *w = whoami_json();
         json_t *acc = json_object_get(w, "account");
@@ -85,15 +67,15 @@ static void test_each_role_logs_in(void **state)
                             people[i].roles);
         json_decref(w);
         char path[1100];
-        snprintf(path, sizeof(path), "%s/cchc/session", homes[i]);
+        snprintf(path, sizeof(path), "%s/cchc/session", fx.homes[i]);
         struct stat st;
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
         char token[128];
-        harness_home_token(homes[i], token, sizeof(token));
+        harness_home_token(fx.homes[i], token, sizeof(token));
         assert_true(strlen(token) >= 43); /* 256 bits in base64url */
     }
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* ---- the authorization matrix --------------------------------------------- */
@@ -305,7 +287,7 @@ static void test_authorization_matrix(void **state)
     uint64_t id = 100;
     for (int role = 0; role < NROLES; role++) {
         char token[128];
-        harness_home_token(homes[role], token, sizeof(token));
+        harness_home_token(fx.homes[role], token, sizeof(token));
         assert_true(*token);
         for (int scope = 0; scope < 2; scope++) {
             const char *unit = scope == 0 ? people[role].unit : other_unit[role];
@@ -331,10 +313,10 @@ static void test_authorization_matrix(void **state)
     assert_int_equal(checked, NROLES * (2 * (int)MATRIX_ROWS - 1));
     /* those logouts ended the sessions: log everyone back in */
     for (int i = 0; i < NROLES; i++) {
-        as(i);
+        fixture_as(&fx, i);
         assert_int_equal(harness_login(srv, people[i].username, people[i].password), 0);
     }
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* Without a session, or with a made-up one, only hello, ping and login
@@ -361,12 +343,13 @@ static void test_no_session_only_public(void **state)
     harness_new_home(empty, sizeof(empty));
     harness_use_home(empty);
     const char *args[] = {"plan", NULL};
-    run_result r = cchc(args);
+    run_result r;
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "cchc login"));
     run_result_free(&r);
-    rmdir(empty);
-    as(-1);
+    harness_remove_home(empty);
+    fixture_as(&fx, -1);
 }
 
 /* ---- login ------------------------------------------------------------------- */
@@ -378,12 +361,12 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
     harness_new_home(home, sizeof(home));
     harness_use_home(home);
     run_result a, b;
-    const char *argv_a[] = {CCHC_BIN, "--server", srv->addr, "login", "khong.co.ai",
+    const char *argv_a[] = {"login", "khong.co.ai",
                             "--password-stdin", NULL};
-    const char *argv_b[] = {CCHC_BIN, "--server", srv->addr, "login", "nk.baocao",
+    const char *argv_b[] = {"login", "nk.baocao",
                             "--password-stdin", NULL};
-    harness_run(&a, "Sai-mat-khau-2023\n", argv_a);
-    harness_run(&b, "Sai-mat-khau-2023\n", argv_b);
+    harness_cchc_input(&a, srv, "Sai-mat-khau-2023\n", argv_a);
+    harness_cchc_input(&b, srv, "Sai-mat-khau-2023\n", argv_b);
     assert_int_equal(a.exit_code, 1);
     assert_int_equal(b.exit_code, 1);
     assert_string_equal(a.err, b.err); /* the same words whether or not the account exists */
@@ -392,13 +375,13 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
 
     /* five failures for one username: then refused, even with the right password */
     for (int i = 0; i < 4; i++) {
-        harness_run(&b, "Sai-mat-khau-2023\n", argv_b);
+        harness_cchc_input(&b, srv, "Sai-mat-khau-2023\n", argv_b);
         assert_int_equal(b.exit_code, 1);
         run_result_free(&b);
     }
     char right[64];
     snprintf(right, sizeof(right), "%s\n", people[REPORTER].password);
-    harness_run(&b, right, argv_b);
+    harness_cchc_input(&b, srv, right, argv_b);
     assert_int_equal(b.exit_code, 1);
     assert_non_null(strstr(b.err, "resource_exhausted"));
     run_result_free(&b);
@@ -408,16 +391,11 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
     char sql[256];
     snprintf(sql, sizeof(sql), "DELETE FROM login_attempt WHERE username = 'nk.baocao'");
     free(harness_db_query(&fx.db, sql));
-    harness_run(&b, right, argv_b);
+    harness_cchc_input(&b, srv, right, argv_b);
     assert_int_equal(b.exit_code, 0);
     run_result_free(&b);
-    char path[1100];
-    snprintf(path, sizeof(path), "%s/cchc/session", home);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/cchc", home);
-    rmdir(path);
-    rmdir(home);
-    as(-1);
+    harness_remove_home(home);
+    fixture_as(&fx, -1);
 }
 
 /* Many logins at once cannot outrun the throttle: every attempt is
@@ -428,16 +406,9 @@ static void test_login_burst_is_throttled(void **state)
     enum { N = 20 };
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
-    for (int i = 0; i <= N; i++) {
-        Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
-        login.username = "ubnd.lanhdao";
-        login.password = i < N ? "Sai-mat-khau-2023" : (char *)people[VIEWER].password;
-        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-        req.request_id = (uint64_t)(100 + i);
-        req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
-        req.login = &login;
-        raw_send_request(fd, &req);
-    }
+    for (int i = 0; i <= N; i++)
+        raw_send_login(fd, (uint64_t)(100 + i), "ubnd.lanhdao",
+                       i < N ? "Sai-mat-khau-2023" : people[VIEWER].password);
     int wrong = 0, throttled = 0, last_code = -1;
     for (int i = 0; i <= N; i++) {
         Cchc__V1__Response *resp = raw_read_response(fd, 20000);
@@ -461,12 +432,12 @@ static void test_login_burst_is_throttled(void **state)
 static void test_passwd_guesses_are_throttled(void **state)
 {
     (void)state;
-    as(VIEWER);
-    const char *passwd[] = {CCHC_BIN, "--server", srv->addr, "passwd", "--password-stdin", NULL};
+    fixture_as(&fx, VIEWER);
+    const char *passwd[] = {"passwd", "--password-stdin", NULL};
     run_result r;
     int wrong = 0, throttled = 0;
     for (int i = 0; i < 7; i++) {
-        harness_run(&r, "Doan-thu-mat-khau\nMat-khau-moi-hon-2024\n", passwd);
+        harness_cchc_input(&r, srv, "Doan-thu-mat-khau\nMat-khau-moi-hon-2024\n", passwd);
         assert_int_equal(r.exit_code, 1);
         wrong += strstr(r.err, "invalid_argument") != NULL;
         throttled += strstr(r.err, "resource_exhausted") != NULL;
@@ -475,7 +446,7 @@ static void test_passwd_guesses_are_throttled(void **state)
     assert_int_equal(wrong, 5);
     assert_int_equal(throttled, 2);
     free(harness_db_query(&fx.db, "DELETE FROM login_attempt WHERE username = 'ubnd.lanhdao'"));
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* The token file is the only copy; the server keeps a hash; the password
@@ -484,7 +455,7 @@ static void test_secrets_stay_secret(void **state)
 {
     (void)state;
     char token[128];
-    harness_home_token(homes[VIEWER], token, sizeof(token));
+    harness_home_token(fx.homes[VIEWER], token, sizeof(token));
     char *stored = harness_db_query(&fx.db, "SELECT count(*) FROM session");
     assert_true(atoi(stored) > 0);
     free(stored);
@@ -497,14 +468,12 @@ static void test_secrets_stay_secret(void **state)
     stored = harness_db_query(&fx.db, "SELECT count(*) FROM account WHERE password_hash NOT LIKE '$argon2id$%'");
     assert_string_equal(stored, "0");
     free(stored);
-    FILE *log = fopen(srv->log_path, "r");
-    assert_non_null(log);
-    char line[2048];
-    while (fgets(line, sizeof(line), log))
-        for (int i = 0; i < NROLES; i++)
-            if (strstr(line, people[i].password) || strstr(line, token))
-                fail_msg("a secret appears in the server log: %s", line);
-    fclose(log);
+    assert_true(harness_log_contains(srv, "listening on")); /* the log is there to read */
+    for (int i = 0; i < NROLES; i++)
+        if (harness_log_contains(srv, people[i].password))
+            fail_msg("%s's password appears in the server log", people[i].username);
+    if (harness_log_contains(srv, token))
+        fail_msg("a session token appears in the server log");
 }
 
 /* ---- sessions end -------------------------------------------------------------- */
@@ -522,32 +491,33 @@ static void test_logout_and_password_change_end_sessions(void **state)
 {
     (void)state;
     /* logout ends this session */
-    as(REVIEWER);
+    fixture_as(&fx, REVIEWER);
     char token[128];
-    harness_home_token(homes[REVIEWER], token, sizeof(token));
+    harness_home_token(fx.homes[REVIEWER], token, sizeof(token));
     assert_true(token_works(token));
     const char *logout[] = {"logout", NULL};
-    run_result r = cchc(logout);
+    run_result r;
+    harness_cchc(&r, srv, logout);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_false(token_works(token));
     char after[128];
-    harness_home_token(homes[REVIEWER], after, sizeof(after));
+    harness_home_token(fx.homes[REVIEWER], after, sizeof(after));
     assert_string_equal(after, ""); /* the client forgot it */
 
     /* two sessions of one account; a password change ends both */
     assert_int_equal(harness_login(srv, people[REVIEWER].username, people[REVIEWER].password), 0);
     char second_home[256], first[128], second[128];
-    harness_home_token(homes[REVIEWER], first, sizeof(first));
+    harness_home_token(fx.homes[REVIEWER], first, sizeof(first));
     harness_new_home(second_home, sizeof(second_home));
     harness_use_home(second_home);
     assert_int_equal(harness_login(srv, people[REVIEWER].username, people[REVIEWER].password), 0);
     harness_home_token(second_home, second, sizeof(second));
     assert_true(token_works(first) && token_works(second));
-    const char *passwd[] = {CCHC_BIN, "--server", srv->addr, "passwd", "--password-stdin", NULL};
+    const char *passwd[] = {"passwd", "--password-stdin", NULL};
     char input[128];
     snprintf(input, sizeof(input), "%s\nKiem-tra-moi-2024\n", people[REVIEWER].password);
-    harness_run(&r, input, passwd);
+    harness_cchc_input(&r, srv, input, passwd);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_false(token_works(first));
@@ -556,58 +526,54 @@ static void test_logout_and_password_change_end_sessions(void **state)
     assert_int_equal(harness_login(srv, people[REVIEWER].username, "Kiem-tra-moi-2024"), 0);
     /* a weak new password is refused before it is sent */
     snprintf(input, sizeof(input), "Kiem-tra-moi-2024\nvp.kiemtra123\n");
-    harness_run(&r, input, passwd);
+    harness_cchc_input(&r, srv, input, passwd);
     assert_int_equal(r.exit_code, 2);
     run_result_free(&r);
-    char path[1100];
-    snprintf(path, sizeof(path), "%s/cchc/session", second_home);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/cchc", second_home);
-    rmdir(path);
-    rmdir(second_home);
-    as(-1);
+    harness_remove_home(second_home);
+    fixture_as(&fx, -1);
 }
 
 static void test_admin_manages_accounts(void **state)
 {
     (void)state;
-    as(-1);
+    fixture_as(&fx, -1);
     /* disable: the viewer's session ends and login is refused like a wrong password */
     char token[128];
-    harness_home_token(homes[VIEWER], token, sizeof(token));
+    harness_home_token(fx.homes[VIEWER], token, sizeof(token));
     assert_true(token_works(token));
     const char *disable[] = {"user", "disable", "ubnd.lanhdao", NULL};
-    run_result r = cchc(disable);
+    run_result r;
+    harness_cchc(&r, srv, disable);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "đã khóa"));
     run_result_free(&r);
     assert_false(token_works(token));
-    as(VIEWER);
+    fixture_as(&fx, VIEWER);
     assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 1);
-    as(-1);
+    fixture_as(&fx, -1);
     const char *enable[] = {"user", "enable", "ubnd.lanhdao", NULL};
-    r = cchc(enable);
+    harness_cchc(&r, srv, enable);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
-    as(VIEWER);
+    fixture_as(&fx, VIEWER);
     assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 0);
-    as(-1);
+    fixture_as(&fx, -1);
 
     /* reset-password ends the reporter's sessions */
     char rep_token[128];
-    harness_home_token(homes[REPORTER], rep_token, sizeof(rep_token));
-    as(REPORTER);
+    harness_home_token(fx.homes[REPORTER], rep_token, sizeof(rep_token));
+    fixture_as(&fx, REPORTER);
     assert_int_equal(harness_login(srv, people[REPORTER].username, people[REPORTER].password), 0);
-    harness_home_token(homes[REPORTER], rep_token, sizeof(rep_token));
-    as(-1);
-    const char *reset[] = {CCHC_BIN, "--server", srv->addr, "user", "reset-password", "nk.baocao", NULL};
-    harness_run(&r, "Mat-khau-cap-lai-2024\n", reset);
+    harness_home_token(fx.homes[REPORTER], rep_token, sizeof(rep_token));
+    fixture_as(&fx, -1);
+    const char *reset[] = {"user", "reset-password", "nk.baocao", NULL};
+    harness_cchc_input(&r, srv, "Mat-khau-cap-lai-2024\n", reset);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_false(token_works(rep_token));
-    as(REPORTER);
+    fixture_as(&fx, REPORTER);
     assert_int_equal(harness_login(srv, "nk.baocao", "Mat-khau-cap-lai-2024"), 0);
-    as(-1);
+    fixture_as(&fx, -1);
 
     /* roles: add reviewer to the reporter; the change shows */
     const char *roles[] = {"user", "roles", "nk.baocao", "--set", "reporter,reviewer", NULL};
@@ -627,29 +593,29 @@ static void test_admin_manages_accounts(void **state)
     json_decref(j);
 
     /* refusals: duplicate, unknown unit, weak password, self-lockout */
-    const char *dup[] = {CCHC_BIN, "--server", srv->addr, "user", "add", "nk.baocao", "--unit", "SNV",
+    const char *dup[] = {"user", "add", "nk.baocao", "--unit", "SNV",
                          "--role", "viewer", NULL};
-    harness_run(&r, "Mot-mat-khau-dai-2024\n", dup);
+    harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", dup);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "already_exists"));
     run_result_free(&r);
-    const char *nounit[] = {CCHC_BIN, "--server", srv->addr, "user", "add", "ai.do", "--unit",
+    const char *nounit[] = {"user", "add", "ai.do", "--unit",
                             "Sở Không Có", "--role", "viewer", NULL};
-    harness_run(&r, "Mot-mat-khau-dai-2024\n", nounit);
+    harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", nounit);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
     const char *self[] = {"user", "disable", HARNESS_ADMIN, NULL};
-    r = cchc(self);
+    harness_cchc(&r, srv, self);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "failed_precondition"));
     run_result_free(&r);
     const char *demote[] = {"user", "roles", HARNESS_ADMIN, "--set", "viewer", NULL};
-    r = cchc(demote);
+    harness_cchc(&r, srv, demote);
     assert_int_equal(r.exit_code, 1);
     run_result_free(&r);
     const char *missing[] = {"user", "show", "khong.co.ai", NULL};
-    r = cchc(missing);
+    harness_cchc(&r, srv, missing);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
@@ -658,11 +624,12 @@ static void test_admin_manages_accounts(void **state)
 static void test_audit_records_writes(void **state)
 {
     (void)state;
-    as(-1);
+    fixture_as(&fx, -1);
     /* a write by the admin: a unit change */
     const char *close_unit[] = {"units", "close", "H-THOILAI", "--on", "2025-07-01", "--basis",
                                 "Nghị quyết 1668", NULL};
-    run_result r = cchc(close_unit);
+    run_result r;
+    harness_cchc(&r, srv, close_unit);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     const char *all[] = {"audit", "--limit", "500", NULL};
@@ -715,18 +682,18 @@ static void test_audit_records_writes(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
     json_decref(j);
     const char *bad[] = {"audit", "--since", "01/01/2024", NULL};
-    r = cchc(bad);
+    harness_cchc(&r, srv, bad);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "invalid_argument"));
     run_result_free(&r);
     /* a reporter may not read it */
-    as(REPORTER);
+    fixture_as(&fx, REPORTER);
     const char *audit[] = {"audit", NULL};
-    r = cchc(audit);
+    harness_cchc(&r, srv, audit);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "permission_denied"));
     run_result_free(&r);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 static void test_create_admin_refusals(void **state)

@@ -58,8 +58,8 @@ static void test_ping_json(void **state)
     json_t *obj = json_loads(r.out, 0, &jerr);
     assert_non_null(obj);
     assert_string_equal(json_string_value(json_object_get(obj, "server_version")), CCHC_VERSION);
-    assert_int_equal(json_integer_value(json_object_get(obj, "protocol")), 1);
-    assert_int_equal(json_integer_value(json_object_get(obj, "count")), 3);
+    assert_int_equal(jint(obj, "protocol"), 1);
+    assert_int_equal(jint(obj, "count"), 3);
     assert_true(json_real_value(json_object_get(obj, "round_trip_ms")) > 0);
     assert_true(json_real_value(json_object_get(obj, "round_trip_min_ms")) <=
                 json_real_value(json_object_get(obj, "round_trip_max_ms")));
@@ -114,7 +114,7 @@ static void test_unreachable_server_exit_code(void **state)
     json_t *obj = json_loads(r.out, 0, NULL);
     assert_non_null(obj);
     json_t *error = json_object_get(obj, "error");
-    assert_int_equal(json_integer_value(json_object_get(error, "exit_code")), 3);
+    assert_int_equal(jint(error, "exit_code"), 3);
     json_decref(obj);
     run_result_free(&r);
 }
@@ -145,16 +145,14 @@ static void test_usage_errors_exit_2(void **state)
 static void test_server_address_sources(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/cchc-config.XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[256];
+    char dir[64], path[256], config[128];
+    harness_new_home(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/cchc", dir);
     mkdir(path, 0700);
     snprintf(path, sizeof(path), "%s/cchc/config", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "# written by the test\nserver = %s\n", srv->addr);
-    fclose(f);
-    setenv("XDG_CONFIG_HOME", dir, 1);
+    snprintf(config, sizeof(config), "# written by the test\nserver = %s\n", srv->addr);
+    harness_write_file(path, config);
+    harness_use_home(dir);
     unsetenv("CCHC_SERVER");
 
     run_result r;
@@ -175,18 +173,13 @@ static void test_server_address_sources(void **state)
     run_result_free(&r);
 
     unsetenv("CCHC_SERVER");
-    f = fopen(path, "w");
-    fprintf(f, "this line has no equals sign\n");
-    fclose(f);
+    harness_write_file(path, "this line has no equals sign\n");
     harness_run(&r, NULL, plain);
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "line 1"));
     run_result_free(&r);
 
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/cchc", dir);
-    rmdir(path);
-    rmdir(dir);
+    harness_remove_home(dir);
     harness_use_home(fx.home);
 }
 

@@ -32,24 +32,11 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-static json_t *cchc_json(const char *const *args)
-{
-    return harness_cchc_json(srv, args);
-}
-
-static const char *str(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    if (!s)
-        fail_msg("field %s missing or not a string", key);
-    return s;
-}
-
 /* The one task the plan prints for a criterion. */
 static int task_for(const char *index, const char *code)
 {
     const char *args[] = {"plan", "tasks", "--index", index, "--criterion", code, NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *tasks = json_object_get(root, "tasks");
     /* a parent code also matches its children: keep exact matches */
     int id = 0, matches = 0;
@@ -60,7 +47,7 @@ static int task_for(const char *index, const char *code)
         json_t *crit = json_object_get(t, "criteria");
         for (size_t j = 0; j < json_array_size(crit); j++)
             if (strcmp(json_string_value(json_array_get(crit, j)), want) == 0) {
-                id = (int)json_integer_value(json_object_get(t, "id"));
+                id = (int)jint(t, "id");
                 matches++;
             }
     }
@@ -76,7 +63,7 @@ static json_t *task_get(int id)
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", id);
     const char *args[] = {"plan", "task", buf, NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *task = json_incref(json_object_get(root, "task"));
     json_decref(root);
     assert_non_null(task);
@@ -87,11 +74,11 @@ static void test_rows_per_annex(void **state)
 {
     (void)state;
     const char *args[] = {"plan", "tasks", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *tasks = json_object_get(root, "tasks");
     int per_annex[3] = {0};
     for (size_t i = 0; i < json_array_size(tasks); i++) {
-        const char *annex = str(json_array_get(tasks, i), "annex");
+        const char *annex = jstr(json_array_get(tasks, i), "annex");
         per_annex[strcmp(annex, "I") == 0 ? 0 : strcmp(annex, "II") == 0 ? 1 : 2]++;
     }
     assert_int_equal(per_annex[0], 31);
@@ -105,9 +92,9 @@ static void test_rows_per_annex(void **state)
     const size_t expected[] = {51, 5, 34};
     for (int i = 0; i < 3; i++) {
         const char *cargs[] = {"plan", "criteria", "--index", indices[i], NULL};
-        json_t *c = cchc_json(cargs);
+        json_t *c = harness_cchc_json(srv, cargs);
         assert_int_equal(json_array_size(json_object_get(c, "criteria")), expected[i]);
-        assert_int_equal(json_integer_value(json_object_get(c, "year")), 2022);
+        assert_int_equal(jint(c, "year"), 2022);
         json_decref(c);
     }
 }
@@ -116,16 +103,16 @@ static void test_totals_and_index_results(void **state)
 {
     (void)state;
     const char *args[] = {"plan", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *indices = json_object_get(root, "indices");
     assert_int_equal(json_array_size(indices), 3);
     json_t *par = json_array_get(indices, 0);
-    assert_string_equal(str(par, "code"), "PAR-INDEX");
+    assert_string_equal(jstr(par, "code"), "PAR-INDEX");
     /* sum over the 42 leaf criteria of Annex I, as decimals */
-    assert_string_equal(str(par, "max_points"), "51.0");
-    assert_string_equal(str(par, "score"), "37.6124");
-    assert_string_equal(str(par, "points_lost"), "13.3876");
-    assert_int_equal(json_integer_value(json_object_get(par, "tasks")), 31);
+    assert_string_equal(jstr(par, "max_points"), "51.0");
+    assert_string_equal(jstr(par, "score"), "37.6124");
+    assert_string_equal(jstr(par, "points_lost"), "13.3876");
+    assert_int_equal(jint(par, "tasks"), 31);
 
     const struct { const char *code, *value; int rank, out_of, rank_2021; } want[] = {
         {"PAR-INDEX", "86.11", 26, 63, 51},
@@ -134,22 +121,22 @@ static void test_totals_and_index_results(void **state)
     };
     for (int i = 0; i < 3; i++) {
         json_t *idx = json_array_get(indices, (size_t)i);
-        assert_string_equal(str(idx, "code"), want[i].code);
+        assert_string_equal(jstr(idx, "code"), want[i].code);
         json_t *results = json_object_get(idx, "results");
         json_t *y2022 = json_array_get(results, 0), *y2021 = json_array_get(results, 1);
-        assert_int_equal(json_integer_value(json_object_get(y2022, "year")), 2022);
-        assert_string_equal(str(y2022, "value"), want[i].value);
-        assert_int_equal(json_integer_value(json_object_get(y2022, "rank")), want[i].rank);
-        assert_int_equal(json_integer_value(json_object_get(y2022, "out_of")), want[i].out_of);
+        assert_int_equal(jint(y2022, "year"), 2022);
+        assert_string_equal(jstr(y2022, "value"), want[i].value);
+        assert_int_equal(jint(y2022, "rank"), want[i].rank);
+        assert_int_equal(jint(y2022, "out_of"), want[i].out_of);
         assert_false(json_boolean_value(json_object_get(y2022, "value_derived")));
-        assert_int_equal(json_integer_value(json_object_get(y2021, "year")), 2021);
-        assert_int_equal(json_integer_value(json_object_get(y2021, "rank")), want[i].rank_2021);
-        assert_int_equal(json_integer_value(json_object_get(idx, "target_rank")), 20);
-        assert_int_equal(json_integer_value(json_object_get(idx, "target_from_year")), 2023);
+        assert_int_equal(jint(y2021, "year"), 2021);
+        assert_int_equal(jint(y2021, "rank"), want[i].rank_2021);
+        assert_int_equal(jint(idx, "target_rank"), 20);
+        assert_int_equal(jint(idx, "target_from_year"), 2023);
     }
     json_t *plan = json_object_get(root, "plan");
-    assert_string_equal(str(plan, "issued_on"), "2023-06-06");
-    assert_string_equal(str(plan, "unit_plan_deadline"), "2023-07-31");
+    assert_string_equal(jstr(plan, "issued_on"), "2023-06-06");
+    assert_string_equal(jstr(plan, "unit_plan_deadline"), "2023-07-31");
     json_decref(root);
 }
 
@@ -177,18 +164,18 @@ static void test_criteria_byte_exact(void **state)
         {"PAR-INDEX", "2.4", "Chất lượng VBQPPL do tỉnh ban hành", "4", "3.2047"},
     };
     const char *args[] = {"plan", "criteria", "--index", "PAR-INDEX", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *crit = json_object_get(root, "criteria");
     for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
         int found = 0;
         for (size_t i = 0; i < json_array_size(crit); i++) {
             json_t *c = json_array_get(crit, i);
-            if (strcmp(str(c, "code"), want[w].code) != 0)
+            if (strcmp(jstr(c, "code"), want[w].code) != 0)
                 continue;
             found = 1;
-            assert_string_equal(str(c, "name"), want[w].name);
-            assert_string_equal(str(c, "max_points"), want[w].max);
-            assert_string_equal(str(c, "score"), want[w].score);
+            assert_string_equal(jstr(c, "name"), want[w].name);
+            assert_string_equal(jstr(c, "max_points"), want[w].max);
+            assert_string_equal(jstr(c, "score"), want[w].score);
         }
         if (!found)
             fail_msg("criterion %s not listed", want[w].code);
@@ -196,11 +183,11 @@ static void test_criteria_byte_exact(void **state)
     json_decref(root);
 
     const char *papi[] = {"plan", "criteria", "--index", "PAPI", NULL};
-    root = cchc_json(papi);
+    root = harness_cchc_json(srv, papi);
     crit = json_object_get(root, "criteria");
     int found = 0;
     for (size_t i = 0; i < json_array_size(crit); i++)
-        found |= strcmp(str(json_array_get(crit, i), "name"),
+        found |= strcmp(jstr(json_array_get(crit, i), "name"),
                         "Kiểm soát tham nhũng trong cung ứng dịch vụ công y tế, giáo dục") == 0;
     assert_true(found);
     json_decref(root);
@@ -213,7 +200,7 @@ static void test_task_texts_byte_exact(void **state)
     (void)state;
     json_t *t = task_get(task_for("PAR-INDEX", "3.4.1"));
     assert_string_equal(
-        str(t, "text"),
+        jstr(t, "text"),
         "Tổ chức tiếp nhận hồ sơ, trả kết quả tại Bộ phận một cửa các cấp theo Nghị định số "
         "61/2018/NĐ-CP. Cập nhật tình hình tiếp nhận, giải quyết hồ sơ lên Hệ thống thông tin một "
         "cửa điện tử. Tăng cường kiểm tra việc thực hiện tiếp nhận và giải quyết hồ sơ tại các "
@@ -221,13 +208,13 @@ static void test_task_texts_byte_exact(void **state)
         "sở, cấp huyện, cấp xã từ 99% trở lên.");
     json_t *targets = json_object_get(t, "targets");
     assert_int_equal(json_array_size(targets), 1);
-    assert_string_equal(str(json_array_get(targets, 0), "printed_text"), "từ 99% trở lên");
-    assert_string_equal(str(json_array_get(targets, 0), "min_value"), "99");
-    assert_string_equal(str(json_array_get(targets, 0), "kind"), "at_least");
+    assert_string_equal(jstr(json_array_get(targets, 0), "printed_text"), "từ 99% trở lên");
+    assert_string_equal(jstr(json_array_get(targets, 0), "min_value"), "99");
+    assert_string_equal(jstr(json_array_get(targets, 0), "kind"), "at_least");
     json_decref(t);
 
     t = task_get(task_for("PAR-INDEX", "8.3.2"));
-    assert_string_equal(str(t, "text"),
+    assert_string_equal(jstr(t, "text"),
                         "Tiếp tục thực hiện nhanh chóng, nhiệt tình, tạo điều thuận lợi trong thủ "
                         "tục đăng ký doanh nghiệp. Tuyên truyền, khuyến khích triển khai đăng ký "
                         "doanh nghiệp qua mạng.");
@@ -235,7 +222,7 @@ static void test_task_texts_byte_exact(void **state)
 
     t = task_get(task_for("PAR-INDEX", "8.4"));
     assert_string_equal(
-        str(t, "text"),
+        jstr(t, "text"),
         "Tiếp tục thực hiện nhanh chóng, nhiệt tình, tạo điều thuận lợi trong thủ tục đăng ký "
         "doanh nghiệp. Tuyên truyền, khuyến khích triển khai đăng ký doanh nghiệp qua mạng. Phần "
         "đầu đạt tỷ lệ số doanh nghiệp thành lập mới năm 2023 tăng lên so với tổng số doanh "
@@ -244,9 +231,9 @@ static void test_task_texts_byte_exact(void **state)
 
     /* Annex II, task 1 */
     t = task_get(201);
-    assert_string_equal(str(t, "annex"), "II");
+    assert_string_equal(jstr(t, "annex"), "II");
     assert_string_equal(
-        str(t, "text"),
+        jstr(t, "text"),
         "Triển khai đầy đủ và nghiêm túc các nội dung theo Nghị định số 61/2018/NĐ-CP ngày 23 "
         "tháng 4 năm 2018 của Chính phủ và Nghị định số 107/2021/NĐ-CP của Chính phủ ngày 06 "
         "tháng 12 năm 2021 về sửa đổi, bổ sung một số điều của Nghị định số 61/2018/NĐ-CP ngày "
@@ -255,12 +242,12 @@ static void test_task_texts_byte_exact(void **state)
         "sơ đúng và trước hạn.");
     json_t *as = json_array_get(json_object_get(t, "assignments"), 0);
     json_t *lead = json_array_get(json_object_get(as, "leads"), 0);
-    assert_string_equal(str(lead, "printed_text"), "Văn phòng UBND TP");
-    assert_string_equal(str(json_object_get(lead, "unit"), "code"), "VP-UBND");
-    assert_string_equal(str(json_object_get(lead, "unit"), "name"), "Văn phòng Ủy ban nhân dân thành phố");
-    assert_string_equal(str(as, "timeline_text"), "Thường xuyên");
+    assert_string_equal(jstr(lead, "printed_text"), "Văn phòng UBND TP");
+    assert_string_equal(jstr(json_object_get(lead, "unit"), "code"), "VP-UBND");
+    assert_string_equal(jstr(json_object_get(lead, "unit"), "name"), "Văn phòng Ủy ban nhân dân thành phố");
+    assert_string_equal(jstr(as, "timeline_text"), "Thường xuyên");
     json_t *impl = json_object_get(as, "implementers");
-    assert_string_equal(str(json_array_get(impl, 0), "printed_text"),
+    assert_string_equal(jstr(json_array_get(impl, 0), "printed_text"),
                         "Cơ quan chuyên môn thuộc UBND thành phố");
     json_decref(t);
 
@@ -268,15 +255,15 @@ static void test_task_texts_byte_exact(void **state)
     t = task_get(task_for("PAPI", "4.2"));
     json_t *items = json_object_get(t, "items");
     assert_int_equal(json_array_size(items), 4);
-    assert_string_equal(str(json_array_get(items, 3), "label"), "d");
-    assert_string_equal(str(json_array_get(items, 3), "text"),
+    assert_string_equal(jstr(json_array_get(items, 3), "label"), "d");
+    assert_string_equal(jstr(json_array_get(items, 3), "text"),
                         "Tuyển dụng, đào tạo, bồi dưỡng nghiệp vụ; nâng cao chất lượng đội ngũ "
                         "giáo viên tiểu học.");
     json_t *assignments = json_object_get(t, "assignments");
     assert_int_equal(json_array_size(assignments), 2);
     json_t *second = json_array_get(assignments, 1);
     assert_string_equal(
-        str(json_object_get(json_array_get(json_object_get(second, "leads"), 0), "unit"), "code"),
+        jstr(json_object_get(json_array_get(json_object_get(second, "leads"), 0), "unit"), "code"),
         "SGDDT");
     json_t *labels = json_object_get(second, "item_labels");
     assert_int_equal(json_array_size(labels), 2);
@@ -287,9 +274,9 @@ static void test_task_texts_byte_exact(void **state)
     t = task_get(task_for("PAR-INDEX", "7.3.4"));
     json_t *leads = json_object_get(json_array_get(json_object_get(t, "assignments"), 0), "leads");
     assert_int_equal(json_array_size(leads), 2);
-    assert_string_equal(str(json_array_get(leads, 0), "printed_text"), "Văn phòng UBND TP");
-    assert_string_equal(str(json_array_get(leads, 1), "printed_text"), "Sở thông tin và Truyền thông");
-    assert_string_equal(str(json_object_get(json_array_get(leads, 1), "unit"), "code"), "STTTT");
+    assert_string_equal(jstr(json_array_get(leads, 0), "printed_text"), "Văn phòng UBND TP");
+    assert_string_equal(jstr(json_array_get(leads, 1), "printed_text"), "Sở thông tin và Truyền thông");
+    assert_string_equal(jstr(json_object_get(json_array_get(leads, 1), "unit"), "code"), "STTTT");
     json_t *periods = json_object_get(json_array_get(json_object_get(t, "assignments"), 0),
                                       "report_periods");
     assert_int_equal(json_array_size(periods), 4);
@@ -302,11 +289,11 @@ static void test_every_lead_resolved(void **state)
 {
     (void)state;
     const char *args[] = {"plan", "tasks", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *tasks = json_object_get(root, "tasks");
     int assignments = 0;
     for (size_t i = 0; i < json_array_size(tasks); i++) {
-        int id = (int)json_integer_value(json_object_get(json_array_get(tasks, i), "id"));
+        int id = (int)jint(json_array_get(tasks, i), "id");
         json_t *t = task_get(id);
         json_t *as = json_object_get(t, "assignments");
         assert_true(json_array_size(as) >= 1);
@@ -316,7 +303,7 @@ static void test_every_lead_resolved(void **state)
             if (json_array_size(leads) < 1)
                 fail_msg("task %d has an assignment without a lead", id);
             for (size_t l = 0; l < json_array_size(leads); l++)
-                assert_true(strlen(str(json_object_get(json_array_get(leads, l), "unit"), "code")) > 0);
+                assert_true(strlen(jstr(json_object_get(json_array_get(leads, l), "unit"), "code")) > 0);
             json_t *impl = json_object_get(x, "implementers");
             assert_true(json_array_size(impl) >= 1);
             for (size_t m = 0; m < json_array_size(impl); m++) {
@@ -365,7 +352,7 @@ static void test_unit_classes_expand(void **state)
             json_t *units = json_object_get(im, "units");
             int has_omon = 0;
             for (size_t u = 0; u < json_array_size(units); u++)
-                has_omon |= strcmp(str(json_array_get(units, u), "name"), "Quận Ô Môn") == 0;
+                has_omon |= strcmp(jstr(json_array_get(units, u), "name"), "Quận Ô Môn") == 0;
             assert_true(has_omon);
         }
     }
@@ -373,11 +360,11 @@ static void test_unit_classes_expand(void **state)
 
     /* a district implements the tasks given to "UBND cấp huyện" */
     const char *args[] = {"plan", "tasks", "--unit", "Quận Ninh Kiều", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     size_t district_tasks = json_array_size(json_object_get(root, "tasks"));
     json_decref(root);
     const char *args2[] = {"plan", "tasks", "--unit", "H-VINHTHANH", NULL};
-    root = cchc_json(args2);
+    root = harness_cchc_json(srv, args2);
     assert_int_equal(json_array_size(json_object_get(root, "tasks")), district_tasks);
     assert_true(district_tasks > 30);
     json_decref(root);
@@ -389,7 +376,7 @@ static void test_filters(void **state)
     /* the printed spelling "Văn phòng UBND TP" finds the unit VP-UBND */
     const char *by_alias[] = {"plan", "tasks", "--lead", "Văn phòng UBND TP", NULL};
     const char *by_code[] = {"plan", "tasks", "--lead", "VP-UBND", NULL};
-    json_t *a = cchc_json(by_alias), *b = cchc_json(by_code);
+    json_t *a = harness_cchc_json(srv, by_alias), *b = harness_cchc_json(srv, by_code);
     size_t n = json_array_size(json_object_get(a, "tasks"));
     assert_true(n > 0);
     assert_int_equal(json_array_size(json_object_get(b, "tasks")), n);
@@ -397,13 +384,13 @@ static void test_filters(void **state)
     json_decref(b);
 
     const char *sipas[] = {"plan", "tasks", "--index", "SIPAS", NULL};
-    a = cchc_json(sipas);
+    a = harness_cchc_json(srv, sipas);
     assert_int_equal(json_array_size(json_object_get(a, "tasks")), 8);
     json_decref(a);
 
     /* a group code takes its children: 2.4 covers the tasks of 2.4.1-2.4.4 */
     const char *group[] = {"plan", "tasks", "--index", "PAR-INDEX", "--criterion", "2.4", NULL};
-    a = cchc_json(group);
+    a = harness_cchc_json(srv, group);
     assert_int_equal(json_array_size(json_object_get(a, "tasks")), 3);
     json_decref(a);
 
@@ -433,12 +420,12 @@ static void test_plan_check_findings(void **state)
 {
     (void)state;
     const char *args[] = {"plan", "check", NULL};
-    json_t *root = cchc_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *findings = json_object_get(root, "findings");
     int group_sum = 0, copied = 0, numbering = 0, universe = 0, stale = 0;
     for (size_t i = 0; i < json_array_size(findings); i++) {
         json_t *f = json_array_get(findings, i);
-        const char *kind = str(f, "kind"), *detail = str(f, "detail");
+        const char *kind = jstr(f, "kind"), *detail = jstr(f, "detail");
         if (strcmp(kind, "group_score_sum") == 0) {
             group_sum++;
             assert_non_null(strstr(detail, "PAR-INDEX 2.4"));
@@ -495,17 +482,17 @@ static void test_later_year_results(void **state)
     (void)state;
     const char *set[] = {"plan", "result", "--index", "par-index", "--year", "2023",
                          "--value", "87,52", "--rank", "15", "--out-of", "63", NULL};
-    json_t *root = cchc_json(set);
+    json_t *root = harness_cchc_json(srv, set);
     json_t *result = json_object_get(root, "result");
-    assert_string_equal(str(result, "value"), "87.52");
-    assert_int_equal(json_integer_value(json_object_get(result, "rank")), 15);
+    assert_string_equal(jstr(result, "value"), "87.52");
+    assert_int_equal(jint(result, "rank"), 15);
     json_decref(root);
     const char *overview[] = {"plan", NULL};
-    root = cchc_json(overview);
+    root = harness_cchc_json(srv, overview);
     json_t *par = json_array_get(json_object_get(root, "indices"), 0);
     json_t *latest = json_array_get(json_object_get(par, "results"), 0);
-    assert_int_equal(json_integer_value(json_object_get(latest, "year")), 2023);
-    assert_string_equal(str(latest, "value"), "87.52");
+    assert_int_equal(jint(latest, "year"), 2023);
+    assert_string_equal(jstr(latest, "value"), "87.52");
     assert_int_equal(json_array_size(json_object_get(par, "results")), 3);
     json_decref(root);
 
@@ -530,9 +517,9 @@ static void test_later_year_results(void **state)
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
-    root = cchc_json(overview); /* 2022 as printed, untouched */
+    root = harness_cchc_json(srv, overview); /* 2022 as printed, untouched */
     json_t *sipas = json_array_get(json_object_get(root, "indices"), 1);
-    assert_string_equal(str(json_array_get(json_object_get(sipas, "results"), 0), "value"), "79.10");
+    assert_string_equal(jstr(json_array_get(json_object_get(sipas, "results"), 0), "value"), "79.10");
     json_decref(root);
 }
 

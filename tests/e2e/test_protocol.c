@@ -38,24 +38,13 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-static void send_ping(int fd, uint64_t id, int check_db)
-{
-    Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
-    ping.check_database = check_db;
-    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-    req.request_id = id;
-    req.body_case = CCHC__V1__REQUEST__BODY_PING;
-    req.ping = &ping;
-    raw_send_request(fd, &req);
-}
-
 /* A fresh, well-behaved client can still hello and ping (with database). */
 static void assert_server_serves(void)
 {
     assert_true(harness_server_alive(srv));
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
-    send_ping(fd, 2, 1);
+    raw_send_ping(fd, 2, 1);
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
     assert_non_null(resp);
     assert_null(resp->error);
@@ -92,7 +81,7 @@ static void test_random_garbage_keeps_others_served(void **state)
         /* whatever the junk announced, the server ends it one way or another */
         close(bad);
     }
-    send_ping(good, 2, 0);
+    raw_send_ping(good, 2, 0);
     Cchc__V1__Response *resp = raw_read_response(good, 5000);
     assert_non_null(resp);
     assert_null(resp->error);
@@ -208,10 +197,10 @@ static void test_hello_required_first(void **state)
 {
     (void)state;
     int fd = raw_connect(srv);
-    send_ping(fd, 3, 0);
+    raw_send_ping(fd, 3, 0);
     expect_error(fd, 3, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION, "hello");
     raw_hello(fd, 4);
-    send_ping(fd, 5, 0);
+    raw_send_ping(fd, 5, 0);
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
     assert_non_null(resp);
     assert_null(resp->error);
@@ -232,7 +221,7 @@ static void test_version_mismatch(void **state)
     raw_send_request(fd, &req);
     expect_error(fd, 1, CCHC__V1__ERROR_CODE__VERSION_MISMATCH, "protocol version 99");
     /* still not past hello */
-    send_ping(fd, 2, 0);
+    raw_send_ping(fd, 2, 0);
     expect_error(fd, 2, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION, NULL);
     close(fd);
 }
@@ -324,6 +313,8 @@ static void test_disconnect_mid_frame(void **state)
     assert_int_equal(wire_encode_frame(&req.base, SMALL_MAX_FRAME, &frame, &len, NULL), 0);
     for (size_t i = 0; i < len; i++) {
         raw_send(fd, frame + i, 1);
+        /* a deliberate pause, not a wait: each byte should reach the
+         * server on its own read, as from a slow link */
         harness_sleep_ms(2);
     }
     free(frame);
@@ -344,7 +335,7 @@ static void test_half_close_still_answered(void **state)
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
     for (uint64_t id = 2; id < 12; id++)
-        send_ping(fd, id, (int)(id % 2));
+        raw_send_ping(fd, id, (int)(id % 2));
     shutdown(fd, SHUT_WR);
     int answered = 0;
     Cchc__V1__Response *resp;

@@ -25,59 +25,21 @@ static test_fixture fx;
 static test_server *const srv = &fx.srv;
 
 enum { DISTRICT_REPORTER, DISTRICT_REVIEWER, COMMUNE_REPORTER, LEAD_REVIEWER, NPEOPLE };
-static const struct {
-    const char *username, *password, *unit, *role;
-} people[NPEOPLE] = {
+static const test_person people[NPEOPLE] = {
     {"nk.baocao", "Bao-cao-Ninh-Kieu-2023", "Q-NINHKIEU", "reporter"},
     {"nk.kiemtra", "Kiem-tra-Ninh-Kieu-2023", "Q-NINHKIEU", "reviewer"},
     {"tanan.baocao", "Bao-cao-Tan-An-2023", "31117", "reporter"},
     {"vp.kiemtra", "Kiem-tra-Van-phong-2023", "VP-UBND", "reviewer"},
 };
-static char homes[NPEOPLE][256];
-
-static void as(int who)
-{
-    harness_use_home(who < 0 ? fx.home : homes[who]);
-}
-
-static run_result cchc(const char *const *args)
-{
-    run_result r;
-    harness_cchc(&r, srv, args);
-    return r;
-}
-
-static void expect_ok(const char *const *args)
-{
-    harness_cchc_ok(srv, args);
-}
 
 static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "reports", NULL);
-    FILE *f = fopen("communes-reports.csv", "w");
-    fputs("31117,Phường Tân An,Q-NINHKIEU\n31120,Phường An Hòa,Q-NINHKIEU\n", f);
-    fclose(f);
-    const char *import[] = {"units", "import", "communes-reports.csv", "--valid-from", "2004-01-02", NULL};
-    expect_ok(import);
-    unlink("communes-reports.csv");
-    for (int i = 0; i < NPEOPLE; i++) {
-        as(-1); /* the administrator adds each account */
-        harness_add_account(srv, people[i].username, people[i].password, people[i].unit,
-                            people[i].role);
-        harness_new_home(homes[i], sizeof(homes[i]));
-        as(i);
-        if (harness_login(srv, people[i].username, people[i].password) != 0)
-            fail_msg("%s cannot log in", people[i].username);
-    }
-    as(-1);
+    harness_import_communes(srv, "31117,Phường Tân An,Q-NINHKIEU\n31120,Phường An Hòa,Q-NINHKIEU\n");
+    fixture_add_people(&fx, people, NPEOPLE, 1);
     /* the period is open, with deadlines ahead so reports are on time */
-    const char *open[] = {"period", "open", "2023-6M", NULL};
-    const char *extend[] = {"period", "extend", "2023-6M", "--unit-deadline", "2099-01-01",
-                            "--lead-deadline", "2099-02-01", NULL};
-    expect_ok(open);
-    expect_ok(extend);
+    harness_open_period(srv, "2023-6M");
     return 0;
 }
 
@@ -94,26 +56,12 @@ static json_t *my_task(const char *period, int task_id)
     json_t *root = harness_cchc_json(srv, args);
     json_t *tasks = json_object_get(root, "tasks"), *found = NULL;
     for (size_t i = 0; i < json_array_size(tasks); i++)
-        if (json_integer_value(json_object_get(json_array_get(tasks, i), "task_id")) == task_id)
+        if (jint(json_array_get(tasks, i), "task_id") == task_id)
             found = json_incref(json_array_get(tasks, i));
     json_decref(root);
     if (!found)
         fail_msg("task %d not among my tasks for %s", task_id, period);
     return found;
-}
-
-static const char *str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
 }
 
 /* Reads a template, fills the rows of the given tasks with one line of
@@ -150,15 +98,15 @@ static void fill_template(const char *path, const int *tasks, const char *const 
                                  task, v[0], v[1], v[2], v[3], v[4], v[5]);
     }
     fclose(f);
-    write_file(path, out_text);
+    harness_write_file(path, out_text);
 }
 
 static void test_template_submit_review_fix(void **state)
 {
     (void)state;
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", NULL};
-    expect_ok(tmpl);
+    harness_cchc_ok(srv, tmpl);
     FILE *f = fopen("bao-cao.csv", "rb");
     assert_non_null(f);
     char head[16] = "";
@@ -176,7 +124,8 @@ static void test_template_submit_review_fix(void **state)
     };
     fill_template("bao-cao.csv", tasks, bad, 4);
     const char *submit[] = {"submit", "--file", "bao-cao.csv", NULL};
-    run_result r = cchc(submit);
+    run_result r;
+    harness_cchc(&r, srv, submit);
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "cột \"Tiến độ (%)\""));
     assert_non_null(strstr(r.err, "cột \"Khó khăn, vướng mắc\""));
@@ -184,11 +133,11 @@ static void test_template_submit_review_fix(void **state)
     assert_null(strstr(r.err, "Kết quả")); /* the good row has no error */
     run_result_free(&r);
     json_t *t = my_task("2023-6M", 105);
-    assert_string_equal(str(t, "report_state"), "missing"); /* nothing was saved */
+    assert_string_equal(jstr(t, "report_state"), "missing"); /* nothing was saved */
     json_decref(t);
 
     /* fixed: every row saved */
-    expect_ok(tmpl);
+    harness_cchc_ok(srv, tmpl);
     const char *good[] = {
         "đang triển khai;60;Đã tiếp nhận 12.345 hồ sơ;-;-;ty_le_dung_han=99,2",
         "Hoàn thành;100;Đạt 99,5% hồ sơ đúng hạn;-;-;-",
@@ -200,15 +149,15 @@ static void test_template_submit_review_fix(void **state)
     assert_int_equal(json_array_size(json_object_get(saved, "saved")), 4);
     json_decref(saved);
     t = my_task("2023-6M", 105);
-    assert_string_equal(str(t, "report_state"), "submitted");
-    assert_string_equal(str(t, "progress"), "60");
-    assert_string_equal(str(t, "results"), "Đã tiếp nhận 12.345 hồ sơ");
-    assert_non_null(strstr(str(t, "indicators"), "99.2"));
+    assert_string_equal(jstr(t, "report_state"), "submitted");
+    assert_string_equal(jstr(t, "progress"), "60");
+    assert_string_equal(jstr(t, "results"), "Đã tiếp nhận 12.345 hồ sơ");
+    assert_non_null(strstr(jstr(t, "indicators"), "99.2"));
     assert_false(json_boolean_value(json_object_get(t, "late")));
     json_decref(t);
 
     /* the lead agency returns 105 with a reason and accepts the rest it leads */
-    as(LEAD_REVIEWER);
+    fixture_as(&fx, LEAD_REVIEWER);
     const char *list[] = {"review", "list", "--period", "2023-6M", "--state", "submitted", NULL};
     json_t *l = harness_cchc_json(srv, list);
     json_t *reports = json_object_get(l, "reports");
@@ -216,53 +165,53 @@ static void test_template_submit_review_fix(void **state)
     int lead_reports = 0;
     for (size_t i = 0; i < json_array_size(reports); i++) {
         json_t *x = json_array_get(reports, i);
-        assert_string_equal(str(x, "review_level"), "lead");
+        assert_string_equal(jstr(x, "review_level"), "lead");
         lead_reports++;
-        if (json_integer_value(json_object_get(x, "task_id")) == 105)
+        if (jint(x, "task_id") == 105)
             snprintf(id105, sizeof(id105), "%lld",
-                     (long long)json_integer_value(json_object_get(x, "report_id")));
+                     jint(x, "report_id"));
     }
     assert_int_equal(lead_reports, 3); /* 105, 106, 107: Văn phòng UBND leads them, not 101 */
     json_decref(l);
     const char *ret[] = {"review", "return", id105, "--reason", "Thiếu số liệu tháng 6", NULL};
-    expect_ok(ret);
+    harness_cchc_ok(srv, ret);
     const char *accept_all[] = {"review", "accept", "--period", "2023-6M", "--all", NULL};
-    expect_ok(accept_all);
+    harness_cchc_ok(srv, accept_all);
 
     /* the district sees the reason and fixes its report */
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     t = my_task("2023-6M", 105);
-    assert_string_equal(str(t, "report_state"), "returned");
-    assert_string_equal(str(t, "return_reason"), "Thiếu số liệu tháng 6");
+    assert_string_equal(jstr(t, "report_state"), "returned");
+    assert_string_equal(jstr(t, "return_reason"), "Thiếu số liệu tháng 6");
     json_decref(t);
     t = my_task("2023-6M", 106);
-    assert_string_equal(str(t, "report_state"), "accepted");
+    assert_string_equal(jstr(t, "report_state"), "accepted");
     json_decref(t);
     const char *fix[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "đang triển khai",
                          "--progress", "65,5", "--result", "Đã tiếp nhận 12.345 hồ sơ, tháng 6: 2.101 ",
                          NULL};
-    expect_ok(fix);
+    harness_cchc_ok(srv, fix);
     /* an accepted report cannot be changed */
     const char *change[] = {"submit", "--task", "106", "--period", "2023-6M", "--status", "hoàn thành",
                             "--progress", "100", "--result", "Sửa", NULL};
-    r = cchc(change);
+    harness_cchc(&r, srv, change);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "already accepted"));
     run_result_free(&r);
 
-    as(LEAD_REVIEWER);
+    fixture_as(&fx, LEAD_REVIEWER);
     const char *accept[] = {"review", "accept", id105, NULL};
-    expect_ok(accept);
+    harness_cchc_ok(srv, accept);
 
     /* history: two revisions of 105, what changed, the return and the acceptance */
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *history[] = {"report", "history", "--task", "105", "--period", "2023-6M", NULL};
     json_t *h = harness_cchc_json(srv, history);
     json_t *revisions = json_object_get(h, "revisions");
     assert_int_equal(json_array_size(revisions), 2);
     json_t *latest = json_array_get(revisions, 0);
-    assert_int_equal(json_integer_value(json_object_get(latest, "revision")), 2);
-    assert_string_equal(str(latest, "progress"), "65.5");
+    assert_int_equal(jint(latest, "revision"), 2);
+    assert_string_equal(jstr(latest, "progress"), "65.5");
     json_t *changed = json_object_get(latest, "changed");
     int progress_changed = 0;
     for (size_t i = 0; i < json_array_size(changed); i++)
@@ -270,16 +219,16 @@ static void test_template_submit_review_fix(void **state)
     assert_true(progress_changed);
     json_t *reviews = json_object_get(h, "reviews");
     assert_int_equal(json_array_size(reviews), 2);
-    assert_string_equal(str(json_array_get(reviews, 0), "action"), "accept");
-    assert_string_equal(str(json_array_get(reviews, 1), "action"), "return");
-    assert_string_equal(str(json_object_get(h, "report"), "state"), "accepted");
+    assert_string_equal(jstr(json_array_get(reviews, 0), "action"), "accept");
+    assert_string_equal(jstr(json_array_get(reviews, 1), "action"), "return");
+    assert_string_equal(jstr(json_object_get(h, "report"), "state"), "accepted");
     json_decref(h);
 
     /* the template again, prefilled with what was sent (three reports
      * accepted, 105's text with a trailing space the sheet drops): sent as
      * is, it writes nothing and is not refused */
     char *before = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
-    expect_ok(tmpl);
+    harness_cchc_ok(srv, tmpl);
     saved = harness_cchc_json(srv, submit);
     json_t *rows = json_object_get(saved, "saved");
     assert_int_equal(json_array_size(rows), 4);
@@ -290,25 +239,25 @@ static void test_template_submit_review_fix(void **state)
     assert_string_equal(after, before);
     free(after);
     /* with one row changed: that one is saved, the accepted ones stay */
-    expect_ok(tmpl);
+    harness_cchc_ok(srv, tmpl);
     const int task101[] = {101};
     const char *more[] = {"đang triển khai;70;Đã rà soát 35 văn bản;-;-;-"};
     fill_template("bao-cao.csv", task101, more, 1);
-    expect_ok(submit);
+    harness_cchc_ok(srv, submit);
     t = my_task("2023-6M", 101);
-    assert_string_equal(str(t, "progress"), "70");
-    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
+    assert_string_equal(jstr(t, "progress"), "70");
+    assert_int_equal(jint(t, "revision"), 2);
     json_decref(t);
     t = my_task("2023-6M", 106);
-    assert_string_equal(str(t, "report_state"), "accepted");
-    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 1);
+    assert_string_equal(jstr(t, "report_state"), "accepted");
+    assert_int_equal(jint(t, "revision"), 1);
     json_decref(t);
     after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
     assert_int_equal(atoi(after), atoi(before) + 1);
     free(after);
     free(before);
     unlink("bao-cao.csv");
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* One report row for a raw request. */
@@ -352,31 +301,31 @@ static int details_say(const Cchc__V1__Error *e, const char *needle)
 static void test_draft_then_submit_and_duplicate_send(void **state)
 {
     (void)state;
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *draft[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
                            "--progress", "10", "--result", "Mới bắt đầu", "--draft", NULL};
-    expect_ok(draft);
+    harness_cchc_ok(srv, draft);
     json_t *t = my_task("2023-6M", 102);
-    assert_string_equal(str(t, "report_state"), "draft");
+    assert_string_equal(jstr(t, "report_state"), "draft");
     json_decref(t);
     /* a reviewer does not see drafts */
-    as(-1);
+    fixture_as(&fx, -1);
     const char *list[] = {"review", "list", "--period", "2023-6M", "--task", "102", NULL};
     json_t *l = harness_cchc_json(srv, list);
     assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
     json_decref(l);
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *submit[] = {"submit", "--task", "102", "--period", "2023-6M", "--status", "đang triển khai",
                             "--progress", "20", "--result", "Đã làm một phần", NULL};
-    expect_ok(submit);
+    harness_cchc_ok(srv, submit);
     t = my_task("2023-6M", 102);
-    assert_string_equal(str(t, "report_state"), "submitted");
-    assert_int_equal(json_integer_value(json_object_get(t, "revision")), 2);
+    assert_string_equal(jstr(t, "report_state"), "submitted");
+    assert_int_equal(jint(t, "revision"), 2);
     json_decref(t);
 
     /* the same request sent twice (a retry): one revision */
     char token[128];
-    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    harness_home_token(fx.homes[DISTRICT_REPORTER], token, sizeof(token));
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -398,111 +347,108 @@ static void test_draft_then_submit_and_duplicate_send(void **state)
         "WHERE x.task_id = 103 AND x.unit_code = 'Q-NINHKIEU'");
     assert_string_equal(revisions, "1");
     free(revisions);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 static void test_district_returns_commune_report(void **state)
 {
     (void)state;
-    as(COMMUNE_REPORTER);
+    fixture_as(&fx, COMMUNE_REPORTER);
     const char *submit[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
                             "--progress", "20", "--difficulties", "Thiếu máy scan", NULL};
-    expect_ok(submit);
+    harness_cchc_ok(srv, submit);
     /* the district reviewer sees it, may return it, may not accept it */
-    as(DISTRICT_REVIEWER);
+    fixture_as(&fx, DISTRICT_REVIEWER);
     const char *list[] = {"review", "list", "--period", "2023-6M", "--unit", "31117", NULL};
     json_t *l = harness_cchc_json(srv, list);
     json_t *x = json_array_get(json_object_get(l, "reports"), 0);
     assert_non_null(x);
-    assert_string_equal(str(x, "review_level"), "district");
+    assert_string_equal(jstr(x, "review_level"), "district");
     char id[24];
-    snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(x, "report_id")));
+    snprintf(id, sizeof(id), "%lld", jint(x, "report_id"));
     json_decref(l);
     const char *accept[] = {"review", "accept", id, NULL};
-    run_result r = cchc(accept);
+    run_result r;
+    harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "district returns"));
     run_result_free(&r);
     const char *ret[] = {"review", "return", id, "--reason", "Bổ sung số hồ sơ tồn", NULL};
-    expect_ok(ret);
+    harness_cchc_ok(srv, ret);
     /* nobody reviews their own unit's reports */
     const char *own[] = {"review", "list", "--period", "2023-6M", "--unit", "Q-NINHKIEU", NULL};
     l = harness_cchc_json(srv, own);
     assert_int_equal(json_array_size(json_object_get(l, "reports")), 0);
     json_decref(l);
     /* a reporter may not review at all */
-    as(COMMUNE_REPORTER);
-    r = cchc(accept);
+    fixture_as(&fx, COMMUNE_REPORTER);
+    harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "permission_denied"));
     run_result_free(&r);
     json_t *t = my_task("2023-6M", 105);
-    assert_string_equal(str(t, "report_state"), "returned");
-    assert_string_equal(str(t, "return_reason"), "Bổ sung số hồ sơ tồn");
+    assert_string_equal(jstr(t, "report_state"), "returned");
+    assert_string_equal(jstr(t, "return_reason"), "Bổ sung số hồ sơ tồn");
     json_decref(t);
 
     /* the commune starts its correction as a draft: the draft is its own,
      * reviewers still see what was sent */
     const char *draft[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
                            "--progress", "22", "--difficulties", "Đang bổ sung", "--draft", NULL};
-    expect_ok(draft);
-    as(DISTRICT_REVIEWER);
+    harness_cchc_ok(srv, draft);
+    fixture_as(&fx, DISTRICT_REVIEWER);
     l = harness_cchc_json(srv, list);
     x = json_array_get(json_object_get(l, "reports"), 0);
-    assert_string_equal(str(x, "progress"), "20");
-    assert_string_equal(str(x, "state"), "returned");
+    assert_string_equal(jstr(x, "progress"), "20");
+    assert_string_equal(jstr(x, "state"), "returned");
     json_decref(l);
     const char *history[] = {"report", "history", "--task", "105", "--period", "2023-6M", "--unit", "31117",
                              NULL};
     json_t *h = harness_cchc_json(srv, history);
     assert_int_equal(json_array_size(json_object_get(h, "revisions")), 1);
     json_decref(h);
-    as(COMMUNE_REPORTER);
+    fixture_as(&fx, COMMUNE_REPORTER);
     h = harness_cchc_json(srv, history);
     assert_int_equal(json_array_size(json_object_get(h, "revisions")), 2);
     json_decref(h);
 
     /* a returned report was received: the period list and the status agree */
-    as(-1);
+    fixture_as(&fx, -1);
     const char *periods[] = {"period", "list", "--year", "2023", NULL};
     json_t *p = harness_cchc_json(srv, periods);
     long long listed = -1;
     for (size_t i = 0; i < json_array_size(json_object_get(p, "periods")); i++) {
         json_t *period = json_array_get(json_object_get(p, "periods"), i);
-        if (strcmp(str(period, "id"), "2023-6M") == 0)
-            listed = json_integer_value(json_object_get(period, "received"));
+        if (strcmp(jstr(period, "id"), "2023-6M") == 0)
+            listed = jint(period, "received");
     }
     json_decref(p);
     const char *status[] = {"status", "--period", "2023-6M", NULL};
     json_t *st = harness_cchc_json(srv, status);
-    long long counted = json_integer_value(json_object_get(json_object_get(st, "total"), "received"));
+    long long counted = jint(json_object_get(st, "total"), "received");
     json_decref(st);
     assert_true(counted >= 6); /* Ninh Kiều's and Tân An's, the returned one among them */
     assert_int_equal(listed, counted);
 
     /* a district reviewer whose unit leads no task: nothing to count, a
      * report of zeros rather than a crash */
-    as(DISTRICT_REVIEWER);
+    fixture_as(&fx, DISTRICT_REVIEWER);
     const char *html[] = {"export", "--period", "2023-6M", "--format", "html", "-o", "trong.html", NULL};
-    expect_ok(html);
-    FILE *f = fopen("trong.html", "r");
-    assert_non_null(f);
-    char page[1 << 16];
-    size_t n = fread(page, 1, sizeof(page) - 1, f);
-    page[n] = '\0';
-    fclose(f);
+    harness_cchc_ok(srv, html);
+    char *page = harness_read_file("trong.html");
     assert_non_null(strstr(page, "data-figure=\"total.expected\">0<"));
+    free(page);
     unlink("trong.html");
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 static void test_closed_period_is_late_and_approval_locks(void **state)
 {
     (void)state;
-    as(-1);
+    fixture_as(&fx, -1);
     const char *close[] = {"period", "close", "2023-6M", NULL};
-    expect_ok(close);
-    as(DISTRICT_REPORTER);
+    harness_cchc_ok(srv, close);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *late[] = {"submit", "--task", "104", "--period", "2023-6M", "--status",
                           "đang triển khai", "--progress", "70", "--result", "Nộp sau khi đóng kỳ", NULL};
     json_t *s = harness_cchc_json(srv, late);
@@ -510,48 +456,49 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
     json_decref(s);
     /* on time or late is the first submission's: Tân An's report was sent
      * on time, returned, and fixed after the period closed */
-    as(COMMUNE_REPORTER);
+    fixture_as(&fx, COMMUNE_REPORTER);
     const char *fixed[] = {"submit", "--task", "105", "--period", "2023-6M", "--status", "chậm tiến độ",
                            "--progress", "25", "--difficulties", "Thiếu máy scan; tồn 14 hồ sơ", NULL};
     s = harness_cchc_json(srv, fixed);
     assert_false(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
     json_decref(s);
     json_t *fixed_task = my_task("2023-6M", 105);
-    assert_string_equal(str(fixed_task, "report_state"), "submitted");
+    assert_string_equal(jstr(fixed_task, "report_state"), "submitted");
     assert_false(json_boolean_value(json_object_get(fixed_task, "late")));
     json_decref(fixed_task);
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     /* the unit not yet open: planned periods refuse */
     const char *planned[] = {"submit", "--task", "104", "--period", "2023-9M", "--status", "đang triển khai",
                              "--progress", "70", "--result", "Sớm quá", NULL};
-    run_result r = cchc(planned);
+    run_result r;
+    harness_cchc(&r, srv, planned);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not open"));
     run_result_free(&r);
 
-    as(-1);
+    fixture_as(&fx, -1);
     const char *approve[] = {"period", "approve", "2023-6M", NULL};
-    expect_ok(approve);
+    harness_cchc_ok(srv, approve);
     const char *periods[] = {"period", "list", "--year", "2023", NULL};
     json_t *p = harness_cchc_json(srv, periods);
     json_t *list = json_object_get(p, "periods");
     int locked = 0;
     for (size_t i = 0; i < json_array_size(list); i++)
-        if (strcmp(str(json_array_get(list, i), "id"), "2023-6M") == 0)
-            locked = strcmp(str(json_array_get(list, i), "state"), "locked") == 0;
+        if (strcmp(jstr(json_array_get(list, i), "id"), "2023-6M") == 0)
+            locked = strcmp(jstr(json_array_get(list, i), "state"), "locked") == 0;
     assert_true(locked);
     json_decref(p);
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     json_t *t = my_task("2023-6M", 106);
-    assert_string_equal(str(t, "report_state"), "approved");
+    assert_string_equal(jstr(t, "report_state"), "approved");
     json_decref(t);
     const char *after[] = {"submit", "--task", "101", "--period", "2023-6M", "--status", "hoàn thành",
                            "--progress", "100", "--result", "Sau khi khóa", NULL};
-    r = cchc(after);
+    harness_cchc(&r, srv, after);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "locked"));
     run_result_free(&r);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* The server goes away: the submission waits in the outbox and is
@@ -559,22 +506,19 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
 static void test_outbox_delivers_after_restart(void **state)
 {
     (void)state;
-    as(-1);
-    const char *open[] = {"period", "open", "2023-9M", NULL};
-    const char *extend[] = {"period", "extend", "2023-9M", "--unit-deadline", "2099-01-01",
-                            "--lead-deadline", "2099-02-01", NULL};
-    expect_ok(open);
-    expect_ok(extend);
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, -1);
+    harness_open_period(srv, "2023-9M");
+    fixture_as(&fx, DISTRICT_REPORTER);
     assert_int_equal(harness_server_stop(srv), 0);
     const char *submit[] = {"submit", "--task", "105", "--period", "2023-9M", "--status", "đang triển khai",
                             "--progress", "75", "--result", "Gửi khi mất mạng", NULL};
-    run_result r = cchc(submit);
+    run_result r;
+    harness_cchc(&r, srv, submit);
     assert_int_equal(r.exit_code, 3);
     assert_non_null(strstr(r.err, "hộp thư đi"));
     run_result_free(&r);
     const char *count[] = {"--json", "outbox", NULL};
-    r = cchc(count);
+    harness_cchc(&r, srv, count);
     assert_non_null(strstr(r.out, "\"waiting\": 1"));
     run_result_free(&r);
 
@@ -582,10 +526,10 @@ static void test_outbox_delivers_after_restart(void **state)
     /* the clerk logs out and someone else logs in on this machine: Ninh
      * Kiều's submission is not theirs to send, and waits */
     const char *logout[] = {"logout", NULL};
-    expect_ok(logout);
+    harness_cchc_ok(srv, logout);
     assert_int_equal(harness_login(srv, people[COMMUNE_REPORTER].username,
                                    people[COMMUNE_REPORTER].password), 0);
-    r = cchc(count);
+    harness_cchc(&r, srv, count);
     assert_non_null(strstr(r.out, "\"waiting\": 0"));
     run_result_free(&r);
     char *sent_by_other = harness_db_query(&fx.db,
@@ -596,14 +540,14 @@ static void test_outbox_delivers_after_restart(void **state)
                                    people[DISTRICT_REPORTER].password), 0);
     /* any next command sends it first; then it is gone */
     json_t *t = my_task("2023-9M", 105);
-    assert_string_equal(str(t, "report_state"), "submitted");
-    assert_string_equal(str(t, "results"), "Gửi khi mất mạng");
+    assert_string_equal(jstr(t, "report_state"), "submitted");
+    assert_string_equal(jstr(t, "results"), "Gửi khi mất mạng");
     json_decref(t);
-    r = cchc(count);
+    harness_cchc(&r, srv, count);
     assert_non_null(strstr(r.out, "\"waiting\": 0"));
     run_result_free(&r);
     const char *send[] = {"outbox", "send", NULL};
-    expect_ok(send);
+    harness_cchc_ok(srv, send);
     char *revisions = harness_db_query(&fx.db,
         "SELECT count(*) FROM report_revision v JOIN report x ON x.id = v.report_id "
         "WHERE x.period_id = '2023-9M' AND x.task_id = 105 AND x.unit_code = 'Q-NINHKIEU'");
@@ -614,22 +558,22 @@ static void test_outbox_delivers_after_restart(void **state)
     assert_int_equal(harness_server_stop(srv), 0);
     const char *again[] = {"submit", "--task", "105", "--period", "2023-9M", "--status", "đang triển khai",
                            "--progress", "80", "--result", "Bản sẽ bỏ", NULL};
-    r = cchc(again);
+    harness_cchc(&r, srv, again);
     assert_int_equal(r.exit_code, 3);
     run_result_free(&r);
     const char *discard[] = {"--json", "outbox", "discard", NULL};
-    r = cchc(discard);
+    harness_cchc(&r, srv, discard);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "\"discarded\": 1"));
     run_result_free(&r);
     harness_server_restart(srv, fx.db.conninfo, NULL);
-    r = cchc(count);
+    harness_cchc(&r, srv, count);
     assert_non_null(strstr(r.out, "\"waiting\": 0"));
     run_result_free(&r);
     t = my_task("2023-9M", 105);
-    assert_string_equal(str(t, "progress"), "75"); /* the discarded one never arrived */
+    assert_string_equal(jstr(t, "progress"), "75"); /* the discarded one never arrived */
     json_decref(t);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* One unit's extension: past the common deadline its reports are late,
@@ -637,20 +581,20 @@ static void test_outbox_delivers_after_restart(void **state)
 static void test_extension_for_one_unit(void **state)
 {
     (void)state;
-    as(-1);
+    fixture_as(&fx, -1);
     const char *open[] = {"period", "open", "2023-Q1", NULL}; /* deadline 2023-03-19: past */
-    expect_ok(open);
-    as(COMMUNE_REPORTER);
+    harness_cchc_ok(srv, open);
+    fixture_as(&fx, COMMUNE_REPORTER);
     const char *late[] = {"submit", "--task", "106", "--period", "2023-Q1", "--status", "hoàn thành",
                           "--progress", "100", "--result", "Đạt", NULL};
     json_t *s = harness_cchc_json(srv, late);
     assert_true(json_boolean_value(json_object_get(json_array_get(json_object_get(s, "saved"), 0), "late")));
     json_decref(s);
-    as(-1);
+    fixture_as(&fx, -1);
     const char *extend[] = {"period", "extend", "2023-Q1", "--unit", "Quận Ninh Kiều", "--until",
                             "2099-12-31", NULL};
-    expect_ok(extend);
-    as(DISTRICT_REPORTER);
+    harness_cchc_ok(srv, extend);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *on_time[] = {"submit", "--task", "106", "--period", "2023-Q1", "--status", "hoàn thành",
                              "--progress", "100", "--result", "Đạt", NULL};
     s = harness_cchc_json(srv, on_time);
@@ -659,9 +603,10 @@ static void test_extension_for_one_unit(void **state)
     json_t *t = my_task("2023-Q1", 106);
     assert_false(json_boolean_value(json_object_get(t, "late")));
     json_decref(t);
-    as(-1);
+    fixture_as(&fx, -1);
     const char *bad[] = {"period", "extend", "2023-Q1", "--unit", "Quận Ninh Kiều", "--until", "2023-01-01", NULL};
-    run_result r = cchc(bad);
+    run_result r;
+    harness_cchc(&r, srv, bad);
     assert_int_equal(r.exit_code, 1); /* an extension ends after the deadline */
     run_result_free(&r);
 }
@@ -671,23 +616,23 @@ static void test_due_reminder_and_unit_plans(void **state)
 {
     (void)state;
     /* the commune's returned report is due, with its reason */
-    as(COMMUNE_REPORTER);
+    fixture_as(&fx, COMMUNE_REPORTER);
     const char *due[] = {"due", NULL};
     json_t *d = harness_cchc_json(srv, due);
     json_t *items = json_object_get(d, "due");
     int returned = 0;
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *it = json_array_get(items, i);
-        if (strcmp(str(it, "state"), "returned") == 0) {
+        if (strcmp(jstr(it, "state"), "returned") == 0) {
             returned++;
-            assert_string_equal(str(it, "return_reason"), "Bổ sung số hồ sơ tồn");
+            assert_string_equal(jstr(it, "return_reason"), "Bổ sung số hồ sơ tồn");
         }
     }
     assert_int_equal(returned, 1);
     json_decref(d);
 
     /* a deadline three days ahead: the reminder follows the next command */
-    as(-1);
+    fixture_as(&fx, -1);
     time_t soon = time(NULL) + 3 * 86400;
     struct tm tm;
     localtime_r(&soon, &tm);
@@ -699,49 +644,50 @@ static void test_due_reminder_and_unit_plans(void **state)
     const char *open[] = {"period", "open", "2023-Y", NULL};
     const char *extend[] = {"period", "extend", "2023-Y", "--unit-deadline", date, "--lead-deadline",
                             lead, NULL};
-    expect_ok(open);
-    expect_ok(extend);
-    as(COMMUNE_REPORTER);
+    harness_cchc_ok(srv, open);
+    harness_cchc_ok(srv, extend);
+    fixture_as(&fx, COMMUNE_REPORTER);
     char cache[512];
-    snprintf(cache, sizeof(cache), "%s/cchc/due-reminder", homes[COMMUNE_REPORTER]);
+    snprintf(cache, sizeof(cache), "%s/cchc/due-reminder", fx.homes[COMMUNE_REPORTER]);
     unlink(cache);
     const char *plan[] = {"plan", NULL};
-    run_result r = cchc(plan);
+    run_result r;
+    harness_cchc(&r, srv, plan);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.err, "Nhắc:"));
     assert_non_null(strstr(r.err, "cchc due"));
     run_result_free(&r);
 
     /* units' own implementation plans: Sở Nội vụ records them */
-    as(-1);
+    fixture_as(&fx, -1);
     const char *record[] = {"unit-plans", "record", "--unit", "Quận Ninh Kiều", "--number",
                             "145/KH-UBND", "--issued", "2023-07-20", "--received", "2023-07-25", NULL};
-    expect_ok(record);
+    harness_cchc_ok(srv, record);
     const char *missing[] = {"unit-plans", "--missing", NULL};
     json_t *m = harness_cchc_json(srv, missing);
     json_t *units = json_object_get(m, "units");
     int listed = 0;
     for (size_t i = 0; i < json_array_size(units); i++)
-        listed |= strcmp(str(json_array_get(units, i), "unit_code"), "Q-NINHKIEU") == 0;
+        listed |= strcmp(jstr(json_array_get(units, i), "unit_code"), "Q-NINHKIEU") == 0;
     assert_false(listed);
-    assert_int_equal(json_integer_value(json_object_get(m, "delivered")), 1);
-    assert_true(json_integer_value(json_object_get(m, "owed")) > 30); /* communes owe one too */
+    assert_int_equal(jint(m, "delivered"), 1);
+    assert_true(jint(m, "owed") > 30); /* communes owe one too */
     json_decref(m);
     const char *wrong[] = {"unit-plans", "record", "--unit", "Q-NINHKIEU", "--number", "1",
                            "--issued", "2023-07-20", "--received", "2023-07-01", NULL};
-    r = cchc(wrong);
+    harness_cchc(&r, srv, wrong);
     assert_int_equal(r.exit_code, 1);
     run_result_free(&r);
-    as(DISTRICT_REPORTER);
+    fixture_as(&fx, DISTRICT_REPORTER);
     const char *mine[] = {"unit-plans", "--unit", "Q-NINHKIEU", NULL};
     m = harness_cchc_json(srv, mine);
-    assert_string_equal(str(json_array_get(json_object_get(m, "units"), 0), "doc_number"), "145/KH-UBND");
+    assert_string_equal(jstr(json_array_get(json_object_get(m, "units"), 0), "doc_number"), "145/KH-UBND");
     json_decref(m);
-    r = cchc(record);
+    harness_cchc(&r, srv, record);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "permission_denied"));
     run_result_free(&r);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 /* Rows of one request are checked against each other: a key used twice,
@@ -750,7 +696,7 @@ static void test_rows_of_one_request_checked_together(void **state)
 {
     (void)state;
     char token[128];
-    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    harness_home_token(fx.homes[DISTRICT_REPORTER], token, sizeof(token));
     char *before = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
@@ -788,7 +734,7 @@ static void test_concurrent_submissions_of_one_task(void **state)
     (void)state;
     enum { SENDERS = 6 };
     char token[128];
-    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    harness_home_token(fx.homes[DISTRICT_REPORTER], token, sizeof(token));
     int fds[SENDERS];
     for (int i = 0; i < SENDERS; i++) {
         fds[i] = raw_connect(srv);
@@ -832,18 +778,18 @@ static void test_unchanged_row_retry_is_a_replay(void **state)
 {
     (void)state;
     char token[128];
-    harness_home_token(homes[DISTRICT_REPORTER], token, sizeof(token));
+    harness_home_token(fx.homes[DISTRICT_REPORTER], token, sizeof(token));
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
     const char *keys[] = {"unchanged-first-0001", "unchanged-again-0002", "unchanged-again-0002"};
     long long report_id = 0;
     for (int send = 0; send < 3; send++) {
         if (send == 2) { /* between the sends, the lead agency returns it */
-            as(LEAD_REVIEWER);
+            fixture_as(&fx, LEAD_REVIEWER);
             char id[24];
             snprintf(id, sizeof(id), "%lld", report_id);
             const char *ret[] = {"review", "return", id, "--reason", "Cần số liệu quý III", NULL};
-            expect_ok(ret);
+            harness_cchc_ok(srv, ret);
         }
         Cchc__V1__ReportRow row = raw_row(1, 107, keys[send]);
         Cchc__V1__ReportRow *one[] = {&row};
@@ -863,7 +809,7 @@ static void test_unchanged_row_retry_is_a_replay(void **state)
         "WHERE x.period_id = '2023-9M' AND x.task_id = 107 AND x.unit_code = 'Q-NINHKIEU'");
     assert_string_equal(report, "returned 1"); /* the retry did not undo the return */
     free(report);
-    as(-1);
+    fixture_as(&fx, -1);
 }
 
 int main(void)

@@ -22,73 +22,48 @@ static test_server *const srv = &fx.srv;
 #define PERIOD "2024-Q1"
 
 enum { NK, CR, COMMUNE, LEAD, NPEOPLE };
-static const struct {
-    const char *username, *password, *unit, *role;
-} people[NPEOPLE] = {
+static const test_person people[NPEOPLE] = {
     {"nk.baocao", "Bao-cao-Ninh-Kieu-2024", "Q-NINHKIEU", "reporter"},
     {"cr.baocao", "Bao-cao-Cai-Rang-2024", "Q-CAIRANG", "reporter"},
     {"tanan.baocao", "Bao-cao-Tan-An-2024", "31117", "reporter"},
     {"vp.kiemtra", "Kiem-tra-Van-phong-2024", "VP-UBND", "reviewer"},
 };
-static char homes[NPEOPLE][256];
 
-static void as(int who)
-{
-    harness_use_home(who < 0 ? fx.home : homes[who]);
-}
-
-static void ok(const char *const *args)
-{
-    harness_cchc_ok(srv, args);
-}
+/* A difficulty with markup in it, as a clerk might paste it: the HTML
+ * report must show it as text, never run it. */
+#define HOSTILE_DIFFICULTY "Chưa có cán bộ phụ trách <script>alert(1)</script> & \"máy\""
+#define HOSTILE_ESCAPED \
+    "Chưa có cán bộ phụ trách &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;máy&quot;"
 
 static void submit(int who, const char *task, const char *status, const char *progress,
                    const char *results, const char *difficulties, int draft)
 {
-    as(who);
+    fixture_as(&fx, who);
     const char *args[20] = {"submit", "--task", task, "--period", PERIOD, "--status", status,
                             "--progress", progress, "--result", results, "--difficulties",
                             difficulties, draft ? "--draft" : NULL, NULL};
-    ok(args);
+    harness_cchc_ok(srv, args);
 }
 
 static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "status", NULL);
-    FILE *f = fopen("communes-status.csv", "w");
-    fputs("31117,Phường Tân An,Q-NINHKIEU\n", f);
-    fclose(f);
-    const char *import[] = {"units", "import", "communes-status.csv", "--valid-from", "2004-01-02", NULL};
-    ok(import);
-    unlink("communes-status.csv");
-    for (int i = 0; i < NPEOPLE; i++) {
-        as(-1);
-        harness_add_account(srv, people[i].username, people[i].password, people[i].unit,
-                            people[i].role);
-        harness_new_home(homes[i], sizeof(homes[i]));
-        as(i);
-        if (harness_login(srv, people[i].username, people[i].password) != 0)
-            fail_msg("%s cannot log in", people[i].username);
-    }
-    as(-1);
-    const char *open[] = {"period", "open", PERIOD, NULL};
-    const char *extend[] = {"period", "extend", PERIOD, "--unit-deadline", "2099-01-01",
-                            "--lead-deadline", "2099-02-01", NULL};
-    ok(open);
-    ok(extend);
+    harness_import_communes(srv, "31117,Phường Tân An,Q-NINHKIEU\n");
+    fixture_add_people(&fx, people, NPEOPLE, 1);
+    harness_open_period(srv, PERIOD);
     /* on time */
     submit(NK, "105", "đang triển khai", "60", "Đúng hạn 99%", "", 0);
     submit(NK, "106", "hoàn thành", "100", "Xong", "", 0);
     submit(NK, "107", "chậm tiến độ", "30", "", "Thiếu máy scan", 0);
-    submit(COMMUNE, "105", "chưa triển khai", "0", "", "Chưa có cán bộ phụ trách", 0);
+    submit(COMMUNE, "105", "chưa triển khai", "0", "", HOSTILE_DIFFICULTY, 0);
     submit(CR, "106", "đang triển khai", "10", "Mới bắt đầu", "", 1); /* a draft: missing */
     /* late: after the period closed */
-    as(-1);
+    fixture_as(&fx, -1);
     const char *close[] = {"period", "close", PERIOD, NULL};
-    ok(close);
+    harness_cchc_ok(srv, close);
     submit(CR, "105", "đang triển khai", "40", "Nộp muộn", "", 0);
-    as(-1);
+    fixture_as(&fx, -1);
     return 0;
 }
 
@@ -98,27 +73,11 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-static json_t *run_json(const char *const *args)
-{
-    return harness_cchc_json(srv, args);
-}
-
-static const char *s(json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
-static long long i(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
 static json_t *group(json_t *status, const char *key)
 {
     json_t *groups = json_object_get(status, "groups");
     for (size_t k = 0; k < json_array_size(groups); k++)
-        if (strcmp(s(json_array_get(groups, k), "key"), key) == 0)
+        if (strcmp(jstr(json_array_get(groups, k), "key"), key) == 0)
             return json_array_get(groups, k);
     fail_msg("no group %s", key);
     return NULL;
@@ -128,7 +87,7 @@ static json_t *group(json_t *status, const char *key)
 static int units_of_task(const char *task)
 {
     const char *args[] = {"plan", "task", task, "--as-of", "2024-03-14", NULL};
-    json_t *root = run_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *assignments = json_object_get(json_object_get(root, "task"), "assignments");
     char seen[400][16];
     int n = 0;
@@ -137,7 +96,7 @@ static int units_of_task(const char *task)
         for (size_t m = 0; m < json_array_size(impl); m++) {
             json_t *units = json_object_get(json_array_get(impl, m), "units");
             for (size_t u = 0; u < json_array_size(units); u++) {
-                const char *code = s(json_array_get(units, u), "code");
+                const char *code = jstr(json_array_get(units, u), "code");
                 int dup = 0;
                 for (int k = 0; k < n; k++)
                     dup |= strcmp(seen[k], code) == 0;
@@ -154,54 +113,54 @@ static void test_totals_and_groups(void **state)
 {
     (void)state;
     const char *by_district[] = {"status", "--period", PERIOD, "--by", "district", NULL};
-    json_t *st = run_json(by_district);
+    json_t *st = harness_cchc_json(srv, by_district);
     json_t *t = json_object_get(st, "total");
-    assert_int_equal(i(t, "received"), 5);
-    assert_int_equal(i(t, "on_time"), 4);
-    assert_int_equal(i(t, "late"), 1);
-    assert_int_equal(i(t, "missing"), i(t, "expected") - 5);
-    assert_int_equal(i(t, "not_started"), 1);
-    assert_int_equal(i(t, "in_progress"), 2);
-    assert_int_equal(i(t, "completed"), 1);
-    assert_int_equal(i(t, "behind"), 1);
-    assert_string_equal(s(t, "mean_progress"), "46.00"); /* (60+100+30+0+40)/5 */
+    assert_int_equal(jint(t, "received"), 5);
+    assert_int_equal(jint(t, "on_time"), 4);
+    assert_int_equal(jint(t, "late"), 1);
+    assert_int_equal(jint(t, "missing"), jint(t, "expected") - 5);
+    assert_int_equal(jint(t, "not_started"), 1);
+    assert_int_equal(jint(t, "in_progress"), 2);
+    assert_int_equal(jint(t, "completed"), 1);
+    assert_int_equal(jint(t, "behind"), 1);
+    assert_string_equal(jstr(t, "mean_progress"), "46.00"); /* (60+100+30+0+40)/5 */
     assert_true(json_boolean_value(json_object_get(st, "all_tasks")));
 
     json_t *nk = group(st, "Q-NINHKIEU"); /* its own three and its commune's one */
-    assert_int_equal(i(nk, "received"), 4);
-    assert_int_equal(i(nk, "on_time"), 4);
-    assert_string_equal(s(nk, "mean_progress"), "47.50"); /* (60+100+30+0)/4 */
+    assert_int_equal(jint(nk, "received"), 4);
+    assert_int_equal(jint(nk, "on_time"), 4);
+    assert_string_equal(jstr(nk, "mean_progress"), "47.50"); /* (60+100+30+0)/4 */
     json_t *cr = group(st, "Q-CAIRANG");
-    assert_int_equal(i(cr, "received"), 1);
-    assert_int_equal(i(cr, "late"), 1);
-    assert_string_equal(s(cr, "mean_progress"), "40.00");
-    assert_int_equal(i(group(st, "H-CODO"), "received"), 0);
+    assert_int_equal(jint(cr, "received"), 1);
+    assert_int_equal(jint(cr, "late"), 1);
+    assert_string_equal(jstr(cr, "mean_progress"), "40.00");
+    assert_int_equal(jint(group(st, "H-CODO"), "received"), 0);
     json_decref(st);
 
     /* task 105: every unit the plan gives it is expected; three reported */
     const char *by_task[] = {"status", "--period", PERIOD, "--by", "task", NULL};
-    st = run_json(by_task);
+    st = harness_cchc_json(srv, by_task);
     json_t *t105 = group(st, "105");
     int units105 = units_of_task("105");
-    assert_int_equal(i(t105, "expected"), units105);
-    assert_int_equal(i(t105, "received"), 3);
-    assert_string_equal(s(t105, "mean_progress"), "33.33"); /* (60+0+40)/3 */
+    assert_int_equal(jint(t105, "expected"), units105);
+    assert_int_equal(jint(t105, "received"), 3);
+    assert_string_equal(jstr(t105, "mean_progress"), "33.33"); /* (60+0+40)/3 */
     char eff[16];
     snprintf(eff, sizeof(eff), "%.2f", 100.0 / units105); /* the missing count as 0 % */
-    assert_string_equal(s(t105, "effective_progress"), eff);
+    assert_string_equal(jstr(t105, "effective_progress"), eff);
     json_decref(st);
 
     /* by lead: Văn phòng UBND leads 105, 106, 107, so it holds all five */
     const char *by_lead[] = {"status", "--period", PERIOD, "--by", "lead", NULL};
-    st = run_json(by_lead);
-    assert_int_equal(i(group(st, "VP-UBND"), "received"), 5);
-    assert_int_equal(i(group(st, "STP"), "received"), 0);
+    st = harness_cchc_json(srv, by_lead);
+    assert_int_equal(jint(group(st, "VP-UBND"), "received"), 5);
+    assert_int_equal(jint(group(st, "STP"), "received"), 0);
     json_decref(st);
 
     /* by index: all five are PAR-INDEX tasks */
     const char *by_index[] = {"status", "--period", PERIOD, "--by", "index", NULL};
-    st = run_json(by_index);
-    assert_int_equal(i(group(st, "PAR-INDEX"), "received"), 5);
+    st = harness_cchc_json(srv, by_index);
+    assert_int_equal(jint(group(st, "PAR-INDEX"), "received"), 5);
     json_decref(st);
 }
 
@@ -209,7 +168,7 @@ static void test_criteria_at_risk_order(void **state)
 {
     (void)state;
     const char *args[] = {"status", "--period", PERIOD, NULL};
-    json_t *st = run_json(args);
+    json_t *st = harness_cchc_json(srv, args);
     json_t *risk = json_object_get(st, "at_risk");
     /* nothing reported on them: risk = points lost, highest first; ties by code */
     const struct { const char *code, *risk; } top[] = {
@@ -218,19 +177,19 @@ static void test_criteria_at_risk_order(void **state)
     };
     for (size_t k = 0; k < 6; k++) {
         json_t *c = json_array_get(risk, k);
-        assert_string_equal(s(c, "code"), top[k].code);
-        assert_string_equal(s(c, "risk"), top[k].risk);
+        assert_string_equal(jstr(c, "code"), top[k].code);
+        assert_string_equal(jstr(c, "risk"), top[k].risk);
     }
     /* 3.4.1 (task 105): lost 1.5 - 1.4962 = 0.0038, reduced by its progress */
     int found = 0;
     for (size_t k = 0; k < json_array_size(risk); k++) {
         json_t *c = json_array_get(risk, k);
-        if (strcmp(s(c, "code"), "3.4.1") != 0)
+        if (strcmp(jstr(c, "code"), "3.4.1") != 0)
             continue;
         found = 1;
-        assert_string_equal(s(c, "points_lost"), "0.0038");
-        assert_int_equal(i(c, "received"), 3);
-        assert_true(strcmp(s(c, "risk"), "0.0038") < 0);
+        assert_string_equal(jstr(c, "points_lost"), "0.0038");
+        assert_int_equal(jint(c, "received"), 3);
+        assert_true(strcmp(jstr(c, "risk"), "0.0038") < 0);
     }
     assert_true(found);
     json_decref(st);
@@ -240,20 +199,20 @@ static void test_missing_and_task_view(void **state)
 {
     (void)state;
     const char *cr[] = {"missing", "--period", PERIOD, "--district", "Cái Răng", NULL};
-    json_t *m = run_json(cr);
+    json_t *m = harness_cchc_json(srv, cr);
     json_t *list = json_object_get(m, "missing");
     int has105 = 0, has106 = 0;
     for (size_t k = 0; k < json_array_size(list); k++) {
         json_t *x = json_array_get(list, k);
-        assert_string_equal(s(x, "unit_code"), "Q-CAIRANG");
-        has105 |= i(x, "task_id") == 105;
-        has106 |= i(x, "task_id") == 106; /* a draft still counts as missing */
+        assert_string_equal(jstr(x, "unit_code"), "Q-CAIRANG");
+        has105 |= jint(x, "task_id") == 105;
+        has106 |= jint(x, "task_id") == 106; /* a draft still counts as missing */
     }
     assert_false(has105);
     assert_true(has106);
     json_decref(m);
     const char *lead[] = {"missing", "--period", PERIOD, "--lead", "STP", NULL};
-    m = run_json(lead);
+    m = harness_cchc_json(srv, lead);
     list = json_object_get(m, "missing");
     assert_true(json_array_size(list) > 0);
     for (size_t k = 0; k < json_array_size(list); k++) {
@@ -266,36 +225,36 @@ static void test_missing_and_task_view(void **state)
     json_decref(m);
 
     const char *task[] = {"status", "task", "107", "--period", PERIOD, NULL};
-    json_t *t = run_json(task);
+    json_t *t = harness_cchc_json(srv, task);
     json_t *first = json_array_get(json_object_get(t, "reports"), 0);
-    assert_string_equal(s(first, "unit_code"), "Q-NINHKIEU");
-    assert_string_equal(s(first, "difficulties"), "Thiếu máy scan");
-    assert_string_equal(s(json_object_get(t, "summary"), "mean_progress"), "30.00");
+    assert_string_equal(jstr(first, "unit_code"), "Q-NINHKIEU");
+    assert_string_equal(jstr(first, "difficulties"), "Thiếu máy scan");
+    assert_string_equal(jstr(json_object_get(t, "summary"), "mean_progress"), "30.00");
     json_decref(t);
 }
 
 static void test_scope_and_trend(void **state)
 {
     (void)state;
-    as(LEAD);
+    fixture_as(&fx, LEAD);
     const char *args[] = {"status", "--period", PERIOD, NULL};
-    json_t *st = run_json(args);
+    json_t *st = harness_cchc_json(srv, args);
     assert_false(json_boolean_value(json_object_get(st, "all_tasks")));
-    assert_int_equal(i(json_object_get(st, "total"), "received"), 5);
+    assert_int_equal(jint(json_object_get(st, "total"), "received"), 5);
     json_decref(st);
-    as(NK);
+    fixture_as(&fx, NK);
     run_result r;
     harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "permission_denied"));
     run_result_free(&r);
-    as(-1);
+    fixture_as(&fx, -1);
     const char *trend[] = {"status", "trend", "--year", "2024", NULL};
-    json_t *tr = run_json(trend);
+    json_t *tr = harness_cchc_json(srv, trend);
     json_t *points = json_object_get(tr, "points");
     assert_int_equal(json_array_size(points), 1);
-    assert_string_equal(s(json_array_get(points, 0), "period_id"), PERIOD);
-    assert_int_equal(i(json_array_get(points, 0), "received"), 5);
+    assert_string_equal(jstr(json_array_get(points, 0), "period_id"), PERIOD);
+    assert_int_equal(jint(json_array_get(points, 0), "received"), 5);
     json_decref(tr);
 }
 
@@ -317,35 +276,35 @@ static void test_html_and_csv_exports(void **state)
     (void)state;
     const char *html_args[] = {"export", "--period", PERIOD, "--format", "html", "-o",
                                "bao-cao-tong-hop.html", NULL};
-    ok(html_args);
-    FILE *f = fopen("bao-cao-tong-hop.html", "r");
-    assert_non_null(f);
-    static char html[1 << 20];
-    size_t n = fread(html, 1, sizeof(html) - 1, f);
-    html[n] = '\0';
-    fclose(f);
+    harness_cchc_ok(srv, html_args);
+    char *html = harness_read_file("bao-cao-tong-hop.html");
     assert_non_null(strstr(html, "<svg"));
-    assert_null(strstr(html, "<script"));
     assert_null(strstr(html, "src=\"http"));  /* nothing fetched from the network */
     assert_null(strstr(html, "href=\"http"));
     assert_non_null(strstr(html, "Thiếu máy scan")); /* difficulties quoted */
+    /* the seeded markup is quoted as text: escaped, whole, and never raw */
+    if (!strstr(html, HOSTILE_ESCAPED))
+        fail_msg("the HTML lacks the escaped difficulty \"%s\"", HOSTILE_ESCAPED);
+    assert_null(strstr(html, "<script>alert"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "& \"máy\"")); /* a raw & or " would be markup too */
 
     const char *status_args[] = {"status", "--period", PERIOD, NULL};
-    json_t *st = run_json(status_args);
+    json_t *st = harness_cchc_json(srv, status_args);
     json_t *t = json_object_get(st, "total");
     const char *ints[] = {"expected", "received", "on_time", "late", "missing", "not_started",
                           "in_progress", "completed", "behind"};
     for (size_t k = 0; k < sizeof(ints) / sizeof(ints[0]); k++) {
         char key[64], want[24];
         snprintf(key, sizeof(key), "total.%s", ints[k]);
-        snprintf(want, sizeof(want), "%lld", i(t, ints[k]));
+        snprintf(want, sizeof(want), "%lld", jint(t, ints[k]));
         char *got = html_figure(html, key);
         if (!got || strcmp(got, want) != 0)
             fail_msg("%s: html %s, json %s", key, got ? got : "(none)", want);
         free(got);
     }
     char *mean = html_figure(html, "total.mean_progress");
-    assert_string_equal(mean, s(t, "mean_progress"));
+    assert_string_equal(mean, jstr(t, "mean_progress"));
     free(mean);
     char *first_risk = html_figure(html, "risk.5.4.risk");
     assert_string_equal(first_risk, "1.5000");
@@ -355,13 +314,14 @@ static void test_html_and_csv_exports(void **state)
     assert_string_equal(nk, "4");
     free(nk);
     const char *missing_args[] = {"missing", "--period", PERIOD, NULL};
-    json_t *m = run_json(missing_args);
+    json_t *m = harness_cchc_json(srv, missing_args);
     char want[24];
     snprintf(want, sizeof(want), "%zu", json_array_size(json_object_get(m, "missing")));
     char *count = html_figure(html, "missing.count");
     assert_string_equal(count, want);
     free(count);
     json_decref(m);
+    free(html);
     unlink("bao-cao-tong-hop.html");
 
     run_result r;
@@ -375,6 +335,8 @@ static void test_html_and_csv_exports(void **state)
     assert_int_equal(lines, 1 + 5); /* header and the five received reports; the draft is not one */
     assert_non_null(strstr(r.out, "\"Q-CAIRANG\",\"Quận Cái Răng\",\"105\""));
     assert_non_null(strstr(r.out, "\"Nộp muộn\""));
+    /* CSV quotes the same text as data: the markup whole, quotes doubled */
+    assert_non_null(strstr(r.out, "<script>alert(1)</script> & \"\"máy\"\""));
     run_result_free(&r);
 }
 

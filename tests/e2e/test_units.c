@@ -32,31 +32,11 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-static void write_file(const char *path, const char *content)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(content, f);
-    fclose(f);
-}
-
-static run_result run(const char *const *args)
-{
-    run_result r;
-    harness_cchc(&r, srv, args);
-    return r;
-}
-
-static json_t *run_json(const char *const *args)
-{
-    return harness_cchc_json(srv, args);
-}
-
 /* Codes of the units that exist on a date (NULL = today). */
 static int unit_listed(const char *as_of, const char *code)
 {
     const char *args[] = {"units", "--as-of", as_of, NULL};
-    json_t *root = run_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *units = json_object_get(root, "units");
     int found = 0;
     for (size_t i = 0; i < json_array_size(units); i++)
@@ -69,7 +49,7 @@ static int unit_listed(const char *as_of, const char *code)
 static size_t communes_on_task(const char *as_of, const char *must_include)
 {
     const char *args[] = {"plan", "task", "129", "--as-of", as_of, NULL};
-    json_t *root = run_json(args);
+    json_t *root = harness_cchc_json(srv, args);
     json_t *t = json_object_get(root, "task");
     json_t *impl = json_object_get(json_array_get(json_object_get(t, "assignments"), 0), "implementers");
     size_t n = 0;
@@ -95,13 +75,14 @@ static void test_import_rejects_bad_file_whole(void **state)
 {
     (void)state;
     /* client-side checks: column count, empty cell, not UTF-8 — every line */
-    write_file("communes-bad.csv", "mã,tên,quận/huyện\n"
+    harness_write_file("communes-bad.csv", "mã,tên,quận/huyện\n"
                                    "31117,Phường Tân An,Ninh Kiều\n"
                                    "31120,Phường An Hòa\n"
                                    "31123,,Ninh Kiều\n"
                                    "31126,Ph\xFF\xFEng,Ninh Kiều\n");
     const char *args[] = {"units", "import", "communes-bad.csv", NULL};
-    run_result r = run(args);
+    run_result r;
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "dòng 3"));
     assert_non_null(strstr(r.err, "dòng 4"));
@@ -110,12 +91,12 @@ static void test_import_rejects_bad_file_whole(void **state)
     run_result_free(&r);
 
     /* server-side checks: unknown district, code used twice, bad code */
-    write_file("communes-bad2.csv", "31117;Phường Tân An;Quận Ninh Kiều\n"
+    harness_write_file("communes-bad2.csv", "31117;Phường Tân An;Quận Ninh Kiều\n"
                                     "31117;Phường Tân An 2;Quận Ninh Kiều\n"
                                     "31130;Xã Mỹ Khánh;Huyện Không Có\n"
                                     "ab c;Xã Nhơn Ái;Phong Điền\n");
     const char *args2[] = {"units", "import", "communes-bad2.csv", NULL};
-    r = run(args2);
+    harness_cchc(&r, srv, args2);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "dòng 2: code"));
     assert_non_null(strstr(r.err, "dòng 3: district"));
@@ -130,13 +111,14 @@ static void test_import_then_merge_rename_close_split(void **state)
 {
     (void)state;
     /* as LibreOffice saves it: BOM, header, quotes */
-    write_file("communes.csv", "\xEF\xBB\xBF" "Mã,Tên,Quận/Huyện\n"
+    harness_write_file("communes.csv", "\xEF\xBB\xBF" "Mã,Tên,Quận/Huyện\n"
                                "31117,Phường Tân An,Q-NINHKIEU\n"
                                "31120,\"Phường An Hòa\",Ninh Kiều\n"
                                "31153,Xã Mỹ Khánh,Huyện Phong Điền\n"
                                "\n");
     const char *args[] = {"--json", "units", "import", "communes.csv", "--valid-from", "2004-01-02", NULL};
-    run_result r = run(args);
+    run_result r;
+    harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "\"imported\": 3"));
     run_result_free(&r);
@@ -148,7 +130,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     const char *merge[] = {"units", "merge", "31117", "Phường An Hòa", "--into", "P-NINHKIEU",
                            "--name", "Phường Ninh Kiều", "--on", "2025-07-01",
                            "--basis", "Nghị quyết 1668/NQ-UBTVQH15", NULL};
-    r = run(merge);
+    harness_cchc(&r, srv, merge);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_true(unit_listed("2025-06-30", "31117"));
@@ -160,7 +142,7 @@ static void test_import_then_merge_rename_close_split(void **state)
 
     /* the successor is recorded on the old unit */
     const char *all[] = {"units", "--all", NULL};
-    json_t *root = run_json(all);
+    json_t *root = harness_cchc_json(srv, all);
     json_t *units = json_object_get(root, "units");
     int checked = 0;
     for (size_t i = 0; i < json_array_size(units); i++) {
@@ -179,19 +161,19 @@ static void test_import_then_merge_rename_close_split(void **state)
     /* a renamed department keeps leading its tasks under its new code */
     const char *rename[] = {"units", "rename", "SNV", "--code", "SNV-2025", "--name",
                             "Sở Nội vụ thành phố Cần Thơ", "--on", "2025-03-01", NULL};
-    r = run(rename);
+    harness_cchc(&r, srv, rename);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     const char *old_lead[] = {"plan", "tasks", "--lead", "SNV", "--as-of", "2024-12-31", NULL};
     const char *new_lead[] = {"plan", "tasks", "--lead", "SNV-2025", "--as-of", "2025-03-01", NULL};
-    json_t *before = run_json(old_lead), *after = run_json(new_lead);
+    json_t *before = harness_cchc_json(srv, old_lead), *after = harness_cchc_json(srv, new_lead);
     size_t n = json_array_size(json_object_get(before, "tasks"));
     assert_true(n > 0);
     assert_int_equal(json_array_size(json_object_get(after, "tasks")), n);
     json_decref(before);
     json_decref(after);
     const char *task[] = {"plan", "task", "108", "--as-of", "2025-03-01", NULL};
-    json_t *root2 = run_json(task);
+    json_t *root2 = harness_cchc_json(srv, task);
     json_t *t = json_object_get(root2, "task");
     json_t *lead = json_array_get(json_object_get(json_array_get(json_object_get(t, "assignments"), 0),
                                                   "leads"), 0);
@@ -204,33 +186,33 @@ static void test_import_then_merge_rename_close_split(void **state)
     /* split, then refused changes */
     const char *split[] = {"units", "split", "31153", "--into", "X-MYKHANH-A=Xã Mỹ Khánh A",
                            "--into", "X-MYKHANH-B=Xã Mỹ Khánh B", "--on", "2025-07-01", NULL};
-    r = run(split);
+    harness_cchc(&r, srv, split);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_int_equal(communes_on_task("2025-07-01", "X-MYKHANH-B"), 3);
 
     const char *again[] = {"units", "close", "31117", "--on", "2026-01-01", NULL};
-    r = run(again); /* 31117 ended on 2025-06-30 */
+    harness_cchc(&r, srv, again); /* 31117 ended on 2025-06-30 */
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "from"));
     run_result_free(&r);
     const char *bad_date[] = {"units", "close", "Q-OMON", "--on", "2025-13-01", NULL};
-    r = run(bad_date);
+    harness_cchc(&r, srv, bad_date);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "effective_on"));
     run_result_free(&r);
     const char *unknown[] = {"units", "close", "NO-SUCH", "--on", "2025-07-01", NULL};
-    r = run(unknown);
+    harness_cchc(&r, srv, unknown);
     assert_int_equal(r.exit_code, 1);
     run_result_free(&r);
     const char *no_date[] = {"units", "close", "Q-OMON", NULL};
-    r = run(no_date);
+    harness_cchc(&r, srv, no_date);
     assert_int_equal(r.exit_code, 2);
     run_result_free(&r);
 
     /* closing a district: gone from that day, still there the day before */
     const char *close[] = {"units", "close", "Q-OMON", "--on", "2025-07-01", NULL};
-    r = run(close);
+    harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
     assert_true(unit_listed("2025-06-30", "Q-OMON"));
