@@ -55,11 +55,3 @@ pg_createdb() {
     psql -h "$dir" -p "$port" -U postgres -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
   fi
 }
-
-# A free TCP port on loopback, for cchcd.
-free_port() {
-  python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
-}
