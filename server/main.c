@@ -22,7 +22,8 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n"
             "  serve      run the server\n"
-            "  migrate    apply the database migrations built into this binary\n"
+            "  migrate    apply the database migrations and SQL functions built into\n"
+            "             this binary (functions again whenever they changed)\n"
             "  create-admin --user NAME [--unit SNV] [--full-name TEXT]\n"
             "             create the first administrator; the password is read from\n"
             "             the terminal (no echo) or from standard input\n"
@@ -42,7 +43,8 @@ static void usage(FILE *out)
             "  --session-ttl SECONDS   a login lasts at most this long (default 43200)\n"
             "  --session-idle SECONDS  and ends after this long unused (default 1800)\n"
             "Options for migrate:\n"
-            "  --dry-run             list pending migrations, apply nothing\n"
+            "  --dry-run             list pending migrations and the function files\n"
+            "                        that would be (re-)applied, apply nothing\n"
             "\n"
             "  -h, --help            this text\n",
             CCHC_DEFAULT_PORT, CCHC_DEFAULT_PORT, CCHC_DEFAULT_MAX_FRAME);
@@ -76,8 +78,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
-        printf("cchcd %s (protocol %u, schema version %d)\n", CCHC_VERSION,
-               CCHC_PROTOCOL_VERSION, migrations_latest_version());
+        printf("cchcd %s (protocol %u, schema version %d, functions %.12s)\n", CCHC_VERSION,
+               CCHC_PROTOCOL_VERSION, migrations_latest_version(), cchc_functions_digest);
         return 0;
     }
     int serve = strcmp(command, "serve") == 0;

@@ -153,6 +153,7 @@ int server_run(const server_config *config)
         .connect_timeout_ms = config->db_connect_timeout_ms,
         .max_queue = config->db_max_queue,
         .expected_schema_version = migrations_latest_version(),
+        .expected_functions_digest = cchc_functions_digest,
     };
     srv->db = db_pool_create(&loop, &pool_config);
     srv->rpc = (rpc_context){

@@ -15,7 +15,12 @@
 
 #include "log.h"
 
-typedef enum query_kind { QUERY_USER, QUERY_SCHEMA_CHECK, QUERY_PREPARE } query_kind;
+typedef enum query_kind {
+    QUERY_USER,
+    QUERY_SCHEMA_CHECK,
+    QUERY_FUNCTIONS_CHECK,
+    QUERY_PREPARE
+} query_kind;
 
 typedef struct db_step_state {
     statement_id statement;
@@ -295,6 +300,15 @@ static int send_query(db_conn *conn, db_query *query)
         ok = PQsendQueryParams(conn->pg,
                                "SELECT coalesce(max(version), 0) FROM schema_migrations",
                                0, NULL, NULL, NULL, NULL, 0);
+    else if (query->kind == QUERY_FUNCTIONS_CHECK)
+        /* the same lines, in the same byte order, as the digest that
+         * cmake/embed_migrations.cmake computes over sql/functions/ */
+        ok = PQsendQueryParams(conn->pg,
+                               "SELECT encode(sha256(convert_to(coalesce(string_agg("
+                               "name || ' ' || checksum || chr(10), '' "
+                               "ORDER BY name COLLATE \"C\"), ''), 'UTF8')), 'hex') "
+                               "FROM schema_functions",
+                               0, NULL, NULL, NULL, NULL, 0);
     else if (query->kind == QUERY_PREPARE)
         ok = PQsendPrepare(conn->pg, cchc_statements[step->statement].name,
                            cchc_statements[step->statement].sql, 0, NULL);
@@ -333,8 +347,11 @@ static db_query *internal_query(query_kind kind, statement_id statement)
     return query;
 }
 
-/* Connected: check the schema version and prepare the statements, all in
- * one pipeline. The connection takes user queries once these succeed. */
+/* Connected: check the schema version, then that the database runs the
+ * SQL functions this binary was built with (a digest of schema_functions,
+ * so a server never runs on stale rules), and prepare the statements, all
+ * in one pipeline. Each has its own sync: the first failure is the one
+ * reported. The connection takes user queries once these succeed. */
 static void conn_setup(db_conn *conn)
 {
     if (PQsetnonblocking(conn->pg, 1) != 0 || PQenterPipelineMode(conn->pg) != 1) {
@@ -343,6 +360,11 @@ static void conn_setup(db_conn *conn)
     }
     conn->state = CONN_SETUP;
     db_query *check = internal_query(QUERY_SCHEMA_CHECK, STMT_COUNT);
+    if (!check || send_query(conn, check) != 0) {
+        conn_fail(conn, check ? PQerrorMessage(conn->pg) : "out of memory");
+        return;
+    }
+    check = internal_query(QUERY_FUNCTIONS_CHECK, STMT_COUNT);
     if (!check || send_query(conn, check) != 0) {
         conn_fail(conn, check ? PQerrorMessage(conn->pg) : "out of memory");
         return;
@@ -440,6 +462,22 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
             snprintf(conn->failure, sizeof(conn->failure),
                      "database schema is at version %d, this cchcd needs %d; run 'cchcd migrate'",
                      version, pool->config.expected_schema_version);
+        }
+        return;
+    }
+    if (query->kind == QUERY_FUNCTIONS_CHECK) {
+        if (status != DB_OK) {
+            snprintf(conn->failure, sizeof(conn->failure),
+                     "cannot read which SQL functions the database runs (%s); run 'cchcd migrate'",
+                     result ? PQresultErrorMessage(result) : "no result");
+            return;
+        }
+        const char *digest = PQgetvalue(result, 0, 0);
+        if (strcmp(digest, pool->config.expected_functions_digest) != 0) {
+            snprintf(conn->failure, sizeof(conn->failure),
+                     "the database's SQL functions (sql/functions/ digest %.12s) are not those "
+                     "this cchcd was built with (%.12s); run 'cchcd migrate'",
+                     digest, pool->config.expected_functions_digest);
         }
         return;
     }

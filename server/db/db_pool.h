@@ -52,6 +52,7 @@ typedef struct db_pool_config {
     unsigned connect_timeout_ms; /* connect and set-up must finish within this */
     int max_queue;            /* queries waiting for a connection, at most */
     int expected_schema_version;
+    const char *expected_functions_digest; /* cchc_functions_digest (required) */
 } db_pool_config;
 
 db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config);

@@ -366,7 +366,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "   AND ($4 = '' OR at < $4::date + 1)"
         " ORDER BY id DESC LIMIT $5::int"},
 
-    /* $1 the rows, unit and actor as JSON (submit_reports, 0007) */
+    /* $1 the rows, unit and actor as JSON (submit_reports, functions/050) */
     [STMT_REPORT_SUBMIT] = {"cchc_report_submit",
         "SELECT line, field, message, task_id, report_id, revision, state, late, replayed"
         "  FROM submit_reports($1::jsonb)"},
@@ -419,7 +419,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       AND ($4 = '' OR i.unit_code = unit_resolve($4)))"
         "SELECT * FROM r WHERE $6::boolean OR review_level <> ''"
         " ORDER BY task_id, unit_code"},
-    /* $1 the ids, action, reason and actor as JSON (review_reports, 0007) */
+    /* $1 the ids, action, reason and actor as JSON (review_reports, functions/050) */
     [STMT_REVIEW] = {"cchc_review",
         "SELECT report_id, field, message, state, level FROM review_reports($1::jsonb)"},
     /* $1 the same JSON: the reviewed reports as they now are */
@@ -457,7 +457,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 year or 0 */
     [STMT_PERIOD_LIST] = {"cchc_period_list",
         "SELECT * FROM period_info WHERE $1::int = 0 OR year = $1::int ORDER BY data_until, id"},
-    /* $1 action, period, dates and actor as JSON (period_action, 0007) */
+    /* $1 action, period, dates and actor as JSON (period_action, functions/050) */
     [STMT_PERIOD_ACTION] = {"cchc_period_action",
         "SELECT field, message FROM period_action($1::jsonb)"},
     /* $1 the same JSON: the period as it now is */
@@ -494,7 +494,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT count(*)::int AS owed, count(*) FILTER (WHERE delivered)::int AS delivered"
         "  FROM unit_plan_status WHERE plan_code = (SELECT code FROM plan ORDER BY issued_on LIMIT 1)"},
 
-    /* Citywide status (0009). Every statement takes the caller's unit and
+    /* Citywide status (functions/070). Every statement takes the caller's unit and
      * whether it sees everything; a lead agency sees the tasks it leads. */
     /* $1 period, $2 dimension, $3 caller's unit, $4 sees all, $5 only this key or '' */
     [STMT_STATUS_GROUPS] = {"cchc_status_groups",

@@ -5,8 +5,9 @@
  * The unit a report belongs to is always the caller's unit, never a field
  * of the request, so nobody can write another unit's report. The rules
  * that need the data (assignment, period state, idempotency, review scope)
- * are SQL functions of migration 0007, run in the same transaction as the
- * write; the rules that need none are checked here first (validate.c). */
+ * are SQL functions (sql/functions/050_reports.sql), run in the same
+ * transaction as the write; the rules that need none are checked here
+ * first (validate.c). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

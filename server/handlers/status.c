@@ -1,9 +1,10 @@
 /* Citywide status for Sở Nội vụ, viewers and lead agencies: the overview
  * of a period (completeness, roll-up, criteria at risk), trends, what is
  * missing, every unit's report on a task, and the rows of the consolidated
- * export. Every figure is computed in SQL (migration 0009) over the facts
- * of the period; this file only chooses the scope and shapes the reply. A
- * reviewer sees the tasks its unit leads; admins and viewers see all. */
+ * export. Every figure is computed in SQL (sql/functions/070_status.sql)
+ * over the facts of the period; this file only chooses the scope and shapes
+ * the reply. A reviewer sees the tasks its unit leads; admins and viewers
+ * see all. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,9 +1,10 @@
 /* Organisation units: the list as on a date, commune import and recorded
  * changes (close, rename, merge, split). The checks that need the database
  * (unknown district, duplicate code, unit not existing on the date) run in
- * SQL functions of migration 0005 in the same transaction as the change, so
- * a failed check leaves nothing half-written; the rows of a request travel
- * to them as one JSON parameter built here with jansson. */
+ * SQL functions (sql/functions/030_unit_history.sql) in the same
+ * transaction as the change, so a failed check leaves nothing half-written;
+ * the rows of a request travel to them as one JSON parameter built here
+ * with jansson. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

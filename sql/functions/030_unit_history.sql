@@ -1,0 +1,303 @@
+-- 030_unit_history: units as they are on a given date, and the changes an
+-- administrator makes to them (close, rename, merge, split, commune import).
+--
+-- A unit exists on day d when valid_from <= d <= valid_until (NULL = open
+-- ended). Units are never deleted or renamed in place: a rename, merge or
+-- split closes the old unit the day before the change and links it to its
+-- successor(s) in unit_succession. So
+--   - a report stays with the unit that made it (its code never changes);
+--   - an assignment made to a unit that no longer exists on day d is carried
+--     by that unit's successors on d (unit_on);
+--   - asking about an earlier date shows the units as they were then.
+-- Everything here is SQL the server calls with parameters; the JSON
+-- arguments are built by the server with a JSON library, never by string
+-- formatting.
+-- Tables in 0002_plan_schema; unit_class_member in 010.
+
+-- True when the unit exists on day d.
+CREATE OR REPLACE FUNCTION unit_exists_on(u org_unit, d date) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (u.valid_from IS NULL OR u.valid_from <= d)
+       AND (u.valid_until IS NULL OR u.valid_until >= d)
+$$;
+
+-- The unit(s) carrying unit_code's duties on day d: itself while it exists,
+-- else its successors (followed through later changes) whose change took
+-- effect on or before d. Empty when the unit was closed without successor,
+-- or did not exist yet.
+CREATE OR REPLACE FUNCTION unit_on(unit_code text, d date) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE chain (code, depth) AS (
+        SELECT unit_code, 0
+        UNION
+        SELECT s.successor_code, c.depth + 1
+          FROM chain c
+          JOIN unit_succession s ON s.predecessor_code = c.code
+          JOIN org_unit cu ON cu.code = c.code
+         WHERE s.effective_on <= d
+           AND NOT unit_exists_on(cu, d)
+           AND c.depth < 32
+    )
+    SELECT c.code
+      FROM chain c JOIN org_unit u ON u.code = c.code
+     WHERE unit_exists_on(u, d)
+$$;
+
+-- Resolves what a person typed to a unit code: the code itself (any case),
+-- the unit's name, a printed alias, or a district's name without "Quận" or
+-- "Huyện". NULL when nothing matches.
+CREATE OR REPLACE FUNCTION unit_resolve(q text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT code FROM (
+        SELECT code, 1 AS pref FROM org_unit WHERE upper(code) = upper(q)
+        UNION ALL
+        SELECT code, 2 FROM org_unit WHERE lower(name) = lower(q)
+        UNION ALL
+        SELECT unit_code, 3 FROM org_unit_alias WHERE lower(alias) = lower(q)
+        UNION ALL
+        -- a district by its name alone: "Ninh Kiều" for "Quận Ninh Kiều"
+        SELECT code, 4 FROM org_unit
+         WHERE kind = 'district' AND lower(name) IN (lower('Quận ' || q), lower('Huyện ' || q))
+    ) m
+    ORDER BY pref, code
+    LIMIT 1
+$$;
+
+-- Units implementing each assignment on day d: unit classes expanded to
+-- their members existing on d, named units carried by their successors.
+-- implementer_seq says which printed implementer brought the unit in.
+CREATE OR REPLACE FUNCTION assignment_units_on(d date)
+RETURNS TABLE (assignment_id int, task_id int, implementer_seq int, unit_code text,
+               via_class_code text, assigned_unit_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT a.id, a.task_id, i.seq, m.unit_code, i.class_code, NULL::text
+      FROM task_assignment a
+      JOIN assignment_implementer i ON i.assignment_id = a.id
+      JOIN unit_class_member m ON m.class_code = i.class_code
+      JOIN org_unit u ON u.code = m.unit_code
+     WHERE unit_exists_on(u, d)
+    UNION
+    SELECT a.id, a.task_id, i.seq, e.code, NULL, i.unit_code
+      FROM task_assignment a
+      JOIN assignment_implementer i ON i.assignment_id = a.id
+     CROSS JOIN LATERAL unit_on(i.unit_code, d) AS e (code)
+     WHERE i.unit_code IS NOT NULL
+$$;
+
+-- Lead agencies of each assignment on day d, carried by successors.
+CREATE OR REPLACE FUNCTION assignment_leads_on(d date)
+RETURNS TABLE (assignment_id int, task_id int, seq int, unit_code text, assigned_unit_code text,
+               printed_text text)
+LANGUAGE sql STABLE AS $$
+    SELECT l.assignment_id, a.task_id, l.seq, e.code, l.unit_code, l.printed_text
+      FROM assignment_lead l
+      JOIN task_assignment a ON a.id = l.assignment_id
+     CROSS JOIN LATERAL unit_on(l.unit_code, d) AS e (code)
+$$;
+
+-- Communes imported from a file: {"rows": [{"line": 2, "code": "31117",
+-- "name": "Phường Tân An", "district": "Q-NINHKIEU" or a district's name}],
+-- "valid_from": "2023-01-01" or null}. All rows are checked first; any error
+-- means nothing is imported. Returns the errors (line, field, message), or
+-- no rows when every commune was added.
+CREATE OR REPLACE FUNCTION import_communes(doc jsonb)
+RETURNS TABLE (line int, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    valid_from date := nullif(doc ->> 'valid_from', '')::date;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS commune_import (
+        line int, code text, name text, district text, district_code text
+    ) ON COMMIT DROP;
+    DELETE FROM commune_import;
+    INSERT INTO commune_import
+    SELECT r.line, btrim(r.code), btrim(r.name), btrim(r.district), NULL
+      FROM jsonb_to_recordset(doc -> 'rows') AS r (line int, code text, name text, district text);
+    -- a district by code, name or alias, or by its name without "Quận"/"Huyện"
+    UPDATE commune_import c
+       SET district_code = (SELECT u.code FROM org_unit u
+                             WHERE u.kind = 'district'
+                               AND (u.code = unit_resolve(c.district)
+                                    OR lower(u.name) IN (lower('Quận ' || c.district),
+                                                         lower('Huyện ' || c.district)))
+                             ORDER BY u.code LIMIT 1);
+
+    RETURN QUERY
+    SELECT e.line, e.field, e.message FROM (
+        SELECT c.line, 'code' AS field, 'mã đơn vị trống (empty code)' AS message
+          FROM commune_import c WHERE coalesce(c.code, '') = ''
+        UNION ALL
+        SELECT c.line, 'code', format('mã "%s" không hợp lệ: chỉ dùng chữ in hoa, số và dấu gạch ngang '
+                                      '(invalid code: use A-Z, 0-9 and -)', c.code)
+          FROM commune_import c WHERE c.code <> '' AND c.code !~ '^[A-Z0-9][A-Z0-9-]*$'
+        UNION ALL
+        SELECT c.line, 'code', format('mã "%s" đã có: %s (code already used)', c.code, u.name)
+          FROM commune_import c JOIN org_unit u ON u.code = c.code
+        UNION ALL
+        SELECT c.line, 'code', format('mã "%s" lặp lại ở dòng %s (duplicate code in the file)', c.code, d.line)
+          FROM commune_import c
+          JOIN commune_import d ON d.code = c.code AND d.line < c.line
+        UNION ALL
+        SELECT c.line, 'name', 'tên đơn vị trống (empty name)'
+          FROM commune_import c WHERE coalesce(c.name, '') = ''
+        UNION ALL
+        SELECT c.line, 'district', CASE WHEN coalesce(c.district, '') = ''
+                                        THEN 'thiếu quận/huyện (district missing)'
+                                        ELSE format('không tìm thấy quận/huyện "%s" (unknown district)', c.district)
+                                   END
+          FROM commune_import c WHERE c.district_code IS NULL
+    ) e
+    ORDER BY e.line, e.field;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    INSERT INTO org_unit (code, name, kind, parent_code, valid_from)
+    SELECT c.code, c.name, 'commune', c.district_code, valid_from
+      FROM commune_import c ORDER BY c.line;
+END
+$$;
+
+-- One change to the organisation as of a date (the first day of the new
+-- state): {"op": "close"|"rename"|"merge"|"split", "from": ["CODE", ...],
+-- "to": [{"code": "NEW", "name": "...", "kind": "commune", "parent": "CODE"}
+-- or {"code": "EXISTING"}], "effective_on": "2025-07-01",
+-- "legal_basis": "Nghị quyết ..."}.
+--   close:  one unit, no successor.
+--   rename: one unit to one new unit (same kind and parent unless given).
+--   merge:  several units into one unit, new or existing.
+--   split:  one unit into several units, new or existing.
+-- Old units end the day before; new units start on the day. Returns the
+-- errors (field, message), or no rows when the change was recorded.
+CREATE OR REPLACE FUNCTION change_units(doc jsonb)
+RETURNS TABLE (field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    op text := doc ->> 'op';
+    d date;
+    from_codes text[];
+    n_from int;
+    n_to int := coalesce(jsonb_array_length(doc -> 'to'), 0);
+    t jsonb;
+    f text;
+    first_from org_unit;
+BEGIN
+    BEGIN
+        d := (doc ->> 'effective_on')::date;
+    EXCEPTION WHEN others THEN
+        RETURN QUERY SELECT 'effective_on', format('ngày không hợp lệ "%s" (invalid date, use YYYY-MM-DD)',
+                                                   doc ->> 'effective_on');
+        RETURN;
+    END;
+    IF d IS NULL THEN
+        RETURN QUERY SELECT 'effective_on', 'thiếu ngày hiệu lực (effective date missing)'::text;
+        RETURN;
+    END IF;
+    SELECT array_agg(coalesce(unit_resolve(x), x) ORDER BY o)
+      INTO from_codes
+      FROM jsonb_array_elements_text(doc -> 'from') WITH ORDINALITY AS j (x, o);
+    n_from := coalesce(array_length(from_codes, 1), 0);
+
+    IF op NOT IN ('close', 'rename', 'merge', 'split') OR op IS NULL THEN
+        RETURN QUERY SELECT 'op', format('thao tác không hợp lệ "%s" (use close, rename, merge or split)', op);
+        RETURN;
+    END IF;
+    IF n_from = 0 THEN
+        RETURN QUERY SELECT 'from', 'thiếu đơn vị (no unit given)'::text;
+        RETURN;
+    END IF;
+    IF (op IN ('close', 'rename', 'split') AND n_from <> 1) OR (op = 'merge' AND n_from < 2) THEN
+        RETURN QUERY SELECT 'from', format('%s cần %s đơn vị, có %s (wrong number of units)', op,
+                                           CASE op WHEN 'merge' THEN 'ít nhất 2' ELSE '1' END, n_from);
+        RETURN;
+    END IF;
+    IF (op = 'close' AND n_to <> 0) OR (op IN ('rename', 'merge') AND n_to <> 1)
+       OR (op = 'split' AND n_to < 2) THEN
+        RETURN QUERY SELECT 'to', format('%s: số đơn vị kế thừa không đúng (%s) (wrong number of successors)',
+                                         op, n_to);
+        RETURN;
+    END IF;
+    FOREACH f IN ARRAY from_codes LOOP
+        IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f) THEN
+            RETURN QUERY SELECT 'from', format('không tìm thấy đơn vị "%s" (unknown unit)', f);
+            RETURN;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f AND unit_exists_on(u, d - 1)) THEN
+            RETURN QUERY SELECT 'from', format('đơn vị "%s" không còn tồn tại ngày %s (unit does not exist then)',
+                                               f, d - 1);
+            RETURN;
+        END IF;
+    END LOOP;
+    SELECT * INTO first_from FROM org_unit WHERE code = from_codes[1];
+
+    -- check every successor before changing anything
+    FOR t IN SELECT * FROM jsonb_array_elements(coalesce(doc -> 'to', '[]'::jsonb)) LOOP
+        IF coalesce(t ->> 'code', '') = '' THEN
+            RETURN QUERY SELECT 'to.code', 'thiếu mã đơn vị kế thừa (successor code missing)'::text;
+            RETURN;
+        END IF;
+        IF (t ->> 'code') = ANY (from_codes) THEN
+            RETURN QUERY SELECT 'to.code', format('"%s" không thể kế thừa chính nó (a unit cannot succeed itself)',
+                                                  t ->> 'code');
+            RETURN;
+        END IF;
+        IF EXISTS (SELECT 1 FROM org_unit u WHERE u.code = t ->> 'code') THEN
+            IF t ? 'name' THEN
+                RETURN QUERY SELECT 'to.code', format('mã "%s" đã có; bỏ tên để dùng đơn vị sẵn có (code exists)',
+                                                      t ->> 'code');
+                RETURN;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = t ->> 'code' AND unit_exists_on(u, d)) THEN
+                RETURN QUERY SELECT 'to.code', format('đơn vị "%s" không tồn tại ngày %s (successor does not exist then)',
+                                                      t ->> 'code', d);
+                RETURN;
+            END IF;
+            CONTINUE;
+        END IF;
+        IF (t ->> 'code') !~ '^[A-Z0-9][A-Z0-9-]*$' THEN
+            RETURN QUERY SELECT 'to.code', format('mã "%s" không hợp lệ (invalid code: use A-Z, 0-9 and -)',
+                                                  t ->> 'code');
+            RETURN;
+        END IF;
+        IF coalesce(btrim(t ->> 'name'), '') = '' THEN
+            RETURN QUERY SELECT 'to.name', format('đơn vị mới "%s" cần tên (a new unit needs a name)',
+                                                  t ->> 'code');
+            RETURN;
+        END IF;
+        IF coalesce(t ->> 'kind', first_from.kind) NOT IN ('city', 'department', 'district', 'commune', 'other') THEN
+            RETURN QUERY SELECT 'to.kind', format('loại đơn vị không hợp lệ "%s" (invalid kind)', t ->> 'kind');
+            RETURN;
+        END IF;
+        IF t ? 'parent' AND NOT EXISTS (SELECT 1 FROM org_unit u
+                                         WHERE u.code = coalesce(unit_resolve(t ->> 'parent'), t ->> 'parent')
+                                           AND unit_exists_on(u, d)) THEN
+            RETURN QUERY SELECT 'to.parent', format('không tìm thấy đơn vị cấp trên "%s" ngày %s (unknown parent)',
+                                                    t ->> 'parent', d);
+            RETURN;
+        END IF;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM org_unit u WHERE u.code = ANY (from_codes)
+                AND u.valid_from IS NOT NULL AND u.valid_from >= d) THEN
+        RETURN QUERY SELECT 'effective_on', format('ngày %s không sau ngày đơn vị bắt đầu (must be after the unit began)', d);
+        RETURN;
+    END IF;
+
+    -- record the change
+    FOR t IN SELECT * FROM jsonb_array_elements(coalesce(doc -> 'to', '[]'::jsonb)) LOOP
+        IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = t ->> 'code') THEN
+            INSERT INTO org_unit (code, name, kind, category, parent_code, valid_from)
+            VALUES (t ->> 'code', btrim(t ->> 'name'),
+                    coalesce(t ->> 'kind', first_from.kind),
+                    CASE WHEN coalesce(t ->> 'kind', first_from.kind) = 'other'
+                         THEN coalesce(t ->> 'category', first_from.category) END,
+                    CASE WHEN t ? 'parent' THEN coalesce(unit_resolve(t ->> 'parent'), t ->> 'parent')
+                         ELSE first_from.parent_code END,
+                    d);
+        END IF;
+        FOREACH f IN ARRAY from_codes LOOP
+            INSERT INTO unit_succession (predecessor_code, successor_code, effective_on, change_kind, legal_basis)
+            VALUES (f, t ->> 'code', d, op, nullif(doc ->> 'legal_basis', ''));
+        END LOOP;
+    END LOOP;
+    UPDATE org_unit SET valid_until = d - 1 WHERE code = ANY (from_codes);
+END
+$$;

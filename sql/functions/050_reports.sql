@@ -1,0 +1,487 @@
+-- 050_reports: periods, the reports they imply, submission, review and the
+-- administrator's period actions, and the views the protocol reads (tables
+-- in 0007_reports; see there for the periods' calendar and the reports'
+-- life cycle). Uses 030 (units on a date) and 040 (audit_write, iso_utc).
+
+-- The kind and data window of a period id, per Decree 09/2019/NĐ-CP.
+CREATE OR REPLACE FUNCTION period_window(pid text,
+                              OUT year int, OUT kind text, OUT data_from date, OUT data_until date)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT y, k,
+           make_date(y - 1, 12, 15),
+           make_date(y, m, 14)
+      FROM (SELECT left(pid, 4)::int AS y, substr(pid, 6) AS code) p
+      JOIN (VALUES ('Q1', 'quarter', 3), ('6M', 'half_year', 6), ('9M', 'nine_months', 9),
+                   ('Y', 'year', 12)) AS c (code, k, m) ON c.code = p.code
+$$;
+
+-- Today in Can Tho. Deadlines are Vietnamese dates while the server (and
+-- the postgres image) usually runs in UTC, where the day turns 7 hours
+-- late. Vietnam keeps UTC+7 all year, and an interval offset (east
+-- positive, unlike POSIX zone names) needs no tz database.
+CREATE OR REPLACE FUNCTION today_in_vietnam() RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT (now() AT TIME ZONE INTERVAL '+07:00')::date
+$$;
+
+-- Reports the plan's assignments imply for a period: every unit that
+-- implements a task on the period's last data day (classes expanded,
+-- successors carrying closed units' tasks), for assignments that are
+-- continuous or ask for this kind of periodic report. One per unit and task.
+CREATE OR REPLACE FUNCTION expected_reports(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT au.unit_code, au.task_id
+      FROM report_period p
+     CROSS JOIN LATERAL assignment_units_on(p.data_until) au
+      JOIN task_assignment a ON a.id = au.assignment_id
+     WHERE p.id = pid
+       AND (a.cadence = 'continuous'
+            OR EXISTS (SELECT 1 FROM assignment_report_period r
+                        WHERE r.assignment_id = a.id AND r.period_kind = p.kind))
+$$;
+
+-- Makes the periods of a year if missing, with the default deadlines:
+-- units report 5 days after the data closes, lead agencies 10 days after.
+CREATE OR REPLACE FUNCTION ensure_periods(y int) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO report_period (id, year, kind, data_from, data_until, unit_deadline, lead_deadline)
+    SELECT pid, w.year, w.kind, w.data_from, w.data_until, w.data_until + 5, w.data_until + 10
+      FROM unnest(ARRAY[y || '-Q1', y || '-6M', y || '-9M', y || '-Y']) AS pid,
+           LATERAL period_window(pid) w
+    ON CONFLICT (id) DO NOTHING
+$$;
+
+-- Every key a submission has used, with the revision that answers it.
+CREATE OR REPLACE VIEW submission_key AS
+SELECT idempotency_key AS key, report_id, revision FROM report_revision
+UNION ALL
+SELECT key, report_id, revision FROM unchanged_submission_key;
+
+-- The last day a unit may submit on time for a period (its extension, if any).
+CREATE OR REPLACE FUNCTION unit_deadline(p report_period, unit text) RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(p.unit_deadline,
+                    (SELECT e.until FROM period_extension e
+                      WHERE e.period_id = p.id AND e.unit_code = unit))
+$$;
+
+-- Saves reports of one unit for one period, all or none:
+-- {"actor": {"id", "username", "address"}, "unit": "Q-NINHKIEU",
+--  "period": "2023-6M", "draft": false,
+--  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
+--            "results": "…", "difficulties": "…", "proposals": "…",
+--            "indicators": {…}, "key": "client idempotency key"}]}
+-- Field checks that need no data (ranges, required text, UTF-8) were done
+-- by the server before. Returns one row per input row: on success the
+-- report, its revision, whether it was late and whether the key had been
+-- seen before (replayed: nothing new was written); otherwise only the
+-- errors (line, field, message) and nothing is saved. A row that repeats
+-- a saved key, or the latest submitted revision word for word, writes
+-- nothing and comes back as replayed.
+CREATE OR REPLACE FUNCTION submit_reports(doc jsonb)
+RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
+               revision int, state text, late boolean, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    p report_period;
+    unit text := doc ->> 'unit';
+    is_draft boolean := coalesce((doc ->> 'draft')::boolean, false);
+    r record;
+    rep report;
+    prev report_revision;
+    new_rev int;
+    is_late boolean;
+    changed text[];
+    saved_tasks int[] := '{}';
+BEGIN
+    -- FOR SHARE: an administrator's period action waits for submissions in
+    -- flight, and they for it, so no report slips into a locked period
+    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR SHARE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
+                                               doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
+                            NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    -- One submission per unit and period at a time: two clerks (or a retry
+    -- racing its original) would otherwise both pass the checks below and
+    -- collide on the unique keys with an internal error.
+    PERFORM pg_advisory_xact_lock(hashtext('submit_reports ' || p.id || ' ' || unit));
+
+    CREATE TEMP TABLE IF NOT EXISTS submit_rows (
+        ord int, line int, task int, status text, progress numeric, results text, difficulties text,
+        proposals text, indicators jsonb, key text, unchanged boolean NOT NULL DEFAULT false,
+        retried boolean NOT NULL -- the key was seen before: this row is answered, not judged
+    ) ON COMMIT DROP;
+    DELETE FROM submit_rows;
+    -- ord is the row's place in the request: the client's line numbers
+    -- are for messages only and need not be distinct
+    INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
+                             indicators, key, retried)
+    SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key,
+           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
+      FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
+                        AS (line int, task int, status text, progress text, results text,
+                            difficulties text, proposals text, indicators jsonb, key text))
+           WITH ORDINALITY AS x (line, task, status, progress, results, difficulties, proposals,
+                                 indicators, key, ord);
+
+    -- A retry whose first send was saved is answered even if the period
+    -- was locked in between: the report is there, the client must not
+    -- think it was refused.
+    IF p.state IN ('planned', 'locked')
+       AND EXISTS (SELECT 1 FROM submit_rows s WHERE NOT s.retried) THEN
+        RETURN QUERY SELECT 0, 'period',
+            CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
+                         ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+
+    -- Lock the unit's existing reports before judging their state, in id
+    -- order as review_reports does, so a review cannot slip in between.
+    PERFORM 1 FROM report x
+     WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id IN (SELECT s.task FROM submit_rows s)
+     ORDER BY x.id FOR UPDATE;
+
+    -- A row identical to the report's latest submitted revision writes
+    -- nothing: a template sent again with one new row must neither make
+    -- empty revisions nor be refused for the rows already accepted.
+    UPDATE submit_rows s SET unchanged = true
+      FROM report x JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
+     WHERE NOT is_draft AND x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+       AND x.state IN ('submitted', 'accepted', 'approved')
+       AND v.status IS NOT DISTINCT FROM s.status AND v.progress IS NOT DISTINCT FROM s.progress
+       -- spreadsheets and the CSV reader drop spaces around a cell, so a
+       -- template of a text sent with a trailing space is still the same
+       AND btrim(v.results, E' \t\r') = btrim(s.results, E' \t\r')
+       AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
+       AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
+       AND v.indicators = s.indicators;
+
+    -- every check first: one bad row keeps every row out
+    RETURN QUERY
+    SELECT e.line, e.field, e.message, NULL::int, NULL::bigint, NULL::int, NULL::text,
+           NULL::boolean, NULL::boolean
+      FROM (
+        SELECT s.line, 'task' AS field,
+               format('nhiệm vụ %s không giao cho đơn vị %s trong kỳ %s (task not assigned to this unit)',
+                      s.task, unit, p.id) AS message
+          FROM submit_rows s
+         WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
+                            WHERE x.unit_code = unit AND x.task_id = s.task)
+           AND NOT s.retried
+        UNION ALL
+        SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
+          FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
+        UNION ALL
+        SELECT s.line, 'key', format('khóa chống gửi trùng lặp lại ở dòng %s (the same idempotency key twice)', d.line)
+          FROM submit_rows s JOIN submit_rows d ON d.key = s.key AND d.ord < s.ord
+        UNION ALL
+        SELECT s.line, 'state',
+               format('báo cáo nhiệm vụ %s đã được %s, không sửa được nữa (already %s)', s.task,
+                      CASE x.state WHEN 'accepted' THEN 'chấp nhận' ELSE 'phê duyệt' END, x.state)
+          FROM submit_rows s
+          JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+         WHERE x.state IN ('accepted', 'approved') AND NOT s.unchanged
+           AND NOT s.retried
+        UNION ALL
+        SELECT s.line, 'draft',
+               format('báo cáo nhiệm vụ %s đã gửi; hãy gửi lại thay vì lưu nháp (already submitted)', s.task)
+          FROM submit_rows s
+          JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+         WHERE is_draft AND x.state = 'submitted'
+           AND NOT s.retried
+        UNION ALL
+        SELECT s.line, 'key', 'khóa chống gửi trùng đã dùng cho báo cáo khác (idempotency key reused)'
+          FROM submit_rows s
+          JOIN submission_key k ON k.key = s.key
+          JOIN report x ON x.id = k.report_id
+         WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
+      ) e
+     ORDER BY e.line, e.field;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    is_late := NOT is_draft AND (p.state = 'closed' OR today_in_vietnam() > unit_deadline(p, unit));
+    FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.ord LOOP
+        SELECT v.* INTO prev FROM submission_key k
+          JOIN report_revision v ON v.report_id = k.report_id AND v.revision = k.revision
+         WHERE k.key = r.key;
+        IF FOUND THEN -- a retried send: answer what the first one saved
+            SELECT * INTO rep FROM report WHERE id = prev.report_id;
+            RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, prev.revision,
+                                rep.state, prev.late, true;
+            CONTINUE;
+        END IF;
+        SELECT * INTO rep FROM report x
+         WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = r.task FOR UPDATE;
+        IF r.unchanged THEN -- nothing new to write: answer what is there, and
+                            -- keep the key so a retry is answered the same
+            INSERT INTO unchanged_submission_key (key, report_id, revision)
+            VALUES (r.key, rep.id, rep.revision);
+            RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, rep.revision,
+                                rep.state, rep.late, true;
+            CONTINUE;
+        END IF;
+        IF NOT FOUND THEN
+            INSERT INTO report (period_id, unit_code, task_id, state, revision)
+            VALUES (p.id, unit, r.task, 'draft', 0) RETURNING * INTO rep;
+            prev := NULL;
+            changed := ARRAY['status', 'progress', 'results', 'difficulties', 'proposals', 'indicators'];
+        ELSE
+            SELECT v.* INTO prev FROM report_revision v
+             WHERE v.report_id = rep.id AND v.revision = rep.revision;
+            changed := array_remove(ARRAY[
+                CASE WHEN prev.status IS DISTINCT FROM r.status THEN 'status' END,
+                CASE WHEN prev.progress IS DISTINCT FROM r.progress THEN 'progress' END,
+                CASE WHEN prev.results IS DISTINCT FROM r.results THEN 'results' END,
+                CASE WHEN prev.difficulties IS DISTINCT FROM r.difficulties THEN 'difficulties' END,
+                CASE WHEN prev.proposals IS DISTINCT FROM r.proposals THEN 'proposals' END,
+                CASE WHEN prev.indicators IS DISTINCT FROM r.indicators THEN 'indicators' END], NULL);
+        END IF;
+        new_rev := rep.revision + 1;
+        INSERT INTO report_revision (report_id, revision, saved_as, status, progress, results,
+                                     difficulties, proposals, indicators, late, idempotency_key,
+                                     changed, account_id, username, address)
+        VALUES (rep.id, new_rev, CASE WHEN is_draft THEN 'draft' ELSE 'submitted' END, r.status,
+                r.progress, r.results, r.difficulties, r.proposals, r.indicators, is_late, r.key,
+                changed, (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username',
+                doc -> 'actor' ->> 'address');
+        UPDATE report x
+           SET revision = new_rev,
+               state = CASE WHEN is_draft AND x.state = 'returned' THEN 'returned'
+                            WHEN is_draft THEN 'draft' ELSE 'submitted' END,
+               first_submitted_at = CASE WHEN is_draft THEN x.first_submitted_at
+                                         ELSE coalesce(x.first_submitted_at, now()) END,
+               -- on time or late is decided by the first submission: a
+               -- report the lead agency returns after the deadline and
+               -- the unit corrects was still sent on time
+               late = CASE WHEN x.first_submitted_at IS NULL THEN is_late ELSE x.late END,
+               return_reason = CASE WHEN is_draft THEN x.return_reason END,
+               updated_at = now()
+         WHERE x.id = rep.id
+        RETURNING * INTO rep;
+        saved_tasks := saved_tasks || r.task;
+        RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, new_rev, rep.state,
+                            rep.late, false;
+    END LOOP;
+    IF cardinality(saved_tasks) > 0 THEN
+        PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
+                            unit || ' ' || p.id,
+                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late));
+    END IF;
+END
+$$;
+
+-- Reviews reports, all or none: {"actor": {"id", "username", "address",
+-- "unit"}, "action": "accept"|"return", "reason": "…", "ids": [1, 2]}.
+-- A lead agency's reviewer reviews reports on tasks its unit leads; a
+-- district's reviewer may return its communes' reports. Nobody reviews
+-- their own unit's report. Returns the reviewed reports, or the errors.
+CREATE OR REPLACE FUNCTION review_reports(doc jsonb)
+RETURNS TABLE (report_id bigint, field text, message text, state text, level text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    action text := doc ->> 'action';
+    reviewer_unit text := doc -> 'actor' ->> 'unit';
+    reviewed int;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS review_targets (id bigint, level text) ON COMMIT DROP;
+    DELETE FROM review_targets;
+    INSERT INTO review_targets
+    SELECT j.id::bigint,
+           CASE WHEN EXISTS (SELECT 1 FROM report_period p
+                               CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                              WHERE p.id = x.period_id AND l.task_id = x.task_id
+                                AND l.unit_code = reviewer_unit) THEN 'lead'
+                WHEN u.kind = 'commune' AND u.parent_code = reviewer_unit THEN 'district'
+           END
+      FROM jsonb_array_elements_text(doc -> 'ids') j (id)
+      LEFT JOIN report x ON x.id = j.id::bigint
+      LEFT JOIN org_unit u ON u.code = x.unit_code;
+
+    -- Lock what is judged below (periods, then reports in id order, the
+    -- order submit_reports uses) so a submission cannot land between the
+    -- state check and the update. A revision that arrived before this
+    -- request is reviewed as it stands: the request names reports, not
+    -- the revision the reviewer read (the history shows which one was).
+    PERFORM 1 FROM report_period p
+     WHERE p.id IN (SELECT x.period_id FROM report x JOIN review_targets t ON t.id = x.id)
+     ORDER BY p.id FOR SHARE;
+    PERFORM 1 FROM report x WHERE x.id IN (SELECT t.id FROM review_targets t) ORDER BY x.id FOR UPDATE;
+
+    RETURN QUERY
+    SELECT e.id, 'ids', e.message, NULL::text, NULL::text FROM (
+        SELECT t.id, format('không có báo cáo %s (no such report)', t.id) AS message
+          FROM review_targets t WHERE NOT EXISTS (SELECT 1 FROM report x WHERE x.id = t.id)
+        UNION ALL
+        SELECT t.id, format('báo cáo %s là của chính đơn vị bạn; không tự xét duyệt (own unit)', t.id)
+          FROM review_targets t JOIN report x ON x.id = t.id WHERE x.unit_code = reviewer_unit
+        UNION ALL
+        SELECT t.id, format('báo cáo %s không thuộc phạm vi xét duyệt của đơn vị bạn (not yours to review)', t.id)
+          FROM review_targets t JOIN report x ON x.id = t.id
+         WHERE x.unit_code <> reviewer_unit AND t.level IS NULL
+        UNION ALL
+        SELECT t.id, format('cấp huyện chỉ trả lại báo cáo của xã, không chấp nhận (a district returns, the lead agency accepts)')
+          FROM review_targets t WHERE t.level = 'district' AND action = 'accept'
+        UNION ALL
+        SELECT t.id, format('báo cáo %s đang ở trạng thái %s, không thể %s (wrong state)', t.id, x.state,
+                            CASE action WHEN 'accept' THEN 'chấp nhận' ELSE 'trả lại' END)
+          FROM review_targets t JOIN report x ON x.id = t.id
+         WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
+           AND NOT (x.state = 'submitted' OR (action = 'return' AND x.state = 'accepted'))
+        UNION ALL
+        SELECT t.id, format('kỳ %s đã khóa (period locked)', x.period_id)
+          FROM review_targets t JOIN report x ON x.id = t.id JOIN report_period p ON p.id = x.period_id
+         WHERE p.state = 'locked'
+    ) e ORDER BY e.id;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    INSERT INTO report_review (report_id, revision, action, level, reason, account_id, username, address)
+    SELECT x.id, x.revision, action, t.level, coalesce(doc ->> 'reason', ''),
+           (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
+      FROM review_targets t JOIN report x ON x.id = t.id;
+    UPDATE report x
+       SET state = CASE action WHEN 'accept' THEN 'accepted' ELSE 'returned' END,
+           return_reason = CASE action WHEN 'return' THEN doc ->> 'reason' END,
+           updated_at = now()
+      FROM review_targets t WHERE t.id = x.id;
+    GET DIAGNOSTICS reviewed = ROW_COUNT;
+    PERFORM audit_write(doc, 'report.' || action, '',
+                        jsonb_build_object('reports', doc -> 'ids', 'reason', doc ->> 'reason'));
+    RETURN QUERY SELECT x.id, NULL::text, NULL::text, x.state, t.level
+                   FROM review_targets t JOIN report x ON x.id = t.id ORDER BY x.id;
+END
+$$;
+
+-- An administrator's action on a period: {"actor": …, "action":
+-- "open"|"close"|"lock"|"approve"|"extend", "period": "2023-6M",
+-- "unit_deadline": "…", "lead_deadline": "…", "unit": "…", "until": "…"}.
+-- extend with a unit grants that unit until a date; without one it moves
+-- the period's deadlines. approve accepts nothing by itself: it marks the
+-- accepted reports approved and locks the period.
+CREATE OR REPLACE FUNCTION period_action(doc jsonb)
+RETURNS TABLE (field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    action text := doc ->> 'action';
+    p report_period;
+    unit text;
+BEGIN
+    IF doc ->> 'period' ~ '^[0-9]{4}-(Q1|6M|9M|Y)$' THEN
+        PERFORM ensure_periods(left(doc ->> 'period', 4)::int);
+    END IF;
+    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'period', format('kỳ "%s" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y (bad period id)',
+                                             doc ->> 'period');
+        RETURN;
+    END IF;
+    IF p.state = 'locked' AND action <> 'lock' THEN
+        RETURN QUERY SELECT 'period', format('kỳ %s đã khóa (period locked)', p.id);
+        RETURN;
+    END IF;
+    CASE action
+    WHEN 'open' THEN
+        UPDATE report_period SET state = 'open' WHERE id = p.id;
+    WHEN 'close' THEN
+        UPDATE report_period SET state = 'closed' WHERE id = p.id;
+    WHEN 'lock' THEN
+        UPDATE report_period SET state = 'locked' WHERE id = p.id;
+    WHEN 'approve' THEN
+        INSERT INTO report_review (report_id, revision, action, level, account_id, username, address)
+        SELECT x.id, x.revision, 'approve', 'admin', (doc -> 'actor' ->> 'id')::bigint,
+               doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
+          FROM report x WHERE x.period_id = p.id AND x.state = 'accepted';
+        UPDATE report SET state = 'approved', updated_at = now()
+         WHERE period_id = p.id AND state = 'accepted';
+        UPDATE report_period SET state = 'locked', approved_at = now(),
+               approved_by = (doc -> 'actor' ->> 'id')::bigint
+         WHERE id = p.id;
+    WHEN 'extend' THEN
+        IF coalesce(doc ->> 'unit', '') <> '' THEN
+            unit := unit_resolve(doc ->> 'unit');
+            IF unit IS NULL THEN
+                RETURN QUERY SELECT 'unit', format('không tìm thấy đơn vị "%s" (unknown unit)', doc ->> 'unit');
+                RETURN;
+            END IF;
+            IF (doc ->> 'until')::date < p.unit_deadline THEN
+                RETURN QUERY SELECT 'until', 'gia hạn phải sau hạn chung (an extension ends after the deadline)'::text;
+                RETURN;
+            END IF;
+            INSERT INTO period_extension (period_id, unit_code, until, granted_by)
+            VALUES (p.id, unit, (doc ->> 'until')::date, (doc -> 'actor' ->> 'id')::bigint)
+            ON CONFLICT (period_id, unit_code) DO UPDATE SET until = EXCLUDED.until,
+                granted_by = EXCLUDED.granted_by, granted_at = now();
+        ELSE
+            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline)
+               > coalesce((doc ->> 'lead_deadline')::date, p.lead_deadline) THEN
+                RETURN QUERY SELECT 'lead_deadline', 'hạn của cơ quan chủ trì phải sau hạn của đơn vị (lead deadline after unit deadline)'::text;
+                RETURN;
+            END IF;
+            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline) < p.data_until THEN
+                RETURN QUERY SELECT 'unit_deadline',
+                    format('hạn nộp phải từ ngày %s, cuối kỳ số liệu (the deadline cannot precede the data window''s end)',
+                           p.data_until)::text;
+                RETURN;
+            END IF;
+            UPDATE report_period
+               SET unit_deadline = coalesce((doc ->> 'unit_deadline')::date, unit_deadline),
+                   lead_deadline = coalesce((doc ->> 'lead_deadline')::date, lead_deadline)
+             WHERE id = p.id;
+        END IF;
+    ELSE
+        RETURN QUERY SELECT 'action', format('thao tác không hợp lệ "%s" (use open, close, lock, approve, extend)', action);
+        RETURN;
+    END CASE;
+    PERFORM audit_write(doc, 'period.' || action, p.id, doc - 'actor' - 'action' - 'period');
+END
+$$;
+
+-- A period as the protocol's Period message shows it.
+CREATE OR REPLACE VIEW period_info AS
+SELECT p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text AS data_until,
+       p.unit_deadline::text AS unit_deadline, p.lead_deadline::text AS lead_deadline, p.state,
+       (SELECT count(*) FROM expected_reports(p.id))::int AS expected,
+       (SELECT count(*) FROM report x
+         WHERE x.period_id = p.id AND x.first_submitted_at IS NOT NULL)::int AS received
+  FROM report_period p;
+
+-- A report as the protocol's ReportSummary shows it to reviewers: its
+-- latest submitted revision. A unit's unsent draft (after a return) is its
+-- own until sent; the unit sees it in its task list and history.
+CREATE OR REPLACE VIEW report_info AS
+SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
+       coalesce(v.revision, x.revision) AS revision, x.late, coalesce(v.status, '') AS status,
+       coalesce(trim_scale(v.progress)::text, '') AS progress,
+       coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,
+       coalesce(x.return_reason, '') AS return_reason
+  FROM report x
+  JOIN org_unit u ON u.code = x.unit_code
+  JOIN task t ON t.id = x.task_id
+  LEFT JOIN LATERAL (SELECT * FROM report_revision r
+                      WHERE r.report_id = x.id AND r.saved_as = 'submitted'
+                      ORDER BY r.revision DESC LIMIT 1) v ON true;
+
+-- What a reviewer in reviewer_unit may do with a unit's report on a task:
+-- 'lead' when that unit leads the task in the period, 'district' when the
+-- report is one of its communes', NULL otherwise (and always for its own).
+CREATE OR REPLACE FUNCTION review_level(reviewer_unit text, pid text, tid int, report_unit text)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN report_unit = reviewer_unit THEN NULL
+        WHEN EXISTS (SELECT 1 FROM report_period p
+                      CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                      WHERE p.id = pid AND l.task_id = tid AND l.unit_code = reviewer_unit) THEN 'lead'
+        WHEN EXISTS (SELECT 1 FROM org_unit u
+                      WHERE u.code = report_unit AND u.kind = 'commune'
+                        AND u.parent_code = reviewer_unit) THEN 'district'
+    END
+$$;
