@@ -52,6 +52,8 @@ const char *wire_error_code_name(Cchc__V1__ErrorCode code)
     case CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE: return "frame_too_large";
     case CCHC__V1__ERROR_CODE__UNSUPPORTED: return "unsupported";
     case CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED: return "resource_exhausted";
+    case CCHC__V1__ERROR_CODE__CONFLICT: return "conflict";
+    case CCHC__V1__ERROR_CODE__OUTCOME_UNKNOWN: return "outcome_unknown";
     default: break;
     }
     return "unknown";
