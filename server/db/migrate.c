@@ -32,7 +32,7 @@
 /* Issue 9 moved every function and view out of the migrations into
  * sql/functions/ and rewrote the migrations that held them to keep only
  * their tables. A database migrated before that recorded these checksums
- * for them (the files as they were at commit d5511d5, kept in
+ * for them (the files as released up to 5ca87a8 and unchanged at d5511d5, kept in
  * tests/data/sql-d5511d5/). Their tables are the same, so these checksums
  * are accepted once, for exactly these versions, and the record is updated
  * to the file as it is now; the function layer then re-creates every
@@ -53,6 +53,8 @@ static const struct {
 /* Recorded function files no longer carried that one run forgets; more
  * wait for the next run. */
 #define STALE_MAX 64
+/* How long re-applying functions waits for a lock held by live queries. */
+#define FUNCTIONS_LOCK_TIMEOUT "5s"
 
 int migrations_latest_version(void)
 {
@@ -177,11 +179,38 @@ static int record_new_checksum(PGconn *db, const migration *m)
                : -1;
 }
 
+/* The highest version schema_migrations records (0 when none), or -1. */
+static int newest_recorded_version(PGconn *db)
+{
+    if (!table_exists(db, "schema_migrations"))
+        return 0;
+    PGresult *res = PQexec(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    int version = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        version = atoi(PQgetvalue(res, 0, 0));
+    else
+        log_error("reading schema_migrations: %s", PQresultErrorMessage(res));
+    PQclear(res);
+    return version;
+}
+
 /* Applies the migrations; sets *pending to how many were (or, in a dry
  * run, would be) applied. Returns 0 on success. */
 static int migrations_run(PGconn *db, int dry_run, int *pending)
 {
     *pending = 0;
+    int recorded_version = newest_recorded_version(db);
+    if (recorded_version < 0)
+        return -1;
+    if (recorded_version > migrations_latest_version()) {
+        /* an older binary (a rollback, or an old replica restarting during
+         * a rolling deploy) must not re-apply its older rules over a newer
+         * database's */
+        log_error("the database is at schema version %d, newer than this cchcd (%d): "
+                  "a newer cchcd migrated it; nothing was changed. Run the newer cchcd",
+                  recorded_version, migrations_latest_version());
+        return -1;
+    }
     for (int i = 0; i < cchc_migration_count; i++) {
         const migration *m = &cchc_migrations[i];
         char sum[80] = "";
@@ -291,10 +320,21 @@ static int functions_run(PGconn *db, int dry_run, int migrated)
     }
     if (read_recorded(db, recorded, &stale, stale_rows, &nstale) != 0)
         goto out;
+    if (nstale > 0) {
+        /* A release that retires a function file removes its record in a
+         * migration (docs/migrations.md), so a recorded file this binary
+         * does not know means a newer cchcd applied it: replacing its rules
+         * with ours would roll them back. */
+        for (int s = 0; s < nstale; s++)
+            log_error("the database records functions/%s, which this cchcd does not carry: "
+                      "a newer cchcd applied it; nothing was changed. Run the newer cchcd",
+                      PQgetvalue(stale, stale_rows[s], 0));
+        goto out;
+    }
     for (int i = 0; i < n && first == n; i++)
         if (migrated || !recorded[i] || strcmp(recorded[i], cchc_function_files[i].sha256) != 0)
             first = i;
-    if (first == n && nstale == 0) {
+    if (first == n) {
         log_info("%d function file(s) up to date", n);
         rc = 0;
         goto out;
@@ -303,14 +343,15 @@ static int functions_run(PGconn *db, int dry_run, int migrated)
         for (int i = first; i < n; i++)
             log_info("would apply functions/%s (%s)", cchc_function_files[i].name,
                      reapply_reason(recorded[i], cchc_function_files[i].sha256, migrated));
-        for (int s = 0; s < nstale; s++)
-            log_info("would forget functions/%s (no longer carried; its functions and views "
-                     "stay until a migration drops them)", PQgetvalue(stale, stale_rows[s], 0));
         log_info("pending %d function file(s)", n - first);
         rc = 0;
         goto out;
     }
-    if (!exec_ok(db, "BEGIN", "begin"))
+    /* CREATE OR REPLACE VIEW takes an exclusive lock on the view until
+     * COMMIT: under live traffic, wait a few seconds at most for readers
+     * rather than queue every server query behind us */
+    if (!exec_ok(db, "BEGIN", "begin") ||
+        !exec_ok(db, "SET LOCAL lock_timeout = '" FUNCTIONS_LOCK_TIMEOUT "'", "lock timeout"))
         goto out;
     for (int i = first; i < n; i++) {
         const sql_function_file *f = &cchc_function_files[i];
@@ -325,17 +366,8 @@ static int functions_run(PGconn *db, int dry_run, int migrated)
                        2, params, "recording the function file")) {
             log_error("nothing of sql/functions/ was changed; a view whose columns change "
                       "or a function whose arguments or result change must be dropped "
-                      "first (see docs/migrations.md)");
-            exec_ok(db, "ROLLBACK", "rollback");
-            goto out;
-        }
-    }
-    /* only the rows of files this binary carries stay: the server compares
-     * a digest of every row with its own */
-    for (int s = 0; s < nstale; s++) {
-        const char *params[1] = {PQgetvalue(stale, stale_rows[s], 0)};
-        if (!params_ok(db, "DELETE FROM schema_functions WHERE name = $1", 1, params,
-                       "forgetting a function file")) {
+                      "first (see docs/migrations.md); on a lock timeout, long queries "
+                      "held a view: run cchcd migrate again");
             exec_ok(db, "ROLLBACK", "rollback");
             goto out;
         }
@@ -345,9 +377,6 @@ static int functions_run(PGconn *db, int dry_run, int migrated)
     for (int i = first; i < n; i++)
         log_info("applied functions/%s (%s)", cchc_function_files[i].name,
                  reapply_reason(recorded[i], cchc_function_files[i].sha256, migrated));
-    for (int s = 0; s < nstale; s++)
-        log_info("forgot functions/%s (no longer carried; its functions and views stay "
-                 "until a migration drops them)", PQgetvalue(stale, stale_rows[s], 0));
     log_info("applied %d function file(s)", n - first);
     rc = 0;
 out:

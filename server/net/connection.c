@@ -70,7 +70,7 @@ void connection_close(connection *c, const char *reason)
     if (uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     c->closing = 1;
-    log_info("connection %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
+    log_info("client %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
              reason);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
@@ -103,7 +103,7 @@ void connection_close_after_flush(connection *c, const char *reason)
     if (c->closing)
         return;
     c->closing = 1;
-    log_info("connection %llu (%s) closing: %s", (unsigned long long)c->id,
+    log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
              c->peer, reason);
     update_reading(c); /* keeps reading, to discard what the peer still sends */
     uv_shutdown_t *req = malloc(sizeof(*req));
@@ -266,7 +266,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     if (nread == UV_EOF) {
         /* The peer has sent all it will; answer what is in flight first. */
         if (frame_reader_has_partial(&c->reader))
-            log_warn("connection %llu (%s): closed in the middle of a frame",
+            log_warn("client %llu (%s): closed in the middle of a frame",
                      (unsigned long long)c->id, c->peer);
         c->peer_done = 1;
         update_reading(c);
@@ -289,7 +289,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
                      bad_length, c->owner->limits.max_frame);
         else
             snprintf(message, sizeof(message), "frame with an empty payload");
-        log_warn("connection %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
+        log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
         c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, message);
         connection_close_after_flush(c, message);
     } else if (st == FRAME_ERR_NOMEM) {
@@ -349,6 +349,6 @@ void connection_accept(listener *l)
         l->connections->prev = c;
     l->connections = c;
     l->count++;
-    log_info("connection %llu connected from %s", (unsigned long long)c->id, c->peer);
+    log_info("client %llu connected from %s", (unsigned long long)c->id, c->peer);
     update_reading(c);
 }

@@ -8,6 +8,7 @@
 #include "request.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,7 +140,11 @@ void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase bod
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return;
     }
-    if (!field || field->type != PROTOBUF_C_TYPE_MESSAGE) {
+    /* body must be the message type of that oneof member: a mismatch
+     * would be encoded silently as the wrong message */
+    if (!field || field->type != PROTOBUF_C_TYPE_MESSAGE ||
+        field->quantifier_offset != offsetof(Cchc__V1__Response, body_case) || !body ||
+        ((const ProtobufCMessage *)body)->descriptor != field->descriptor) {
         if (a)
             arena_free(a);
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "no such reply");

@@ -12,7 +12,10 @@
 #      (generated *.pb-c.h included)
 #   d  server/net/ never includes server/rpc/, server/handlers/, server/db/,
 #      server/auth/
-#   e  server/handlers/ never includes server/net/ nor reads ->conn / ->srv
+#   e  server/handlers/ never includes server/net/ nor reads ->conn / ->srv,
+#      never calls the pool itself (db_pool_*: request_query is the one way
+#      in) and never reaches the server through the rpc context (->owner,
+#      ->route, ->on_request_finished)
 # bash, grep and sed only (CI may have no python3).
 #   tests/deploy/layers.sh [ROOT]     check the tree at ROOT (default: repo)
 #   tests/deploy/layers.sh --self-test
@@ -115,7 +118,10 @@ check() {
       if [[ $rule == e ]]; then
         while IFS= read -r hit; do
           report "$file:${hit%%:*}: reads ->${hit#*->} (layer rule e: handlers reach the connection or server only through rpc/)"
-        done < <(grep -noE -- '->[[:space:]]*(conn|srv)\b' "$file" | sed 's/->[[:space:]]*/->/' || true)
+        done < <(grep -noE -- '->[[:space:]]*(conn|srv|owner|route|on_request_finished)\b' "$file" | sed 's/->[[:space:]]*/->/' || true)
+        while IFS= read -r hit; do
+          report "$file:${hit%%:*}: calls ${hit#*:} (layer rule e: handlers reach the database only through request_query)"
+        done < <(grep -noE -- '\bdb_pool_[a-z_]+[[:space:]]*\(' "$file" | sed 's/[[:space:]]*($//' || true)
       fi
     done < <(find "$folder" -type f \( -name '*.c' -o -name '*.h' \) | sort)
   done

@@ -465,8 +465,6 @@ static void test_changed_file_reapplied(void **state)
     free(harness_db_query(&db, "CREATE OR REPLACE FUNCTION unit_resolve(q text) RETURNS text "
                                "LANGUAGE sql STABLE AS $$ SELECT 'STALE' $$"));
     free(harness_db_query(&db, "UPDATE schema_functions SET checksum = 'x' WHERE name = '050_reports'"));
-    /* a record of a file this cchcd no longer carries */
-    free(harness_db_query(&db, "INSERT INTO schema_functions (name, checksum) VALUES ('095_gone', 'y')"));
 
     test_server srv;
     const char *extra[] = {"--db-retry-max", "200", NULL};
@@ -482,7 +480,6 @@ static void test_changed_file_reapplied(void **state)
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.err, "would apply functions/050_reports (changed)"));
     assert_non_null(strstr(r.err, "would apply functions/070_status (after a changed file)"));
-    assert_non_null(strstr(r.err, "would forget functions/095_gone"));
     assert_null(strstr(r.err, "would apply functions/030_unit_history"));
     run_result_free(&r);
     char *sum = harness_db_query(&db, "SELECT checksum FROM schema_functions WHERE name = '050_reports'");
@@ -494,7 +491,6 @@ static void test_changed_file_reapplied(void **state)
     assert_non_null(strstr(log, "applied functions/050_reports (changed)"));
     assert_non_null(strstr(log, "applied functions/060_unit_plans (after a changed file)"));
     assert_non_null(strstr(log, "applied functions/070_status (after a changed file)"));
-    assert_non_null(strstr(log, "forgot functions/095_gone"));
     assert_null(strstr(log, "applied functions/010_"));
     assert_null(strstr(log, "applied functions/030_"));
     assert_null(strstr(log, "applied functions/040_"));
@@ -511,7 +507,7 @@ static void test_changed_file_reapplied(void **state)
     assert_string_equal(resolve, "STALE"); /* the earlier file was not run */
     free(resolve);
     sum = harness_db_query(&db, "SELECT count(*) FROM schema_functions "
-                                "WHERE name IN ('050_reports', '095_gone') AND checksum IN ('x', 'y')");
+                                "WHERE name = '050_reports' AND checksum = 'x'");
     assert_string_equal(sum, "0");
     free(sum);
 
@@ -529,6 +525,43 @@ static void test_changed_file_reapplied(void **state)
     free(before);
     free(after);
     assert_int_equal(harness_server_stop(&srv), 0);
+    harness_db_drop(&db);
+}
+
+/* (3b) An older cchcd (a rollback, an old replica restarting during a
+ * rolling deploy) never rolls a newer database's rules back: a function
+ * file it does not carry, or a schema version above its own, makes migrate
+ * refuse and change nothing. */
+static void test_older_binary_refuses_newer_database(void **state)
+{
+    (void)state;
+    test_db db;
+    harness_db_create(&db, "mold");
+    free(migrate_ok(&db));
+    /* a newer cchcd's fix to 050 and its new file 095 */
+    free(harness_db_query(&db, "UPDATE schema_functions SET checksum = 'newer' WHERE name = '050_reports'"));
+    free(harness_db_query(&db, "INSERT INTO schema_functions (name, checksum) VALUES ('095_newer', 'y')"));
+    run_result r;
+    run_migrate(&r, &db, 0);
+    assert_int_not_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.err, "functions/095_newer, which this cchcd does not carry"));
+    run_result_free(&r);
+    char *kept = harness_db_query(&db, "SELECT count(*) FROM schema_functions "
+                                       "WHERE (name, checksum) IN (('050_reports', 'newer'), ('095_newer', 'y'))");
+    assert_string_equal(kept, "2"); /* nothing was re-applied or forgotten */
+    free(kept);
+
+    /* a schema version above the binary's */
+    free(harness_db_query(&db, "DELETE FROM schema_functions WHERE name = '095_newer'"));
+    free(harness_db_query(&db, "INSERT INTO schema_migrations (version, name, checksum) "
+                               "VALUES (999, '0999_newer', 'z')"));
+    run_migrate(&r, &db, 0);
+    assert_int_not_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.err, "newer than this cchcd"));
+    run_result_free(&r);
+    kept = harness_db_query(&db, "SELECT checksum FROM schema_functions WHERE name = '050_reports'");
+    assert_string_equal(kept, "newer");
+    free(kept);
     harness_db_drop(&db);
 }
 
@@ -570,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_fresh_database_records_functions),
         cmocka_unit_test(test_upgrade_from_d5511d5),
         cmocka_unit_test(test_changed_file_reapplied),
+        cmocka_unit_test(test_older_binary_refuses_newer_database),
         cmocka_unit_test(test_migrate_twice_is_noop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
