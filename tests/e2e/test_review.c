@@ -3,9 +3,12 @@
  * one is refused with CONFLICT and nothing is reviewed, even when only one
  * report among several is stale; the current revision is reviewed; a bulk
  * accept sends exactly the (report, revision) pairs it listed, says how
- * many it accepted, and refuses to act without --yes when no terminal can
- * confirm; a bare report number, or a review from a client that sends no
+ * many it accepted, asks on a terminal (run on a pseudo-terminal here) and
+ * refuses to act without --yes when no terminal can confirm; a bare
+ * report number, or a review from a client that sends no
  * revisions, is refused rather than taken to mean "whatever is there". */
+#include <poll.h>
+#include <pty.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -30,7 +36,7 @@ static const test_person people[NPEOPLE] = {
 };
 
 /* Each test works in a period of its own, so no test sees another's reports. */
-static const char *const periods[] = {"2023-6M", "2023-9M", "2024-6M", "2024-9M"};
+static const char *const periods[] = {"2023-6M", "2023-9M", "2023-Y", "2024-6M", "2024-9M"};
 
 static int setup(void **state)
 {
@@ -109,6 +115,59 @@ static int reviewed_revision(long long id)
     int rev = atoi(got);
     free(got);
     return rev;
+}
+
+/* Runs cchc ARGS… (NULL-terminated) on a pseudo-terminal, as a reviewer at
+ * a terminal would; once cchc asks "[c/K]" it types answer and Enter.
+ * Returns the exit code; out gets everything the terminal showed. */
+static int run_on_terminal(const char *const *args, const char *answer, char *out, size_t size)
+{
+    const char *argv[32] = {CCHC_BIN, "--server", srv->addr};
+    int argc = 3;
+    for (int i = 0; args[i] && argc < 31; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    int master;
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    size_t used = 0;
+    int answered = 0;
+    out[0] = '\0';
+    for (;;) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left = 20000 - (long)((now.tv_sec - start.tv_sec) * 1000 +
+                                   (now.tv_nsec - start.tv_nsec) / 1000000);
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            close(master);
+            fail_msg("cchc on a terminal did not finish; it showed: %s", out);
+        }
+        struct pollfd p = {master, POLLIN, 0};
+        if (poll(&p, 1, (int)left) <= 0)
+            continue;
+        ssize_t n = read(master, out + used, size - 1 - used);
+        if (n <= 0) /* EIO: the child closed the terminal */
+            break;
+        used += (size_t)n;
+        out[used] = '\0';
+        if (!answered && strstr(out, "[c/K]")) {
+            assert_true(write(master, answer, strlen(answer)) == (ssize_t)strlen(answer));
+            assert_true(write(master, "\n", 1) == 1);
+            answered = 1;
+        }
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(master);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* The reviewer read revision 1; the unit sent revision 2 before the click.
@@ -281,6 +340,29 @@ static void test_bulk_accept_lists_confirms_and_counts(void **state)
     fixture_as(&fx, -1);
 }
 
+/* On a terminal, a bulk accept shows the list and asks: "k" accepts
+ * nothing, "c" accepts exactly the listed revisions. */
+static void test_bulk_accept_asks_on_a_terminal(void **state)
+{
+    (void)state;
+    submit("2023-Y", 107, "10");
+    char item[48];
+    listed l = list_one("2023-Y", 107, item, sizeof(item));
+
+    fixture_as(&fx, LEAD_REVIEWER);
+    const char *bulk[] = {"review", "accept", "--period", "2023-Y", "--task", "107", NULL};
+    char shown[16384];
+    assert_int_equal(run_on_terminal(bulk, "k", shown, sizeof(shown)), 0);
+    assert_non_null(strstr(shown, "Báo cáo sẽ chấp nhận (1)"));
+    assert_non_null(strstr(shown, "Không chấp nhận báo cáo nào"));
+    assert_report(l.id, "submitted 1", "0");
+
+    assert_int_equal(run_on_terminal(bulk, "c", shown, sizeof(shown)), 0);
+    assert_non_null(strstr(shown, "Đã chấp nhận 1 báo cáo"));
+    assert_report(l.id, "accepted 1", "1");
+    fixture_as(&fx, -1);
+}
+
 /* The reviewer lists three reports; the unit resubmits one of them; the
  * reviewer then accepts the three listed pairs. One stale among several
  * refuses all: CONFLICT with exactly one detail (the stale report), none
@@ -333,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_superseded_revision_is_refused),
         cmocka_unit_test(test_review_without_revision_is_refused),
         cmocka_unit_test(test_bulk_accept_lists_confirms_and_counts),
+        cmocka_unit_test(test_bulk_accept_asks_on_a_terminal),
         cmocka_unit_test(test_resubmission_between_list_and_accept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
