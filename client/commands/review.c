@@ -87,7 +87,7 @@ static int list_reports(const cli_options *opts, const list_filter *f, Cchc__V1_
                 CCHC__V1__RESPONSE__BODY_REPORT_LIST, response);
 }
 
-static void print_reports(Cchc__V1__ReportSummary **reports, size_t n)
+static void print_reports(FILE *to, Cchc__V1__ReportSummary **reports, size_t n)
 {
     const char *headers[] = {_("Số"), _("Nhiệm vụ"), _("Đơn vị"), _("Tình trạng"), _("Lần"),
                              _("Tiến độ"), _("Gửi lúc"), _("Ghi chú")};
@@ -107,7 +107,7 @@ static void print_reports(Cchc__V1__ReportSummary **reports, size_t n)
         const char *row[] = {id, task, r->unit_name, r->state, rev, progress, r->submitted_at, note};
         table_add_row(t, row);
     }
-    table_print(t, stdout, 1);
+    table_print(t, to, 1);
     table_free(t);
 }
 
@@ -145,12 +145,14 @@ static int parse_item(const char *arg, int fallback_rev, int64_t *id, int32_t *r
 static int confirm_bulk(size_t n)
 {
     if (!isatty(STDIN_FILENO)) {
-        fprintf(stderr, _("cchc review accept: %zu reports listed above; standard input is not a "
-                          "terminal, so add --yes to accept exactly these revisions\n"), n);
+        fprintf(stderr, _("cchc review accept: nothing accepted; standard input is not a terminal, "
+                          "so add --yes to accept exactly these %zu revisions\n"), n);
         return -1;
     }
-    printf(_("Chấp nhận %zu báo cáo trên, đúng các lần gửi đã liệt kê? [c/K] "), n);
+    /* stdout may be a file; the question is for the person at the terminal */
     fflush(stdout);
+    fprintf(stderr, _("Chấp nhận %zu báo cáo trên, đúng các lần gửi đã liệt kê? [c/K] "), n);
+    fflush(stderr);
     char answer[32];
     if (!fgets(answer, sizeof(answer), stdin))
         return 0;
@@ -252,9 +254,12 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
             printf(_("Không có báo cáo nào chờ chấp nhận.\n"));
             goto out;
         }
-        if (!opts->json) {
-            printf(_("Báo cáo sẽ chấp nhận (%zu), đúng lần gửi ghi ở cột \"Lần\":\n"), n);
-            print_reports(listed->report_list->reports, n);
+        /* the list is what is confirmed: with --json (stdout is for the
+         * answer) it goes to stderr when someone is asked */
+        FILE *to = !opts->json ? stdout : !f.yes ? stderr : NULL;
+        if (to) {
+            fprintf(to, _("Báo cáo sẽ chấp nhận (%zu), đúng lần gửi ghi ở cột \"Lần\":\n"), n);
+            print_reports(to, listed->report_list->reports, n);
         }
         if (!f.yes) {
             int yes = confirm_bulk(n);
@@ -299,7 +304,7 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     } else {
         printf(is_return ? _("Đã trả lại %zu báo cáo:\n") : _("Đã chấp nhận %zu báo cáo:\n"),
                response->review->n_reviewed);
-        print_reports(response->review->reviewed, response->review->n_reviewed);
+        print_reports(stdout, response->review->reviewed, response->review->n_reviewed);
     }
     cchc__v1__response__free_unpacked(response, NULL);
 out:
@@ -339,7 +344,7 @@ int cmd_review(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->report_list->base));
     else
-        print_reports(response->report_list->reports, response->report_list->n_reports);
+        print_reports(stdout, response->report_list->reports, response->report_list->n_reports);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
