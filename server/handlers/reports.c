@@ -173,10 +173,57 @@ void handle_report_list(request *req)
     request_query(req, &step, 1, on_report_list);
 }
 
+/* When every error of review_reports is a newer revision than the one the
+ * reviewer read (field "revision"), answers CONFLICT with one detail per
+ * such report and returns 1: the client then tells the reviewer to read
+ * the newer revision, which an INVALID_ARGUMENT would not say. */
+static int fail_review_conflicts(request *req, const PGresult *res)
+{
+    int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message");
+    int rows = PQntuples(res);
+    size_t n = 0;
+    for (int i = 0; i < rows; i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        if (strcmp(pg_text(res, i, field_col), "revision") != 0)
+            return 0;
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    arena a = {0};
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = CCHC__V1__ERROR_CODE__CONFLICT;
+    char message[300];
+    snprintf(message, sizeof(message),
+             "không xét duyệt báo cáo nào: %zu báo cáo đã được gửi lại sau lần bạn xem "
+             "(nothing reviewed: %zu reports have a newer revision than the one you read)",
+             n, n);
+    err.message = message;
+    err.details = arena_array(&a, n, sizeof(*err.details));
+    for (int i = 0; i < rows && err.details; i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
+        if (!f)
+            break;
+        f->field = (char *)pg_text(res, i, field_col);
+        f->message = (char *)pg_text(res, i, message_col);
+        err.details[err.n_details++] = f;
+    }
+    if (a.failed)
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+    else
+        request_fail_error(req, &err);
+    arena_free(&a);
+    return 1;
+}
+
 static void on_reviewed(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (!request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
+    if (!fail_review_conflicts(req, r[0]) &&
+        !request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
         request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REVIEW, r[1]);
 }
 
@@ -195,6 +242,21 @@ void handle_review(request *req)
                      MAX_REPORT_ROWS);
         return;
     }
+    /* A review without revisions comes from a cchc older than the rule
+     * that a review names what was read; taking "whatever is there now"
+     * would accept revisions nobody read, so it is refused. */
+    if (in->n_revisions == 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "revisions: hãy cập nhật cchc; xét duyệt phải nêu lần gửi đã xem "
+                     "(upgrade cchc: a review names the revision read)");
+        return;
+    }
+    if (in->n_revisions != in->n_report_ids) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "revisions: cần %zu lần gửi, một cho mỗi báo cáo, có %zu "
+                     "(one revision per report)", in->n_report_ids, in->n_revisions);
+        return;
+    }
     if (request_check_text(req, "reason", in->reason, 4000) != 0)
         return;
     if (is_return && !*in->reason) {
@@ -202,11 +264,13 @@ void handle_review(request *req)
                      "reason: trả lại báo cáo phải nêu lý do (a return needs a reason)");
         return;
     }
-    json_t *ids = json_array();
-    for (size_t i = 0; i < in->n_report_ids; i++)
+    json_t *ids = json_array(), *revisions = json_array();
+    for (size_t i = 0; i < in->n_report_ids; i++) {
         json_array_append_new(ids, json_integer((json_int_t)in->report_ids[i]));
-    json_t *doc = json_pack("{s:o, s:s, s:s, s:o}", "actor", sql_doc_actor(req), "action", in->action,
-                            "reason", in->reason, "ids", ids);
+        json_array_append_new(revisions, json_integer((json_int_t)in->revisions[i]));
+    }
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:o, s:o}", "actor", sql_doc_actor(req), "action",
+                            in->action, "reason", in->reason, "ids", ids, "revisions", revisions);
     const statement_id review[] = {STMT_REVIEW, STMT_REVIEWED};
     sql_doc_query(req, doc, review, 2, on_reviewed);
 }

@@ -278,10 +278,16 @@ END
 $$;
 
 -- Reviews reports, all or none: {"actor": {"id", "username", "address",
--- "unit"}, "action": "accept"|"return", "reason": "…", "ids": [1, 2]}.
+-- "unit"}, "action": "accept"|"return", "reason": "…", "ids": [1, 2],
+-- "revisions": [3, 1]} where revisions[i] is the revision of report ids[i]
+-- the reviewer read (the server checked both lists have the same length).
 -- A lead agency's reviewer reviews reports on tasks its unit leads; a
 -- district's reviewer may return its communes' reports. Nobody reviews
--- their own unit's report. Returns the reviewed reports, or the errors.
+-- their own unit's report. A report whose latest submitted revision is not
+-- the one read is not reviewed, and then nothing is: its error has field
+-- 'revision' and names the newer revision, who sent it and when (the
+-- server answers CONFLICT when every error is one of those). Returns the
+-- reviewed reports, or the errors.
 CREATE OR REPLACE FUNCTION review_reports(doc jsonb)
 RETURNS TABLE (report_id bigint, field text, message text, state text, level text)
 LANGUAGE plpgsql AS $$
@@ -290,7 +296,8 @@ DECLARE
     reviewer_unit text := doc -> 'actor' ->> 'unit';
     reviewed int;
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS review_targets (id bigint, level text) ON COMMIT DROP;
+    CREATE TEMP TABLE IF NOT EXISTS review_targets (id bigint, level text, seen int, ord bigint)
+        ON COMMIT DROP;
     DELETE FROM review_targets;
     INSERT INTO review_targets
     SELECT j.id::bigint,
@@ -299,52 +306,82 @@ BEGIN
                               WHERE p.id = x.period_id AND l.task_id = x.task_id
                                 AND l.unit_code = reviewer_unit) THEN 'lead'
                 WHEN u.kind = 'commune' AND u.parent_code = reviewer_unit THEN 'district'
-           END
-      FROM jsonb_array_elements_text(doc -> 'ids') j (id)
+           END,
+           v.seen::int, j.ord
+      FROM jsonb_array_elements_text(doc -> 'ids') WITH ORDINALITY j (id, ord)
+      LEFT JOIN jsonb_array_elements_text(doc -> 'revisions') WITH ORDINALITY v (seen, ord)
+        ON v.ord = j.ord
       LEFT JOIN report x ON x.id = j.id::bigint
       LEFT JOIN org_unit u ON u.code = x.unit_code;
 
     -- Lock what is judged below (periods, then reports in id order, the
     -- order submit_reports uses) so a submission cannot land between the
-    -- state check and the update. A revision that arrived before this
-    -- request is reviewed as it stands: the request names reports, not
-    -- the revision the reviewer read (the history shows which one was).
+    -- revision check and the update: the revision read is the revision
+    -- reviewed, or nothing is.
     PERFORM 1 FROM report_period p
      WHERE p.id IN (SELECT x.period_id FROM report x JOIN review_targets t ON t.id = x.id)
      ORDER BY p.id FOR SHARE;
     PERFORM 1 FROM report x WHERE x.id IN (SELECT t.id FROM review_targets t) ORDER BY x.id FOR UPDATE;
 
     RETURN QUERY
-    SELECT e.id, 'ids', e.message, NULL::text, NULL::text FROM (
-        SELECT t.id, format('không có báo cáo %s (no such report)', t.id) AS message
+    WITH latest AS ( -- the revision reviewers see (report_info), after the locks
+        SELECT DISTINCT ON (v.report_id) v.report_id, v.revision, v.username, v.saved_at
+          FROM report_revision v
+         WHERE v.report_id IN (SELECT t.id FROM review_targets t) AND v.saved_as = 'submitted'
+         ORDER BY v.report_id, v.revision DESC)
+    SELECT e.id, e.field, e.message, NULL::text, NULL::text FROM (
+        SELECT t.id, 'ids' AS field, format('không có báo cáo %s (no such report)', t.id) AS message
           FROM review_targets t WHERE NOT EXISTS (SELECT 1 FROM report x WHERE x.id = t.id)
         UNION ALL
-        SELECT t.id, format('báo cáo %s là của chính đơn vị bạn; không tự xét duyệt (own unit)', t.id)
+        SELECT t.id, 'ids', format('báo cáo %s được nêu hai lần (the same report twice)', t.id)
+          FROM review_targets t JOIN review_targets d ON d.id = t.id AND d.ord < t.ord
+        UNION ALL
+        SELECT t.id, 'ids', format('báo cáo %s là của chính đơn vị bạn; không tự xét duyệt (own unit)', t.id)
           FROM review_targets t JOIN report x ON x.id = t.id WHERE x.unit_code = reviewer_unit
         UNION ALL
-        SELECT t.id, format('báo cáo %s không thuộc phạm vi xét duyệt của đơn vị bạn (not yours to review)', t.id)
+        SELECT t.id, 'ids', format('báo cáo %s không thuộc phạm vi xét duyệt của đơn vị bạn (not yours to review)', t.id)
           FROM review_targets t JOIN report x ON x.id = t.id
          WHERE x.unit_code <> reviewer_unit AND t.level IS NULL
         UNION ALL
-        SELECT t.id, format('cấp huyện chỉ trả lại báo cáo của xã, không chấp nhận (a district returns, the lead agency accepts)')
+        SELECT t.id, 'ids', format('cấp huyện chỉ trả lại báo cáo của xã, không chấp nhận (a district returns, the lead agency accepts)')
           FROM review_targets t WHERE t.level = 'district' AND action = 'accept'
         UNION ALL
-        SELECT t.id, format('báo cáo %s đang ở trạng thái %s, không thể %s (wrong state)', t.id, x.state,
+        SELECT t.id, 'ids', format('báo cáo %s đang ở trạng thái %s, không thể %s (wrong state)', t.id, x.state,
                             CASE action WHEN 'accept' THEN 'chấp nhận' ELSE 'trả lại' END)
           FROM review_targets t JOIN report x ON x.id = t.id
          WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
            AND NOT (x.state = 'submitted' OR (action = 'return' AND x.state = 'accepted'))
         UNION ALL
-        SELECT t.id, format('kỳ %s đã khóa (period locked)', x.period_id)
+        SELECT t.id, 'ids', format('kỳ %s đã khóa (period locked)', x.period_id)
           FROM review_targets t JOIN report x ON x.id = t.id JOIN report_period p ON p.id = x.period_id
          WHERE p.state = 'locked'
-    ) e ORDER BY e.id;
+        UNION ALL
+        SELECT t.id, 'ids', format('báo cáo %s không có lần gửi %s (no such revision)', t.id, t.seen)
+          FROM review_targets t JOIN report x ON x.id = t.id LEFT JOIN latest l ON l.report_id = t.id
+         WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
+           AND (t.seen IS NULL OR t.seen < 1 OR t.seen > coalesce(l.revision, 0))
+        UNION ALL
+        -- the point of naming revisions: what was read is no longer what
+        -- would be reviewed
+        SELECT t.id, 'revision',
+               format('báo cáo %s (kỳ %s, nhiệm vụ %s, đơn vị %s) đã có lần gửi %s của %s lúc %s; bạn đã xem lần %s. '
+                      'Đọc lần mới: cchc report show --period %s --task %s --unit %s '
+                      '(newer revision %s; you read %s)',
+                      t.id, x.period_id, x.task_id, x.unit_code, l.revision, l.username,
+                      iso_utc(l.saved_at), t.seen, x.period_id, x.task_id, x.unit_code,
+                      l.revision, t.seen)
+          FROM review_targets t JOIN report x ON x.id = t.id JOIN latest l ON l.report_id = t.id
+         WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
+           AND t.seen >= 1 AND t.seen < l.revision
+    ) e ORDER BY e.id, e.field;
     IF FOUND THEN
         RETURN;
     END IF;
 
+    -- the revision recorded is the one read, which the checks above made
+    -- the latest submitted one
     INSERT INTO report_review (report_id, revision, action, level, reason, account_id, username, address)
-    SELECT x.id, x.revision, action, t.level, coalesce(doc ->> 'reason', ''),
+    SELECT x.id, t.seen, action, t.level, coalesce(doc ->> 'reason', ''),
            (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
       FROM review_targets t JOIN report x ON x.id = t.id;
     UPDATE report x
@@ -354,7 +391,8 @@ BEGIN
       FROM review_targets t WHERE t.id = x.id;
     GET DIAGNOSTICS reviewed = ROW_COUNT;
     PERFORM audit_write(doc, 'report.' || action, '',
-                        jsonb_build_object('reports', doc -> 'ids', 'reason', doc ->> 'reason'));
+                        jsonb_build_object('reports', doc -> 'ids', 'revisions', doc -> 'revisions',
+                                           'reason', doc ->> 'reason'));
     RETURN QUERY SELECT x.id, NULL::text, NULL::text, x.state, t.level
                    FROM review_targets t JOIN report x ON x.id = t.id ORDER BY x.id;
 END

@@ -167,15 +167,15 @@ static void test_template_submit_review_fix(void **state)
         json_t *x = json_array_get(reports, i);
         assert_string_equal(jstr(x, "review_level"), "lead");
         lead_reports++;
-        if (jint(x, "task_id") == 105)
-            snprintf(id105, sizeof(id105), "%lld",
-                     jint(x, "report_id"));
+        if (jint(x, "task_id") == 105) /* reviews name the revision read: ID@REV */
+            snprintf(id105, sizeof(id105), "%lld@%lld",
+                     jint(x, "report_id"), jint(x, "revision"));
     }
     assert_int_equal(lead_reports, 3); /* 105, 106, 107: Văn phòng UBND leads them, not 101 */
     json_decref(l);
     const char *ret[] = {"review", "return", id105, "--reason", "Thiếu số liệu tháng 6", NULL};
     harness_cchc_ok(srv, ret);
-    const char *accept_all[] = {"review", "accept", "--period", "2023-6M", "--all", NULL};
+    const char *accept_all[] = {"review", "accept", "--period", "2023-6M", "--all", "--yes", NULL};
     harness_cchc_ok(srv, accept_all);
 
     /* the district sees the reason and fixes its report */
@@ -200,6 +200,8 @@ static void test_template_submit_review_fix(void **state)
     run_result_free(&r);
 
     fixture_as(&fx, LEAD_REVIEWER);
+    *strchr(id105, '@') = '\0';
+    strcat(id105, "@2"); /* the fix, revision 2, is what the lead agency read */
     const char *accept[] = {"review", "accept", id105, NULL};
     harness_cchc_ok(srv, accept);
 
@@ -364,8 +366,8 @@ static void test_district_returns_commune_report(void **state)
     json_t *x = json_array_get(json_object_get(l, "reports"), 0);
     assert_non_null(x);
     assert_string_equal(jstr(x, "review_level"), "district");
-    char id[24];
-    snprintf(id, sizeof(id), "%lld", jint(x, "report_id"));
+    char id[48];
+    snprintf(id, sizeof(id), "%lld@%lld", jint(x, "report_id"), jint(x, "revision"));
     json_decref(l);
     const char *accept[] = {"review", "accept", id, NULL};
     run_result r;
@@ -786,8 +788,8 @@ static void test_unchanged_row_retry_is_a_replay(void **state)
     for (int send = 0; send < 3; send++) {
         if (send == 2) { /* between the sends, the lead agency returns it */
             fixture_as(&fx, LEAD_REVIEWER);
-            char id[24];
-            snprintf(id, sizeof(id), "%lld", report_id);
+            char id[48];
+            snprintf(id, sizeof(id), "%lld@1", report_id);
             const char *ret[] = {"review", "return", id, "--reason", "Cần số liệu quý III", NULL};
             harness_cchc_ok(srv, ret);
         }
