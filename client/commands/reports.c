@@ -653,10 +653,39 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
 
 /* ---- outbox ---------------------------------------------------------------------------------- */
 
+/* `cchc outbox send --rebase`: a waiting submission refused as CONFLICT is
+ * rebased onto the latest revisions and sent (outbox.h). Sent directly, not
+ * through send_submission: it must not queue behind itself. */
+static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *body)
+{
+    rebased_submission rebased;
+    int ok = 0;
+    if (!opts->json)
+        fprintf(stderr, _("Đang áp các ô bạn đã sửa lên bản mới nhất…\n"));
+    if (rebase_submission(opts, body, &rebased) == EXIT_OK) {
+        Cchc__V1__Response *response = NULL;
+        cli_error err = {0};
+        ok = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, &rebased.body, &response,
+                      &err) == 0 &&
+             response->body_case == CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
+        if (ok && !opts->json)
+            printf(_("Đã gửi từ hộp thư đi sau khi áp lên bản mới nhất: %zu báo cáo kỳ %s.\n"),
+                   response->report_submit->n_saved, body->period_id);
+        else if (!ok && !opts->quiet)
+            fprintf(stderr, "cchc: %s\n", err.message);
+        if (response)
+            cchc__v1__response__free_unpacked(response, NULL);
+    }
+    rebase_free(&rebased);
+    return ok ? 0 : -1;
+}
+
 int cmd_outbox(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
     if (strcmp(sub, "send") == 0) {
+        if (argc > 2 && strcmp(argv[2], "--rebase") == 0)
+            outbox_set_rebase(rebase_waiting);
         int left;
         int sent = outbox_send(opts, opts->json, &left);
         if (opts->json)
@@ -681,6 +710,6 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             printf(_("Hộp thư đi: đã bỏ %d lần gửi chưa tới máy chủ.\n"), n);
         return EXIT_OK;
     }
-    fprintf(stderr, _("usage: cchc outbox [list|send|discard]\n"));
+    fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard]\n"));
     return EXIT_USAGE;
 }
