@@ -181,8 +181,8 @@ static void conflict_hint(const cli_options *opts, const char *period, int from_
         return;
     if (from_file)
         fprintf(stderr,
-                _("Người khác đã lưu các báo cáo này sau khi bạn tải mẫu; không gửi gì để khỏi ghi "
-                  "đè. Tải mẫu mới (cchc template --period %s) rồi nhập lại, hoặc gửi lại với "
+                _("Các báo cáo trên đã được lưu lại sau khi bạn tải mẫu (ai, lúc nào: xem trên); không "
+                  "gửi gì để khỏi ghi đè. Tải mẫu mới (cchc template --period %s) rồi nhập lại, hoặc gửi lại với "
                   "--rebase để áp các ô bạn đã sửa lên bản mới nhất.\n"),
                 period);
     else

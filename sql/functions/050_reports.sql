@@ -312,7 +312,11 @@ BEGIN
     IF cardinality(saved_tasks) > 0 THEN
         PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
                             unit || ' ' || p.id,
-                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late));
+                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late,
+                                               'resubmitted', (SELECT coalesce(jsonb_agg(s.task), '[]')
+                                                                 FROM submit_rows s
+                                                                WHERE s.resubmit AND NOT s.retried
+                                                                  AND NOT s.unchanged)));
     END IF;
 END
 $$;
