@@ -7,7 +7,9 @@
  * cell: --rebase lists the collision and sends nothing. An unchanged
  * resend of a returned report leaves it returned; --resubmit sends it
  * back. A submission that waited in the outbox while someone saved a newer
- * revision is refused, kept, and rebased by `cchc outbox send --rebase`. */
+ * revision is refused, kept, and rebased by `cchc outbox send --rebase`.
+ * A script's --base-revision is judged the same way; a template older than
+ * the base column may not overwrite a report that has a revision. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -270,6 +272,25 @@ static void test_same_cell_collides(void **state)
     free(before);
     assert_latest("2023-6M", 102, "results", "Đã ban hành kế hoạch số 12/KH");
     assert_latest("2023-6M", 102, "progress", "30.00");
+
+    /* a script names its base with --base-revision: an old one conflicts */
+    const char *old_base[] = {"submit", "--task", "102", "--period", "2023-6M", "--status",
+                              "đang triển khai", "--progress", "35", "--result",
+                              "Đã trình dự thảo kế hoạch", "--base-revision", "1", NULL};
+    harness_cchc(&r, srv, old_base);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "task 102 is at revision 2, saved by nk.lan"));
+    assert_non_null(strstr(r.err, "yours was made from revision 1"));
+    run_result_free(&r);
+    assert_report("2023-6M", 102, "revision", "2");
+    old_base[12] = "2";
+    harness_cchc_ok(srv, old_base);
+    assert_report("2023-6M", 102, "revision", "3");
+    assert_latest("2023-6M", 102, "username", "nk.minh");
+    old_base[12] = "hai";
+    harness_cchc(&r, srv, old_base);
+    assert_int_equal(r.exit_code, 2);
+    run_result_free(&r);
     unlink("lan.csv");
     unlink("minh.csv");
 }
