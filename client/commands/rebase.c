@@ -248,7 +248,8 @@ static int rebase_row(const cli_options *opts, const char *period, const Cchc__V
     Cchc__V1__Response *response = NULL;
     cli_error err;
     int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &get, &response, &err);
-    if (rc != 0 && strcmp(err.code_name, "not_found") == 0) /* no report yet: nothing to move onto */
+    /* no report yet: nothing to move onto */
+    if (rc != 0 && strcmp(err.code_name, "not_found") == 0)
         return fill_row(out, dst, row, row->status, row->progress, row->results,
                         row->difficulties, row->proposals, NULL) == 0 ? 0 : EXIT_USAGE + 1;
     if (rc != 0)
@@ -295,7 +296,8 @@ static int rebase_row(const cli_options *opts, const char *period, const Cchc__V
     set_of_row(row, &mine);
     set_of_json(base->indicators, &base_set);
     set_of_json(latest->indicators, &latest_set);
-    int mine_changed = !same_set(&mine, &base_set), theirs_changed = !same_set(&latest_set, &base_set);
+    int mine_changed = !same_set(&mine, &base_set);
+    int theirs_changed = !same_set(&latest_set, &base_set);
     if (mine_changed && theirs_changed && !same_set(&mine, &latest_set)) {
         char mine_text[600], theirs_text[600];
         set_text(&mine, mine_text, sizeof(mine_text));

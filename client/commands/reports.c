@@ -181,9 +181,10 @@ static void conflict_hint(const cli_options *opts, const char *period, int from_
         return;
     if (from_file)
         fprintf(stderr,
-                _("Các báo cáo trên đã được lưu lại sau khi bạn tải mẫu (ai, lúc nào: xem trên); không "
-                  "gửi gì để khỏi ghi đè. Tải mẫu mới (cchc template --period %s) rồi nhập lại, hoặc gửi lại với "
-                  "--rebase để áp các ô bạn đã sửa lên bản mới nhất.\n"),
+                _("Các báo cáo trên đã được lưu lại sau khi bạn tải mẫu (ai, lúc nào: xem "
+                  "trên); không gửi gì để khỏi ghi đè. Tải mẫu mới (cchc template --period %s) "
+                  "rồi nhập lại, hoặc gửi lại với --rebase để áp các ô bạn đã sửa lên bản mới "
+                  "nhất.\n"),
                 period);
     else
         fprintf(stderr,
@@ -274,8 +275,10 @@ static int send_rebasing(const cli_options *opts, Cchc__V1__ReportSubmitRequest 
         rc = rebase_submission(opts, attempt ? &rebased.body : body, &next);
         rebase_free(&rebased);
         rebased = next;
-        if (rc != EXIT_OK)
+        if (rc != EXIT_OK) {
+            conflict = 0; /* the rebase said why nothing was sent */
             break;
+        }
         if (!opts->json)
             fprintf(stderr, _("%zu dòng đã chuyển lên bản mới nhất; đang gửi…\n"),
                     rebased.rebased_rows);
