@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "output.h"
 #include "pb_json.h"
+#include "rebase.h"
 #include "report_csv.h"
 #include "table.h"
 
@@ -173,9 +174,41 @@ static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest
     return EXIT_UNREACHABLE;
 }
 
+/* What a clerk does about rows made from an older revision. */
+static void conflict_hint(const cli_options *opts, const char *period, int from_file)
+{
+    if (opts->json)
+        return;
+    if (from_file)
+        fprintf(stderr,
+                _("Các báo cáo trên đã được lưu lại sau khi bạn tải mẫu (ai, lúc nào: xem "
+                  "trên); không gửi gì để khỏi ghi đè. Tải mẫu mới (cchc template --period %s) "
+                  "rồi nhập lại, hoặc gửi lại với --rebase để áp các ô bạn đã sửa lên bản mới "
+                  "nhất.\n"),
+                period);
+    else
+        fprintf(stderr,
+                _("Báo cáo đã có bản mới hơn; xem bằng cchc report show rồi gửi lại.\n"));
+}
+
+/* Says which returned reports stay returned because the row repeated them
+ * unchanged (only a change, or --resubmit, sends them back). */
+static void note_still_returned(const cli_options *opts, const Cchc__V1__ReportSubmitResponse *r,
+                                const char *period)
+{
+    for (size_t i = 0; !opts->json && i < r->n_saved; i++)
+        if (r->saved[i]->replayed && strcmp(r->saved[i]->state, "returned") == 0)
+            printf(_("Nhiệm vụ %d vẫn bị trả lại: không có gì thay đổi so với bản đã gửi. Sửa rồi gửi, "
+                     "hoặc nếu đơn vị giữ nguyên: cchc submit --task %d --period %s --resubmit\n"),
+                   r->saved[i]->task_id, r->saved[i]->task_id, period);
+}
+
 /* Sends a submission; when the server cannot be reached, keeps it in the
- * outbox. Prints what was saved. */
-static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body)
+ * outbox. Prints what was saved, or the error; *conflict (when not NULL)
+ * says whether the error was CONFLICT, which quiet_conflict leaves unsaid
+ * (with --json, when a rebase follows: one JSON answer on stdout). */
+static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                           int *conflict, int quiet_conflict)
 {
     cli_error err;
     /* earlier submissions still waiting go first: sent after this one,
@@ -192,6 +225,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
         return keep_in_outbox(opts, body, &err);
+    if (rc != 0 && conflict)
+        *conflict = strcmp(err.code_name, "conflict") == 0;
+    if (rc != 0 && quiet_conflict && conflict && *conflict)
+        return err.exit_code;
     if (rc != 0)
         return cli_error_report(opts, &err);
     const Cchc__V1__ReportSubmitResponse *r = response->report_submit;
@@ -210,14 +247,54 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
         if (replayed)
             printf(_(", %zu đã nhận từ lần gửi trước"), replayed);
         printf(".\n");
+        note_still_returned(opts, r, body->period_id);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
 
+/* How a sheet is sent: as a draft; rebased on conflict (files); as a
+ * resubmission of a returned report (--task --resubmit). */
+typedef struct submit_mode {
+    int draft, rebase, resubmit, from_file;
+} submit_mode;
+
+/* Sends body; on CONFLICT with mode->rebase, applies the clerk's cells
+ * onto the latest revisions and sends that (again, if someone saves in
+ * between, a few times). */
+static int send_rebasing(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                         const submit_mode *mode)
+{
+    int conflict = 0;
+    int rc = send_submission(opts, body, &conflict, opts->json && mode->rebase);
+    rebased_submission rebased = {0};
+    for (int attempt = 0; conflict && mode->rebase && attempt < 3; attempt++) {
+        if (!opts->json)
+            fprintf(stderr, _("Đang áp các ô bạn đã sửa lên bản mới nhất…\n"));
+        rebased_submission next;
+        rc = rebase_submission(opts, attempt ? &rebased.body : body, &next);
+        rebase_free(&rebased);
+        rebased = next;
+        if (rc != EXIT_OK) {
+            conflict = 0; /* the rebase said why nothing was sent */
+            break;
+        }
+        if (!opts->json)
+            fprintf(stderr, _("%zu dòng đã chuyển lên bản mới nhất; đang gửi…\n"),
+                    rebased.rebased_rows);
+        conflict = 0;
+        rc = send_submission(opts, &rebased.body, &conflict, opts->json && attempt < 2);
+    }
+    rebase_free(&rebased);
+    if (conflict)
+        conflict_hint(opts, body->period_id, mode->from_file);
+    return rc;
+}
+
 /* Checks every row of a sheet, lists every problem by line and column,
  * and sends all rows or none. */
-static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char *source, int draft)
+static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char *source,
+                        const submit_mode *mode)
 {
     if (sheet->n_rows > 50 && !opts->json)
         fprintf(stderr, _("Đang kiểm tra %zu dòng…\n"), sheet->n_rows);
@@ -258,6 +335,8 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         rows[i].proposals = src->proposals;
         new_key(keys[i]);
         rows[i].idempotency_key = keys[i];
+        rows[i].base_revision = src->base_revision;
+        rows[i].resubmit = mode->resubmit;
         for (size_t k = 0; k < src->n_indicators; k++) {
             Cchc__V1__Indicator *ind = &inds[i * REPORT_MAX_INDICATORS + k];
             Cchc__V1__Indicator ind_init = CCHC__V1__INDICATOR__INIT;
@@ -272,12 +351,12 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
     }
     Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
     body.period_id = sheet->period;
-    body.draft = draft;
+    body.draft = mode->draft;
     body.rows = ptrs;
     body.n_rows = sheet->n_rows;
     if (sheet->n_rows > 50 && !opts->json)
         fprintf(stderr, _("Đang gửi %zu báo cáo…\n"), sheet->n_rows);
-    rc = send_submission(opts, &body);
+    rc = send_rebasing(opts, &body, mode);
     if (rc == EXIT_OK && sheet->skipped && !opts->json)
         printf(_("(%zu dòng chưa điền Trạng thái không được gửi.)\n"), sheet->skipped);
 out:
@@ -289,7 +368,7 @@ out:
     return rc;
 }
 
-static int submit_file(const cli_options *opts, const char *path, int draft)
+static int submit_file(const cli_options *opts, const char *path, const submit_mode *mode)
 {
     size_t len;
     char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
@@ -305,9 +384,61 @@ static int submit_file(const cli_options *opts, const char *path, int draft)
         fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
         return EXIT_USAGE;
     }
-    int rc = submit_sheet(opts, sheet, path, draft);
+    int rc = submit_sheet(opts, sheet, path, mode);
     report_sheet_free(sheet);
     free(sheet);
+    return rc;
+}
+
+/* The revision `submit --task` sends as its base: the report's latest
+ * (drafts included), as `cchc tasks` shows it, fetched just before sending,
+ * so the clerk's typed values replace what they last could see. When the
+ * server cannot be asked (unreachable, session expired…), the base is 0:
+ * the submission goes its usual way (the outbox keeps it) and is refused
+ * later if the report has a revision by then. With resubmit, the report
+ * must be returned, and resent[] gets its latest values (status, progress,
+ * results, difficulties, proposals, indicators as "name=value;…"). */
+static int fetch_task_base(const cli_options *opts, const char *period, int task, int resubmit,
+                           char base[16], char *resent[6])
+{
+    snprintf(base, 16, "0");
+    Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
+    body.period_id = (char *)period;
+    Cchc__V1__Response *response = NULL;
+    cli_error err;
+    if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0) {
+        if (!resubmit)
+            return EXIT_OK;
+        return cli_error_report(opts, &err);
+    }
+    int rc = EXIT_OK;
+    const Cchc__V1__UnitTask *found = NULL;
+    for (size_t i = 0; response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS &&
+                       i < response->my_tasks->n_tasks; i++)
+        if (response->my_tasks->tasks[i]->task_id == task)
+            found = response->my_tasks->tasks[i];
+    if (found)
+        snprintf(base, 16, "%d", found->revision);
+    if (resubmit && (!found || strcmp(found->report_state, "returned") != 0)) {
+        fprintf(stderr, _("cchc submit: --resubmit: báo cáo nhiệm vụ %d kỳ %s không ở trạng thái bị "
+                          "trả lại (%s) (only a returned report is resubmitted)\n"),
+                task, period, found ? state_label(found->report_state) : _("không có"));
+        rc = EXIT_USAGE;
+    } else if (resubmit) {
+        /* indicators travel as a JSON object; the sheet reads name=value; … */
+        char indicators[1024] = "";
+        size_t used = 0;
+        for (const char *p = found->indicators; *p && used < sizeof(indicators) - 1; p++)
+            if (*p != '{' && *p != '}' && *p != '"')
+                indicators[used++] = *p == ':' ? '=' : *p == ',' ? ';' : *p;
+        indicators[used] = '\0';
+        const char *values[6] = {found->status, found->progress, found->results,
+                                 found->difficulties, found->proposals, indicators};
+        for (size_t i = 0; i < 6; i++)
+            if (!(resent[i] = strdup(values[i])))
+                rc = EXIT_USAGE;
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
     return rc;
 }
 
@@ -324,46 +455,95 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         {"proposals", required_argument, NULL, 'k'},
         {"indicator", required_argument, NULL, 'i'},
         {"draft", no_argument, NULL, 'D'},
+        {"base-revision", required_argument, NULL, 'b'},
+        {"rebase", no_argument, NULL, 'B'},
+        {"resubmit", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *file = NULL, *period = NULL, *task = NULL, *status = "", *progress = "",
-               *results = "", *difficulties = "", *proposals = "";
+               *results = "", *difficulties = "", *proposals = "", *base = NULL;
     char indicators[512] = "";
-    int draft = 0, opt;
+    int opt, content = 0;
+    submit_mode mode = {0};
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
         switch (opt) {
         case 'f': file = optarg; break;
         case 't': task = optarg; break;
         case 'p': period = optarg; break;
-        case 's': status = optarg; break;
-        case 'g': progress = optarg; break;
-        case 'r': results = optarg; break;
-        case 'd': difficulties = optarg; break;
-        case 'k': proposals = optarg; break;
+        case 's': status = optarg; content = 1; break;
+        case 'g': progress = optarg; content = 1; break;
+        case 'r': results = optarg; content = 1; break;
+        case 'd': difficulties = optarg; content = 1; break;
+        case 'k': proposals = optarg; content = 1; break;
+        case 'b': base = optarg; break;
+        case 'B': mode.rebase = 1; break;
+        case 'R': mode.resubmit = 1; break;
         case 'i': {
+            content = 1;
             size_t used = strlen(indicators);
             snprintf(indicators + used, sizeof(indicators) - used, "%s%s", used ? ";" : "", optarg);
             break;
         }
-        case 'D': draft = 1; break;
+        case 'D': mode.draft = 1; break;
         case 'h':
-            printf(_("usage: cchc submit --file bao-cao.csv [--draft]\n"
+            printf(_("usage: cchc submit --file bao-cao.csv [--draft] [--rebase]\n"
                      "       cchc submit --task ID --period P --status S --progress N --result \"…\"\n"
                      "                   [--difficulties \"…\"] [--proposals \"…\"]\n"
-                     "                   [--indicator tên=giá-trị]… [--draft]\n"
+                     "                   [--indicator tên=giá-trị]… [--draft] [--base-revision N]\n"
+                     "       cchc submit --task ID --period P --resubmit\n"
                      "S: \"chưa triển khai\", \"đang triển khai\", \"hoàn thành\", \"chậm tiến độ\"\n"
-                     "   (or not_started, in_progress, completed, behind)\n"));
+                     "   (or not_started, in_progress, completed, behind)\n"
+                     "Each row is sent with the revision it was made from (the template's\n"
+                     "\"Phiên bản gốc\"; with --task, the latest, fetched first, or --base-revision N):\n"
+                     "if someone saved the report since, nothing is sent (conflict).\n"
+                     "--rebase     on conflict, apply only the cells you changed onto the latest\n"
+                     "             revisions (nothing is sent if someone changed the same cell)\n"
+                     "--resubmit   send a returned report back unchanged (the unit keeps its text)\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
     }
-    if (file)
-        return submit_file(opts, file, draft);
+    if (file && (task || mode.resubmit || base)) {
+        fprintf(stderr, _("cchc submit: --task, --resubmit and --base-revision do not go with --file "
+                          "(the template carries each row's base revision)\n"));
+        return EXIT_USAGE;
+    }
+    if (file) {
+        mode.from_file = 1;
+        return submit_file(opts, file, &mode);
+    }
     if (!task || !period) {
         fprintf(stderr, _("cchc submit: --file, or --task and --period (see cchc submit --help)\n"));
         return EXIT_USAGE;
+    }
+    if (mode.resubmit && (content || mode.draft || base)) {
+        fprintf(stderr, _("cchc submit: --resubmit sends the returned report back as it is: no "
+                          "--status, --progress, --result…, --draft or --base-revision with it\n"));
+        return EXIT_USAGE;
+    }
+    char base_text[16] = "";
+    char *end = NULL;
+    if (base && (strtol(base, &end, 10) < 0 || !*base || *end)) {
+        fprintf(stderr, _("cchc submit: --base-revision: a revision number (0: no report yet)\n"));
+        return EXIT_USAGE;
+    }
+    /* the values to resend (--resubmit), or only the base to send from */
+    char *resent[6] = {NULL};
+    if (!base) {
+        int rc = fetch_task_base(opts, period, atoi(task), mode.resubmit, base_text, resent);
+        if (rc != EXIT_OK)
+            return rc;
+        base = base_text;
+    }
+    if (mode.resubmit) {
+        status = resent[0];
+        progress = resent[1];
+        results = resent[2];
+        difficulties = resent[3];
+        proposals = resent[4];
+        snprintf(indicators, sizeof(indicators), "%s", resent[5]);
     }
     /* one report: a one-row sheet, so the same checks as a file */
     report_sheet *sheet = malloc(sizeof(*sheet));
@@ -377,14 +557,17 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         [REPORT_COL_RESULTS] = results, [REPORT_COL_DIFFICULTIES] = difficulties,
         [REPORT_COL_PROPOSALS] = proposals, [REPORT_COL_INDICATORS] = indicators,
         [REPORT_COL_REPORT_STATE] = "", [REPORT_COL_RETURN_REASON] = "",
+        [REPORT_COL_BASE_REVISION] = base,
     };
     int rc = EXIT_USAGE;
     if (!*status)
         fprintf(stderr, _("cchc submit: --status is required\n"));
     else if (report_sheet_add(sheet, 1, fields) == 0)
-        rc = submit_sheet(opts, sheet, "--task", draft);
+        rc = submit_sheet(opts, sheet, "--task", &mode);
     report_sheet_free(sheet);
     free(sheet);
+    for (size_t i = 0; i < 6; i++)
+        free(resent[i]);
     return rc;
 }
 
@@ -473,10 +656,39 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
 
 /* ---- outbox ---------------------------------------------------------------------------------- */
 
+/* `cchc outbox send --rebase`: a waiting submission refused as CONFLICT is
+ * rebased onto the latest revisions and sent (outbox.h). Sent directly, not
+ * through send_submission: it must not queue behind itself. */
+static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *body)
+{
+    rebased_submission rebased;
+    int ok = 0;
+    if (!opts->json)
+        fprintf(stderr, _("Đang áp các ô bạn đã sửa lên bản mới nhất…\n"));
+    if (rebase_submission(opts, body, &rebased) == EXIT_OK) {
+        Cchc__V1__Response *response = NULL;
+        cli_error err = {0};
+        ok = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, &rebased.body, &response,
+                      &err) == 0 &&
+             response->body_case == CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
+        if (ok && !opts->json)
+            printf(_("Đã gửi từ hộp thư đi sau khi áp lên bản mới nhất: %zu báo cáo kỳ %s.\n"),
+                   response->report_submit->n_saved, body->period_id);
+        else if (!ok && !opts->quiet)
+            fprintf(stderr, "cchc: %s\n", err.message);
+        if (response)
+            cchc__v1__response__free_unpacked(response, NULL);
+    }
+    rebase_free(&rebased);
+    return ok ? 0 : -1;
+}
+
 int cmd_outbox(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
     if (strcmp(sub, "send") == 0) {
+        if (argc > 2 && strcmp(argv[2], "--rebase") == 0)
+            outbox_set_rebase(rebase_waiting);
         int left;
         int sent = outbox_send(opts, opts->json, &left);
         if (opts->json)
@@ -501,6 +713,6 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             printf(_("Hộp thư đi: đã bỏ %d lần gửi chưa tới máy chủ.\n"), n);
         return EXIT_OK;
     }
-    fprintf(stderr, _("usage: cchc outbox [list|send|discard]\n"));
+    fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard]\n"));
     return EXIT_USAGE;
 }

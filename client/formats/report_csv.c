@@ -16,13 +16,14 @@ enum {
     COL_PERIOD = REPORT_COL_PERIOD, COL_TASK = REPORT_COL_TASK, COL_STATUS = REPORT_COL_STATUS,
     COL_PROGRESS = REPORT_COL_PROGRESS, COL_RESULTS = REPORT_COL_RESULTS,
     COL_DIFFICULTIES = REPORT_COL_DIFFICULTIES, COL_PROPOSALS = REPORT_COL_PROPOSALS,
-    COL_INDICATORS = REPORT_COL_INDICATORS, COL_COUNT = REPORT_COL_COUNT
+    COL_INDICATORS = REPORT_COL_INDICATORS, COL_BASE = REPORT_COL_BASE_REVISION,
+    COL_COUNT = REPORT_COL_COUNT
 };
 
 static const char *const headers[COL_COUNT] = {
     "Kỳ báo cáo", "Mã nhiệm vụ", "Nhiệm vụ", "Chỉ tiêu", "Trạng thái", "Tiến độ (%)",
     "Kết quả đạt được", "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số",
-    "Tình trạng báo cáo", "Lý do trả lại",
+    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc",
 };
 
 static const struct { const char *code, *label; } statuses[] = {
@@ -56,7 +57,7 @@ const char *report_column_of(const char *field)
         {"task", COL_TASK}, {"status", COL_STATUS}, {"progress", COL_PROGRESS},
         {"results", COL_RESULTS}, {"difficulties", COL_DIFFICULTIES},
         {"proposals", COL_PROPOSALS}, {"indicators", COL_INDICATORS},
-        {"period", COL_PERIOD},
+        {"period", COL_PERIOD}, {"base_revision", COL_BASE}, {"conflict", COL_BASE},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].field, field) == 0)
@@ -71,8 +72,9 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
         csv_write_field(out, headers[c], c == COL_COUNT - 1);
     for (size_t i = 0; i < tasks->n_tasks; i++) {
         const Cchc__V1__UnitTask *t = tasks->tasks[i];
-        char id[16], text[2048], targets[1024] = "", indicators[1024] = "";
+        char id[16], base[16], text[2048], targets[1024] = "", indicators[1024] = "";
         snprintf(id, sizeof(id), "%d", t->task_id);
+        snprintf(base, sizeof(base), "%d", t->revision);
         snprintf(text, sizeof(text), "%s: %s", t->ref, t->text);
         for (size_t k = 0; k < t->n_targets; k++) {
             size_t used = strlen(targets);
@@ -91,7 +93,7 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
         const char *row[COL_COUNT] = {
             tasks->period ? tasks->period->id : "", id, text, targets,
             *t->status ? report_status_label(t->status) : "", t->progress, t->results,
-            t->difficulties, t->proposals, indicators, t->report_state, t->return_reason,
+            t->difficulties, t->proposals, indicators, t->report_state, t->return_reason, base,
         };
         for (int c = 0; c < COL_COUNT; c++)
             csv_write_field(out, row[c], c == COL_COUNT - 1);
@@ -186,6 +188,14 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
         add_problem(sheet, line, headers[COL_TASK],
                     _("\"%s\" không phải mã nhiệm vụ (not a task number)"), fields[COL_TASK]);
     row->task_id = (int)task;
+    /* blank (a template older than the column): no base, 0 */
+    long base = strtol(fields[COL_BASE], &end, 10);
+    if (*end || base < 0 || base > 1000000)
+        add_problem(sheet, line, headers[COL_BASE],
+                    _("\"%s\" không phải số phiên bản; đừng sửa cột này, hãy tải mẫu mới "
+                      "(not a revision number; download a fresh template)"),
+                    fields[COL_BASE]);
+    row->base_revision = *end ? 0 : (int)base;
     const char *code = report_status_code(status_text);
     snprintf(row->status, sizeof(row->status), "%s", code ? code : status_text);
     snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);

@@ -3,7 +3,13 @@
  * Vietnamese headers, UTF-8 with BOM so Excel and LibreOffice open it
  * cleanly) and the reading of the filled file, with every problem listed
  * by line and column before anything is sent. Pure: bytes in, rows and
- * problems out. */
+ * problems out.
+ *
+ * Each row carries the revision of the report it was prefilled from (the
+ * last column, "Phiên bản gốc"), so the server can refuse a file made
+ * before someone else saved the report (docs/concurrency.md). A template
+ * older than that column reads as "no base": the server then accepts
+ * the row only where the report has no revision yet, or it is unchanged. */
 #ifndef CCHC_REPORT_CSV_H
 #define CCHC_REPORT_CSV_H
 
@@ -25,6 +31,7 @@ typedef struct report_row {
     size_t n_indicators;
     char indicator_names[REPORT_MAX_INDICATORS][65];
     char indicator_values[REPORT_MAX_INDICATORS][32];
+    int base_revision;     /* the template's "Phiên bản gốc"; 0 when none */
 } report_row;
 
 typedef struct sheet_problem {
@@ -49,7 +56,7 @@ enum {
     REPORT_COL_PERIOD, REPORT_COL_TASK, REPORT_COL_TASK_TEXT, REPORT_COL_TARGETS,
     REPORT_COL_STATUS, REPORT_COL_PROGRESS, REPORT_COL_RESULTS, REPORT_COL_DIFFICULTIES,
     REPORT_COL_PROPOSALS, REPORT_COL_INDICATORS, REPORT_COL_REPORT_STATE,
-    REPORT_COL_RETURN_REASON, REPORT_COL_COUNT
+    REPORT_COL_RETURN_REASON, REPORT_COL_BASE_REVISION, REPORT_COL_COUNT
 };
 
 /* Reads a filled template. Returns -1 only when memory ran out. */

@@ -223,6 +223,25 @@ static int refused_for_good(const cli_error *err)
     return 0;
 }
 
+static outbox_rebase_fn rebase_conflicts;
+
+void outbox_set_rebase(outbox_rebase_fn rebase)
+{
+    rebase_conflicts = rebase;
+}
+
+/* A waiting submission made from revisions someone has since replaced: a
+ * refusal, but the clerk's text must not be lost, so it keeps waiting. */
+static void say_conflict(const Cchc__V1__ReportSubmitRequest *body, const cli_error *err)
+{
+    fprintf(stderr,
+            _("cchc: %s\nMột lần gửi đang chờ trong hộp thư đi (kỳ %s) làm từ bản cũ hơn bản đã lưu "
+              "trên máy chủ; không gửi để khỏi ghi đè. Nó vẫn được giữ. Hãy: 'cchc outbox send "
+              "--rebase' để áp các ô bạn đã sửa lên bản mới nhất, hoặc tải mẫu mới (cchc template "
+              "--period %s), nhập lại, bỏ bản đang chờ ('cchc outbox discard') rồi gửi tệp mới.\n"),
+            err->message, body->period_id, body->period_id);
+}
+
 int outbox_send(const cli_options *opts, int quiet, int *left)
 {
     char dir[600], user[72];
@@ -252,7 +271,15 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
         cli_error err;
         Cchc__V1__Response *response;
         int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
-        if (rc != 0 && !refused_for_good(&err)) {
+        int conflict = rc != 0 && strcmp(err.code_name, "conflict") == 0;
+        if (conflict && rebase_conflicts && rebase_conflicts(opts, body) == 0) {
+            unlink(path);
+            sent++;
+        } else if (conflict) {
+            stopped = 1; /* later ones wait: they were made after it */
+            (*left)++;
+            say_conflict(body, &err);
+        } else if (rc != 0 && !refused_for_good(&err)) {
             stopped = 1; /* later ones wait too: they may correct this one */
             (*left)++;
             if (!quiet)

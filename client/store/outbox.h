@@ -25,4 +25,14 @@ int outbox_discard(const cli_options *opts);
  * number sent (saved or refused for good); sets *left to those waiting. */
 int outbox_send(const cli_options *opts, int quiet, int *left);
 
+/* A waiting submission refused as CONFLICT (someone saved those reports
+ * after it was made) is neither sent over them nor dropped: the clerk's
+ * text stays in the outbox, and the outbox waits, saying what to do. With
+ * a rebase function set (`cchc outbox send --rebase`), outbox_send hands
+ * it the submission instead; it returns 0 when it saved the clerk's changes
+ * rebased onto the latest revisions (the submission is then done), -1 to
+ * keep it waiting. */
+typedef int (*outbox_rebase_fn)(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *body);
+void outbox_set_rebase(outbox_rebase_fn rebase);
+
 #endif

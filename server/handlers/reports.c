@@ -28,10 +28,59 @@
 
 /* ---- submit -------------------------------------------------------------------- */
 
+/* When submit_reports' only errors are rows made from an older revision
+ * (field "conflict"), answers CONFLICT with one detail per such row (line,
+ * task, latest revision, who saved it and when: the message says them) and
+ * returns 1. Any other error is the clerk's to fix first, so a mix is
+ * answered INVALID_ARGUMENT by request_fail_rows, the conflicts listed too. */
+static int fail_conflicts(request *req, const PGresult *res)
+{
+    int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message"),
+        line_col = PQfnumber(res, "line"), rows = PQntuples(res);
+    size_t conflicts = 0;
+    for (int i = 0; i < rows; i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        if (strcmp(pg_text(res, i, field_col), "conflict") != 0)
+            return 0;
+        conflicts++;
+    }
+    if (conflicts == 0)
+        return 0;
+    arena a = {0};
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = CCHC__V1__ERROR_CODE__CONFLICT;
+    char message[300];
+    snprintf(message, sizeof(message),
+             "không lưu báo cáo nào: %zu dòng làm từ bản cũ, đã có người lưu bản mới hơn "
+             "(nothing saved; rows made from an older revision: %zu)",
+             conflicts, conflicts);
+    err.message = message;
+    err.details = arena_array(&a, conflicts, sizeof(*err.details));
+    for (int i = 0; i < rows && err.details; i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
+        char label[64];
+        snprintf(label, sizeof(label), "dòng %s: conflict", pg_text(res, i, line_col));
+        if (!f || !(f->field = arena_strndup(&a, label, strlen(label))))
+            break;
+        f->message = (char *)pg_text(res, i, message_col);
+        err.details[err.n_details++] = f;
+    }
+    if (a.failed)
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+    else
+        request_fail_error(req, &err);
+    arena_free(&a);
+    return 1;
+}
+
 static void on_submitted(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (!request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
+    if (!fail_conflicts(req, r[0]) &&
+        !request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
                            "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
         request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT, r[0]);
 }
@@ -81,12 +130,19 @@ void handle_report_submit(request *req)
             fields[nproblems] = labels[nproblems];
             messages[nproblems] = problems[nproblems].message;
         }
+        if (row->base_revision < 0 && nproblems < MAX_PROBLEMS) {
+            snprintf(labels[nproblems], sizeof(labels[nproblems]), "dòng %d: base_revision",
+                     row->line);
+            fields[nproblems] = labels[nproblems];
+            messages[nproblems++] = "lần gốc không âm (base revision must not be negative)";
+        }
         json_array_append_new(
-            rows, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "line", row->line,
-                            "task", row->task_id, "status", row->status, "progress", row->progress,
-                            "results", row->results, "difficulties", row->difficulties,
-                            "proposals", row->proposals, "indicators", indicators, "key",
-                            row->idempotency_key));
+            rows, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:i, s:b}", "line",
+                            row->line, "task", row->task_id, "status", row->status, "progress",
+                            row->progress, "results", row->results, "difficulties",
+                            row->difficulties, "proposals", row->proposals, "indicators",
+                            indicators, "key", row->idempotency_key, "base", row->base_revision,
+                            "resubmit", row->resubmit));
     }
     if (nproblems > 0) {
         request_fail_details(req, "không lưu báo cáo nào, số lỗi (nothing saved; errors)", fields,

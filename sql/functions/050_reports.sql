@@ -71,7 +71,8 @@ $$;
 --  "period": "2023-6M", "draft": false,
 --  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
 --            "results": "…", "difficulties": "…", "proposals": "…",
---            "indicators": {…}, "key": "client idempotency key"}]}
+--            "indicators": {…}, "key": "client idempotency key",
+--            "base": 3, "resubmit": false}]}
 -- Field checks that need no data (ranges, required text, UTF-8) were done
 -- by the server before. Returns one row per input row: on success the
 -- report, its revision, whether it was late and whether the key had been
@@ -79,6 +80,17 @@ $$;
 -- errors (line, field, message) and nothing is saved. A row that repeats
 -- a saved key, or the latest submitted revision word for word, writes
 -- nothing and comes back as replayed.
+--
+-- Optimistic concurrency (issue 10): "base" is the report's revision the
+-- row was made from (0: the report had none, or the client did not say).
+-- A row that would write, made from anything but the report's latest
+-- revision (drafts count: they are the unit's own latest word), is a
+-- conflict, field "conflict", whose message names the task, the latest
+-- revision, who saved it and when; the handler answers CONFLICT when
+-- conflicts are the only errors. An unchanged row never conflicts: it
+-- writes nothing. Returned means returned: a row identical to a returned
+-- report's latest (submitted) revision is unchanged too and leaves it
+-- returned, unless "resubmit" says the unit sends it back as it is.
 CREATE OR REPLACE FUNCTION submit_reports(doc jsonb)
 RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean)
@@ -111,22 +123,25 @@ BEGIN
 
     CREATE TEMP TABLE IF NOT EXISTS submit_rows (
         ord int, line int, task int, status text, progress numeric, results text, difficulties text,
-        proposals text, indicators jsonb, key text, unchanged boolean NOT NULL DEFAULT false,
+        proposals text, indicators jsonb, key text, base int NOT NULL, resubmit boolean NOT NULL,
+        unchanged boolean NOT NULL DEFAULT false,
         retried boolean NOT NULL -- the key was seen before: this row is answered, not judged
     ) ON COMMIT DROP;
     DELETE FROM submit_rows;
     -- ord is the row's place in the request: the client's line numbers
     -- are for messages only and need not be distinct
     INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
-                             indicators, key, retried)
+                             indicators, key, base, resubmit, retried)
     SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
            coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key,
+           coalesce(x.base, 0), coalesce(x.resubmit, false),
            EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
       FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
                         AS (line int, task int, status text, progress text, results text,
-                            difficulties text, proposals text, indicators jsonb, key text))
+                            difficulties text, proposals text, indicators jsonb, key text,
+                            base int, resubmit boolean))
            WITH ORDINALITY AS x (line, task, status, progress, results, difficulties, proposals,
-                                 indicators, key, ord);
+                                 indicators, key, base, resubmit, ord);
 
     -- A retry whose first send was saved is answered even if the period
     -- was locked in between: the report is there, the client must not
@@ -148,11 +163,17 @@ BEGIN
 
     -- A row identical to the report's latest submitted revision writes
     -- nothing: a template sent again with one new row must neither make
-    -- empty revisions nor be refused for the rows already accepted.
+    -- empty revisions nor be refused for the rows already accepted, nor
+    -- turn a returned report back into submitted with nothing fixed
+    -- (only a change, or an explicit resubmit, sends a returned report
+    -- back). A draft saved after a return is the latest revision, so a
+    -- row equal to the returned text is then a change: it sends that text.
     UPDATE submit_rows s SET unchanged = true
       FROM report x JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
      WHERE NOT is_draft AND x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
-       AND x.state IN ('submitted', 'accepted', 'approved')
+       AND v.saved_as = 'submitted'
+       AND (x.state IN ('submitted', 'accepted', 'approved')
+            OR (x.state = 'returned' AND NOT s.resubmit))
        AND v.status IS NOT DISTINCT FROM s.status AND v.progress IS NOT DISTINCT FROM s.progress
        -- spreadsheets and the CSV reader drop spaces around a cell, so a
        -- template of a text sent with a trailing space is still the same
@@ -200,6 +221,25 @@ BEGIN
           JOIN submission_key k ON k.key = s.key
           JOIN report x ON x.id = k.report_id
          WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
+        UNION ALL
+        -- made from an older revision than the report's latest: writing
+        -- it would silently put back what someone saved since
+        SELECT s.line, 'conflict',
+               format('nhiệm vụ %s đã có lần %s do %s lưu lúc %s; bản của bạn làm từ lần %s '
+                      '(conflict: task %s is at revision %s, saved by %s at %s; yours was made from revision %s)',
+                      s.task, x.revision, v.username, iso_utc(v.saved_at), s.base,
+                      s.task, x.revision, v.username, iso_utc(v.saved_at), s.base)
+          FROM submit_rows s
+          JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+          JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
+         WHERE NOT s.retried AND NOT s.unchanged AND s.base <> x.revision
+        UNION ALL
+        SELECT s.line, 'base_revision',
+               format('nhiệm vụ %s chưa có báo cáo nào, không có lần %s (no such revision)', s.task, s.base)
+          FROM submit_rows s
+         WHERE NOT s.retried AND s.base <> 0
+           AND NOT EXISTS (SELECT 1 FROM report x
+                            WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task)
       ) e
      ORDER BY e.line, e.field;
     IF FOUND THEN
@@ -272,7 +312,11 @@ BEGIN
     IF cardinality(saved_tasks) > 0 THEN
         PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
                             unit || ' ' || p.id,
-                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late));
+                            jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late,
+                                               'resubmitted', (SELECT coalesce(jsonb_agg(s.task), '[]')
+                                                                 FROM submit_rows s
+                                                                WHERE s.resubmit AND NOT s.retried
+                                                                  AND NOT s.unchanged)));
     END IF;
 END
 $$;
