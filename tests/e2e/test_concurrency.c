@@ -303,8 +303,10 @@ static void test_returned_means_returned(void **state)
     submit_task(CLERK_A, "2023-9M", "105", "70", "9 tháng: 20.000 hồ sơ");
     make_template(CLERK_A, "2023-9M", "truoc.csv"); /* the template from before the return */
     fixture_as(&fx, LEAD_REVIEWER);
+    /* the review names the revision read (ID@REV) */
     char *id = harness_db_query(&fx.db,
-        "SELECT id FROM report WHERE period_id = '2023-9M' AND unit_code = 'Q-NINHKIEU' AND task_id = 105");
+        "SELECT id || '@' || revision FROM report "
+        "WHERE period_id = '2023-9M' AND unit_code = 'Q-NINHKIEU' AND task_id = 105");
     const char *ret[] = {"review", "return", id, "--reason", "Thiếu số hồ sơ trễ hạn", NULL};
     harness_cchc_ok(srv, ret);
     free(id);
