@@ -76,23 +76,30 @@ CREATE TABLE period_frozen_lead (
 -- Periods approved before this migration: their approval and a snapshot
 -- of their figures as the functions of the time compute them now (the
 -- best that can be had; they may already have moved). The functions exist
--- only on a database that had periods, and the loop runs only then.
+-- only on a database that had periods, and the loop runs only then; the
+-- live ones are used when this runs again under newer functions (where
+-- report_facts would already read the approval being made).
 DO $$
 DECLARE
     p record;
     approval bigint;
+    facts text := CASE WHEN to_regproc('live_report_facts') IS NULL THEN 'report_facts'
+                       ELSE 'live_report_facts' END;
+    leads text := CASE WHEN to_regproc('live_period_leads') IS NULL THEN 'period_leads'
+                       ELSE 'live_period_leads' END;
 BEGIN
     FOR p IN SELECT rp.id, rp.approved_at, rp.approved_by, coalesce(a.username, 'admin') AS name
                FROM report_period rp LEFT JOIN account a ON a.id = rp.approved_by
               WHERE rp.state = 'approved' ORDER BY rp.id LOOP
         INSERT INTO period_approval (period_id, approved_at, approved_by, approved_by_name)
         VALUES (p.id, p.approved_at, p.approved_by, p.name) RETURNING id INTO approval;
-        EXECUTE 'INSERT INTO period_frozen_report
-                 SELECT $1, f.unit_code, f.unit_name, f.unit_kind, u.parent_code, f.district_code,
-                        f.task_id, f.state, f.received, f.on_time, f.late, f.status, f.progress, f.report_id
-                   FROM report_facts($2) f JOIN org_unit u ON u.code = f.unit_code'
+        EXECUTE format('INSERT INTO period_frozen_report
+                        SELECT $1, f.unit_code, f.unit_name, f.unit_kind, u.parent_code, f.district_code,
+                               f.task_id, f.state, f.received, f.on_time, f.late, f.status, f.progress,
+                               f.report_id
+                          FROM %I($2) f JOIN org_unit u ON u.code = f.unit_code', facts)
           USING approval, p.id;
-        EXECUTE 'INSERT INTO period_frozen_lead SELECT $1, l.task_id, l.unit_code FROM period_leads($2) l'
+        EXECUTE format('INSERT INTO period_frozen_lead SELECT $1, l.task_id, l.unit_code FROM %I($2) l', leads)
           USING approval, p.id;
     END LOOP;
 END

@@ -485,6 +485,57 @@ static void test_period_list_and_status_agree(void **state)
     assert_int_equal(compared, 4);
 }
 
+static int count_of(const test_db *db, const char *sql)
+{
+    char *value = harness_db_query(db, sql);
+    assert_non_null(value);
+    int n = atoi(value);
+    free(value);
+    return n;
+}
+
+/* Migration 0011 on a database of the time before it: a period locked
+ * without approval (the old dead end) becomes closed, where approve is
+ * legal; an approved locked one becomes approved with its figures frozen.
+ * The older database is made from a current one by undoing 0011. */
+static void test_locked_periods_migrate(void **state)
+{
+    (void)state;
+    test_db db;
+    harness_db_create_migrated(&db, "locked");
+    free(harness_db_query(&db,
+        "DROP TABLE period_frozen_lead, period_frozen_report, period_approval;"
+        "ALTER TABLE report_period DROP CONSTRAINT report_period_state_check;"
+        "ALTER TABLE report_period ADD CONSTRAINT report_period_state_check"
+        "    CHECK (state IN ('planned', 'open', 'closed', 'locked'));"
+        "SELECT ensure_periods(2023);"
+        "UPDATE report_period SET state = 'locked' WHERE id IN ('2023-Q1', '2023-6M');"
+        "UPDATE report_period SET approved_at = now() WHERE id = '2023-6M';"
+        "DELETE FROM schema_migrations WHERE version = 11;"
+        "SELECT 1"));
+    const char *migrate[] = {CCHCD_BIN, "migrate", "--db", db.conninfo, NULL};
+    run_result r;
+    harness_run(&r, NULL, migrate);
+    if (r.exit_code != 0)
+        fail_msg("cchcd migrate exited %d: %s%s", r.exit_code, r.out, r.err);
+    run_result_free(&r);
+    char *q1 = harness_db_query(&db, "SELECT state FROM report_period WHERE id = '2023-Q1'");
+    char *h1 = harness_db_query(&db, "SELECT state FROM report_period WHERE id = '2023-6M'");
+    assert_string_equal(q1, "closed");
+    assert_string_equal(h1, "approved");
+    free(q1);
+    free(h1);
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM period_approval"), 1);
+    int frozen = count_of(&db, "SELECT count(*) FROM period_frozen_report f"
+                               "  JOIN period_approval a ON a.id = f.approval_id"
+                               " WHERE a.period_id = '2023-6M'");
+    assert_true(frozen > 0);
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM live_report_facts('2023-6M')"), frozen);
+    assert_int_equal(count_of(&db, "SELECT expected FROM period_info WHERE id = '2023-6M'"), frozen);
+    assert_true(count_of(&db, "SELECT count(*) FROM period_frozen_lead") > 0);
+    harness_db_drop(&db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_approve_needs_reviews_or_accept_remaining),
         cmocka_unit_test(test_approval_freezes_figures),
         cmocka_unit_test(test_period_list_and_status_agree),
+        cmocka_unit_test(test_locked_periods_migrate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
