@@ -366,7 +366,14 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     const char *late[] = {"submit", "--task", "107", "--period", P, "--status", "đang triển khai",
                           "--progress", "10", "--result", "Sau khi duyệt", NULL};
     refused(late, 1, "locked");
+    /* nor does a review change an approved report */
+    char tan_an_text[32];
+    snprintf(tan_an_text, sizeof(tan_an_text), "%lld", tan_an);
+    fixture_as(&fx, LEAD);
+    const char *give_back[] = {"review", "return", tan_an_text, "--reason", "Sau khi duyệt kỳ", NULL};
+    refused(give_back, 1, "period locked");
     fixture_as(&fx, -1);
+    assert_string_equal(report_state(P, "31117", "105", st, sizeof(st)), "approved");
 }
 
 /* An approved period's figures are frozen: a commune import and a merge
