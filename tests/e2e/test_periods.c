@@ -492,6 +492,36 @@ static void test_period_list_and_status_agree(void **state)
     assert_int_equal(compared, 4);
 }
 
+/* Runs `cchc --server … ARGS` on a pseudo-terminal (util-linux script)
+ * with `answer` typed in; returns its exit code. */
+static int on_terminal(const char *args, const char *answer)
+{
+    char command[512];
+    snprintf(command, sizeof(command), "%s --server %s %s", CCHC_BIN, srv->addr, args);
+    const char *argv[] = {"/usr/bin/script", "-qec", command, "/dev/null", NULL};
+    run_result r;
+    harness_run(&r, answer, argv);
+    int code = r.exit_code;
+    run_result_free(&r);
+    return code;
+}
+
+/* On a terminal, close and approve ask; anything but yes does nothing. */
+static void test_terminal_confirmation(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/script", X_OK) != 0)
+        skip(); /* no util-linux script: no pseudo-terminal to test with */
+    const char *P = "2024-Y";
+    action_ok("open", P);
+    assert_int_not_equal(on_terminal("period close 2024-Y", "n\n"), 0);
+    assert_state(P, "open");
+    assert_int_equal(on_terminal("period close 2024-Y", "y\n"), 0);
+    assert_state(P, "closed");
+    assert_int_not_equal(on_terminal("period approve 2024-Y", "\n"), 0);
+    assert_state(P, "closed");
+}
+
 static int count_of(const test_db *db, const char *sql)
 {
     char *value = harness_db_query(db, sql);
@@ -550,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_approve_needs_reviews_or_accept_remaining),
         cmocka_unit_test(test_approval_freezes_figures),
         cmocka_unit_test(test_period_list_and_status_agree),
+        cmocka_unit_test(test_terminal_confirmation),
         cmocka_unit_test(test_locked_periods_migrate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
