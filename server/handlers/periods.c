@@ -1,6 +1,8 @@
 /* The reporting periods' administration: listing a year's periods, and
- * Sở Nội vụ's actions on one (open, close, lock, approve, extend), which
- * sql function period_action checks and applies in one transaction. */
+ * Sở Nội vụ's actions on one (open, close, approve, reopen, extend), which
+ * sql function period_action (functions/080) checks against the period's
+ * state and applies in one transaction. "lock" is passed on so that the
+ * database answers it with the way forward (approval locks a period). */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,15 +55,21 @@ void handle_period_action(request *req)
         request_check_date(req, "unit_deadline", in->unit_deadline) != 0 ||
         request_check_date(req, "lead_deadline", in->lead_deadline) != 0 ||
         request_check_date(req, "until", in->until) != 0 ||
-        request_check_text(req, "unit", in->unit, 300) != 0)
+        request_check_text(req, "unit", in->unit, 300) != 0 ||
+        request_check_text(req, "reason", in->reason, 2000) != 0)
         return;
-    static const char *const actions[] = {"open", "close", "lock", "approve", "extend"};
+    static const char *const actions[] = {"open", "close", "lock", "approve", "reopen", "extend"};
     int known = 0;
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
         known |= strcmp(in->action, actions[i]) == 0;
     if (!known) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "action: open, close, lock, approve hoặc extend (unknown action)");
+                     "action: open, close, approve, reopen hoặc extend (unknown action)");
+        return;
+    }
+    if ((in->accept_remaining || in->n_accept_report_ids) && strcmp(in->action, "approve") != 0) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "accept: chỉ dùng khi duyệt kỳ (only with approve)");
         return;
     }
     if (strcmp(in->action, "extend") == 0 && *in->unit && !*in->until) {
@@ -77,6 +85,16 @@ void handle_period_action(request *req)
     for (size_t i = 0; doc && i < 4; i++)
         if (*optional[i].value)
             json_object_set_new(doc, optional[i].key, json_string(optional[i].value));
+    if (doc && *in->reason)
+        json_object_set_new(doc, "reason", json_string(in->reason));
+    if (doc && in->accept_remaining)
+        json_object_set_new(doc, "accept_remaining", json_true());
+    if (doc && in->n_accept_report_ids) {
+        json_t *ids = json_array();
+        for (size_t i = 0; ids && i < in->n_accept_report_ids; i++)
+            json_array_append_new(ids, json_integer((json_int_t)in->accept_report_ids[i]));
+        json_object_set_new(doc, "accept_ids", ids);
+    }
     const statement_id act[] = {STMT_PERIOD_ACTION, STMT_PERIOD_OF_DOC};
     sql_doc_query(req, doc, act, 2, on_period_action);
 }

@@ -2,6 +2,8 @@
 -- administrator's period actions, and the views the protocol reads (tables
 -- in 0007_reports; see there for the periods' calendar and the reports'
 -- life cycle). Uses 030 (units on a date) and 040 (audit_write, iso_utc).
+-- The period actions and the period list are in 080_periods (they read
+-- the status functions of 070).
 
 -- The kind and data window of a period id, per Decree 09/2019/NĐ-CP.
 CREATE OR REPLACE FUNCTION period_window(pid text,
@@ -146,7 +148,7 @@ BEGIN
     -- A retry whose first send was saved is answered even if the period
     -- was locked in between: the report is there, the client must not
     -- think it was refused.
-    IF p.state IN ('planned', 'locked')
+    IF p.state IN ('planned', 'approved')
        AND EXISTS (SELECT 1 FROM submit_rows s WHERE NOT s.retried) THEN
         RETURN QUERY SELECT 0, 'period',
             CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
@@ -398,7 +400,7 @@ BEGIN
         UNION ALL
         SELECT t.id, 'ids', format('kỳ %s đã khóa (period locked)', x.period_id)
           FROM review_targets t JOIN report x ON x.id = t.id JOIN report_period p ON p.id = x.period_id
-         WHERE p.state = 'locked'
+         WHERE p.state = 'approved'
         UNION ALL
         SELECT t.id, 'ids', format('báo cáo %s không có lần gửi %s (no such revision)', t.id, t.seen)
           FROM review_targets t JOIN report x ON x.id = t.id LEFT JOIN latest l ON l.report_id = t.id
@@ -441,99 +443,6 @@ BEGIN
                    FROM review_targets t JOIN report x ON x.id = t.id ORDER BY x.id;
 END
 $$;
-
--- An administrator's action on a period: {"actor": …, "action":
--- "open"|"close"|"lock"|"approve"|"extend", "period": "2023-6M",
--- "unit_deadline": "…", "lead_deadline": "…", "unit": "…", "until": "…"}.
--- extend with a unit grants that unit until a date; without one it moves
--- the period's deadlines. approve accepts nothing by itself: it marks the
--- accepted reports approved and locks the period.
-CREATE OR REPLACE FUNCTION period_action(doc jsonb)
-RETURNS TABLE (field text, message text)
-LANGUAGE plpgsql AS $$
-DECLARE
-    action text := doc ->> 'action';
-    p report_period;
-    unit text;
-BEGIN
-    IF doc ->> 'period' ~ '^[0-9]{4}-(Q1|6M|9M|Y)$' THEN
-        PERFORM ensure_periods(left(doc ->> 'period', 4)::int);
-    END IF;
-    SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN QUERY SELECT 'period', format('kỳ "%s" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y (bad period id)',
-                                             doc ->> 'period');
-        RETURN;
-    END IF;
-    IF p.state = 'locked' AND action <> 'lock' THEN
-        RETURN QUERY SELECT 'period', format('kỳ %s đã khóa (period locked)', p.id);
-        RETURN;
-    END IF;
-    CASE action
-    WHEN 'open' THEN
-        UPDATE report_period SET state = 'open' WHERE id = p.id;
-    WHEN 'close' THEN
-        UPDATE report_period SET state = 'closed' WHERE id = p.id;
-    WHEN 'lock' THEN
-        UPDATE report_period SET state = 'locked' WHERE id = p.id;
-    WHEN 'approve' THEN
-        INSERT INTO report_review (report_id, revision, action, level, account_id, username, address)
-        SELECT x.id, x.revision, 'approve', 'admin', (doc -> 'actor' ->> 'id')::bigint,
-               doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
-          FROM report x WHERE x.period_id = p.id AND x.state = 'accepted';
-        UPDATE report SET state = 'approved', updated_at = now()
-         WHERE period_id = p.id AND state = 'accepted';
-        UPDATE report_period SET state = 'locked', approved_at = now(),
-               approved_by = (doc -> 'actor' ->> 'id')::bigint
-         WHERE id = p.id;
-    WHEN 'extend' THEN
-        IF coalesce(doc ->> 'unit', '') <> '' THEN
-            unit := unit_resolve(doc ->> 'unit');
-            IF unit IS NULL THEN
-                RETURN QUERY SELECT 'unit', format('không tìm thấy đơn vị "%s" (unknown unit)', doc ->> 'unit');
-                RETURN;
-            END IF;
-            IF (doc ->> 'until')::date < p.unit_deadline THEN
-                RETURN QUERY SELECT 'until', 'gia hạn phải sau hạn chung (an extension ends after the deadline)'::text;
-                RETURN;
-            END IF;
-            INSERT INTO period_extension (period_id, unit_code, until, granted_by)
-            VALUES (p.id, unit, (doc ->> 'until')::date, (doc -> 'actor' ->> 'id')::bigint)
-            ON CONFLICT (period_id, unit_code) DO UPDATE SET until = EXCLUDED.until,
-                granted_by = EXCLUDED.granted_by, granted_at = now();
-        ELSE
-            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline)
-               > coalesce((doc ->> 'lead_deadline')::date, p.lead_deadline) THEN
-                RETURN QUERY SELECT 'lead_deadline', 'hạn của cơ quan chủ trì phải sau hạn của đơn vị (lead deadline after unit deadline)'::text;
-                RETURN;
-            END IF;
-            IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline) < p.data_until THEN
-                RETURN QUERY SELECT 'unit_deadline',
-                    format('hạn nộp phải từ ngày %s, cuối kỳ số liệu (the deadline cannot precede the data window''s end)',
-                           p.data_until)::text;
-                RETURN;
-            END IF;
-            UPDATE report_period
-               SET unit_deadline = coalesce((doc ->> 'unit_deadline')::date, unit_deadline),
-                   lead_deadline = coalesce((doc ->> 'lead_deadline')::date, lead_deadline)
-             WHERE id = p.id;
-        END IF;
-    ELSE
-        RETURN QUERY SELECT 'action', format('thao tác không hợp lệ "%s" (use open, close, lock, approve, extend)', action);
-        RETURN;
-    END CASE;
-    PERFORM audit_write(doc, 'period.' || action, p.id, doc - 'actor' - 'action' - 'period');
-END
-$$;
-
--- A period as the protocol's Period message shows it.
-CREATE OR REPLACE VIEW period_info AS
-SELECT p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text AS data_until,
-       p.unit_deadline::text AS unit_deadline, p.lead_deadline::text AS lead_deadline, p.state,
-       (SELECT count(*) FROM expected_reports(p.id))::int AS expected,
-       (SELECT count(*) FROM report x
-         WHERE x.period_id = p.id AND x.first_submitted_at IS NOT NULL)::int AS received
-  FROM report_period p;
 
 -- A report as the protocol's ReportSummary shows it to reviewers: its
 -- latest submitted revision. A unit's unsent draft (after a return) is its

@@ -15,10 +15,15 @@
 --
 -- Scope: a reviewer (lead agency) sees the tasks its unit leads; admins and
 -- viewers see everything (sees_all).
+-- An approved period's figures are frozen (0011_period_states): for it,
+-- report_facts and period_leads read the snapshot its approval took of
+-- live_report_facts and live_period_leads, so nothing done to units or
+-- the plan afterwards moves them; every figure below, the period list
+-- (period_info, 080_periods) included, goes through these two.
 -- Uses expected_reports (050) and assignment_leads_on (030); the index
 -- these queries rely on is in 0009_status.
 
-CREATE OR REPLACE FUNCTION report_facts(pid text)
+CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
                progress numeric, report_id bigint)
@@ -41,13 +46,45 @@ LANGUAGE sql STABLE AS $$
             ORDER BY r.revision DESC LIMIT 1) v ON true
 $$;
 
+-- The approval a period's figures are frozen by (NULL unless approved).
+CREATE OR REPLACE FUNCTION period_current_approval(pid text) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT a.id FROM period_approval a WHERE a.period_id = pid AND a.reopened_at IS NULL
+$$;
+
+-- The facts of a period: frozen at its approval, live before.
+CREATE OR REPLACE FUNCTION report_facts(pid text)
+RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
+               state text, received boolean, on_time boolean, late boolean, status text,
+               progress numeric, report_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT f.unit_code, f.unit_name, f.unit_kind, f.district_code, f.task_id, f.state, f.received,
+           f.on_time, f.late, f.status, f.progress, f.report_id
+      FROM period_frozen_report f
+     WHERE f.approval_id = period_current_approval(pid)
+    UNION ALL
+    SELECT f.* FROM live_report_facts(pid) f
+     WHERE period_current_approval(pid) IS NULL
+$$;
+
 -- Lead agencies of each task in a period (its last data day).
-CREATE OR REPLACE FUNCTION period_leads(pid text)
+CREATE OR REPLACE FUNCTION live_period_leads(pid text)
 RETURNS TABLE (task_id int, unit_code text)
 LANGUAGE sql STABLE AS $$
     SELECT DISTINCT l.task_id, l.unit_code
       FROM report_period p CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
      WHERE p.id = pid
+$$;
+
+-- The same, frozen at the period's approval.
+CREATE OR REPLACE FUNCTION period_leads(pid text)
+RETURNS TABLE (task_id int, unit_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT l.task_id, l.unit_code FROM period_frozen_lead l
+     WHERE l.approval_id = period_current_approval(pid)
+    UNION ALL
+    SELECT l.task_id, l.unit_code FROM live_period_leads(pid) l
+     WHERE period_current_approval(pid) IS NULL
 $$;
 
 -- The facts a caller may see.

@@ -60,7 +60,7 @@ static int setup(void **state)
     submit(CR, "106", "đang triển khai", "10", "Mới bắt đầu", "", 1); /* a draft: missing */
     /* late: after the period closed */
     fixture_as(&fx, -1);
-    const char *close[] = {"period", "close", PERIOD, NULL};
+    const char *close[] = {"period", "close", PERIOD, "--yes", NULL};
     harness_cchc_ok(srv, close);
     submit(CR, "105", "đang triển khai", "40", "Nộp muộn", "", 0);
     fixture_as(&fx, -1);
