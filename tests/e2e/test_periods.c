@@ -295,10 +295,11 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     submit(TAN_AN, P, "105", "20");
     /* the lead agency accepts one; two still await review */
     long long reviewed = report_id(P, "Q-NINHKIEU", "106");
-    char id_text[32];
+    char id_text[32], seen[40];
     snprintf(id_text, sizeof(id_text), "%lld", reviewed);
+    snprintf(seen, sizeof(seen), "%lld@1", reviewed); /* the revision the reviewer read */
     fixture_as(&fx, LEAD);
-    const char *accept[] = {"review", "accept", id_text, NULL};
+    const char *accept[] = {"review", "accept", seen, NULL};
     harness_cchc_ok(srv, accept);
     fixture_as(&fx, -1);
     action_ok("close", P);
@@ -368,7 +369,7 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     refused(late, 1, "locked");
     /* nor does a review change an approved report */
     char tan_an_text[32];
-    snprintf(tan_an_text, sizeof(tan_an_text), "%lld", tan_an);
+    snprintf(tan_an_text, sizeof(tan_an_text), "%lld@1", tan_an);
     fixture_as(&fx, LEAD);
     const char *give_back[] = {"review", "return", tan_an_text, "--reason", "Sau khi duyệt kỳ", NULL};
     refused(give_back, 1, "period locked");
