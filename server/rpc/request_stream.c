@@ -39,6 +39,7 @@ typedef struct reply_stream {
     size_t next;            /* … and the next element of that field */
     size_t part_limit;
     unsigned parts;
+    unsigned waited; /* times the backlog made it wait */
 } reply_stream;
 
 static int sliced(const ProtobufCFieldDescriptor *f)
@@ -134,7 +135,7 @@ static void build_part(reply_stream *s)
     }
 }
 
-static void stream_end(reply_stream *s)
+static void stream_end(reply_stream *s, const char *failure)
 {
     request *req = s->req;
     unsigned parts = s->parts;
@@ -143,7 +144,7 @@ static void stream_end(reply_stream *s)
     for (int i = 0; i < s->nkept; i++)
         PQclear(s->kept[i]);
     free(s);
-    request_end_parts(req, parts);
+    request_end_parts(req, parts, failure);
 }
 
 static void pump(reply_stream *s);
@@ -161,6 +162,9 @@ static void pump(reply_stream *s)
     connection *c = req->conn;
     while (!c->closing) {
         if (c->write_backlog >= s->part_limit) {
+            if (!s->waited++)
+                log_debug("client %llu request %llu: waiting for the client to read (%u parts sent)",
+                          (unsigned long long)req->conn_id, (unsigned long long)req->id, s->parts);
             s->waiter.below = s->part_limit;
             s->waiter.fn = on_writable;
             connection_when_writable(c, &s->waiter);
@@ -179,14 +183,17 @@ static void pump(reply_stream *s)
                       (unsigned long long)req->conn_id, (unsigned long long)req->id, payload);
             rpc_send_error(req->ctx, c, req->id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                            "one row of the answer is larger than the server's reply limit");
-            break;
+            stream_end(s, "RESOURCE_EXHAUSTED: a row over the reply limit");
+            return;
         }
         connection_send_frame(c, frame, len);
         s->parts++;
-        if (!response.more)
-            break;
+        if (!response.more) {
+            stream_end(s, NULL);
+            return;
+        }
     }
-    stream_end(s);
+    stream_end(s, "connection closed");
 }
 
 void request_reply_streamed(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,

@@ -6,7 +6,8 @@
  * server with 4 KiB frames the review list, missing, a task's reports and
  * a report's history arrive in many parts and equal the one-part answers.
  * A raw client sees every part under the frame limit, and one that did not
- * ask for parts still gets one frame (or the old error when too large).
+ * ask for parts still gets one frame (or the old error when too large); one
+ * that reads nothing is waited for while others are served.
  * Finally, a report submitted while the HTML report is being read is in
  * none of its sections: the bundle's statements share one snapshot. */
 #include <setjmp.h>
@@ -412,6 +413,65 @@ static void test_parts_on_the_wire(void **state)
     close(fd);
 }
 
+/* A client that reads nothing: the server stops producing parts once its
+ * queue for that connection is full (it says so in its log), serves others
+ * meanwhile, and goes on when the client reads. */
+static void test_slow_reader_is_waited_for(void **state)
+{
+    (void)state;
+    long long received = sql_int("SELECT count(*) FROM report WHERE period_id = '" PERIOD "'");
+    char token[160];
+    int fd = raw_session(srv, 1, token, sizeof(token));
+    send_export(fd, token, 11);
+    harness_wait_log(srv, "request 11: waiting for the client to read", 20000);
+
+    int other = raw_connect(srv);
+    raw_hello(other, 1);
+    raw_send_ping(other, 2, 1);
+    Cchc__V1__Response *pong = raw_read_response(other, 10000);
+    assert_non_null(pong);
+    assert_null(pong->error);
+    assert_int_equal(pong->body_case, CCHC__V1__RESPONSE__BODY_PING);
+    cchc__v1__response__free_unpacked(pong, NULL);
+    close(other);
+
+    size_t rows = 0;
+    for (;;) {
+        Cchc__V1__Response *part = raw_read_response(fd, 20000);
+        assert_non_null(part);
+        assert_null(part->error);
+        assert_int_equal(part->request_id, 11);
+        rows += part->export->n_rows;
+        int more = part->more;
+        cchc__v1__response__free_unpacked(part, NULL);
+        if (!more)
+            break;
+    }
+    assert_int_equal(rows, (size_t)received);
+    close(fd);
+}
+
+/* A client that goes away in the middle of an answer: the server drops
+ * the rest, frees what it kept (the sanitizer build's teardown would
+ * report a leak) and serves on. */
+static void test_reader_gone_midway(void **state)
+{
+    (void)state;
+    char token[160];
+    int fd = raw_session(srv, 1, token, sizeof(token));
+    send_export(fd, token, 12);
+    harness_wait_log(srv, "request 12: waiting for the client to read", 20000);
+    Cchc__V1__Response *part = raw_read_response(fd, 20000);
+    assert_non_null(part);
+    assert_true(part->more);
+    cchc__v1__response__free_unpacked(part, NULL);
+    close(fd); /* unread parts: the kernel resets the connection */
+    harness_wait_log(srv, "request 12 export: connection closed after", 20000);
+
+    const char *ping[] = {"ping", NULL};
+    harness_cchc_ok(srv, ping);
+}
+
 /* ---- one snapshot --------------------------------------------------------- */
 
 static int bundle_waits_for_lock(void *arg)
@@ -490,6 +550,8 @@ int main(void)
         cmocka_unit_test(test_html_report_of_a_large_period),
         cmocka_unit_test(test_lists_over_the_frame_limit),
         cmocka_unit_test(test_parts_on_the_wire),
+        cmocka_unit_test(test_slow_reader_is_waited_for),
+        cmocka_unit_test(test_reader_gone_midway),
         cmocka_unit_test(test_report_is_one_snapshot),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
