@@ -215,6 +215,7 @@ void request_reply_streamed(request *req, arena *a, Cchc__V1__Response__BodyCase
      * with the scratch part right after it */
     ProtobufCMessage *copy = s ? malloc(2 * desc->sizeof_message) : NULL;
     if (!copy || nresults > DB_MAX_BATCH) {
+        free(copy);
         free(s);
         if (a)
             arena_free(a);
