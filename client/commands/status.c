@@ -50,30 +50,33 @@ static int export_fetch(const cli_options *opts, const char *period, Cchc__V1__R
                 CCHC__V1__RESPONSE__BODY_EXPORT, response);
 }
 
-/* The consolidated report: five answers, then the renderer. */
+/* The consolidated report: one answer read in one snapshot on the server,
+ * so every section agrees, then the renderer. */
 static int html_export(const cli_options *opts, const char *period, FILE *out)
 {
-    Cchc__V1__Response *by_index = NULL, *by_district = NULL, *by_lead = NULL, *missing = NULL,
-                       *rows = NULL;
-    int rc = status_fetch(opts, period, "index", &by_index);
-    if (rc == EXIT_OK)
-        rc = status_fetch(opts, period, "district", &by_district);
-    if (rc == EXIT_OK)
-        rc = status_fetch(opts, period, "lead", &by_lead);
-    if (rc == EXIT_OK)
-        rc = missing_fetch(opts, period, "", "", &missing);
-    if (rc == EXIT_OK)
-        rc = export_fetch(opts, period, &rows);
-    if (rc == EXIT_OK) {
-        const html_report_data data = {by_index->status, by_district->status, by_lead->status,
-                                       missing->missing, rows->export};
-        html_report_write(&data, period, out);
+    Cchc__V1__ReportBundleRequest body = CCHC__V1__REPORT_BUNDLE_REQUEST__INIT;
+    body.period_id = (char *)period;
+    Cchc__V1__Response *response = NULL;
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_REPORT_BUNDLE, &body,
+                  CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__ReportBundleResponse *b = response->report_bundle;
+    Cchc__V1__MissingResponse missing = CCHC__V1__MISSING_RESPONSE__INIT;
+    missing.n_missing = b->n_missing;
+    missing.missing = b->missing;
+    Cchc__V1__ExportResponse rows = CCHC__V1__EXPORT_RESPONSE__INIT;
+    rows.n_rows = b->n_rows;
+    rows.rows = b->rows;
+    if (!b->by_index || !b->by_district || !b->by_lead || !b->by_index->period) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        fprintf(stderr, _("cchc: the server's consolidated report is incomplete\n"));
+        return EXIT_PROTOCOL;
     }
-    Cchc__V1__Response *answers[] = {by_index, by_district, by_lead, missing, rows};
-    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
-        if (answers[i])
-            cchc__v1__response__free_unpacked(answers[i], NULL);
-    return rc;
+    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows};
+    html_report_write(&data, period, out);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
 }
 
 static void group_row(table *t, const Cchc__V1__StatusGroup *g)

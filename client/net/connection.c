@@ -118,6 +118,22 @@ static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error
     return 0;
 }
 
+/* A part of an answer in parts: its body is kept and the frame consumed
+ * (returns 1) unless it is the last part, which still goes to pending. A
+ * last part with an error is the answer: the parts before it are void. */
+static int collect_part(connection *conn, Cchc__V1__Response *response)
+{
+    if (response->request_id == 0 || (!response->more && conn->parts.count == 0))
+        return 0;
+    if (!response->error)
+        reply_parts_add(&conn->parts, response);
+    if (response->more) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        return 1;
+    }
+    return 0;
+}
+
 static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 {
     connection *conn = ctx;
@@ -129,6 +145,8 @@ static int on_frame(void *ctx, const uint8_t *payload, size_t len)
         cchc__v1__response__free_unpacked(response, NULL);
         return 0; /* an answer to an abandoned request */
     }
+    if (collect_part(conn, response))
+        return 0;
     conn->pending = response;
     return 0; /* keep reading the buffer: frames after this one stay in sync */
 }
@@ -137,6 +155,7 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
 {
     int64_t deadline = now_ms() + conn->timeout_ms;
     conn->pending = NULL;
+    reply_parts_reset(&conn->parts);
     uint8_t buf[16384];
     for (;;) {
         int ready = wait_fd(conn->fd, POLLIN, deadline);
@@ -153,8 +172,11 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
             return -1;
         }
         uint32_t bad = 0;
+        unsigned parts = conn->parts.count;
         frame_status st = frame_reader_feed(&conn->reader, buf, (size_t)n, on_frame,
                                             conn, &bad);
+        if (conn->parts.count != parts)
+            deadline = now_ms() + conn->timeout_ms; /* the timeout is per part */
         if (conn->pending) {
             *response = conn->pending;
             conn->pending = NULL;
@@ -169,6 +191,27 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
             return -1;
         }
     }
+}
+
+/* When the answer came in parts, replaces *answer (its last part) with
+ * the whole; -1 with err set when the parts do not fit together. */
+static int answer_from_parts(connection *conn, Cchc__V1__Response **answer, cli_error *err)
+{
+    unsigned count = conn->parts.count;
+    if (count == 0 || (*answer)->error) {
+        reply_parts_reset(&conn->parts);
+        return 0;
+    }
+    Cchc__V1__Response *whole = reply_parts_merge(&conn->parts, *answer);
+    reply_parts_reset(&conn->parts);
+    cchc__v1__response__free_unpacked(*answer, NULL);
+    *answer = whole;
+    if (whole)
+        return 0;
+    cli_error_set(err, EXIT_PROTOCOL,
+                  _("could not put together the answer's %u parts (out of memory or garbled)"),
+                  count);
+    return -1;
 }
 
 int connection_call(connection *conn, Cchc__V1__Request *request,
@@ -193,6 +236,8 @@ int connection_call(connection *conn, Cchc__V1__Request *request,
     conn->awaited_id = request->request_id;
     Cchc__V1__Response *answer = NULL;
     if (receive(conn, &answer, err) != 0)
+        return -1;
+    if (answer_from_parts(conn, &answer, err) != 0)
         return -1;
     if (answer->error) {
         connection_error_from_response(answer->error, err);
@@ -244,6 +289,7 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
     hello.protocol_version = CCHC_PROTOCOL_VERSION;
     hello.client_name = "cchc";
     hello.client_version = CCHC_VERSION;
+    hello.accepts_parts = 1;
     Cchc__V1__Request request = CCHC__V1__REQUEST__INIT;
     request.body_case = CCHC__V1__REQUEST__BODY_HELLO;
     request.hello = &hello;
@@ -271,4 +317,5 @@ void connection_close(connection *conn)
         close(conn->fd);
     conn->fd = -1;
     frame_reader_reset(&conn->reader);
+    reply_parts_reset(&conn->parts);
 }

@@ -10,6 +10,7 @@
 #include "cchc/v1/envelope.pb-c.h"
 #include "cli.h"
 #include "frame.h"
+#include "reply_parts.h"
 
 typedef struct connection {
     int fd;
@@ -21,12 +22,14 @@ typedef struct connection {
     frame_reader reader;
     Cchc__V1__Response *pending; /* decoded by the frame sink */
     uint64_t awaited_id;
+    reply_parts parts; /* the awaited answer's parts so far (Response.more) */
 } connection;
 
 /* Connects to opts->server and completes the hello exchange. */
 int connection_open(connection *conn, const cli_options *opts, cli_error *err);
 /* Sends request (its request_id is assigned here) and waits for its
- * response. On success *response is set (free with
+ * response; an answer sent in parts is put back together into one
+ * Response, the timeout applying to each part. On success *response is set (free with
  * cchc__v1__response__free_unpacked); an error response is turned into err
  * with EXIT_SERVER_ERROR and returns -1. */
 int connection_call(connection *conn, Cchc__V1__Request *request,

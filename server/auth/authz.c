@@ -53,6 +53,7 @@ static const authz_rule rules[] = {
     {R(MISSING),                ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
     {R(STATUS_TASK),            ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
     {R(EXPORT),                 ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    {R(REPORT_BUNDLE),          ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

@@ -128,8 +128,17 @@ static void query_finish(db_query *query, db_status status, const char *message)
         for (int s = 0; s < query->nsteps; s++)
             results[s] = query->steps[s].result;
         query->fn(query->ctx, status, results, query->nsteps, message);
+        for (int s = 0; s < query->nsteps; s++)
+            query->steps[s].result = results[s]; /* NULL where db_result_keep took it */
     }
     query_free(query);
+}
+
+PGresult *db_result_keep(PGresult *const *results, int i)
+{
+    PGresult *result = results[i];
+    ((PGresult **)results)[i] = NULL; /* query_finish's own array */
+    return result;
 }
 
 static void fail_all(query_list *list, const char *message)

@@ -36,6 +36,11 @@ typedef void (*db_result_fn)(void *ctx, db_status status,
                              PGresult *const *results, int nresults,
                              const char *message);
 
+/* Called from a db_result_fn: keeps results[i] past the call (the pool
+ * then leaves it alone) and returns it; the caller PQclear()s it. For an
+ * answer sent in parts whose messages point into the rows. */
+PGresult *db_result_keep(PGresult *const *results, int i);
+
 /* One statement of a batch: text parameters, NULL value = SQL NULL. */
 typedef struct db_step {
     statement_id statement;

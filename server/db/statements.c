@@ -532,7 +532,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
         "   AND ($3 = '' OR f.task_id IN (SELECT l.task_id FROM period_leads($1) l"
         "                                  WHERE l.unit_code = unit_resolve($3)))"
-        " ORDER BY f.unit_name" VI ", f.task_id"},
+        " ORDER BY f.unit_name" VI ", f.unit_code, f.task_id"},
     /* $1 period, $2 task, $3 caller's unit, $4 sees all: every unit's report on the task */
     [STMT_STATUS_TASK_UNITS] = {"cchc_status_task_units",
         "SELECT f.unit_code, f.unit_name, f.state, f.late, coalesce(f.status, '') AS status,"
@@ -546,7 +546,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                      WHERE r.report_id = f.report_id AND r.saved_as = 'submitted'"
         "                      ORDER BY r.revision DESC LIMIT 1) v ON true"
         " WHERE f.task_id = $2::int"
-        " ORDER BY f.received DESC, f.unit_name" VI},
+        " ORDER BY f.received DESC, f.unit_name" VI ", f.unit_code"},
     /* $1 period, $2 caller's unit, $3 sees all: every received report, as last submitted */
     [STMT_EXPORT] = {"cchc_export",
         "SELECT x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref,"
@@ -570,5 +570,18 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " WHERE x.period_id = $1"
         "   AND ($3::boolean OR x.task_id IN (SELECT l.task_id FROM period_leads($1) l"
         "                                      WHERE l.unit_code = $2))"
-        " ORDER BY x.task_id, u.name" VI},
+        " ORDER BY x.task_id, u.name" VI ", x.unit_code"},
+
+    /* A batch (one implicit transaction) whose statements must all see one
+     * snapshot starts with these three: under READ COMMITTED each
+     * statement would take its own. SET TRANSACTION is allowed before the
+     * batch's first query and lasts until its sync; outside BEGIN it warns
+     * that it "can only be used in transaction blocks", which is not so in
+     * the extended protocol, hence the warning is silenced around it (a
+     * failed batch rolls the SET back). No BEGIN/COMMIT: a failing
+     * statement would leave the connection in an aborted transaction. */
+    [STMT_SNAPSHOT_QUIET] = {"cchc_snapshot_quiet", "SET client_min_messages = error"},
+    [STMT_SNAPSHOT_BEGIN] = {"cchc_snapshot_begin",
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"},
+    [STMT_SNAPSHOT_LOUD] = {"cchc_snapshot_loud", "RESET client_min_messages"},
 };

@@ -71,6 +71,10 @@ typedef enum statement_id {
     STMT_MISSING,
     STMT_STATUS_TASK_UNITS,
     STMT_EXPORT,
+    /* one snapshot for a whole batch (handlers/report_bundle.c) */
+    STMT_SNAPSHOT_QUIET,
+    STMT_SNAPSHOT_BEGIN,
+    STMT_SNAPSHOT_LOUD,
     STMT_COUNT
 } statement_id;
 

@@ -63,5 +63,7 @@ void handle_trend(request *req);
 void handle_missing(request *req);
 void handle_status_task(request *req);
 void handle_export(request *req);
+/* the consolidated report in one snapshot (report_bundle.c) */
+void handle_report_bundle(request *req);
 
 #endif

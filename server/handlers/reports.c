@@ -18,6 +18,7 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
+#include "request_stream.h"
 #include "sql_doc.h"
 #include "validate.h"
 
@@ -210,8 +211,7 @@ static int sees_everything(const request *req)
 
 static void on_report_list(request *req, PGresult *const *r, int n)
 {
-    (void)n;
-    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REPORT_LIST, r[0]);
+    request_reply_rows_streamed(req, CCHC__V1__RESPONSE__BODY_REPORT_LIST, r, n, 0);
 }
 
 void handle_report_list(request *req)
@@ -353,7 +353,7 @@ static void on_report_get(request *req, PGresult *const *r, int n)
         &a, &cchc__v1__report_revision__descriptor, r[1], &body.n_revisions);
     body.reviews = (Cchc__V1__ReviewEntry **)pg_messages(&a, &cchc__v1__review_entry__descriptor,
                                                          r[2], &body.n_reviews);
-    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_GET, &body);
+    request_reply_streamed(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_GET, &body, r, n);
 }
 
 void handle_report_get(request *req)

@@ -41,6 +41,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_MISSING: return handle_missing;
     case CCHC__V1__REQUEST__BODY_STATUS_TASK: return handle_status_task;
     case CCHC__V1__REQUEST__BODY_EXPORT: return handle_export;
+    case CCHC__V1__REQUEST__BODY_REPORT_BUNDLE: return handle_report_bundle;
     default: return NULL;
     }
 }

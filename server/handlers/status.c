@@ -13,6 +13,7 @@
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
+#include "request_stream.h"
 
 static const char *sees_all(const request *req)
 {
@@ -110,7 +111,7 @@ static void on_missing(request *req, PGresult *const *r, int n)
                      *in->district && PQgetisnull(r[0], 0, 0) ? in->district : in->lead);
         return;
     }
-    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_MISSING, r[1]);
+    request_reply_rows_streamed(req, CCHC__V1__RESPONSE__BODY_MISSING, r, n, 1);
 }
 
 void handle_missing(request *req)
@@ -131,8 +132,7 @@ void handle_missing(request *req)
 
 static void on_export(request *req, PGresult *const *r, int n)
 {
-    (void)n;
-    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_EXPORT, r[0]);
+    request_reply_rows_streamed(req, CCHC__V1__RESPONSE__BODY_EXPORT, r, n, 0);
 }
 
 void handle_export(request *req)
@@ -168,7 +168,7 @@ static void on_status_task(request *req, PGresult *const *r, int n)
     body.summary = one ? summary[0] : NULL;
     body.reports = (Cchc__V1__UnitReport **)pg_messages(&a, &cchc__v1__unit_report__descriptor, r[2],
                                                         &body.n_reports);
-    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_STATUS_TASK, &body);
+    request_reply_streamed(req, &a, CCHC__V1__RESPONSE__BODY_STATUS_TASK, &body, r, n);
 }
 
 void handle_status_task(request *req)

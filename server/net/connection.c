@@ -183,6 +183,40 @@ void connection_request_finished(connection *c)
     connection_unref(c);
 }
 
+/* Wakes the waiters whose mark the backlog is now under, or all of them
+ * once the connection closes; a waiter may register again from fn. */
+static void notify_waiters(connection *c)
+{
+    connection_waiter *list = c->waiters, *keep = NULL;
+    c->waiters = NULL;
+    while (list) {
+        connection_waiter *w = list;
+        list = w->next;
+        if (c->closing || c->write_backlog < w->below) {
+            w->fn(w);
+        } else {
+            w->next = keep;
+            keep = w;
+        }
+    }
+    while (keep) { /* back in front of any registered meanwhile */
+        connection_waiter *w = keep;
+        keep = w->next;
+        w->next = c->waiters;
+        c->waiters = w;
+    }
+}
+
+void connection_when_writable(connection *c, connection_waiter *w)
+{
+    if (c->closing || c->write_backlog < w->below) {
+        w->fn(w);
+        return;
+    }
+    w->next = c->waiters;
+    c->waiters = w;
+}
+
 static void on_write(uv_write_t *req, int status)
 {
     write_req *wr = (write_req *)req;
@@ -192,7 +226,8 @@ static void on_write(uv_write_t *req, int status)
     free(wr);
     if (status < 0 && status != UV_ECANCELED)
         connection_close(c, uv_strerror(status));
-    else {
+    notify_waiters(c);
+    if (status >= 0 || status == UV_ECANCELED) {
         update_reading(c);
         maybe_finish_drain(c);
     }

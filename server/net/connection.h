@@ -17,6 +17,14 @@
 
 struct listener;
 
+/* Someone waiting for a connection's queued replies to drain (an answer
+ * sent in parts produces its next part only then). */
+typedef struct connection_waiter {
+    struct connection_waiter *next;
+    size_t below;  /* called once the write backlog is under this */
+    void (*fn)(struct connection_waiter *w);
+} connection_waiter;
+
 typedef struct connection {
     struct listener *owner;
     uv_tcp_t tcp;
@@ -36,6 +44,8 @@ typedef struct connection {
     int linger_started;
     uv_timer_t linger; /* initialised only when a graceful close lingers */
     size_t write_backlog; /* bytes handed to uv_write and not yet written */
+    int accepts_parts; /* set by the protocol layer from the hello */
+    connection_waiter *waiters;
 } connection;
 
 /* Accepts a pending connection on the listener (listener.c). */
@@ -43,6 +53,10 @@ void connection_accept(struct listener *l);
 /* Sends one encoded frame; takes ownership of the malloc'd bytes (freed
  * at once when the connection is closing). */
 void connection_send_frame(connection *c, uint8_t *frame, size_t len);
+/* Calls w->fn once the write backlog is below w->below (at once when it
+ * already is) or the connection is closing (fn then sees c->closing). w
+ * stays the caller's; each registration calls fn once. */
+void connection_when_writable(connection *c, connection_waiter *w);
 /* Sends what is queued, then closes. */
 void connection_close_after_flush(connection *c, const char *reason);
 void connection_close(connection *c, const char *reason);

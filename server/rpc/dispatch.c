@@ -29,6 +29,7 @@ static void handle_hello(request *req)
         return;
     }
     req->conn->greeted = 1;
+    req->conn->accepts_parts = hello->accepts_parts; /* request_stream.c */
     Cchc__V1__HelloResponse body = CCHC__V1__HELLO_RESPONSE__INIT;
     body.protocol_version = CCHC_PROTOCOL_VERSION;
     body.server_name = "cchcd";

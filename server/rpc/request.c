@@ -130,6 +130,20 @@ void request_reply(request *req, Cchc__V1__Response *response)
     request_free(req);
 }
 
+void request_end_parts(request *req, unsigned parts, const char *failure)
+{
+    if (failure)
+        log_info("client %llu request %llu %s: %s after %u parts in %.3f ms",
+                 (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                 wire_request_name(req->msg->body_case), failure, parts,
+                 elapsed_ms(req->started_ns));
+    else
+        log_debug("client %llu request %llu %s: ok in %.3f ms, %u parts",
+                  (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                  wire_request_name(req->msg->body_case), elapsed_ms(req->started_ns), parts);
+    request_free(req);
+}
+
 void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,
                         void *body)
 {

@@ -12,5 +12,8 @@ request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg);
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
 void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
                     Cchc__V1__ErrorCode code, const char *message);
+/* Ends a request whose answer went out in parts (request_stream.c);
+ * failure says why it stopped early, NULL when every part was sent. */
+void request_end_parts(request *req, unsigned parts, const char *failure);
 
 #endif

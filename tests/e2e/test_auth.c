@@ -190,6 +190,8 @@ BUILD(b_status_task, status_task, Cchc__V1__StatusTaskRequest, CCHC__V1__STATUS_
       STATUS_TASK, body.period_id = "1999-Q1"; body.task_id = 105)
 BUILD(b_export, export, Cchc__V1__ExportRequest, CCHC__V1__EXPORT_REQUEST__INIT, EXPORT,
       body.period_id = "1999-Q1")
+BUILD(b_report_bundle, report_bundle, Cchc__V1__ReportBundleRequest,
+      CCHC__V1__REPORT_BUNDLE_REQUEST__INIT, REPORT_BUNDLE, body.period_id = "1999-Q1")
 BUILD(b_logout, logout, Cchc__V1__LogoutRequest, CCHC__V1__LOGOUT_REQUEST__INIT, LOGOUT, (void)0)
 
 /* Who may send what: everyone reads the plan, the units, the periods and
@@ -234,6 +236,7 @@ static const matrix_row matrix[] = {
     {"missing", READS_REPORTS, b_missing},
     {"status_task", READS_REPORTS, b_status_task},
     {"export", READS_REPORTS, b_export},
+    {"report_bundle", READS_REPORTS, b_report_bundle},
     {"logout", ANY, b_logout},
 };
 #define MATRIX_ROWS (sizeof(matrix) / sizeof(matrix[0]))
