@@ -31,8 +31,22 @@ static void print_periods(Cchc__V1__Period **periods, size_t n)
     table_free(t);
 }
 
+const char *const period_subcommands[] = {"list", "open", "close", "lock", "approve", "extend", NULL};
+
+static int period_usage(FILE *out, int rc)
+{
+    fprintf(out, _("usage: cchc period list [--year Y]\n"
+                   "       cchc period open|close|lock|approve PERIOD\n"
+                   "       cchc period extend PERIOD [--unit-deadline D] [--lead-deadline D]\n"
+                   "       cchc period extend PERIOD --unit U --until D\n"
+                   "PERIOD: 2023-Q1, 2023-6M, 2023-9M, 2023-Y\n"));
+    return rc;
+}
+
 int cmd_period(const cli_options *opts, int argc, char **argv)
 {
+    if (cli_wants_help(argc, argv))
+        return period_usage(stdout, EXIT_OK);
     static const struct option options[] = {
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, 'u'},
@@ -74,14 +88,8 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
     int known = 0;
     for (size_t i = 0; i < 5; i++)
         known |= strcmp(sub, actions[i]) == 0;
-    if (!known || argc - 1 - optind != 1) {
-        fprintf(stderr, _("usage: cchc period list [--year Y]\n"
-                          "       cchc period open|close|lock|approve PERIOD\n"
-                          "       cchc period extend PERIOD [--unit-deadline D] [--lead-deadline D]\n"
-                          "       cchc period extend PERIOD --unit U --until D\n"
-                          "PERIOD: 2023-Q1, 2023-6M, 2023-9M, 2023-Y\n"));
-        return EXIT_USAGE;
-    }
+    if (!known || argc - 1 - optind != 1)
+        return period_usage(stderr, EXIT_USAGE);
     act.action = (char *)sub;
     act.period_id = argv[1 + optind];
     Cchc__V1__Response *response;

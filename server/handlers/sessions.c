@@ -17,11 +17,6 @@
 #include "pgvalue.h"
 #include "request_helpers.h"
 
-/* Failures within 15 minutes after which login is refused for a while.
- * An address is allowed more: a district office's clerks share one. */
-#define MAX_FAILURES_PER_ACCOUNT 5
-#define MAX_FAILURES_PER_ADDRESS 50
-
 static const char *const wrong_credentials =
     "sai tên đăng nhập hoặc mật khẩu (wrong username or password)";
 
@@ -62,11 +57,12 @@ static void reply_busy(request *req)
                  "máy chủ đang bận; hãy thử lại sau ít phút (server busy; try again shortly)");
 }
 
-/* Throttled? The counts include the attempt just reserved. */
-static int throttled(const PGresult *counts)
+/* Throttled? The rule (how many failures, for how long) is SQL's,
+ * login_blocked_until in sql/functions/040_accounts.sql, so that `cchc user
+ * show` tells an admin exactly what login enforces. */
+static int throttled(const PGresult *blocked)
 {
-    return pg_int(counts, 0, 0) > MAX_FAILURES_PER_ACCOUNT ||
-           pg_int(counts, 0, 1) > MAX_FAILURES_PER_ADDRESS;
+    return !PQgetisnull(blocked, 0, 0) || !PQgetisnull(blocked, 0, 1);
 }
 
 static void on_session_created(request *req, PGresult *const *r, int n)
@@ -121,7 +117,9 @@ static login_state *begin_password_check(request *req, PGresult *const *r,
                                          const char *throttled_message)
 {
     if (throttled(r[1])) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "%s", throttled_message);
+        int by_user = !PQgetisnull(r[1], 0, 0);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "%s; đến (until) %s", throttled_message,
+                     pg_text(r[1], 0, by_user ? 0 : 1));
         return NULL;
     }
     login_state *st = calloc(1, sizeof(*st));
