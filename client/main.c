@@ -40,7 +40,7 @@ static const command commands[] = {
     {"logout", cmd_logout, N_("end the session")},
     {"whoami", cmd_whoami, N_("show who is logged in")},
     {"passwd", cmd_passwd, N_("change your password (ends every session)")},
-    {"user", cmd_user, N_("accounts (admins): add, list, show, disable, enable, reset-password, roles")},
+    {"user", cmd_user, N_("accounts (admins): add, list, show, disable, enable, unlock, reset-password, roles")},
     {"audit", cmd_audit, N_("who changed what, when, from where (admins)")},
     {"ping", cmd_ping, N_("check the server and its database, show the round trip")},
     {"version", cmd_version, N_("show the client's version")},
@@ -79,6 +79,8 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
                    "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
+                   "\nEvery command and subcommand shows its usage with -h or --help, and then\n"
+                   "does nothing else.\n"
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
                    "3 server unreachable, 4 incompatible or garbled answer.\n"));
 }
