@@ -181,8 +181,8 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         {"password-stdin", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
-    if (cli_help(argc, argv, strcmp(sub, "roles") == 0 ? _("usage: cchc user roles NAME --set ROLE[,ROLE]\n")
-                                                   : _("usage: cchc user %s NAME\n"), sub))
+    if (cli_help(argc, argv, _("usage: cchc user %s NAME%s\n"), sub,
+                 strcmp(sub, "roles") == 0 ? " --set ROLE[,ROLE]" : ""))
         return EXIT_OK;
     char roles_text[128] = "";
     int opt;

@@ -19,9 +19,10 @@
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
 
-enum { REPORTER, NPEOPLE };
+enum { REPORTER, VIEWER, NPEOPLE };
 static const test_person people[NPEOPLE] = {
     {"nk.baocao", "Bao-cao-Ninh-Kieu-2023", "Q-NINHKIEU", "reporter"},
+    {"ubnd.lanhdao", "Lanh-dao-UBND-TP-2023", "VP-UBND", "viewer"},
 };
 static char attempt_home[64]; /* where the failed logins are typed */
 
@@ -29,7 +30,7 @@ static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "lockout", NULL);
-    fixture_add_people(&fx, people, NPEOPLE, 0);
+    fixture_add_people(&fx, people, NPEOPLE, 1);
     harness_new_home(attempt_home, sizeof(attempt_home));
     return 0;
 }
@@ -66,7 +67,8 @@ static void block_reporter(void)
     char err[2048];
     assert_int_equal(try_login(people[REPORTER].password, err, sizeof(err)), 1);
     assert_non_null(strstr(err, "resource_exhausted"));
-    assert_non_null(strstr(err, "until")); /* the refusal says until when */
+    assert_non_null(strstr(err, "try again after 20")); /* says until when */
+    assert_non_null(strstr(err, "cchc user unlock"));
 }
 
 /* Until when the account is blocked; "" when it is not (--json shows an
@@ -198,8 +200,8 @@ static void test_unlock_refusals(void **state)
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "not_found"));
     run_result_free(&r);
-    /* the reporter, logged in from the attempt home */
-    harness_use_home(attempt_home);
+    /* anyone but an administrator */
+    fixture_as(&fx, VIEWER);
     const char *unlock[] = {"user", "unlock", people[REPORTER].username, NULL};
     harness_cchc(&r, srv, unlock);
     assert_int_equal(r.exit_code, 1);
