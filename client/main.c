@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_guard.h"
 #include "commands.h"
 #include "config.h"
 #include "due.h"
@@ -39,11 +40,36 @@ static const command commands[] = {
     {"logout", cmd_logout, N_("end the session")},
     {"whoami", cmd_whoami, N_("show who is logged in")},
     {"passwd", cmd_passwd, N_("change your password (ends every session)")},
-    {"user", cmd_user, N_("accounts (admins): add, list, show, disable, enable, reset-password, roles")},
+    {"user", cmd_user, N_("accounts (admins): add, list, show, disable, enable, unlock, reset-password, roles")},
     {"audit", cmd_audit, N_("who changed what, when, from where (admins)")},
     {"ping", cmd_ping, N_("check the server and its database, show the round trip")},
     {"version", cmd_version, N_("show the client's version")},
 };
+
+/* Each command's subcommands, as its file lists them: what
+ * `cchc --list-commands` prints, so a test can ask every one for -h. */
+static const struct {
+    const char *command;
+    const char *const *subcommands;
+} subcommand_lists[] = {
+    {"report", report_subcommands}, {"outbox", outbox_subcommands},
+    {"review", review_subcommands}, {"period", period_subcommands},
+    {"unit-plans", unit_plans_subcommands}, {"status", status_subcommands},
+    {"plan", plan_subcommands},     {"units", units_subcommands},
+    {"user", user_subcommands},
+};
+
+/* The hidden --list-commands: one "COMMAND" or "COMMAND SUBCOMMAND" a line. */
+static void list_commands(void)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        printf("%s\n", commands[i].name);
+        for (size_t k = 0; k < sizeof(subcommand_lists) / sizeof(subcommand_lists[0]); k++)
+            for (const char *const *sub = subcommand_lists[k].subcommands;
+                 strcmp(subcommand_lists[k].command, commands[i].name) == 0 && *sub; sub++)
+                printf("%s %s\n", commands[i].name, *sub);
+    }
+}
 
 static void usage(FILE *out)
 {
@@ -53,6 +79,8 @@ static void usage(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
                    "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
+                   "\nEvery command and subcommand shows its usage with -h or --help, and then\n"
+                   "does nothing else.\n"
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
                    "3 server unreachable, 4 incompatible or garbled answer.\n"));
 }
@@ -69,6 +97,7 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"list-commands", no_argument, NULL, 'L'}, /* hidden: for tests/e2e/test_help.c */
         {NULL, 0, NULL, 0},
     };
     cli_options opts;
@@ -90,12 +119,20 @@ int main(int argc, char **argv)
             break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': return cmd_version(&opts, 0, NULL);
+        case 'L': list_commands(); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         usage(stderr);
         return EXIT_USAGE;
+    }
+    /* `COMMAND … -h`: the command prints its usage and nothing else runs:
+     * no configuration, session, outbox or reminder, no connection */
+    if (cli_wants_help(argc - optind, argv + optind)) {
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+            if (strcmp(commands[i].name, argv[optind]) == 0)
+                return commands[i].run(&opts, argc - optind, argv + optind);
     }
     cli_error err;
     if (config_resolve_server(&opts, server_flag, &err) != 0)

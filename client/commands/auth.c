@@ -124,8 +124,8 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
 
 int cmd_logout(const cli_options *opts, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (cli_help(argc, argv, _("usage: cchc logout\nEnds the session on the server and forgets it here.\n")))
+        return EXIT_OK;
     if (!*opts->token) {
         printf(_("Chưa đăng nhập vào %s.\n"), opts->server);
         return EXIT_OK;
@@ -151,8 +151,8 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
 
 int cmd_whoami(const cli_options *opts, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (cli_help(argc, argv, _("usage: cchc whoami\nShows who is logged in, and until when.\n")))
+        return EXIT_OK;
     Cchc__V1__WhoamiRequest body = CCHC__V1__WHOAMI_REQUEST__INIT;
     Cchc__V1__Response *response;
     int rc = call(opts, CCHC__V1__REQUEST__BODY_WHOAMI, &body,

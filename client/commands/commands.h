@@ -5,6 +5,19 @@
 #define CCHC_COMMANDS_H
 
 #include "cli.h"
+#include "cli_guard.h"
+
+/* Each command's subcommands, NULL-terminated, listed by `cchc
+ * --list-commands` (main.c) so tests/e2e/test_help.c asks each for -h. */
+extern const char *const report_subcommands[];
+extern const char *const outbox_subcommands[];
+extern const char *const review_subcommands[];
+extern const char *const period_subcommands[];
+extern const char *const unit_plans_subcommands[];
+extern const char *const status_subcommands[];
+extern const char *const plan_subcommands[];
+extern const char *const units_subcommands[];
+extern const char *const user_subcommands[];
 
 /* system.c */
 int cmd_ping(const cli_options *opts, int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "call.h"
+#include "cli_guard.h"
 #include "config.h"
 #include "i18n.h"
 #include "output.h"
@@ -123,8 +124,8 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
 
 int cmd_due(const cli_options *opts, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (cli_help(argc, argv, _("usage: cchc due\nWhat my unit owes and by when; returned reports and their reasons.\n")))
+        return EXIT_OK;
     due_list l;
     int rc = collect(opts, &l, 0);
     if (rc != EXIT_OK) {

@@ -35,7 +35,10 @@ static void print_periods(Cchc__V1__Period **periods, size_t n)
     table_free(t);
 }
 
-static int usage(FILE *to, int rc)
+const char *const period_subcommands[] = {"list", "open", "close", "approve", "reopen", "lock",
+                                              "extend", NULL};
+
+static int period_usage(FILE *to, int rc)
 {
     fprintf(to, _("usage: cchc period list [--year Y]\n"
                   "       cchc period open PERIOD\n"
@@ -97,6 +100,8 @@ static int confirm(const char *action, const char *period, const Cchc__V1__Perio
 
 int cmd_period(const cli_options *opts, int argc, char **argv)
 {
+    if (cli_wants_help(argc, argv))
+        return period_usage(stdout, EXIT_OK);
     static const struct option options[] = {
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, 'u'},
@@ -124,7 +129,7 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
         case 'r': act.reason = optarg; break;
         case 'A': act.accept_remaining = 1; break;
         case 'Y': yes = 1; break;
-        case 'h': free(act.accept_report_ids); return usage(stdout, EXIT_OK);
+        case 'h': free(act.accept_report_ids); return period_usage(stdout, EXIT_OK);
         case 'a':
             if (add_accept_ids(&act, optarg) != 0) {
                 fprintf(stderr, _("cchc period approve: --accept takes report ids: 12,13,14\n"));
@@ -157,7 +162,7 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
         known |= strcmp(sub, actions[i]) == 0;
     if (!known || argc - 1 - optind != 1) {
         free(act.accept_report_ids);
-        return usage(stderr, EXIT_USAGE);
+        return period_usage(stderr, EXIT_USAGE);
     }
     act.action = (char *)sub;
     act.period_id = argv[1 + optind];

@@ -396,6 +396,8 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
+const char *const plan_subcommands[] = {"criteria", "tasks", "task", "check", "result", NULL};
+
 int cmd_plan(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -408,7 +410,7 @@ int cmd_plan(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "task") == 0)
         return plan_task(opts, argc - 1, argv + 1);
     if (strcmp(sub, "check") == 0)
-        return plan_check(opts);
+        return cli_help(argc - 1, argv + 1, _("usage: cchc plan check\n")) ? EXIT_OK : plan_check(opts);
     if (strcmp(sub, "result") == 0)
         return plan_result(opts, argc - 1, argv + 1);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {

@@ -158,20 +158,34 @@ static void new_key(char out[33])
     sodium_bin2hex(out, 33, raw, sizeof(raw));
 }
 
-/* Keeps a submission in the outbox and says so; err says why. */
+/* Keeps a submission in the outbox and says why and what to do next; err
+ * says why it was not sent, and its exit code is the command's. */
 static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
                           cli_error *err)
 {
     if (outbox_save(opts, body) != 0) {
-        fprintf(stderr, _("cchc: the submission was not sent and the outbox cannot be written: %s\n"),
-                strerror(errno));
+        if (errno == EACCES) /* no session: the outbox keeps only an account's own */
+            fprintf(stderr, _("cchc: not logged in to %s: log in ('cchc login'), then submit "
+                              "again; nothing was saved\n"),
+                    opts->server);
+        else
+            fprintf(stderr,
+                    _("cchc: the submission was not sent and the outbox cannot be written: %s\n"),
+                    strerror(errno));
         return cli_error_report(opts, err);
     }
-    fprintf(stderr,
-            _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
-              "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
-            err->message, body->n_rows);
-    return EXIT_UNREACHABLE;
+    if (strcmp(err->code_name, "unauthenticated") == 0)
+        fprintf(stderr,
+                _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi. Phiên đăng nhập đã hết hạn hoặc "
+                  "kết thúc: đăng nhập lại bằng 'cchc login', rồi gửi bằng 'cchc outbox send' "
+                  "(saved in the outbox; log in again, then 'cchc outbox send': sent exactly once).\n"),
+                err->message, body->n_rows);
+    else
+        fprintf(stderr,
+                _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
+                  "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
+                err->message, body->n_rows);
+    return err->exit_code;
 }
 
 /* What a clerk does about rows made from an older revision. */
@@ -203,10 +217,13 @@ static void note_still_returned(const cli_options *opts, const Cchc__V1__ReportS
                    r->saved[i]->task_id, r->saved[i]->task_id, period);
 }
 
-/* Sends a submission; when the server cannot be reached, keeps it in the
- * outbox. Prints what was saved, or the error; *conflict (when not NULL)
- * says whether the error was CONFLICT, which quiet_conflict leaves unsaid
- * (with --json, when a rebase follows: one JSON answer on stdout). */
+/* Sends a submission; unless the server refused it for good (the same
+ * request would be refused again), keeps it in the outbox: unreachable,
+ * busy, an unknown outcome, a garbled answer or an expired session lose
+ * nothing a clerk typed. Prints what was saved, or the error; *conflict
+ * (when not NULL) says whether the error was CONFLICT, which quiet_conflict
+ * leaves unsaid (with --json, when a rebase follows: one JSON answer on
+ * stdout). */
 static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
                            int *conflict, int quiet_conflict)
 {
@@ -223,7 +240,9 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     }
     Cchc__V1__Response *response;
     int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
-    if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
+    /* a usage error (too large to send, a bad server address) is the
+     * clerk's to fix now, with the file or command line still at hand */
+    if (rc != 0 && err.exit_code != EXIT_USAGE && !outbox_refused_for_good(&err))
         return keep_in_outbox(opts, body, &err);
     if (rc != 0 && conflict)
         *conflict = strcmp(err.code_name, "conflict") == 0;
@@ -573,8 +592,12 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
 
 /* ---- report show | history --------------------------------------------------------------- */
 
+const char *const report_subcommands[] = {"show", "history", NULL};
+
 int cmd_report(const cli_options *opts, int argc, char **argv)
 {
+    if (cli_help(argc, argv, _("usage: cchc report show|history --task ID --period P [--unit U]\n")))
+        return EXIT_OK;
     static const struct option options[] = {
         {"task", required_argument, NULL, 't'},
         {"period", required_argument, NULL, 'p'},
@@ -683,8 +706,18 @@ static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitR
     return ok ? 0 : -1;
 }
 
+const char *const outbox_subcommands[] = {"list", "send", "discard", NULL};
+
 int cmd_outbox(const cli_options *opts, int argc, char **argv)
 {
+    if (cli_help(argc, argv,
+                 _("usage: cchc outbox [list]          how many submissions wait for the server\n"
+                   "       cchc outbox send [--rebase] send them now, oldest first, each once\n"
+                   "                                   (--rebase: one refused as a conflict is\n"
+                   "                                   applied onto the latest revisions)\n"
+                   "       cchc outbox discard [--yes] throw them away (asks first on a terminal;\n"
+                   "                                   scripts confirm with --yes)\n")))
+        return EXIT_OK;
     const char *sub = argc > 1 ? argv[1] : "";
     if (strcmp(sub, "send") == 0) {
         if (argc > 2 && strcmp(argv[2], "--rebase") == 0)
@@ -706,6 +739,27 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(sub, "discard") == 0) {
+        int yes = argc == 3 && (strcmp(argv[2], "--yes") == 0 || strcmp(argv[2], "-y") == 0);
+        if (argc > 2 && !yes) {
+            fprintf(stderr, _("usage: cchc outbox discard [--yes]\n"));
+            return EXIT_USAGE;
+        }
+        int waiting = outbox_count(opts);
+        if (waiting == 0) {
+            if (opts->json)
+                output_json(json_pack("{s:i}", "discarded", 0));
+            else
+                printf(_("Hộp thư đi trống; không có gì để bỏ.\n"));
+            return EXIT_OK;
+        }
+        char question[200];
+        snprintf(question, sizeof(question),
+                 _("Bỏ %d lần gửi chưa tới máy chủ? Các báo cáo đó sẽ mất (discard %d waiting "
+                   "submission(s))"),
+                 waiting, waiting);
+        int rc = cli_confirm(opts, question, yes);
+        if (rc != EXIT_OK)
+            return rc;
         int n = outbox_discard(opts);
         if (opts->json)
             output_json(json_pack("{s:i}", "discarded", n));
@@ -713,6 +767,6 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             printf(_("Hộp thư đi: đã bỏ %d lần gửi chưa tới máy chủ.\n"), n);
         return EXIT_OK;
     }
-    fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard]\n"));
+    fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard [--yes]]\n"));
     return EXIT_USAGE;
 }

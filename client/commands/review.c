@@ -315,9 +315,13 @@ out:
     return rc;
 }
 
+const char *const review_subcommands[] = {"list", "accept", "return", NULL};
+
 int cmd_review(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
+    if (cli_wants_help(argc, argv)) /* never acts: the usage below, exit 0 */
+        sub = "--help";
     if (strcmp(sub, "accept") == 0 || strcmp(sub, "return") == 0)
         return review_decide(opts, sub, argc - 1, argv + 1);
     if (strcmp(sub, "list") != 0) {

@@ -229,6 +229,8 @@ static int status_trend(const cli_options *opts, int year)
     return EXIT_OK;
 }
 
+const char *const status_subcommands[] = {"task", "trend", NULL};
+
 int cmd_status(const cli_options *opts, int argc, char **argv)
 {
     static const struct option options[] = {

@@ -118,8 +118,8 @@ int cmd_ping(const cli_options *opts, int argc, char **argv)
 
 int cmd_version(const cli_options *opts, int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argv && cli_help(argc, argv, _("usage: cchc version\nShows the client's version and protocol.\n")))
+        return EXIT_OK;
     if (opts->json) {
         json_t *obj = json_pack("{s:s, s:i}", "client_version", CCHC_VERSION,
                                 "protocol", CCHC_PROTOCOL_VERSION);

@@ -12,6 +12,8 @@
 #include "pb_json.h"
 #include "table.h"
 
+const char *const unit_plans_subcommands[] = {"record", NULL};
+
 int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
 {
     static const struct option options[] = {

@@ -293,6 +293,8 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     return EXIT_OK;
 }
 
+const char *const units_subcommands[] = {"import", "close", "rename", "merge", "split", NULL};
+
 int cmd_units(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";

@@ -69,12 +69,23 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
         }
         snprintf(sessions, sizeof(sessions), "%d", a->active_sessions);
         const char *row[] = {a->username, a->full_name, unit, roles,
-                             a->disabled ? _("đã khóa") : _("hoạt động"), sessions,
-                             a->last_login_at};
+                             a->disabled        ? _("đã khóa")
+                             : *a->blocked_until ? _("bị chặn đăng nhập")
+                                                 : _("hoạt động"),
+                             sessions, a->last_login_at};
         table_add_row(t, row);
     }
     table_print(t, stdout, 1);
     table_free(t);
+    /* a lockout by failed logins is not the admin's "khóa" (disable): say
+     * what it is, until when, and how to lift it */
+    for (size_t i = 0; i < ur->n_accounts; i++) {
+        const Cchc__V1__Account *a = ur->accounts[i];
+        if (*a->blocked_until)
+            printf(_("%s: bị chặn đăng nhập đến %s (UTC) sau %d lần đăng nhập sai "
+                     "(blocked by failed logins); gỡ chặn: cchc user unlock %s\n"),
+                   a->username, a->blocked_until, a->failed_logins, a->username);
+    }
 }
 
 /* Sends a user_* request and prints the accounts it answers with. */
@@ -147,6 +158,8 @@ static int user_list(const cli_options *opts, int argc, char **argv)
         {"role", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
+    if (cli_help(argc, argv, _("usage: cchc user list [--unit UNIT] [--role ROLE]\n")))
+        return EXIT_OK;
     Cchc__V1__UserListRequest body = CCHC__V1__USER_LIST_REQUEST__INIT;
     int opt;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
@@ -160,7 +173,7 @@ static int user_list(const cli_options *opts, int argc, char **argv)
     return user_call(opts, CCHC__V1__REQUEST__BODY_USER_LIST, &body, NULL);
 }
 
-/* user show|disable|enable|reset-password|roles NAME … */
+/* user show|disable|enable|unlock|reset-password|roles NAME … */
 static int user_one(const cli_options *opts, const char *sub, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -168,6 +181,9 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         {"password-stdin", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
+    if (cli_help(argc, argv, _("usage: cchc user %s NAME%s\n"), sub,
+                 strcmp(sub, "roles") == 0 ? " --set ROLE[,ROLE]" : ""))
+        return EXIT_OK;
     char roles_text[128] = "";
     int opt;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
@@ -192,9 +208,18 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         Cchc__V1__UserSetEnabledRequest body = CCHC__V1__USER_SET_ENABLED_REQUEST__INIT;
         body.username = username;
         body.enabled = strcmp(sub, "enable") == 0;
+        /* enabling lifts the admin's "khóa", not a lockout by failed logins
+         * (that is user unlock); the account shown says whether one remains */
         return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ENABLED, &body,
-                         body.enabled ? _("Đã mở khóa:")
+                         body.enabled ? _("Đã cho phép tài khoản hoạt động lại (enabled):")
                                       : _("Đã khóa; mọi phiên của tài khoản đã kết thúc:"));
+    }
+    if (strcmp(sub, "unlock") == 0) {
+        Cchc__V1__UserUnlockRequest body = CCHC__V1__USER_UNLOCK_REQUEST__INIT;
+        body.username = username;
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_UNLOCK, &body,
+                         _("Đã gỡ chặn đăng nhập; các lần đăng nhập sai trước đây không còn tính "
+                           "(login block cleared):"));
     }
     if (strcmp(sub, "roles") == 0) {
         if (!*roles_text) {
@@ -221,6 +246,9 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
     return rc;
 }
 
+const char *const user_subcommands[] = {"add",    "list",           "show",  "disable", "enable",
+                                        "unlock", "reset-password", "roles", NULL};
+
 int cmd_user(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -228,14 +256,17 @@ int cmd_user(const cli_options *opts, int argc, char **argv)
         return user_add(opts, argc - 1, argv + 1);
     if (strcmp(sub, "list") == 0)
         return user_list(opts, argc - 1, argv + 1);
-    static const char *const one[] = {"show", "disable", "enable", "reset-password", "roles"};
+    static const char *const one[] = {"show", "disable", "enable", "unlock", "reset-password",
+                                      "roles"};
     for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
         if (strcmp(sub, one[i]) == 0)
             return user_one(opts, one[i], argc - 1, argv + 1);
     printf(_("usage: cchc user add NAME --unit UNIT --role ROLE[,ROLE] [--full-name TEXT]\n"
              "       cchc user list [--unit UNIT] [--role ROLE]\n"
-             "       cchc user show|disable|enable|reset-password NAME\n"
-             "       cchc user roles NAME --set ROLE[,ROLE]\n"));
+             "       cchc user show|disable|enable|unlock|reset-password NAME\n"
+             "       cchc user roles NAME --set ROLE[,ROLE]\n"
+             "show says whether failed logins block the account and until when; unlock\n"
+             "lifts that block (so does reset-password); enable undoes disable only.\n"));
     return *sub && strcmp(sub, "--help") != 0 && strcmp(sub, "-h") != 0 ? EXIT_USAGE : EXIT_OK;
 }
 

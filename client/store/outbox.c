@@ -209,14 +209,12 @@ int outbox_discard(const cli_options *opts)
     return for_each_ours(opts, discard_file);
 }
 
-/* Refusals that will not change on a resend: the submission is dropped
- * (and said so). Anything else (unreachable, busy, logged out, an internal
- * error) keeps it, so nothing a clerk entered is lost to a passing fault. */
-static int refused_for_good(const cli_error *err)
+int outbox_refused_for_good(const cli_error *err)
 {
     static const char *const final_codes[] = {"invalid_argument", "not_found",
                                               "permission_denied", "failed_precondition",
-                                              "already_exists"};
+                                              "already_exists", "conflict", "malformed",
+                                              "frame_too_large", "unsupported"};
     for (size_t i = 0; i < sizeof(final_codes) / sizeof(final_codes[0]); i++)
         if (strcmp(err->code_name, final_codes[i]) == 0)
             return 1;
@@ -279,11 +277,14 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
             stopped = 1; /* later ones wait: they were made after it */
             (*left)++;
             say_conflict(body, &err);
-        } else if (rc != 0 && !refused_for_good(&err)) {
+        } else if (rc != 0 && !outbox_refused_for_good(&err)) {
             stopped = 1; /* later ones wait too: they may correct this one */
             (*left)++;
             if (!quiet)
                 fprintf(stderr, _("cchc: the outbox waits (%s): %s\n"), err.code_name, err.message);
+            if (!quiet && strcmp(err.code_name, "unauthenticated") == 0)
+                fprintf(stderr, _("cchc: đăng nhập lại ('cchc login'), rồi 'cchc outbox send' "
+                                  "(log in again, then send the outbox)\n"));
         } else {
             unlink(path);
             sent++;

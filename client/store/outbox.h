@@ -18,6 +18,12 @@ int outbox_count(const cli_options *opts);
 /* Deletes them (a clerk's way out of one the server keeps failing on);
  * returns how many. */
 int outbox_discard(const cli_options *opts);
+/* Refusals that will not change on a resend (invalid, not found, not
+ * allowed, a conflict…): a submission so refused is dropped, and said so.
+ * Anything else (unreachable, busy, an unknown outcome, an expired or
+ * revoked session, an internal error) keeps it, so nothing a clerk
+ * entered is lost to a passing fault. */
+int outbox_refused_for_good(const cli_error *err);
 /* Sends what waits, oldest first, stopping at the first one the server
  * cannot take yet (unreachable,
  * busy, an internal error): only a refusal that a resend cannot change

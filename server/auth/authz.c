@@ -34,6 +34,7 @@ static const authz_rule rules[] = {
     {R(USER_SET_ENABLED),       ROLE_ADMIN},
     {R(USER_RESET_PASSWORD),    ROLE_ADMIN},
     {R(USER_SET_ROLES),         ROLE_ADMIN},
+    {R(USER_UNLOCK),            ROLE_ADMIN},
     {R(AUDIT_LIST),             ROLE_ADMIN},
     /* reports: a reporter writes its own unit's (the unit is the caller's,
      * never a field of the request); reviewers review what they may */

@@ -244,12 +244,12 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " RETURNING id"},
     [STMT_ATTEMPT_SUCCEEDED] = {"cchc_attempt_succeeded",
         "UPDATE login_attempt SET succeeded = true WHERE id = $1::bigint"},
-    /* $1 username typed, $2 address: recent failures of each, this one included */
+    /* $1 username typed, $2 address: until when each is blocked, NULL when
+     * it is not (the rule is sql/functions/040_accounts.sql's; this
+     * attempt, already recorded as failed, is the 1) */
     [STMT_LOGIN_THROTTLE] = {"cchc_login_throttle",
-        "SELECT (SELECT count(*) FROM login_attempt WHERE username = $1 AND NOT succeeded"
-        "          AND at > now() - interval '15 minutes') AS user_failures,"
-        "       (SELECT count(*) FROM login_attempt WHERE address = $2 AND NOT succeeded"
-        "          AND at > now() - interval '15 minutes') AS address_failures"},
+        "SELECT iso_utc(login_user_blocked_until($1, 1)) AS user_blocked_until,"
+        "       iso_utc(login_address_blocked_until($2, 1)) AS address_blocked_until"},
     [STMT_LOGIN_ACCOUNT] = {"cchc_login_account",
         "SELECT a.id, a.password_hash, i.*"
         "  FROM account a JOIN account_info i ON i.id = a.id WHERE a.username = $1"},
@@ -338,13 +338,26 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT count(*) AS updated FROM a"},
     /* $1 username, $2 new hash, $3 actor id, $4 actor name, $5 address */
     [STMT_USER_RESET_PASSWORD] = {"cchc_user_reset_password",
-        "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now()"
+        "WITH a AS (UPDATE account SET password_hash = $2, password_changed_at = now(),"
+        "                   failures_cleared_at = now()" /* a reset also lifts a lockout */
         "            WHERE username = $1 RETURNING id),"
         "s AS (UPDATE session SET revoked_at = now()"
         "       WHERE account_id IN (SELECT id FROM a) AND revoked_at IS NULL RETURNING 1),"
         "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
         "      SELECT $3::bigint, $4, $5, 'account.reset_password', $1,"
         "             jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM a)"
+        "SELECT count(*) AS updated FROM a"},
+    /* $1 username, $2 actor id, $3 actor name, $4 address: failed logins so
+     * far no longer count; the audit row says what was lifted (the CTEs
+     * see the failures from before the change) */
+    [STMT_USER_UNLOCK] = {"cchc_user_unlock",
+        "WITH a AS (UPDATE account SET failures_cleared_at = now()"
+        "            WHERE username = $1 RETURNING id),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $2::bigint, $3, $4, 'account.unlock', $1,"
+        "             jsonb_build_object("
+        "                 'failed_logins', (SELECT count(*) FROM login_failures_of_user($1)),"
+        "                 'blocked_until', iso_utc(login_user_blocked_until($1))) FROM a)"
         "SELECT count(*) AS updated FROM a"},
     /* $1 username, $2 roles (comma separated), $3 actor id, $4 actor name, $5 address */
     [STMT_USER_SET_ROLES] = {"cchc_user_set_roles",

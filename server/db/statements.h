@@ -46,6 +46,7 @@ typedef enum statement_id {
     STMT_USER_SET_ENABLED,
     STMT_USER_RESET_PASSWORD,
     STMT_USER_SET_ROLES,
+    STMT_USER_UNLOCK,
     STMT_AUDIT_LIST,
     /* periods and reports (handlers/reports.c, periods.c, unit_plans.c) */
     STMT_REPORT_SUBMIT,

@@ -17,11 +17,6 @@
 #include "pgvalue.h"
 #include "request_helpers.h"
 
-/* Failures within 15 minutes after which login is refused for a while.
- * An address is allowed more: a district office's clerks share one. */
-#define MAX_FAILURES_PER_ACCOUNT 5
-#define MAX_FAILURES_PER_ADDRESS 50
-
 static const char *const wrong_credentials =
     "sai tên đăng nhập hoặc mật khẩu (wrong username or password)";
 
@@ -62,11 +57,12 @@ static void reply_busy(request *req)
                  "máy chủ đang bận; hãy thử lại sau ít phút (server busy; try again shortly)");
 }
 
-/* Throttled? The counts include the attempt just reserved. */
-static int throttled(const PGresult *counts)
+/* Throttled? The rule (how many failures, for how long) is SQL's,
+ * login_blocked_until in sql/functions/040_accounts.sql, so that `cchc user
+ * show` tells an admin exactly what login enforces. */
+static int throttled(const PGresult *blocked)
 {
-    return pg_int(counts, 0, 0) > MAX_FAILURES_PER_ACCOUNT ||
-           pg_int(counts, 0, 1) > MAX_FAILURES_PER_ADDRESS;
+    return !PQgetisnull(blocked, 0, 0) || !PQgetisnull(blocked, 0, 1);
 }
 
 static void on_session_created(request *req, PGresult *const *r, int n)
@@ -115,13 +111,26 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
 }
 
 /* The start of a password check, after the lookup batch (attempt id,
- * throttle count, account): answers and returns NULL when the caller is
- * throttled or memory ran out, else the state for the check. */
-static login_state *begin_password_check(request *req, PGresult *const *r,
-                                         const char *throttled_message)
+ * until when the username and the address are blocked, account): answers
+ * and returns NULL when the caller is throttled (saying what was wrong too
+ * often, in Vietnamese and English, and until when) or memory ran out,
+ * else the state for the check. */
+static login_state *begin_password_check(request *req, PGresult *const *r, const char *what_vi,
+                                         const char *what_en)
 {
     if (throttled(r[1])) {
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "%s", throttled_message);
+        /* an administrator can lift an account's block, not an address's */
+        if (!PQgetisnull(r[1], 0, 0))
+            request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                         "%s quá nhiều lần; hãy thử lại sau %s, hoặc nhờ quản trị viên gỡ chặn "
+                         "(too many %s; try again after %s, or ask an administrator: cchc user "
+                         "unlock)",
+                         what_vi, pg_text(r[1], 0, 0), what_en, pg_text(r[1], 0, 0));
+        else
+            request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                         "%s quá nhiều lần từ địa chỉ này; hãy thử lại sau %s "
+                         "(too many %s from this address; try again after %s)",
+                         what_vi, pg_text(r[1], 0, 1), what_en, pg_text(r[1], 0, 1));
         return NULL;
     }
     login_state *st = calloc(1, sizeof(*st));
@@ -138,9 +147,7 @@ static login_state *begin_password_check(request *req, PGresult *const *r,
 static void on_login_lookup(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    login_state *st = begin_password_check(req, r,
-                                           "đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút "
-                                           "(too many failed logins; try again in 15 minutes)");
+    login_state *st = begin_password_check(req, r, "đăng nhập sai", "failed logins");
     if (!st)
         return;
     const PGresult *acc = r[2];
@@ -267,9 +274,7 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
 static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    login_state *st = begin_password_check(req, r,
-                                           "nhập sai mật khẩu quá nhiều lần; hãy thử lại sau 15 phút "
-                                           "(too many wrong passwords; try again in 15 minutes)");
+    login_state *st = begin_password_check(req, r, "nhập sai mật khẩu", "wrong passwords");
     if (!st)
         return;
     const char *stored = NULL;

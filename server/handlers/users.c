@@ -41,6 +41,7 @@ static void on_account_rows(request *req, PGresult *const *r, int n)
         username = req->msg->user_reset_password->username;
         break;
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: username = req->msg->user_set_roles->username; break;
+    case CCHC__V1__REQUEST__BODY_USER_UNLOCK: username = req->msg->user_unlock->username; break;
     default: break;
     }
     reply_accounts(req, r[n - 1], username);
@@ -241,6 +242,20 @@ void handle_user_set_roles(request *req)
     const char *params[] = {in->username, roles, req->auth.account_id, req->auth.username,
                             req->peer_ip};
     change_then_show(req, STMT_USER_SET_ROLES, params, 5);
+}
+
+/* ---- unlock ------------------------------------------------------------------------------- */
+
+/* Lifts a lockout by failed logins: they stay recorded, but no longer
+ * count (account.failures_cleared_at). An admin may unlock themselves:
+ * that cannot lock anyone out. */
+void handle_user_unlock(request *req)
+{
+    const Cchc__V1__UserUnlockRequest *in = req->msg->user_unlock;
+    if (check_username(req, in->username) != 0)
+        return;
+    const char *params[] = {in->username, req->auth.account_id, req->auth.username, req->peer_ip};
+    change_then_show(req, STMT_USER_UNLOCK, params, 4);
 }
 
 /* ---- reset password ------------------------------------------------------------------------ */

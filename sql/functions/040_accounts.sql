@@ -52,6 +52,53 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 
+-- Login throttling, one definition for the login check (STMT_LOGIN_THROTTLE)
+-- and for what `cchc user show` says. The failed logins that count: those
+-- of the last 15 minutes, for the username typed (whether or not such an
+-- account exists) since its failures were last cleared, or from one address.
+CREATE OR REPLACE FUNCTION login_failures_of_user(name text)
+RETURNS SETOF timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT l.at FROM login_attempt l
+     WHERE l.username = name AND NOT l.succeeded
+       AND l.at > now() - interval '15 minutes'
+       AND l.at > coalesce((SELECT a.failures_cleared_at FROM account a WHERE a.username = name),
+                           '-infinity')
+$$;
+
+CREATE OR REPLACE FUNCTION login_failures_of_address(addr text)
+RETURNS SETOF timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT l.at FROM login_attempt l
+     WHERE l.address = addr AND NOT l.succeeded AND l.at > now() - interval '15 minutes'
+$$;
+
+-- When a block ends, or NULL when there is none: 5 failures block a
+-- username, 50 an address (a district office's clerks share one), until
+-- the oldest of them leaves the 15 minutes. `recorded` is how many of the
+-- caller's own attempts are already among the failures: login records its
+-- attempt as failed before it checks (1), `user show` asks about the next
+-- attempt (0). Every attempt made while blocked counts too, so a block
+-- lasts while someone keeps trying.
+CREATE OR REPLACE FUNCTION login_blocked_until(failures timestamptz[], allowed int, recorded int)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT f + interval '15 minutes'
+      FROM unnest(failures) f ORDER BY f DESC OFFSET allowed - 1 + recorded LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION login_user_blocked_until(name text, recorded int DEFAULT 0)
+RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_user(name)), 5, recorded)
+$$;
+
+CREATE OR REPLACE FUNCTION login_address_blocked_until(addr text, recorded int DEFAULT 0)
+RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_address(addr)), 50, recorded)
+$$;
+
 -- An account as the protocol's Account message shows it (column names are
 -- the message's field names; roles joined with the unit separator).
 CREATE OR REPLACE VIEW account_info AS
@@ -62,6 +109,8 @@ SELECT a.id, a.username, a.full_name, a.unit_code, u.name AS unit_name,
          WHERE s.account_id = a.id AND s.revoked_at IS NULL AND s.expires_at > now())::int
          AS active_sessions,
        coalesce((SELECT iso_utc(max(l.at)) FROM login_attempt l
-                  WHERE l.username = a.username AND l.succeeded), '') AS last_login_at
+                  WHERE l.username = a.username AND l.succeeded), '') AS last_login_at,
+       (SELECT count(*) FROM login_failures_of_user(a.username))::int AS failed_logins,
+       coalesce(iso_utc(login_user_blocked_until(a.username)), '') AS blocked_until
   FROM account a
   JOIN org_unit u ON u.code = a.unit_code;

@@ -569,7 +569,8 @@ static void test_outbox_delivers_after_restart(void **state)
     harness_cchc(&r, srv, again);
     assert_int_equal(r.exit_code, 3);
     run_result_free(&r);
-    const char *discard[] = {"--json", "outbox", "discard", NULL};
+    /* --yes: discarding asks first, and stdin here is no terminal */
+    const char *discard[] = {"--json", "outbox", "discard", "--yes", NULL};
     harness_cchc(&r, srv, discard);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "\"discarded\": 1"));
