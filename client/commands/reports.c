@@ -238,8 +238,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
                       waiting);
         return keep_in_outbox(opts, body, &err);
     }
-    Cchc__V1__Response *response;
-    int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
+    Cchc__V1__Response *response = NULL;
+    int rc = outbox_fill_bases_at_send(opts, body, &err);
+    if (rc == 0)
+        rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     /* a usage error (too large to send, a bad server address) is the
      * clerk's to fix now, with the file or command line still at hand */
     if (rc != 0 && err.exit_code != EXIT_USAGE && !outbox_refused_for_good(&err))
@@ -276,6 +278,7 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
  * resubmission of a returned report (--task --resubmit). */
 typedef struct submit_mode {
     int draft, rebase, resubmit, from_file;
+    int base_at_send; /* --task, the latest revision unknown yet (outbox.h) */
 } submit_mode;
 
 /* Sends body; on CONFLICT with mode->rebase, applies the clerk's cells
@@ -354,7 +357,7 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         rows[i].proposals = src->proposals;
         new_key(keys[i]);
         rows[i].idempotency_key = keys[i];
-        rows[i].base_revision = src->base_revision;
+        rows[i].base_revision = mode->base_at_send ? OUTBOX_BASE_AT_SEND : src->base_revision;
         rows[i].resubmit = mode->resubmit;
         for (size_t k = 0; k < src->n_indicators; k++) {
             Cchc__V1__Indicator *ind = &inds[i * REPORT_MAX_INDICATORS + k];
@@ -412,13 +415,13 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
 /* The revision `submit --task` sends as its base: the report's latest
  * (drafts included), as `cchc tasks` shows it, fetched just before sending,
  * so the clerk's typed values replace what they last could see. When the
- * server cannot be asked (unreachable, session expired…), the base is 0:
- * the submission goes its usual way (the outbox keeps it) and is refused
- * later if the report has a revision by then. With resubmit, the report
+ * server cannot be asked (unreachable, session expired…), *at_send is set:
+ * the submission goes its usual way (the outbox keeps it) and its base is
+ * fetched when it is finally sent, exactly as when online. With resubmit, the report
  * must be returned, and resent[] gets its latest values (status, progress,
  * results, difficulties, proposals, indicators as "name=value;…"). */
 static int fetch_task_base(const cli_options *opts, const char *period, int task, int resubmit,
-                           char base[16], char *resent[6])
+                           char base[16], int *at_send, char *resent[6])
 {
     snprintf(base, 16, "0");
     Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
@@ -426,8 +429,10 @@ static int fetch_task_base(const cli_options *opts, const char *period, int task
     Cchc__V1__Response *response = NULL;
     cli_error err;
     if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0) {
-        if (!resubmit)
+        if (!resubmit) {
+            *at_send = 1;
             return EXIT_OK;
+        }
         return cli_error_report(opts, &err);
     }
     int rc = EXIT_OK;
@@ -551,7 +556,8 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
     /* the values to resend (--resubmit), or only the base to send from */
     char *resent[6] = {NULL};
     if (!base) {
-        int rc = fetch_task_base(opts, period, atoi(task), mode.resubmit, base_text, resent);
+        int rc = fetch_task_base(opts, period, atoi(task), mode.resubmit, base_text,
+                                 &mode.base_at_send, resent);
         if (rc != EXIT_OK)
             return rc;
         base = base_text;

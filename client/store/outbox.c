@@ -209,6 +209,33 @@ int outbox_discard(const cli_options *opts)
     return for_each_ours(opts, discard_file);
 }
 
+int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                              cli_error *err)
+{
+    int pending = 0;
+    for (size_t i = 0; i < body->n_rows; i++)
+        pending |= body->rows[i]->base_revision == OUTBOX_BASE_AT_SEND;
+    if (!pending)
+        return 0;
+    Cchc__V1__MyTasksRequest ask = CCHC__V1__MY_TASKS_REQUEST__INIT;
+    ask.period_id = body->period_id;
+    Cchc__V1__Response *response = NULL;
+    if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &ask, &response, err) != 0)
+        return -1;
+    for (size_t i = 0; i < body->n_rows; i++) {
+        Cchc__V1__ReportRow *row = body->rows[i];
+        if (row->base_revision != OUTBOX_BASE_AT_SEND)
+            continue;
+        row->base_revision = 0;
+        for (size_t t = 0; response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS &&
+                           t < response->my_tasks->n_tasks; t++)
+            if (response->my_tasks->tasks[t]->task_id == row->task_id)
+                row->base_revision = response->my_tasks->tasks[t]->revision;
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return 0;
+}
+
 int outbox_refused_for_good(const cli_error *err)
 {
     static const char *const final_codes[] = {"invalid_argument", "not_found",
@@ -267,8 +294,10 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
             continue;
         }
         cli_error err;
-        Cchc__V1__Response *response;
-        int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
+        Cchc__V1__Response *response = NULL;
+        int rc = outbox_fill_bases_at_send(opts, body, &err);
+        if (rc == 0)
+            rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
         int conflict = rc != 0 && strcmp(err.code_name, "conflict") == 0;
         if (conflict && rebase_conflicts && rebase_conflicts(opts, body) == 0) {
             unlink(path);

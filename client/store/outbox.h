@@ -24,6 +24,17 @@ int outbox_discard(const cli_options *opts);
  * revoked session, an internal error) keeps it, so nothing a clerk
  * entered is lost to a passing fault. */
 int outbox_refused_for_good(const cli_error *err);
+
+/* A row's base_revision when `submit --task` could not ask the server for
+ * the report's latest revision (unreachable, session expired): never sent
+ * as such; the latest revision is fetched when the submission is finally
+ * sent, as `submit --task` does when it is online. */
+#define OUTBOX_BASE_AT_SEND (-1)
+/* Replaces OUTBOX_BASE_AT_SEND in body's rows by the reports' latest
+ * revisions (0 for a report not yet made). Returns 0, or -1 with err set
+ * when the server cannot be asked (the submission then waits). */
+int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                              cli_error *err);
 /* Sends what waits, oldest first, stopping at the first one the server
  * cannot take yet (unreachable,
  * busy, an internal error): only a refusal that a resend cannot change
