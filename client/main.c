@@ -54,7 +54,8 @@ static void usage(FILE *out)
     fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
                    "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
-                   "3 server unreachable, 4 incompatible or garbled answer.\n"));
+                   "3 server unreachable, 4 incompatible or garbled answer,\n"
+                   "5 a write may or may not have been applied (its outcome is unknown).\n"));
 }
 
 int main(int argc, char **argv)

@@ -170,7 +170,7 @@ static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest
             _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
               "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
             err->message, body->n_rows);
-    return EXIT_UNREACHABLE;
+    return err->exit_code == EXIT_OUTCOME_UNKNOWN ? EXIT_OUTCOME_UNKNOWN : EXIT_UNREACHABLE;
 }
 
 /* Sends a submission; when the server cannot be reached, keeps it in the
@@ -190,7 +190,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     }
     Cchc__V1__Response *response;
     int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
-    if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0))
+    /* in doubt too: sent again from the outbox with the same keys, it is
+     * applied at most once */
+    if (rc != 0 && (err.exit_code == EXIT_UNREACHABLE || strcmp(err.code_name, "unavailable") == 0 ||
+                    err.exit_code == EXIT_OUTCOME_UNKNOWN))
         return keep_in_outbox(opts, body, &err);
     if (rc != 0)
         return cli_error_report(opts, &err);

@@ -21,6 +21,7 @@ typedef struct connection {
     frame_reader reader;
     Cchc__V1__Response *pending; /* decoded by the frame sink */
     uint64_t awaited_id;
+    int request_sent; /* the last call's request left whole: a lost answer leaves it in doubt */
 } connection;
 
 /* Connects to opts->server and completes the hello exchange. */
