@@ -116,6 +116,18 @@ static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
          * server has learnt nothing: try again */
         int learnt_nothing = unknown || strcmp(err->code_name, "unavailable") == 0 ||
                              (!err->code_name[0] && err->exit_code == EXIT_UNREACHABLE);
+        if (*doubt && strcmp(err->code_name, "unauthenticated") == 0) {
+            /* the session ended meanwhile (a password change ends them all),
+             * so the record cannot be asked for */
+            char refused[1024];
+            snprintf(refused, sizeof(refused), "%s", err->message);
+            cli_error_set(err, EXIT_OUTCOME_UNKNOWN,
+                          _("the write may or may not have been applied: %s. Sending it again "
+                            "was refused: %s. Log in again and check what you changed"),
+                          doubt, refused);
+            snprintf(err->code_name, sizeof(err->code_name), "outcome_unknown");
+            return -1;
+        }
         if (!*doubt || !learnt_nothing)
             return rc;
         int64_t left = deadline - now_ms();

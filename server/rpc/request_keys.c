@@ -131,7 +131,7 @@ static void on_committed(void *ctx, db_status status, PGresult *const *results, 
     request *req = kw->req;
     Cchc__V1__Response *answer = NULL;
     if (status != DB_OK)
-        request_fail_db(req, status, message);
+        request_fail_write(req, status, message);
     else if (!kw->packed || !(answer = wire_decode_response(kw->packed, kw->len)))
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL,
                      "đã thực hiện nhưng máy chủ hết bộ nhớ khi trả lời; hãy kiểm tra kết quả "
@@ -198,7 +198,7 @@ static void on_held_rows(void *ctx, db_status status, PGresult *const *results, 
         if (status == DB_QUERY_ERROR && is_key_taken(results[0]))
             look_up_key(req, on_key_raced); /* an attempt with this key committed meanwhile */
         else
-            request_fail_db(req, status, message);
+            request_fail_write(req, status, message);
         return;
     }
     kw->hold = hold;
@@ -217,18 +217,16 @@ static void on_held_rows(void *ctx, db_status status, PGresult *const *results, 
     }
 }
 
-void request_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
+int request_keys_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
 {
-    if (!keyed(req) || !req->ctx->db) {
-        request_query(req, steps, nsteps, on_rows);
-        return;
-    }
+    if (!keyed(req) || !req->ctx->db)
+        return -1;
     char type[16], digest[65];
     keyed_write *kw = calloc(1, sizeof(*kw));
     if (!kw || nsteps + 2 > DB_MAX_BATCH || body_digest(req->msg, digest) != 0) {
         free(kw);
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-        return;
+        return 0;
     }
     kw->req = req;
     snprintf(type, sizeof(type), "%d", (int)req->msg->body_case);
@@ -243,4 +241,5 @@ void request_write(request *req, const db_step *steps, int nsteps, request_rows_
         free(kw);
         request_submit_failed(req, submitted);
     }
+    return 0;
 }

@@ -13,4 +13,9 @@
  * the access rule are checked. */
 void request_keys_serve(request *req);
 
+/* request_write for a keyed write: returns 0 when it took the batch (and
+ * the request), -1 when the request carries no key or is no write. */
+int request_keys_write(request *req, const db_step *steps, int nsteps,
+                       void (*on_rows)(request *, PGresult *const *, int));
+
 #endif
