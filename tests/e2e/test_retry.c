@@ -2,8 +2,8 @@
  * reaches PostgreSQL through a proxy in this process that can cut the
  * connection at a chosen point of a write. Cut after the write's commit
  * and before its answer, the write is answered OUTCOME_UNKNOWN and applied
- * once; a retry with the same request key gets the original answer and
- * applies nothing; cchc retries by itself and reports success once. Cut
+ * once (a user add, a report submission); a retry with the same request
+ * key gets the original answer and applies nothing; cchc retries by itself and reports success once. Cut
  * before the write's sync, or with the database down before the request,
  * it is answered UNAVAILABLE and nothing is written.
  *
@@ -373,6 +373,28 @@ static int log_count(const char *needle)
     return n;
 }
 
+/* Connections of cchcd's pool that became ready, and that were lost. */
+static int log_ready_count(void)
+{
+    char *log = harness_read_file(srv->log_path);
+    int n = 0;
+    for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+        size_t len = strlen(line);
+        n += strstr(line, "database ready (connection") != NULL ||
+             (strstr(line, "database connection ") && len > 6 && strcmp(line + len - 6, " ready") == 0);
+    }
+    free(log);
+    return n;
+}
+
+/* Every connection of cchcd's pool (4) is ready: each one lost was
+ * connected again. */
+static int pool_settled(void *arg)
+{
+    (void)arg;
+    return log_ready_count() >= 4 + log_count(" lost: ");
+}
+
 typedef struct log_wait {
     const char *needle;
     int at_least;
@@ -418,7 +440,9 @@ static void expect_error(const Cchc__V1__Response *r, Cchc__V1__ErrorCode code)
         fail_msg("expected error %d, got an answer", (int)code);
     }
     if (r->error->code != code)
-        fail_msg("expected error %d, got %d: %s", (int)code, (int)r->error->code, r->error->message);
+        fail_msg("expected error %d, got %d: %s%s%s", (int)code, (int)r->error->code,
+                 r->error->message, r->error->n_details ? " / " : "",
+                 r->error->n_details ? r->error->details[0]->message : "");
 }
 
 /* The answer as stored with a request key: encoded with request id 0, hex. */
@@ -483,6 +507,83 @@ static void test_raw_user_add_cut_after_commit(void **state)
     r = raw_user_add(fd, 4, key, "retry.raw", "Tên khác");
     expect_error(r, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT);
     cchc__v1__response__free_unpacked(r, NULL);
+    close(fd);
+}
+
+/* A report submission sent raw with an envelope key and a row key. */
+static Cchc__V1__Response *raw_submit(int fd, uint64_t id, const char *token, const char *key,
+                                      const char *row_key)
+{
+    Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT;
+    Cchc__V1__ReportRow *rows[] = {&row};
+    row.line = 1;
+    row.task_id = 105;
+    row.status = "in_progress";
+    row.progress = "40";
+    row.results = "Đã rà soát 57 thủ tục";
+    row.idempotency_key = (char *)row_key;
+    Cchc__V1__ReportSubmitRequest submit = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
+    submit.period_id = "2023-6M";
+    submit.rows = rows;
+    submit.n_rows = 1;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = id;
+    req.session_token = (char *)token;
+    req.request_key = (char *)key;
+    req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
+    req.report_submit = &submit;
+    raw_send_request(fd, &req);
+    Cchc__V1__Response *r = raw_read_response(fd, 30000);
+    if (!r)
+        fail_msg("no answer to the submission");
+    return r;
+}
+
+/* The same for a report submission, whose rows carry their own keys: the
+ * envelope key's retry gets the first answer (saved, not replayed), while a
+ * retry without it (an older client) still finds the row's revision. */
+static void test_raw_submit_cut_after_commit(void **state)
+{
+    (void)state;
+    char token[128];
+    harness_home_token(fx.homes[DISTRICT_REPORTER], token, sizeof(token));
+    const char *key = "retry-submit-0001-abcdef", *row_key = "5f0c8e2a9b7d4c1e8f3a6b2d9c0e7f14";
+    int cuts = proxy_cuts();
+    proxy_arm("cchc_request_key_store", 0);
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    Cchc__V1__Response *r = raw_submit(fd, 2, token, key, row_key);
+    expect_error(r, CCHC__V1__ERROR_CODE__OUTCOME_UNKNOWN);
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(proxy_cuts(), cuts + 1);
+    const char *revisions = "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
+                            "v.report_id WHERE x.period_id = '2023-6M' AND x.task_id = 105 "
+                            "AND x.unit_code = 'Q-NINHKIEU'";
+    assert_int_equal(db_count("%s", revisions), 1);
+    char *stored = harness_db_query(&fx.db, "SELECT encode(response, 'hex') FROM request_key "
+                                            "WHERE key = 'retry-submit-0001-abcdef'");
+    assert_non_null(stored);
+
+    r = raw_submit(fd, 3, token, key, row_key);
+    if (r->error)
+        fail_msg("retry answered %s", r->error->message);
+    assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT);
+    assert_int_equal(r->report_submit->n_saved, 1);
+    assert_false(r->report_submit->saved[0]->replayed); /* the first answer, as it was */
+    char *hex = response_hex(r);
+    assert_string_equal(hex, stored);
+    free(hex);
+    free(stored);
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(db_count("%s", revisions), 1);
+
+    r = raw_submit(fd, 4, token, "", row_key);
+    if (r->error)
+        fail_msg("keyless retry answered %s", r->error->message);
+    assert_int_equal(r->report_submit->n_saved, 1);
+    assert_true(r->report_submit->saved[0]->replayed);
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(db_count("%s", revisions), 1);
     close(fd);
 }
 
@@ -572,9 +673,10 @@ static void test_database_down_is_unavailable(void **state)
 {
     (void)state;
     harness_home_token(fx.home, admin_token, sizeof(admin_token));
-    log_wait lost = {"database connection", 0};
-    lost.needle = " lost: ";
-    lost.at_least = log_count(" lost: ") + proxy_refuse(1);
+    /* with every connection ready, each one sees its loss */
+    harness_wait_for(pool_settled, NULL, 20000, "cchcd's four database connections to be ready");
+    log_wait lost = {" lost: ", log_count(" lost: ") + 4};
+    assert_int_equal(proxy_refuse(1), 4);
     harness_wait_for(log_reached, &lost, 20000, "cchcd to see every database connection lost");
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
@@ -602,6 +704,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_raw_user_add_cut_after_commit),
+        cmocka_unit_test(test_raw_submit_cut_after_commit),
         cmocka_unit_test(test_client_submit_retries_by_itself),
         cmocka_unit_test(test_client_user_add_retries_by_itself),
         cmocka_unit_test(test_cut_before_sync_is_unavailable),
