@@ -62,6 +62,7 @@ static struct proxy {
     int stop, refuse;
     char needle[64];
     int cut_before;
+    int refuse_after_cut; /* the database goes away with the cut */
     int cuts, closed_by_refusal;
     pair pairs[MAX_PAIRS];
     int npairs;
@@ -180,6 +181,8 @@ static int relay(pair *p, int from_up)
         return write_all(p->up, buf, (size_t)n);
     if (ready) {
         px.cuts++;
+        px.refuse |= px.refuse_after_cut;
+        px.refuse_after_cut = 0;
         return -1;
     }
     return 0;
@@ -288,6 +291,17 @@ static void proxy_arm(const char *name, int cut_before)
     pthread_mutex_lock(&px.lock);
     snprintf(px.needle, sizeof(px.needle), "%s", name);
     px.cut_before = cut_before;
+    pthread_mutex_unlock(&px.lock);
+}
+
+/* The same, cutting after the commit, and then refusing every connection
+ * (the database is down) until proxy_refuse(0). */
+static void proxy_arm_then_refuse(const char *name)
+{
+    pthread_mutex_lock(&px.lock);
+    snprintf(px.needle, sizeof(px.needle), "%s", name);
+    px.cut_before = 0;
+    px.refuse_after_cut = 1;
     pthread_mutex_unlock(&px.lock);
 }
 
@@ -621,6 +635,44 @@ static void test_client_submit_retries_by_itself(void **state)
     fixture_as(&fx, -1);
 }
 
+/* The database goes away right after the submission committed, so cchc
+ * cannot learn the outcome: it says so (exit 5) and keeps the submission
+ * in the outbox, whose resend is answered from the record: one revision. */
+static void test_client_in_doubt_keeps_submission(void **state)
+{
+    (void)state;
+    fixture_as(&fx, DISTRICT_REPORTER);
+    harness_wait_for(pool_settled, NULL, 20000, "cchcd's four database connections to be ready");
+    int cuts = proxy_cuts(), answered = log_count("answered from its request key");
+    proxy_arm_then_refuse("cchc_request_key_store");
+    const char *submit[] = {"submit", "--task", "107", "--period", "2023-6M", "--status",
+                            "hoàn thành", "--progress", "100", "--result", "Đã công khai 100%",
+                            NULL};
+    run_result r;
+    harness_cchc(&r, srv, submit);
+    assert_int_equal(r.exit_code, 5);
+    assert_non_null(strstr(r.err, "may or may not have been applied"));
+    assert_non_null(strstr(r.err, "hộp thư đi"));
+    run_result_free(&r);
+    assert_int_equal(proxy_cuts(), cuts + 1);
+    const char *revisions = "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
+                            "v.report_id WHERE x.period_id = '2023-6M' AND x.task_id = 107 "
+                            "AND x.unit_code = 'Q-NINHKIEU'";
+    assert_int_equal(db_count("%s", revisions), 1); /* it had committed */
+
+    log_wait ready = {"database ready", log_count("database ready") + 1};
+    proxy_refuse(0);
+    harness_wait_for(log_reached, &ready, 20000, "cchcd to reach the database again");
+    const char *send[] = {"outbox", "send", NULL};
+    json_t *sent = harness_cchc_json(srv, send);
+    assert_int_equal(jint(sent, "sent"), 1);
+    assert_int_equal(jint(sent, "waiting"), 0);
+    json_decref(sent);
+    assert_int_equal(log_count("answered from its request key"), answered + 1);
+    assert_int_equal(db_count("%s", revisions), 1);
+    fixture_as(&fx, -1);
+}
+
 /* An administrator's client too (the key is random, not the rows'). */
 static void test_client_user_add_retries_by_itself(void **state)
 {
@@ -707,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_raw_submit_cut_after_commit),
         cmocka_unit_test(test_client_submit_retries_by_itself),
         cmocka_unit_test(test_client_user_add_retries_by_itself),
+        cmocka_unit_test(test_client_in_doubt_keeps_submission),
         cmocka_unit_test(test_cut_before_sync_is_unavailable),
         cmocka_unit_test(test_database_down_is_unavailable),
     };
