@@ -3,9 +3,13 @@
  * connection at a chosen point of a write. Cut after the write's commit
  * and before its answer, the write is answered OUTCOME_UNKNOWN and applied
  * once (a user add, a report submission); a retry with the same request
- * key gets the original answer and applies nothing; cchc retries by itself and reports success once. Cut
- * before the write's sync, or with the database down before the request,
- * it is answered UNAVAILABLE and nothing is written.
+ * key gets the original answer and applies nothing; cchc retries by itself
+ * and reports success once, or, when the database stays away, says the
+ * outcome is unknown (exit 5) and keeps a submission in the outbox. A
+ * retry while the first attempt's transaction is open waits for it and is
+ * answered from the record. Cut before the write's sync, or with the
+ * database down before the request, it is answered UNAVAILABLE and nothing
+ * is written.
  *
  * The proxy listens on a Unix socket in a private folder (cchcd's conninfo
  * names it as host) and relays to the PostgreSQL of scripts/test. Armed
@@ -13,7 +17,8 @@
  * the connection as soon as the statement's bytes arrive, without relaying
  * them; "cut after commit" relays them, holds back every answer from then
  * on, and closes the connection when PostgreSQL says ReadyForQuery, which
- * it sends only after the transaction has ended. */
+ * it sends only after the transaction has ended; "park" keeps the
+ * statement from PostgreSQL until released, so its transaction stays open. */
 #define _GNU_SOURCE /* memmem, accept4 */
 #include <errno.h>
 #include <poll.h>
@@ -45,6 +50,8 @@ typedef struct pair {
     int up;        /* to cchcd */
     int down;      /* to PostgreSQL */
     int holding;   /* the armed statement went through: answers are held back */
+    uint8_t *parked; /* the armed statement and all after it, kept from PostgreSQL */
+    size_t parked_len;
     char tail[NEEDLE_TAIL]; /* the end of what cchcd sent, for a statement cut across reads */
     size_t tail_len;
     uint8_t header[5];      /* PostgreSQL's message framing: type and length */
@@ -63,7 +70,9 @@ static struct proxy {
     char needle[64];
     int cut_before;
     int refuse_after_cut; /* the database goes away with the cut */
-    int cuts, closed_by_refusal;
+    int park;             /* keep the armed statement from PostgreSQL until released */
+    int release;
+    int cuts, closed_by_refusal, parked;
     pair pairs[MAX_PAIRS];
     int npairs;
 } px = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -97,6 +106,7 @@ static int write_all(int fd, const uint8_t *data, size_t len)
 
 static void pair_close(int i)
 {
+    free(px.pairs[i].parked);
     close(px.pairs[i].up);
     close(px.pairs[i].down);
     px.pairs[i] = px.pairs[--px.npairs];
@@ -172,7 +182,19 @@ static int relay(pair *p, int from_up)
                 px.cuts++;
                 return -1;
             }
-            p->holding = 1;
+            if (px.park) {
+                px.park = 0;
+                px.parked++;
+                p->parked = malloc(1); /* parking starts: all that follows waits too */
+            } else {
+                p->holding = 1;
+            }
+        }
+        if (p->parked) {
+            p->parked = realloc(p->parked, p->parked_len + (size_t)n);
+            memcpy(p->parked + p->parked_len, buf, (size_t)n);
+            p->parked_len += (size_t)n;
+            return 0;
         }
         return write_all(p->down, buf, (size_t)n);
     }
@@ -199,6 +221,17 @@ static void *proxy_main(void *arg)
                 pair_close(0);
             pthread_mutex_unlock(&px.lock);
             return NULL;
+        }
+        if (px.release) {
+            px.release = 0;
+            for (int i = 0; i < px.npairs; i++) {
+                pair *p = &px.pairs[i];
+                if (p->parked)
+                    (void)write_all(p->down, p->parked, p->parked_len); /* a failure shows as no answer */
+                free(p->parked);
+                p->parked = NULL;
+                p->parked_len = 0;
+            }
         }
         if (px.refuse)
             while (px.npairs > 0) {
@@ -303,6 +336,36 @@ static void proxy_arm_then_refuse(const char *name)
     px.cut_before = 0;
     px.refuse_after_cut = 1;
     pthread_mutex_unlock(&px.lock);
+}
+
+/* Arms the proxy to keep the next statement called name (and all after it
+ * on that connection) from PostgreSQL until proxy_release: the write's
+ * transaction stays open with its key inserted. */
+static void proxy_arm_park(const char *name)
+{
+    pthread_mutex_lock(&px.lock);
+    snprintf(px.needle, sizeof(px.needle), "%s", name);
+    px.cut_before = 0;
+    px.park = 1;
+    pthread_mutex_unlock(&px.lock);
+}
+
+static int proxy_parked(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&px.lock);
+    int parked = px.parked;
+    pthread_mutex_unlock(&px.lock);
+    return parked > 0;
+}
+
+static void proxy_release(void)
+{
+    pthread_mutex_lock(&px.lock);
+    px.release = 1;
+    px.parked = 0;
+    pthread_mutex_unlock(&px.lock);
+    proxy_wake();
 }
 
 static int proxy_cuts(void)
@@ -601,6 +664,71 @@ static void test_raw_submit_cut_after_commit(void **state)
     close(fd);
 }
 
+/* Some backend of the test database waits for a lock. */
+static int someone_waits_for_a_lock(void *arg)
+{
+    (void)arg;
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
+             fx.db.name);
+    char *v = harness_admin_query(sql);
+    int waiting = v && atoi(v) > 0;
+    free(v);
+    return waiting;
+}
+
+/* A retry while the first attempt's transaction is still open: its key
+ * insert waits for that transaction, and once it commits, the retry is
+ * rolled back by the key's unique violation and answered from the record. */
+static void test_retry_during_first_attempt(void **state)
+{
+    (void)state;
+    harness_home_token(fx.home, admin_token, sizeof(admin_token));
+    harness_wait_for(pool_settled, NULL, 20000, "cchcd's four database connections to be ready");
+    int answered = log_count("answered from its request key");
+    const char *key = "retry-while-running-0001";
+    proxy_arm_park("cchc_request_key_store");
+    int first = raw_connect(srv), second = raw_connect(srv);
+    raw_hello(first, 1);
+    raw_hello(second, 1);
+    char *roles[] = {"viewer"};
+    Cchc__V1__UserAddRequest add = CCHC__V1__USER_ADD_REQUEST__INIT;
+    add.username = "retry.twice";
+    add.full_name = "Hai lần";
+    add.unit = "Q-NINHKIEU";
+    add.roles = roles;
+    add.n_roles = 1;
+    add.password = "Xem-bao-cao-Can-Tho-2023";
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = 2;
+    req.session_token = admin_token;
+    req.request_key = (char *)key;
+    req.body_case = CCHC__V1__REQUEST__BODY_USER_ADD;
+    req.user_add = &add;
+    raw_send_request(first, &req);
+    harness_wait_for(proxy_parked, NULL, 20000, "the first attempt's answer to be stored");
+    raw_send_request(second, &req);
+    harness_wait_for(someone_waits_for_a_lock, NULL, 20000, "the retry to wait for the first attempt");
+    proxy_release();
+    Cchc__V1__Response *r1 = raw_read_response(first, 30000), *r2 = raw_read_response(second, 30000);
+    assert_non_null(r1);
+    assert_non_null(r2);
+    if (r1->error || r2->error)
+        fail_msg("answered %s / %s", r1->error ? r1->error->message : "ok",
+                 r2->error ? r2->error->message : "ok");
+    char *hex1 = response_hex(r1), *hex2 = response_hex(r2);
+    assert_string_equal(hex1, hex2);
+    free(hex1);
+    free(hex2);
+    cchc__v1__response__free_unpacked(r1, NULL);
+    cchc__v1__response__free_unpacked(r2, NULL);
+    assert_int_equal(log_count("answered from its request key"), answered + 1);
+    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.twice'"), 1);
+    close(first);
+    close(second);
+}
+
 /* The clerk's client meets the same cut: it retries with the same key by
  * itself and reports the submission once; one revision is saved. */
 static void test_client_submit_retries_by_itself(void **state)
@@ -757,6 +885,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_raw_user_add_cut_after_commit),
         cmocka_unit_test(test_raw_submit_cut_after_commit),
+        cmocka_unit_test(test_retry_during_first_attempt),
         cmocka_unit_test(test_client_submit_retries_by_itself),
         cmocka_unit_test(test_client_user_add_retries_by_itself),
         cmocka_unit_test(test_client_in_doubt_keeps_submission),
