@@ -34,8 +34,8 @@ static int keyed(const request *req)
  * body is a mistake, not a retry. -1 when memory is short. */
 static int body_digest(const Cchc__V1__Request *msg, char out[65])
 {
-    const ProtobufCFieldDescriptor *field =
-        protobuf_c_message_descriptor_get_field(&cchc__v1__request__descriptor, (unsigned)msg->body_case);
+    const ProtobufCFieldDescriptor *field = protobuf_c_message_descriptor_get_field(
+        &cchc__v1__request__descriptor, (unsigned)msg->body_case);
     const ProtobufCMessage *body =
         field ? *(const ProtobufCMessage *const *)((const char *)msg + field->offset) : NULL;
     size_t len = body ? protobuf_c_message_get_packed_size(body) : 0;

@@ -227,7 +227,8 @@ static void *proxy_main(void *arg)
             for (int i = 0; i < px.npairs; i++) {
                 pair *p = &px.pairs[i];
                 if (p->parked)
-                    (void)write_all(p->down, p->parked, p->parked_len); /* a failure shows as no answer */
+                    /* a failure shows as a missing answer */
+                    (void)write_all(p->down, p->parked, p->parked_len);
                 free(p->parked);
                 p->parked = NULL;
                 p->parked_len = 0;
@@ -313,7 +314,8 @@ static void proxy_stop(void)
     close(px.wake[0]);
     close(px.wake[1]);
     char path[128];
-    snprintf(path, sizeof(path), "%s/.s.PGSQL.%s", px.dir, getenv("PGPORT") ? getenv("PGPORT") : "5432");
+    const char *port = getenv("PGPORT");
+    snprintf(path, sizeof(path), "%s/.s.PGSQL.%s", px.dir, port ? port : "5432");
     unlink(path);
     rmdir(px.dir);
 }
@@ -457,8 +459,9 @@ static int log_ready_count(void)
     int n = 0;
     for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
         size_t len = strlen(line);
-        n += strstr(line, "database ready (connection") != NULL ||
-             (strstr(line, "database connection ") && len > 6 && strcmp(line + len - 6, " ready") == 0);
+        int ready_one = strstr(line, "database connection ") && len > 6 &&
+                        strcmp(line + len - 6, " ready") == 0;
+        n += strstr(line, "database ready (connection") != NULL || ready_one;
     }
     free(log);
     return n;
@@ -670,7 +673,8 @@ static int someone_waits_for_a_lock(void *arg)
     (void)arg;
     char sql[256];
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' AND wait_event_type = 'Lock'",
+             "SELECT count(*) FROM pg_stat_activity"
+             " WHERE datname = '%s' AND wait_event_type = 'Lock'",
              fx.db.name);
     char *v = harness_admin_query(sql);
     int waiting = v && atoi(v) > 0;
