@@ -82,7 +82,8 @@ static void usage(FILE *out)
                    "\nEvery command and subcommand shows its usage with -h or --help, and then\n"
                    "does nothing else.\n"
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
-                   "3 server unreachable, 4 incompatible or garbled answer.\n"));
+                   "3 server unreachable, 4 incompatible or garbled answer,\n"
+                   "5 a write may or may not have been applied (its outcome is unknown).\n"));
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,8 @@ enum {
     EXIT_SERVER_ERROR = 1, /* the server answered with an error */
     EXIT_USAGE = 2,        /* bad command line or input file */
     EXIT_UNREACHABLE = 3,  /* could not reach the server, or lost it */
-    EXIT_PROTOCOL = 4      /* incompatible or garbled answer */
+    EXIT_PROTOCOL = 4,     /* incompatible or garbled answer */
+    EXIT_OUTCOME_UNKNOWN = 5 /* a write may or may not have been applied (docs/retry.md) */
 };
 
 typedef struct cli_options {

@@ -1,10 +1,16 @@
 /* See call.h. */
 #include "call.h"
 
+#include <errno.h>
+#include <sodium.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "connection.h"
 #include "i18n.h"
+#include "request_kind.h"
 
 int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kind, void *body)
 {
@@ -21,18 +27,131 @@ int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kin
     return 0;
 }
 
-/* call_raw for a whole request. */
-static int send_request(const cli_options *opts, Cchc__V1__Request *request,
-                        Cchc__V1__Response **response, cli_error *err)
+/* ---- retries of writes whose outcome is unknown (docs/retry.md) ---------- */
+
+/* Attempts of one write at most, and the first pause between two. */
+#define WRITE_ATTEMPTS 5
+#define RETRY_PAUSE_MS 100
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pause_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* The request key of a write: random, except for a report submission,
+ * whose key follows from its rows' idempotency keys, so the same
+ * submission sent again from the outbox carries the same key. */
+static void request_key_new(const Cchc__V1__Request *request, char out[REQUEST_KEY_MAX + 1])
+{
+    unsigned char raw[24];
+    if (request->body_case == CCHC__V1__REQUEST__BODY_REPORT_SUBMIT) {
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, NULL, 0, sizeof(raw));
+        const Cchc__V1__ReportSubmitRequest *submit = request->report_submit;
+        for (size_t i = 0; i < submit->n_rows; i++)
+            crypto_generichash_update(&st, (const unsigned char *)submit->rows[i]->idempotency_key,
+                                      strlen(submit->rows[i]->idempotency_key) + 1);
+        crypto_generichash_final(&st, raw, sizeof(raw));
+    } else {
+        randombytes_buf(raw, sizeof(raw));
+    }
+    sodium_bin2base64(out, REQUEST_KEY_MAX + 1, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* One attempt on a fresh connection; *sent says whether the request left
+ * whole (so a lost answer leaves a write in doubt). */
+static int attempt(const cli_options *opts, Cchc__V1__Request *request,
+                   Cchc__V1__Response **response, cli_error *err, int *sent)
 {
     connection conn;
     *response = NULL;
+    *sent = 0;
     if (connection_open(&conn, opts, err) != 0)
         return -1;
     if (!*request->session_token && *opts->token)
         request->session_token = (char *)opts->token;
     int rc = connection_call(&conn, request, response, err);
+    *sent = conn.request_sent;
     connection_close(&conn);
+    return rc;
+}
+
+/* call_raw for a whole request. A write carries a request key; when its
+ * outcome is unknown (the server says so, or the connection broke after
+ * it was sent) it is sent again with the same key, which the server
+ * answers with the first outcome instead of applying it twice, a few
+ * times within --timeout. A write still in doubt then ends with
+ * EXIT_OUTCOME_UNKNOWN. */
+static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
+                      Cchc__V1__Response **response, cli_error *err)
+{
+    int write = request_kind_is_write(request->body_case);
+    char key[REQUEST_KEY_MAX + 1];
+    if (write && !*request->request_key) {
+        request_key_new(request, key);
+        request->request_key = key;
+    }
+    cli_options o = *opts;
+    int64_t deadline = now_ms() + opts->timeout_ms, pause = RETRY_PAUSE_MS;
+    char doubt[1024] = "";
+    for (int tries = 1;; tries++) {
+        int sent, rc = attempt(&o, request, response, err, &sent);
+        if (rc == 0 || !write)
+            return rc;
+        int unknown = strcmp(err->code_name, "outcome_unknown") == 0 ||
+                      (sent && !err->code_name[0] && err->exit_code == EXIT_UNREACHABLE);
+        if (unknown)
+            snprintf(doubt, sizeof(doubt), "%s", err->message);
+        /* once in doubt, a retry that cannot reach the database or the
+         * server has learnt nothing: try again */
+        int learnt_nothing = unknown || strcmp(err->code_name, "unavailable") == 0 ||
+                             (!err->code_name[0] && err->exit_code == EXIT_UNREACHABLE);
+        if (*doubt && strcmp(err->code_name, "unauthenticated") == 0) {
+            /* the session ended meanwhile (a password change ends them all),
+             * so the record cannot be asked for */
+            char refused[1024];
+            snprintf(refused, sizeof(refused), "%s", err->message);
+            cli_error_set(err, EXIT_OUTCOME_UNKNOWN,
+                          _("the write may or may not have been applied: %s. Sending it again "
+                            "was refused: %s. Log in again and check what you changed"),
+                          doubt, refused);
+            snprintf(err->code_name, sizeof(err->code_name), "outcome_unknown");
+            return -1;
+        }
+        if (!*doubt || !learnt_nothing)
+            return rc;
+        int64_t left = deadline - now_ms();
+        if (tries >= WRITE_ATTEMPTS || left <= pause) {
+            cli_error_set(err, EXIT_OUTCOME_UNKNOWN,
+                          _("the write may or may not have been applied: %s. cchc tried %d "
+                            "times with the same request key and could not learn the outcome. "
+                            "Check what you changed (list or show it) before doing it again"),
+                          doubt, tries);
+            snprintf(err->code_name, sizeof(err->code_name), "outcome_unknown");
+            return -1;
+        }
+        pause_ms(pause);
+        o.timeout_ms = (int)(deadline - now_ms());
+        pause *= 2;
+    }
+}
+
+static int send_request(const cli_options *opts, Cchc__V1__Request *request,
+                        Cchc__V1__Response **response, cli_error *err)
+{
+    char *caller_key = request->request_key; /* the key made here lives here */
+    int rc = send_keyed(opts, request, response, err);
+    request->request_key = caller_key;
     return rc;
 }
 

@@ -228,11 +228,13 @@ int connection_call(connection *conn, Cchc__V1__Request *request,
                       limit);
         return -1;
     }
+    conn->request_sent = 0;
     int rc = send_all(conn, frame, len, err);
     sodium_memzero(frame, len); /* it may hold a password or the session token */
     free(frame);
     if (rc != 0)
         return -1;
+    conn->request_sent = 1;
     conn->awaited_id = request->request_id;
     Cchc__V1__Response *answer = NULL;
     if (receive(conn, &answer, err) != 0)

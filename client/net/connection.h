@@ -23,6 +23,7 @@ typedef struct connection {
     Cchc__V1__Response *pending; /* decoded by the frame sink */
     uint64_t awaited_id;
     reply_parts parts; /* the awaited answer's parts so far (Response.more) */
+    int request_sent; /* the last call's request left whole: a lost answer leaves it in doubt */
 } connection;
 
 /* Connects to opts->server and completes the hello exchange. */

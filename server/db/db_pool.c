@@ -29,14 +29,23 @@ typedef struct db_step_state {
     PGresult *result; /* first result of the statement, kept until sync */
 } db_step_state;
 
+/* Where a held batch is (db_pool_submit_held): its statements sent with a
+ * flush request instead of a sync, then its results handed to the owner
+ * while the transaction is open, then its last statement and sync sent. */
+typedef enum hold_phase { HOLD_NONE, HOLD_OPEN, HOLD_CLOSING } hold_phase;
+
 /* One unit of work: one or more statements sent back to back and closed by
  * a single sync, so PostgreSQL runs them as one implicit transaction. */
 typedef struct db_query {
     struct db_query *next;
     query_kind kind;
     int nsteps;
-    db_step_state *steps;
+    db_step_state *steps;  /* room for one more step when held */
     int current;       /* step whose results are being read */
+    int sync_sent;     /* from then on a broken connection leaves the outcome unknown */
+    hold_phase hold;
+    db_held_fn held_fn; /* a held batch's owner, until its results arrive */
+    struct db_conn *conn;
     db_result_fn fn;
     void *ctx;
 } db_query;
@@ -59,6 +68,7 @@ typedef struct db_conn {
     conn_state state;
     int broken;        /* failure found while submitting; conn_fail runs next tick */
     query_list inflight;
+    db_query *holding; /* a held batch whose transaction is open: no other query */
     char failure[256]; /* set while draining results to fail afterwards */
     char deferred[256];
 } db_conn;
@@ -120,17 +130,19 @@ static void query_free(db_query *query)
     free(query);
 }
 
-/* Calls the owner back exactly once and frees the query. */
+/* Calls the owner back exactly once and frees the query. A held batch
+ * whose results never arrived reports to the owner of its results. */
 static void query_finish(db_query *query, db_status status, const char *message)
 {
-    if (query->fn) {
-        PGresult *results[DB_MAX_BATCH] = {0};
-        for (int s = 0; s < query->nsteps; s++)
-            results[s] = query->steps[s].result;
+    PGresult *results[DB_MAX_BATCH] = {0};
+    for (int s = 0; s < query->nsteps; s++)
+        results[s] = query->steps[s].result;
+    if (query->hold == HOLD_OPEN && query->held_fn)
+        query->held_fn(query->ctx, status, results, query->nsteps, message, NULL);
+    else if (query->hold != HOLD_OPEN && query->fn)
         query->fn(query->ctx, status, results, query->nsteps, message);
-        for (int s = 0; s < query->nsteps; s++)
-            query->steps[s].result = results[s]; /* NULL where db_result_keep took it */
-    }
+    for (int s = 0; s < query->nsteps; s++)
+        query->steps[s].result = results[s]; /* NULL where db_result_keep took it */
     query_free(query);
 }
 
@@ -141,14 +153,22 @@ PGresult *db_result_keep(PGresult *const *results, int i)
     return result;
 }
 
+/* A batch whose sync was sent may have committed: its owner must not be
+ * told "unavailable, retry" (docs/retry.md). */
 static void fail_all(query_list *list, const char *message)
 {
     db_query *query;
     while ((query = list_pop(list)) != NULL) {
-        if (query->kind == QUERY_USER)
-            query_finish(query, DB_UNAVAILABLE, message);
-        else
+        if (query->kind != QUERY_USER) {
             query_free(query);
+        } else if (query->sync_sent) {
+            char unknown[360];
+            snprintf(unknown, sizeof(unknown),
+                     "database connection lost after the batch was sent: %s", message);
+            query_finish(query, DB_OUTCOME_UNKNOWN, unknown);
+        } else {
+            query_finish(query, DB_UNAVAILABLE, message);
+        }
     }
 }
 
@@ -264,6 +284,7 @@ static void conn_fail(db_conn *conn, const char *why)
         conn->pg = NULL;
     }
     conn->state = CONN_DOWN;
+    conn->holding = NULL;
     conn->failure[0] = '\0';
     char message[300];
     snprintf(message, sizeof(message), "database unavailable: %s", reason);
@@ -326,8 +347,15 @@ static int send_query(db_conn *conn, db_query *query)
             ok = PQsendQueryPrepared(conn->pg, cchc_statements[step->statement].name,
                                      step->nparams, (const char *const *)step->values,
                                      NULL, NULL, 0);
-    if (ok)
+    query->conn = conn;
+    if (ok && query->hold == HOLD_OPEN) {
+        /* results now, transaction still open: nothing else may follow */
+        ok = PQsendFlushRequest(conn->pg);
+        conn->holding = query;
+    } else if (ok) {
+        query->sync_sent = 1; /* set before: a half-sent sync is no proof either way */
         ok = PQpipelineSync(conn->pg);
+    }
     list_push(&conn->inflight, query);
     return ok ? 0 : -1;
 }
@@ -510,27 +538,34 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
 
 /* The batch's outcome is that of its first failing step: PostgreSQL
  * rolled the whole batch back at that point. */
-static void complete_head(db_conn *conn)
+static db_status batch_status(const db_query *query, char *message, size_t size)
 {
-    db_query *query = list_pop(&conn->inflight);
     db_status status = DB_OK;
-    char message[300] = "";
+    message[0] = '\0';
     for (int s = 0; s < query->nsteps && status == DB_OK; s++) {
         const PGresult *result = query->steps[s].result;
         if (!result) {
             status = DB_UNAVAILABLE;
-            snprintf(message, sizeof(message), "database returned no result");
+            snprintf(message, size, "database returned no result");
             break;
         }
         ExecStatusType st = PQresultStatus(result);
         if (st == PGRES_PIPELINE_ABORTED) {
             status = DB_UNAVAILABLE;
-            snprintf(message, sizeof(message), "database pipeline aborted");
+            snprintf(message, size, "database pipeline aborted");
         } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
             status = sqlstate_is_unavailable(result) ? DB_UNAVAILABLE : DB_QUERY_ERROR;
-            first_line(message, sizeof(message), PQresultErrorMessage(result));
+            first_line(message, size, PQresultErrorMessage(result));
         }
     }
+    return status;
+}
+
+static void complete_head(db_conn *conn)
+{
+    db_query *query = list_pop(&conn->inflight);
+    char message[300];
+    db_status status = batch_status(query, message, sizeof(message));
     if (query->kind == QUERY_USER) {
         query_finish(query, status, message);
     } else {
@@ -539,13 +574,83 @@ static void complete_head(db_conn *conn)
     }
 }
 
+/* Sends a held batch's last statement (copied) and its sync. */
+static void hold_close(db_query *query, const db_step *last)
+{
+    db_conn *conn = query->conn;
+    int ok = 1;
+    query->hold = HOLD_CLOSING;
+    conn->holding = NULL;
+    if (last) {
+        db_step_state *step = &query->steps[query->nsteps++];
+        step->statement = last->statement;
+        step->values = last->nparams > 0 ? calloc((size_t)last->nparams, sizeof(char *)) : NULL;
+        ok = last->nparams <= 0 || step->values != NULL;
+        step->nparams = ok && last->nparams > 0 ? last->nparams : 0;
+        for (int i = 0; ok && i < step->nparams; i++)
+            ok = !last->values[i] || (step->values[i] = strdup(last->values[i])) != NULL;
+        if (ok)
+            ok = PQsendQueryPrepared(conn->pg, cchc_statements[step->statement].name,
+                                     step->nparams, (const char *const *)step->values, NULL,
+                                     NULL, 0);
+    }
+    if (ok) {
+        query->sync_sent = 1;
+        ok = PQpipelineSync(conn->pg);
+    }
+    /* never a callback from here: failures and the flush come from the loop */
+    if (!ok)
+        conn_fail_later(conn, PQerrorMessage(conn->pg));
+    else if (poll_watch(conn, UV_READABLE | UV_WRITABLE) != 0)
+        conn_fail_later(conn, "cannot watch the database socket");
+}
+
+/* A held batch's statements have all answered. A failure aborted the
+ * transaction: the sync ends it and the owner hears of the failure; on
+ * success the owner gets the results and the open transaction. */
+static void hold_deliver(db_query *query)
+{
+    PGresult *results[DB_MAX_BATCH] = {0};
+    for (int s = 0; s < query->nsteps; s++)
+        results[s] = query->steps[s].result;
+    char message[300];
+    db_status status = batch_status(query, message, sizeof(message));
+    db_held_fn fn = query->held_fn;
+    query->held_fn = NULL;
+    if (status != DB_OK) {
+        hold_close(query, NULL);
+        query->fn = NULL; /* the sync's result is of no interest */
+        if (fn)
+            fn(query->ctx, status, results, query->nsteps, message, NULL);
+        return;
+    }
+    query->hold = HOLD_CLOSING; /* until db_hold_commit, nothing reads on */
+    query->conn->holding = query;
+    query->fn = NULL;
+    if (fn)
+        fn(query->ctx, DB_OK, results, query->nsteps, "", (db_hold *)query);
+    if (query->conn->holding == query) {
+        log_error("a held database batch was not committed by its owner; committing it");
+        hold_close(query, NULL);
+    }
+}
+
 /* Reads every result libpq has buffered, pairing them with in-flight
  * queries in order: each query yields its result(s), a NULL, then the
- * PGRES_PIPELINE_SYNC of its own sync. */
+ * PGRES_PIPELINE_SYNC of its own sync (a held batch: its owner first adds
+ * its last statement and the sync). */
 static void conn_read_results(db_conn *conn)
 {
-    while (conn->inflight.head && conn->pg && !PQisBusy(conn->pg)) {
+    while (conn->inflight.head && conn->pg) {
         db_query *query = conn->inflight.head;
+        if (query->hold == HOLD_OPEN && query->current == query->nsteps) {
+            hold_deliver(query);
+            if (conn->broken || conn->failure[0] != '\0')
+                break;
+            continue;
+        }
+        if (PQisBusy(conn->pg))
+            break;
         PGresult *result = PQgetResult(conn->pg);
         if (query->current < query->nsteps) {
             db_step_state *step = &query->steps[query->current];
@@ -688,7 +793,7 @@ static void pool_dispatch(db_pool *pool)
         db_conn *best = NULL;
         for (int i = 0; i < pool->config.size; i++) {
             db_conn *conn = &pool->conns[i];
-            if (conn->state != CONN_READY || conn->broken ||
+            if (conn->state != CONN_READY || conn->broken || conn->holding ||
                 conn->inflight.count >= pool->config.pipeline_depth)
                 continue;
             if (!best || conn->inflight.count < best->inflight.count)
@@ -705,16 +810,18 @@ static void pool_dispatch(db_pool *pool)
     }
 }
 
-db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
-                               db_result_fn fn, void *ctx)
+/* Queues a user batch; held batches get room for their last statement. */
+static db_submit submit(db_pool *pool, const db_step *steps, int nsteps, int held,
+                        db_result_fn fn, db_held_fn held_fn, void *ctx)
 {
-    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 || nsteps > DB_MAX_BATCH)
+    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 || nsteps > DB_MAX_BATCH - held)
         return DB_SUBMIT_UNAVAILABLE;
     if (pool->queue.count >= pool->config.max_queue)
         return DB_SUBMIT_BUSY;
-    db_query *query = query_new(QUERY_USER, nsteps);
+    db_query *query = query_new(QUERY_USER, nsteps + held);
     if (!query)
         return DB_SUBMIT_UNAVAILABLE;
+    query->nsteps = nsteps; /* the spare step is counted once it is sent */
     for (int s = 0; s < nsteps; s++) {
         db_step_state *step = &query->steps[s];
         step->statement = steps[s].statement;
@@ -735,10 +842,34 @@ db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
         }
     }
     query->fn = fn;
+    query->held_fn = held_fn;
+    query->hold = held ? HOLD_OPEN : HOLD_NONE;
     query->ctx = ctx;
     list_push(&pool->queue, query);
     pool_dispatch(pool);
     return DB_SUBMIT_OK;
+}
+
+db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
+                               db_result_fn fn, void *ctx)
+{
+    return submit(pool, steps, nsteps, 0, fn, NULL, ctx);
+}
+
+db_submit db_pool_submit_held(db_pool *pool, const db_step *steps, int nsteps, db_held_fn fn,
+                              void *ctx)
+{
+    return submit(pool, steps, nsteps, 1, NULL, fn, ctx);
+}
+
+void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *ctx)
+{
+    db_query *query = (db_query *)hold;
+    if (query->conn->holding != query)
+        return; /* already committed */
+    query->fn = fn;
+    query->ctx = ctx;
+    hold_close(query, last);
 }
 
 db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,

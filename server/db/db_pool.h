@@ -4,12 +4,22 @@
  * Each connection keeps several queries in flight at once (pipeline mode,
  * one sync per query so one failing query never aborts its neighbours); the
  * pool hands a query to the least busy ready connection. A connection that
- * breaks fails its in-flight queries as "unavailable" and reconnects with
+ * breaks fails its in-flight queries and reconnects with
  * exponential backoff; while every connection is down, submissions fail at
  * once so the client gets a clear UNAVAILABLE instead of a hang; while a
  * connection is being (re)established they wait in a queue. A fresh
  * connection first checks that the database schema is at the version this
- * binary was built for, then prepares every statement of statements.h. */
+ * binary was built for, then prepares every statement of statements.h.
+ *
+ * What a broken connection means for a batch depends on whether its sync
+ * was sent: PostgreSQL commits a batch's implicit transaction only when it
+ * reads the sync, so a batch whose sync never left is rolled back for sure
+ * (DB_UNAVAILABLE, safe to retry), while one whose sync was sent may have
+ * committed even though its answer never arrived (DB_OUTCOME_UNKNOWN). A
+ * held batch (db_pool_submit_held) keeps its transaction open after its
+ * statements so that its owner can add one last statement built from
+ * their results (the request keys of docs/retry.md store the answer with
+ * the effect) before the sync. */
 #ifndef CCHCD_DB_POOL_H
 #define CCHCD_DB_POOL_H
 
@@ -23,7 +33,10 @@ typedef struct db_pool db_pool;
 typedef enum db_status {
     DB_OK,          /* result holds the rows */
     DB_QUERY_ERROR, /* the statement failed; result holds the error fields */
-    DB_UNAVAILABLE  /* no result: the database could not be reached */
+    DB_UNAVAILABLE, /* no result, and nothing committed: the database could
+                       not be reached, or the batch's sync never left */
+    DB_OUTCOME_UNKNOWN /* no result: the sync was sent but the connection
+                          broke before the answer, so it may have committed */
 } db_status;
 
 /* Most statements one batch may hold. */
@@ -84,6 +97,30 @@ db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,
  * delivered together. Same return convention as db_pool_submit. */
 db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
                                db_result_fn fn, void *ctx);
+
+/* An open transaction of a held batch, between its results and its sync. */
+typedef struct db_hold db_hold;
+
+/* What a held batch's owner gets: status and results as db_result_fn, and
+ * when status is DB_OK the open transaction, which the owner must end with
+ * db_hold_commit before returning (the pool commits it, without another
+ * statement, when the owner does not). hold is NULL on failure, when the
+ * transaction is already rolled back (or never started). */
+typedef void (*db_held_fn)(void *ctx, db_status status, PGresult *const *results, int nresults,
+                           const char *message, db_hold *hold);
+
+/* Runs steps (at most DB_MAX_BATCH - 1) in one implicit transaction that
+ * stays open after them: their results go to fn while the connection
+ * takes no other query. Same return convention as db_pool_submit_batch. */
+db_submit db_pool_submit_held(db_pool *pool, const db_step *steps, int nsteps, db_held_fn fn,
+                              void *ctx);
+
+/* Ends a held batch's transaction: runs last (NULL for none; parameters
+ * copied) and the sync. fn (may be NULL) is called later, exactly once,
+ * with the outcome of the whole transaction: DB_OK committed, DB_QUERY_ERROR
+ * rolled back by last's failure, DB_UNAVAILABLE rolled back (the sync never
+ * left), DB_OUTCOME_UNKNOWN. results are those of every step, last's last. */
+void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *ctx);
 
 /* Fails queued queries, closes every connection and handle; calls done once
  * all libuv handles are closed, after which the pool is freed. */

@@ -12,9 +12,33 @@
 #define AS_OF "coalesce(nullif($1, '')::date, today_in_vietnam())"
 /* Vietnamese alphabetical order (Ô after N, Đ after D), from PostgreSQL's ICU. */
 #define VI " COLLATE \"vi-x-icu\""
+/* How long a write's request key answers its retries (docs/retry.md). */
+#define REQUEST_KEY_LIFETIME "7 days"
 
 const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PING] = {"cchc_ping", "SELECT current_setting('server_version')"},
+
+    /* $1 account, $2 key, $3 request type, $4 request digest: the first
+     * statement of a keyed write's transaction. A key recorded by an earlier
+     * attempt that committed is a unique violation, which rolls this attempt
+     * back before it changes anything; the account's expired keys go. */
+    [STMT_REQUEST_KEY_CLAIM] = {"cchc_request_key_claim",
+        "WITH expired AS ("
+        "    DELETE FROM request_key WHERE account_id = $1::bigint"
+        "       AND created_at < now() - interval '" REQUEST_KEY_LIFETIME "')"
+        "INSERT INTO request_key (account_id, key, request_type, request_digest)"
+        "VALUES ($1::bigint, $2, $3::int, $4)"},
+    /* $1 account, $2 key, $3 the encoded answer in hex: the last statement
+     * of the same transaction */
+    [STMT_REQUEST_KEY_STORE] = {"cchc_request_key_store",
+        "UPDATE request_key SET response = decode($3, 'hex')"
+        " WHERE account_id = $1::bigint AND key = $2"},
+    /* $1 account, $2 key */
+    [STMT_REQUEST_KEY_GET] = {"cchc_request_key_get",
+        "SELECT request_type, request_digest, coalesce(encode(response, 'hex'), '') AS response"
+        "  FROM request_key"
+        " WHERE account_id = $1::bigint AND key = $2"
+        "   AND created_at >= now() - interval '" REQUEST_KEY_LIFETIME "'"},
 
     [STMT_PLAN_INFO] = {"cchc_plan_info",
         "SELECT code, number_printed, issued_on::text AS issued_on, title,"

@@ -7,6 +7,10 @@
 
 typedef enum statement_id {
     STMT_PING,
+    /* request keys of retried writes (rpc/request_keys.c, docs/retry.md) */
+    STMT_REQUEST_KEY_CLAIM,
+    STMT_REQUEST_KEY_STORE,
+    STMT_REQUEST_KEY_GET,
     /* plan browsing (handlers/plan.c) */
     STMT_PLAN_INFO,
     STMT_INDEX_SUMMARY,

@@ -314,5 +314,5 @@ void handle_index_result_set(request *req)
         {STMT_INDEX_RESULT_CONTEXT, 1, context},
         {STMT_INDEX_RESULT_SET, 8, values},
     };
-    request_query(req, steps, 2, on_index_result_set);
+    request_write(req, steps, 2, on_index_result_set);
 }

@@ -198,7 +198,7 @@ void handle_logout(request *req)
     const char *params[] = {req->auth.token_hash, req->auth.account_id, req->auth.username,
                             req->peer_ip};
     const db_step step = {STMT_SESSION_REVOKE, 4, params};
-    request_query(req, &step, 1, on_logout);
+    request_write(req, &step, 1, on_logout);
 }
 
 static void on_whoami(request *req, PGresult *const *r, int n)
@@ -252,7 +252,7 @@ static void on_new_password_hashed(void *ctx, int ok, const char *hash)
         {STMT_PASSWORD_CHANGE, 6, change},
         {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
     };
-    request_query(req, steps, 2, on_password_changed);
+    request_write(req, steps, 2, on_password_changed);
 }
 
 static void on_current_password_verified(void *ctx, int ok, const char *hash)

@@ -22,6 +22,6 @@ void sql_doc_query(request *req, json_t *doc, const statement_id *statements, in
     db_step steps[4];
     for (int i = 0; i < n && i < 4; i++)
         steps[i] = (db_step){statements[i], 1, params};
-    request_query(req, steps, n < 4 ? n : 4, then);
+    request_write(req, steps, n < 4 ? n : 4, then);
     free(text); /* the pool copied the parameter */
 }

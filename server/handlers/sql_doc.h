@@ -12,7 +12,8 @@
 /* {"id", "username", "address", "unit"} of the caller. */
 json_t *sql_doc_actor(const request *req);
 /* Runs statements (at most 4) whose only parameter is doc, serialised, in
- * one batch; takes doc. Out of memory is answered here. */
+ * one batch, as a write (request_write: keyed when the request carries a
+ * request key); takes doc. Out of memory is answered here. */
 void sql_doc_query(request *req, json_t *doc, const statement_id *statements, int n,
                    request_rows_fn then);
 

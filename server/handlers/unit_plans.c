@@ -65,5 +65,5 @@ void handle_unit_plan_record(request *req)
         {STMT_UNIT_PLAN_LIST, 2, show},
         {STMT_UNIT_PLAN_COUNTS, 0, NULL},
     };
-    request_query(req, steps, 3, on_unit_plans);
+    request_write(req, steps, 3, on_unit_plans);
 }

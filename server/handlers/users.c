@@ -56,7 +56,7 @@ static void change_then_show(request *req, statement_id change, const char *cons
         {change, nparams, params},
         {STMT_USER_SHOW, 1, show},
     };
-    request_query(req, steps, 2, on_account_rows);
+    request_write(req, steps, 2, on_account_rows);
 }
 
 /* Joins validated role names with commas for the SQL; -1 when one is
@@ -143,7 +143,7 @@ static void on_user_password_hashed(void *ctx, int ok, const char *hash)
         {STMT_USER_ADD, 8, add},
         {STMT_USER_SHOW, 1, show},
     };
-    request_query(req, steps, 3, on_user_added);
+    request_write(req, steps, 3, on_user_added);
     free(st); /* after the pool copied the parameters */
 }
 

@@ -14,6 +14,7 @@
 #include "protocol.h"
 #include "request_helpers.h"
 #include "request_internal.h"
+#include "request_keys.h"
 #include "wire.h"
 
 /* The hello rule: nothing else is served on a connection before a hello
@@ -79,7 +80,7 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
                      who->username, PQgetvalue(res, 0, 3), wire_request_name(req->msg->body_case));
         return;
     }
-    req->handler(req);
+    request_keys_serve(req);
 }
 
 void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_t len)

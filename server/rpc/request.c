@@ -120,9 +120,19 @@ void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
     rpc_send(ctx, c, &response);
 }
 
+/* The answer hook, once: 1 when it took the answer (request.h). */
+static int answer_taken(request *req, Cchc__V1__Response *response)
+{
+    int (*hook)(request *, Cchc__V1__Response *) = req->answer_hook;
+    req->answer_hook = NULL;
+    return hook && hook(req, response);
+}
+
 void request_reply(request *req, Cchc__V1__Response *response)
 {
     response->request_id = req->id;
+    if (answer_taken(req, response))
+        return;
     rpc_send(req->ctx, req->conn, response);
     log_debug("client %llu request %llu %s: ok in %.3f ms", (unsigned long long)req->conn_id,
               (unsigned long long)req->id, wire_request_name(req->msg->body_case),
@@ -179,6 +189,13 @@ void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    if (req->answer_hook) {
+        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+        err.code = code;
+        err.message = message;
+        request_fail_error(req, &err);
+        return;
+    }
     rpc_send_error(req->ctx, req->conn, req->id, code, message);
     log_info("client %llu request %llu %s: %s: %s", (unsigned long long)req->conn_id,
              (unsigned long long)req->id, wire_request_name(req->msg->body_case),
@@ -191,6 +208,8 @@ void request_fail_error(request *req, const Cchc__V1__Error *error)
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     response.request_id = req->id;
     response.error = (Cchc__V1__Error *)error;
+    if (answer_taken(req, &response))
+        return;
     rpc_send(req->ctx, req->conn, &response);
     log_info("client %llu request %llu %s: %s: %s (%zu field errors)",
              (unsigned long long)req->conn_id, (unsigned long long)req->id,

@@ -56,6 +56,11 @@ typedef struct request {
      * however it ends (request_set_state) */
     void *state;
     void (*state_free)(void *state);
+    /* takes the request's answer before it is sent, and returns 1 when it
+     * will finish the request itself: a keyed write stores its answer with
+     * its effect and sends it once committed (request_keys.c) */
+    int (*answer_hook)(struct request *, Cchc__V1__Response *response);
+    void *answer_ctx;
 } request;
 
 /* Gives the request a state of the handler's that is released (state_free)

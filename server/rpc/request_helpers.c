@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "pgvalue.h"
+#include "request_keys.h"
 #include "validate.h"
 #include "wire.h"
 
@@ -21,14 +22,42 @@ static void on_batch_done(void *ctx, db_status status, PGresult *const *results,
         req->on_rows(req, results, nresults);
 }
 
-void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
+/* The same for a write's batch, whose outcome may be unknown. */
+static void on_write_done(void *ctx, db_status status, PGresult *const *results, int nresults,
+                          const char *message)
+{
+    request *req = ctx;
+    if (status != DB_OK)
+        request_fail_write(req, status, message);
+    else
+        req->on_rows(req, results, nresults);
+}
+
+static void submit(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows,
+                   db_result_fn done)
 {
     if (!req->ctx->db) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "server is shutting down");
         return;
     }
     req->on_rows = on_rows;
-    switch (db_pool_submit_batch(req->ctx->db, steps, nsteps, on_batch_done, req)) {
+    request_submit_failed(req, db_pool_submit_batch(req->ctx->db, steps, nsteps, done, req));
+}
+
+void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
+{
+    submit(req, steps, nsteps, on_rows, on_batch_done);
+}
+
+void request_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
+{
+    if (request_keys_write(req, steps, nsteps, on_rows) != 0)
+        submit(req, steps, nsteps, on_rows, on_write_done);
+}
+
+void request_submit_failed(request *req, db_submit submitted)
+{
+    switch (submitted) {
     case DB_SUBMIT_OK:
         break;
     case DB_SUBMIT_BUSY:
@@ -42,9 +71,26 @@ void request_query(request *req, const db_step *steps, int nsteps, request_rows_
     }
 }
 
+void request_fail_write(request *req, db_status status, const char *message)
+{
+    if (status == DB_OUTCOME_UNKNOWN) {
+        log_warn("client %llu request %llu %s: outcome unknown: %s",
+                 (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                 wire_request_name(req->msg->body_case), message);
+        request_fail(req, CCHC__V1__ERROR_CODE__OUTCOME_UNKNOWN,
+                     "mất kết nối tới cơ sở dữ liệu sau khi đã gửi lệnh ghi: lệnh có thể đã được "
+                     "thực hiện; hãy gửi lại với cùng request_key để biết kết quả (cchc tự làm) "
+                     "(the database connection broke after the write was sent: it may have been "
+                     "applied; retry with the same request_key to learn the outcome, as cchc does)");
+        return;
+    }
+    request_fail_db(req, status, message);
+}
+
 void request_fail_db(request *req, db_status status, const char *message)
 {
-    if (status == DB_UNAVAILABLE) {
+    if (status == DB_UNAVAILABLE || status == DB_OUTCOME_UNKNOWN) {
+        /* nothing was applied, or a read (always safe to send again) */
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "%s", message);
         return;
     }

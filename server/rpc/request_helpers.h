@@ -15,8 +15,20 @@ typedef void (*request_rows_fn)(request *req, PGresult *const *results, int nres
  * failed batch, or one the pool cannot take, is answered here with the
  * right error code, so handlers deal with data only. */
 void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows);
-/* Answers a request whose batch failed (status != DB_OK). */
+/* The same for a write's batch (a broken connection after it was sent is
+ * OUTCOME_UNKNOWN, not UNAVAILABLE): when the request carries a request key,
+ * the batch also records the key and, in the same transaction, the answer
+ * on_rows gives, so a retry gets that answer (docs/retry.md). on_rows must
+ * answer before it returns. Otherwise exactly request_query. */
+void request_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows);
+/* Answers a request whose batch the pool did not take (not DB_SUBMIT_OK). */
+void request_submit_failed(request *req, db_submit submitted);
+/* Answers a request whose batch failed (status != DB_OK): unavailable
+ * (an unknown outcome too: a read may always be sent again) UNAVAILABLE, a
+ * statement error INTERNAL. */
 void request_fail_db(request *req, db_status status, const char *message);
+/* The same for a write's batch: an unknown outcome is OUTCOME_UNKNOWN. */
+void request_fail_write(request *req, db_status status, const char *message);
 /* Replies with the body `body_case` of Response whose (first) repeated
  * message field holds one message per row of rows, filled by column name
  * (pgvalue.c). For the many answers that are just a list. */
