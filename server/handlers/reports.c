@@ -29,51 +29,21 @@
 
 /* ---- submit -------------------------------------------------------------------- */
 
-/* When submit_reports' only errors are rows made from an older revision
- * (field "conflict"), answers CONFLICT with one detail per such row (line,
- * task, latest revision, who saved it and when: the message says them) and
+/* When every error of submit_reports is a conflict (a changed row made
+ * from an older revision), answers CONFLICT with one detail per row and
  * returns 1. Any other error is the clerk's to fix first, so a mix is
  * answered INVALID_ARGUMENT by request_fail_rows, the conflicts listed too. */
 static int fail_conflicts(request *req, const PGresult *res)
 {
-    int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message"),
-        line_col = PQfnumber(res, "line"), rows = PQntuples(res);
-    size_t conflicts = 0;
-    for (int i = 0; i < rows; i++) {
-        if (PQgetisnull(res, i, field_col))
-            continue;
-        if (strcmp(pg_text(res, i, field_col), "conflict") != 0)
-            return 0;
-        conflicts++;
-    }
-    if (conflicts == 0)
+    size_t n = request_conflict_count(res, "conflict");
+    if (n == 0)
         return 0;
-    arena a = {0};
-    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-    err.code = CCHC__V1__ERROR_CODE__CONFLICT;
     char message[300];
     snprintf(message, sizeof(message),
              "không lưu báo cáo nào: %zu dòng làm từ bản cũ, đã có người lưu bản mới hơn "
              "(nothing saved; rows made from an older revision: %zu)",
-             conflicts, conflicts);
-    err.message = message;
-    err.details = arena_array(&a, conflicts, sizeof(*err.details));
-    for (int i = 0; i < rows && err.details; i++) {
-        if (PQgetisnull(res, i, field_col))
-            continue;
-        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
-        char label[64];
-        snprintf(label, sizeof(label), "dòng %s: conflict", pg_text(res, i, line_col));
-        if (!f || !(f->field = arena_strndup(&a, label, strlen(label))))
-            break;
-        f->message = (char *)pg_text(res, i, message_col);
-        err.details[err.n_details++] = f;
-    }
-    if (a.failed)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-    else
-        request_fail_error(req, &err);
-    arena_free(&a);
+             n, n);
+    request_fail_conflicts(req, res, PQfnumber(res, "line"), message);
     return 1;
 }
 
@@ -235,43 +205,15 @@ void handle_report_list(request *req)
  * the newer revision, which an INVALID_ARGUMENT would not say. */
 static int fail_review_conflicts(request *req, const PGresult *res)
 {
-    int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message");
-    int rows = PQntuples(res);
-    size_t n = 0;
-    for (int i = 0; i < rows; i++) {
-        if (PQgetisnull(res, i, field_col))
-            continue;
-        if (strcmp(pg_text(res, i, field_col), "revision") != 0)
-            return 0;
-        n++;
-    }
+    size_t n = request_conflict_count(res, "revision");
     if (n == 0)
         return 0;
-    arena a = {0};
-    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-    err.code = CCHC__V1__ERROR_CODE__CONFLICT;
     char message[300];
     snprintf(message, sizeof(message),
              "không xét duyệt báo cáo nào: %zu báo cáo đã được gửi lại sau lần bạn xem "
              "(nothing reviewed: %zu reports have a newer revision than the one you read)",
              n, n);
-    err.message = message;
-    err.details = arena_array(&a, n, sizeof(*err.details));
-    for (int i = 0; i < rows && err.details; i++) {
-        if (PQgetisnull(res, i, field_col))
-            continue;
-        Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
-        if (!f)
-            break;
-        f->field = (char *)pg_text(res, i, field_col);
-        f->message = (char *)pg_text(res, i, message_col);
-        err.details[err.n_details++] = f;
-    }
-    if (a.failed)
-        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-    else
-        request_fail_error(req, &err);
-    arena_free(&a);
+    request_fail_conflicts(req, res, -1, message);
     return 1;
 }
 

@@ -119,15 +119,14 @@ int request_check_text(request *req, const char *field, const char *value, size_
     return -1;
 }
 
-void request_fail_details(request *req, const char *summary, const char *const *fields,
-                          const char *const *messages, size_t n)
+/* Answers code with message and one detail per (field, message). */
+static void fail_details_as(request *req, Cchc__V1__ErrorCode code, const char *message,
+                            const char *const *fields, const char *const *messages, size_t n)
 {
     arena a = {0};
     Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-    err.code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
-    char message[300];
-    snprintf(message, sizeof(message), "%s: %zu", summary, n);
-    err.message = message;
+    err.code = code;
+    err.message = (char *)message;
     err.details = arena_array(&a, n, sizeof(*err.details));
     for (size_t i = 0; i < n && err.details; i++) {
         Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
@@ -141,7 +140,32 @@ void request_fail_details(request *req, const char *summary, const char *const *
     arena_free(&a);
 }
 
-int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary)
+void request_fail_details(request *req, const char *summary, const char *const *fields,
+                          const char *const *messages, size_t n)
+{
+    char message[300];
+    snprintf(message, sizeof(message), "%s: %zu", summary, n);
+    fail_details_as(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, message, fields, messages, n);
+}
+
+size_t request_conflict_count(const PGresult *res, const char *field)
+{
+    int field_col = PQfnumber(res, "field");
+    size_t n = 0;
+    for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, field_col))
+            continue;
+        if (strcmp(PQgetvalue(res, i, field_col), field) != 0)
+            return 0;
+        n++;
+    }
+    return n;
+}
+
+/* The error rows of res as details (labelled "dòng N: field" when line_col
+ * names a line), answered with code; message NULL: "summary: count". */
+static int fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V1__ErrorCode code,
+                        const char *summary, const char *message)
 {
     int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message");
     int rows = PQntuples(res);
@@ -169,10 +193,22 @@ int request_fail_rows(request *req, const PGresult *res, int line_col, const cha
     }
     if (a.failed)
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+    else if (message)
+        fail_details_as(req, code, message, fields, messages, k);
     else
         request_fail_details(req, summary, fields, messages, k);
     arena_free(&a);
     return 1;
+}
+
+int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary)
+{
+    return fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, summary, NULL);
+}
+
+void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *message)
+{
+    fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__CONFLICT, NULL, message);
 }
 
 void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, const PGresult *rows)

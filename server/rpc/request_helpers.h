@@ -39,6 +39,14 @@ void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, co
  * set, answers INVALID_ARGUMENT with one detail per such row and returns 1;
  * returns 0 otherwise. summary precedes the count of errors. */
 int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary);
+/* How many error rows (field set) res holds when every one of them names
+ * field — a write based on something older than what the server holds —
+ * and 0 when there are none or any other error is among them (the caller
+ * then answers them all with request_fail_rows). */
+size_t request_conflict_count(const PGresult *res, const char *field);
+/* Answers CONFLICT with message and one detail per error row of res,
+ * labelled as request_fail_rows labels them. */
+void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *message);
 /* Answers INVALID_ARGUMENT with the given details. */
 void request_fail_details(request *req, const char *summary, const char *const *fields,
                           const char *const *messages, size_t n);
