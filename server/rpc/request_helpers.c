@@ -211,19 +211,28 @@ void request_fail_conflicts(request *req, const PGresult *res, int line_col, con
     fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__CONFLICT, NULL, message);
 }
 
-void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, const PGresult *rows)
+ProtobufCMessage *request_body_new(arena *a, Cchc__V1__Response__BodyCase body_case)
 {
     const ProtobufCFieldDescriptor *field =
         protobuf_c_message_descriptor_get_field(&cchc__v1__response__descriptor, (unsigned)body_case);
-    const ProtobufCMessageDescriptor *desc = field ? field->descriptor : NULL;
+    const ProtobufCMessageDescriptor *desc =
+        field && field->type == PROTOBUF_C_TYPE_MESSAGE ? field->descriptor : NULL;
+    ProtobufCMessage *body = desc ? arena_alloc(a, desc->sizeof_message) : NULL;
+    if (body)
+        desc->message_init(body);
+    return body;
+}
+
+void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, const PGresult *rows)
+{
     arena a = {0};
-    ProtobufCMessage *body = desc ? arena_alloc(&a, desc->sizeof_message) : NULL;
+    ProtobufCMessage *body = request_body_new(&a, body_case);
     if (!body) {
         arena_free(&a);
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "no such reply");
         return;
     }
-    desc->message_init(body);
+    const ProtobufCMessageDescriptor *desc = body->descriptor;
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &desc->fields[i];
         if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE)

@@ -29,6 +29,9 @@ void request_submit_failed(request *req, db_submit submitted);
 void request_fail_db(request *req, db_status status, const char *message);
 /* The same for a write's batch: an unknown outcome is OUTCOME_UNKNOWN. */
 void request_fail_write(request *req, db_status status, const char *message);
+/* A new, initialised body message for the Response member body_case, in a
+ * (NULL when there is no such member or memory ran out). */
+ProtobufCMessage *request_body_new(arena *a, Cchc__V1__Response__BodyCase body_case);
 /* Replies with the body `body_case` of Response whose (first) repeated
  * message field holds one message per row of rows, filled by column name
  * (pgvalue.c). For the many answers that are just a list. */

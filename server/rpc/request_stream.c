@@ -244,17 +244,14 @@ void request_reply_streamed(request *req, arena *a, Cchc__V1__Response__BodyCase
 void request_reply_rows_streamed(request *req, Cchc__V1__Response__BodyCase body_case,
                                  PGresult *const *results, int nresults, int index)
 {
-    const ProtobufCFieldDescriptor *member =
-        protobuf_c_message_descriptor_get_field(&cchc__v1__response__descriptor, (unsigned)body_case);
-    const ProtobufCMessageDescriptor *desc = member ? member->descriptor : NULL;
     arena a = {0};
-    ProtobufCMessage *body = desc ? arena_alloc(&a, desc->sizeof_message) : NULL;
+    ProtobufCMessage *body = request_body_new(&a, body_case);
     if (!body || index < 0 || index >= nresults) {
         arena_free(&a);
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "no such reply");
         return;
     }
-    desc->message_init(body);
+    const ProtobufCMessageDescriptor *desc = body->descriptor;
     for (unsigned i = 0; i < desc->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &desc->fields[i];
         if (!sliced(f))
