@@ -138,6 +138,38 @@ static void test_login_and_submit_over_tls(void **state)
     fixture_as(&fx, -1);
 }
 
+/* A large answer sent in parts (a small --max-frame makes many frames,
+ * each its own TLS records, through the write backlog) arrives over TLS
+ * exactly as over plaintext. */
+static void test_large_answer_same_as_plaintext(void **state)
+{
+    (void)state;
+    const char *tls_args[] = {"--tls-cert", cert("server.crt"), "--tls-key",
+                              cert("server.key"), "--max-frame", "2048", NULL};
+    const char *plain_args[] = {"--max-frame", "2048", NULL};
+    test_server tls_srv, plain_srv;
+    harness_server_start(&tls_srv, fx.db.conninfo, tls_args);
+    harness_server_start(&plain_srv, fx.db.conninfo, plain_args);
+    const char *missing[] = {"--json", "missing", "--period", "2023-6M", NULL};
+    run_result over_tls, over_plain;
+    /* a session is kept per server address: log in to each */
+    assert_int_equal(harness_login(&tls_srv, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD), 0);
+    harness_cchc(&over_tls, &tls_srv, missing);
+    unsetenv("CCHC_CA"); /* plaintext to the plaintext server */
+    assert_int_equal(harness_login(&plain_srv, HARNESS_ADMIN, HARNESS_ADMIN_PASSWORD), 0);
+    harness_cchc(&over_plain, &plain_srv, missing);
+    setenv("CCHC_CA", cert("ca.crt"), 1);
+    if (over_tls.exit_code != 0 || over_plain.exit_code != 0)
+        fail_msg("missing: TLS exit %d (%s), plaintext exit %d (%s)", over_tls.exit_code,
+                 over_tls.err, over_plain.exit_code, over_plain.err);
+    assert_true(strlen(over_tls.out) > 20000); /* many frames of 2 KiB */
+    assert_string_equal(over_tls.out, over_plain.out);
+    run_result_free(&over_tls);
+    run_result_free(&over_plain);
+    assert_int_equal(harness_server_stop(&tls_srv), 0);
+    assert_int_equal(harness_server_stop(&plain_srv), 0);
+}
+
 /* openssl s_client negotiates TLS 1.3 by default and still gets TLS 1.2. */
 static void test_protocol_versions(void **state)
 {
@@ -284,6 +316,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_and_submit_over_tls),
+        cmocka_unit_test(test_large_answer_same_as_plaintext),
         cmocka_unit_test(test_protocol_versions),
         cmocka_unit_test(test_bad_certificates_refused),
         cmocka_unit_test(test_pin),
