@@ -53,6 +53,10 @@ static ssize_t send_some(connection *conn, const uint8_t *data, size_t len, shor
     ssize_t n = tls_client_send(conn->ssl, data, len, want);
     if (n < 0 && *want)
         errno = EAGAIN;
+    else if (n == 0) { /* the server ended the TLS session */
+        errno = EPIPE;
+        n = -1;
+    }
     return n;
 }
 

@@ -309,7 +309,8 @@ static void close_tls_failed(connection *c, const char *why)
     size_t len;
     if (tls_session_take_output(c->tls, &bytes, &len) == 0 && bytes) {
         uv_buf_t buf = uv_buf_init((char *)bytes, (unsigned)len);
-        uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+        if (c->write_backlog == 0) /* never in the middle of a queued record */
+            uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
         free(bytes);
     }
     connection_close(c, why);
