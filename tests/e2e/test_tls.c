@@ -5,7 +5,8 @@
  * are a pin mismatch, a plaintext client at a TLS server and a TLS client
  * at a plaintext server; a plaintext listener off loopback refuses to
  * start; SIGHUP puts a new certificate in place for new connections and a
- * bad one leaves the old in place. The certificates come from
+ * bad one leaves the old in place; the CA and pin may come from the config
+ * file; a large answer in parts is the same over TLS. Certificates come from
  * scripts/lib/certs.sh (CCHC_TEST_CERTS from scripts/test, else made here). */
 #include <setjmp.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -232,6 +234,38 @@ static void test_pin(void **state)
     assert_int_equal(cchc_err(srv, garbled, err, sizeof(err)), 2);
 }
 
+/* The CA and the pin may come from the config file instead of flags. */
+static void test_ca_and_pin_from_config(void **state)
+{
+    (void)state;
+    char home[64], dir[128], path[160], text[1024], pin[80], err[2048];
+    harness_new_home(home, sizeof(home));
+    snprintf(dir, sizeof(dir), "%s/cchc", home);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/config", dir);
+    harness_use_home(home);
+    unsetenv("CCHC_CA");
+    const char *ping[] = {"ping", NULL};
+    /* without a CA, the system store does not know the test CA */
+    assert_int_equal(cchc_err(srv, (const char *[]){"--tls", "ping", NULL}, err, sizeof(err)), 4);
+    assert_non_null(strstr(err, "is untrusted"));
+    snprintf(text, sizeof(text), "ca = %s\n", cert("ca.crt"));
+    harness_write_file(path, text);
+    assert_int_equal(cchc_err(srv, ping, err, sizeof(err)), 0);
+    fingerprint(cert("server2.crt"), pin, sizeof(pin));
+    snprintf(text, sizeof(text), "ca = %s\npin = %s\n", cert("ca.crt"), pin);
+    harness_write_file(path, text);
+    assert_int_equal(cchc_err(srv, ping, err, sizeof(err)), 4);
+    assert_non_null(strstr(err, "does not match the pin"));
+    fingerprint(cert("server.crt"), pin, sizeof(pin));
+    snprintf(text, sizeof(text), "ca = %s\npin = %s\n", cert("ca.crt"), pin);
+    harness_write_file(path, text);
+    assert_int_equal(cchc_err(srv, ping, err, sizeof(err)), 0);
+    setenv("CCHC_CA", cert("ca.crt"), 1);
+    fixture_as(&fx, -1);
+    harness_remove_home(home);
+}
+
 static void test_plaintext_and_tls_mismatch(void **state)
 {
     (void)state;
@@ -320,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_protocol_versions),
         cmocka_unit_test(test_bad_certificates_refused),
         cmocka_unit_test(test_pin),
+        cmocka_unit_test(test_ca_and_pin_from_config),
         cmocka_unit_test(test_plaintext_and_tls_mismatch),
         cmocka_unit_test(test_plaintext_listener_off_loopback_refused),
         cmocka_unit_test(test_sighup_reload),
