@@ -73,12 +73,19 @@ static void list_commands(void)
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--timeout MS] COMMAND [ARGS]\n\n"
+    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--timeout MS] [--tls] [--ca FILE]\n"
+                   "            [--pin sha256:HEX] [--insecure-plaintext] COMMAND [ARGS]\n\n"
                    "Commands:\n"));
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
                    "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
+                   "\nTLS: cchc speaks TLS to every server that is not on loopback (127.0.0.1,\n"
+                   "::1), and to any server with --tls, a CA or a pin. The server's certificate\n"
+                   "is checked against --ca FILE (else CCHC_CA, else \"ca = FILE\" in the\n"
+                   "config, else the system's CAs) and the host name; --pin sha256:HEX (or\n"
+                   "\"pin = …\") also checks its fingerprint. --insecure-plaintext talks\n"
+                   "without TLS even to a remote server (only behind a TLS proxy).\n"
                    "\nEvery command and subcommand shows its usage with -h or --help, and then\n"
                    "does nothing else.\n"
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
@@ -99,12 +106,16 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"list-commands", no_argument, NULL, 'L'}, /* hidden: for tests/e2e/test_help.c */
+        {"tls", no_argument, NULL, 'T'},
+        {"ca", required_argument, NULL, 'C'},
+        {"pin", required_argument, NULL, 'P'},
+        {"insecure-plaintext", no_argument, NULL, 'I'},
         {NULL, 0, NULL, 0},
     };
     cli_options opts;
     memset(&opts, 0, sizeof(opts));
     opts.timeout_ms = 10000;
-    const char *server_flag = NULL;
+    const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL;
     int opt;
     /* "+" stops at the command name so its options are left to it. */
     while ((opt = getopt_long(argc, argv, "+s:jt:hV", options, NULL)) != -1) {
@@ -121,6 +132,10 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': return cmd_version(&opts, 0, NULL);
         case 'L': list_commands(); return EXIT_OK;
+        case 'T': opts.tls = 1; break;
+        case 'C': ca_flag = optarg; break;
+        case 'P': pin_flag = optarg; break;
+        case 'I': opts.insecure_plaintext = 1; break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -136,7 +151,8 @@ int main(int argc, char **argv)
                 return commands[i].run(&opts, argc - optind, argv + optind);
     }
     cli_error err;
-    if (config_resolve_server(&opts, server_flag, &err) != 0)
+    if (config_resolve_server(&opts, server_flag, &err) != 0 ||
+        config_resolve_tls(&opts, ca_flag, pin_flag, &err) != 0)
         return cli_error_report(&opts, &err);
     stored_session session;
     if (session_load(opts.server, &session) == 0)

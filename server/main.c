@@ -1,5 +1,6 @@
 /* cchcd's command line: `serve`, `migrate`, `version`. Options come from
- * flags first, then the environment (CCHC_DB, CCHC_LISTEN), then defaults,
+ * flags first, then the environment (CCHC_DB, CCHC_LISTEN, CCHC_TLS_CERT,
+ * CCHC_TLS_KEY), then defaults,
  * so a container can be configured by environment alone. */
 #include <getopt.h>
 #include <signal.h>
@@ -35,6 +36,11 @@ static void usage(FILE *out)
             "Options for serve:\n"
             "  --listen HOST:PORT    address to listen on (env CCHC_LISTEN,\n"
             "                        default 127.0.0.1:%d; use 0.0.0.0:%d for all)\n"
+            "  --tls-cert FILE       TLS certificate chain, PEM (env CCHC_TLS_CERT);\n"
+            "                        reloaded with the key on SIGHUP\n"
+            "  --tls-key FILE        its private key, PEM (env CCHC_TLS_KEY)\n"
+            "  --insecure-plaintext  allow a plaintext listener on an address that is\n"
+            "                        not loopback (only behind a TLS proxy)\n"
             "  --db-pool N           database connections (default 4)\n"
             "  --db-retry-max MS     longest wait between reconnects (default 5000)\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
@@ -63,7 +69,8 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
 }
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
-       OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE };
+       OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE,
+       OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE };
 
 int main(int argc, char **argv)
 {
@@ -96,6 +103,10 @@ int main(int argc, char **argv)
         config.db = getenv("CCHC_DB");
     if (getenv("CCHC_LISTEN"))
         config.listen = getenv("CCHC_LISTEN");
+    if (getenv("CCHC_TLS_CERT") && *getenv("CCHC_TLS_CERT"))
+        config.tls_cert = getenv("CCHC_TLS_CERT");
+    if (getenv("CCHC_TLS_KEY") && *getenv("CCHC_TLS_KEY"))
+        config.tls_key = getenv("CCHC_TLS_KEY");
     int dry_run = 0;
     const char *user = NULL, *unit = "SNV", *full_name = "";
 
@@ -113,6 +124,9 @@ int main(int argc, char **argv)
         {"full-name", required_argument, NULL, OPT_FULL_NAME},
         {"session-ttl", required_argument, NULL, OPT_TTL},
         {"session-idle", required_argument, NULL, OPT_IDLE},
+        {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+        {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+        {"insecure-plaintext", no_argument, NULL, OPT_INSECURE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -161,6 +175,9 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_DRY: dry_run = 1; break;
+        case OPT_TLS_CERT: config.tls_cert = optarg; break;
+        case OPT_TLS_KEY: config.tls_key = optarg; break;
+        case OPT_INSECURE: config.insecure_plaintext = 1; break;
         case OPT_USER: user = optarg; break;
         case OPT_UNIT: unit = optarg; break;
         case OPT_FULL_NAME: full_name = optarg; break;
@@ -181,6 +198,11 @@ int main(int argc, char **argv)
     }
     if (optind < argc) {
         fprintf(stderr, "cchcd: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!config.tls_cert != !config.tls_key) {
+        fprintf(stderr, "cchcd: --tls-cert and --tls-key go together (env CCHC_TLS_CERT, "
+                        "CCHC_TLS_KEY)\n");
         return 2;
     }
     if (!config.db || !*config.db) {

@@ -1,7 +1,8 @@
 /* The serve loop: listen, accept, start the database pool, and on SIGINT or
  * SIGTERM drain — stop accepting, stop reading, answer what is in flight,
  * flush replies, close the pool — then let the loop end by itself. A drain
- * that takes longer than drain_timeout_ms is cut short. */
+ * that takes longer than drain_timeout_ms is cut short. SIGHUP loads the
+ * TLS certificate and key again (a failed reload keeps the old ones). */
 #include "server.h"
 
 #include <stdlib.h>
@@ -41,6 +42,7 @@ static void on_pool_closed(void *arg)
     srv->rpc.db = NULL;
     uv_close((uv_handle_t *)&srv->sigint, NULL);
     uv_close((uv_handle_t *)&srv->sigterm, NULL);
+    uv_close((uv_handle_t *)&srv->sighup, NULL);
     uv_close((uv_handle_t *)&srv->drain_timer, NULL);
     uv_close((uv_handle_t *)&srv->drain_check, NULL);
     log_info("stopped");
@@ -113,8 +115,39 @@ static void on_signal(uv_signal_t *handle, int signum)
     server_check_drained(srv);
 }
 
+static void on_sighup(uv_signal_t *handle, int signum)
+{
+    (void)signum;
+    server *srv = handle->data;
+    if (!srv->tls) {
+        log_info("SIGHUP: no TLS certificate to reload (plaintext listener)");
+        return;
+    }
+    char why[512];
+    if (tls_server_reload(srv->tls, why, sizeof(why)) != 0)
+        log_error("SIGHUP: nạp lại chứng chỉ TLS thất bại, giữ chứng chỉ cũ (TLS reload "
+                  "failed, keeping the previous certificate %s): %s",
+                  tls_server_fingerprint(srv->tls), why);
+    else
+        log_info("SIGHUP: TLS certificate reloaded from %s (%s); new connections use it",
+                 srv->config.tls_cert, tls_server_fingerprint(srv->tls));
+}
+
 static int start_listener(server *srv)
 {
+    if (srv->config.tls_cert) {
+        char why[512];
+        srv->tls = tls_server_create(srv->config.tls_cert, srv->config.tls_key, why,
+                                     sizeof(why));
+        if (!srv->tls) {
+            log_error("không nạp được chứng chỉ TLS (cannot load the TLS certificate): %s", why);
+            return -1;
+        }
+        log_info("TLS certificate %s (%s)", srv->config.tls_cert,
+                 tls_server_fingerprint(srv->tls));
+    }
+    srv->net.tls = srv->tls;
+    srv->net.insecure_plaintext = srv->config.insecure_plaintext;
     const net_limits limits = {
         .max_frame = srv->config.max_frame,
         .write_high_water = srv->config.write_high_water,
@@ -169,6 +202,8 @@ int server_run(const server_config *config)
     };
     uv_signal_init(&loop, &srv->sigint);
     uv_signal_init(&loop, &srv->sigterm);
+    uv_signal_init(&loop, &srv->sighup);
+    srv->sighup.data = srv;
     uv_timer_init(&loop, &srv->drain_timer);
     uv_timer_init(&loop, &srv->drain_check);
     srv->sigint.data = srv->sigterm.data = srv->drain_timer.data = srv->drain_check.data = srv;
@@ -180,12 +215,14 @@ int server_run(const server_config *config)
         } else {
             uv_close((uv_handle_t *)&srv->sigint, NULL);
             uv_close((uv_handle_t *)&srv->sigterm, NULL);
+            uv_close((uv_handle_t *)&srv->sighup, NULL);
             uv_close((uv_handle_t *)&srv->drain_timer, NULL);
             uv_close((uv_handle_t *)&srv->drain_check, NULL);
         }
     } else {
         uv_signal_start(&srv->sigint, on_signal, SIGINT);
         uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
+        uv_signal_start(&srv->sighup, on_sighup, SIGHUP);
         db_pool_start(srv->db);
     }
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -194,6 +231,7 @@ int server_run(const server_config *config)
         log_error("event loop closed with handles still open");
         exit_code = 1;
     }
+    tls_server_free(srv->tls);
     free(srv);
     return exit_code;
 }

@@ -31,6 +31,9 @@ typedef struct server_config {
     int session_ttl_s;          /* a session ends this long after login */
     int session_idle_s;         /* … or this long after its last request */
     log_level log_level;
+    const char *tls_cert;       /* PEM certificate chain; NULL: no TLS */
+    const char *tls_key;        /* its PEM private key */
+    int insecure_plaintext;     /* allow plaintext on a non-loopback address */
 } server_config;
 
 typedef struct server {
@@ -39,6 +42,8 @@ typedef struct server {
     listener net;
     rpc_context rpc;            /* what every request carries */
     uv_signal_t sigint, sigterm;
+    uv_signal_t sighup;         /* reloads the TLS certificate */
+    tls_server *tls;
     uv_timer_t drain_timer;
     uv_timer_t drain_check; /* re-checks the drain outside any callback */
     db_pool *db;
@@ -47,7 +52,8 @@ typedef struct server {
 } server;
 
 void server_config_defaults(server_config *config);
-/* Runs until SIGINT/SIGTERM and a completed drain. Returns the exit code. */
+/* Runs until SIGINT/SIGTERM and a completed drain; SIGHUP reloads the TLS
+ * certificate and key. Returns the exit code. */
 int server_run(const server_config *config);
 
 #endif

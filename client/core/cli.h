@@ -22,6 +22,12 @@ typedef struct cli_options {
     int timeout_ms;
     char token[128];    /* the stored session for this server, or "" */
     int quiet;          /* report no errors (background checks) */
+    /* TLS (docs/security.md): */
+    char ca[512];       /* CA file to trust (--ca, CCHC_CA, config), "" = system */
+    const char *ca_source;
+    char pin[128];      /* "sha256:HEX" of the server's certificate, or "" */
+    int tls;            /* --tls: TLS even on loopback */
+    int insecure_plaintext; /* --insecure-plaintext: never TLS */
 } cli_options;
 
 /* A failure ready to show: exit code plus one message for people. The

@@ -18,6 +18,7 @@
 #include "hostport.h"
 #include "i18n.h"
 #include "protocol.h"
+#include "tls_client.h"
 #include "wire.h"
 
 
@@ -40,6 +41,23 @@ static int wait_fd(int fd, short events, int64_t deadline)
             continue;
         return n;
     }
+}
+
+/* send(), or SSL_write over TLS; -1 with errno EAGAIN and *want set when
+ * it must wait for the socket. */
+static ssize_t send_some(connection *conn, const uint8_t *data, size_t len, short *want)
+{
+    *want = POLLOUT;
+    if (!conn->ssl)
+        return send(conn->fd, data, len, MSG_NOSIGNAL);
+    ssize_t n = tls_client_send(conn->ssl, data, len, want);
+    if (n < 0 && *want)
+        errno = EAGAIN;
+    else if (n == 0) { /* the server ended the TLS session */
+        errno = EPIPE;
+        n = -1;
+    }
+    return n;
 }
 
 static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out_errno)
@@ -98,13 +116,14 @@ static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error
     int64_t deadline = now_ms() + conn->timeout_ms;
     size_t off = 0;
     while (off < len) {
-        ssize_t n = send(conn->fd, data + off, len - off, MSG_NOSIGNAL);
+        short want;
+        ssize_t n = send_some(conn, data + off, len - off, &want);
         if (n > 0) {
             off += (size_t)n;
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_fd(conn->fd, POLLOUT, deadline) > 0)
+            if (wait_fd(conn->fd, want, deadline) > 0)
                 continue;
             cli_error_set(err, EXIT_UNREACHABLE, _("timed out sending to the server"));
             return -1;
@@ -157,20 +176,39 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
     conn->pending = NULL;
     reply_parts_reset(&conn->parts);
     uint8_t buf[16384];
+    short want = conn->ssl ? 0 : POLLIN;
     for (;;) {
-        int ready = wait_fd(conn->fd, POLLIN, deadline);
+        /* over TLS, decrypted bytes may already wait inside OpenSSL */
+        int ready = conn->ssl && want == 0 ? 1 : wait_fd(conn->fd, want, deadline);
         if (ready == 0) {
             cli_error_set(err, EXIT_UNREACHABLE,
                           _("the server did not answer within %d ms"), conn->timeout_ms);
             return -1;
         }
-        ssize_t n = recv(conn->fd, buf, sizeof(buf), 0);
+        ssize_t n;
+        if (conn->ssl) {
+            n = tls_client_recv(conn->ssl, buf, sizeof(buf), &want);
+            if (n < 0 && want)
+                continue;
+            want = 0;
+        } else {
+            n = recv(conn->fd, buf, sizeof(buf), 0);
+        }
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0) {
             cli_error_set(err, EXIT_UNREACHABLE, _("the server closed the connection"));
             return -1;
         }
+        if (!conn->ssl && !conn->received_any &&
+            tls_client_looks_like_tls(buf, (size_t)n)) {
+            cli_error_set(err, EXIT_PROTOCOL,
+                          _("máy chủ %s yêu cầu TLS: dùng --tls và --ca TỆP (the server "
+                            "requires TLS: use --tls and --ca FILE)"),
+                          conn->server);
+            return -1;
+        }
+        conn->received_any = 1;
         uint32_t bad = 0;
         unsigned parts = conn->parts.count;
         frame_status st = frame_reader_feed(&conn->reader, buf, (size_t)n, on_frame,
@@ -276,14 +314,22 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
                       gai_strerror(rc));
         return -1;
     }
-    int last_errno = 0;
-    for (struct addrinfo *ai = res; ai && conn->fd < 0; ai = ai->ai_next)
+    int last_errno = 0, use_tls = 0;
+    for (struct addrinfo *ai = res; ai && conn->fd < 0; ai = ai->ai_next) {
         conn->fd = connect_one(ai, opts->timeout_ms, &last_errno);
+        use_tls = tls_client_wanted(opts, ai->ai_addr);
+    }
     freeaddrinfo(res);
     if (conn->fd < 0) {
         cli_error_set(err, EXIT_UNREACHABLE,
                       _("cannot reach the server at %s (%s): %s; is cchcd running?"),
                       opts->server, opts->server_source, strerror(last_errno));
+        return -1;
+    }
+    if (use_tls &&
+        tls_client_handshake(conn->fd, hp.host[0] ? hp.host : "127.0.0.1", opts->server, opts,
+                             now_ms() + opts->timeout_ms, &conn->ssl, err) != 0) {
+        connection_close(conn);
         return -1;
     }
 
@@ -315,6 +361,8 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
 
 void connection_close(connection *conn)
 {
+    tls_client_close(conn->ssl);
+    conn->ssl = NULL;
     if (conn->fd >= 0)
         close(conn->fd);
     conn->fd = -1;

@@ -24,9 +24,12 @@ typedef struct connection {
     uint64_t awaited_id;
     reply_parts parts; /* the awaited answer's parts so far (Response.more) */
     int request_sent; /* the last call's request left whole: a lost answer leaves it in doubt */
+    struct ssl_st *ssl; /* the TLS session (tls_client.h), NULL in plaintext */
+    int received_any;   /* bytes came from the server (its first say whether it wants TLS) */
 } connection;
 
-/* Connects to opts->server and completes the hello exchange. */
+/* Connects to opts->server, speaks TLS to it when tls_client_wanted says
+ * so, and completes the hello exchange. */
 int connection_open(connection *conn, const cli_options *opts, cli_error *err);
 /* Sends request (its request_id is assigned here) and waits for its
  * response; an answer sent in parts is put back together into one

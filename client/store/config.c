@@ -95,3 +95,49 @@ int config_resolve_server(cli_options *opts, const char *flag, cli_error *err)
     opts->server_source = "default";
     return 0;
 }
+
+/* One setting from a flag, the environment or the file, in that order. */
+static int resolve_one(const char *flag, const char *env_name, const char *key, char *out,
+                       size_t size, const char **source, cli_error *err)
+{
+    const char *env = getenv(env_name);
+    if (flag) {
+        snprintf(out, size, "%s", flag);
+        *source = key[0] == 'c' ? "--ca" : "--pin";
+        return 0;
+    }
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        *source = env_name;
+        return 0;
+    }
+    int found = config_lookup(key, out, size, err);
+    if (found < 0)
+        return -1;
+    *source = found ? "config file" : NULL;
+    if (!found)
+        out[0] = '\0';
+    return 0;
+}
+
+int config_resolve_tls(cli_options *opts, const char *ca_flag, const char *pin_flag,
+                       cli_error *err)
+{
+    if (opts->insecure_plaintext) {
+        if (ca_flag || pin_flag || opts->tls) {
+            cli_error_set(err, EXIT_USAGE,
+                          _("--insecure-plaintext không đi cùng --tls, --ca hay --pin "
+                            "(--insecure-plaintext excludes --tls, --ca and --pin)"));
+            return -1;
+        }
+        opts->ca[0] = opts->pin[0] = '\0';
+        return 0;
+    }
+    const char *pin_source = NULL;
+    if (resolve_one(ca_flag, "CCHC_CA", "ca", opts->ca, sizeof(opts->ca), &opts->ca_source,
+                    err) != 0 ||
+        resolve_one(pin_flag, "CCHC_PIN", "pin", opts->pin, sizeof(opts->pin), &pin_source,
+                    err) != 0)
+        return -1;
+    return 0;
+}

@@ -10,6 +10,12 @@
 
 /* Fills opts->server and opts->server_source. flag may be NULL. */
 int config_resolve_server(cli_options *opts, const char *flag, cli_error *err);
+/* Fills opts->ca (--ca, then CCHC_CA, then "ca = FILE") and opts->pin
+ * (--pin, then CCHC_PIN, then "pin = sha256:HEX"); flags may be NULL.
+ * With opts->insecure_plaintext set, a CA or pin flag is a usage error and
+ * configured ones are ignored. */
+int config_resolve_tls(cli_options *opts, const char *ca_flag, const char *pin_flag,
+                       cli_error *err);
 /* The per-user folder: $XDG_CONFIG_HOME/cchc, else ~/.config/cchc (may
  * not exist). Returns 0, or -1 when neither variable is set or out is too
  * small. */

@@ -8,7 +8,12 @@
  * Closing is graceful wherever replies may still be on their way: shut
  * down our side, keep reading and discarding until the peer closes (or a
  * short linger expires), then close. Closing a socket with unread input
- * makes the kernel send RST and drop replies it had already accepted. */
+ * makes the kernel send RST and drop replies it had already accepted.
+ *
+ * With TLS (tls.h) the same paths carry ciphertext: what is read goes
+ * through the connection's TLS session before the frame reader, frames go
+ * through it before the write path, and a TLS failure closes the
+ * connection with one log line. Without TLS nothing here changes. */
 #include "connection.h"
 
 #include <stdio.h>
@@ -30,6 +35,7 @@ typedef struct write_req {
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 static void update_reading(connection *c);
+static int flush_tls(connection *c);
 
 static void connection_ref(connection *c) { c->refs++; }
 
@@ -38,6 +44,7 @@ static void connection_unref(connection *c)
     if (--c->refs > 0)
         return;
     frame_reader_reset(&c->reader);
+    tls_session_free(c->tls);
     free(c);
 }
 
@@ -105,6 +112,11 @@ void connection_close_after_flush(connection *c, const char *reason)
     c->closing = 1;
     log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
              c->peer, reason);
+    if (c->tls) {
+        tls_session_shutdown(c->tls);
+        if (flush_tls(c) != 0)
+            return;
+    }
     update_reading(c); /* keeps reading, to discard what the peer still sends */
     uv_shutdown_t *req = malloc(sizeof(*req));
     if (!req) {
@@ -234,12 +246,10 @@ static void on_write(uv_write_t *req, int status)
     connection_unref(c);
 }
 
-void connection_send_frame(connection *c, uint8_t *frame, size_t len)
+/* Writes bytes as they are to the socket: a plaintext frame, or TLS
+ * records. Takes ownership of the malloc'd bytes. */
+static void write_bytes(connection *c, uint8_t *frame, size_t len)
 {
-    if (c->closing) {
-        free(frame);
-        return;
-    }
     size_t written = 0;
     if (c->write_backlog == 0) {
         uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
@@ -277,11 +287,87 @@ void connection_send_frame(connection *c, uint8_t *frame, size_t len)
     update_reading(c);
 }
 
+/* Sends what TLS has produced (handshake messages, records, alerts). */
+static int flush_tls(connection *c)
+{
+    uint8_t *bytes;
+    size_t len;
+    if (tls_session_take_output(c->tls, &bytes, &len) != 0) {
+        connection_close(c, "out of memory");
+        return -1;
+    }
+    if (bytes)
+        write_bytes(c, bytes, len);
+    return 0;
+}
+
+/* Ends a connection whose TLS failed: the alert TLS may have produced
+ * goes out if the socket takes it at once, then one log line. */
+static void close_tls_failed(connection *c, const char *why)
+{
+    uint8_t *bytes;
+    size_t len;
+    if (tls_session_take_output(c->tls, &bytes, &len) == 0 && bytes) {
+        uv_buf_t buf = uv_buf_init((char *)bytes, (unsigned)len);
+        if (c->write_backlog == 0) /* never in the middle of a queued record */
+            uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
+        free(bytes);
+    }
+    connection_close(c, why);
+}
+
+void connection_send_frame(connection *c, uint8_t *frame, size_t len)
+{
+    if (c->closing) {
+        free(frame);
+        return;
+    }
+    if (!c->tls) {
+        write_bytes(c, frame, len);
+        return;
+    }
+    int rc = tls_session_write(c->tls, frame, len);
+    free(frame);
+    if (rc != 0)
+        connection_close(c, "out of memory");
+    else
+        flush_tls(c);
+}
+
 static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 {
     connection *c = ctx;
     c->owner->handlers.on_frame(c->owner->handlers.owner, c, payload, len);
     return c->closing;
+}
+
+/* Decrypts what was read and feeds the frame reader with it, then sends
+ * what TLS has to say (the handshake). -1 when the connection was closed
+ * for a TLS failure; otherwise *st is the frame reader's verdict. */
+static int read_tls(connection *c, const uint8_t *data, size_t len, frame_status *st,
+                    uint32_t *bad_length)
+{
+    char why[300];
+    *st = FRAME_OK;
+    if (tls_session_input(c->tls, data, len, why, sizeof(why)) != 0) {
+        close_tls_failed(c, why);
+        return -1;
+    }
+    uint8_t *plain = c->owner->plain_buffer;
+    while (*st == FRAME_OK && !c->closing) {
+        long n = tls_session_read(c->tls, plain, sizeof(c->owner->plain_buffer), why,
+                                  sizeof(why));
+        if (n < 0) {
+            close_tls_failed(c, why);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        *st = frame_reader_feed(&c->reader, plain, (size_t)n, on_frame, c, bad_length);
+    }
+    if (*st == FRAME_STOPPED)
+        *st = FRAME_OK; /* a handler closed the connection: as in plaintext */
+    return c->closing ? 0 : flush_tls(c);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
@@ -314,8 +400,16 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     }
     uint32_t bad_length = 0;
     connection_ref(c); /* a handler may close the connection under us */
-    frame_status st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base,
-                                        (size_t)nread, on_frame, c, &bad_length);
+    frame_status st;
+    if (c->tls) {
+        if (read_tls(c, (const uint8_t *)buf->base, (size_t)nread, &st, &bad_length) != 0) {
+            connection_unref(c);
+            return;
+        }
+    } else {
+        st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
+                               on_frame, c, &bad_length);
+    }
     if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
         char message[160];
         if (st == FRAME_ERR_TOO_LARGE)
@@ -350,10 +444,16 @@ void connection_accept(listener *l)
     }
     c->owner = l;
     c->refs = 1;
+    if (l->tls && !(c->tls = tls_session_new(l->tls))) {
+        log_error("out of memory accepting a connection");
+        free(c);
+        return;
+    }
     frame_reader_init(&c->reader, l->limits.max_frame);
     uv_tcp_init(l->loop, &c->tcp);
     c->tcp.data = c;
     if (uv_accept((uv_stream_t *)&l->tcp, (uv_stream_t *)&c->tcp) != 0) {
+        tls_session_free(c->tls);
         uv_close((uv_handle_t *)&c->tcp, free_unaccepted);
         return;
     }

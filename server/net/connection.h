@@ -4,8 +4,9 @@
  *
  * This layer knows bytes and frames, never protobuf messages or requests:
  * frames go up through the callbacks in net_handlers (listener.h), replies
- * come down as ready-made frames. So TLS can later slide in under the frame
- * reader without the layers above noticing. */
+ * come down as ready-made frames. TLS (tls.h), when the listener has a
+ * certificate, sits under the frame reader without the layers above
+ * noticing. */
 #ifndef CCHCD_NET_CONNECTION_H
 #define CCHCD_NET_CONNECTION_H
 
@@ -16,6 +17,7 @@
 #include "frame.h"
 
 struct listener;
+struct tls_session;
 
 /* Someone waiting for a connection's queued replies to drain (an answer
  * sent in parts produces its next part only then). */
@@ -46,6 +48,7 @@ typedef struct connection {
     size_t write_backlog; /* bytes handed to uv_write and not yet written */
     int accepts_parts; /* set by the protocol layer from the hello */
     connection_waiter *waiters;
+    struct tls_session *tls; /* NULL on a plaintext listener */
 } connection;
 
 /* Accepts a pending connection on the listener (listener.c). */

@@ -22,6 +22,18 @@ static void on_connection(uv_stream_t *tcp, int status)
     connection_accept(l);
 }
 
+/* 127.0.0.0/8, ::1 and ::ffff:127.x: traffic that never leaves the host. */
+static int is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
 static void log_bound_address(listener *l)
 {
     struct sockaddr_storage bound;
@@ -36,7 +48,8 @@ static void log_bound_address(listener *l)
         uv_ip4_name((struct sockaddr_in *)&bound, ip, sizeof(ip));
         l->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
     }
-    log_info("listening on %s:%d (max frame %u bytes)", ip, l->port, l->limits.max_frame);
+    log_info("listening on %s:%d (max frame %u bytes, %s)", ip, l->port, l->limits.max_frame,
+             l->tls ? "TLS" : "plaintext");
 }
 
 int listener_start(listener *l, uv_loop_t *loop, const char *address,
@@ -59,6 +72,14 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
     int rc = getaddrinfo(hp.host[0] ? hp.host : NULL, hp.port, &hints, &res);
     if (rc != 0) {
         log_error("--listen %s: %s", address, gai_strerror(rc));
+        return -1;
+    }
+    if (!l->tls && !l->insecure_plaintext && !is_loopback(res->ai_addr)) {
+        log_error("--listen %s: từ chối nghe không mã hoá trên địa chỉ không phải "
+                  "loopback (refusing plaintext on a non-loopback address): give "
+                  "--tls-cert and --tls-key, or --insecure-plaintext if a TLS proxy "
+                  "in front of cchcd encrypts the traffic", address);
+        freeaddrinfo(res);
         return -1;
     }
     uv_tcp_init(loop, &l->tcp);

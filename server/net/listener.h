@@ -11,6 +11,7 @@
 
 #include "connection.h"
 #include "frame.h"
+#include "tls.h"
 
 typedef struct net_limits {
     uint32_t max_frame;         /* bytes of request payload accepted */
@@ -42,14 +43,24 @@ typedef struct listener {
     uint64_t next_id;
     int draining;
     int port;                   /* the port actually bound (for --listen …:0) */
+    /* Set by the owner before listener_start: the certificate every new
+     * connection speaks TLS with (NULL: plaintext, allowed only on a
+     * loopback address or with insecure_plaintext). */
+    tls_server *tls;
+    int insecure_plaintext;
     /* One read buffer for every connection: libuv fills it and the frame
      * reader consumes it before the next read, so idle connections cost no
      * buffer memory (see frame.h). */
     char read_buffer[64 * 1024];
+    /* What SSL_read decrypts from it, on its way to the frame reader (a
+     * TLS record holds at most 16 KiB). */
+    uint8_t plain_buffer[16 * 1024];
 } listener;
 
 /* Binds and listens on address (HOST:PORT; port 0 picks a free one, logged
- * as "listening on HOST:PORT"). Returns 0, or -1 after logging why. */
+ * as "listening on HOST:PORT"). Refuses a plaintext listener on an address
+ * that is not loopback unless l->insecure_plaintext. Returns 0, or -1
+ * after logging why. */
 int listener_start(listener *l, uv_loop_t *loop, const char *address,
                    const net_limits *limits, const net_handlers *handlers);
 /* Drain: stop accepting, stop reading, close each connection once its
