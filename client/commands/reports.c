@@ -239,8 +239,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
         return keep_in_outbox(opts, body, &err);
     }
     Cchc__V1__Response *response = NULL;
-    int rc = outbox_fill_bases_at_send(opts, body, &err);
-    if (rc == 0)
+    /* made now: the latest revisions are what the clerk could see (the
+     * filled body is what keep_in_outbox keeps, should this be in doubt) */
+    int rc = outbox_fill_bases_at_send(opts, body, time(NULL), &err);
+    if (rc >= 0)
         rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     /* a usage error (too large to send, a bad server address) is the
      * clerk's to fix now, with the file or command line still at hand */
