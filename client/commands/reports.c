@@ -730,13 +730,18 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "send") == 0) {
         if (argc > 2 && strcmp(argv[2], "--rebase") == 0)
             outbox_set_rebase(rebase_waiting);
-        int left;
-        int sent = outbox_send(opts, opts->json, &left);
+        int left, dropped;
+        int sent = outbox_send(opts, opts->json, &left, &dropped);
         if (opts->json)
-            output_json(json_pack("{s:i, s:i}", "sent", sent, "waiting", left));
+            output_json(json_pack("{s:i, s:i, s:i}", "sent", sent, "dropped", dropped, "waiting",
+                                  left));
+        else if (dropped)
+            printf(_("Hộp thư đi: đã gửi %d, bị từ chối và đã bỏ %d, còn chờ %d.\n"), sent,
+                   dropped, left);
         else
             printf(_("Hộp thư đi: đã gửi %d, còn chờ %d.\n"), sent, left);
-        return left ? EXIT_UNREACHABLE : EXIT_OK;
+        /* a refusal is the server's answer (1), like any refused submit */
+        return left ? EXIT_UNREACHABLE : dropped ? EXIT_SERVER_ERROR : EXIT_OK;
     }
     if (!*sub || strcmp(sub, "list") == 0) {
         int n = outbox_count(opts);

@@ -328,11 +328,13 @@ static void say_conflict(const Cchc__V1__ReportSubmitRequest *body, const cli_er
             err->message, body->period_id, body->period_id);
 }
 
-int outbox_send(const cli_options *opts, int quiet, int *left)
+int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
 {
     char dir[600], user[72];
     size_t n;
     *left = 0;
+    if (dropped)
+        *dropped = 0;
     if (current_user(opts, user, sizeof(user)) != 0 || outbox_dir(dir, sizeof(dir)) != 0)
         return 0;
     char **names = list_files(dir, &n);
@@ -384,7 +386,10 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
                                   "(log in again, then send the outbox)\n"));
         } else {
             unlink(path);
-            sent++;
+            if (rc == 0)
+                sent++;
+            else if (dropped)
+                (*dropped)++;
             if (rc == 0 && !quiet)
                 printf(_("Đã gửi từ hộp thư đi: %zu báo cáo kỳ %s.\n"),
                        response->report_submit->n_saved, body->period_id);

@@ -49,8 +49,9 @@ int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitReq
  * cannot take yet (unreachable,
  * busy, an internal error): only a refusal that a resend cannot change
  * drops one. Prints one line per submission unless quiet. Returns the
- * number sent (saved or refused for good); sets *left to those waiting. */
-int outbox_send(const cli_options *opts, int quiet, int *left);
+ * number saved; sets *left to those waiting and *dropped (when not NULL)
+ * to those the server refused for good (dropped, each said why). */
+int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped);
 
 /* A waiting submission refused as CONFLICT (someone saved those reports
  * after it was made) is neither sent over them nor dropped: the clerk's
