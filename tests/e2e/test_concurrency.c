@@ -486,9 +486,11 @@ static void test_template_without_base(void **state)
 {
     (void)state;
     submit_task(CLERK_A, "2023-9M", "107", "20", "Bắt đầu");
+    submit_task(CLERK_A, "2023-9M", "110", "30", "Không đổi");
     make_template(CLERK_A, "2023-9M", "cu.csv");
     set_cell("cu.csv", 107, COL_BASE, "");
     set_cell("cu.csv", 107, COL_PROGRESS, "25");
+    set_cell("cu.csv", 110, COL_BASE, ""); /* untouched, as in an old template */
     const char *send[] = {"submit", "--file", "cu.csv", NULL};
     run_result r;
     harness_cchc(&r, srv, send);
@@ -499,6 +501,10 @@ static void test_template_without_base(void **state)
     harness_cchc(&r, srv, rebase);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "no base revision to rebase from"));
+    /* only the changed row is named; the untouched one is no collision */
+    assert_null(strstr(r.err, "nhiệm vụ 110"));
+    assert_non_null(strstr(r.err, "1 dòng đã sửa không rõ làm từ phiên bản nào"));
+    assert_null(strstr(r.err, "collisions"));
     run_result_free(&r);
     assert_latest("2023-9M", 107, "progress", "20.00");
     /* the same file with its rows unchanged is still accepted as unchanged */
