@@ -152,6 +152,17 @@ static void set_text(const indicator_set *s, char *out, size_t size)
                                  s->values[i]);
 }
 
+/* Whether row says exactly what revision v says, cell by cell. */
+static int same_as(const Cchc__V1__ReportRow *row, const Cchc__V1__ReportRevision *v)
+{
+    indicator_set mine, theirs;
+    set_of_row(row, &mine);
+    set_of_json(v->indicators, &theirs);
+    return same_text(row->status, v->status) && same_decimal(row->progress, v->progress) &&
+           same_text(row->results, v->results) && same_text(row->difficulties, v->difficulties) &&
+           same_text(row->proposals, v->proposals) && same_set(&mine, &theirs);
+}
+
 /* ---- one row ------------------------------------------------------------------------ */
 
 static const Cchc__V1__ReportRevision *find_revision(const Cchc__V1__ReportGetResponse *r, int rev)
@@ -270,7 +281,16 @@ static int rebase_row(const cli_options *opts, const char *period, const Cchc__V
         return result;
     }
     const Cchc__V1__ReportRevision *base = find_revision(r, row->base_revision);
+    if (!base && same_as(row, latest)) {
+        /* unchanged (an old template's untouched row): the server writes
+         * nothing for it and it never conflicts, so it goes as it is */
+        result = fill_row(out, dst, row, row->status, row->progress, row->results,
+                          row->difficulties, row->proposals, NULL) == 0 ? 0 : EXIT_USAGE + 1;
+        cchc__v1__response__free_unpacked(response, NULL);
+        return result;
+    }
     if (!base) {
+        out->no_base_rows++;
         fprintf(stderr,
                 _("dòng %d, nhiệm vụ %d: không rõ dòng này làm từ phiên bản nào (mẫu cũ, không có "
                   "cột \"Phiên bản gốc\"), nên không biết bạn đã sửa ô nào; hãy tải mẫu mới "
@@ -354,12 +374,19 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
         collisions += rc;
         out->body.rows[out->body.n_rows++] = &rows[i];
     }
-    if (collisions) {
+    size_t collided = (size_t)collisions - out->no_base_rows;
+    if (collided)
         fprintf(stderr,
-                _("cchc: không gửi gì: %d dòng có ô mà cả bạn và người khác đều đã sửa; tải mẫu mới "
+                _("cchc: không gửi gì: %zu dòng có ô mà cả bạn và người khác đều đã sửa; tải mẫu mới "
                   "(cchc template --period %s), nhập lại các ô đó rồi gửi (nothing sent: collisions)\n"),
-                collisions, in->period_id);
+                collided, in->period_id);
+    if (out->no_base_rows)
+        fprintf(stderr,
+                _("cchc: không gửi gì: %zu dòng đã sửa không rõ làm từ phiên bản nào (mẫu cũ); tải "
+                  "mẫu mới (cchc template --period %s), nhập lại các ô đó rồi gửi (nothing sent: "
+                  "rows without a base revision)\n"),
+                out->no_base_rows, in->period_id);
+    if (collisions)
         return EXIT_SERVER_ERROR;
-    }
     return EXIT_OK;
 }

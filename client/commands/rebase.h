@@ -19,6 +19,7 @@
 typedef struct rebased_submission {
     Cchc__V1__ReportSubmitRequest body;
     size_t rebased_rows; /* rows moved onto a newer revision */
+    size_t no_base_rows; /* changed rows whose base is not in the history */
     void **owned;        /* every block body points into, freed together */
     size_t n_owned, cap_owned;
 } rebased_submission;

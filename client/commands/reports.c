@@ -239,8 +239,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
         return keep_in_outbox(opts, body, &err);
     }
     Cchc__V1__Response *response = NULL;
-    int rc = outbox_fill_bases_at_send(opts, body, &err);
-    if (rc == 0)
+    /* made now: the latest revisions are what the clerk could see (the
+     * filled body is what keep_in_outbox keeps, should this be in doubt) */
+    int rc = outbox_fill_bases_at_send(opts, body, time(NULL), &err);
+    if (rc >= 0)
         rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
     /* a usage error (too large to send, a bad server address) is the
      * clerk's to fix now, with the file or command line still at hand */
@@ -728,13 +730,18 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "send") == 0) {
         if (argc > 2 && strcmp(argv[2], "--rebase") == 0)
             outbox_set_rebase(rebase_waiting);
-        int left;
-        int sent = outbox_send(opts, opts->json, &left);
+        int left, dropped;
+        int sent = outbox_send(opts, opts->json, &left, &dropped);
         if (opts->json)
-            output_json(json_pack("{s:i, s:i}", "sent", sent, "waiting", left));
+            output_json(json_pack("{s:i, s:i, s:i}", "sent", sent, "dropped", dropped, "waiting",
+                                  left));
+        else if (dropped)
+            printf(_("Hộp thư đi: đã gửi %d, bị từ chối và đã bỏ %d, còn chờ %d.\n"), sent,
+                   dropped, left);
         else
             printf(_("Hộp thư đi: đã gửi %d, còn chờ %d.\n"), sent, left);
-        return left ? EXIT_UNREACHABLE : EXIT_OK;
+        /* a refusal is the server's answer (1), like any refused submit */
+        return left ? EXIT_UNREACHABLE : dropped ? EXIT_SERVER_ERROR : EXIT_OK;
     }
     if (!*sub || strcmp(sub, "list") == 0) {
         int n = outbox_count(opts);

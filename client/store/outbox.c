@@ -40,15 +40,14 @@ static int current_user(const cli_options *opts, char *out, size_t size)
     return 0;
 }
 
-int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *request)
+/* Writes "server=…\nuser=…\n" and the packed request to a new file in dir
+ * and renames it to final_path (made from the file's own name when
+ * final_path is empty); 0 on success. */
+static int write_submission(const char *dir, const char *server, const char *user,
+                            const Cchc__V1__ReportSubmitRequest *request, char *final_path,
+                            size_t final_size)
 {
-    char dir[600], path[700], final_path[700], user[72];
-    if (current_user(opts, user, sizeof(user)) != 0) {
-        errno = EACCES;
-        return -1;
-    }
-    if (outbox_dir(dir, sizeof(dir)) != 0)
-        return -1;
+    char path[700];
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     /* written under a dot name, then renamed: another cchc never sees half
@@ -70,7 +69,7 @@ int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *re
         return -1;
     }
     protobuf_c_message_pack(&request->base, bytes);
-    fprintf(f, "server=%s\nuser=%s\n", opts->server, user);
+    fprintf(f, "server=%s\nuser=%s\n", server, user);
     size_t written = fwrite(bytes, 1, len, f);
     free(bytes);
     int flushed = fflush(f) == 0 && fsync(fileno(f)) == 0;
@@ -78,13 +77,37 @@ int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *re
         unlink(path);
         return -1;
     }
-    snprintf(final_path, sizeof(final_path), "%s/%lld%09ld-%s", dir, (long long)now.tv_sec,
-             now.tv_nsec, strrchr(path, '-') + 1);
+    if (!*final_path)
+        snprintf(final_path, final_size, "%s/%lld%09ld-%s", dir, (long long)now.tv_sec,
+                 now.tv_nsec, strrchr(path, '-') + 1);
     if (rename(path, final_path) != 0) {
         unlink(path);
         return -1;
     }
     return 0;
+}
+
+int outbox_save(const cli_options *opts, const Cchc__V1__ReportSubmitRequest *request)
+{
+    char dir[600], final_path[700] = "", user[72];
+    if (current_user(opts, user, sizeof(user)) != 0) {
+        errno = EACCES;
+        return -1;
+    }
+    if (outbox_dir(dir, sizeof(dir)) != 0)
+        return -1;
+    return write_submission(dir, opts->server, user, request, final_path, sizeof(final_path));
+}
+
+/* When a file was made: its name starts with the time in nanoseconds. */
+static time_t made_at_of(const char *name)
+{
+    size_t digits = strspn(name, "0123456789");
+    if (digits <= 9)
+        return time(NULL);
+    char seconds[32];
+    snprintf(seconds, sizeof(seconds), "%.*s", (int)(digits - 9), name);
+    return (time_t)strtoll(seconds, NULL, 10);
 }
 
 /* Names of the files in the outbox, sorted; NULL-terminated. */
@@ -209,31 +232,69 @@ int outbox_discard(const cli_options *opts)
     return for_each_ours(opts, discard_file);
 }
 
-int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
-                              cli_error *err)
+/* "YYYY-MM-DDTHH:MM:SSZ" (the server's iso_utc) as a time_t; -1 when not. */
+static time_t parse_utc(const char *text)
 {
-    int pending = 0;
-    for (size_t i = 0; i < body->n_rows; i++)
-        pending |= body->rows[i]->base_revision == OUTBOX_BASE_AT_SEND;
-    if (!pending)
-        return 0;
-    Cchc__V1__MyTasksRequest ask = CCHC__V1__MY_TASKS_REQUEST__INIT;
-    ask.period_id = body->period_id;
-    Cchc__V1__Response *response = NULL;
-    if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &ask, &response, err) != 0)
+    struct tm tm = {0};
+    char z = 0;
+    if (!text || sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                        &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z')
         return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+/* The revision of the unit's report on row's task that was the latest when
+ * the submission was made (made_at): the newest one saved no later than
+ * that (in the same second: only user's own); 0 when the report did not
+ * exist then. Returns 0, or -1 with err
+ * set when the server cannot be asked. */
+static int base_as_of(const cli_options *opts, const char *period,
+                      const Cchc__V1__ReportRow *row, time_t made_at, const char *user,
+                      int32_t *base, cli_error *err)
+{
+    *base = 0;
+    Cchc__V1__ReportGetRequest get = CCHC__V1__REPORT_GET_REQUEST__INIT;
+    get.period_id = (char *)period;
+    get.task_id = row->task_id;
+    Cchc__V1__Response *response = NULL;
+    if (call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &get, &response, err) != 0)
+        return strcmp(err->code_name, "not_found") == 0 ? 0 : -1; /* no report yet */
+    if (response->body_case == CCHC__V1__RESPONSE__BODY_REPORT_GET) {
+        const Cchc__V1__ReportGetResponse *r = response->report_get;
+        for (size_t i = 0; i < r->n_revisions; i++) {
+            /* whole seconds: a revision of the same second counts as
+             * seen only when it is the clerk's own */
+            const Cchc__V1__ReportRevision *v = r->revisions[i];
+            time_t saved = parse_utc(v->saved_at);
+            int seen = saved >= 0 && (saved < made_at || (saved == made_at && user &&
+                                                          strcmp(v->username, user) == 0));
+            if (seen && v->revision > *base)
+                *base = v->revision;
+        }
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return 0;
+}
+
+int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
+                              time_t made_at, cli_error *err)
+{
+    int filled = 0;
+    char user[72];
+    int known = current_user(opts, user, sizeof(user)) == 0;
     for (size_t i = 0; i < body->n_rows; i++) {
         Cchc__V1__ReportRow *row = body->rows[i];
         if (row->base_revision != OUTBOX_BASE_AT_SEND)
             continue;
-        row->base_revision = 0;
-        for (size_t t = 0; response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS &&
-                           t < response->my_tasks->n_tasks; t++)
-            if (response->my_tasks->tasks[t]->task_id == row->task_id)
-                row->base_revision = response->my_tasks->tasks[t]->revision;
+        int32_t base;
+        if (base_as_of(opts, body->period_id, row, made_at, known ? user : NULL, &base, err) != 0)
+            return -1;
+        row->base_revision = base;
+        filled = 1;
     }
-    cchc__v1__response__free_unpacked(response, NULL);
-    return 0;
+    return filled;
 }
 
 int outbox_refused_for_good(const cli_error *err)
@@ -267,11 +328,13 @@ static void say_conflict(const Cchc__V1__ReportSubmitRequest *body, const cli_er
             err->message, body->period_id, body->period_id);
 }
 
-int outbox_send(const cli_options *opts, int quiet, int *left)
+int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
 {
     char dir[600], user[72];
     size_t n;
     *left = 0;
+    if (dropped)
+        *dropped = 0;
     if (current_user(opts, user, sizeof(user)) != 0 || outbox_dir(dir, sizeof(dir)) != 0)
         return 0;
     char **names = list_files(dir, &n);
@@ -279,6 +342,7 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
     for (size_t i = 0; names && i < n; i++) {
         char path[800];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        time_t made_at = made_at_of(names[i]);
         free(names[i]);
         int bad;
         Cchc__V1__ReportSubmitRequest *body = load(path, opts->server, user, &bad);
@@ -295,8 +359,14 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
         }
         cli_error err;
         Cchc__V1__Response *response = NULL;
-        int rc = outbox_fill_bases_at_send(opts, body, &err);
-        if (rc == 0)
+        int rc = outbox_fill_bases_at_send(opts, body, made_at, &err);
+        /* the filled bases are kept with it: a resend after an unknown
+         * outcome must be the same request (same key, same body) */
+        if (rc > 0 && write_submission(dir, opts->server, user, body, path, sizeof(path)) != 0) {
+            rc = -1;
+            cli_error_set(&err, EXIT_USAGE, _("cannot rewrite %s: %s"), path, strerror(errno));
+        }
+        if (rc >= 0)
             rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
         int conflict = rc != 0 && strcmp(err.code_name, "conflict") == 0;
         if (conflict && rebase_conflicts && rebase_conflicts(opts, body) == 0) {
@@ -316,7 +386,10 @@ int outbox_send(const cli_options *opts, int quiet, int *left)
                                   "(log in again, then send the outbox)\n"));
         } else {
             unlink(path);
-            sent++;
+            if (rc == 0)
+                sent++;
+            else if (dropped)
+                (*dropped)++;
             if (rc == 0 && !quiet)
                 printf(_("Đã gửi từ hộp thư đi: %zu báo cáo kỳ %s.\n"),
                        response->report_submit->n_saved, body->period_id);

@@ -7,6 +7,8 @@
 #ifndef CCHC_OUTBOX_H
 #define CCHC_OUTBOX_H
 
+#include <time.h>
+
 #include "cchc/v1/envelope.pb-c.h"
 #include "cli.h"
 
@@ -27,20 +29,29 @@ int outbox_refused_for_good(const cli_error *err);
 
 /* A row's base_revision when `submit --task` could not ask the server for
  * the report's latest revision (unreachable, session expired): never sent
- * as such; the latest revision is fetched when the submission is finally
- * sent, as `submit --task` does when it is online. */
+ * as such; when the submission is finally sent, it becomes the revision
+ * that was the latest when the submission was made (see below). */
 #define OUTBOX_BASE_AT_SEND (-1)
-/* Replaces OUTBOX_BASE_AT_SEND in body's rows by the reports' latest
- * revisions (0 for a report not yet made). Returns 0, or -1 with err set
- * when the server cannot be asked (the submission then waits). */
+/* Replaces OUTBOX_BASE_AT_SEND in body's rows by the revision of each
+ * report that was the latest at made_at, i.e. what the clerk could have
+ * seen: the newest saved before made_at (the server's saved_at against
+ * this machine's clock, in whole seconds; one of the same second counts
+ * only when it is the clerk's own); 0 when the report did not exist yet.
+ * A revision a colleague saved after the submission was made is thus a
+ * conflict, never silently overwritten; the clerk's own earlier revision
+ * is the base. Returns 1 when rows were filled (the caller keeps the
+ * filled body, so a resend is the same request), 0 when none waited, or
+ * -1 with err set when the server cannot be asked (the submission then
+ * waits). */
 int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitRequest *body,
-                              cli_error *err);
+                              time_t made_at, cli_error *err);
 /* Sends what waits, oldest first, stopping at the first one the server
  * cannot take yet (unreachable,
  * busy, an internal error): only a refusal that a resend cannot change
  * drops one. Prints one line per submission unless quiet. Returns the
- * number sent (saved or refused for good); sets *left to those waiting. */
-int outbox_send(const cli_options *opts, int quiet, int *left);
+ * number saved; sets *left to those waiting and *dropped (when not NULL)
+ * to those the server refused for good (dropped, each said why). */
+int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped);
 
 /* A waiting submission refused as CONFLICT (someone saved those reports
  * after it was made) is neither sent over them nor dropped: the clerk's

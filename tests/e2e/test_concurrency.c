@@ -422,15 +422,75 @@ static void test_outbox_late_send_conflicts(void **state)
     unlink("lan.csv");
 }
 
+/* `submit --task` made while the server is away cannot ask for the
+ * report's latest revision; when it is finally sent, its base is the
+ * revision that was the latest when the clerk made it. A colleague's
+ * revision saved after that is a conflict (kept, nothing reverted); the
+ * clerk's own earlier revision is the base (sent as usual). */
+static void test_offline_task_submission_never_reverts(void **state)
+{
+    (void)state;
+    run_result r;
+    const char *send[] = {"outbox", "send", NULL};
+    const char *count[] = {"--json", "outbox", NULL};
+
+    /* Lan types 108 while the server is away; Minh saves 108 afterwards */
+    assert_int_equal(harness_server_stop(srv), 0);
+    fixture_as(&fx, CLERK_A);
+    const char *lan[] = {"submit", "--task", "108", "--period", "2023-9M", "--status",
+                         "đang triển khai", "--progress", "10", "--result", "Lan, ngoại tuyến",
+                         NULL};
+    harness_cchc(&r, srv, lan);
+    assert_int_equal(r.exit_code, 3);
+    run_result_free(&r);
+    harness_server_restart(srv, fx.db.conninfo, NULL);
+    submit_task(CLERK_B, "2023-9M", "108", "60", "Minh, sau đó");
+    fixture_as(&fx, CLERK_A);
+    harness_cchc(&r, srv, send);
+    assert_int_equal(r.exit_code, 3);
+    assert_non_null(strstr(r.err, "task 108 is at revision 1, saved by nk.minh"));
+    run_result_free(&r);
+    json_t *c = harness_cchc_json(srv, count);
+    assert_int_equal(jint(c, "waiting"), 1);
+    json_decref(c);
+    assert_latest("2023-9M", 108, "results", "Minh, sau đó"); /* not reverted */
+    assert_report("2023-9M", 108, "revision", "1");
+    const char *discard[] = {"outbox", "discard", "--yes", NULL};
+    harness_cchc_ok(srv, discard);
+
+    /* Lan's own earlier revision of 109 is what her offline one replaces
+     * (saved_at has whole seconds: one second apart, it is surely earlier) */
+    submit_task(CLERK_A, "2023-9M", "109", "10", "Lan, lần 1");
+    sleep(1);
+    assert_int_equal(harness_server_stop(srv), 0);
+    fixture_as(&fx, CLERK_A);
+    const char *lan2[] = {"submit", "--task", "109", "--period", "2023-9M", "--status",
+                          "đang triển khai", "--progress", "20", "--result", "Lan, lần 2",
+                          NULL};
+    harness_cchc(&r, srv, lan2);
+    assert_int_equal(r.exit_code, 3);
+    run_result_free(&r);
+    harness_server_restart(srv, fx.db.conninfo, NULL);
+    harness_cchc_ok(srv, send);
+    c = harness_cchc_json(srv, count);
+    assert_int_equal(jint(c, "waiting"), 0);
+    json_decref(c);
+    assert_latest("2023-9M", 109, "results", "Lan, lần 2");
+    assert_report("2023-9M", 109, "revision", "2");
+    fixture_as(&fx, -1);
+}
+
 /* A template older than the base column reads as "no base": its changed
  * rows are refused where the report has a revision, with the way out. */
 static void test_template_without_base(void **state)
 {
     (void)state;
     submit_task(CLERK_A, "2023-9M", "107", "20", "Bắt đầu");
+    submit_task(CLERK_A, "2023-9M", "110", "30", "Không đổi");
     make_template(CLERK_A, "2023-9M", "cu.csv");
     set_cell("cu.csv", 107, COL_BASE, "");
     set_cell("cu.csv", 107, COL_PROGRESS, "25");
+    set_cell("cu.csv", 110, COL_BASE, ""); /* untouched, as in an old template */
     const char *send[] = {"submit", "--file", "cu.csv", NULL};
     run_result r;
     harness_cchc(&r, srv, send);
@@ -441,6 +501,10 @@ static void test_template_without_base(void **state)
     harness_cchc(&r, srv, rebase);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "no base revision to rebase from"));
+    /* only the changed row is named; the untouched one is no collision */
+    assert_null(strstr(r.err, "nhiệm vụ 110"));
+    assert_non_null(strstr(r.err, "1 dòng đã sửa không rõ làm từ phiên bản nào"));
+    assert_null(strstr(r.err, "collisions"));
     run_result_free(&r);
     assert_latest("2023-9M", 107, "progress", "20.00");
     /* the same file with its rows unchanged is still accepted as unchanged */
@@ -457,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_same_cell_collides),
         cmocka_unit_test(test_returned_means_returned),
         cmocka_unit_test(test_outbox_late_send_conflicts),
+        cmocka_unit_test(test_offline_task_submission_never_reverts),
         cmocka_unit_test(test_template_without_base),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

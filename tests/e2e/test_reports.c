@@ -509,6 +509,34 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
     fixture_as(&fx, -1);
 }
 
+/* A waiting submission the server refuses for good is dropped, and
+ * `outbox send` says so and exits 1: not "sent", not 0. */
+static void test_outbox_refusal_is_not_success(void **state)
+{
+    (void)state;
+    fixture_as(&fx, -1);
+    harness_open_period(srv, "2023-9M");
+    fixture_as(&fx, DISTRICT_REPORTER);
+    assert_int_equal(harness_server_stop(srv), 0);
+    const char *submit[] = {"submit", "--task", "999", "--period", "2023-9M", "--status",
+                            "đang triển khai", "--progress", "5", "--result", "Không có nhiệm vụ",
+                            NULL};
+    run_result r;
+    harness_cchc(&r, srv, submit);
+    assert_int_equal(r.exit_code, 3);
+    run_result_free(&r);
+    harness_server_restart(srv, fx.db.conninfo, NULL);
+    const char *send[] = {"--json", "outbox", "send", NULL};
+    harness_cchc(&r, srv, send);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "refused and dropped"));
+    assert_non_null(strstr(r.out, "\"sent\": 0"));
+    assert_non_null(strstr(r.out, "\"dropped\": 1"));
+    assert_non_null(strstr(r.out, "\"waiting\": 0"));
+    run_result_free(&r);
+    fixture_as(&fx, -1);
+}
+
 /* The server goes away: the submission waits in the outbox and is
  * delivered exactly once by the next command after it comes back. */
 static void test_outbox_delivers_after_restart(void **state)
@@ -849,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_due_reminder_and_unit_plans),
         cmocka_unit_test(test_closed_period_is_late_and_approval_locks),
         cmocka_unit_test(test_outbox_delivers_after_restart),
+        cmocka_unit_test(test_outbox_refusal_is_not_success),
         cmocka_unit_test(test_rows_of_one_request_checked_together),
         cmocka_unit_test(test_concurrent_submissions_of_one_task),
         cmocka_unit_test(test_unchanged_row_retry_is_a_replay),
