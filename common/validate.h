@@ -13,6 +13,11 @@ int validate_date(const char *text, char *why, size_t why_size);
  * at most max_bytes. */
 int validate_text(const char *text, size_t max_bytes, char *why, size_t why_size);
 
+/* A reporting period id: four digits, '-', then Q1, 6M, 9M or Y
+ * ("2023-Q1"). Returns 1 when valid, 0 when not (the caller words the
+ * error, quoting the id). */
+int validate_period(const char *period);
+
 /* A non-negative decimal as PostgreSQL's numeric reads it: digits, an
  * optional point and at most max_fraction digits after it, at most
  * max_integer digits before ("87.52", "100", "0.5"). */

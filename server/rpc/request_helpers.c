@@ -246,13 +246,7 @@ void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, co
 
 int request_check_period(request *req, const char *period)
 {
-    size_t n = strlen(period);
-    int ok = (n == 6 || n == 7) && period[4] == '-' &&
-             (strcmp(period + 5, "Q1") == 0 || strcmp(period + 5, "6M") == 0 ||
-              strcmp(period + 5, "9M") == 0 || strcmp(period + 5, "Y") == 0);
-    for (int i = 0; ok && i < 4; i++)
-        ok = period[i] >= '0' && period[i] <= '9';
-    if (ok)
+    if (validate_period(period))
         return 0;
     request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
                  "period_id: kỳ \"%.20s\" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y "
