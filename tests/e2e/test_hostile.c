@@ -157,6 +157,9 @@ static char *db_value(const char *sql)
     return v;
 }
 
+static long proc_kb(const char *field);
+static void reset_peak(void);
+
 /* ---- NUL and invalid UTF-8 ------------------------------------------------------ */
 
 #define MARKER "hostile~text"   /* '~' (offset 7) becomes the bad byte */
@@ -446,7 +449,10 @@ static void test_ids_types_and_sizes(void **state)
     cchc__v1__response__free_unpacked(r, NULL);
     free(roles);
     /* … and 400,000 empty rows in a report, with a valid session, are
-     * refused before decoding: they would take ~40 MB decoded */
+     * refused before decoding (they would take ~50 MB decoded): cchcd's
+     * peak grows by less than the bound */
+    reset_peak();
+    long rss_before = proc_kb("VmRSS");
     enum { NROWS = 400000 };
     Cchc__V1__ReportRow empty = CCHC__V1__REPORT_ROW__INIT;
     Cchc__V1__ReportRow **rows = calloc(NROWS, sizeof(*rows));
@@ -458,6 +464,9 @@ static void test_ids_types_and_sizes(void **state)
     r = expect_error(fd, 12, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "too large to decode");
     cchc__v1__response__free_unpacked(r, NULL);
     free(rows);
+    long hwm = proc_kb("VmHWM");
+    print_message("400,000 rows with a session: cchcd RSS before %ld kB, peak %ld kB\n", rss_before, hwm);
+    assert_true(hwm - rss_before < RSS_GROWTH_BOUND_KB);
     /* the connection still works */
     raw_send_ping(fd, 13, 1);
     r = must_read(fd);
