@@ -128,6 +128,13 @@ static int decode_body(request *req)
                      text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION, text.decoded_estimate);
         return 0;
     }
+    if (req->auth.authenticated && !request_budget_hold_account(req, text.decoded_estimate)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "tài khoản %s có quá nhiều yêu cầu lớn chưa được trả lời "
+                     "(too many large unanswered requests for this account; wait for answers)",
+                     req->auth.username);
+        return 0;
+    }
     Cchc__V1__Request *full = wire_decode_request(req->payload, req->payload_len);
     if (!full || full->body_case != req->msg->body_case || full->request_id != req->id) {
         if (full)

@@ -68,6 +68,7 @@ typedef struct request {
     size_t payload_len;
     size_t held_bytes;
     int held_unverified;
+    size_t held_account;             /* … and against its account */
 } request;
 
 /* Gives the request a state of the handler's that is released (state_free)

@@ -20,6 +20,10 @@
 /* Bytes of requests decoded (or held) and not yet answered, per
  * connection: a report of a few thousand rows is well under 1 MiB. */
 #define REQUEST_BUDGET_CONNECTION (32u << 20)
+/* Bytes of decoded requests not yet answered, per account over all its
+ * connections: one account cannot multiply its budget by connecting
+ * more often. */
+#define REQUEST_BUDGET_ACCOUNT (64u << 20)
 /* The body of a request served without a session (hello, ping, login). */
 #define REQUEST_BODY_CAP_PUBLIC (8u << 10)
 /* The body of any request but the bulk ones (rows and lists of ids). */
@@ -35,6 +39,10 @@ int request_budget_fits(const connection *c, size_t bytes, int unverified);
 /* Makes bytes what req holds against its connection (replacing what it
  * held), counted as unverified or not. */
 void request_budget_hold(request *req, size_t bytes, int unverified);
+/* Charges req's decoded bytes to its account (req->auth, once the
+ * session is checked); 0 when that would exceed REQUEST_BUDGET_ACCOUNT
+ * (nothing is charged then) or memory is short. */
+int request_budget_hold_account(request *req, size_t bytes);
 /* Releases what req holds, its kept payload included (wiped: it may hold a
  * password). Called once when the request ends (request.c). */
 void rpc_budget_release(request *req);
