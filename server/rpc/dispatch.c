@@ -6,7 +6,9 @@
  * only as far as its envelope until the session is checked; every string
  * field of every request is checked on the wire (valid UTF-8, no NUL)
  * before it is decoded (wire_check.h, request_budget.h). */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rpc.h"
@@ -15,9 +17,6 @@
 #include "connection.h"
 #include "log.h"
 #include "protocol.h"
-#include <sodium.h>
-#include <stdlib.h>
-
 #include "request_budget.h"
 #include "request_helpers.h"
 #include "request_internal.h"
@@ -122,10 +121,11 @@ static int decode_body(request *req)
     request_budget_hold(req, 0, 0);
     if (!request_budget_fits(req->conn, text.decoded_estimate, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                     "yêu cầu quá lớn để giải mã: khoảng %zu byte, kết nối còn được %zu byte "
-                     "(request too large to decode: about %zu bytes; send fewer rows or "
-                     "fewer requests at once)",
-                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION, text.decoded_estimate);
+                     "yêu cầu quá lớn để giải mã: khoảng %zu byte, mỗi kết nối tối đa %zu byte "
+                     "(request too large to decode: about %zu bytes of at most %zu per "
+                     "connection; send fewer rows or fewer requests at once)",
+                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION,
+                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION);
         return 0;
     }
     if (req->auth.authenticated && !request_budget_hold_account(req, text.decoded_estimate)) {
@@ -139,7 +139,8 @@ static int decode_body(request *req)
     if (!full || full->body_case != req->msg->body_case || full->request_id != req->id) {
         if (full)
             cchc__v1__request__free_unpacked(full, NULL);
-        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED, "frame payload is not a cchc.v1.Request message");
+        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
+                     "frame payload is not a cchc.v1.Request message");
         return 0;
     }
     request_budget_hold(req, text.decoded_estimate, 0);
