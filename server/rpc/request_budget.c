@@ -14,6 +14,7 @@ typedef struct account_hold {
     size_t bytes;
 } account_hold;
 static account_hold *accounts;
+static size_t unverified_total; /* over all connections */
 static size_t naccounts, accounts_cap;
 
 static account_hold *account_find(const char *id)
@@ -91,17 +92,22 @@ static int within(size_t held, size_t bytes, size_t limit)
 int request_budget_fits(const connection *c, size_t bytes, int unverified)
 {
     return within(c->held_bytes, bytes, REQUEST_BUDGET_CONNECTION) &&
-           (!unverified || within(c->held_unverified, bytes, REQUEST_BUDGET_UNVERIFIED));
+           (!unverified || (within(c->held_unverified, bytes, REQUEST_BUDGET_UNVERIFIED) &&
+                            within(unverified_total, bytes, REQUEST_BUDGET_UNVERIFIED_TOTAL)));
 }
 
 void request_budget_hold(request *req, size_t bytes, int unverified)
 {
     connection *c = req->conn;
     c->held_bytes = c->held_bytes - req->held_bytes + bytes;
-    if (req->held_unverified)
+    if (req->held_unverified) {
         c->held_unverified -= req->held_bytes;
-    if (unverified)
+        unverified_total -= req->held_bytes;
+    }
+    if (unverified) {
         c->held_unverified += bytes;
+        unverified_total += bytes;
+    }
     req->held_bytes = bytes;
     req->held_unverified = unverified;
 }

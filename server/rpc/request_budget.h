@@ -17,6 +17,9 @@
 /* Raw payload bytes of requests waiting for their session check, per
  * connection. */
 #define REQUEST_BUDGET_UNVERIFIED (4u << 20)
+/* … and over all connections: many connections with made-up tokens
+ * cannot multiply the per-connection budget without bound. */
+#define REQUEST_BUDGET_UNVERIFIED_TOTAL (64u << 20)
 /* Bytes of requests decoded (or held) and not yet answered, per
  * connection: a report of a few thousand rows is well under 1 MiB. */
 #define REQUEST_BUDGET_CONNECTION (32u << 20)
