@@ -48,3 +48,37 @@ int utf8_valid(const char *s, size_t n)
     }
     return 1;
 }
+
+size_t utf8_boundary(const char *s, size_t n)
+{
+    /* step back over continuation bytes to the last lead byte, and keep
+     * its sequence only if it is complete */
+    size_t lead = n;
+    while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return n;
+    unsigned char b = (unsigned char)s[lead - 1];
+    size_t want = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
+                : (b & 0xF8) == 0xF0 ? 4 : 1;
+    return n - (lead - 1) < want ? lead - 1 : n;
+}
+
+size_t utf8_scrub(char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    n = utf8_boundary(s, n);
+    s[n] = '\0';
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        int ok;
+        size_t step = utf8_decode(s + i, n - i, &cp, &ok);
+        if (!ok)
+            s[i] = '?';
+        i += step;
+    }
+    return n;
+}

@@ -12,5 +12,12 @@
 size_t utf8_decode(const char *s, size_t n, unsigned *cp, int *ok);
 /* True when all n bytes are valid UTF-8 without NUL bytes. */
 int utf8_valid(const char *s, size_t n);
+/* The longest prefix of s[0..n) that does not end inside a multi-byte
+ * sequence: where text cut at a byte count should end instead. */
+size_t utf8_boundary(const char *s, size_t n);
+/* Makes the NUL-terminated text at s valid UTF-8 in place, for messages
+ * that must decode anywhere: a sequence cut off at the end is dropped,
+ * any other invalid byte becomes '?'. Returns the new length. */
+size_t utf8_scrub(char *s);
 
 #endif

@@ -2,8 +2,13 @@
  * the hello-first rule (the hello itself is answered here), check the
  * session and the access rule (auth/authz.c), then route by request type
  * through the table the server handed over (handlers/routes.c), so this
- * layer never names a handler. */
+ * layer never names a handler. A request that needs a session is decoded
+ * only as far as its envelope until the session is checked; every string
+ * field of every request is checked on the wire (valid UTF-8, no NUL)
+ * before it is decoded (wire_check.h, request_budget.h). */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rpc.h"
@@ -12,10 +17,12 @@
 #include "connection.h"
 #include "log.h"
 #include "protocol.h"
+#include "request_budget.h"
 #include "request_helpers.h"
 #include "request_internal.h"
 #include "request_keys.h"
 #include "wire.h"
+#include "wire_check.h"
 
 /* The hello rule: nothing else is served on a connection before a hello
  * whose protocol version matches. */
@@ -55,7 +62,101 @@ static void reject_frame(rpc_context *ctx, connection *c, const char *message)
     rpc_send_error(ctx, c, 0, CCHC__V1__ERROR_CODE__MALFORMED, message);
 }
 
-/* The session is known (or not): apply the access rule, then the handler. */
+/* The error for a string field that is not UTF-8 or holds a NUL byte:
+ * refused naming the field, never cut or repaired. path is a field path
+ * made of descriptor names (ASCII). */
+static void bad_text_error(Cchc__V1__Error *err, Cchc__V1__FieldError *detail,
+                           Cchc__V1__FieldError **details, char *message, size_t size,
+                           const char *path)
+{
+    snprintf(message, size,
+             "trường %s không phải văn bản UTF-8 hợp lệ hoặc chứa byte NUL "
+             "(field %s is not valid UTF-8 or holds a NUL byte)",
+             path, path);
+    detail->field = (char *)path;
+    detail->message = "invalid UTF-8 or NUL byte";
+    details[0] = detail;
+    err->code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
+    err->message = message;
+    err->n_details = 1;
+    err->details = details;
+}
+
+static void send_bad_text(rpc_context *ctx, connection *c, uint64_t request_id, const char *path)
+{
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    Cchc__V1__FieldError detail = CCHC__V1__FIELD_ERROR__INIT, *details[1];
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    char message[512];
+    bad_text_error(&err, &detail, details, message, sizeof(message), path);
+    response.request_id = request_id;
+    response.error = &err;
+    log_info("client %llu request %llu: %s", (unsigned long long)c->id,
+             (unsigned long long)request_id, message);
+    rpc_send(ctx, c, &response);
+}
+
+/* Decodes the body of req from the payload it kept: the strings are
+ * checked and the decoded size estimated on the wire first, so a body
+ * over the connection's budget is refused without being decoded. 0 when
+ * the request was answered with an error instead. */
+static int decode_body(request *req)
+{
+    wire_text_report text;
+    wire_check_status status = wire_check_text(&cchc__v1__request__descriptor, req->payload,
+                                               req->payload_len, 1, &text);
+    if (status == WIRE_CHECK_BAD_TEXT) {
+        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+        Cchc__V1__FieldError detail = CCHC__V1__FIELD_ERROR__INIT, *details[1];
+        char message[512];
+        bad_text_error(&err, &detail, details, message, sizeof(message), text.path);
+        request_fail_error(req, &err);
+        return 0;
+    }
+    if (status != WIRE_CHECK_OK) {
+        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED, "the body of %s is not wire format",
+                     wire_request_name(req->msg->body_case));
+        return 0;
+    }
+    request_budget_hold(req, 0, 0);
+    if (!request_budget_fits(req->conn, text.decoded_estimate, 0)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "yêu cầu quá lớn để giải mã: khoảng %zu byte, mỗi kết nối tối đa %zu byte "
+                     "(request too large to decode: about %zu bytes of at most %zu per "
+                     "connection; send fewer rows or fewer requests at once)",
+                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION,
+                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION);
+        return 0;
+    }
+    if (req->auth.authenticated && !request_budget_hold_account(req, text.decoded_estimate)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                     "tài khoản %s có quá nhiều yêu cầu lớn chưa được trả lời "
+                     "(too many large unanswered requests for this account; wait for answers)",
+                     req->auth.username);
+        return 0;
+    }
+    Cchc__V1__Request *full = wire_decode_request(req->payload, req->payload_len);
+    if (!full || full->body_case != req->msg->body_case || full->request_id != req->id) {
+        if (full)
+            cchc__v1__request__free_unpacked(full, NULL);
+        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
+                     "frame payload is not a cchc.v1.Request message");
+        return 0;
+    }
+    request_budget_hold(req, text.decoded_estimate, 0);
+    Cchc__V1__Request *envelope = req->msg;
+    sodium_memzero(envelope->session_token, strlen(envelope->session_token));
+    cchc__v1__request__free_unpacked(envelope, NULL);
+    req->msg = full;
+    sodium_memzero(req->payload, req->payload_len);
+    free(req->payload);
+    req->payload = NULL;
+    req->payload_len = 0;
+    return 1;
+}
+
+/* The session is known (or not): apply the access rule, decode the body,
+ * then the handler. */
 static void on_session_checked(request *req, PGresult *const *r, int n)
 {
     (void)n;
@@ -80,28 +181,66 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
                      who->username, PQgetvalue(res, 0, 3), wire_request_name(req->msg->body_case));
         return;
     }
+    if (!decode_body(req))
+        return;
     request_keys_serve(req);
 }
 
 void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_t len)
 {
-    Cchc__V1__Request *msg = wire_decode_request(payload, len);
-    if (!msg) {
+    wire_envelope env;
+    wire_text_report text;
+    if (wire_scan_envelope(payload, len, &env) != WIRE_CHECK_OK ||
+        wire_check_text(&cchc__v1__request__descriptor, payload, len, 0, &text) ==
+            WIRE_CHECK_MALFORMED) {
         reject_frame(ctx, c, "frame payload is not a cchc.v1.Request message");
         return;
     }
-    if (msg->request_id == 0) {
-        cchc__v1__request__free_unpacked(msg, NULL);
+    if (env.request_id == 0) {
         reject_frame(ctx, c, "request_id must be non-zero");
         return;
     }
-    request *req = request_new(ctx, c, msg);
-    if (!req) {
-        rpc_send_error(ctx, c, msg->request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                       "server out of memory");
-        cchc__v1__request__free_unpacked(msg, NULL);
+    if (text.path[0]) { /* session_token or request_key */
+        send_bad_text(ctx, c, env.request_id, text.path);
         return;
     }
+    const authz_rule *type_rule = authz_rule_for(env.body_case);
+    int unverified = !(type_rule && type_rule->roles == AUTHZ_PUBLIC);
+    size_t cap = request_budget_body_cap(env.body_case, !unverified, ctx->max_frame);
+    if (env.body_len > cap || !request_budget_fits(c, len, unverified)) {
+        char message[256];
+        if (env.body_len > cap)
+            snprintf(message, sizeof(message),
+                     "yêu cầu %s quá lớn: %zu byte, tối đa %zu "
+                     "(request too large for its type)",
+                     wire_request_name(env.body_case), env.body_len, cap);
+        else
+            snprintf(message, sizeof(message),
+                     "quá nhiều yêu cầu chưa được trả lời trên kết nối này "
+                     "(too many unanswered request bytes on this connection; wait for answers)");
+        log_warn("client %llu (%s) request %llu: %s", (unsigned long long)c->id, c->peer,
+                 (unsigned long long)env.request_id, message);
+        rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, message);
+        return;
+    }
+    Cchc__V1__Request *msg = wire_decode_envelope(&env);
+    request *req = msg ? request_new(ctx, c, msg) : NULL;
+    uint8_t *kept = req ? malloc(len) : NULL;
+    if (!kept) {
+        if (req) {
+            request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+            return;
+        }
+        rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                       "server out of memory");
+        if (msg)
+            cchc__v1__request__free_unpacked(msg, NULL);
+        return;
+    }
+    memcpy(kept, payload, len);
+    req->payload = kept;
+    req->payload_len = len;
+    request_budget_hold(req, len, unverified);
     handler_fn handler = msg->body_case == CCHC__V1__REQUEST__BODY_HELLO
                              ? handle_hello
                              : ctx->route(msg->body_case);
@@ -124,7 +263,8 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
         return;
     }
     if (rule->roles == AUTHZ_PUBLIC) {
-        handler(req);
+        if (decode_body(req))
+            handler(req);
         return;
     }
     size_t token_len = strlen(msg->session_token);

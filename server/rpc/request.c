@@ -16,7 +16,9 @@
 
 #include "connection.h"
 #include "log.h"
+#include "request_budget.h"
 #include "request_internal.h"
+#include "utf8.h"
 #include "wire.h"
 
 static double elapsed_ms(uint64_t started_ns)
@@ -75,6 +77,7 @@ static void request_free(request *req)
     const rpc_context *ctx = req->ctx;
     if (req->state_free)
         req->state_free(req->state);
+    rpc_budget_release(req); /* the bytes it held count against its connection */
     wipe_secrets(req->msg);
     cchc__v1__request__free_unpacked(req->msg, NULL);
     connection *c = req->conn;
@@ -189,6 +192,9 @@ void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    /* a message cut at 511 bytes may end inside a character, and one that
+     * echoes text from elsewhere must still decode as a protobuf string */
+    utf8_scrub(message);
     if (req->answer_hook) {
         Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
         err.code = code;
@@ -203,8 +209,71 @@ void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
     request_free(req);
 }
 
+/* A copy of text made valid UTF-8 (utf8_scrub), or NULL when memory is short. */
+static char *scrubbed_copy(const char *text)
+{
+    size_t n = strlen(text);
+    char *copy = malloc(n + 1);
+    if (copy) {
+        memcpy(copy, text, n + 1);
+        utf8_scrub(copy);
+    }
+    return copy;
+}
+
+static int text_ok(const char *text)
+{
+    return !text || utf8_valid(text, strlen(text));
+}
+
+/* Handlers' messages and field errors may quote what they were sent or
+ * what they cut at a byte count; every reply must still decode as
+ * protobuf strings, so any invalid text is scrubbed on a copy first. */
+static void fail_error_scrubbed(request *req, const Cchc__V1__Error *error)
+{
+    Cchc__V1__Error copy = *error;
+    Cchc__V1__FieldError *items = NULL, **ptrs = NULL;
+    char *message = NULL;
+    if (!text_ok(error->message))
+        copy.message = message = scrubbed_copy(error->message);
+    if (error->n_details) {
+        items = calloc(error->n_details, sizeof(*items));
+        ptrs = calloc(error->n_details, sizeof(*ptrs));
+    }
+    int ok = (message || text_ok(error->message)) && (!error->n_details || (items && ptrs));
+    for (size_t i = 0; ok && i < error->n_details; i++) {
+        items[i] = *error->details[i];
+        items[i].field = items[i].message = NULL;
+        items[i].field = scrubbed_copy(error->details[i]->field);
+        items[i].message = scrubbed_copy(error->details[i]->message);
+        ptrs[i] = &items[i];
+        ok = items[i].field && items[i].message;
+    }
+    copy.details = ptrs;
+    if (!ok) {
+        copy.code = CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED;
+        copy.message = "server out of memory";
+        copy.n_details = 0;
+    }
+    request_fail_error(req, &copy);
+    for (size_t i = 0; items && i < error->n_details; i++) {
+        free(items[i].field);
+        free(items[i].message);
+    }
+    free(items);
+    free(ptrs);
+    free(message);
+}
+
 void request_fail_error(request *req, const Cchc__V1__Error *error)
 {
+    int valid = text_ok(error->message);
+    for (size_t i = 0; valid && i < error->n_details; i++)
+        valid = text_ok(error->details[i]->field) && text_ok(error->details[i]->message);
+    if (!valid) {
+        fail_error_scrubbed(req, error);
+        return;
+    }
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     response.request_id = req->id;
     response.error = (Cchc__V1__Error *)error;

@@ -61,6 +61,14 @@ typedef struct request {
      * its effect and sends it once committed (request_keys.c) */
     int (*answer_hook)(struct request *, Cchc__V1__Response *response);
     void *answer_ctx;
+    /* the payload as received, kept undecoded (but for its envelope) until
+     * the session is checked, and what the request counts against its
+     * connection's budget (request_budget.c) */
+    uint8_t *payload;
+    size_t payload_len;
+    size_t held_bytes;
+    int held_unverified;
+    size_t held_account;             /* … and against its account */
 } request;
 
 /* Gives the request a state of the handler's that is released (state_free)
