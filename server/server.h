@@ -22,6 +22,11 @@ typedef struct server_config {
     unsigned db_backoff_min_ms;
     unsigned db_backoff_max_ms;
     unsigned db_connect_timeout_ms;
+    unsigned db_statement_timeout_ms;   /* see db_pool_config */
+    unsigned db_lock_timeout_ms;
+    unsigned db_idle_tx_timeout_ms;
+    unsigned db_tcp_user_timeout_ms;
+    unsigned db_query_deadline_ms;      /* 0: statement timeout + DB_DEADLINE_MARGIN_MS */
     int db_max_queue;
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */
