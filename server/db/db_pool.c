@@ -545,12 +545,25 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     db_pool *pool = conn->pool;
     int current = !pool->closing && resolve->attempt == conn->attempt &&
                   conn->state == CONN_CONNECTING && !conn->pg;
+    /* one address per attempt, the next one after a failure, as libpq
+     * itself would try each address of the name in turn */
     char address[64] = "";
-    if (current && status == 0 && res) {
-        if (res->ai_family == AF_INET6)
-            uv_ip6_name((const struct sockaddr_in6 *)res->ai_addr, address, sizeof(address));
+    int count = 0;
+    for (struct addrinfo *ai = status == 0 ? res : NULL; ai; ai = ai->ai_next)
+        count += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
+    struct addrinfo *pick = status == 0 ? res : NULL;
+    for (int skip = count ? (int)((resolve->attempt - 1) % (unsigned)count) : 0; pick;
+         pick = pick->ai_next) {
+        if (pick->ai_family != AF_INET && pick->ai_family != AF_INET6)
+            continue;
+        if (skip-- == 0)
+            break;
+    }
+    if (current && pick) {
+        if (pick->ai_family == AF_INET6)
+            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, address, sizeof(address));
         else
-            uv_ip4_name((const struct sockaddr_in *)res->ai_addr, address, sizeof(address));
+            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, address, sizeof(address));
     }
     uv_freeaddrinfo(res);
     free(resolve);

@@ -146,9 +146,9 @@ static int teardown(void **state)
 
 /* A ping with a database round trip: 0 answered, else the error code
  * (-1 no answer). */
-static int ping_db(void)
+static int ping_db_on(const test_server *server)
 {
-    int fd = raw_connect(srv);
+    int fd = raw_connect(server);
     raw_hello(fd, 1);
     raw_send_ping(fd, 2, 1);
     Cchc__V1__Response *resp = raw_read_response(fd, 15000);
@@ -157,6 +157,16 @@ static int ping_db(void)
         cchc__v1__response__free_unpacked(resp, NULL);
     close(fd);
     return code;
+}
+
+static int ping_db(void)
+{
+    return ping_db_on(srv);
+}
+
+static int server_serves(void *server)
+{
+    return ping_db_on(server) == 0;
 }
 
 static int db_serves(void *arg)
@@ -327,6 +337,11 @@ static void round_with_fault(const char *period, const char *tag, void (*fault)(
     }
     fprintf(stderr, "[%s] %d of %zu submissions acknowledged during the fault\n", tag,
             acknowledged, sizeof(subs) / sizeof(subs[0]));
+    /* the others mostly wait in the outbox: once one waits there, the
+     * clerk's later submissions queue behind it (exit 3) */
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+        fprintf(stderr, " %d", subs[i].exit_code);
+    fprintf(stderr, " (exit codes)\n");
 
     /* the clients' retries: what waits in the outbox, then each
      * submission that was not acknowledged sent again as it was */
@@ -532,9 +547,43 @@ static void test_deadlock_is_aborted_and_retried(void **state)
     assert_true(harness_log_contains(srv, "deadlock detected"));
 }
 
+/* ---- a host name --------------------------------------------------------------- */
+
+/* A TCP host given by name is resolved with uv_getaddrinfo, off the loop,
+ * and connected to by address. */
+static void test_host_name_resolved(void **state)
+{
+    (void)state;
+    /* the cluster listens on its socket only; now on localhost too */
+    assert_int_equal(pg_script("pg_as_owner \"$(pg_bindir)/pg_ctl\" -D \"$DIR/pg/data\" "
+                               "-l \"$DIR/pg/postgres.log\" -w -t 60 -o \"-k $DIR/pg -p $PORT "
+                               "-c listen_addresses=localhost -c fsync=off\" restart >/dev/null"),
+                     0);
+    harness_wait_for(db_serves, NULL, RECONNECT_BOUND_MS, "cchcd to serve again");
+    test_server tcp;
+    char conninfo[200];
+    snprintf(conninfo, sizeof(conninfo), "host=localhost port=%s dbname=%s", pg_port,
+             fx.db.name);
+    harness_server_start(&tcp, conninfo, server_args);
+    harness_wait_for(server_serves, &tcp, RECONNECT_BOUND_MS,
+                     "cchcd on host=localhost to serve");
+    assert_false(harness_log_contains(&tcp, "cannot resolve"));
+    char sql[300];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s'"
+             " AND client_addr IS NOT NULL",
+             fx.db.name);
+    char *over_tcp = harness_admin_query(sql);
+    assert_non_null(over_tcp);
+    assert_true(atoi(over_tcp) >= 1); /* its pool came over TCP */
+    free(over_tcp);
+    assert_int_equal(harness_server_stop(&tcp), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_host_name_resolved),
         cmocka_unit_test(test_backend_stopped),
         cmocka_unit_test(test_deadlock_is_aborted_and_retried),
         cmocka_unit_test(test_postgres_restarted_immediately),
