@@ -47,7 +47,7 @@ static void usage(FILE *out)
             "  --db-query-deadline MS     a connection with queries in flight and no\n"
             "                             answer for this long is reconnected, its\n"
             "                             requests failed (default: statement timeout\n"
-            "                             + 5000). 0 in the first four: no limit\n"
+            "                             + 5000, none without one). 0: no limit\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"

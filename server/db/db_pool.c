@@ -159,14 +159,19 @@ PGresult *db_result_keep(PGresult *const *results, int i)
     return result;
 }
 
-/* A statement of the batch failed (e.g. the backend was terminated while
- * running it): its implicit transaction is rolled back whatever follows. */
+/* The server said a statement of the batch failed (e.g. its backend was
+ * terminated while running it): the implicit transaction is rolled back
+ * whatever follows. An error libpq made up itself when the connection
+ * broke ("server closed the connection unexpectedly") has no SQLSTATE and
+ * proves nothing. */
 static int batch_failed(const db_query *query)
 {
-    for (int s = 0; s < query->nsteps; s++)
-        if (query->steps[s].result &&
-            PQresultStatus(query->steps[s].result) == PGRES_FATAL_ERROR)
+    for (int s = 0; s < query->nsteps; s++) {
+        const PGresult *result = query->steps[s].result;
+        if (result && PQresultStatus(result) == PGRES_FATAL_ERROR &&
+            PQresultErrorField(result, PG_DIAG_SQLSTATE))
             return 1;
+    }
     return 0;
 }
 
