@@ -17,8 +17,9 @@
  * A backend stopped with SIGSTOP: the pool's query deadline fails and
  * recycles its connection, its requests get an answer, and requests on
  * the other connections are answered before them. A deadlock between a
- * submission and an administrator's transaction is answered ABORTED and
- * cchc's retry with the same key succeeds. */
+ * submission and an administrator's transaction, and a lock held longer
+ * than the statement timeout, are answered ABORTED and cchc's retry with the
+ * same key succeeds. A host name in --db is resolved off the loop. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -597,12 +598,43 @@ static void test_host_name_resolved(void **state)
     assert_int_equal(harness_server_stop(&tcp), 0);
 }
 
+/* The administrator holds the period longer than the statement timeout
+ * (2 s, shorter than the lock timeout): the submission's wait ends with
+ * 57014, answered ABORTED; once the administrator is done, cchc's retry
+ * succeeds. */
+static void test_statement_timeout_is_aborted_and_retried(void **state)
+{
+    (void)state;
+    harness_wait_for(db_serves, NULL, RECONNECT_BOUND_MS, "cchcd to serve");
+    char conninfo[300];
+    snprintf(conninfo, sizeof(conninfo), "dbname=%s", fx.db.name);
+    admin = PQconnectdb(conninfo);
+    assert_int_equal(PQstatus(admin), CONNECTION_OK);
+    admin_exec("BEGIN");
+    admin_exec("SELECT 1 FROM report_period WHERE id = '2024-6M' FOR UPDATE");
+
+    submission s = {.clerk = CLERK_B, .task = 131};
+    snprintf(s.text, sizeof(s.text), "faults statement timeout: clerk 1 task 131");
+    char task[8];
+    const char *args[16];
+    submit_args(&s, "2024-6M", task, args);
+    pid_t pid = spawn_cchc(CLERK_B, args);
+    harness_wait_log(srv, "rolled back, retryable: ERROR:  canceling statement due to statement "
+                          "timeout", 30000);
+    admin_exec("COMMIT");
+    PQfinish(admin);
+
+    assert_int_equal(wait_exit(pid), 0); /* cchc's retry with the same key */
+    assert_int_equal(copies_of(&s), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_name_resolved),
         cmocka_unit_test(test_backend_stopped),
         cmocka_unit_test(test_deadlock_is_aborted_and_retried),
+        cmocka_unit_test(test_statement_timeout_is_aborted_and_retried),
         cmocka_unit_test(test_postgres_restarted_immediately),
         cmocka_unit_test(test_postmaster_killed),
         cmocka_unit_test(test_cchcd_killed),
