@@ -44,6 +44,8 @@
 #include <libpq-fe.h>
 
 #include "harness.h"
+#include "protocol.h"
+#include "wire.h"
 
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
@@ -471,6 +473,7 @@ static void test_backend_stopped(void **state)
     char sql[300];
     snprintf(sql, sizeof(sql),
              "SELECT pid FROM pg_stat_activity WHERE datname = '%s' AND pid <> pg_backend_pid()"
+             " AND backend_type = 'client backend' AND client_addr IS NULL"
              " ORDER BY backend_start DESC LIMIT 1",
              fx.db.name);
     char *pid_text = harness_admin_query(sql);
@@ -479,8 +482,27 @@ static void test_backend_stopped(void **state)
     free(pid_text);
     assert_int_equal(kill(backend, SIGSTOP), 0);
 
-    for (int i = 0; i < PINGS; i++)
-        raw_send_ping(fd, 100 + (uint64_t)i, 1);
+    /* in one write, so that cchcd spreads them over its connections in one
+     * go, the stopped one included */
+    uint8_t burst[PINGS * 64];
+    size_t used = 0;
+    for (int i = 0; i < PINGS; i++) {
+        Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
+        ping.check_database = 1;
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = 100 + (uint64_t)i;
+        req.body_case = CCHC__V1__REQUEST__BODY_PING;
+        req.ping = &ping;
+        uint8_t *frame;
+        size_t len;
+        assert_int_equal(wire_encode_frame(&req.base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &len, NULL),
+                         0);
+        assert_true(used + len <= sizeof(burst));
+        memcpy(burst + used, frame, len);
+        used += len;
+        free(frame);
+    }
+    raw_send(fd, burst, used);
     int ok = 0, failed = 0, ok_before_first_failure = 0;
     for (int i = 0; i < PINGS; i++) {
         /* the stuck ones wait for the query deadline (3 s), no longer */
