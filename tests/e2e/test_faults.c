@@ -217,10 +217,18 @@ static int db_serves(void *arg)
     return ping_db() == 0;
 }
 
+/* What the pings said while waiting for UNAVAILABLE (for a failure's
+ * message): 0 answered, -1 no answer, else an error code. */
+static char answers_seen[256];
+
 static int db_refused_retryably(void *arg)
 {
     (void)arg;
-    return ping_db() == CCHC__V1__ERROR_CODE__UNAVAILABLE;
+    int code = ping_db();
+    size_t used = strlen(answers_seen);
+    if (used + 8 < sizeof(answers_seen))
+        snprintf(answers_seen + used, sizeof(answers_seen) - used, " %d", code);
+    return code == CCHC__V1__ERROR_CODE__UNAVAILABLE;
 }
 
 /* ---- clerks submitting while something breaks ---------------------------------- */
@@ -435,8 +443,11 @@ static void kill_postmaster(void)
     int status;
     waitpid(pid, &status, 0);
     /* meanwhile: a retryable answer, and cchcd stays up */
-    harness_wait_for(db_refused_retryably, NULL, 30000,
-                     "cchcd to answer UNAVAILABLE while PostgreSQL is away");
+    answers_seen[0] = '\0';
+    if (!harness_poll(db_refused_retryably, NULL, 60000))
+        fail_msg("cchcd did not answer UNAVAILABLE within 60 s of the postmaster's death "
+                 "(answers:%s)",
+                 answers_seen);
     assert_true(harness_server_alive(srv));
 }
 
