@@ -43,6 +43,17 @@ static void usage(FILE *out)
             "                        not loopback (only behind a TLS proxy)\n"
             "  --db-pool N           database connections (default 4)\n"
             "  --db-retry-max MS     longest wait between reconnects (default 5000)\n"
+            "  --db-statement-timeout MS  one SQL statement at most (default 30000)\n"
+            "  --db-lock-timeout MS       one wait for a row or table lock at most\n"
+            "                             (default 5000)\n"
+            "  --db-idle-tx-timeout MS    a transaction left idle at most (default 60000)\n"
+            "  --db-tcp-user-timeout MS   unacknowledged data to a TCP database host\n"
+            "                             at most before the connection is dropped\n"
+            "                             (default 10000)\n"
+            "  --db-query-deadline MS     a connection with queries in flight and no\n"
+            "                             answer for this long is reconnected, its\n"
+            "                             requests failed (default: statement timeout\n"
+            "                             + 5000, none without one). 0: no limit\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"
@@ -70,7 +81,8 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE,
-       OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE };
+       OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
+       OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE };
 
 int main(int argc, char **argv)
 {
@@ -127,6 +139,11 @@ int main(int argc, char **argv)
         {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
         {"tls-key", required_argument, NULL, OPT_TLS_KEY},
         {"insecure-plaintext", no_argument, NULL, OPT_INSECURE},
+        {"db-statement-timeout", required_argument, NULL, OPT_DB_STATEMENT},
+        {"db-lock-timeout", required_argument, NULL, OPT_DB_LOCK},
+        {"db-idle-tx-timeout", required_argument, NULL, OPT_DB_IDLE_TX},
+        {"db-tcp-user-timeout", required_argument, NULL, OPT_DB_TCP_USER},
+        {"db-query-deadline", required_argument, NULL, OPT_DB_DEADLINE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -191,6 +208,28 @@ int main(int argc, char **argv)
                 config.session_ttl_s = (int)value;
             else
                 config.session_idle_s = (int)value;
+            break;
+        case OPT_DB_STATEMENT:
+        case OPT_DB_LOCK:
+        case OPT_DB_IDLE_TX:
+        case OPT_DB_TCP_USER:
+        case OPT_DB_DEADLINE:
+            if (parse_uint(optarg, 24u * 3600 * 1000, &value) != 0 ||
+                (opt == OPT_DB_DEADLINE && value > 0 && value < 100)) {
+                fprintf(stderr, "cchcd: the --db-*-timeout and --db-query-deadline options take "
+                                "milliseconds up to 86400000 (a deadline at least 100)\n");
+                return 2;
+            }
+            if (opt == OPT_DB_STATEMENT)
+                config.db_statement_timeout_ms = (unsigned)value;
+            else if (opt == OPT_DB_LOCK)
+                config.db_lock_timeout_ms = (unsigned)value;
+            else if (opt == OPT_DB_IDLE_TX)
+                config.db_idle_tx_timeout_ms = (unsigned)value;
+            else if (opt == OPT_DB_TCP_USER)
+                config.db_tcp_user_timeout_ms = (unsigned)value;
+            else
+                config.db_query_deadline_ms = (unsigned)value;
             break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

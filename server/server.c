@@ -24,6 +24,11 @@ void server_config_defaults(server_config *config)
     config->db_backoff_min_ms = 100;
     config->db_backoff_max_ms = 5000;
     config->db_connect_timeout_ms = 10000;
+    config->db_statement_timeout_ms = 30000;
+    config->db_lock_timeout_ms = 5000;
+    config->db_idle_tx_timeout_ms = 60000;
+    config->db_tcp_user_timeout_ms = 10000;
+    config->db_query_deadline_ms = DB_QUERY_DEADLINE_AUTO;
     config->db_max_queue = 10000;
     config->max_frame = CCHC_DEFAULT_MAX_FRAME;
     config->max_reply = CCHC_MAX_REPLY;
@@ -184,6 +189,16 @@ int server_run(const server_config *config)
         .backoff_min_ms = config->db_backoff_min_ms,
         .backoff_max_ms = config->db_backoff_max_ms,
         .connect_timeout_ms = config->db_connect_timeout_ms,
+        .statement_timeout_ms = config->db_statement_timeout_ms,
+        .lock_timeout_ms = config->db_lock_timeout_ms,
+        .idle_in_transaction_timeout_ms = config->db_idle_tx_timeout_ms,
+        .tcp_user_timeout_ms = config->db_tcp_user_timeout_ms,
+        /* past statement_timeout PostgreSQL should have answered (57014) */
+        .query_deadline_ms = config->db_query_deadline_ms != DB_QUERY_DEADLINE_AUTO
+                                 ? config->db_query_deadline_ms
+                             : config->db_statement_timeout_ms
+                                 ? config->db_statement_timeout_ms + 5000
+                                 : 0,
         .max_queue = config->db_max_queue,
         .expected_schema_version = migrations_latest_version(),
         .expected_functions_digest = cchc_functions_digest,

@@ -14,6 +14,10 @@
 #include "log.h"
 #include "request.h"
 
+/* The query deadline follows the statement timeout: 5 s past it, or none
+ * when statements have no timeout. */
+#define DB_QUERY_DEADLINE_AUTO UINT32_MAX
+
 typedef struct server_config {
     const char *listen;         /* HOST:PORT */
     const char *db;             /* libpq conninfo */
@@ -22,6 +26,11 @@ typedef struct server_config {
     unsigned db_backoff_min_ms;
     unsigned db_backoff_max_ms;
     unsigned db_connect_timeout_ms;
+    unsigned db_statement_timeout_ms;   /* see db_pool_config */
+    unsigned db_lock_timeout_ms;
+    unsigned db_idle_tx_timeout_ms;
+    unsigned db_tcp_user_timeout_ms;
+    unsigned db_query_deadline_ms;      /* DB_QUERY_DEADLINE_AUTO, or ms (0 never) */
     int db_max_queue;
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */

@@ -28,8 +28,9 @@ int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kin
 }
 
 /* ---- retries of writes whose outcome is unknown (docs/retry.md) ---------- */
+/* ---- and of requests the database rolled back (ABORTED) ------------------ */
 
-/* Attempts of one write at most, and the first pause between two. */
+/* Attempts of one request at most, and the first pause between two. */
 #define WRITE_ATTEMPTS 5
 #define RETRY_PAUSE_MS 100
 
@@ -91,7 +92,10 @@ static int attempt(const cli_options *opts, Cchc__V1__Request *request,
  * it was sent) it is sent again with the same key, which the server
  * answers with the first outcome instead of applying it twice, a few
  * times within --timeout. A write still in doubt then ends with
- * EXIT_OUTCOME_UNKNOWN. */
+ * EXIT_OUTCOME_UNKNOWN. A request the database rolled back (ABORTED: a
+ * deadlock, a lock or statement timeout) applied nothing and is sent again
+ * the same way, a read too; the pauses are jittered so that two clients
+ * that deadlocked each other do not meet again. */
 static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
                       Cchc__V1__Response **response, cli_error *err)
 {
@@ -106,7 +110,8 @@ static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
     char doubt[1024] = "";
     for (int tries = 1;; tries++) {
         int sent, rc = attempt(&o, request, response, err, &sent);
-        if (rc == 0 || !write)
+        int aborted = rc != 0 && strcmp(err->code_name, "aborted") == 0;
+        if (rc == 0 || (!write && !aborted))
             return rc;
         int unknown = strcmp(err->code_name, "outcome_unknown") == 0 ||
                       (sent && !err->code_name[0] && err->exit_code == EXIT_UNREACHABLE);
@@ -128,9 +133,11 @@ static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
             snprintf(err->code_name, sizeof(err->code_name), "outcome_unknown");
             return -1;
         }
-        if (!*doubt || !learnt_nothing)
+        if (!aborted && (!*doubt || !learnt_nothing))
             return rc;
         int64_t left = deadline - now_ms();
+        if (!*doubt && (tries >= WRITE_ATTEMPTS || left <= pause))
+            return rc; /* still rolled back: the server's ABORTED stands */
         if (tries >= WRITE_ATTEMPTS || left <= pause) {
             cli_error_set(err, EXIT_OUTCOME_UNKNOWN,
                           _("the write may or may not have been applied: %s. cchc tried %d "
@@ -140,7 +147,7 @@ static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
             snprintf(err->code_name, sizeof(err->code_name), "outcome_unknown");
             return -1;
         }
-        pause_ms(pause);
+        pause_ms(pause + (aborted ? (int64_t)randombytes_uniform((uint32_t)pause) : 0));
         o.timeout_ms = (int)(deadline - now_ms());
         pause *= 2;
     }

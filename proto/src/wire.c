@@ -54,6 +54,7 @@ const char *wire_error_code_name(Cchc__V1__ErrorCode code)
     case CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED: return "resource_exhausted";
     case CCHC__V1__ERROR_CODE__CONFLICT: return "conflict";
     case CCHC__V1__ERROR_CODE__OUTCOME_UNKNOWN: return "outcome_unknown";
+    case CCHC__V1__ERROR_CODE__ABORTED: return "aborted";
     default: break;
     }
     return "unknown";

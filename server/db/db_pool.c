@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "log.h"
 
@@ -70,7 +71,10 @@ typedef struct db_conn {
     query_list inflight;
     db_query *holding; /* a held batch whose transaction is open: no other query */
     char failure[256]; /* set while draining results to fail afterwards */
+    int failure_is_loss; /* failure is a broken connection, not a misconfiguration */
     char deferred[256];
+    uint64_t progress_ms; /* last answer, or when the pipeline became busy */
+    unsigned attempt;     /* connection attempts so far: stale resolutions are dropped */
 } db_conn;
 
 struct db_pool {
@@ -79,6 +83,8 @@ struct db_pool {
     char *conninfo;
     db_conn *conns;
     query_list queue;
+    uv_timer_t deadline_timer; /* fails connections with overdue queries */
+    char *resolve_host;        /* a TCP host name to resolve before connecting */
     int closing;
     int handles_open;
     void (*closed_fn)(void *);
@@ -153,15 +159,32 @@ PGresult *db_result_keep(PGresult *const *results, int i)
     return result;
 }
 
+/* The server said a statement of the batch failed (e.g. its backend was
+ * terminated while running it): the implicit transaction is rolled back
+ * whatever follows. An error libpq made up itself when the connection
+ * broke ("server closed the connection unexpectedly") has no SQLSTATE and
+ * proves nothing. */
+static int batch_failed(const db_query *query)
+{
+    for (int s = 0; s < query->nsteps; s++) {
+        const PGresult *result = query->steps[s].result;
+        if (result && PQresultStatus(result) == PGRES_FATAL_ERROR &&
+            PQresultErrorField(result, PG_DIAG_SQLSTATE))
+            return 1;
+    }
+    return 0;
+}
+
 /* A batch whose sync was sent may have committed: its owner must not be
- * told "unavailable, retry" (docs/retry.md). */
+ * told "unavailable, retry" (docs/retry.md), unless one of its statements
+ * failed, which rolled it back. */
 static void fail_all(query_list *list, const char *message)
 {
     db_query *query;
     while ((query = list_pop(list)) != NULL) {
         if (query->kind != QUERY_USER) {
             query_free(query);
-        } else if (query->sync_sent) {
+        } else if (query->sync_sent && !batch_failed(query)) {
             char unknown[360];
             snprintf(unknown, sizeof(unknown),
                      "database connection lost after the batch was sent: %s", message);
@@ -184,6 +207,19 @@ static int sqlstate_is_unavailable(const PGresult *result)
            strncmp(state, "53", 2) == 0;
 }
 
+/* Errors after which the same statements may well succeed: a deadlock
+ * (40P01), a serialization failure (40001), a lock not granted within
+ * lock_timeout (55P03), a statement cancelled by statement_timeout
+ * (57014). PostgreSQL rolled the transaction back. */
+static int sqlstate_is_retryable(const PGresult *result)
+{
+    const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (!state)
+        return 0;
+    return strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0 ||
+           strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0;
+}
+
 static void first_line(char *out, size_t size, const char *text)
 {
     snprintf(out, size, "%s", text ? text : "");
@@ -192,20 +228,28 @@ static void first_line(char *out, size_t size, const char *text)
 
 /* ---- socket watching --------------------------------------------------- */
 
-static void on_handle_closed(uv_handle_t *handle)
+/* One libuv handle or request of the pool has ended; the last one after
+ * db_pool_close frees the pool. */
+static void pool_handle_done(db_pool *pool)
 {
-    db_pool *pool = handle->data;
-    if (handle->type == UV_POLL)
-        free(handle);
     if (--pool->handles_open == 0 && pool->closing) {
         void (*fn)(void *) = pool->closed_fn;
         void *arg = pool->closed_arg;
         free(pool->conns);
         free(pool->conninfo);
+        free(pool->resolve_host);
         free(pool);
         if (fn)
             fn(arg);
     }
+}
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+    db_pool *pool = handle->data;
+    if (handle->type == UV_POLL)
+        free(handle);
+    pool_handle_done(pool);
 }
 
 static void poll_close(db_conn *conn)
@@ -286,6 +330,7 @@ static void conn_fail(db_conn *conn, const char *why)
     conn->state = CONN_DOWN;
     conn->holding = NULL;
     conn->failure[0] = '\0';
+    conn->failure_is_loss = 0;
     char message[300];
     snprintf(message, sizeof(message), "database unavailable: %s", reason);
     fail_all(&conn->inflight, message);
@@ -348,6 +393,8 @@ static int send_query(db_conn *conn, db_query *query)
                                      step->nparams, (const char *const *)step->values,
                                      NULL, NULL, 0);
     query->conn = conn;
+    if (!conn->inflight.head)
+        conn->progress_ms = uv_now(conn->pool->loop); /* the deadline starts now */
     if (ok && query->hold == HOLD_OPEN) {
         /* results now, transaction still open: nothing else may follow */
         ok = PQsendFlushRequest(conn->pg);
@@ -437,31 +484,163 @@ static void conn_connect_step(db_conn *conn)
     }
 }
 
-static void conn_connect(db_conn *conn)
+/* PostgreSQL's notices and warnings go to the log, not raw to stderr. */
+static void on_notice(void *arg, const char *message)
 {
-    if (conn->pool->closing)
-        return;
-    /* Defaults first, then the operator's conninfo, which may override them.
+    db_conn *conn = arg;
+    char line[512];
+    first_line(line, sizeof(line), message);
+    if (strncmp(line, "WARNING", 7) == 0)
+        log_warn("database connection %d: %s", conn->index, line);
+    else
+        log_info("database connection %d: %s", conn->index, line);
+}
+
+/* Starts libpq's connection, to hostaddr when the host name was resolved
+ * here (host= stays for TLS verification and error messages). */
+static void conn_start(db_conn *conn, const char *hostaddr)
+{
+    db_pool *pool = conn->pool;
+    /* Defaults first, then the operator's conninfo, which may override them
+     * (an "options" there replaces the session settings below entirely).
      * libpq ignores connect_timeout in asynchronous mode, hence our timer.
      * JIT off: PostgreSQL 15 JIT-compiles the status queries (their plans
-     * cost more than jit_above_cost) for ~150 ms, ten times the query. */
-    static const char *const keywords[] = {"keepalives_idle", "keepalives_interval",
-                                           "keepalives_count", "options", "dbname", NULL};
-    const char *values[] = {"30", "10", "3", "-c jit=off", conn->pool->conninfo, NULL};
+     * cost more than jit_above_cost) for ~150 ms, ten times the query.
+     * The deadlines: see db_pool_config. */
+    char options[256], tcp_user_timeout[16];
+    snprintf(options, sizeof(options),
+             "-c jit=off -c statement_timeout=%u -c lock_timeout=%u "
+             "-c idle_in_transaction_session_timeout=%u",
+             pool->config.statement_timeout_ms, pool->config.lock_timeout_ms,
+             pool->config.idle_in_transaction_timeout_ms);
+    snprintf(tcp_user_timeout, sizeof(tcp_user_timeout), "%u", pool->config.tcp_user_timeout_ms);
+    const char *keywords[8] = {"keepalives_idle", "keepalives_interval", "keepalives_count",
+                               "tcp_user_timeout", "options", "dbname"};
+    const char *values[8] = {"30", "10", "3", tcp_user_timeout, options, pool->conninfo};
+    if (hostaddr) {
+        keywords[6] = "hostaddr"; /* after dbname: the resolution wins */
+        values[6] = hostaddr;
+    }
     conn->pg = PQconnectStartParams(keywords, values, 1);
     if (!conn->pg) {
         conn_fail(conn, "out of memory");
         return;
     }
+    PQsetNoticeProcessor(conn->pg, on_notice, conn);
     if (PQstatus(conn->pg) == CONNECTION_BAD) {
         conn_fail(conn, PQerrorMessage(conn->pg));
         return;
     }
-    conn->state = CONN_CONNECTING;
-    uv_timer_start(&conn->retry_timer, on_connect_timeout, conn->pool->config.connect_timeout_ms, 0);
     /* libpq's contract: start by waiting for the socket to be writable. */
     if (poll_watch(conn, UV_WRITABLE) != 0)
         conn_fail(conn, PQerrorMessage(conn->pg));
+}
+
+/* A host name resolution on its way, for one connection attempt. */
+typedef struct resolve_req {
+    uv_getaddrinfo_t req;
+    db_conn *conn;
+    unsigned attempt;
+} resolve_req;
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+    resolve_req *resolve = (resolve_req *)req;
+    db_conn *conn = resolve->conn;
+    db_pool *pool = conn->pool;
+    int current = !pool->closing && resolve->attempt == conn->attempt &&
+                  conn->state == CONN_CONNECTING && !conn->pg;
+    /* one address per attempt, the next one after a failure, as libpq
+     * itself would try each address of the name in turn */
+    char address[64] = "";
+    int count = 0;
+    for (struct addrinfo *ai = status == 0 ? res : NULL; ai; ai = ai->ai_next)
+        count += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
+    struct addrinfo *pick = status == 0 ? res : NULL;
+    for (int skip = count ? (int)((resolve->attempt - 1) % (unsigned)count) : 0; pick;
+         pick = pick->ai_next) {
+        if (pick->ai_family != AF_INET && pick->ai_family != AF_INET6)
+            continue;
+        if (skip-- == 0)
+            break;
+    }
+    if (current && pick) {
+        if (pick->ai_family == AF_INET6)
+            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, address, sizeof(address));
+        else
+            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, address, sizeof(address));
+    }
+    uv_freeaddrinfo(res);
+    free(resolve);
+    if (current) {
+        if (address[0]) {
+            conn_start(conn, address);
+        } else {
+            char why[300];
+            snprintf(why, sizeof(why), "cannot resolve %s: %s", pool->resolve_host,
+                     status ? uv_strerror(status) : "no address");
+            conn_fail(conn, why);
+        }
+    }
+    pool_handle_done(pool); /* last: it may free the pool */
+}
+
+/* The connect deadline covers the name resolution too. libpq would
+ * resolve a host name synchronously, stalling the loop, so a TCP host
+ * name is resolved here first with uv_getaddrinfo. */
+static void conn_connect(db_conn *conn)
+{
+    db_pool *pool = conn->pool;
+    if (pool->closing)
+        return;
+    conn->attempt++;
+    conn->state = CONN_CONNECTING;
+    uv_timer_start(&conn->retry_timer, on_connect_timeout, pool->config.connect_timeout_ms, 0);
+    if (!pool->resolve_host) {
+        conn_start(conn, NULL);
+        return;
+    }
+    resolve_req *resolve = malloc(sizeof(*resolve));
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (resolve) {
+        resolve->conn = conn;
+        resolve->attempt = conn->attempt;
+    }
+    if (!resolve || uv_getaddrinfo(pool->loop, &resolve->req, on_resolved, pool->resolve_host,
+                                   NULL, &hints) != 0) {
+        free(resolve);
+        conn_fail(conn, "cannot start resolving the database host name");
+        return;
+    }
+    pool->handles_open++;
+}
+
+/* The host name libpq would resolve itself, or NULL: no host (the default
+ * socket), a socket directory, an address, several hosts (left to
+ * libpq), or a hostaddr already given. */
+static char *host_to_resolve(const char *conninfo)
+{
+    PQconninfoOption *options = PQconninfoParse(conninfo, NULL);
+    if (!options)
+        return NULL;
+    const char *host = NULL, *hostaddr = NULL;
+    for (PQconninfoOption *o = options; o->keyword; o++) {
+        if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            hostaddr = o->val;
+    }
+    char *name = NULL;
+    unsigned char addr[16];
+    if (host && *host && !(hostaddr && *hostaddr) && host[0] != '/' && host[0] != '@' &&
+        !strchr(host, ',') && uv_inet_pton(AF_INET, host, addr) != 0 &&
+        uv_inet_pton(AF_INET6, host, addr) != 0)
+        name = strdup(host);
+    PQconninfoFree(options);
+    return name;
 }
 
 static void on_retry_timer(uv_timer_t *timer)
@@ -554,7 +733,9 @@ static db_status batch_status(const db_query *query, char *message, size_t size)
             status = DB_UNAVAILABLE;
             snprintf(message, size, "database pipeline aborted");
         } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-            status = sqlstate_is_unavailable(result) ? DB_UNAVAILABLE : DB_QUERY_ERROR;
+            status = sqlstate_is_retryable(result)     ? DB_ABORTED
+                     : sqlstate_is_unavailable(result) ? DB_UNAVAILABLE
+                                                       : DB_QUERY_ERROR;
             first_line(message, size, PQresultErrorMessage(result));
         }
     }
@@ -652,6 +833,8 @@ static void conn_read_results(db_conn *conn)
         if (PQisBusy(conn->pg))
             break;
         PGresult *result = PQgetResult(conn->pg);
+        if (result)
+            conn->progress_ms = uv_now(conn->pool->loop);
         if (query->current < query->nsteps) {
             db_step_state *step = &query->steps[query->current];
             if (!result)
@@ -665,6 +848,14 @@ static void conn_read_results(db_conn *conn)
         if (!result)
             break; /* the sync has not arrived yet */
         ExecStatusType st = PQresultStatus(result);
+        if (st == PGRES_FATAL_ERROR) {
+            /* e.g. 57P01 "terminating connection due to administrator
+             * command" when the server shuts down: the connection is gone */
+            first_line(conn->failure, sizeof(conn->failure), PQresultErrorMessage(result));
+            conn->failure_is_loss = 1;
+            PQclear(result);
+            break;
+        }
         PQclear(result);
         if (st != PGRES_PIPELINE_SYNC) {
             snprintf(conn->failure, sizeof(conn->failure),
@@ -686,8 +877,11 @@ static int conn_check_after_read(db_conn *conn, int consumed_ok, int socket_stat
     if (conn->failure[0] != '\0') {
         char why[256];
         snprintf(why, sizeof(why), "%s", conn->failure);
-        log_error("%s", why);
-        conn->backoff_ms = conn->pool->config.backoff_max_ms;
+        if (!conn->failure_is_loss) {
+            /* a misconfiguration (schema, functions) will not mend itself soon */
+            log_error("%s", why);
+            conn->backoff_ms = conn->pool->config.backoff_max_ms;
+        }
         conn_fail(conn, why);
         return -1;
     }
@@ -736,6 +930,27 @@ static void on_poll(uv_poll_t *handle, int status, int events)
 
 /* ---- the pool ------------------------------------------------------------ */
 
+/* Fails every connection whose pipeline has waited longer than the query
+ * deadline for an answer: PostgreSQL's own deadlines cannot fire when its
+ * backend is stopped or the network silently lost. Its queries get their
+ * status as for any broken connection (never sent: unavailable; sent:
+ * outcome unknown) and the connection reconnects. */
+static void on_deadline_timer(uv_timer_t *timer)
+{
+    db_pool *pool = timer->data;
+    uint64_t now = uv_now(pool->loop);
+    for (int i = 0; i < pool->config.size; i++) {
+        db_conn *conn = &pool->conns[i];
+        if (conn->state != CONN_READY || conn->broken || !conn->inflight.head ||
+            now - conn->progress_ms <= pool->config.query_deadline_ms)
+            continue;
+        char why[128];
+        snprintf(why, sizeof(why), "no answer for %llu ms (query deadline %u ms); reconnecting",
+                 (unsigned long long)(now - conn->progress_ms), pool->config.query_deadline_ms);
+        conn_fail(conn, why);
+    }
+}
+
 db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config)
 {
     db_pool *pool = calloc(1, sizeof(*pool));
@@ -751,6 +966,10 @@ db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config)
         free(pool);
         return NULL;
     }
+    pool->resolve_host = host_to_resolve(pool->conninfo);
+    uv_timer_init(loop, &pool->deadline_timer);
+    pool->deadline_timer.data = pool;
+    pool->handles_open++;
     for (int i = 0; i < config->size; i++) {
         db_conn *conn = &pool->conns[i];
         conn->pool = pool;
@@ -766,6 +985,15 @@ db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config)
 
 void db_pool_start(db_pool *pool)
 {
+    if (pool->config.query_deadline_ms > 0) {
+        /* checked a few times per deadline, at most once per 100 ms */
+        uint64_t every = pool->config.query_deadline_ms / 4;
+        if (every < 100)
+            every = 100;
+        if (every > 1000)
+            every = 1000;
+        uv_timer_start(&pool->deadline_timer, on_deadline_timer, every, every);
+    }
     for (int i = 0; i < pool->config.size; i++)
         uv_timer_start(&pool->conns[i].retry_timer, on_retry_timer, 0, 0);
 }
@@ -885,6 +1113,8 @@ void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)
     pool->closed_fn = done;
     pool->closed_arg = arg;
     fail_all(&pool->queue, "server is shutting down");
+    uv_timer_stop(&pool->deadline_timer);
+    uv_close((uv_handle_t *)&pool->deadline_timer, on_handle_closed);
     for (int i = 0; i < pool->config.size; i++) {
         db_conn *conn = &pool->conns[i];
         poll_close(conn);

@@ -35,8 +35,12 @@ typedef enum db_status {
     DB_QUERY_ERROR, /* the statement failed; result holds the error fields */
     DB_UNAVAILABLE, /* no result, and nothing committed: the database could
                        not be reached, or the batch's sync never left */
-    DB_OUTCOME_UNKNOWN /* no result: the sync was sent but the connection
+    DB_OUTCOME_UNKNOWN, /* no result: the sync was sent but the connection
                           broke before the answer, so it may have committed */
+    DB_ABORTED      /* rolled back by a conflict or a deadline (deadlock,
+                       serialization failure, lock or statement timeout):
+                       nothing committed, the same batch may succeed again;
+                       result holds the error fields */
 } db_status;
 
 /* Most statements one batch may hold. */
@@ -68,6 +72,18 @@ typedef struct db_pool_config {
     unsigned backoff_min_ms;
     unsigned backoff_max_ms;
     unsigned connect_timeout_ms; /* connect and set-up must finish within this */
+    /* Session deadlines set on every connection (0 = PostgreSQL's default,
+     * none): one statement, one lock wait, a transaction left idle. */
+    unsigned statement_timeout_ms;
+    unsigned lock_timeout_ms;
+    unsigned idle_in_transaction_timeout_ms;
+    /* Unacknowledged data on a TCP connection to the server fails it after
+     * this long (libpq tcp_user_timeout; ignored for Unix sockets). */
+    unsigned tcp_user_timeout_ms;
+    /* A connection with queries in flight and no answer from the database
+     * for this long is failed and reconnected (0 = never): the deadline
+     * PostgreSQL cannot enforce itself, e.g. for a stopped backend. */
+    unsigned query_deadline_ms;
     int max_queue;            /* queries waiting for a connection, at most */
     int expected_schema_version;
     const char *expected_functions_digest; /* cchc_functions_digest (required) */

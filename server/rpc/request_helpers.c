@@ -89,6 +89,17 @@ void request_fail_write(request *req, db_status status, const char *message)
 
 void request_fail_db(request *req, db_status status, const char *message)
 {
+    if (status == DB_ABORTED) {
+        log_info("client %llu request %llu %s: rolled back, retryable: %s",
+                 (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                 wire_request_name(req->msg->body_case), message);
+        request_fail(req, CCHC__V1__ERROR_CODE__ABORTED,
+                     "cơ sở dữ liệu đã hủy lệnh do xung đột hoặc quá thời hạn, chưa có gì được "
+                     "ghi; hãy gửi lại với cùng request_key (cchc tự làm) (rolled back by a "
+                     "conflict or a deadline: nothing was applied; retry with the same "
+                     "request_key, as cchc does)");
+        return;
+    }
     if (status == DB_UNAVAILABLE || status == DB_OUTCOME_UNKNOWN) {
         /* nothing was applied, or a read (always safe to send again) */
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "%s", message);
