@@ -143,19 +143,45 @@ static size_t count(const char *haystack, const char *needle)
 
 /* The number of parts the server logged for the last request named name
  * ("export: ok in … ms, N parts"); 0 when it went in one frame. */
-static int parts_logged(const test_server *s, const char *name)
+/* How many "NAME: ok in" lines s's log holds, and the part count of the
+ * last one (0 when none). */
+static int log_answers(const test_server *s, const char *name, int *last_parts)
 {
     char *log = harness_read_file(s->log_path);
     char needle[64];
     snprintf(needle, sizeof(needle), " %s: ok in ", name);
-    int parts = 0;
+    int lines = 0;
+    *last_parts = 0;
     for (const char *p = strstr(log, needle); p; p = strstr(p + 1, needle)) {
         const char *eol = strchr(p, '\n');
         const char *comma = strstr(p, " ms, ");
-        parts = comma && (!eol || comma < eol) ? atoi(comma + 5) : 0;
+        *last_parts = comma && (!eol || comma < eol) ? atoi(comma + 5) : 0;
+        lines++;
     }
     free(log);
-    return parts;
+    return lines;
+}
+
+typedef struct answer_wait {
+    const test_server *s;
+    const char *name;
+    int before, parts;
+} answer_wait;
+
+static int answer_logged(void *arg)
+{
+    answer_wait *w = arg;
+    return log_answers(w->s, w->name, &w->parts) > w->before;
+}
+
+/* The part count of the answer to NAME that follows the `before`-th one:
+ * cchcd logs an answer after sending it, so the client may have its
+ * answer before the line is written (waited for, with a deadline). */
+static int parts_logged_after(const test_server *s, const char *name, int before)
+{
+    answer_wait w = {s, name, before, 0};
+    harness_wait_for(answer_logged, &w, 10000, "the answer's log line");
+    return w.parts;
 }
 
 static void test_export_over_16_mib_is_complete(void **state)
@@ -165,8 +191,9 @@ static void test_export_over_16_mib_is_complete(void **state)
     assert_true(received > 1000);
     const char *first[] = {"export", "--period", PERIOD, "-o", "stream-1.csv", NULL};
     const char *second[] = {"export", "--period", PERIOD, "-o", "stream-2.csv", NULL};
+    int parts, seen = log_answers(srv, "export", &parts);
     harness_cchc_ok(srv, first);
-    assert_true(parts_logged(srv, "export") > 16);
+    assert_true(parts_logged_after(srv, "export", seen) > 16);
     harness_cchc_ok(srv, second);
     char *csv = harness_read_file("stream-1.csv");
     char *again = harness_read_file("stream-2.csv");
@@ -234,8 +261,9 @@ static void test_html_report_of_a_large_period(void **state)
                 "  FROM expected_reports('" PERIOD "')) e");
     const char *args[] = {"export", "--period", PERIOD, "--format", "html", "-o", "stream.html",
                           NULL};
+    int parts, seen = log_answers(srv, "report_bundle", &parts);
     harness_cchc_ok(srv, args);
-    assert_true(parts_logged(srv, "report_bundle") > 16);
+    assert_true(parts_logged_after(srv, "report_bundle", seen) > 16);
     char *html = harness_read_file("stream.html");
     assert_int_equal(atoll(figure(html, "total.received")), received);
     assert_int_equal(atoll(figure(html, "total.expected")), expected);
@@ -274,9 +302,11 @@ static char *json_on(const test_server *s, const char *const *args)
 static void same_in_parts(const char *request_name, const char *const *args, int min_parts)
 {
     char *whole = json_on(srv, args);
+    int seen, ignored;
+    seen = log_answers(&small, request_name, &ignored);
     char *parted = json_on(&small, args);
     assert_string_equal(parted, whole);
-    int parts = parts_logged(&small, request_name);
+    int parts = parts_logged_after(&small, request_name, seen);
     if (parts < min_parts)
         fail_msg("%s came in %d parts through 4 KiB frames, expected at least %d", request_name,
                  parts, min_parts);
