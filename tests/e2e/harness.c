@@ -88,10 +88,7 @@ void harness_exec(const char *const *argv)
     _exit(127);
 }
 
-/* After a program the harness started has exited: its valgrind log is
- * removed when memcheck found nothing, else printed; returns 1 when the
- * exit code says memcheck found errors. */
-static int valgrind_check(pid_t pid, int exit_code)
+int harness_valgrind_check(pid_t pid, int exit_code)
 {
     if (!harness_valgrind())
         return 0;
@@ -262,7 +259,7 @@ static int server_alive_or_checked(test_server *srv)
     if (waitpid(pid, &status, WNOHANG) == 0)
         return 1;
     srv->pid = 0; /* reaped: nothing left to stop */
-    valgrind_check(pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    harness_valgrind_check(pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     return 0;
 }
 
@@ -342,6 +339,14 @@ static void start_on(test_server *srv, int port, const char *conninfo,
     const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
                             "--log-level", "debug"};
     int argc = 8;
+    /* a slowed cchcd drains as much slower (argon2 jobs in flight); a
+     * test's own --drain-timeout, given later, still wins */
+    char drain[16];
+    snprintf(drain, sizeof(drain), "%d", harness_scaled_ms(10000));
+    if (harness_time_factor() > 1) {
+        argv[argc++] = "--drain-timeout";
+        argv[argc++] = drain;
+    }
     for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
@@ -399,7 +404,7 @@ int harness_server_stop(test_server *srv)
         if (done == srv->pid) {
             srv->pid = 0;
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            valgrind_check(done, code);
+            harness_valgrind_check(done, code);
             if (code != 0)
                 harness_print_log_tail(srv->log_path);
             else
@@ -464,7 +469,7 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
     int status;
     waitpid(pid, &status, 0);
     result->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (valgrind_check(pid, result->exit_code))
+    if (harness_valgrind_check(pid, result->exit_code))
         fail_msg("valgrind memcheck found errors in %s (see valgrind-%d.log above)", argv[0],
                  (int)pid);
     lseek(out, 0, SEEK_SET);

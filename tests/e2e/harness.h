@@ -52,6 +52,11 @@ int harness_scaled_ms(int ms);
  * client left running): runs cchcd and cchc under valgrind in valgrind
  * mode. Never returns. */
 void harness_exec(const char *const *argv) __attribute__((noreturn));
+/* After a child started with harness_exec has exited with exit_code
+ * (128+N when killed by signal N): in valgrind mode, prints memcheck's
+ * report when it has one and removes the report file when it found
+ * nothing; returns 1 when memcheck found errors (exit code 97). */
+int harness_valgrind_check(pid_t pid, int exit_code);
 
 /* ---- databases ----------------------------------------------------------- */
 

@@ -279,7 +279,10 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     close(master);
     int status;
     waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (harness_valgrind_check(pid, code))
+        fail_msg("valgrind memcheck found errors in cchc on a terminal");
+    return code;
 }
 
 static int outbox_item_exists(void)

@@ -104,6 +104,9 @@ static void interrupt_at_prompt(char key, int sig)
         waitpid(pid, NULL, 0);
         fail_msg("cchc did not end at its password prompt after signal %d", sig);
     }
+    int code = WIFEXITED(child.status) ? WEXITSTATUS(child.status)
+                                       : 128 + WTERMSIG(child.status);
+    assert_false(harness_valgrind_check(pid, code));
     /* it died of the signal itself (the shell sees 128+sig), not of
      * something else and not by carrying on */
     if (!WIFSIGNALED(child.status))

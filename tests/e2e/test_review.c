@@ -165,7 +165,10 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     close(master);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (harness_valgrind_check(pid, code))
+        fail_msg("valgrind memcheck found errors in cchc on a terminal");
+    return code;
 }
 
 /* The reviewer read revision 1; the unit sent revision 2 before the click.

@@ -526,6 +526,7 @@ static void test_report_is_one_snapshot(void **state)
     int status = 0;
     assert_int_equal(waitpid(child, &status, 0), child);
     assert_true(WIFEXITED(status));
+    assert_false(harness_valgrind_check(child, WEXITSTATUS(status)));
     assert_int_equal(WEXITSTATUS(status), 0);
 
     /* read after the status, the rows would hold one report more than the
