@@ -36,6 +36,8 @@
  * valgrind's report (written to valgrind-PID.log in the test's directory,
  * so it never mixes with the stderr a test looks at). */
 #define VALGRIND_ERROR_EXIT 97
+#define STRINGIFY(x) #x
+#define AS_TEXT(x) STRINGIFY(x)
 
 int harness_valgrind(void)
 {
@@ -73,7 +75,7 @@ void harness_exec(const char *const *argv)
     const char *wrapped[96] = {"valgrind",
                                "--tool=memcheck",
                                "--quiet",
-                               "--error-exitcode=97",
+                               "--error-exitcode=" AS_TEXT(VALGRIND_ERROR_EXIT),
                                "--leak-check=full",
                                "--errors-for-leak-kinds=definite,indirect",
                                "--show-leak-kinds=definite,indirect",
@@ -145,7 +147,7 @@ int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms)
 void harness_wait_for(int (*done)(void *arg), void *arg, int timeout_ms, const char *what)
 {
     if (!harness_poll(done, arg, timeout_ms))
-        fail_msg("timed out after %d ms waiting for %s", timeout_ms, what);
+        fail_msg("timed out after %d ms waiting for %s", harness_scaled_ms(timeout_ms), what);
 }
 
 static PGconn *admin_connect(const char *dbname)
@@ -303,7 +305,8 @@ static void wait_log_line(test_server *srv, int (*match)(const char *line, void 
         }
         if (now_ms() >= deadline) {
             harness_print_log_tail(srv->log_path);
-            fail_msg("timed out after %d ms waiting for cchcd's log to say %s", timeout_ms, what);
+            fail_msg("timed out after %d ms waiting for cchcd's log to say %s",
+                     harness_scaled_ms(timeout_ms), what);
         }
         harness_sleep_ms(POLL_MS);
     }
