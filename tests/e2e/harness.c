@@ -36,8 +36,6 @@
  * valgrind's report (written to valgrind-PID.log in the test's directory,
  * so it never mixes with the stderr a test looks at). */
 #define VALGRIND_ERROR_EXIT 97
-#define STRINGIFY(x) #x
-#define AS_TEXT(x) STRINGIFY(x)
 
 int harness_valgrind(void)
 {
@@ -72,15 +70,18 @@ void harness_exec(const char *const *argv)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
+    char error_exit[32], suppressions[512];
+    snprintf(error_exit, sizeof(error_exit), "--error-exitcode=%d", VALGRIND_ERROR_EXIT);
+    snprintf(suppressions, sizeof(suppressions), "--suppressions=%s", CCHC_VALGRIND_SUPP);
     const char *wrapped[96] = {"valgrind",
                                "--tool=memcheck",
                                "--quiet",
-                               "--error-exitcode=" AS_TEXT(VALGRIND_ERROR_EXIT),
+                               error_exit,
                                "--leak-check=full",
                                "--errors-for-leak-kinds=definite,indirect",
                                "--show-leak-kinds=definite,indirect",
                                "--num-callers=30",
-                               "--suppressions=" CCHC_VALGRIND_SUPP,
+                               suppressions,
                                "--log-file=valgrind-%p.log"};
     int n = 10;
     for (int i = 0; argv[i] && n < 95; i++)
