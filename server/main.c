@@ -56,6 +56,9 @@ static void usage(FILE *out)
             "                             + 5000, none without one). 0: no limit\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
+            "  --max-connections N   clients connected at once (default 900)\n"
+            "  --max-connections-per-address N\n"
+            "                        of those, from one address (default 64)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"
             "  --session-ttl SECONDS   a login lasts at most this long (default 43200)\n"
             "  --session-idle SECONDS  and ends after this long unused (default 1800)\n"
@@ -82,7 +85,8 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
-       OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE };
+       OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
+       OPT_MAX_CONN, OPT_MAX_CONN_ADDR };
 
 int main(int argc, char **argv)
 {
@@ -129,6 +133,8 @@ int main(int argc, char **argv)
         {"db-retry-max", required_argument, NULL, OPT_RETRY},
         {"max-frame", required_argument, NULL, OPT_FRAME},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+        {"max-connections-per-address", required_argument, NULL, OPT_MAX_CONN_ADDR},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"dry-run", no_argument, NULL, OPT_DRY},
         {"user", required_argument, NULL, OPT_USER},
@@ -184,6 +190,18 @@ int main(int argc, char **argv)
                 return 2;
             }
             config.drain_timeout_ms = (int)value;
+            break;
+        case OPT_MAX_CONN:
+        case OPT_MAX_CONN_ADDR:
+            if (parse_uint(optarg, 1000000, &value) != 0 || value < 1) {
+                fprintf(stderr, "cchcd: --max-connections%s takes a number from 1 to 1000000\n",
+                        opt == OPT_MAX_CONN ? "" : "-per-address");
+                return 2;
+            }
+            if (opt == OPT_MAX_CONN)
+                config.max_connections = (int)value;
+            else
+                config.max_connections_per_address = (int)value;
             break;
         case OPT_LOG:
             if (log_level_parse(optarg, &config.log_level) != 0) {

@@ -34,6 +34,11 @@ void server_config_defaults(server_config *config)
     config->max_reply = CCHC_MAX_REPLY;
     config->write_high_water = 4u * 1024 * 1024;
     config->max_inflight = 256;
+    /* below the usual 1024 open files, with room for the database pool;
+     * per address: an office behind one NAT runs a few clients at once,
+     * one host should not hold the whole server */
+    config->max_connections = 900;
+    config->max_connections_per_address = 64;
     config->drain_timeout_ms = 10000;
     config->session_ttl_s = 12 * 3600;
     config->session_idle_s = 30 * 60;
@@ -157,6 +162,8 @@ static int start_listener(server *srv)
         .max_frame = srv->config.max_frame,
         .write_high_water = srv->config.write_high_water,
         .max_inflight = srv->config.max_inflight,
+        .max_connections = srv->config.max_connections,
+        .max_connections_per_address = srv->config.max_connections_per_address,
     };
     const net_handlers handlers = {
         .owner = srv,

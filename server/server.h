@@ -36,6 +36,8 @@ typedef struct server_config {
     uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */
     int max_inflight;           /* per connection */
+    int max_connections;        /* open at once */
+    int max_connections_per_address;
     int drain_timeout_ms;
     int session_ttl_s;          /* a session ends this long after login */
     int session_idle_s;         /* … or this long after its last request */

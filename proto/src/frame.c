@@ -5,6 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* memset called through a volatile pointer, so the compiler cannot drop
+ * it as a dead store before free (as it may drop a plain memset). */
+static void *(*const volatile wipe)(void *, int, size_t) = memset;
+
+/* A buffered payload may hold a login's password or a session token:
+ * it is zeroed before its memory goes back to the allocator, where the
+ * next malloc of any size could hand it to other code. */
+static void free_wiped(uint8_t *buffer, size_t used)
+{
+    if (!buffer)
+        return;
+    wipe(buffer, 0, used);
+    free(buffer);
+}
+
 void frame_reader_init(frame_reader *reader, uint32_t max_payload)
 {
     memset(reader, 0, sizeof(*reader));
@@ -13,7 +28,7 @@ void frame_reader_init(frame_reader *reader, uint32_t max_payload)
 
 void frame_reader_reset(frame_reader *reader)
 {
-    free(reader->payload);
+    free_wiped(reader->payload, reader->payload_len);
     frame_reader_init(reader, reader->max_payload);
 }
 
@@ -77,9 +92,13 @@ static frame_status append_payload(frame_reader *reader, const uint8_t *data,
             cap *= 2;
         if (cap > reader->announced)
             cap = reader->announced;
-        uint8_t *grown = realloc(reader->payload, cap);
+        /* not realloc: it would free the old block unwiped */
+        uint8_t *grown = malloc(cap);
         if (!grown)
             return FRAME_ERR_NOMEM;
+        if (reader->payload_len > 0)
+            memcpy(grown, reader->payload, reader->payload_len);
+        free_wiped(reader->payload, reader->payload_len);
         reader->payload = grown;
         reader->payload_cap = cap;
     }
@@ -90,7 +109,7 @@ static frame_status append_payload(frame_reader *reader, const uint8_t *data,
 
 static void drop_pending(frame_reader *reader)
 {
-    free(reader->payload);
+    free_wiped(reader->payload, reader->payload_len);
     reader->payload = NULL;
     reader->payload_len = reader->payload_cap = 0;
     reader->header_len = 0;

@@ -12,6 +12,41 @@
 #include "log.h"
 #include "protocol.h"
 
+/* Connections open from ip, c itself included. */
+static int connections_from(const listener *l, const char *ip)
+{
+    int n = 0;
+    for (const connection *c = l->connections; c; c = c->next)
+        n += strcmp(c->ip, ip) == 0;
+    return n;
+}
+
+/* The caps are checked on a connection just accepted (the kernel has
+ * completed it already; accepting is how it leaves the backlog, and its
+ * peer address is known only then): over a cap, it is closed at once,
+ * before anything is read from it, and its close is the one log line
+ * that says why. A connection closing still holds its socket and counts. */
+static void enforce_caps(listener *l)
+{
+    connection *c = l->connections; /* connection_accept puts it first */
+    if (!c)
+        return;
+    char reason[160];
+    int from_ip = connections_from(l, c->ip);
+    if (l->count > l->limits.max_connections)
+        snprintf(reason, sizeof(reason),
+                 "refused: %d connections open, the limit is %d (--max-connections)",
+                 l->count - 1, l->limits.max_connections);
+    else if (from_ip > l->limits.max_connections_per_address)
+        snprintf(reason, sizeof(reason),
+                 "refused: %d connections open from %s, the limit is %d "
+                 "(--max-connections-per-address)",
+                 from_ip - 1, c->ip, l->limits.max_connections_per_address);
+    else
+        return;
+    connection_close(c, reason);
+}
+
 static void on_connection(uv_stream_t *tcp, int status)
 {
     listener *l = tcp->data;
@@ -19,7 +54,10 @@ static void on_connection(uv_stream_t *tcp, int status)
         log_warn("accept failed: %s", uv_strerror(status));
         return;
     }
+    int before = l->count;
     connection_accept(l);
+    if (l->count > before)
+        enforce_caps(l);
 }
 
 /* 127.0.0.0/8, ::1 and ::ffff:127.x: traffic that never leaves the host. */
@@ -48,8 +86,9 @@ static void log_bound_address(listener *l)
         uv_ip4_name((struct sockaddr_in *)&bound, ip, sizeof(ip));
         l->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
     }
-    log_info("listening on %s:%d (max frame %u bytes, %s)", ip, l->port, l->limits.max_frame,
-             l->tls ? "TLS" : "plaintext");
+    log_info("listening on %s:%d (max frame %u bytes, %d connections, %d per address, %s)", ip,
+             l->port, l->limits.max_frame, l->limits.max_connections,
+             l->limits.max_connections_per_address, l->tls ? "TLS" : "plaintext");
 }
 
 int listener_start(listener *l, uv_loop_t *loop, const char *address,

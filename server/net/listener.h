@@ -17,6 +17,8 @@ typedef struct net_limits {
     uint32_t max_frame;         /* bytes of request payload accepted */
     size_t write_high_water;    /* stop reading a connection above this backlog */
     int max_inflight;           /* requests in flight per connection */
+    int max_connections;        /* open at once; more are closed at accept */
+    int max_connections_per_address; /* the same, from one peer address */
 } net_limits;
 
 /* What the owner does with the traffic. Every callback gets owner back. */

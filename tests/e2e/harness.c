@@ -28,6 +28,93 @@
 #include "protocol.h"
 #include "wire.h"
 
+/* ---- valgrind mode ---------------------------------------------------------
+ * With CCHC_VALGRIND=1 in the environment every cchcd and cchc the tests
+ * start runs under valgrind memcheck (scripts/test's "valgrind" build).
+ * A memcheck error or a definite/indirect leak makes the program exit
+ * VALGRIND_ERROR_EXIT, which the harness turns into a test failure with
+ * valgrind's report (written to valgrind-PID.log in the test's directory,
+ * so it never mixes with the stderr a test looks at). */
+#define VALGRIND_ERROR_EXIT 97
+
+int harness_valgrind(void)
+{
+    const char *v = getenv("CCHC_VALGRIND");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+int harness_time_factor(void)
+{
+    const char *f = getenv("CCHC_TEST_TIME_FACTOR");
+    if (f && atoi(f) > 0)
+        return atoi(f);
+    /* memcheck runs our code 10-50x slower; argon2's 64 MiB pass is the
+     * slowest part and a loaded machine adds to it */
+    return harness_valgrind() ? 25 : 1;
+}
+
+int harness_scaled_ms(int ms)
+{
+    long long scaled = (long long)ms * harness_time_factor();
+    return scaled > 3600 * 1000 ? 3600 * 1000 : (int)scaled;
+}
+
+static int is_our_program(const char *path)
+{
+    return strcmp(path, CCHCD_BIN) == 0 || strcmp(path, CCHC_BIN) == 0;
+}
+
+void harness_exec(const char *const *argv)
+{
+    if (!harness_valgrind() || !is_our_program(argv[0])) {
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    char error_exit[32], suppressions[512];
+    snprintf(error_exit, sizeof(error_exit), "--error-exitcode=%d", VALGRIND_ERROR_EXIT);
+    snprintf(suppressions, sizeof(suppressions), "--suppressions=%s", CCHC_VALGRIND_SUPP);
+    const char *wrapped[96] = {"valgrind",
+                               "--tool=memcheck",
+                               "--quiet",
+                               error_exit,
+                               "--leak-check=full",
+                               "--errors-for-leak-kinds=definite,indirect",
+                               "--show-leak-kinds=definite,indirect",
+                               "--num-callers=30",
+                               suppressions,
+                               "--log-file=valgrind-%p.log"};
+    int n = 10;
+    for (int i = 0; argv[i] && n < 95; i++)
+        wrapped[n++] = argv[i];
+    wrapped[n] = NULL;
+    execvp(wrapped[0], (char *const *)wrapped);
+    _exit(127);
+}
+
+int harness_valgrind_check(pid_t pid, int exit_code)
+{
+    if (!harness_valgrind())
+        return 0;
+    char path[64];
+    snprintf(path, sizeof(path), "valgrind-%d.log", (int)pid);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (exit_code == VALGRIND_ERROR_EXIT || st.st_size > 0) {
+        FILE *f = fopen(path, "r");
+        char line[1024];
+        fprintf(stderr, "---- %s ----\n", path);
+        while (f && fgets(line, sizeof(line), f))
+            fputs(line, stderr);
+        if (f)
+            fclose(f);
+        fprintf(stderr, "---- end of %s ----\n", path);
+    }
+    if (exit_code != VALGRIND_ERROR_EXIT)
+        unlink(path);
+    return exit_code == VALGRIND_ERROR_EXIT;
+}
+
 void harness_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -48,7 +135,7 @@ static long long now_ms(void)
 
 int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + harness_scaled_ms(timeout_ms);
     for (;;) {
         if (done(arg))
             return 1;
@@ -61,7 +148,7 @@ int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms)
 void harness_wait_for(int (*done)(void *arg), void *arg, int timeout_ms, const char *what)
 {
     if (!harness_poll(done, arg, timeout_ms))
-        fail_msg("timed out after %d ms waiting for %s", timeout_ms, what);
+        fail_msg("timed out after %d ms waiting for %s", harness_scaled_ms(timeout_ms), what);
 }
 
 static PGconn *admin_connect(const char *dbname)
@@ -164,6 +251,21 @@ int harness_server_alive(test_server *srv)
     return waitpid(srv->pid, &status, WNOHANG) == 0;
 }
 
+/* harness_server_alive that, when cchcd has exited, reaps it and shows
+ * what memcheck found in it. */
+static int server_alive_or_checked(test_server *srv)
+{
+    if (srv->pid <= 0)
+        return 0;
+    int status;
+    pid_t pid = srv->pid;
+    if (waitpid(pid, &status, WNOHANG) == 0)
+        return 1;
+    srv->pid = 0; /* reaped: nothing left to stop */
+    harness_valgrind_check(pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    return 0;
+}
+
 /* Calls each(line, arg) for each complete line of the log until it
  * returns non-zero; returns that value, or 0. A line still being written
  * (no newline yet) is not looked at. */
@@ -196,16 +298,16 @@ int harness_log_contains(const test_server *srv, const char *needle)
 static void wait_log_line(test_server *srv, int (*match)(const char *line, void *arg), void *arg,
                           int timeout_ms, const char *what)
 {
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = now_ms() + harness_scaled_ms(timeout_ms);
     while (!scan_log(srv->log_path, match, arg)) {
-        if (!harness_server_alive(srv)) {
-            srv->pid = 0; /* reaped: nothing left to stop */
+        if (!server_alive_or_checked(srv)) {
             harness_print_log_tail(srv->log_path);
             fail_msg("cchcd exited before its log said %s", what);
         }
         if (now_ms() >= deadline) {
             harness_print_log_tail(srv->log_path);
-            fail_msg("timed out after %d ms waiting for cchcd's log to say %s", timeout_ms, what);
+            fail_msg("timed out after %d ms waiting for cchcd's log to say %s",
+                     harness_scaled_ms(timeout_ms), what);
         }
         harness_sleep_ms(POLL_MS);
     }
@@ -241,6 +343,14 @@ static void start_on(test_server *srv, int port, const char *conninfo,
     const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
                             "--log-level", "debug"};
     int argc = 8;
+    /* a slowed cchcd drains as much slower (argon2 jobs in flight); a
+     * test's own --drain-timeout, given later, still wins */
+    char drain[16];
+    snprintf(drain, sizeof(drain), "%d", harness_scaled_ms(10000));
+    if (harness_time_factor() > 1) {
+        argv[argc++] = "--drain-timeout";
+        argv[argc++] = drain;
+    }
     for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
@@ -253,14 +363,13 @@ static void start_on(test_server *srv, int port, const char *conninfo,
             dup2(log, STDERR_FILENO);
             dup2(log, STDOUT_FILENO);
         }
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
+        harness_exec(argv);
     }
     srv->pid = pid;
     int bound = 0;
     char what[96];
     snprintf(what, sizeof(what), "\"listening on 127.0.0.1:PORT\" (--listen %s)", listen);
-    wait_log_line(srv, bound_port, &bound, START_TIMEOUT_MS, what);
+    wait_log_line(srv, bound_port, &bound, START_TIMEOUT_MS, what); /* scaled inside */
     if (port != 0 && bound != port)
         fail_msg("cchcd was asked for port %d and bound %d", port, bound);
     srv->port = bound;
@@ -292,12 +401,14 @@ int harness_server_stop(test_server *srv)
     if (srv->pid <= 0)
         return -1;
     kill(srv->pid, SIGTERM);
-    for (int i = 0; i < 2000; i++) {
+    long long deadline = now_ms() + harness_scaled_ms(20000);
+    while (now_ms() < deadline) {
         int status;
         pid_t done = waitpid(srv->pid, &status, WNOHANG);
         if (done == srv->pid) {
             srv->pid = 0;
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            harness_valgrind_check(done, code);
             if (code != 0)
                 harness_print_log_tail(srv->log_path);
             else
@@ -310,7 +421,7 @@ int harness_server_stop(test_server *srv)
     waitpid(srv->pid, NULL, 0);
     srv->pid = 0;
     harness_print_log_tail(srv->log_path);
-    fail_msg("cchcd did not stop within 20 s of SIGTERM");
+    fail_msg("cchcd did not stop within %d ms of SIGTERM", harness_scaled_ms(20000));
     return -1;
 }
 
@@ -346,8 +457,7 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
         close(in_pipe[1]);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
+        harness_exec(argv);
     }
     close(in_pipe[0]);
     if (stdin_text) {
@@ -363,6 +473,9 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
     int status;
     waitpid(pid, &status, 0);
     result->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (harness_valgrind_check(pid, result->exit_code))
+        fail_msg("valgrind memcheck found errors in %s (see valgrind-%d.log above)", argv[0],
+                 (int)pid);
     lseek(out, 0, SEEK_SET);
     lseek(err, 0, SEEK_SET);
     result->out = slurp_fd(out);
@@ -376,8 +489,12 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
 void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
                         const char *const *args)
 {
-    const char *argv[64] = {CCHC_BIN, "--server", srv->addr};
-    int argc = 3;
+    /* under valgrind the client waits as much longer as the server is
+     * slower; a test's own --timeout, given later, still wins */
+    char timeout[16];
+    snprintf(timeout, sizeof(timeout), "%d", harness_scaled_ms(10000));
+    const char *argv[64] = {CCHC_BIN, "--server", srv->addr, "--timeout", timeout};
+    int argc = harness_time_factor() > 1 ? 5 : 3;
     for (int i = 0; args[i] && argc < 63; i++)
         argv[argc++] = args[i];
     argv[argc] = NULL;
@@ -468,7 +585,7 @@ static int read_exact(int fd, uint8_t *buf, size_t len, int timeout_ms)
     size_t got = 0;
     while (got < len) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0)
+        if (poll(&p, 1, harness_scaled_ms(timeout_ms)) <= 0)
             return -1;
         ssize_t n = recv(fd, buf + got, len - got, 0);
         if (n < 0 && errno == EINTR)
@@ -501,7 +618,7 @@ int raw_wait_closed(int fd, int timeout_ms)
     char buf[4096];
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0)
+        if (poll(&p, 1, harness_scaled_ms(timeout_ms)) <= 0)
             return 0;
         ssize_t n = recv(fd, buf, sizeof(buf), 0);
         if (n == 0 || (n < 0 && errno == ECONNRESET))

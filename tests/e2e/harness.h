@@ -36,6 +36,28 @@ typedef struct run_result {
     char *err;
 } run_result;
 
+/* ---- valgrind mode ---------------------------------------------------------- */
+
+/* True when CCHC_VALGRIND is set (not "0"): every cchcd and cchc started
+ * through the harness runs under valgrind memcheck, and a memcheck error
+ * or leak fails the test with valgrind's report. */
+int harness_valgrind(void);
+/* How much slower programs run than natively: CCHC_TEST_TIME_FACTOR, else
+ * 25 under valgrind, else 1. Every deadline the harness waits on is
+ * multiplied by it (harness_poll, harness_wait_log, raw reads, the
+ * client's --timeout), so tests write the native figure. */
+int harness_time_factor(void);
+int harness_scaled_ms(int ms);
+/* execv for a child process a test forks itself (a pseudo-terminal, a
+ * client left running): runs cchcd and cchc under valgrind in valgrind
+ * mode. Never returns. */
+void harness_exec(const char *const *argv) __attribute__((noreturn));
+/* After a child started with harness_exec has exited with exit_code
+ * (128+N when killed by signal N): in valgrind mode, prints memcheck's
+ * report when it has one and removes the report file when it found
+ * nothing; returns 1 when memcheck found errors (exit code 97). */
+int harness_valgrind_check(pid_t pid, int exit_code);
+
 /* ---- databases ----------------------------------------------------------- */
 
 /* Creates an empty database with a unique name. */

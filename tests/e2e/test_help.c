@@ -261,10 +261,8 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
     if (pid < 0)
         fail_msg("forkpty: %s", strerror(errno));
-    if (pid == 0) {
-        execv(CCHC_BIN, (char *const *)argv);
-        _exit(127);
-    }
+    if (pid == 0)
+        harness_exec(argv);
     /* the answer waits in the terminal's input until cchc reads it */
     if (write(master, answer, strlen(answer)) != (ssize_t)strlen(answer))
         fail_msg("writing to the terminal: %s", strerror(errno));
@@ -281,7 +279,10 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     close(master);
     int status;
     waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (harness_valgrind_check(pid, code))
+        fail_msg("valgrind memcheck found errors in cchc on a terminal");
+    return code;
 }
 
 static int outbox_item_exists(void)

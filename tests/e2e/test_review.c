@@ -130,10 +130,8 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     int master;
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
     assert_true(pid >= 0);
-    if (pid == 0) {
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
+    if (pid == 0)
+        harness_exec(argv);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     size_t used = 0;
@@ -142,7 +140,7 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     for (;;) {
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = 20000 - (long)((now.tv_sec - start.tv_sec) * 1000 +
+        long left = harness_scaled_ms(20000) - (long)((now.tv_sec - start.tv_sec) * 1000 +
                                    (now.tv_nsec - start.tv_nsec) / 1000000);
         if (left <= 0) {
             kill(pid, SIGKILL);
@@ -167,7 +165,10 @@ static int run_on_terminal(const char *const *args, const char *answer, char *ou
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     close(master);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (harness_valgrind_check(pid, code))
+        fail_msg("valgrind memcheck found errors in cchc on a terminal");
+    return code;
 }
 
 /* The reviewer read revision 1; the unit sent revision 2 before the click.

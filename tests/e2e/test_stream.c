@@ -532,9 +532,11 @@ static void test_report_is_one_snapshot(void **state)
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
-        execl(CCHC_BIN, "cchc", "--server", srv->addr, "--timeout", "60000", "export", "--period",
-              PERIOD, "--format", "html", "-o", "snapshot.html", (char *)NULL);
-        _exit(127);
+        char timeout[16];
+        snprintf(timeout, sizeof(timeout), "%d", harness_scaled_ms(60000));
+        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "--timeout", timeout, "export",
+                              "--period", PERIOD, "--format", "html", "-o", "snapshot.html", NULL};
+        harness_exec(argv);
     }
     harness_wait_for(bundle_waits_for_lock, NULL, 20000, "the report bundle to wait for the lock");
 
@@ -554,6 +556,7 @@ static void test_report_is_one_snapshot(void **state)
     int status = 0;
     assert_int_equal(waitpid(child, &status, 0), child);
     assert_true(WIFEXITED(status));
+    assert_false(harness_valgrind_check(child, WEXITSTATUS(status)));
     assert_int_equal(WEXITSTATUS(status), 0);
 
     /* read after the status, the rows would hold one report more than the
