@@ -57,6 +57,13 @@ static void usage(FILE *out)
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
             "  --max-connections N   clients connected at once (default 900)\n"
+            "  --hello-timeout MS    a connection says hello (TLS handshake included)\n"
+            "                        within this or is closed (default 10000; 0: none)\n"
+            "  --frame-timeout MS    a started request arrives whole within this\n"
+            "                        (default 30000; 0: none)\n"
+            "  --idle-timeout MS     a connection with nothing to do this long is\n"
+            "                        closed (default 300000; 0: none)\n"
+            "  --tcp-keepalive S     TCP keepalive delay (default 60; 0: off)\n"
             "  --max-connections-per-address N\n"
             "                        of those, from one address (default 64)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"
@@ -86,7 +93,8 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_LOG, OPT_DRY, OPT_USER, OPT_UNIT, OPT_FULL_NAME, OPT_TTL, OPT_IDLE,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
-       OPT_MAX_CONN, OPT_MAX_CONN_ADDR };
+       OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
+       OPT_KEEPALIVE };
 
 int main(int argc, char **argv)
 {
@@ -135,6 +143,10 @@ int main(int argc, char **argv)
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
         {"max-connections", required_argument, NULL, OPT_MAX_CONN},
         {"max-connections-per-address", required_argument, NULL, OPT_MAX_CONN_ADDR},
+        {"hello-timeout", required_argument, NULL, OPT_HELLO_TIMEOUT},
+        {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
+        {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+        {"tcp-keepalive", required_argument, NULL, OPT_KEEPALIVE},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"dry-run", no_argument, NULL, OPT_DRY},
         {"user", required_argument, NULL, OPT_USER},
@@ -191,6 +203,25 @@ int main(int argc, char **argv)
             }
             config.drain_timeout_ms = (int)value;
             break;
+        case OPT_HELLO_TIMEOUT:
+        case OPT_FRAME_TIMEOUT:
+        case OPT_IDLE_TIMEOUT:
+        case OPT_KEEPALIVE: {
+            int *target = opt == OPT_HELLO_TIMEOUT   ? &config.hello_timeout_ms
+                          : opt == OPT_FRAME_TIMEOUT ? &config.frame_timeout_ms
+                          : opt == OPT_IDLE_TIMEOUT  ? &config.idle_timeout_ms
+                                                     : &config.keepalive_s;
+            if (parse_uint(optarg, 86400000, &value) != 0) {
+                fprintf(stderr, "cchcd: --%s takes a number (0: none)\n",
+                        opt == OPT_HELLO_TIMEOUT   ? "hello-timeout"
+                        : opt == OPT_FRAME_TIMEOUT ? "frame-timeout"
+                        : opt == OPT_IDLE_TIMEOUT  ? "idle-timeout"
+                                                   : "tcp-keepalive");
+                return 2;
+            }
+            *target = (int)value;
+            break;
+        }
         case OPT_MAX_CONN:
         case OPT_MAX_CONN_ADDR:
             if (parse_uint(optarg, 1000000, &value) != 0 || value < 1) {

@@ -39,6 +39,12 @@ void server_config_defaults(server_config *config)
      * one host should not hold the whole server */
     config->max_connections = 900;
     config->max_connections_per_address = 64;
+    /* a hello is a few dozen bytes; the rest wait for it */
+    config->max_frame_before_hello = 8 * 1024;
+    config->hello_timeout_ms = 10000;
+    config->frame_timeout_ms = 30000;
+    config->idle_timeout_ms = 5 * 60 * 1000;
+    config->keepalive_s = 60;
     config->drain_timeout_ms = 10000;
     config->session_ttl_s = 12 * 3600;
     config->session_idle_s = 30 * 60;
@@ -164,6 +170,11 @@ static int start_listener(server *srv)
         .max_inflight = srv->config.max_inflight,
         .max_connections = srv->config.max_connections,
         .max_connections_per_address = srv->config.max_connections_per_address,
+        .max_frame_before_hello = srv->config.max_frame_before_hello,
+        .hello_timeout_ms = srv->config.hello_timeout_ms,
+        .frame_timeout_ms = srv->config.frame_timeout_ms,
+        .idle_timeout_ms = srv->config.idle_timeout_ms,
+        .keepalive_s = srv->config.keepalive_s,
     };
     const net_handlers handlers = {
         .owner = srv,

@@ -38,6 +38,11 @@ typedef struct server_config {
     int max_inflight;           /* per connection */
     int max_connections;        /* open at once */
     int max_connections_per_address;
+    uint32_t max_frame_before_hello; /* bytes a stranger may make us buffer */
+    int hello_timeout_ms;       /* hello (and the TLS handshake) within this */
+    int frame_timeout_ms;       /* a started frame arrives whole within this */
+    int idle_timeout_ms;        /* a connection with nothing to do is closed */
+    int keepalive_s;            /* TCP keepalive delay */
     int drain_timeout_ms;
     int session_ttl_s;          /* a session ends this long after login */
     int session_idle_s;         /* … or this long after its last request */

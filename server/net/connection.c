@@ -414,8 +414,9 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         char message[160];
         if (st == FRAME_ERR_TOO_LARGE)
             snprintf(message, sizeof(message),
-                     "frame of %u bytes exceeds the limit of %u bytes",
-                     bad_length, c->owner->limits.max_frame);
+                     "frame of %u bytes exceeds the limit of %u bytes%s",
+                     bad_length, c->reader.max_payload,
+                     c->greeted ? "" : " before hello");
         else
             snprintf(message, sizeof(message), "frame with an empty payload");
         log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
@@ -424,10 +425,45 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
     } else if (st == FRAME_ERR_NOMEM) {
         connection_close(c, "out of memory");
     } else {
+        /* the deadlines: activity now, and since when a frame is pending */
+        c->active_ms = uv_now(c->owner->loop);
+        if (!frame_reader_has_partial(&c->reader))
+            c->partial_since_ms = 0;
+        else if (!c->partial_since_ms)
+            c->partial_since_ms = c->active_ms;
         /* the requests just read may have reached the in-flight limit */
         update_reading(c);
     }
     connection_unref(c);
+}
+
+void connection_greeted(connection *c)
+{
+    c->greeted = 1;
+    c->reader.max_payload = c->owner->limits.max_frame;
+}
+
+void connection_check_deadlines(connection *c, uint64_t now_ms)
+{
+    const net_limits *limits = &c->owner->limits;
+    char why[96];
+    if (c->closing)
+        return;
+    if (!c->greeted && limits->hello_timeout_ms > 0 &&
+        now_ms - c->accepted_ms > (uint64_t)limits->hello_timeout_ms) {
+        snprintf(why, sizeof(why), "no hello within %d ms (--hello-timeout)", limits->hello_timeout_ms);
+        connection_close(c, why);
+    } else if (c->partial_since_ms && limits->frame_timeout_ms > 0 &&
+               now_ms - c->partial_since_ms > (uint64_t)limits->frame_timeout_ms) {
+        /* a byte a second keeps a connection busy but never completes */
+        snprintf(why, sizeof(why), "a frame took longer than %d ms to arrive (--frame-timeout)",
+                 limits->frame_timeout_ms);
+        connection_close(c, why);
+    } else if (limits->idle_timeout_ms > 0 && c->inflight == 0 && c->write_backlog == 0 &&
+               !c->partial_since_ms && now_ms - c->active_ms > (uint64_t)limits->idle_timeout_ms) {
+        snprintf(why, sizeof(why), "idle for %d ms (--idle-timeout)", limits->idle_timeout_ms);
+        connection_close_after_flush(c, why);
+    }
 }
 
 static void free_unaccepted(uv_handle_t *handle)
@@ -449,7 +485,12 @@ void connection_accept(listener *l)
         free(c);
         return;
     }
-    frame_reader_init(&c->reader, l->limits.max_frame);
+    /* until hello, only small frames: a stranger cannot make us buffer more */
+    uint32_t before_hello = l->limits.max_frame_before_hello;
+    frame_reader_init(&c->reader, before_hello && before_hello < l->limits.max_frame
+                                      ? before_hello
+                                      : l->limits.max_frame);
+    c->accepted_ms = c->active_ms = uv_now(l->loop);
     uv_tcp_init(l->loop, &c->tcp);
     c->tcp.data = c;
     if (uv_accept((uv_stream_t *)&l->tcp, (uv_stream_t *)&c->tcp) != 0) {
@@ -458,6 +499,8 @@ void connection_accept(listener *l)
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
+    if (l->limits.keepalive_s > 0) /* a peer that vanished is found and closed */
+        uv_tcp_keepalive(&c->tcp, 1, (unsigned)l->limits.keepalive_s);
     c->id = ++l->next_id;
     struct sockaddr_storage addr;
     int addr_len = sizeof(addr);

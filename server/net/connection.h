@@ -35,8 +35,10 @@ typedef struct connection {
     char peer[64];     /* address:port, for logs */
     char ip[48];       /* address alone: login throttling and audit */
     frame_reader reader;
-    int greeted;       /* set by the protocol layer once hello succeeded;
-                          this layer never reads it */
+    int greeted;       /* hello succeeded (connection_greeted) */
+    uint64_t accepted_ms;      /* loop time of accept: the hello deadline */
+    uint64_t active_ms;        /* loop time of the last read: the idle deadline */
+    uint64_t partial_since_ms; /* a frame started and not complete since (0: none) */
     int refs;          /* the connection itself + one per request in flight */
     int inflight;      /* requests being processed */
     int closing;       /* shutdown or close started: no more replies */
@@ -68,6 +70,13 @@ void connection_close_after_flush(connection *c, const char *reason);
 void connection_close(connection *c, const char *reason);
 /* Stops reading new requests; closes once in-flight work is answered. */
 void connection_begin_drain(connection *c);
+/* The protocol layer accepted c's hello: its frames may now be as large
+ * as the listener's limit (before, a few KiB), and the hello deadline no
+ * longer applies. */
+void connection_greeted(connection *c);
+/* Closes connections past their hello, frame or idle deadline (listener.c
+ * calls it once a second). */
+void connection_check_deadlines(connection *c, uint64_t now_ms);
 /* A request read from c starts (holds a reference, counts towards the
  * in-flight cap) or ends (resumes reading, or closes when draining). */
 void connection_request_started(connection *c);

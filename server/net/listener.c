@@ -72,6 +72,19 @@ static int is_loopback(const struct sockaddr *sa)
     return 0;
 }
 
+/* How often the deadlines are looked at: a deadline fires within this
+ * much after it passed; one walk over the connections costs little even
+ * at ten thousand. */
+#define SWEEP_MS 250
+
+static void on_sweep(uv_timer_t *timer)
+{
+    listener *l = timer->data;
+    uint64_t now = uv_now(l->loop);
+    for (connection *c = l->connections; c; c = c->next)
+        connection_check_deadlines(c, now); /* a close unlinks later, in its callback */
+}
+
 static void log_bound_address(listener *l)
 {
     struct sockaddr_storage bound;
@@ -135,12 +148,20 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
         return -1;
     }
     log_bound_address(l);
+    uv_timer_init(loop, &l->sweep);
+    l->sweep.data = l;
+    l->sweep_started = 1;
+    uv_timer_start(&l->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
     return 0;
 }
 
 void listener_drain(listener *l)
 {
     l->draining = 1;
+    if (l->sweep_started) { /* draining closes what is idle by itself */
+        uv_close((uv_handle_t *)&l->sweep, NULL);
+        l->sweep_started = 0;
+    }
     if (l->open) {
         uv_close((uv_handle_t *)&l->tcp, NULL);
         l->open = 0;

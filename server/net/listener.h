@@ -19,6 +19,11 @@ typedef struct net_limits {
     int max_inflight;           /* requests in flight per connection */
     int max_connections;        /* open at once; more are closed at accept */
     int max_connections_per_address; /* the same, from one peer address */
+    uint32_t max_frame_before_hello; /* a stranger cannot make us buffer more */
+    int hello_timeout_ms;       /* a connection says hello within this, or goes */
+    int frame_timeout_ms;       /* a started frame arrives whole within this */
+    int idle_timeout_ms;        /* nothing read and nothing owed this long: close */
+    int keepalive_s;            /* TCP keepalive delay (0: off) */
 } net_limits;
 
 /* What the owner does with the traffic. Every callback gets owner back. */
@@ -45,6 +50,8 @@ typedef struct listener {
     uint64_t next_id;
     int draining;
     int port;                   /* the port actually bound (for --listen …:0) */
+    uv_timer_t sweep;           /* once a second: the deadlines above */
+    int sweep_started;
     /* Set by the owner before listener_start: the certificate every new
      * connection speaks TLS with (NULL: plaintext, allowed only on a
      * loopback address or with insecure_plaintext). */

@@ -36,7 +36,7 @@ static void handle_hello(request *req)
                      hello->protocol_version, CCHC_VERSION, CCHC_PROTOCOL_VERSION);
         return;
     }
-    req->conn->greeted = 1;
+    connection_greeted(req->conn);
     req->conn->accepts_parts = hello->accepts_parts; /* request_stream.c */
     Cchc__V1__HelloResponse body = CCHC__V1__HELLO_RESPONSE__INIT;
     body.protocol_version = CCHC_PROTOCOL_VERSION;
