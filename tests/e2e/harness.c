@@ -345,11 +345,18 @@ static void start_on(test_server *srv, int port, const char *conninfo,
     int argc = 8;
     /* a slowed cchcd drains as much slower (argon2 jobs in flight); a
      * test's own --drain-timeout, given later, still wins */
-    char drain[16];
+    char drain[16], hello[16], frame[16];
     snprintf(drain, sizeof(drain), "%d", harness_scaled_ms(10000));
+    snprintf(hello, sizeof(hello), "%d", harness_scaled_ms(10000));
+    snprintf(frame, sizeof(frame), "%d", harness_scaled_ms(30000));
     if (harness_time_factor() > 1) {
+        /* and its connection deadlines stretch as much as the peers slow */
         argv[argc++] = "--drain-timeout";
         argv[argc++] = drain;
+        argv[argc++] = "--hello-timeout";
+        argv[argc++] = hello;
+        argv[argc++] = "--frame-timeout";
+        argv[argc++] = frame;
     }
     for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
         argv[argc++] = extra_args[i];
