@@ -2,6 +2,10 @@
  * clear message instead of as an obscure getaddrinfo error later. */
 #include "hostport.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,5 +70,16 @@ int hostport_parse(const char *text, const char *default_port, hostport *out,
         return -1;
     }
     snprintf(out->port, sizeof(out->port), "%s", port);
+    return 0;
+}
+
+int hostport_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
     return 0;
 }

@@ -16,4 +16,9 @@ typedef struct hostport {
 int hostport_parse(const char *text, const char *default_port, hostport *out,
                    char *err, size_t err_size);
 
+struct sockaddr;
+/* 127.0.0.0/8, ::1 and ::ffff:127.x: traffic that never leaves the host
+ * (where plaintext is allowed without --insecure-plaintext). */
+int hostport_is_loopback(const struct sockaddr *sa);
+
 #endif

@@ -15,33 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "hostport.h"
 #include "i18n.h"
 #include "protocol.h"
 #include "tls_client.h"
 #include "wire.h"
 
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-    for (;;) {
-        int64_t left = deadline - now_ms();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = fd, .events = events};
-        int n = poll(&p, 1, (int)left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        return n;
-    }
-}
 
 /* send(), or SSL_write over TLS; -1 with errno EAGAIN and *want set when
  * it must wait for the socket. */
@@ -75,7 +55,7 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out_errno
             close(fd);
             return -1;
         }
-        if (wait_fd(fd, POLLOUT, now_ms() + timeout_ms) <= 0) {
+        if (deadline_wait_fd(fd, POLLOUT, deadline_now_ms() + timeout_ms) <= 0) {
             *out_errno = ETIMEDOUT;
             close(fd);
             return -1;
@@ -113,7 +93,7 @@ void connection_error_from_response(const Cchc__V1__Error *error, cli_error *err
 
 static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error *err)
 {
-    int64_t deadline = now_ms() + conn->timeout_ms;
+    int64_t deadline = deadline_now_ms() + conn->timeout_ms;
     size_t off = 0;
     while (off < len) {
         short want;
@@ -123,7 +103,7 @@ static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_fd(conn->fd, want, deadline) > 0)
+            if (deadline_wait_fd(conn->fd, want, deadline) > 0)
                 continue;
             cli_error_set(err, EXIT_UNREACHABLE, _("timed out sending to the server"));
             return -1;
@@ -172,14 +152,14 @@ static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 
 static int receive(connection *conn, Cchc__V1__Response **response, cli_error *err)
 {
-    int64_t deadline = now_ms() + conn->timeout_ms;
+    int64_t deadline = deadline_now_ms() + conn->timeout_ms;
     conn->pending = NULL;
     reply_parts_reset(&conn->parts);
     uint8_t buf[16384];
     short want = conn->ssl ? 0 : POLLIN;
     for (;;) {
         /* over TLS, decrypted bytes may already wait inside OpenSSL */
-        int ready = conn->ssl && want == 0 ? 1 : wait_fd(conn->fd, want, deadline);
+        int ready = conn->ssl && want == 0 ? 1 : deadline_wait_fd(conn->fd, want, deadline);
         if (ready == 0) {
             cli_error_set(err, EXIT_UNREACHABLE,
                           _("the server did not answer within %d ms"), conn->timeout_ms);
@@ -214,7 +194,7 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
         frame_status st = frame_reader_feed(&conn->reader, buf, (size_t)n, on_frame,
                                             conn, &bad);
         if (conn->parts.count != parts)
-            deadline = now_ms() + conn->timeout_ms; /* the timeout is per part */
+            deadline = deadline_now_ms() + conn->timeout_ms; /* the timeout is per part */
         if (conn->pending) {
             *response = conn->pending;
             conn->pending = NULL;
@@ -328,7 +308,7 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
     }
     if (use_tls &&
         tls_client_handshake(conn->fd, hp.host[0] ? hp.host : "127.0.0.1", opts->server, opts,
-                             now_ms() + opts->timeout_ms, &conn->ssl, err) != 0) {
+                             deadline_now_ms() + opts->timeout_ms, &conn->ssl, err) != 0) {
         connection_close(conn);
         return -1;
     }

@@ -21,31 +21,15 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "deadline.h"
+#include "hostport.h"
 #include "i18n.h"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-    }
-    return 0;
-}
 
 int tls_client_wanted(const cli_options *opts, const struct sockaddr *addr)
 {
     if (opts->insecure_plaintext)
         return 0;
-    return opts->tls || opts->ca[0] || opts->pin[0] || !is_loopback(addr);
+    return opts->tls || opts->ca[0] || opts->pin[0] || !hostport_is_loopback(addr);
 }
 
 int tls_client_looks_like_tls(const uint8_t *data, size_t len)
@@ -166,17 +150,7 @@ static SSL_CTX *client_context(const cli_options *opts, cli_error *err)
 /* Waits for what SSL asked for; 1 ready, 0 deadline passed. */
 static int wait_for(int fd, int ssl_error, int64_t deadline)
 {
-    short events = ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
-    for (;;) {
-        int64_t left = deadline - now_ms();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = fd, .events = events};
-        int n = poll(&p, 1, (int)left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        return n > 0;
-    }
+    return deadline_wait_fd(fd, ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline) > 0;
 }
 
 static int check_pin(SSL *ssl, const char *server, const cli_options *opts, cli_error *err)

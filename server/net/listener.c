@@ -60,18 +60,6 @@ static void on_connection(uv_stream_t *tcp, int status)
         enforce_caps(l);
 }
 
-/* 127.0.0.0/8, ::1 and ::ffff:127.x: traffic that never leaves the host. */
-static int is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-    }
-    return 0;
-}
-
 /* How often the deadlines are looked at: a deadline fires within this
  * much after it passed; one walk over the connections costs little even
  * at ten thousand. */
@@ -126,7 +114,7 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
         log_error("--listen %s: %s", address, gai_strerror(rc));
         return -1;
     }
-    if (!l->tls && !l->insecure_plaintext && !is_loopback(res->ai_addr)) {
+    if (!l->tls && !l->insecure_plaintext && !hostport_is_loopback(res->ai_addr)) {
         log_error("--listen %s: từ chối nghe không mã hoá trên địa chỉ không phải "
                   "loopback (refusing plaintext on a non-loopback address): give "
                   "--tls-cert and --tls-key, or --insecure-plaintext if a TLS proxy "

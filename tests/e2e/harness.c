@@ -846,3 +846,31 @@ json_t *harness_cchc_json(const test_server *srv, const char *const *args)
     run_result_free(&r);
     return root;
 }
+
+void harness_assert_serves(const test_server *srv)
+{
+    assert_true(harness_server_alive((test_server *)srv));
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    raw_send_ping(fd, 2, 1);
+    Cchc__V1__Response *resp = raw_read_response(fd, 5000);
+    assert_non_null(resp);
+    assert_null(resp->error);
+    assert_int_equal(resp->request_id, 2);
+    assert_int_equal(resp->body_case, CCHC__V1__RESPONSE__BODY_PING);
+    cchc__v1__response__free_unpacked(resp, NULL);
+    close(fd);
+}
+
+int harness_someone_waits_for_lock(void *db)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM pg_stat_activity"
+             " WHERE datname = '%s' AND wait_event_type = 'Lock'",
+             ((const test_db *)db)->name);
+    char *v = harness_admin_query(sql);
+    int waiting = v && atoi(v) > 0;
+    free(v);
+    return waiting;
+}

@@ -106,6 +106,9 @@ void harness_print_log_tail(const char *path);
  * timeout_ms have passed (then returns 0), pausing briefly between calls.
  * The way to wait for something to happen: never a bare sleep. */
 int harness_poll(int (*done)(void *arg), void *arg, int timeout_ms);
+/* For harness_poll/harness_wait_for, arg a test_db *: some backend of that
+ * database waits for a lock (a request queued behind a held row). */
+int harness_someone_waits_for_lock(void *db);
 /* The same, failing the test with "timed out after N ms waiting for WHAT". */
 void harness_wait_for(int (*done)(void *arg), void *arg, int timeout_ms, const char *what);
 /* Sleeps for ms milliseconds: for deliberate pauses only (a peer that is
@@ -222,5 +225,8 @@ Cchc__V1__Response *raw_read_response(int fd, int timeout_ms);
 int raw_wait_closed(int fd, int timeout_ms);
 /* Sends hello and checks the answer. */
 void raw_hello(int fd, uint64_t request_id);
+/* srv is alive and a fresh client gets hello and a database ping answered
+ * (after a test has tried to hurt it). */
+void harness_assert_serves(const test_server *srv);
 
 #endif

@@ -45,20 +45,6 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* A fresh client still gets hello and a database ping answered. */
-static void assert_server_serves(void)
-{
-    int fd = raw_connect(srv);
-    raw_hello(fd, 1);
-    raw_send_ping(fd, 2, 1);
-    Cchc__V1__Response *resp = raw_read_response(fd, 5000);
-    assert_non_null(resp);
-    assert_null(resp->error);
-    assert_int_equal(resp->request_id, 2);
-    cchc__v1__response__free_unpacked(resp, NULL);
-    close(fd);
-}
-
 static void test_no_hello_is_closed(void **state)
 {
     (void)state;
@@ -66,7 +52,7 @@ static void test_no_hello_is_closed(void **state)
     assert_true(raw_wait_closed(fd, 10000));
     close(fd);
     harness_wait_log(srv, "no hello within", 5000);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* Before hello only a few KiB may be announced: a stranger cannot make
@@ -95,7 +81,7 @@ static void test_large_frame_before_hello_is_refused(void **state)
     assert_true(raw_wait_closed(fd, 10000));
     close(fd);
     harness_wait_log(srv, "a frame took longer than", 5000);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* A byte now and then keeps a connection busy but never completes a
@@ -116,7 +102,7 @@ static void test_trickled_frame_is_closed(void **state)
     }
     assert_true(closed);
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 static void test_idle_connection_is_closed(void **state)
@@ -127,7 +113,7 @@ static void test_idle_connection_is_closed(void **state)
     assert_true(raw_wait_closed(fd, 10000));
     close(fd);
     harness_wait_log(srv, "idle for", 5000);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* The real client, which says hello at once and asks, is never hurt. */

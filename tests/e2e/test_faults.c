@@ -574,20 +574,6 @@ static void admin_exec(const char *sql)
     PQclear(res);
 }
 
-static int submission_waits_for_lock(void *arg)
-{
-    (void)arg;
-    char sql[300];
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s'"
-             " AND wait_event_type = 'Lock'",
-             fx.db.name);
-    char *n = harness_admin_query(sql);
-    int waiting = n && atoi(n) > 0;
-    free(n);
-    return waiting;
-}
-
 /* The submission claims its request key (a row of request_key) and then
  * waits for the period that the administrator's transaction holds FOR
  * UPDATE; the administrator then wants request_key: a deadlock, which
@@ -609,7 +595,7 @@ static void test_deadlock_is_aborted_and_retried(void **state)
     const char *args[16];
     submit_args(&s, "2024-6M", task, args);
     pid_t pid = spawn_cchc(CLERK_A, args);
-    harness_wait_for(submission_waits_for_lock, NULL, 30000, "the submission to wait");
+    harness_wait_for(harness_someone_waits_for_lock, &fx.db, 30000, "the submission to wait");
     admin_exec("LOCK TABLE request_key IN SHARE MODE"); /* returns once one side lost */
     harness_wait_log(srv, "rolled back, retryable", 30000);
     admin_exec("COMMIT");

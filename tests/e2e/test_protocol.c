@@ -38,22 +38,6 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* A fresh, well-behaved client can still hello and ping (with database). */
-static void assert_server_serves(void)
-{
-    assert_true(harness_server_alive(srv));
-    int fd = raw_connect(srv);
-    raw_hello(fd, 1);
-    raw_send_ping(fd, 2, 1);
-    Cchc__V1__Response *resp = raw_read_response(fd, 5000);
-    assert_non_null(resp);
-    assert_null(resp->error);
-    assert_int_equal(resp->request_id, 2);
-    assert_int_equal(resp->body_case, CCHC__V1__RESPONSE__BODY_PING);
-    cchc__v1__response__free_unpacked(resp, NULL);
-    close(fd);
-}
-
 static void expect_error(int fd, uint64_t id, Cchc__V1__ErrorCode code, const char *needle)
 {
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
@@ -87,7 +71,7 @@ static void test_random_garbage_keeps_others_served(void **state)
     assert_null(resp->error);
     cchc__v1__response__free_unpacked(resp, NULL);
     close(good);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 static void test_oversized_frame_is_refused_and_closed(void **state)
@@ -100,7 +84,7 @@ static void test_oversized_frame_is_refused_and_closed(void **state)
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE, "exceeds the limit of 200");
     assert_true(raw_wait_closed(fd, 5000));
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 static void test_four_gib_announcement(void **state)
@@ -112,7 +96,7 @@ static void test_four_gib_announcement(void **state)
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE, "4294967295");
     assert_true(raw_wait_closed(fd, 5000));
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* Exactly the limit is accepted; the limit is on the payload. */
@@ -162,7 +146,7 @@ static void test_zero_length_frame(void **state)
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__MALFORMED, "empty");
     assert_true(raw_wait_closed(fd, 5000));
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* A frame whose payload is not a Request: error, but the stream is intact
@@ -324,7 +308,7 @@ static void test_disconnect_mid_frame(void **state)
     assert_null(resp->error);
     cchc__v1__response__free_unpacked(resp, NULL);
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 /* The peer sends its requests and closes its sending side: it still gets
@@ -361,7 +345,7 @@ static void test_oversized_frame_with_payload_gets_its_answer(void **state)
     expect_error(fd, 0, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE, "60000");
     assert_true(raw_wait_closed(fd, 5000));
     close(fd);
-    assert_server_serves();
+    harness_assert_serves(srv);
 }
 
 int main(void)

@@ -667,21 +667,6 @@ static void test_raw_submit_cut_after_commit(void **state)
     close(fd);
 }
 
-/* Some backend of the test database waits for a lock. */
-static int someone_waits_for_a_lock(void *arg)
-{
-    (void)arg;
-    char sql[256];
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM pg_stat_activity"
-             " WHERE datname = '%s' AND wait_event_type = 'Lock'",
-             fx.db.name);
-    char *v = harness_admin_query(sql);
-    int waiting = v && atoi(v) > 0;
-    free(v);
-    return waiting;
-}
-
 /* A retry while the first attempt's transaction is still open: its key
  * insert waits for that transaction, and once it commits, the retry is
  * rolled back by the key's unique violation and answered from the record. */
@@ -713,7 +698,7 @@ static void test_retry_during_first_attempt(void **state)
     raw_send_request(first, &req);
     harness_wait_for(proxy_parked, NULL, 20000, "the first attempt's answer to be stored");
     raw_send_request(second, &req);
-    harness_wait_for(someone_waits_for_a_lock, NULL, 20000, "the retry to wait for the first attempt");
+    harness_wait_for(harness_someone_waits_for_lock, &fx.db, 20000, "the retry to wait for the first attempt");
     proxy_release();
     Cchc__V1__Response *r1 = raw_read_response(first, 30000), *r2 = raw_read_response(second, 30000);
     assert_non_null(r1);
