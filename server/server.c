@@ -190,6 +190,10 @@ static int start_listener(server *srv)
         .on_bad_frame = on_bad_frame,
         .on_closed = on_connection_closed,
     };
+    if (limits.max_reply_backlog > 0 && limits.max_reply_backlog < srv->config.max_reply)
+        log_warn("--max-reply-backlog %zu is below the largest reply (%u bytes): a client "
+                 "that reads, but slowly, may be closed while a large answer waits for it",
+                 limits.max_reply_backlog, srv->config.max_reply);
     return listener_start(&srv->net, srv->loop, srv->config.listen, &limits, &handlers);
 }
 
