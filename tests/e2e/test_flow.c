@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -105,31 +106,69 @@ static void reset_peak(pid_t pid)
     assert_int_equal(fclose(f), 0);
 }
 
-/* Open file descriptors of pid. */
-static int fd_count(pid_t pid)
+static int cmp_ulong(const void *a, const void *b)
 {
-    char path[64];
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* File descriptors of pid that are TCP connections accepted on port (the
+ * socket inodes /proc/net/tcp lists with that local port, not listening):
+ * the clients cchcd holds, without its database connections, which it may
+ * still be opening when a test starts. */
+static int client_fd_count(pid_t pid, int port)
+{
+    FILE *f = fopen("/proc/net/tcp", "r");
+    assert_non_null(f);
+    size_t n = 0, cap = 4096;
+    unsigned long *inodes = malloc(cap * sizeof(*inodes));
+    char line[512];
+    while (fgets(line, sizeof(line), f)) {
+        unsigned local_port, state;
+        unsigned long inode;
+        if (sscanf(line, " %*u: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x %*u %*u %lu",
+                   &local_port, &state, &inode) != 3 ||
+            (int)local_port != port || state == 0x0A /* listening */)
+            continue;
+        if (n == cap)
+            inodes = realloc(inodes, (cap *= 2) * sizeof(*inodes));
+        inodes[n++] = inode;
+    }
+    fclose(f);
+    qsort(inodes, n, sizeof(*inodes), cmp_ulong);
+    char path[64], target[64];
     snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
     DIR *d = opendir(path);
     assert_non_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
+    int count = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        ssize_t len = readlinkat(dirfd(d), e->d_name, target, sizeof(target) - 1);
+        unsigned long inode;
+        if (len <= 0)
+            continue;
+        target[len] = '\0';
+        if (sscanf(target, "socket:[%lu]", &inode) == 1 &&
+            bsearch(&inode, inodes, n, sizeof(*inodes), cmp_ulong))
+            count++;
+    }
     closedir(d);
-    return n;
+    free(inodes);
+    return count;
 }
 
 typedef struct fd_target {
-    pid_t pid;
+    const test_server *s;
     int want;
-    int at_least; /* 1: count >= want; 0: count == want */
+    int at_least; /* 1: count >= want; 0: count <= want */
 } fd_target;
 
 static int fds_reached(void *arg)
 {
     const fd_target *t = arg;
-    int n = fd_count(t->pid);
-    return t->at_least ? n >= t->want : n == t->want;
+    int n = client_fd_count(t->s->pid, t->s->port);
+    return t->at_least ? n >= t->want : n <= t->want;
 }
 
 /* The first line of s's log holding needle (malloc'd), or NULL. */
@@ -653,7 +692,7 @@ static void idle_traffic(int i, int fd, tls_conn *t)
  * all and waits until cchcd's descriptors are back where they were. */
 static void idle_connections(test_server *s, int tls, long bound)
 {
-    int base_fds = fd_count(s->pid);
+    int base_fds = client_fd_count(s->pid, s->port);
     long rss_before = proc_kb(s->pid, "VmRSS");
     int *fds = calloc(IDLE, sizeof(int));
     tls_conn *conns = tls ? calloc(IDLE, sizeof(tls_conn)) : NULL;
@@ -673,7 +712,7 @@ static void idle_connections(test_server *s, int tls, long bound)
         assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_HELLO);
         cchc__v1__response__free_unpacked(r, NULL);
     }
-    fd_target all = {s->pid, base_fds + IDLE, 1};
+    fd_target all = {s, base_fds + IDLE, 1};
     harness_wait_for(fds_reached, &all, 10000, "cchcd to hold every idle connection");
     if (tls)
         tls_assert_serves(s);
@@ -694,7 +733,7 @@ static void idle_connections(test_server *s, int tls, long bound)
     }
     free(fds);
     free(conns);
-    fd_target back = {s->pid, base_fds, 0};
+    fd_target back = {s, base_fds, 0};
     harness_wait_for(fds_reached, &back, 10000, "cchcd's descriptors back to where they were");
     if (tls)
         tls_assert_serves(s);
