@@ -66,6 +66,11 @@ static void usage(FILE *out)
             "  --tcp-keepalive S     TCP keepalive delay (default 60; 0: off)\n"
             "  --max-connections-per-address N\n"
             "                        of those, from one address (default 64)\n"
+            "  --max-inflight N      requests of one connection in flight at once; reading\n"
+            "                        pauses inside a read when reached (default 32)\n"
+            "  --max-reply-backlog BYTES\n"
+            "                        replies queued for a client that does not read them;\n"
+            "                        past this it is closed (default 33554432; 0: no cap)\n"
             "  --log-level LEVEL     debug, info, warn or error (default info)\n"
             "  --session-ttl SECONDS   a login lasts at most this long (default 43200)\n"
             "  --session-idle SECONDS  and ends after this long unused (default 1800)\n"
@@ -94,7 +99,7 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
        OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
-       OPT_KEEPALIVE };
+       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG };
 
 int main(int argc, char **argv)
 {
@@ -147,6 +152,8 @@ int main(int argc, char **argv)
         {"frame-timeout", required_argument, NULL, OPT_FRAME_TIMEOUT},
         {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
         {"tcp-keepalive", required_argument, NULL, OPT_KEEPALIVE},
+        {"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
+        {"max-reply-backlog", required_argument, NULL, OPT_MAX_REPLY_BACKLOG},
         {"log-level", required_argument, NULL, OPT_LOG},
         {"dry-run", no_argument, NULL, OPT_DRY},
         {"user", required_argument, NULL, OPT_USER},
@@ -233,6 +240,22 @@ int main(int argc, char **argv)
                 config.max_connections = (int)value;
             else
                 config.max_connections_per_address = (int)value;
+            break;
+        case OPT_MAX_INFLIGHT:
+            if (parse_uint(optarg, 100000, &value) != 0 || value < 1) {
+                fprintf(stderr, "cchcd: --max-inflight takes a number from 1 to 100000\n");
+                return 2;
+            }
+            config.max_inflight = (int)value;
+            break;
+        case OPT_MAX_REPLY_BACKLOG:
+            if (parse_uint(optarg, 4096ul * 1024 * 1024, &value) != 0 ||
+                (value > 0 && value < 4096)) {
+                fprintf(stderr, "cchcd: --max-reply-backlog takes bytes from 4096 to "
+                                "4294967296 (0: no cap)\n");
+                return 2;
+            }
+            config.max_reply_backlog = (size_t)value;
             break;
         case OPT_LOG:
             if (log_level_parse(optarg, &config.log_level) != 0) {

@@ -33,7 +33,14 @@ void server_config_defaults(server_config *config)
     config->max_frame = CCHC_DEFAULT_MAX_FRAME;
     config->max_reply = CCHC_MAX_REPLY;
     config->write_high_water = 4u * 1024 * 1024;
-    config->max_inflight = 256;
+    /* cchc sends one request at a time; 32 leaves a pipelining client
+     * plenty of overlap with the database pool (4 connections × a
+     * pipeline), while what one connection can make the server hold stays
+     * a few dozen requests (docs/security.md, Flow control) */
+    config->max_inflight = 32;
+    /* twice the largest reply: a client that reads, however slowly, never
+     * comes near it; one that keeps sending without reading does */
+    config->max_reply_backlog = 2u * CCHC_MAX_REPLY;
     /* below the usual 1024 open files, with room for the database pool;
      * per address: an office behind one NAT runs a few clients at once,
      * one host should not hold the whole server */
@@ -167,6 +174,7 @@ static int start_listener(server *srv)
     const net_limits limits = {
         .max_frame = srv->config.max_frame,
         .write_high_water = srv->config.write_high_water,
+        .max_reply_backlog = srv->config.max_reply_backlog,
         .max_inflight = srv->config.max_inflight,
         .max_connections = srv->config.max_connections,
         .max_connections_per_address = srv->config.max_connections_per_address,
@@ -182,6 +190,10 @@ static int start_listener(server *srv)
         .on_bad_frame = on_bad_frame,
         .on_closed = on_connection_closed,
     };
+    if (limits.max_reply_backlog > 0 && limits.max_reply_backlog < srv->config.max_reply)
+        log_warn("--max-reply-backlog %zu is below the largest reply (%u bytes): a client "
+                 "that reads, but slowly, may be closed while a large answer waits for it",
+                 limits.max_reply_backlog, srv->config.max_reply);
     return listener_start(&srv->net, srv->loop, srv->config.listen, &limits, &handlers);
 }
 

@@ -35,7 +35,8 @@ typedef struct server_config {
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */
-    int max_inflight;           /* per connection */
+    size_t max_reply_backlog;   /* close a client whose backlog passes this (0: no cap) */
+    int max_inflight;           /* per connection, frame by frame */
     int max_connections;        /* open at once */
     int max_connections_per_address;
     uint32_t max_frame_before_hello; /* bytes a stranger may make us buffer */

@@ -1,22 +1,22 @@
 /* Incremental frame reader: see frame.h for the contract. Written so that
- * the common case (whole frames inside one read) never copies. */
+ * the common case (whole frames inside one read) never copies; only a
+ * pause copies the rest of its input. */
 #include "frame.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* memset called through a volatile pointer, so the compiler cannot drop
- * it as a dead store before free (as it may drop a plain memset). */
-static void *(*const volatile wipe)(void *, int, size_t) = memset;
+#include "secure_wipe.h"
 
-/* A buffered payload may hold a login's password or a session token:
- * it is zeroed before its memory goes back to the allocator, where the
- * next malloc of any size could hand it to other code. */
+/* A buffered payload, or input kept while paused, may hold a login's
+ * password or a session token: it is zeroed before its memory goes back
+ * to the allocator, where the next malloc of any size could hand it to
+ * other code. */
 static void free_wiped(uint8_t *buffer, size_t used)
 {
     if (!buffer)
         return;
-    wipe(buffer, 0, used);
+    secure_wipe(buffer, used);
     free(buffer);
 }
 
@@ -26,9 +26,17 @@ void frame_reader_init(frame_reader *reader, uint32_t max_payload)
     reader->max_payload = max_payload;
 }
 
+static void drop_kept(frame_reader *reader)
+{
+    free_wiped(reader->kept, reader->kept_len);
+    reader->kept = NULL;
+    reader->kept_pos = reader->kept_len = 0;
+}
+
 void frame_reader_reset(frame_reader *reader)
 {
     free_wiped(reader->payload, reader->payload_len);
+    drop_kept(reader);
     frame_reader_init(reader, reader->max_payload);
 }
 
@@ -39,7 +47,17 @@ int frame_reader_has_partial(const frame_reader *reader)
 
 size_t frame_reader_buffered(const frame_reader *reader)
 {
-    return reader->payload_cap;
+    return reader->payload_cap + reader->kept_len;
+}
+
+int frame_reader_paused(const frame_reader *reader)
+{
+    return reader->paused;
+}
+
+size_t frame_reader_kept(const frame_reader *reader)
+{
+    return reader->kept_len - reader->kept_pos;
 }
 
 void frame_put_header(uint8_t out[FRAME_HEADER_SIZE], uint32_t payload_len)
@@ -64,8 +82,17 @@ const char *frame_status_text(frame_status status)
     case FRAME_ERR_EMPTY: return "frame with zero-length payload";
     case FRAME_ERR_NOMEM: return "out of memory while buffering a frame";
     case FRAME_STOPPED: return "reading stopped";
+    case FRAME_PAUSED: return "reading paused";
     }
     return "unknown frame status";
+}
+
+/* What the sink's answer means for the reader. */
+static frame_status sink_verdict(int answer)
+{
+    return answer == FRAME_SINK_GO_ON   ? FRAME_OK
+           : answer == FRAME_SINK_PAUSE ? FRAME_PAUSED
+                                        : FRAME_STOPPED;
 }
 
 static frame_status check_length(const frame_reader *reader, uint32_t length,
@@ -140,10 +167,10 @@ static frame_status continue_pending(frame_reader *reader, const uint8_t *data,
     if (take > 0) {
         if (take == missing && reader->payload_len == 0) {
             /* The whole payload is in this input: hand it out directly. */
-            int stop = sink(ctx, data + pos, take);
+            int answer = sink(ctx, data + pos, take);
             drop_pending(reader);
             *used = pos + take;
-            return stop ? FRAME_STOPPED : FRAME_OK;
+            return sink_verdict(answer);
         }
         frame_status st = append_payload(reader, data + pos, take);
         if (st != FRAME_OK)
@@ -153,23 +180,24 @@ static frame_status continue_pending(frame_reader *reader, const uint8_t *data,
     *used = pos;
     if (reader->payload_len < reader->announced)
         return FRAME_OK;
-    int stop = sink(ctx, reader->payload, reader->payload_len);
+    int answer = sink(ctx, reader->payload, reader->payload_len);
     drop_pending(reader);
-    return stop ? FRAME_STOPPED : FRAME_OK;
+    return sink_verdict(answer);
 }
 
-frame_status frame_reader_feed(frame_reader *reader, const uint8_t *data,
-                               size_t len, frame_sink sink, void *ctx,
-                               uint32_t *bad_length)
+/* Reads frames from data; *used says how far (all of it unless paused:
+ * then up to the end of the frame the sink paused at). */
+static frame_status read_input(frame_reader *reader, const uint8_t *data, size_t len,
+                               frame_sink sink, void *ctx, uint32_t *bad_length,
+                               size_t *used)
 {
     size_t pos = 0;
+    *used = 0;
     if (reader->header_len > 0) {
-        size_t used = 0;
-        frame_status st = continue_pending(reader, data, len, &used, sink, ctx,
-                                           bad_length);
+        frame_status st = continue_pending(reader, data, len, &pos, sink, ctx, bad_length);
+        *used = pos;
         if (st != FRAME_OK)
             return st;
-        pos = used;
         if (reader->header_len > 0)
             return FRAME_OK; /* input exhausted inside the pending frame */
     }
@@ -180,14 +208,78 @@ frame_status frame_reader_feed(frame_reader *reader, const uint8_t *data,
             return st;
         if (len - pos - FRAME_HEADER_SIZE < length)
             break;
-        if (sink(ctx, data + pos + FRAME_HEADER_SIZE, length))
-            return FRAME_STOPPED;
+        st = sink_verdict(sink(ctx, data + pos + FRAME_HEADER_SIZE, length));
         pos += FRAME_HEADER_SIZE + (size_t)length;
+        *used = pos;
+        if (st != FRAME_OK)
+            return st;
     }
     if (pos < len) {
-        size_t used = 0;
-        return continue_pending(reader, data + pos, len - pos, &used, sink,
-                                ctx, bad_length);
+        size_t tail = 0;
+        frame_status st = continue_pending(reader, data + pos, len - pos, &tail, sink, ctx,
+                                           bad_length);
+        *used = pos + tail;
+        return st;
     }
+    *used = len;
     return FRAME_OK;
+}
+
+/* Keeps data after what is already kept (the unread rest of it first),
+ * in a new block: the old one is zeroed and freed. */
+static frame_status keep(frame_reader *reader, const uint8_t *data, size_t len)
+{
+    size_t rest = reader->kept_len - reader->kept_pos;
+    if (len == 0)
+        return FRAME_OK;
+    uint8_t *block = malloc(rest + len);
+    if (!block)
+        return FRAME_ERR_NOMEM;
+    if (rest > 0)
+        memcpy(block, reader->kept + reader->kept_pos, rest);
+    memcpy(block + rest, data, len);
+    drop_kept(reader);
+    reader->kept = block;
+    reader->kept_len = rest + len;
+    return FRAME_OK;
+}
+
+frame_status frame_reader_resume(frame_reader *reader, frame_sink sink, void *ctx,
+                                 uint32_t *bad_length)
+{
+    if (!reader->paused)
+        return FRAME_OK;
+    reader->paused = 0;
+    size_t used = 0;
+    frame_status st = FRAME_OK;
+    if (reader->kept_pos < reader->kept_len)
+        st = read_input(reader, reader->kept + reader->kept_pos,
+                        reader->kept_len - reader->kept_pos, sink, ctx, bad_length, &used);
+    if (st == FRAME_PAUSED) {
+        reader->paused = 1;
+        reader->kept_pos += used;
+        if (reader->kept_pos < reader->kept_len)
+            return st;
+    }
+    drop_kept(reader); /* all read, or the stream ends here */
+    return st;
+}
+
+frame_status frame_reader_feed(frame_reader *reader, const uint8_t *data,
+                               size_t len, frame_sink sink, void *ctx,
+                               uint32_t *bad_length)
+{
+    if (reader->paused) { /* the new input goes after what waits */
+        if (keep(reader, data, len) != FRAME_OK)
+            return FRAME_ERR_NOMEM;
+        return frame_reader_resume(reader, sink, ctx, bad_length);
+    }
+    size_t used = 0;
+    frame_status st = read_input(reader, data, len, sink, ctx, bad_length, &used);
+    if (st == FRAME_PAUSED) {
+        reader->paused = 1;
+        if (keep(reader, data + used, len - used) != FRAME_OK)
+            return FRAME_ERR_NOMEM;
+    }
+    return st;
 }

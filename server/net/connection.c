@@ -1,9 +1,18 @@
 /* See connection.h. Server side of one connection. Reads go into the server's shared buffer
  * and straight through the frame reader; replies are written with
  * uv_try_write first (most fit in the socket buffer at once) and only the
- * remainder is queued with uv_write, as Redis does. A client whose queued
- * replies exceed the high-water mark, or that has too many requests in
- * flight, is not read from until it catches up.
+ * remainder is queued with uv_write, as Redis does.
+ *
+ * Flow control is decided frame by frame: once a frame leaves the
+ * connection with max_inflight requests in flight, or its queued replies
+ * over the high-water mark, the frame reader pauses inside the read and
+ * keeps the rest of it, and the socket is no longer read. When a request
+ * finishes or the backlog drains, the listener resumes the connection on
+ * the next loop turn: the kept bytes first, then (TLS) the records still
+ * waiting in OpenSSL, then the socket. So one write of thousands of
+ * requests never has more than max_inflight of them in flight. A client
+ * whose queued replies pass max_reply_backlog (it sends and does not
+ * read) is closed.
  *
  * Closing is graceful wherever replies may still be on their way: shut
  * down our side, keep reading and discarding until the peer closes (or a
@@ -22,12 +31,14 @@
 
 #include "listener.h"
 #include "log.h"
+#include "secure_wipe.h"
 
 typedef struct write_req {
     uv_write_t req;
     connection *conn;
     uint8_t *frame;
-    size_t len;
+    size_t len;  /* bytes still to write, at the end of frame */
+    size_t size; /* the whole block, wiped before it is freed */
 } write_req;
 
 /* How long a closing connection waits for the peer to close its side. */
@@ -38,6 +49,14 @@ static void update_reading(connection *c);
 static int flush_tls(connection *c);
 
 static void connection_ref(connection *c) { c->refs++; }
+
+/* Frees bytes that may have held a reply in clear (a login's session
+ * token, a report): zeroed first, like the frame reader's buffers. */
+static void free_wiped(uint8_t *bytes, size_t size)
+{
+    secure_wipe(bytes, size);
+    free(bytes);
+}
 
 static void connection_unref(connection *c)
 {
@@ -68,6 +87,10 @@ static void on_closed(uv_handle_t *handle)
     if (c->next)
         c->next->prev = c->prev;
     l->count--;
+    if (c->pauses > 0)
+        log_info("client %llu (%s): reading paused %u times, at most %d requests in flight "
+                 "at once (--max-inflight %d)", (unsigned long long)c->id, c->peer, c->pauses,
+                 c->inflight_peak, l->limits.max_inflight);
     connection_unref(c);
     l->handlers.on_closed(l->handlers.owner);
 }
@@ -139,21 +162,46 @@ static void alloc_shared(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(c->owner->read_buffer, sizeof(c->owner->read_buffer));
 }
 
+/* Whether c may take another request now: the in-flight cap and the
+ * backlog's high-water mark, checked after every frame. */
+static int may_take_requests(const connection *c)
+{
+    const listener *l = c->owner;
+    return !c->closing && !l->draining && c->write_backlog < l->limits.write_high_water &&
+           c->inflight < l->limits.max_inflight;
+}
+
+/* A paused connection that may take requests again is resumed on the
+ * next loop turn (listener.h says why not now). */
+static void schedule_resume(connection *c)
+{
+    if (c->resume_queued)
+        return;
+    connection_ref(c); /* the queue's */
+    if (listener_queue_resume(c->owner, c) != 0) {
+        connection_unref(c);
+        return;
+    }
+    c->resume_queued = 1;
+}
+
 /* Starts or stops reading so that a slow or greedy client cannot make the
  * server buffer without bound. A closing connection reads (and discards)
- * until the peer's EOF, so that closing never resets the connection. */
+ * until the peer's EOF, so that closing never resets the connection. A
+ * paused one reads from the socket only after what it kept. */
 static void update_reading(connection *c)
 {
-    listener *l = c->owner;
     if (uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     int want;
-    if (c->closing)
+    if (c->closing) {
         want = !c->peer_done;
-    else
-        want = !c->peer_done && !l->draining &&
-               c->write_backlog < l->limits.write_high_water &&
-               c->inflight < l->limits.max_inflight;
+    } else {
+        int may = may_take_requests(c);
+        want = !c->peer_done && !c->paused && may;
+        if (c->paused && may)
+            schedule_resume(c);
+    }
     if (want && !c->reading) {
         if (uv_read_start((uv_stream_t *)&c->tcp, alloc_shared, on_read) == 0)
             c->reading = 1;
@@ -184,7 +232,8 @@ void connection_begin_drain(connection *c)
 void connection_request_started(connection *c)
 {
     connection_ref(c);
-    c->inflight++;
+    if (++c->inflight > c->inflight_peak)
+        c->inflight_peak = c->inflight;
 }
 
 void connection_request_finished(connection *c)
@@ -234,7 +283,7 @@ static void on_write(uv_write_t *req, int status)
     write_req *wr = (write_req *)req;
     connection *c = wr->conn;
     c->write_backlog -= wr->len;
-    free(wr->frame);
+    free_wiped(wr->frame, wr->size);
     free(wr);
     if (status < 0 && status != UV_ECANCELED)
         connection_close(c, uv_strerror(status));
@@ -257,33 +306,45 @@ static void write_bytes(connection *c, uint8_t *frame, size_t len)
         if (n > 0)
             written = (size_t)n;
         else if (n < 0 && n != UV_EAGAIN) {
-            free(frame);
+            free_wiped(frame, len);
             connection_close(c, uv_strerror(n));
             return;
         }
     }
     if (written == len) {
-        free(frame);
+        free_wiped(frame, len);
         return;
     }
     write_req *wr = malloc(sizeof(*wr));
     if (!wr) {
-        free(frame);
+        free_wiped(frame, len);
         connection_close(c, "out of memory");
         return;
     }
     wr->conn = c;
     wr->frame = frame;
+    wr->size = len;
     wr->len = len - written;
     uv_buf_t rest = uv_buf_init((char *)frame + written, (unsigned)wr->len);
     if (uv_write(&wr->req, (uv_stream_t *)&c->tcp, &rest, 1, on_write) != 0) {
-        free(frame);
+        free_wiped(frame, len);
         free(wr);
         connection_close(c, "write failed");
         return;
     }
     connection_ref(c);
     c->write_backlog += wr->len;
+    size_t budget = c->owner->limits.max_reply_backlog;
+    if (budget > 0 && c->write_backlog > budget) {
+        /* it sends and does not read: what it is owed would grow with
+         * every request still in flight; the queued writes are cancelled
+         * (and their frames wiped) by the close */
+        char why[128];
+        snprintf(why, sizeof(why), "%zu bytes of replies not read (--max-reply-backlog)",
+                 c->write_backlog);
+        connection_close(c, why);
+        return;
+    }
     update_reading(c);
 }
 
@@ -319,7 +380,7 @@ static void close_tls_failed(connection *c, const char *why)
 void connection_send_frame(connection *c, uint8_t *frame, size_t len)
 {
     if (c->closing) {
-        free(frame);
+        free_wiped(frame, len);
         return;
     }
     if (!c->tls) {
@@ -327,32 +388,33 @@ void connection_send_frame(connection *c, uint8_t *frame, size_t len)
         return;
     }
     int rc = tls_session_write(c->tls, frame, len);
-    free(frame);
+    free_wiped(frame, len);
     if (rc != 0)
         connection_close(c, "out of memory");
     else
         flush_tls(c);
 }
 
+/* One frame up to the rpc layer; then whether the next one may follow
+ * now: the in-flight cap holds frame by frame, not read by read. */
 static int on_frame(void *ctx, const uint8_t *payload, size_t len)
 {
     connection *c = ctx;
     c->owner->handlers.on_frame(c->owner->handlers.owner, c, payload, len);
-    return c->closing;
+    if (c->closing)
+        return FRAME_SINK_STOP;
+    return may_take_requests(c) ? FRAME_SINK_GO_ON : FRAME_SINK_PAUSE;
 }
 
-/* Decrypts what was read and feeds the frame reader with it, then sends
- * what TLS has to say (the handshake). -1 when the connection was closed
- * for a TLS failure; otherwise *st is the frame reader's verdict. */
-static int read_tls(connection *c, const uint8_t *data, size_t len, frame_status *st,
-                    uint32_t *bad_length)
+/* Feeds the frame reader with what TLS has decrypted, record by record,
+ * until OpenSSL has nothing more or the reader pauses (the records not
+ * yet decrypted then wait in the read BIO). The shared plaintext buffer
+ * is zeroed after each use: it held requests in clear (passwords, session
+ * tokens) and lives as long as the process. -1 when the connection was
+ * closed for a TLS failure; otherwise *st is the frame reader's verdict. */
+static int read_tls_records(connection *c, frame_status *st, uint32_t *bad_length)
 {
     char why[300];
-    *st = FRAME_OK;
-    if (tls_session_input(c->tls, data, len, why, sizeof(why)) != 0) {
-        close_tls_failed(c, why);
-        return -1;
-    }
     uint8_t *plain = c->owner->plain_buffer;
     while (*st == FRAME_OK && !c->closing) {
         long n = tls_session_read(c->tls, plain, sizeof(c->owner->plain_buffer), why,
@@ -364,10 +426,98 @@ static int read_tls(connection *c, const uint8_t *data, size_t len, frame_status
         if (n == 0)
             break;
         *st = frame_reader_feed(&c->reader, plain, (size_t)n, on_frame, c, bad_length);
+        secure_wipe(plain, (size_t)n);
     }
     if (*st == FRAME_STOPPED)
         *st = FRAME_OK; /* a handler closed the connection: as in plaintext */
     return c->closing ? 0 : flush_tls(c);
+}
+
+/* Decrypts what was read and feeds the frame reader with it, then sends
+ * what TLS has to say (the handshake). As read_tls_records. */
+static int read_tls(connection *c, const uint8_t *data, size_t len, frame_status *st,
+                    uint32_t *bad_length)
+{
+    char why[300];
+    *st = FRAME_OK;
+    if (tls_session_input(c->tls, data, len, why, sizeof(why)) != 0) {
+        close_tls_failed(c, why);
+        return -1;
+    }
+    return read_tls_records(c, st, bad_length);
+}
+
+/* After the frame reader has had its input (a read, or a resume): a bad
+ * frame closes, a pause stops the socket, and the deadlines learn what
+ * is pending. */
+static void after_frames(connection *c, frame_status st, uint32_t bad_length)
+{
+    if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
+        char message[160];
+        if (st == FRAME_ERR_TOO_LARGE)
+            snprintf(message, sizeof(message),
+                     "frame of %u bytes exceeds the limit of %u bytes%s",
+                     bad_length, c->reader.max_payload,
+                     c->greeted ? "" : " before hello");
+        else
+            snprintf(message, sizeof(message), "frame with an empty payload");
+        log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
+        c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, message);
+        connection_close_after_flush(c, message);
+        return;
+    }
+    if (st == FRAME_ERR_NOMEM) {
+        connection_close(c, "out of memory");
+        return;
+    }
+    if (st == FRAME_PAUSED && !c->closing) {
+        const net_limits *limits = &c->owner->limits;
+        /* the first pause of a connection is worth a line; a flood pauses
+         * once per max_inflight requests, which would be too many */
+        if (c->inflight >= limits->max_inflight)
+            log_msg(c->pauses ? LOG_DEBUG : LOG_INFO,
+                   "client %llu (%s): paused reading: %d requests in flight (--max-inflight %d)",
+                   (unsigned long long)c->id, c->peer, c->inflight, limits->max_inflight);
+        else
+            log_msg(c->pauses ? LOG_DEBUG : LOG_INFO,
+                   "client %llu (%s): paused reading: %zu bytes of replies queued (high-water "
+                   "mark %zu)", (unsigned long long)c->id, c->peer, c->write_backlog,
+                   limits->write_high_water);
+        c->paused = 1;
+        c->pauses++;
+    }
+    /* the deadlines: activity now, and since when a frame is pending (a
+     * frame kept unread by our own pause is not pending: not yet read) */
+    c->active_ms = uv_now(c->owner->loop);
+    if (!frame_reader_has_partial(&c->reader))
+        c->partial_since_ms = 0;
+    else if (!c->partial_since_ms)
+        c->partial_since_ms = c->active_ms;
+    update_reading(c);
+}
+
+void connection_resume(connection *c)
+{
+    c->resume_queued = 0;
+    if (c->paused && may_take_requests(c) && !uv_is_closing((uv_handle_t *)&c->tcp)) {
+        c->paused = 0;
+        uint32_t bad_length = 0;
+        frame_status st = frame_reader_resume(&c->reader, on_frame, c, &bad_length);
+        if (st == FRAME_STOPPED)
+            st = FRAME_OK;
+        log_debug("client %llu (%s): resumed reading", (unsigned long long)c->id, c->peer);
+        /* TLS: records read from the socket before the pause and not yet
+         * decrypted; no socket read will come to fetch them */
+        if (st == FRAME_OK && c->tls && !c->closing &&
+            read_tls_records(c, &st, &bad_length) != 0) {
+            connection_unref(c);
+            return;
+        }
+        after_frames(c, st, bad_length);
+    } else {
+        update_reading(c); /* still paused: queued again once it may go on */
+    }
+    connection_unref(c); /* the queue's */
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
@@ -410,30 +560,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
                                on_frame, c, &bad_length);
     }
-    if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
-        char message[160];
-        if (st == FRAME_ERR_TOO_LARGE)
-            snprintf(message, sizeof(message),
-                     "frame of %u bytes exceeds the limit of %u bytes%s",
-                     bad_length, c->reader.max_payload,
-                     c->greeted ? "" : " before hello");
-        else
-            snprintf(message, sizeof(message), "frame with an empty payload");
-        log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
-        c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, message);
-        connection_close_after_flush(c, message);
-    } else if (st == FRAME_ERR_NOMEM) {
-        connection_close(c, "out of memory");
-    } else {
-        /* the deadlines: activity now, and since when a frame is pending */
-        c->active_ms = uv_now(c->owner->loop);
-        if (!frame_reader_has_partial(&c->reader))
-            c->partial_since_ms = 0;
-        else if (!c->partial_since_ms)
-            c->partial_since_ms = c->active_ms;
-        /* the requests just read may have reached the in-flight limit */
-        update_reading(c);
-    }
+    after_frames(c, st, bad_length);
     connection_unref(c);
 }
 
@@ -460,7 +587,8 @@ void connection_check_deadlines(connection *c, uint64_t now_ms)
                  limits->frame_timeout_ms);
         connection_close(c, why);
     } else if (limits->idle_timeout_ms > 0 && c->inflight == 0 && c->write_backlog == 0 &&
-               !c->partial_since_ms && now_ms - c->active_ms > (uint64_t)limits->idle_timeout_ms) {
+               !c->partial_since_ms && !c->paused &&
+               now_ms - c->active_ms > (uint64_t)limits->idle_timeout_ms) {
         snprintf(why, sizeof(why), "idle for %d ms (--idle-timeout)", limits->idle_timeout_ms);
         connection_close_after_flush(c, why);
     }

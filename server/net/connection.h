@@ -39,8 +39,16 @@ typedef struct connection {
     uint64_t accepted_ms;      /* loop time of accept: the hello deadline */
     uint64_t active_ms;        /* loop time of the last read: the idle deadline */
     uint64_t partial_since_ms; /* a frame started and not complete since (0: none) */
-    int refs;          /* the connection itself + one per request in flight */
+    int refs;          /* the connection itself + one per request in flight
+                          (+ one while queued to resume) */
     int inflight;      /* requests being processed */
+    int inflight_peak; /* the most at once, for the log */
+    int paused;        /* reading paused inside a read: the frame reader keeps
+                          the rest (and over TLS, records wait in OpenSSL)
+                          until the connection may take requests again */
+    unsigned pauses;   /* how often, for the log */
+    int resume_queued; /* in the listener's resume queue */
+    struct connection *resume_next;
     int closing;       /* shutdown or close started: no more replies */
     int reading;
     int peer_done;     /* EOF or error seen: the peer sends nothing more */
@@ -81,5 +89,10 @@ void connection_check_deadlines(connection *c, uint64_t now_ms);
  * in-flight cap) or ends (resumes reading, or closes when draining). */
 void connection_request_started(connection *c);
 void connection_request_finished(connection *c);
+/* Called by the listener, from a loop callback of its own, for a
+ * connection queued with listener_queue_resume: reads what the paused
+ * frame reader kept, then what TLS holds, then the socket again (or
+ * pauses again). Releases the queue's reference. */
+void connection_resume(connection *c);
 
 #endif

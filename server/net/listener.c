@@ -73,6 +73,36 @@ static void on_sweep(uv_timer_t *timer)
         connection_check_deadlines(c, now); /* a close unlinks later, in its callback */
 }
 
+/* Resumes what was queued; a connection that pauses again is queued again
+ * only once it may go on, so this ends. */
+static void on_resume(uv_idle_t *idle)
+{
+    listener *l = idle->data;
+    connection *c = l->resume_head;
+    l->resume_head = l->resume_tail = NULL;
+    uv_idle_stop(idle);
+    while (c) {
+        connection *next = c->resume_next;
+        c->resume_next = NULL;
+        connection_resume(c); /* may queue c (or others) again */
+        c = next;
+    }
+}
+
+int listener_queue_resume(listener *l, connection *c)
+{
+    if (!l->resume_ready)
+        return -1;
+    c->resume_next = NULL;
+    if (l->resume_tail)
+        l->resume_tail->resume_next = c;
+    else
+        l->resume_head = c;
+    l->resume_tail = c;
+    uv_idle_start(&l->resume, on_resume);
+    return 0;
+}
+
 static void log_bound_address(listener *l)
 {
     struct sockaddr_storage bound;
@@ -87,9 +117,11 @@ static void log_bound_address(listener *l)
         uv_ip4_name((struct sockaddr_in *)&bound, ip, sizeof(ip));
         l->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
     }
-    log_info("listening on %s:%d (max frame %u bytes, %d connections, %d per address, %s)", ip,
-             l->port, l->limits.max_frame, l->limits.max_connections,
-             l->limits.max_connections_per_address, l->tls ? "TLS" : "plaintext");
+    log_info("listening on %s:%d (max frame %u bytes, %d connections, %d per address, "
+             "%d requests in flight and %zu bytes of replies queued per connection, %s)",
+             ip, l->port, l->limits.max_frame, l->limits.max_connections,
+             l->limits.max_connections_per_address, l->limits.max_inflight,
+             l->limits.max_reply_backlog, l->tls ? "TLS" : "plaintext");
 }
 
 int listener_start(listener *l, uv_loop_t *loop, const char *address,
@@ -140,6 +172,9 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
     l->sweep.data = l;
     l->sweep_started = 1;
     uv_timer_start(&l->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
+    uv_idle_init(loop, &l->resume);
+    l->resume.data = l;
+    l->resume_ready = 1;
     return 0;
 }
 
@@ -153,6 +188,11 @@ void listener_drain(listener *l)
     if (l->open) {
         uv_close((uv_handle_t *)&l->tcp, NULL);
         l->open = 0;
+    }
+    if (l->resume_ready) { /* what was queued now finds the drain and lets go */
+        l->resume_ready = 0;
+        on_resume(&l->resume);
+        uv_close((uv_handle_t *)&l->resume, NULL);
     }
     connection *c = l->connections;
     while (c) {

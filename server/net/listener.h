@@ -16,7 +16,9 @@
 typedef struct net_limits {
     uint32_t max_frame;         /* bytes of request payload accepted */
     size_t write_high_water;    /* stop reading a connection above this backlog */
-    int max_inflight;           /* requests in flight per connection */
+    size_t max_reply_backlog;   /* close a connection whose backlog passes this (0: no cap) */
+    int max_inflight;           /* requests in flight per connection, enforced
+                                   frame by frame inside a read */
     int max_connections;        /* open at once; more are closed at accept */
     int max_connections_per_address; /* the same, from one peer address */
     uint32_t max_frame_before_hello; /* a stranger cannot make us buffer more */
@@ -52,6 +54,14 @@ typedef struct listener {
     int port;                   /* the port actually bound (for --listen …:0) */
     uv_timer_t sweep;           /* once a second: the deadlines above */
     int sweep_started;
+    /* Connections whose paused reading may go on (a request finished, the
+     * backlog drained). They are resumed from this handle's callback, on
+     * the next loop turn, never inside the request or write callback that
+     * made room: resuming hands frames to the rpc layer, which must not
+     * be entered again from its own stack. Active only while queued. */
+    uv_idle_t resume;
+    int resume_ready;
+    connection *resume_head, *resume_tail;
     /* Set by the owner before listener_start: the certificate every new
      * connection speaks TLS with (NULL: plaintext, allowed only on a
      * loopback address or with insecure_plaintext). */
@@ -72,8 +82,14 @@ typedef struct listener {
  * after logging why. */
 int listener_start(listener *l, uv_loop_t *loop, const char *address,
                    const net_limits *limits, const net_handlers *handlers);
+/* Queues c to be resumed (connection_resume) on the next loop turn; the
+ * caller has taken a reference for the queue. 0, or -1 when the listener
+ * no longer resumes anything (draining: kept requests are not read). */
+int listener_queue_resume(listener *l, connection *c);
 /* Drain: stop accepting, stop reading, close each connection once its
- * in-flight requests are answered and its replies flushed. */
+ * in-flight requests are answered and its replies flushed (requests kept
+ * unread by a paused connection are dropped, like those still in its
+ * socket). */
 void listener_drain(listener *l);
 /* Closes every connection now (drain timeout). */
 void listener_close_all(listener *l, const char *reason);

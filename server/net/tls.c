@@ -67,6 +67,14 @@ static SSL_CTX *context_load(const char *cert_path, const char *key_path, char *
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     /* an idle connection gives its record buffers back */
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+#ifdef SSL_OP_CLEANSE_PLAINTEXT
+    /* OpenSSL (3.0 on) zeroes its copy of each decrypted record once it
+     * has been read, and the record buffer when it is released or freed:
+     * requests in clear hold passwords and session tokens. What it hands
+     * over is ours to wipe (connection.c); it keeps no plaintext of what
+     * is sent, and the memory BIOs hold only ciphertext. */
+    SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+#endif
     if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") != 1) {
         take_error("TLS 1.2 cipher list", why, why_size);
         SSL_CTX_free(ctx);
