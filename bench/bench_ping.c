@@ -206,7 +206,7 @@ int main(int argc, char **argv)
             pfds[i].fd = c->fd;
             pfds[i].events = POLLIN | (c->out_off < c->out_len ? POLLOUT : 0);
         }
-        if (poll(pfds, (nfds_t)nconn, 10000) <= 0) {
+        if (poll(pfds, (nfds_t)nconn, 120000) <= 0) { /* a flood may hold it long */
             fprintf(stderr, "timed out waiting for the server\n");
             return 1;
         }

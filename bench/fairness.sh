@@ -24,8 +24,14 @@ CCHCD=$BUILD/server/cchcd CCHC=$BUILD/client/cchc
 STATE=$(mktemp -d /tmp/cchc-fair.XXXXXX); chmod 755 "$STATE"
 PG_PORT=$(( 40000 + RANDOM % 20000 ))
 SERVER_PID= FLOOD_PID=
-stop_server() { [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; SERVER_PID=; }
-stop_flood() { [[ -n $FLOOD_PID ]] && kill "$FLOOD_PID" 2>/dev/null && wait "$FLOOD_PID" 2>/dev/null; FLOOD_PID=; }
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  SERVER_PID=
+}
+stop_flood() {
+  if [[ -n $FLOOD_PID ]]; then kill "$FLOOD_PID" 2>/dev/null || true; wait "$FLOOD_PID" 2>/dev/null || true; fi
+  FLOOD_PID=
+}
 cleanup() { stop_flood || true; stop_server || true; pg_stop "$STATE/pg"; rm -rf "$STATE"; }
 trap cleanup EXIT
 PG_FSYNC=off pg_start "$STATE/pg" "$PG_PORT"
@@ -35,7 +41,8 @@ CONNINFO="host=$STATE/pg port=$PG_PORT user=postgres dbname=cchc"
 echo "Quan-tri-Can-Tho-2023" | "$CCHCD" create-admin --db "$CONNINFO" --user admin >/dev/null 2>&1
 
 start_server() { # SHARE
-  "$CCHCD" serve --db "$CONNINFO" --listen 127.0.0.1:0 --db-fair-share "$1" 2>"$STATE/cchcd.log" &
+  "$CCHCD" serve --db "$CONNINFO" --listen 127.0.0.1:0 --db-fair-share "$1" \
+    --max-connections-per-address 200 2>"$STATE/cchcd.log" &
   SERVER_PID=$!
   PORT=
   for _ in $(seq 100); do
@@ -66,10 +73,10 @@ for share in "${SHARES[@]}"; do
   FLOOD_PID=$!
   sleep 0.5 # the flood's requests are in; what follows waits behind them or not
   echo "-- a normal client's ping through the database during the flood (1 connection)"
-  "$BUILD/bench/bench_ping" --server "127.0.0.1:$PORT" --connections 1 --depth 1 --requests 20 --db \
+  "$BUILD/bench/bench_ping" --server "127.0.0.1:$PORT" --connections 1 --depth 1 --requests 50 --db \
     | grep -E 'latency|throughput'
   echo "-- the administrator's whoami during the flood (1 connection)"
-  "$BUILD/bench/bench_ping" --server "127.0.0.1:$PORT" --connections 1 --depth 1 --requests 20 \
+  "$BUILD/bench/bench_ping" --server "127.0.0.1:$PORT" --connections 1 --depth 1 --requests 50 \
     --token "$ADMIN_TOKEN" | grep -E 'latency|throughput'
   stop_flood
   echo "-- 64 clients, one ping through the database in flight each, no flood"
