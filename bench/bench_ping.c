@@ -1,8 +1,11 @@
 /* Load generator for cchcd: C connections, each keeping D ping requests in
  * flight (pipelined), for a fixed number of requests; reports throughput
  * and latency percentiles. With --db every ping runs a query through the
- * server's PostgreSQL pool, which measures the pool and pipeline mode.
+ * server's PostgreSQL pool, which measures the pool and pipeline mode; with
+ * --token T every request is a whoami in that session instead (a session
+ * check and a query, both in that account's fair share of the pool).
  *   bench_ping --server 127.0.0.1:7121 --connections 16 --depth 8 --requests 200000 [--db]
+ *              [--token T]
  * Uses poll() and non-blocking sockets: one process, no threads, so the
  * numbers are the server's, not the generator's scheduling. */
 #include <errno.h>
@@ -42,6 +45,7 @@ static uint64_t now_ns(void)
 }
 
 static int check_db;
+static const char *token; /* whoami in this session instead of ping */
 static int depth = 8;
 static long total_requests = 100000;
 static long sent, received, errors;
@@ -52,11 +56,16 @@ static void queue_request(bench_conn *c, int hello)
     Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
     Cchc__V1__HelloRequest h = CCHC__V1__HELLO_REQUEST__INIT;
     Cchc__V1__PingRequest p = CCHC__V1__PING_REQUEST__INIT;
+    Cchc__V1__WhoamiRequest w = CCHC__V1__WHOAMI_REQUEST__INIT;
     req.request_id = ++c->next_id;
     if (hello) {
         h.protocol_version = CCHC_PROTOCOL_VERSION;
         req.body_case = CCHC__V1__REQUEST__BODY_HELLO;
         req.hello = &h;
+    } else if (token) {
+        req.session_token = (char *)token;
+        req.body_case = CCHC__V1__REQUEST__BODY_WHOAMI;
+        req.whoami = &w;
     } else {
         p.check_database = check_db;
         req.body_case = CCHC__V1__REQUEST__BODY_PING;
@@ -85,7 +94,9 @@ static int on_frame(void *ctx, const uint8_t *payload, size_t len)
     }
     if (resp) {
         uint64_t t = c->sent_at[resp->request_id % (uint64_t)(depth + 1)];
-        if (resp->body_case == CCHC__V1__RESPONSE__BODY_PING && received < total_requests)
+        if ((resp->body_case == CCHC__V1__RESPONSE__BODY_PING ||
+             resp->body_case == CCHC__V1__RESPONSE__BODY_WHOAMI) &&
+            received < total_requests)
             latencies[received++] = now_ns() - t;
         cchc__v1__response__free_unpacked(resp, NULL);
     }
@@ -136,7 +147,8 @@ int main(int argc, char **argv)
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'}, {"connections", required_argument, NULL, 'c'},
         {"depth", required_argument, NULL, 'd'},  {"requests", required_argument, NULL, 'n'},
-        {"db", no_argument, NULL, 'b'},           {NULL, 0, NULL, 0}};
+        {"db", no_argument, NULL, 'b'},           {"token", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
@@ -145,9 +157,10 @@ int main(int argc, char **argv)
         case 'd': depth = atoi(optarg); break;
         case 'n': total_requests = atol(optarg); break;
         case 'b': check_db = 1; break;
+        case 't': token = optarg; break;
         default:
             fprintf(stderr, "usage: bench_ping [--server H:P] [--connections N] [--depth D] "
-                            "[--requests N] [--db]\n");
+                            "[--requests N] [--db] [--token SESSION]\n");
             return 2;
         }
     }
@@ -193,7 +206,7 @@ int main(int argc, char **argv)
             pfds[i].fd = c->fd;
             pfds[i].events = POLLIN | (c->out_off < c->out_len ? POLLOUT : 0);
         }
-        if (poll(pfds, (nfds_t)nconn, 10000) <= 0) {
+        if (poll(pfds, (nfds_t)nconn, 120000) <= 0) { /* a flood may hold it long */
             fprintf(stderr, "timed out waiting for the server\n");
             return 1;
         }
@@ -220,7 +233,8 @@ int main(int argc, char **argv)
     }
     double secs = (double)(now_ns() - start) / 1e9;
     qsort(latencies, (size_t)received, sizeof(uint64_t), cmp_u64);
-    printf("requests      %ld (%s)\n", received, check_db ? "ping via PostgreSQL" : "ping");
+    printf("requests      %ld (%s)\n", received,
+           token ? "whoami: session check and a query" : check_db ? "ping via PostgreSQL" : "ping");
     printf("connections   %d, %d in flight each\n", nconn, depth);
     printf("errors        %ld\n", errors);
     printf("elapsed       %.3f s\n", secs);

@@ -42,6 +42,8 @@ static void usage(FILE *out)
             "  --insecure-plaintext  allow a plaintext listener on an address that is\n"
             "                        not loopback (only behind a TLS proxy)\n"
             "  --db-pool N           database connections (default 4)\n"
+            "  --db-fair-share N     queries of one account, and of one connection, in\n"
+            "                        the database at once (default 4; 0: no limit)\n"
             "  --db-retry-max MS     longest wait between reconnects (default 5000)\n"
             "  --db-statement-timeout MS  one SQL statement at most (default 30000)\n"
             "  --db-lock-timeout MS       one wait for a row or table lock at most\n"
@@ -99,7 +101,7 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
        OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
-       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG };
+       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE };
 
 int main(int argc, char **argv)
 {
@@ -143,6 +145,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, OPT_DB},
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"db-pool", required_argument, NULL, OPT_POOL},
+        {"db-fair-share", required_argument, NULL, OPT_FAIR_SHARE},
         {"db-retry-max", required_argument, NULL, OPT_RETRY},
         {"max-frame", required_argument, NULL, OPT_FRAME},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN},
@@ -185,6 +188,13 @@ int main(int argc, char **argv)
                 return 2;
             }
             config.db_pool_size = (int)value;
+            break;
+        case OPT_FAIR_SHARE:
+            if (parse_uint(optarg, 1024, &value) != 0) {
+                fprintf(stderr, "cchcd: --db-fair-share takes a number from 0 (no limit) to 1024\n");
+                return 2;
+            }
+            config.db_fair_share = (int)value;
             break;
         case OPT_RETRY:
             if (parse_uint(optarg, 600000, &value) != 0 || value < 10) {

@@ -30,6 +30,10 @@ void server_config_defaults(server_config *config)
     config->db_tcp_user_timeout_ms = 10000;
     config->db_query_deadline_ms = DB_QUERY_DEADLINE_AUTO;
     config->db_max_queue = 10000;
+    /* batches of one account (and of one connection) in PostgreSQL at
+     * once: one per connection of the default pool; docs/security.md,
+     * "Fair service", has the measurements */
+    config->db_fair_share = 4;
     config->max_frame = CCHC_DEFAULT_MAX_FRAME;
     config->max_reply = CCHC_MAX_REPLY;
     config->write_high_water = 4u * 1024 * 1024;
@@ -230,6 +234,7 @@ int server_run(const server_config *config)
                                  ? config->db_statement_timeout_ms + 5000
                                  : 0,
         .max_queue = config->db_max_queue,
+        .fair_share = config->db_fair_share,
         .expected_schema_version = migrations_latest_version(),
         .expected_functions_digest = cchc_functions_digest,
     };

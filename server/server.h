@@ -32,6 +32,7 @@ typedef struct server_config {
     unsigned db_tcp_user_timeout_ms;
     unsigned db_query_deadline_ms;      /* DB_QUERY_DEADLINE_AUTO, or ms (0 never) */
     int db_max_queue;
+    int db_fair_share;          /* see db_pool_config.fair_share */
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */

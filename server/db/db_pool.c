@@ -9,11 +9,13 @@
  *    hand out again. */
 #include "db_pool.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "db_fair.h"
 #include "log.h"
 
 typedef enum query_kind {
@@ -49,7 +51,15 @@ typedef struct db_query {
     struct db_conn *conn;
     db_result_fn fn;
     void *ctx;
+    /* whom it is for (db_owner): its place in the fair queue while queued,
+     * and the member to release once it was sent and has ended */
+    fair_item link;
+    fair_member *member; /* set while it counts in flight for its owner */
+    uint64_t client;
+    const int *gone;
 } db_query;
+
+#define QUERY_OF(item) ((db_query *)((char *)(item) - offsetof(db_query, link)))
 
 typedef struct query_list {
     db_query *head, *tail;
@@ -82,7 +92,9 @@ struct db_pool {
     db_pool_config config;
     char *conninfo;
     db_conn *conns;
-    query_list queue;
+    fair_queue queue;          /* user batches waiting for a connection */
+    query_list dropped;        /* batches of clients that had gone, to finish */
+    uv_timer_t kick_timer;     /* finishes those, and dispatches, from the loop */
     uv_timer_t deadline_timer; /* fails connections with overdue queries */
     char *resolve_host;        /* a TCP host name to resolve before connecting */
     int closing;
@@ -92,6 +104,7 @@ struct db_pool {
 };
 
 static void on_poll(uv_poll_t *handle, int status, int events);
+static void pool_kick(db_pool *pool);
 static void conn_connect(db_conn *conn);
 static void on_retry_timer(uv_timer_t *timer);
 static void on_connect_timeout(uv_timer_t *timer);
@@ -140,6 +153,11 @@ static void query_free(db_query *query)
  * whose results never arrived reports to the owner of its results. */
 static void query_finish(db_query *query, db_status status, const char *message)
 {
+    if (query->member) { /* its owner may send another from the callback */
+        db_pool *pool = query->conn->pool;
+        fair_done(&pool->queue, query->member);
+        query->member = NULL;
+    }
     PGresult *results[DB_MAX_BATCH] = {0};
     for (int s = 0; s < query->nsteps; s++)
         results[s] = query->steps[s].result;
@@ -195,6 +213,16 @@ static void fail_all(query_list *list, const char *message)
     }
 }
 
+/* Fails every batch waiting in the pool's queue (never sent: nothing was
+ * applied). */
+static void fail_queued(db_pool *pool, const char *message)
+{
+    fair_item *item;
+    uint64_t group, member;
+    while ((item = fair_take_any(&pool->queue, &group, &member)) != NULL)
+        query_finish(QUERY_OF(item), DB_UNAVAILABLE, message);
+}
+
 /* Errors that mean "the database is away", as opposed to "this statement
  * is wrong": connection exceptions (08), operator intervention such as a
  * shutdown or terminated backend (57), insufficient resources (53). */
@@ -235,6 +263,7 @@ static void pool_handle_done(db_pool *pool)
     if (--pool->handles_open == 0 && pool->closing) {
         void (*fn)(void *) = pool->closed_fn;
         void *arg = pool->closed_arg;
+        fair_free(&pool->queue);
         free(pool->conns);
         free(pool->conninfo);
         free(pool->resolve_host);
@@ -263,15 +292,26 @@ static void poll_close(db_conn *conn)
     conn->poll_fd = -1;
 }
 
+/* libpq closes its socket itself when it finds the connection dead (EOF
+ * or an error while reading, which PQconsumeInput, PQflush and the send
+ * functions may all do): the handle watching it goes at once, before
+ * anything else runs that could open a descriptor with the same number,
+ * which the stale handle would then stop or steal. */
+static void poll_forget_closed(db_conn *conn)
+{
+    if (conn->poll && (!conn->pg || PQsocket(conn->pg) != conn->poll_fd))
+        poll_close(conn);
+}
+
 /* Watches libpq's current socket for events, re-creating the handle when
  * libpq has switched sockets. Returns -1 when there is no socket. */
 static int poll_watch(db_conn *conn, int events)
 {
-    int fd = PQsocket(conn->pg);
+    int fd = conn->pg ? PQsocket(conn->pg) : -1;
+    if (conn->poll && conn->poll_fd != fd)
+        poll_close(conn); /* libpq closed or replaced it */
     if (fd < 0)
         return -1;
-    if (conn->poll && conn->poll_fd != fd)
-        poll_close(conn);
     if (!conn->poll) {
         conn->poll = malloc(sizeof(*conn->poll));
         if (!conn->poll || uv_poll_init(conn->pool->loop, conn->poll, fd) != 0) {
@@ -335,8 +375,10 @@ static void conn_fail(db_conn *conn, const char *why)
     snprintf(message, sizeof(message), "database unavailable: %s", reason);
     fail_all(&conn->inflight, message);
     if (!pool_can_accept(pool))
-        fail_all(&pool->queue, message);
+        fail_queued(pool, message);
     conn_schedule_retry(conn);
+    /* the failed batches' owners may have room for what they have queued */
+    pool_kick(pool);
 }
 
 static void on_deferred_failure(uv_timer_t *timer)
@@ -352,6 +394,8 @@ static void conn_fail_later(db_conn *conn, const char *why)
     if (conn->broken)
         return;
     conn->broken = 1;
+    /* nothing more is read from it, and its socket may already be closed */
+    poll_close(conn);
     first_line(conn->deferred, sizeof(conn->deferred), why);
     uv_timer_start(&conn->retry_timer, on_deferred_failure, 0, 0);
 }
@@ -868,6 +912,21 @@ static void conn_read_results(db_conn *conn)
     }
 }
 
+/* libuv reports any error condition of a polled socket (POLLERR, e.g. a
+ * connection reset by the server) as UV_EBADF, "bad file descriptor",
+ * whatever it was: the socket itself says what happened. */
+static void socket_error_text(db_conn *conn, int status, char *out, size_t size)
+{
+    int fd = conn->pg ? PQsocket(conn->pg) : -1, err = 0;
+    socklen_t len = sizeof(err);
+    if (status != UV_EBADF)
+        snprintf(out, size, "%s", uv_strerror(status));
+    else if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err)
+        snprintf(out, size, "socket error: %s", strerror(err));
+    else
+        snprintf(out, size, "socket error (connection reset or closed by the server)");
+}
+
 /* After results were read: a broken set-up or pipeline, or a connection
  * libpq found dead, fails now. Returns 0 when the connection goes on. */
 static int conn_check_after_read(db_conn *conn, int consumed_ok, int socket_status)
@@ -890,7 +949,9 @@ static int conn_check_after_read(db_conn *conn, int consumed_ok, int socket_stat
         return -1;
     }
     if (socket_status < 0) {
-        conn_fail(conn, uv_strerror(socket_status));
+        char why[128];
+        socket_error_text(conn, socket_status, why, sizeof(why));
+        conn_fail(conn, why);
         return -1;
     }
     return 0;
@@ -911,6 +972,7 @@ static void on_poll(uv_poll_t *handle, int status, int events)
      * owners as successes, not as "unavailable, retry". */
     if ((events & UV_READABLE) || status < 0) {
         int ok = PQconsumeInput(conn->pg);
+        poll_forget_closed(conn);
         conn_read_results(conn);
         if (conn_check_after_read(conn, ok, status) != 0)
             return;
@@ -967,8 +1029,12 @@ db_pool *db_pool_create(uv_loop_t *loop, const db_pool_config *config)
         return NULL;
     }
     pool->resolve_host = host_to_resolve(pool->conninfo);
+    fair_init(&pool->queue, config->fair_share, config->fair_share);
     uv_timer_init(loop, &pool->deadline_timer);
     pool->deadline_timer.data = pool;
+    pool->handles_open++;
+    uv_timer_init(loop, &pool->kick_timer);
+    pool->kick_timer.data = pool;
     pool->handles_open++;
     for (int i = 0; i < config->size; i++) {
         db_conn *conn = &pool->conns[i];
@@ -1008,16 +1074,38 @@ int db_pool_ready_count(const db_pool *pool)
 
 int db_pool_pending(const db_pool *pool)
 {
-    int pending = pool->queue.count;
+    int pending = pool->queue.queued;
     for (int i = 0; i < pool->config.size; i++)
         pending += pool->conns[i].inflight.count;
     return pending;
 }
 
-/* Moves queued queries onto the least busy ready connections. */
+static int query_gone(const db_query *query)
+{
+    return query->gone && *query->gone;
+}
+
+/* The batch fair_next gave, and everything else its member has waiting,
+ * belong to a client that has gone: none of it is sent. They are finished
+ * from the loop (never from inside a submission) as unavailable, which is
+ * true: nothing was applied. */
+static void drop_gone(db_pool *pool, db_query *query, fair_member *member)
+{
+    list_push(&pool->dropped, query);
+    fair_item *item;
+    while ((item = fair_peek(member)) != NULL && query_gone(QUERY_OF(item))) {
+        fair_unqueue(&pool->queue, member);
+        list_push(&pool->dropped, QUERY_OF(item));
+    }
+    fair_done(&pool->queue, member); /* it was counted in flight by fair_next */
+    pool_kick(pool);
+}
+
+/* Moves queued batches onto the least busy ready connections, in the fair
+ * queue's order and within its caps. */
 static void pool_dispatch(db_pool *pool)
 {
-    while (pool->queue.head) {
+    while (pool->queue.queued > 0) {
         db_conn *best = NULL;
         for (int i = 0; i < pool->config.size; i++) {
             db_conn *conn = &pool->conns[i];
@@ -1029,7 +1117,16 @@ static void pool_dispatch(db_pool *pool)
         }
         if (!best)
             return;
-        db_query *query = list_pop(&pool->queue);
+        fair_member *member;
+        fair_item *item = fair_next(&pool->queue, &member);
+        if (!item)
+            return; /* what waits is held back by the caps */
+        db_query *query = QUERY_OF(item);
+        if (query_gone(query)) {
+            drop_gone(pool, query, member);
+            continue;
+        }
+        query->member = member;
         if (send_query(best, query) != 0) {
             conn_fail_later(best, PQerrorMessage(best->pg));
             continue;
@@ -1038,13 +1135,41 @@ static void pool_dispatch(db_pool *pool)
     }
 }
 
+/* Finishes the batches of clients that had gone, with one log line per
+ * client, then dispatches what may go now. */
+static void on_kick(uv_timer_t *timer)
+{
+    db_pool *pool = timer->data;
+    while (pool->dropped.head) {
+        uint64_t client = pool->dropped.head->client;
+        int count = 0;
+        /* a client's batches are next to each other, dropped together */
+        while (pool->dropped.head && pool->dropped.head->client == client) {
+            query_finish(list_pop(&pool->dropped), DB_UNAVAILABLE,
+                         "the client has gone; not sent to the database");
+            count++;
+        }
+        log_info("client %llu: %d database quer%s dropped unsent: the client has gone",
+                 (unsigned long long)client, count, count == 1 ? "y" : "ies");
+    }
+    if (!pool->closing)
+        pool_dispatch(pool);
+}
+
+/* Runs on_kick from the loop soon. */
+static void pool_kick(db_pool *pool)
+{
+    if (!pool->closing)
+        uv_timer_start(&pool->kick_timer, on_kick, 0, 0);
+}
+
 /* Queues a user batch; held batches get room for their last statement. */
-static db_submit submit(db_pool *pool, const db_step *steps, int nsteps, int held,
-                        db_result_fn fn, db_held_fn held_fn, void *ctx)
+static db_submit submit(db_pool *pool, const db_owner *owner, const db_step *steps, int nsteps,
+                        int held, db_result_fn fn, db_held_fn held_fn, void *ctx)
 {
     if (pool->closing || !pool_can_accept(pool) || nsteps < 1 || nsteps > DB_MAX_BATCH - held)
         return DB_SUBMIT_UNAVAILABLE;
-    if (pool->queue.count >= pool->config.max_queue)
+    if (pool->queue.queued >= pool->config.max_queue)
         return DB_SUBMIT_BUSY;
     db_query *query = query_new(QUERY_USER, nsteps + held);
     if (!query)
@@ -1073,21 +1198,29 @@ static db_submit submit(db_pool *pool, const db_step *steps, int nsteps, int hel
     query->held_fn = held_fn;
     query->hold = held ? HOLD_OPEN : HOLD_NONE;
     query->ctx = ctx;
-    list_push(&pool->queue, query);
+    /* an account's group, or a client's own while its account is unknown */
+    uint64_t account = owner ? owner->account : 0, client = owner ? owner->client : 0;
+    query->client = client;
+    query->gone = owner ? owner->gone : NULL;
+    if (!fair_push(&pool->queue, account ? account << 1 | 1 : client << 1, client,
+                   &query->link)) {
+        query_free(query);
+        return DB_SUBMIT_UNAVAILABLE;
+    }
     pool_dispatch(pool);
     return DB_SUBMIT_OK;
 }
 
-db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
-                               db_result_fn fn, void *ctx)
+db_submit db_pool_submit_batch(db_pool *pool, const db_owner *owner, const db_step *steps,
+                               int nsteps, db_result_fn fn, void *ctx)
 {
-    return submit(pool, steps, nsteps, 0, fn, NULL, ctx);
+    return submit(pool, owner, steps, nsteps, 0, fn, NULL, ctx);
 }
 
-db_submit db_pool_submit_held(db_pool *pool, const db_step *steps, int nsteps, db_held_fn fn,
-                              void *ctx)
+db_submit db_pool_submit_held(db_pool *pool, const db_owner *owner, const db_step *steps,
+                              int nsteps, db_held_fn fn, void *ctx)
 {
-    return submit(pool, steps, nsteps, 1, NULL, fn, ctx);
+    return submit(pool, owner, steps, nsteps, 1, NULL, fn, ctx);
 }
 
 void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *ctx)
@@ -1100,11 +1233,11 @@ void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *c
     hold_close(query, last);
 }
 
-db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,
-                         const char *const *values, db_result_fn fn, void *ctx)
+db_submit db_pool_submit(db_pool *pool, const db_owner *owner, statement_id statement,
+                         int nparams, const char *const *values, db_result_fn fn, void *ctx)
 {
     db_step step = {statement, nparams, values};
-    return db_pool_submit_batch(pool, &step, 1, fn, ctx);
+    return db_pool_submit_batch(pool, owner, &step, 1, fn, ctx);
 }
 
 void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)
@@ -1112,7 +1245,7 @@ void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)
     pool->closing = 1;
     pool->closed_fn = done;
     pool->closed_arg = arg;
-    fail_all(&pool->queue, "server is shutting down");
+    fail_queued(pool, "server is shutting down");
     uv_timer_stop(&pool->deadline_timer);
     uv_close((uv_handle_t *)&pool->deadline_timer, on_handle_closed);
     for (int i = 0; i < pool->config.size; i++) {
@@ -1128,4 +1261,9 @@ void db_pool_close(db_pool *pool, void (*done)(void *arg), void *arg)
         conn->retry_timer.data = pool;
         uv_close((uv_handle_t *)&conn->retry_timer, on_handle_closed);
     }
+    while (pool->dropped.head)
+        query_finish(list_pop(&pool->dropped), DB_UNAVAILABLE,
+                     "the client has gone; not sent to the database");
+    uv_timer_stop(&pool->kick_timer);
+    uv_close((uv_handle_t *)&pool->kick_timer, on_handle_closed);
 }

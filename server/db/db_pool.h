@@ -19,11 +19,19 @@
  * held batch (db_pool_submit_held) keeps its transaction open after its
  * statements so that its owner can add one last statement built from
  * their results (the request keys of docs/retry.md store the answer with
- * the effect) before the sync. */
+ * the effect) before the sync.
+ *
+ * Queued work is served fairly (db_fair.h): every batch names its owner
+ * (an account, and a client within it), accounts take turns, then the
+ * clients of an account, and at most fair_share batches of one account,
+ * and of one client, are in PostgreSQL at once, so one client's flood
+ * cannot fill the pipelines ahead of everyone else. A batch whose client
+ * has gone (db_owner.gone) is dropped before it is sent. */
 #ifndef CCHCD_DB_POOL_H
 #define CCHCD_DB_POOL_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "statements.h"
@@ -65,6 +73,19 @@ typedef struct db_step {
     const char *const *values;
 } db_step;
 
+/* Whom a batch is for. The pool knows these only as numbers. */
+typedef struct db_owner {
+    uint64_t account; /* 0: not known yet (before a session is checked):
+                         the client is then a group of its own */
+    uint64_t client;  /* who sent it (the client connection's id, which
+                         the log line about dropped batches names) */
+    /* When not NULL: once *gone is non-zero, nobody waits for the answer
+     * any more, and the batch, if still queued, is not sent: fn gets
+     * DB_UNAVAILABLE (nothing applied). Must stay valid until fn is
+     * called. */
+    const int *gone;
+} db_owner;
+
 typedef struct db_pool_config {
     const char *conninfo;
     int size;                 /* connections */
@@ -85,6 +106,9 @@ typedef struct db_pool_config {
      * PostgreSQL cannot enforce itself, e.g. for a stopped backend. */
     unsigned query_deadline_ms;
     int max_queue;            /* queries waiting for a connection, at most */
+    /* Batches of one account, and of one client, in PostgreSQL (sent and
+     * not yet answered) at once, at most; 0: no limit. */
+    int fair_share;
     int expected_schema_version;
     const char *expected_functions_digest; /* cchc_functions_digest (required) */
 } db_pool_config;
@@ -104,15 +128,16 @@ typedef enum db_submit {
 } db_submit;
 
 /* Runs a prepared statement with text parameters (NULL value = SQL NULL);
- * parameters are copied. fn is never called before this returns. */
-db_submit db_pool_submit(db_pool *pool, statement_id statement, int nparams,
-                         const char *const *values, db_result_fn fn, void *ctx);
+ * parameters are copied. fn is never called before this returns. Work
+ * submitted without an owner (owner NULL here and below) shares one group. */
+db_submit db_pool_submit(db_pool *pool, const db_owner *owner, statement_id statement,
+                         int nparams, const char *const *values, db_result_fn fn, void *ctx);
 
 /* Runs several statements back to back under one sync: one round trip,
  * one implicit transaction (all commit, or none when one fails), results
  * delivered together. Same return convention as db_pool_submit. */
-db_submit db_pool_submit_batch(db_pool *pool, const db_step *steps, int nsteps,
-                               db_result_fn fn, void *ctx);
+db_submit db_pool_submit_batch(db_pool *pool, const db_owner *owner, const db_step *steps,
+                               int nsteps, db_result_fn fn, void *ctx);
 
 /* An open transaction of a held batch, between its results and its sync. */
 typedef struct db_hold db_hold;
@@ -128,8 +153,8 @@ typedef void (*db_held_fn)(void *ctx, db_status status, PGresult *const *results
 /* Runs steps (at most DB_MAX_BATCH - 1) in one implicit transaction that
  * stays open after them: their results go to fn while the connection
  * takes no other query. Same return convention as db_pool_submit_batch. */
-db_submit db_pool_submit_held(db_pool *pool, const db_step *steps, int nsteps, db_held_fn fn,
-                              void *ctx);
+db_submit db_pool_submit_held(db_pool *pool, const db_owner *owner, const db_step *steps,
+                              int nsteps, db_held_fn fn, void *ctx);
 
 /* Ends a held batch's transaction: runs last (NULL for none; parameters
  * copied) and the sync. fn (may be NULL) is called later, exactly once,

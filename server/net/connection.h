@@ -57,6 +57,9 @@ typedef struct connection {
     uv_timer_t linger; /* initialised only when a graceful close lingers */
     size_t write_backlog; /* bytes handed to uv_write and not yet written */
     int accepts_parts; /* set by the protocol layer from the hello */
+    uint64_t db_account; /* the protocol layer's: the account its last session
+                          check found, whose fair share of the database the
+                          connection's later work uses (0: none yet) */
     size_t held_bytes; /* the protocol layer's count of request bytes it */
     size_t held_unverified; /* holds for this connection, and of those not yet
                           past a session check; this layer never reads them */

@@ -203,9 +203,11 @@ void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
         return;
     }
     rpc_send_error(req->ctx, req->conn, req->id, code, message);
-    log_info("client %llu request %llu %s: %s: %s", (unsigned long long)req->conn_id,
-             (unsigned long long)req->id, wire_request_name(req->msg->body_case),
-             wire_error_code_name(code), message);
+    /* nobody reads the answers of a client that has gone: the pool logs
+     * one line for all its dropped work, not one per request */
+    log_msg(req->conn->closing ? LOG_DEBUG : LOG_INFO, "client %llu request %llu %s: %s: %s",
+            (unsigned long long)req->conn_id, (unsigned long long)req->id,
+            wire_request_name(req->msg->body_case), wire_error_code_name(code), message);
     request_free(req);
 }
 

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "pgvalue.h"
+#include "request_internal.h"
 #include "request_keys.h"
 #include "validate.h"
 #include "wire.h"
@@ -40,8 +41,15 @@ static void submit(request *req, const db_step *steps, int nsteps, request_rows_
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "server is shutting down");
         return;
     }
+    if (request_client_gone(req)) { /* a later step of a client that has gone */
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
+                     "the client has gone; not sent to the database");
+        return;
+    }
     req->on_rows = on_rows;
-    request_submit_failed(req, db_pool_submit_batch(req->ctx->db, steps, nsteps, done, req));
+    db_owner owner = request_db_owner(req);
+    request_submit_failed(req,
+                          db_pool_submit_batch(req->ctx->db, &owner, steps, nsteps, done, req));
 }
 
 void request_query(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)

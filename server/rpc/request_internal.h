@@ -12,6 +12,13 @@ request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg);
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
 void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
                     Cchc__V1__ErrorCode code, const char *message);
+/* Whom req's database work is for (db_pool.h): its account once its
+ * session is checked, else the account its connection's last session check
+ * found, else the connection alone; dropped unsent once the connection is
+ * closing. */
+db_owner request_db_owner(request *req);
+/* True when nobody will read req's answer: its connection is closing. */
+int request_client_gone(const request *req);
 /* Ends a request whose answer went out in parts (request_stream.c);
  * failure says why it stopped early, NULL when every part was sent. */
 void request_end_parts(request *req, unsigned parts, const char *failure);

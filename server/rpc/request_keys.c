@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "request_helpers.h"
+#include "request_internal.h"
 #include "request_kind.h"
 #include "wire.h"
 
@@ -219,8 +220,8 @@ static void on_held_rows(void *ctx, db_status status, PGresult *const *results, 
 
 int request_keys_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
 {
-    if (!keyed(req) || !req->ctx->db)
-        return -1;
+    if (!keyed(req) || !req->ctx->db || request_client_gone(req))
+        return -1; /* request_write's own path answers those */
     char type[16], digest[65];
     keyed_write *kw = calloc(1, sizeof(*kw));
     if (!kw || nsteps + 2 > DB_MAX_BATCH || body_digest(req->msg, digest) != 0) {
@@ -236,7 +237,9 @@ int request_keys_write(request *req, const db_step *steps, int nsteps, request_r
     for (int i = 0; i < nsteps; i++)
         all[i + 1] = steps[i];
     req->on_rows = on_rows;
-    db_submit submitted = db_pool_submit_held(req->ctx->db, all, nsteps + 1, on_held_rows, kw);
+    db_owner owner = request_db_owner(req);
+    db_submit submitted =
+        db_pool_submit_held(req->ctx->db, &owner, all, nsteps + 1, on_held_rows, kw);
     if (submitted != DB_SUBMIT_OK) {
         free(kw);
         request_submit_failed(req, submitted);
