@@ -60,8 +60,9 @@ static proxy_status read_fixed_part(proxy_header *p)
             return invalid(p, "address block shorter than its family needs");
         p->walk_tlvs = 1;
     }
+    /* a LOCAL block may hold any family's addresses, a PROXY one holds its own */
     if (len > PROXY_HEADER_MAX_ADDRESSES + PROXY_HEADER_MAX_TLVS ||
-        len - addresses > PROXY_HEADER_MAX_TLVS)
+        (!p->local && len - addresses > PROXY_HEADER_MAX_TLVS))
         return invalid(p, "header longer than cchcd accepts");
     p->total = PROXY_HEADER_FIXED_LEN + len;
     p->keep = PROXY_HEADER_FIXED_LEN + addresses;
