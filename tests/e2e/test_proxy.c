@@ -8,12 +8,15 @@
  * Loopback addresses stand for hosts (Linux routes all of 127/8 to lo): the
  * "load balancer" is 127.0.0.2 (trusted), a stranger is 127.0.0.3, and the
  * real cchc runs directly from 127.0.0.1. The proxied connections speak
- * plaintext through the harness's raw functions (the header comes before
- * TLS, as HAProxy sends it, so nothing here depends on TLS). */
+ * plaintext through the harness's raw functions; the header comes before
+ * TLS, as HAProxy sends it, which the last test checks with the real cchc
+ * over TLS through a small relay standing for HAProxy. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -489,6 +493,152 @@ static void test_cap_counts_the_real_address(void **state)
     }
 }
 
+/* ---- a real client through a relay, over TLS --------------------------------- */
+
+/* Copies what one side sends to the other until both have finished. */
+static void relay_bytes(int a, int b)
+{
+    int open_a = 1, open_b = 1;
+    char buf[16384];
+    while (open_a || open_b) {
+        struct pollfd p[2] = {{.fd = open_a ? a : -1, .events = POLLIN},
+                              {.fd = open_b ? b : -1, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            return;
+        for (int i = 0; i < 2; i++) {
+            if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            int from = i ? b : a, to = i ? a : b;
+            ssize_t n = read(from, buf, sizeof(buf));
+            if (n <= 0) {
+                shutdown(to, SHUT_WR);
+                if (i)
+                    open_b = 0;
+                else
+                    open_a = 0;
+                continue;
+            }
+            for (ssize_t off = 0; off < n;) {
+                ssize_t w = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
+                if (w <= 0)
+                    return;
+                off += w;
+            }
+        }
+    }
+}
+
+/* A minimal load balancer in a child process, as HAProxy with
+ * send-proxy-v2 behaves: listens on 127.0.0.1 (the name in the test
+ * certificate), connects to target_port from PROXY_HOST, sends a header
+ * naming client (with the connecting port), then relays both ways.
+ * Returns its pid; *port is where it listens. */
+static pid_t relay_start(int target_port, const char *client, int *port)
+{
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(addr);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    assert_int_equal(listen(lfd, 16), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&addr, &len), 0);
+    *port = ntohs(addr.sin_port);
+    uint8_t header[64];
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid > 0) {
+        close(lfd);
+        return pid;
+    }
+    signal(SIGCHLD, SIG_IGN); /* each connection's relay is reaped by the kernel */
+    for (;;) {
+        struct sockaddr_in peer;
+        socklen_t peer_len = sizeof(peer);
+        int in = accept(lfd, (struct sockaddr *)&peer, &peer_len);
+        if (in < 0)
+            continue;
+        if (fork() != 0) {
+            close(in);
+            continue;
+        }
+        close(lfd);
+        int out = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in from = {.sin_family = AF_INET}, to = addr;
+        inet_pton(AF_INET, PROXY_HOST, &from.sin_addr);
+        to.sin_port = htons((uint16_t)target_port);
+        if (bind(out, (struct sockaddr *)&from, sizeof(from)) != 0 ||
+            connect(out, (struct sockaddr *)&to, sizeof(to)) != 0)
+            _exit(1);
+        size_t n = proxy_header(header, client, ntohs(peer.sin_port));
+        if (send(out, header, n, MSG_NOSIGNAL) != (ssize_t)n)
+            _exit(1);
+        relay_bytes(in, out);
+        _exit(0);
+    }
+}
+
+static const char *cert(const char *certs, const char *name)
+{
+    static char paths[4][600];
+    static int next;
+    char *p = paths[next++ % 4];
+    snprintf(p, sizeof(paths[0]), "%s/%s", certs, name);
+    return p;
+}
+
+/* The real cchc, over TLS, through a balancer that sends the header as
+ * HAProxy does: the header comes before the TLS handshake, and the
+ * session is the real client's. */
+static void test_real_client_through_a_balancer_over_tls(void **state)
+{
+    (void)state;
+    char certs[512], own[64] = "";
+    const char *given = getenv("CCHC_TEST_CERTS");
+    if (given && *given) {
+        snprintf(certs, sizeof(certs), "%s", given);
+    } else {
+        snprintf(own, sizeof(own), "/tmp/cchc-certs.XXXXXX");
+        assert_non_null(mkdtemp(own));
+        snprintf(certs, sizeof(certs), "%s", own);
+        const char *make[] = {"/bin/bash", CCHC_SOURCE_DIR "/scripts/lib/certs.sh", certs, NULL};
+        run_result r;
+        harness_run(&r, NULL, make);
+        if (r.exit_code != 0)
+            fail_msg("scripts/lib/certs.sh failed: %s", r.err);
+        run_result_free(&r);
+    }
+    test_server tls;
+    const char *args[] = {"--tls-cert", cert(certs, "server.crt"), "--tls-key",
+                          cert(certs, "server.key"), "--proxy-from", PROXY_HOST, NULL};
+    harness_server_start(&tls, fx.db.conninfo, args);
+    int port;
+    pid_t relay = relay_start(tls.port, "203.0.113.200", &port);
+    test_server via = tls;
+    snprintf(via.addr, sizeof(via.addr), "127.0.0.1:%d", port);
+
+    char home[64];
+    harness_new_home(home, sizeof(home));
+    harness_use_home(home);
+    setenv("CCHC_CA", cert(certs, "ca.crt"), 1); /* so cchc speaks TLS */
+    int code = harness_login(&via, people[REPORTER].username, people[REPORTER].password);
+    unsetenv("CCHC_CA");
+    kill(relay, SIGKILL);
+    waitpid(relay, NULL, 0);
+    harness_remove_home(home);
+    fixture_as(&fx, -1);
+    assert_int_equal(code, 0);
+    assert_true(harness_log_contains(&tls, "connected from 203.0.113.200:"));
+    assert_true(harness_log_contains(&tls, " via proxy " PROXY_HOST ":"));
+    assert_int_equal(count("SELECT count(*) FROM session WHERE client_address = '203.0.113.200'"),
+                     1);
+    assert_int_equal(harness_server_stop(&tls), 0);
+    if (own[0]) {
+        const char *rm[] = {"/bin/rm", "-rf", own, NULL};
+        run_result r;
+        harness_run(&r, NULL, rm);
+        run_result_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_address_block_is_per_real_client),
         cmocka_unit_test(test_parallel_logins_never_pass_five),
         cmocka_unit_test(test_cap_counts_the_real_address),
+        cmocka_unit_test(test_real_client_through_a_balancer_over_tls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
