@@ -1,6 +1,6 @@
 /* cchcd's command line: `serve`, `migrate`, `version`. Options come from
  * flags first, then the environment (CCHC_DB, CCHC_LISTEN, CCHC_TLS_CERT,
- * CCHC_TLS_KEY), then defaults,
+ * CCHC_TLS_KEY, CCHC_PROXY_FROM), then defaults,
  * so a container can be configured by environment alone. */
 #include <getopt.h>
 #include <signal.h>
@@ -41,6 +41,11 @@ static void usage(FILE *out)
             "  --tls-key FILE        its private key, PEM (env CCHC_TLS_KEY)\n"
             "  --insecure-plaintext  allow a plaintext listener on an address that is\n"
             "                        not loopback (only behind a TLS proxy)\n"
+            "  --proxy-from LIST     load balancers whose connections start with a\n"
+            "                        PROXY protocol v2 header naming the real client\n"
+            "                        (HAProxy send-proxy-v2): addresses or CIDR\n"
+            "                        prefixes, comma-separated, e.g. 10.0.0.2,fd00::/64\n"
+            "                        (env CCHC_PROXY_FROM); others may not send one\n"
             "  --db-pool N           database connections (default 4)\n"
             "  --db-fair-share N     queries of one account, and of one connection, in\n"
             "                        the database at once (default 4; 0: no limit)\n"
@@ -101,7 +106,7 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
        OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
-       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE };
+       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE, OPT_PROXY_FROM };
 
 int main(int argc, char **argv)
 {
@@ -138,6 +143,7 @@ int main(int argc, char **argv)
         config.tls_cert = getenv("CCHC_TLS_CERT");
     if (getenv("CCHC_TLS_KEY") && *getenv("CCHC_TLS_KEY"))
         config.tls_key = getenv("CCHC_TLS_KEY");
+    const char *proxy_from = getenv("CCHC_PROXY_FROM");
     int dry_run = 0;
     const char *user = NULL, *unit = "SNV", *full_name = "";
 
@@ -167,6 +173,7 @@ int main(int argc, char **argv)
         {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
         {"tls-key", required_argument, NULL, OPT_TLS_KEY},
         {"insecure-plaintext", no_argument, NULL, OPT_INSECURE},
+        {"proxy-from", required_argument, NULL, OPT_PROXY_FROM},
         {"db-statement-timeout", required_argument, NULL, OPT_DB_STATEMENT},
         {"db-lock-timeout", required_argument, NULL, OPT_DB_LOCK},
         {"db-idle-tx-timeout", required_argument, NULL, OPT_DB_IDLE_TX},
@@ -277,6 +284,13 @@ int main(int argc, char **argv)
         case OPT_TLS_CERT: config.tls_cert = optarg; break;
         case OPT_TLS_KEY: config.tls_key = optarg; break;
         case OPT_INSECURE: config.insecure_plaintext = 1; break;
+        case OPT_PROXY_FROM:
+            if (!*optarg) {
+                fprintf(stderr, "cchcd: --proxy-from takes addresses or CIDR prefixes\n");
+                return 2;
+            }
+            proxy_from = optarg;
+            break;
         case OPT_USER: user = optarg; break;
         case OPT_UNIT: unit = optarg; break;
         case OPT_FULL_NAME: full_name = optarg; break;
@@ -324,6 +338,12 @@ int main(int argc, char **argv)
     if (!config.tls_cert != !config.tls_key) {
         fprintf(stderr, "cchcd: --tls-cert and --tls-key go together (env CCHC_TLS_CERT, "
                         "CCHC_TLS_KEY)\n");
+        return 2;
+    }
+    char why[200];
+    if (proxy_from && *proxy_from &&
+        proxy_trust_parse(&config.proxy_from, proxy_from, why, sizeof(why)) != 0) {
+        fprintf(stderr, "cchcd: --proxy-from (CCHC_PROXY_FROM): %s\n", why);
         return 2;
     }
     if (!config.db || !*config.db) {

@@ -175,6 +175,7 @@ static int start_listener(server *srv)
     }
     srv->net.tls = srv->tls;
     srv->net.insecure_plaintext = srv->config.insecure_plaintext;
+    srv->net.proxy_from = &srv->config.proxy_from;
     const net_limits limits = {
         .max_frame = srv->config.max_frame,
         .write_high_water = srv->config.write_high_water,

@@ -52,6 +52,7 @@ typedef struct server_config {
     const char *tls_cert;       /* PEM certificate chain; NULL: no TLS */
     const char *tls_key;        /* its PEM private key */
     int insecure_plaintext;     /* allow plaintext on a non-loopback address */
+    proxy_trust proxy_from;     /* peers that send a PROXY v2 header (n == 0: none) */
 } server_config;
 
 typedef struct server {

@@ -260,20 +260,18 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "     WHERE x.token_hash = s.token_hash"
         "       AND x.last_seen_at < now() - make_interval(secs => least(30, $2::int / 2)))"
         "SELECT id, username, unit_code, roles FROM s"},
-    /* $1 username typed, $2 address: the attempt is recorded as failed
-     * before anything is checked, so concurrent attempts count against each
-     * other; a success turns it into one (STMT_ATTEMPT_SUCCEEDED). */
-    [STMT_ATTEMPT_RESERVE] = {"cchc_attempt_reserve",
-        "INSERT INTO login_attempt (username, address, succeeded) VALUES ($1, $2, false)"
-        " RETURNING id"},
+    /* $1 username typed, $2 address: the throttle decided before anything
+     * is written. Blocked: attempt_id NULL, nothing written, until when in
+     * user_blocked_until / address_blocked_until. Else the attempt is
+     * recorded as failed, so concurrent attempts count against each other,
+     * and a success turns it into one (STMT_ATTEMPT_SUCCEEDED). The rule
+     * and the locking that makes it race-free are
+     * sql/functions/040_accounts.sql's. */
+    [STMT_LOGIN_ATTEMPT_BEGIN] = {"cchc_login_attempt_begin",
+        "SELECT attempt_id, user_blocked_until, address_blocked_until"
+        "  FROM login_attempt_begin($1, $2)"},
     [STMT_ATTEMPT_SUCCEEDED] = {"cchc_attempt_succeeded",
         "UPDATE login_attempt SET succeeded = true WHERE id = $1::bigint"},
-    /* $1 username typed, $2 address: until when each is blocked, NULL when
-     * it is not (the rule is sql/functions/040_accounts.sql's; this
-     * attempt, already recorded as failed, is the 1) */
-    [STMT_LOGIN_THROTTLE] = {"cchc_login_throttle",
-        "SELECT iso_utc(login_user_blocked_until($1, 1)) AS user_blocked_until,"
-        "       iso_utc(login_address_blocked_until($2, 1)) AS address_blocked_until"},
     [STMT_LOGIN_ACCOUNT] = {"cchc_login_account",
         "SELECT a.id, a.password_hash, i.*"
         "  FROM account a JOIN account_info i ON i.id = a.id WHERE a.username = $1"},

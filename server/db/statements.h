@@ -34,9 +34,8 @@ typedef enum statement_id {
     STMT_UNIT_CHANGE,
     /* sessions and accounts (rpc/dispatch.c, handlers/sessions.c, handlers/users.c) */
     STMT_SESSION_CHECK,
-    STMT_LOGIN_THROTTLE,
     STMT_LOGIN_ACCOUNT,
-    STMT_ATTEMPT_RESERVE,
+    STMT_LOGIN_ATTEMPT_BEGIN,
     STMT_ATTEMPT_SUCCEEDED,
     STMT_SESSION_CREATE,
     STMT_SESSION_REVOKE,

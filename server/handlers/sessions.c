@@ -1,10 +1,13 @@
 /* Logging in and out, who am I, changing one's password.
  *
  * Login: recent failures for the username typed and for the address are
- * counted first (throttling works the same whether the account exists);
- * the password is verified in the thread pool, against a dummy hash when
+ * counted first (throttling works the same whether the account exists),
+ * and a throttled caller is refused before anything is written; the
+ * password is verified in the thread pool, against a dummy hash when
  * there is no such account, so neither the answer nor its timing tells an
- * unknown account from a wrong password. Every attempt is recorded. */
+ * unknown account from a wrong password. Every attempt that is not
+ * throttled is recorded. The address is the real client's, from a PROXY
+ * protocol header when the connection came through a trusted proxy. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
@@ -32,7 +35,7 @@ static Cchc__V1__Account *account_from_row(arena *a, const PGresult *res, int ro
 /* ---- login ------------------------------------------------------------------ */
 
 /* What a login (or a password change) carries from the database through
- * the password check and back: the reserved attempt, the account and the
+ * the password check and back: the recorded attempt, the account and the
  * hash that was verified, so the final write can insist it is unchanged. */
 typedef struct login_state {
     request *req;
@@ -57,13 +60,12 @@ static void reply_busy(request *req)
                  "máy chủ đang bận; hãy thử lại sau ít phút (server busy; try again shortly)");
 }
 
-/* Throttled? The rule (how many failures, for how long) is SQL's,
- * login_blocked_until in sql/functions/040_accounts.sql, so that `cchc user
- * show` tells an admin exactly what login enforces. */
-static int throttled(const PGresult *blocked)
-{
-    return !PQgetisnull(blocked, 0, 0) || !PQgetisnull(blocked, 0, 1);
-}
+/* Columns of STMT_LOGIN_ATTEMPT_BEGIN's row. Throttled when there is no
+ * attempt id: nothing was written. The rule (how many failures, for how
+ * long) and the locking that makes it race-free are SQL's
+ * (login_attempt_begin in sql/functions/040_accounts.sql), so that `cchc
+ * user show` tells an admin exactly what login enforces. */
+enum { BEGIN_ATTEMPT_ID, BEGIN_USER_BLOCKED_UNTIL, BEGIN_ADDRESS_BLOCKED_UNTIL };
 
 static void on_session_created(request *req, PGresult *const *r, int n)
 {
@@ -110,27 +112,30 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     request_query(req, steps, 3, on_session_created);
 }
 
-/* The start of a password check, after the lookup batch (attempt id,
- * until when the username and the address are blocked, account): answers
- * and returns NULL when the caller is throttled (saying what was wrong too
- * often, in Vietnamese and English, and until when) or memory ran out,
- * else the state for the check. */
+/* The start of a password check, after the lookup batch (the attempt
+ * begun, or until when the username or the address is blocked; the
+ * account): answers and returns NULL when the caller is throttled (saying
+ * what was wrong too often, in Vietnamese and English, and until when) or
+ * memory ran out, else the state for the check. */
 static login_state *begin_password_check(request *req, PGresult *const *r, const char *what_vi,
                                          const char *what_en)
 {
-    if (throttled(r[1])) {
+    const PGresult *begun = r[0];
+    if (PQgetisnull(begun, 0, BEGIN_ATTEMPT_ID)) {
         /* an administrator can lift an account's block, not an address's */
-        if (!PQgetisnull(r[1], 0, 0))
+        const char *user_until = pg_text(begun, 0, BEGIN_USER_BLOCKED_UNTIL);
+        const char *address_until = pg_text(begun, 0, BEGIN_ADDRESS_BLOCKED_UNTIL);
+        if (!PQgetisnull(begun, 0, BEGIN_USER_BLOCKED_UNTIL))
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                          "%s quá nhiều lần; hãy thử lại sau %s, hoặc nhờ quản trị viên gỡ chặn "
                          "(too many %s; try again after %s, or ask an administrator: cchc user "
                          "unlock)",
-                         what_vi, pg_text(r[1], 0, 0), what_en, pg_text(r[1], 0, 0));
+                         what_vi, user_until, what_en, user_until);
         else
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                          "%s quá nhiều lần từ địa chỉ này; hãy thử lại sau %s "
                          "(too many %s from this address; try again after %s)",
-                         what_vi, pg_text(r[1], 0, 1), what_en, pg_text(r[1], 0, 1));
+                         what_vi, address_until, what_en, address_until);
         return NULL;
     }
     login_state *st = calloc(1, sizeof(*st));
@@ -140,7 +145,7 @@ static login_state *begin_password_check(request *req, PGresult *const *r, const
     }
     st->req = req;
     request_set_state(req, st, login_state_free);
-    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(r[0], 0, 0));
+    snprintf(st->attempt_id, sizeof(st->attempt_id), "%s", pg_text(begun, 0, BEGIN_ATTEMPT_ID));
     return st;
 }
 
@@ -150,7 +155,7 @@ static void on_login_lookup(request *req, PGresult *const *r, int n)
     login_state *st = begin_password_check(req, r, "đăng nhập sai", "failed logins");
     if (!st)
         return;
-    const PGresult *acc = r[2];
+    const PGresult *acc = r[1];
     const char *stored = NULL;
     if (PQntuples(acc) > 0) {
         snprintf(st->account_id, sizeof(st->account_id), "%s", pg_text(acc, 0, 0));
@@ -176,11 +181,10 @@ void handle_login(request *req)
     const char *who[] = {in->username, req->peer_ip};
     const char *account[] = {in->username};
     const db_step steps[] = {
-        {STMT_ATTEMPT_RESERVE, 2, who},
-        {STMT_LOGIN_THROTTLE, 2, who},
+        {STMT_LOGIN_ATTEMPT_BEGIN, 2, who},
         {STMT_LOGIN_ACCOUNT, 1, account},
     };
-    request_query(req, steps, 3, on_login_lookup);
+    request_query(req, steps, 2, on_login_lookup);
 }
 
 /* ---- logout, whoami ----------------------------------------------------------- */
@@ -220,9 +224,9 @@ void handle_whoami(request *req)
 
 /* ---- password change ------------------------------------------------------------- */
 
-/* The current password is checked like a login: reserved attempt,
- * throttled per account and address, so a stolen session cannot be used
- * to guess the password. */
+/* The current password is checked like a login: throttled per account
+ * and address before anything is written, then the attempt recorded, so a
+ * stolen session cannot be used to guess the password. */
 
 static void on_password_changed(request *req, PGresult *const *r, int n)
 {
@@ -278,8 +282,8 @@ static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
     if (!st)
         return;
     const char *stored = NULL;
-    if (PQntuples(r[2]) > 0) {
-        snprintf(st->hash, sizeof(st->hash), "%s", pg_text(r[2], 0, 0));
+    if (PQntuples(r[1]) > 0) {
+        snprintf(st->hash, sizeof(st->hash), "%s", pg_text(r[1], 0, 0));
         stored = st->hash;
     }
     if (auth_verify_async(req->ctx->loop, stored, req->msg->password_change->current_password,
@@ -304,9 +308,8 @@ void handle_password_change(request *req)
     const char *who[] = {req->auth.username, req->peer_ip};
     const char *account[] = {req->auth.account_id};
     const db_step steps[] = {
-        {STMT_ATTEMPT_RESERVE, 2, who},
-        {STMT_LOGIN_THROTTLE, 2, who},
+        {STMT_LOGIN_ATTEMPT_BEGIN, 2, who},
         {STMT_ACCOUNT_HASH, 1, account},
     };
-    request_query(req, steps, 3, on_password_hash_loaded);
+    request_query(req, steps, 2, on_password_hash_loaded);
 }

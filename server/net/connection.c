@@ -22,7 +22,13 @@
  * With TLS (tls.h) the same paths carry ciphertext: what is read goes
  * through the connection's TLS session before the frame reader, frames go
  * through it before the write path, and a TLS failure closes the
- * connection with one log line. Without TLS nothing here changes. */
+ * connection with one log line. Without TLS nothing here changes.
+ *
+ * A connection from a trusted proxy (--proxy-from) first goes through a
+ * stage of its own: its first bytes must be a PROXY protocol v2 header
+ * (proxy_header.h), read before TLS or the frame reader see anything and
+ * under the hello deadline; it names the real client, whose address the
+ * connection then carries (and is capped by). */
 #include "connection.h"
 
 #include <stdio.h>
@@ -32,6 +38,7 @@
 #include "listener.h"
 #include "log.h"
 #include "secure_wipe.h"
+#include "proxy_header.h"
 
 typedef struct write_req {
     uv_write_t req;
@@ -64,6 +71,7 @@ static void connection_unref(connection *c)
         return;
     frame_reader_reset(&c->reader);
     tls_session_free(c->tls);
+    free(c->proxy);
     free(c);
 }
 
@@ -520,6 +528,43 @@ void connection_resume(connection *c)
     connection_unref(c); /* the queue's */
 }
 
+/* The PROXY header stage: takes the header's bytes from *data (advancing
+ * it past them) and, once the header is whole, gives the connection its
+ * real client's address. -1 when the connection was closed (an invalid
+ * header, or the client over its per-address cap). */
+static int read_proxy_header(connection *c, const uint8_t **data, size_t *len)
+{
+    size_t used;
+    proxy_source source;
+    proxy_status st = proxy_header_feed(c->proxy, *data, *len, &used, &source);
+    if (st == PROXY_INVALID) {
+        char why[160];
+        snprintf(why, sizeof(why), "invalid PROXY protocol header from a trusted proxy: %s",
+                 proxy_header_error(c->proxy));
+        connection_close(c, why);
+        return -1;
+    }
+    *data += used;
+    *len -= used;
+    if (st == PROXY_NEED_MORE)
+        return 0;
+    free(c->proxy);
+    c->proxy = NULL;
+    if (source.local) { /* the proxy's own health check: its own address */
+        log_info("client %llu connected from %s (PROXY LOCAL: the proxy itself)",
+                 (unsigned long long)c->id, c->peer);
+    } else {
+        char via[sizeof(c->peer)];
+        memcpy(via, c->peer, sizeof(via));
+        snprintf(c->ip, sizeof(c->ip), "%s", source.ip);
+        snprintf(c->peer, sizeof(c->peer), strchr(source.ip, ':') ? "[%s]:%u" : "%s:%u",
+                 source.ip, (unsigned)source.port);
+        log_info("client %llu connected from %s via proxy %s", (unsigned long long)c->id,
+                 c->peer, via);
+    }
+    return listener_check_address_cap(c->owner, c);
+}
+
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     connection *c = stream->data;
@@ -532,6 +577,10 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
             if (c->lingering || nread != UV_EOF)
                 connection_close(c, nread == UV_EOF ? "closed by both sides" : uv_strerror((int)nread));
         }
+        return;
+    }
+    if (nread == UV_EOF && c->proxy) {
+        connection_close(c, "closed before the end of its PROXY protocol header");
         return;
     }
     if (nread == UV_EOF) {
@@ -548,17 +597,20 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         connection_close(c, uv_strerror((int)nread));
         return;
     }
+    const uint8_t *data = (const uint8_t *)buf->base;
+    size_t len = (size_t)nread;
+    if (c->proxy && (read_proxy_header(c, &data, &len) != 0 || len == 0))
+        return; /* closed, or nothing after the header yet */
     uint32_t bad_length = 0;
     connection_ref(c); /* a handler may close the connection under us */
     frame_status st;
     if (c->tls) {
-        if (read_tls(c, (const uint8_t *)buf->base, (size_t)nread, &st, &bad_length) != 0) {
+        if (read_tls(c, data, len, &st, &bad_length) != 0) {
             connection_unref(c);
             return;
         }
     } else {
-        st = frame_reader_feed(&c->reader, (const uint8_t *)buf->base, (size_t)nread,
-                               on_frame, c, &bad_length);
+        st = frame_reader_feed(&c->reader, data, len, on_frame, c, &bad_length);
     }
     after_frames(c, st, bad_length);
     connection_unref(c);
@@ -578,7 +630,8 @@ void connection_check_deadlines(connection *c, uint64_t now_ms)
         return;
     if (!c->greeted && limits->hello_timeout_ms > 0 &&
         now_ms - c->accepted_ms > (uint64_t)limits->hello_timeout_ms) {
-        snprintf(why, sizeof(why), "no hello within %d ms (--hello-timeout)", limits->hello_timeout_ms);
+        snprintf(why, sizeof(why), "no %s within %d ms (--hello-timeout)",
+                 c->proxy ? "PROXY protocol header" : "hello", limits->hello_timeout_ms);
         connection_close(c, why);
     } else if (c->partial_since_ms && limits->frame_timeout_ms > 0 &&
                now_ms - c->partial_since_ms > (uint64_t)limits->frame_timeout_ms) {
@@ -622,7 +675,7 @@ void connection_accept(listener *l)
     uv_tcp_init(l->loop, &c->tcp);
     c->tcp.data = c;
     if (uv_accept((uv_stream_t *)&l->tcp, (uv_stream_t *)&c->tcp) != 0) {
-        tls_session_free(c->tls);
+        tls_session_free(c->tls); /* c->proxy is not allocated yet */
         uv_close((uv_handle_t *)&c->tcp, free_unaccepted);
         return;
     }
@@ -631,6 +684,7 @@ void connection_accept(listener *l)
         uv_tcp_keepalive(&c->tcp, 1, (unsigned)l->limits.keepalive_s);
     c->id = ++l->next_id;
     struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof(addr));
     int addr_len = sizeof(addr);
     snprintf(c->peer, sizeof(c->peer), "?");
     if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&addr, &addr_len) == 0) {
@@ -650,11 +704,20 @@ void connection_accept(listener *l)
             snprintf(c->ip, sizeof(c->ip), "%s", ip);
         }
     }
+    int proxied = l->proxy_from && c->peer[0] != '?' &&
+                  proxy_trust_match(l->proxy_from, (struct sockaddr *)&addr);
+    if (proxied && (c->proxy = malloc(sizeof(*c->proxy))) != NULL)
+        proxy_header_init(c->proxy);
     c->next = l->connections;
     if (l->connections)
         l->connections->prev = c;
     l->connections = c;
     l->count++;
-    log_info("client %llu connected from %s", (unsigned long long)c->id, c->peer);
+    if (proxied && !c->proxy) {
+        connection_close(c, "out of memory");
+        return;
+    }
+    if (!proxied) /* a proxied one says who it is for once its header is read */
+        log_info("client %llu connected from %s", (unsigned long long)c->id, c->peer);
     update_reading(c);
 }

@@ -18,6 +18,7 @@
 
 struct listener;
 struct tls_session;
+struct proxy_header;
 
 /* Someone waiting for a connection's queued replies to drain (an answer
  * sent in parts produces its next part only then). */
@@ -65,6 +66,10 @@ typedef struct connection {
                           past a session check; this layer never reads them */
     connection_waiter *waiters;
     struct tls_session *tls; /* NULL on a plaintext listener */
+    /* From a trusted proxy (--proxy-from), until its PROXY protocol header
+     * has been read: nothing else is read before it, and ip/peer are the
+     * proxy's until it says whose connection this is. NULL otherwise. */
+    struct proxy_header *proxy;
 } connection;
 
 /* Accepts a pending connection on the listener (listener.c). */
@@ -85,8 +90,8 @@ void connection_begin_drain(connection *c);
  * as the listener's limit (before, a few KiB), and the hello deadline no
  * longer applies. */
 void connection_greeted(connection *c);
-/* Closes connections past their hello, frame or idle deadline (listener.c
- * calls it once a second). */
+/* Closes connections past their hello (or PROXY header), frame or idle
+ * deadline (listener.c calls it once a second). */
 void connection_check_deadlines(connection *c, uint64_t now_ms);
 /* A request read from c starts (holds a reference, counts towards the
  * in-flight cap) or ends (resumes reading, or closes when draining). */

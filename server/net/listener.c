@@ -12,39 +12,52 @@
 #include "log.h"
 #include "protocol.h"
 
-/* Connections open from ip, c itself included. */
+/* Connections open from ip, c itself included. A connection still waiting
+ * for its PROXY header belongs to no address yet: the proxy's own address
+ * is not its client's. */
 static int connections_from(const listener *l, const char *ip)
 {
     int n = 0;
     for (const connection *c = l->connections; c; c = c->next)
-        n += strcmp(c->ip, ip) == 0;
+        n += !c->proxy && strcmp(c->ip, ip) == 0;
     return n;
+}
+
+int listener_check_address_cap(listener *l, connection *c)
+{
+    int from_ip = connections_from(l, c->ip);
+    if (from_ip <= l->limits.max_connections_per_address)
+        return 0;
+    char reason[160];
+    snprintf(reason, sizeof(reason),
+             "refused: %d connections open from %s, the limit is %d "
+             "(--max-connections-per-address)",
+             from_ip - 1, c->ip, l->limits.max_connections_per_address);
+    connection_close(c, reason);
+    return -1;
 }
 
 /* The caps are checked on a connection just accepted (the kernel has
  * completed it already; accepting is how it leaves the backlog, and its
  * peer address is known only then): over a cap, it is closed at once,
  * before anything is read from it, and its close is the one log line
- * that says why. A connection closing still holds its socket and counts. */
+ * that says why. A connection closing still holds its socket and counts.
+ * A connection from a trusted proxy is held to the per-address cap once
+ * its header has named the client (connection.c). */
 static void enforce_caps(listener *l)
 {
     connection *c = l->connections; /* connection_accept puts it first */
     if (!c)
         return;
-    char reason[160];
-    int from_ip = connections_from(l, c->ip);
-    if (l->count > l->limits.max_connections)
+    if (l->count > l->limits.max_connections) {
+        char reason[160];
         snprintf(reason, sizeof(reason),
                  "refused: %d connections open, the limit is %d (--max-connections)",
                  l->count - 1, l->limits.max_connections);
-    else if (from_ip > l->limits.max_connections_per_address)
-        snprintf(reason, sizeof(reason),
-                 "refused: %d connections open from %s, the limit is %d "
-                 "(--max-connections-per-address)",
-                 from_ip - 1, c->ip, l->limits.max_connections_per_address);
-    else
-        return;
-    connection_close(c, reason);
+        connection_close(c, reason);
+    } else if (!c->proxy) {
+        listener_check_address_cap(l, c);
+    }
 }
 
 static void on_connection(uv_stream_t *tcp, int status)
@@ -118,10 +131,11 @@ static void log_bound_address(listener *l)
         l->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
     }
     log_info("listening on %s:%d (max frame %u bytes, %d connections, %d per address, "
-             "%d requests in flight and %zu bytes of replies queued per connection, %s)",
+             "%d requests in flight and %zu bytes of replies queued per connection, %s%s)",
              ip, l->port, l->limits.max_frame, l->limits.max_connections,
              l->limits.max_connections_per_address, l->limits.max_inflight,
-             l->limits.max_reply_backlog, l->tls ? "TLS" : "plaintext");
+             l->limits.max_reply_backlog, l->tls ? "TLS" : "plaintext",
+             l->proxy_from && l->proxy_from->n ? ", PROXY protocol from --proxy-from" : "");
 }
 
 int listener_start(listener *l, uv_loop_t *loop, const char *address,

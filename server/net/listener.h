@@ -11,6 +11,7 @@
 
 #include "connection.h"
 #include "frame.h"
+#include "proxy_trust.h"
 #include "tls.h"
 
 typedef struct net_limits {
@@ -67,6 +68,10 @@ typedef struct listener {
      * loopback address or with insecure_plaintext). */
     tls_server *tls;
     int insecure_plaintext;
+    /* Also set before listener_start: the peers whose connections start
+     * with a PROXY protocol v2 header naming the real client (NULL or
+     * empty: none). */
+    const proxy_trust *proxy_from;
     /* One read buffer for every connection: libuv fills it and the frame
      * reader consumes it before the next read, so idle connections cost no
      * buffer memory (see frame.h). */
@@ -86,6 +91,11 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
  * caller has taken a reference for the queue. 0, or -1 when the listener
  * no longer resumes anything (draining: kept requests are not read). */
 int listener_queue_resume(listener *l, connection *c);
+
+/* The per-address cap for c, whose address has just become known (a
+ * PROXY header named the real client): over it, c is closed with the
+ * cap's log line and -1 returned. */
+int listener_check_address_cap(listener *l, connection *c);
 /* Drain: stop accepting, stop reading, close each connection once its
  * in-flight requests are answered and its replies flushed (requests kept
  * unread by a paused connection are dropped, like those still in its

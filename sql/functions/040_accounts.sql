@@ -52,7 +52,7 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 
--- Login throttling, one definition for the login check (STMT_LOGIN_THROTTLE)
+-- Login throttling, one definition for the login check (login_attempt_begin)
 -- and for what `cchc user show` says. The failed logins that count: those
 -- of the last 15 minutes, for the username typed (whether or not such an
 -- account exists) since its failures were last cleared, or from one address.
@@ -73,30 +73,68 @@ LANGUAGE sql STABLE AS $$
      WHERE l.address = addr AND NOT l.succeeded AND l.at > now() - interval '15 minutes'
 $$;
 
+-- These took a `recorded` count (the caller's own attempt, recorded as
+-- failed before the check) while login wrote its attempt first; it now
+-- checks first, so both login and `user show` ask about the next attempt.
+DROP FUNCTION IF EXISTS login_user_blocked_until(text, int) CASCADE;
+DROP FUNCTION IF EXISTS login_address_blocked_until(text, int) CASCADE;
+DROP FUNCTION IF EXISTS login_blocked_until(timestamptz[], int, int) CASCADE;
+
 -- When a block ends, or NULL when there is none: 5 failures block a
 -- username, 50 an address (a district office's clerks share one), until
--- the oldest of them leaves the 15 minutes. `recorded` is how many of the
--- caller's own attempts are already among the failures: login records its
--- attempt as failed before it checks (1), `user show` asks about the next
--- attempt (0). Every attempt made while blocked counts too, so a block
--- lasts while someone keeps trying.
-CREATE OR REPLACE FUNCTION login_blocked_until(failures timestamptz[], allowed int, recorded int)
+-- the oldest of the most recent `allowed` failures is 15 minutes old.
+-- Attempts made while blocked are refused before anything is written
+-- (login_attempt_begin), so they do not count: a block ends 15 minutes
+-- after the first of the failures that caused it, however often someone
+-- tries meanwhile; one more failure then blocks again.
+CREATE OR REPLACE FUNCTION login_blocked_until(failures timestamptz[], allowed int)
 RETURNS timestamptz
 LANGUAGE sql IMMUTABLE AS $$
     SELECT f + interval '15 minutes'
-      FROM unnest(failures) f ORDER BY f DESC OFFSET allowed - 1 + recorded LIMIT 1
+      FROM unnest(failures) f ORDER BY f DESC OFFSET allowed - 1 LIMIT 1
 $$;
 
-CREATE OR REPLACE FUNCTION login_user_blocked_until(name text, recorded int DEFAULT 0)
+CREATE OR REPLACE FUNCTION login_user_blocked_until(name text)
 RETURNS timestamptz
 LANGUAGE sql STABLE AS $$
-    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_user(name)), 5, recorded)
+    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_user(name)), 5)
 $$;
 
-CREATE OR REPLACE FUNCTION login_address_blocked_until(addr text, recorded int DEFAULT 0)
+CREATE OR REPLACE FUNCTION login_address_blocked_until(addr text)
 RETURNS timestamptz
 LANGUAGE sql STABLE AS $$
-    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_address(addr)), 50, recorded)
+    SELECT login_blocked_until(ARRAY(SELECT login_failures_of_address(addr)), 50)
+$$;
+
+-- The start of a login (or of a password change, checked like one): the
+-- throttle is decided before anything is written. Blocked: nothing is
+-- written, attempt_id is NULL and the blocked_until columns say until
+-- when (ISO 8601 UTC). Not blocked: the attempt is recorded as failed
+-- (a success turns it into one later) and its id returned.
+--
+-- Race-free: attempts on the same username, and those from the same
+-- address, take turns on transaction-scoped advisory locks (released when
+-- the batch's transaction commits, with the attempt row), so each check
+-- sees every attempt recorded before it; N logins at once cannot all pass
+-- the 5th failure. The username's lock is always taken before the
+-- address's, so two logins never wait for each other in a cycle. Each
+-- statement of this VOLATILE function takes a fresh snapshot, so the
+-- check after the locks sees what the previous holder committed.
+CREATE OR REPLACE FUNCTION login_attempt_begin(name text, addr text,
+                                               OUT attempt_id bigint,
+                                               OUT user_blocked_until text,
+                                               OUT address_blocked_until text)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('cchc login user'), hashtext(name));
+    PERFORM pg_advisory_xact_lock(hashtext('cchc login address'), hashtext(addr));
+    user_blocked_until := iso_utc(login_user_blocked_until(name));
+    address_blocked_until := iso_utc(login_address_blocked_until(addr));
+    IF user_blocked_until IS NULL AND address_blocked_until IS NULL THEN
+        INSERT INTO login_attempt (username, address, succeeded)
+        VALUES (name, addr, false) RETURNING id INTO attempt_id;
+    END IF;
+END
 $$;
 
 -- An account as the protocol's Account message shows it (column names are
