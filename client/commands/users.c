@@ -62,8 +62,7 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
         char unit[300], roles[128] = "", sessions[16];
-        snprintf(unit, sizeof(unit), "%s (%s)%s", a->unit_name, a->unit_code,
-                 a->unit_closed ? _(" — đã ngừng hoạt động, cần chuyển") : "");
+        snprintf(unit, sizeof(unit), "%s (%s)", a->unit_name, a->unit_code);
         for (size_t r = 0; r < a->n_roles; r++) {
             size_t used = strlen(roles);
             snprintf(roles + used, sizeof(roles) - used, "%s%s", r ? "," : "", a->roles[r]);
@@ -72,7 +71,9 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
         const char *row[] = {a->username, a->full_name, unit, roles,
                              a->disabled        ? _("đã khóa")
                              : *a->blocked_until ? _("bị chặn đăng nhập")
-                                                 : _("hoạt động"),
+                             /* its unit closed: to be moved (cchc user move) */
+                             : a->unit_closed ? _("đơn vị đã ngừng hoạt động, cần chuyển")
+                                              : _("hoạt động"),
                              sessions, a->last_login_at};
         table_add_row(t, row);
     }
