@@ -15,7 +15,8 @@
 /* How long a write's request key answers its retries (docs/retry.md). */
 #define REQUEST_KEY_LIFETIME "7 days"
 
-/* A unit's expected reports for period $1 with their state and latest
+/* A unit's reports for period $1 (counted_reports: expected, or sent
+ * before a change made the period stop expecting them) with their state and latest
  * revision (my tasks, and a successor's inherited ones): callers add the
  * WHERE that says whose. */
 #define MY_TASKS_SELECT \
@@ -33,7 +34,7 @@
     "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)" \
     "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets," \
     "       e.unit_code, eu.name AS unit_name" \
-    "  FROM expected_reports($1) e" \
+    "  FROM counted_reports($1) e" \
     "  JOIN task t ON t.id = e.task_id" \
     "  JOIN org_unit eu ON eu.code = e.unit_code" \
     "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id" \

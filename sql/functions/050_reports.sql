@@ -243,6 +243,11 @@ BEGIN
           FROM submit_rows s
          WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
                             WHERE x.unit_code = unit AND x.task_id = s.task)
+           -- a report already sent stays the unit's to fix (returned) even
+           -- when a later change means the period no longer expects it
+           AND NOT EXISTS (SELECT 1 FROM report x
+                            WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+                              AND x.first_submitted_at IS NOT NULL)
            AND NOT s.retried
         UNION ALL
         SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)

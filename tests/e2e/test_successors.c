@@ -26,6 +26,10 @@
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
 #define PERIOD "2024-Q1"
+/* A period whose last data day (2025-09-14) falls after the change's date
+ * (2025-07-01): the district reports in it before the change is recorded,
+ * so the period stops expecting it afterwards. */
+#define LATE_PERIOD "2025-9M"
 #define CLOSED "Q-NINHKIEU"
 #define SUCCESSOR "KV-NINHKIEU"
 
@@ -43,21 +47,26 @@ static const test_person people[NPEOPLE] = {
 #define KV_PASSWORD "Bao-cao-Khu-vuc-2025"
 static char kv_home[64];
 static int missing_task; /* a task the district never reported on */
-static long long returned_id, accepted_id;
+static long long returned_id, accepted_id, late_returned_id;
 
-static void submit(int who, const char *task, const char *progress)
+static void submit_in(const char *period, int who, const char *task, const char *progress)
 {
     fixture_as(&fx, who);
-    const char *args[] = {"submit", "--task", task, "--period", PERIOD, "--status", "đang triển khai",
+    const char *args[] = {"submit", "--task", task, "--period", period, "--status", "đang triển khai",
                           "--progress", progress, "--result", "Đã tiếp nhận hồ sơ", NULL};
     harness_cchc_ok(srv, args);
 }
 
+static void submit(int who, const char *task, const char *progress)
+{
+    submit_in(PERIOD, who, task, progress);
+}
+
 /* The lead agency's reviewer reviews the district's report on a task. */
-static long long review(const char *task, const char *action)
+static long long review_in(const char *period, const char *task, const char *action)
 {
     fixture_as(&fx, LEAD);
-    const char *list[] = {"review", "list", "--period", PERIOD, "--task", task, "--unit", CLOSED, NULL};
+    const char *list[] = {"review", "list", "--period", period, "--task", task, "--unit", CLOSED, NULL};
     json_t *root = harness_cchc_json(srv, list);
     json_t *x = json_array_get(json_object_get(root, "reports"), 0);
     assert_non_null(x);
@@ -69,6 +78,11 @@ static long long review(const char *task, const char *action)
     const char *acc[] = {"review", "accept", seen, NULL};
     harness_cchc_ok(srv, strcmp(action, "return") == 0 ? ret : acc);
     return id;
+}
+
+static long long review(const char *task, const char *action)
+{
+    return review_in(PERIOD, task, action);
 }
 
 static int setup(void **state)
@@ -84,6 +98,11 @@ static int setup(void **state)
     submit(COMMUNE, "105", "10");
     returned_id = review("105", "return");
     accepted_id = review("106", "accept");
+    fixture_as(&fx, -1);
+    harness_open_period(srv, LATE_PERIOD);
+    submit_in(LATE_PERIOD, NK, "105", "70");
+    submit_in(LATE_PERIOD, NK, "107", "30");
+    late_returned_id = review_in(LATE_PERIOD, "107", "return");
 
     /* a task the district owes and never reported on */
     fixture_as(&fx, NK);
@@ -135,7 +154,7 @@ static long long html_int(const char *html, const char *key)
 /* Every figure of the period in every view, as the administrator sees
  * them, in one text (for comparing before and after); and the views
  * checked against each other on the way. */
-static char *figures(void)
+static char *figures(const char *period)
 {
     fixture_as(&fx, -1);
     json_t *all = json_object();
@@ -143,7 +162,7 @@ static char *figures(void)
                                        "criterion"};
     long long expected = 0, received = 0, missing = 0;
     for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
-        const char *args[] = {"status", "--period", PERIOD, d ? "--by" : NULL, dims[d], NULL};
+        const char *args[] = {"status", "--period", period, d ? "--by" : NULL, dims[d], NULL};
         json_t *st = harness_cchc_json(srv, args);
         json_t *t = json_object_get(st, "total");
         if (d == 0) {
@@ -173,13 +192,15 @@ static char *figures(void)
     }
 
     /* period list */
-    const char *plist[] = {"period", "list", "--year", "2024", NULL};
+    char year[8];
+    snprintf(year, sizeof(year), "%.4s", period);
+    const char *plist[] = {"period", "list", "--year", year, NULL};
     json_t *pl = harness_cchc_json(srv, plist);
     json_t *periods = json_object_get(pl, "periods");
     int found = 0;
     for (size_t i = 0; i < json_array_size(periods); i++) {
         json_t *p = json_array_get(periods, i);
-        if (strcmp(jstr(p, "id"), PERIOD) != 0)
+        if (strcmp(jstr(p, "id"), period) != 0)
             continue;
         found = 1;
         assert_int_equal(jint(p, "expected"), expected);
@@ -189,7 +210,7 @@ static char *figures(void)
     json_decref(pl);
 
     /* missing */
-    const char *margs[] = {"missing", "--period", PERIOD, NULL};
+    const char *margs[] = {"missing", "--period", period, NULL};
     json_t *m = harness_cchc_json(srv, margs);
     json_t *mlist = json_object_get(m, "missing");
     assert_int_equal((long long)json_array_size(mlist), missing);
@@ -200,7 +221,7 @@ static char *figures(void)
 
     /* CSV export: a header and one line per received report */
     run_result r;
-    const char *csv[] = {"export", "--period", PERIOD, "--format", "csv", NULL};
+    const char *csv[] = {"export", "--period", period, "--format", "csv", NULL};
     harness_cchc(&r, srv, csv);
     assert_int_equal(r.exit_code, 0);
     long long lines = 0;
@@ -211,7 +232,7 @@ static char *figures(void)
     run_result_free(&r);
 
     /* the HTML report */
-    const char *html_args[] = {"export", "--period", PERIOD, "--format", "html", "-o",
+    const char *html_args[] = {"export", "--period", period, "--format", "html", "-o",
                                "successors.html", NULL};
     harness_cchc_ok(srv, html_args);
     char *html = harness_read_file("successors.html");
@@ -249,7 +270,8 @@ static void district_counts(char *out, size_t size)
 static void test_views_agree_before_and_after_the_district_closes(void **state)
 {
     (void)state;
-    char *before = figures();
+    char *before = figures(PERIOD);
+    char *late_before = figures(LATE_PERIOD);
     char nk_before[32];
     district_counts(nk_before, sizeof(nk_before));
     assert_string_not_equal(nk_before, "none");
@@ -260,7 +282,8 @@ static void test_views_agree_before_and_after_the_district_closes(void **state)
                            "Khu vực Ninh Kiều", "--on", "2025-07-01", NULL};
     harness_cchc_ok(srv, merge);
 
-    char *after = figures();
+    char *after = figures(PERIOD);
+    char *late_after = figures(LATE_PERIOD);
     if (strcmp(before, after) != 0) {
         harness_write_file("successors-before.json", before);
         harness_write_file("successors-after.json", after);
@@ -272,6 +295,17 @@ static void test_views_agree_before_and_after_the_district_closes(void **state)
     assert_string_equal(nk_after, nk_before); /* its reports stay its own, in this period */
     free(before);
     free(after);
+    /* the later period: its structure on 2025-09-14 is now the successor's,
+     * so what it expects changes, but the district's reports sent for it
+     * still count in every view (figures() checks they agree) */
+    json_t *lb = json_loads(late_before, 0, NULL), *la = json_loads(late_after, 0, NULL);
+    assert_int_equal(jint(json_object_get(la, "total"), "received"),
+                     jint(json_object_get(lb, "total"), "received"));
+    assert_int_equal(jint(json_object_get(lb, "total"), "received"), 2);
+    json_decref(lb);
+    json_decref(la);
+    free(late_before);
+    free(late_after);
 
     /* the missing list names who owes the closed district's reports today */
     const char *margs[] = {"missing", "--period", PERIOD, NULL};
@@ -401,6 +435,18 @@ static void test_successor_sees_and_fixes_its_predecessors_open_reports(void **s
     char *slash = strchr(nk, '/');
     assert_non_null(slash);
     assert_int_equal(atoi(slash + 1), 4); /* 105, 106, 107 and the one just sent */
+
+    /* in the later period, the district's returned report is still fixable */
+    harness_use_home(kv_home);
+    const char *late_fix[] = {"submit", "--unit", CLOSED, "--task", "107", "--period", LATE_PERIOD,
+                              "--status", "đang triển khai", "--progress", "45", "--result",
+                              "Bổ sung số liệu 9 tháng", NULL};
+    harness_cchc_ok(srv, late_fix);
+    snprintf(sql, sizeof(sql), "SELECT state || ' ' || revision FROM report WHERE id = %lld",
+             late_returned_id);
+    got = harness_db_query(&fx.db, sql);
+    assert_string_equal(got, "submitted 2");
+    free(got);
 
     /* the lead agency reviews it as before */
     review("105", "accept");
