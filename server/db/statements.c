@@ -593,7 +593,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM report_period p CROSS JOIN LATERAL status_groups(p.id, 'total', $2, $3::boolean) t"
         " WHERE p.state <> 'planned' AND ($1::int = 0 OR p.year = $1::int)"
         " ORDER BY p.year, p.data_until, p.id"},
-    /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all */
+    /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all.
+     * successors: who owes a closed unit's report today (none once the
+     * period is approved: nothing is owed in it any more) */
     [STMT_MISSING] = {"cchc_missing",
         "SELECT f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
         "       coalesce((SELECT string_agg(lu.name, E'\\x1f' ORDER BY lu.name" VI ")"
@@ -603,7 +605,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                   FROM org_unit fu CROSS JOIN LATERAL unit_on(fu.code, today_in_vietnam()) s (code)"
         "                   JOIN org_unit su ON su.code = s.code"
         "                  WHERE fu.code = f.unit_code"
-        "                    AND NOT unit_exists_on(fu, today_in_vietnam())), '') AS successors"
+        "                    AND NOT unit_exists_on(fu, today_in_vietnam())"
+        "                    AND period_current_approval($1) IS NULL), '') AS successors"
         "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
         " WHERE NOT f.received"
         "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
