@@ -99,6 +99,8 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     } else {
         printf(_("%s (%s), kỳ %s (%s), hạn gửi %s\n"), mt->unit_name, mt->unit_code,
                mt->period->id, mt->period->state, mt->deadline);
+        if (*mt->unit_notice)
+            printf(_("Lưu ý: %s\n"), mt->unit_notice);
         const char *headers[] = {_("Mã"), _("Nhiệm vụ"), _("Báo cáo"), _("Lần"), _("Tiến độ"),
                                  _("Ghi chú")};
         const int widths[] = {0, 56, 0, 0, 0, 50};

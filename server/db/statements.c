@@ -452,10 +452,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PERIOD_GET] = {"cchc_period_get",
         "SELECT * FROM period_info WHERE id = $1"},
     /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
-     * unit: the unit's name and its own deadline; no row when the caller
-     * may not write that unit's reports (tasks_unit, functions/050) */
+     * unit, $4 the caller's username: the unit's name and its own deadline,
+     * and when the caller's own unit has closed, what the account is told
+     * (functions/040); no row when the caller may not write that unit's
+     * reports (tasks_unit, functions/050) */
     [STMT_UNIT_PERIOD] = {"cchc_unit_period",
-        "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline"
+        "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline,"
+        "       CASE WHEN $2 = '' THEN coalesce(account_unit_notice($4, u.code), '') ELSE '' END"
+        "         AS unit_notice"
         "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = tasks_unit($2, $3)"},
     /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
      * unit: that unit's expected reports with their state */

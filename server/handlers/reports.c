@@ -177,12 +177,12 @@ void handle_my_tasks(request *req)
     if (request_check_period(req, period) != 0 || request_check_text(req, "unit", unit, 300) != 0)
         return;
     const char *by_period[] = {period};
-    const char *by_unit[] = {period, unit, req->auth.unit_code};
+    const char *by_unit[] = {period, unit, req->auth.unit_code, req->auth.username};
     /* a successor's inherited obligations come with its own tasks only */
     const char *inherited[] = {period, *unit ? "" : req->auth.unit_code};
     const db_step steps[] = {
         {STMT_PERIOD_GET, 1, by_period},
-        {STMT_UNIT_PERIOD, 3, by_unit},
+        {STMT_UNIT_PERIOD, 4, by_unit},
         {STMT_MY_TASKS, 3, by_unit},
         {STMT_MY_TASKS_INHERITED, 2, inherited},
     };

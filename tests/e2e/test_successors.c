@@ -509,6 +509,12 @@ static void test_accounts_of_the_closed_unit_are_told_and_moved(void **state)
     json_t *who = harness_cchc_json(srv, whoami_json);
     assert_true(json_is_true(json_object_get(json_object_get(who, "account"), "unit_closed")));
     json_decref(who);
+    /* and its task list of a period after the change says why it is empty */
+    const char *late_tasks[] = {"tasks", "--period", LATE_PERIOD, NULL};
+    harness_cchc(&r, srv, late_tasks);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "Lưu ý: đơn vị Quận Ninh Kiều (" CLOSED ") đã ngừng hoạt động"));
+    run_result_free(&r);
 
     /* marked in the user list; the successor's accounts are not */
     fixture_as(&fx, -1);
