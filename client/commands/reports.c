@@ -145,7 +145,8 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
 int cmd_template(const cli_options *opts, int argc, char **argv)
 {
     int rc;
-    const char *usage = _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.csv]\n");
+    const char *usage =
+        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.csv]\n");
     const char *unit;
     const char *period = period_option(argc, argv, usage, &rc, &unit);
     if (!period)

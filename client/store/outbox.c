@@ -290,7 +290,8 @@ int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitReq
         if (row->base_revision != OUTBOX_BASE_AT_SEND)
             continue;
         int32_t base;
-        if (base_as_of(opts, body->period_id, body->unit, row, made_at, known ? user : NULL, &base, err) != 0)
+        if (base_as_of(opts, body->period_id, body->unit, row, made_at, known ? user : NULL, &base,
+                       err) != 0)
             return -1;
         row->base_revision = base;
         filled = 1;
