@@ -40,6 +40,10 @@ static void print_account(const Cchc__V1__Account *a)
     for (size_t i = 0; i < a->n_roles; i++)
         printf("%s%s", i ? ", " : "", a->roles[i]);
     printf("\n");
+    /* the unit closed in a reorganisation: say so rather than let the
+     * clerk wonder why a new period lists no task (the server's words) */
+    if (a->unit_closed)
+        printf(_("Lưu ý: %s\n"), a->unit_notice);
 }
 
 /* The options of login and passwd: --password-stdin and --help. Returns

@@ -19,6 +19,7 @@
 
 typedef struct due_item {
     char what[64];
+    char unit[64]; /* a closed unit this one succeeds, whose report it is ("" = own) */
     int task_id;
     char period[16];
     char state[16];
@@ -101,14 +102,18 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
         if ((rc = call(&o, CCHC__V1__REQUEST__BODY_MY_TASKS, &mt,
                        CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
             break;
-        for (size_t k = 0; k < tasks->my_tasks->n_tasks; k++) {
-            const Cchc__V1__UnitTask *t = tasks->my_tasks->tasks[k];
+        size_t n_own = tasks->my_tasks->n_tasks;
+        for (size_t k = 0; k < n_own + tasks->my_tasks->n_inherited; k++) {
+            const Cchc__V1__UnitTask *t = k < n_own ? tasks->my_tasks->tasks[k]
+                                                    : tasks->my_tasks->inherited[k - n_own];
             if (strcmp(t->report_state, "missing") != 0 && strcmp(t->report_state, "draft") != 0 &&
                 strcmp(t->report_state, "returned") != 0)
                 continue;
             due_item item;
             memset(&item, 0, sizeof(item));
             snprintf(item.what, sizeof(item.what), "%s", t->ref);
+            if (k >= n_own)
+                snprintf(item.unit, sizeof(item.unit), "%s", t->unit_code);
             item.task_id = t->task_id;
             snprintf(item.period, sizeof(item.period), "%s", p->id);
             snprintf(item.state, sizeof(item.state), "%s", t->report_state);
@@ -136,9 +141,10 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < l.n; i++)
             json_array_append_new(
-                arr, json_pack("{s:i, s:s, s:s, s:s, s:s}", "task_id", l.items[i].task_id, "period",
-                               l.items[i].period, "state", l.items[i].state, "deadline",
-                               l.items[i].deadline, "return_reason", l.items[i].reason));
+                arr, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "task_id", l.items[i].task_id,
+                               "period", l.items[i].period, "state", l.items[i].state, "deadline",
+                               l.items[i].deadline, "return_reason", l.items[i].reason, "unit",
+                               l.items[i].unit));
         output_json(json_pack("{s:o, s:i, s:i}", "due", arr, "overdue", l.overdue, "soon", l.soon));
     } else if (l.n == 0) {
         printf(_("Không còn báo cáo nào phải nộp.\n"));
@@ -149,8 +155,12 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
         const int widths[] = {0, 0, 0, 0, 60};
         table *t = table_new(5, headers, widths);
         for (size_t i = 0; i < l.n; i++) {
-            char task[80], deadline[40];
-            snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
+            char task[200], deadline[40];
+            if (*l.items[i].unit)
+                snprintf(task, sizeof(task), _("%d (%s), thay đơn vị %s: --unit %s"),
+                         l.items[i].task_id, l.items[i].what, l.items[i].unit, l.items[i].unit);
+            else
+                snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
             snprintf(deadline, sizeof(deadline), "%s%s", l.items[i].deadline,
                      strcmp(l.items[i].deadline, now) < 0 ? _(" (quá hạn)") : "");
             const char *row[] = {l.items[i].period, task, l.items[i].state, deadline, l.items[i].reason};

@@ -250,12 +250,14 @@ static int fill_row(rebased_submission *out, Cchc__V1__ReportRow *dst,
 
 /* Rebases one row into *dst. Returns 0, 1 when it cannot be rebased
  * (printed), or an exit code + 1 when a call failed (printed). */
-static int rebase_row(const cli_options *opts, const char *period, const Cchc__V1__ReportRow *row,
+static int rebase_row(const cli_options *opts, const char *period, const char *unit,
+                      const Cchc__V1__ReportRow *row,
                       rebased_submission *out, Cchc__V1__ReportRow *dst)
 {
     Cchc__V1__ReportGetRequest get = CCHC__V1__REPORT_GET_REQUEST__INIT;
     get.period_id = (char *)period;
     get.task_id = row->task_id;
+    get.unit = (char *)unit;
     Cchc__V1__Response *response = NULL;
     cli_error err;
     int rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &get, &response, &err);
@@ -360,6 +362,7 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
     out->body = init;
     out->body.draft = in->draft;
     out->body.period_id = own_str(out, in->period_id);
+    out->body.unit = own_str(out, in->unit);
     Cchc__V1__ReportRow *rows = own(out, calloc(in->n_rows ? in->n_rows : 1, sizeof(*rows)));
     out->body.rows = own(out, calloc(in->n_rows ? in->n_rows : 1, sizeof(*out->body.rows)));
     if (!out->body.period_id || !rows || !out->body.rows) {
@@ -368,7 +371,7 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
     }
     int collisions = 0;
     for (size_t i = 0; i < in->n_rows; i++) {
-        int rc = rebase_row(opts, in->period_id, in->rows[i], out, &rows[i]);
+        int rc = rebase_row(opts, in->period_id, in->unit, in->rows[i], out, &rows[i]);
         if (rc > 1)
             return rc - 1; /* a call failed or memory ran out: already said */
         collisions += rc;

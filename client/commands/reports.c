@@ -35,19 +35,25 @@ static const char *state_label(const char *state)
     return state;
 }
 
-static int my_tasks(const cli_options *opts, const char *period, Cchc__V1__Response **response)
+/* unit: "" for the caller's own unit, or a closed unit it succeeds */
+static int my_tasks(const cli_options *opts, const char *period, const char *unit,
+                    Cchc__V1__Response **response)
 {
     Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
     body.period_id = (char *)period;
+    body.unit = (char *)unit;
     return call(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body,
                 CCHC__V1__RESPONSE__BODY_MY_TASKS, response);
 }
 
-/* --period P, the only option of several commands. */
-static const char *period_option(int argc, char **argv, const char *usage, int *rc)
+/* --period P, the only option of several commands, and --unit U (a
+ * closed unit the caller's unit succeeds; *unit stays "" without it). */
+static const char *period_option(int argc, char **argv, const char *usage, int *rc,
+                                 const char **unit)
 {
     static const struct option options[] = {
         {"period", required_argument, NULL, 'p'},
+        {"unit", required_argument, NULL, 'u'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -56,9 +62,11 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
     int opt;
     *rc = -1;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    *unit = "";
     while ((opt = getopt_long(argc, argv, "p:o:h", options, NULL)) != -1) {
         switch (opt) {
         case 'p': period = optarg; break;
+        case 'u': *unit = optarg; break;
         case 'o': break; /* read again by the caller */
         case 'h': printf("%s", usage); *rc = EXIT_OK; return NULL;
         default: *rc = EXIT_USAGE; return NULL;
@@ -74,11 +82,16 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
 int cmd_tasks(const cli_options *opts, int argc, char **argv)
 {
     int rc;
-    const char *period = period_option(argc, argv, _("usage: cchc tasks --period 2023-6M\n"), &rc);
+    const char *unit;
+    const char *period = period_option(
+        argc, argv,
+        _("usage: cchc tasks --period 2023-6M [--unit CLOSED-UNIT]\n"
+          "--unit: the tasks of a closed unit your unit succeeds (its open reports are yours)\n"),
+        &rc, &unit);
     if (!period)
         return rc;
     Cchc__V1__Response *response;
-    if ((rc = my_tasks(opts, period, &response)) != EXIT_OK)
+    if ((rc = my_tasks(opts, period, unit, &response)) != EXIT_OK)
         return rc;
     const Cchc__V1__MyTasksResponse *mt = response->my_tasks;
     if (opts->json) {
@@ -86,6 +99,8 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     } else {
         printf(_("%s (%s), kỳ %s (%s), hạn gửi %s\n"), mt->unit_name, mt->unit_code,
                mt->period->id, mt->period->state, mt->deadline);
+        if (*mt->unit_notice)
+            printf(_("Lưu ý: %s\n"), mt->unit_notice);
         const char *headers[] = {_("Mã"), _("Nhiệm vụ"), _("Báo cáo"), _("Lần"), _("Tiến độ"),
                                  _("Ghi chú")};
         const int widths[] = {0, 56, 0, 0, 0, 50};
@@ -112,6 +127,16 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         table_free(t);
         printf(_("%zu nhiệm vụ; %zu chưa báo cáo, %zu bị trả lại.\n"), mt->n_tasks, missing,
                returned);
+        /* a closed predecessor's open reports are this unit's to send */
+        for (size_t i = 0; i < mt->n_inherited; i++) {
+            const Cchc__V1__UnitTask *u = mt->inherited[i];
+            if (i == 0)
+                printf(_("Báo cáo còn nợ của đơn vị đã ngừng hoạt động mà đơn vị bạn kế thừa "
+                         "(gửi bằng: cchc submit --unit MÃ …):\n"));
+            printf(_("  %s (%s): nhiệm vụ %d (%s) — %s%s%s\n"), u->unit_name, u->unit_code,
+                   u->task_id, u->ref, state_label(u->report_state),
+                   *u->return_reason ? _("; trả lại: ") : "", u->return_reason);
+        }
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -120,8 +145,10 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
 int cmd_template(const cli_options *opts, int argc, char **argv)
 {
     int rc;
-    const char *usage = _("usage: cchc template --period 2023-6M [-o bao-cao.csv]\n");
-    const char *period = period_option(argc, argv, usage, &rc);
+    const char *usage =
+        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.csv]\n");
+    const char *unit;
+    const char *period = period_option(argc, argv, usage, &rc, &unit);
     if (!period)
         return rc;
     const char *path = NULL;
@@ -129,7 +156,7 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0)
             path = argv[i + 1];
     Cchc__V1__Response *response;
-    if ((rc = my_tasks(opts, period, &response)) != EXIT_OK)
+    if ((rc = my_tasks(opts, period, unit, &response)) != EXIT_OK)
         return rc;
     FILE *out = path ? fopen(path, "w") : stdout;
     if (!out) {
@@ -142,8 +169,8 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
         fclose(out);
         fprintf(stderr,
                 _("Đã ghi %s: %zu nhiệm vụ kỳ %s. Điền cột Trạng thái, Tiến độ, Kết quả… rồi gửi:\n"
-                  "  cchc submit --file %s\n"),
-                path, response->my_tasks->n_tasks, period, path);
+                  "  cchc submit --file %s%s%s\n"),
+                path, response->my_tasks->n_tasks, period, path, *unit ? " --unit " : "", unit);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -281,6 +308,7 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
 typedef struct submit_mode {
     int draft, rebase, resubmit, from_file;
     int base_at_send; /* --task, the latest revision unknown yet (outbox.h) */
+    const char *unit; /* --unit: a closed unit this one succeeds ("" = own) */
 } submit_mode;
 
 /* Sends body; on CONFLICT with mode->rebase, applies the clerk's cells
@@ -375,6 +403,7 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
     }
     Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
     body.period_id = sheet->period;
+    body.unit = (char *)(mode->unit ? mode->unit : "");
     body.draft = mode->draft;
     body.rows = ptrs;
     body.n_rows = sheet->n_rows;
@@ -422,12 +451,13 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
  * fetched when it is finally sent, exactly as when online. With resubmit, the report
  * must be returned, and resent[] gets its latest values (status, progress,
  * results, difficulties, proposals, indicators as "name=value;…"). */
-static int fetch_task_base(const cli_options *opts, const char *period, int task, int resubmit,
-                           char base[16], int *at_send, char *resent[6])
+static int fetch_task_base(const cli_options *opts, const char *period, const char *unit,
+                           int task, int resubmit, char base[16], int *at_send, char *resent[6])
 {
     snprintf(base, 16, "0");
     Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
     body.period_id = (char *)period;
+    body.unit = (char *)unit;
     Cchc__V1__Response *response = NULL;
     cli_error err;
     if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0) {
@@ -484,6 +514,7 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         {"base-revision", required_argument, NULL, 'b'},
         {"rebase", no_argument, NULL, 'B'},
         {"resubmit", no_argument, NULL, 'R'},
+        {"unit", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -492,6 +523,7 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
     char indicators[512] = "";
     int opt, content = 0;
     submit_mode mode = {0};
+    mode.unit = "";
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
         switch (opt) {
@@ -506,6 +538,7 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         case 'b': base = optarg; break;
         case 'B': mode.rebase = 1; break;
         case 'R': mode.resubmit = 1; break;
+        case 'u': mode.unit = optarg; break;
         case 'i': {
             content = 1;
             size_t used = strlen(indicators);
@@ -526,7 +559,9 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
                      "if someone saved the report since, nothing is sent (conflict).\n"
                      "--rebase     on conflict, apply only the cells you changed onto the latest\n"
                      "             revisions (nothing is sent if someone changed the same cell)\n"
-                     "--resubmit   send a returned report back unchanged (the unit keeps its text)\n"));
+                     "--resubmit   send a returned report back unchanged (the unit keeps its text)\n"
+                     "--unit CODE  the report of a closed unit your unit succeeds: submit what it\n"
+                     "             still owes, or fix its returned report (it stays that unit's)\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -558,7 +593,7 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
     /* the values to resend (--resubmit), or only the base to send from */
     char *resent[6] = {NULL};
     if (!base) {
-        int rc = fetch_task_base(opts, period, atoi(task), mode.resubmit, base_text,
+        int rc = fetch_task_base(opts, period, mode.unit, atoi(task), mode.resubmit, base_text,
                                  &mode.base_at_send, resent);
         if (rc != EXIT_OK)
             return rc;

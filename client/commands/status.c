@@ -324,8 +324,14 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
         table *t = table_new(4, headers, widths);
         for (size_t i = 0; i < m->n_missing; i++) {
             const Cchc__V1__MissingReport *x = m->missing[i];
-            char unit[300], task[48], leads[400] = "";
+            char unit[600], task[48], leads[400] = "";
             snprintf(unit, sizeof(unit), "%s (%s)", x->unit_name, x->unit_code);
+            /* a closed unit's report is owed by its successor(s) today */
+            for (size_t k = 0; k < x->n_successors; k++) {
+                size_t used = strlen(unit);
+                snprintf(unit + used, sizeof(unit) - used, "%s%s", k ? ", " : _(" → nay: "),
+                         x->successors[k]);
+            }
             snprintf(task, sizeof(task), "%d (%s)", x->task_id, x->ref);
             for (size_t k = 0; k < x->n_leads; k++) {
                 size_t used = strlen(leads);

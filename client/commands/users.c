@@ -71,7 +71,9 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
         const char *row[] = {a->username, a->full_name, unit, roles,
                              a->disabled        ? _("đã khóa")
                              : *a->blocked_until ? _("bị chặn đăng nhập")
-                                                 : _("hoạt động"),
+                             /* its unit closed: to be moved (cchc user move) */
+                             : a->unit_closed ? _("đơn vị đã ngừng hoạt động, cần chuyển")
+                                              : _("hoạt động"),
                              sessions, a->last_login_at};
         table_add_row(t, row);
     }
@@ -173,23 +175,29 @@ static int user_list(const cli_options *opts, int argc, char **argv)
     return user_call(opts, CCHC__V1__REQUEST__BODY_USER_LIST, &body, NULL);
 }
 
-/* user show|disable|enable|unlock|reset-password|roles NAME … */
+/* user show|disable|enable|unlock|reset-password|roles|move NAME … */
 static int user_one(const cli_options *opts, const char *sub, int argc, char **argv)
 {
     static const struct option options[] = {
         {"set", required_argument, NULL, 's'},
+        {"unit", required_argument, NULL, 'u'},
         {"password-stdin", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     if (cli_help(argc, argv, _("usage: cchc user %s NAME%s\n"), sub,
-                 strcmp(sub, "roles") == 0 ? " --set ROLE[,ROLE]" : ""))
+                 strcmp(sub, "roles") == 0  ? " --set ROLE[,ROLE]"
+                 : strcmp(sub, "move") == 0 ? _(" --unit UNIT   (a unit that exists today: the "
+                                                "successor of a closed unit)")
+                                            : ""))
         return EXIT_OK;
     char roles_text[128] = "";
+    const char *unit = NULL;
     int opt;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case 's': snprintf(roles_text, sizeof(roles_text), "%s", optarg); break;
+        case 'u': unit = optarg; break;
         case 'p': break;
         default: return EXIT_USAGE;
         }
@@ -221,6 +229,17 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
                          _("Đã gỡ chặn đăng nhập; các lần đăng nhập sai trước đây không còn tính "
                            "(login block cleared):"));
     }
+    if (strcmp(sub, "move") == 0) {
+        if (!unit || !*unit) {
+            fprintf(stderr, _("cchc user move: --unit UNIT is required\n"));
+            return EXIT_USAGE;
+        }
+        Cchc__V1__UserMoveRequest body = CCHC__V1__USER_MOVE_REQUEST__INIT;
+        body.username = username;
+        body.unit = (char *)unit;
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_MOVE, &body,
+                         _("Đã chuyển tài khoản sang đơn vị mới (moved):"));
+    }
     if (strcmp(sub, "roles") == 0) {
         if (!*roles_text) {
             fprintf(stderr, _("cchc user roles: --set ROLE[,ROLE] is required\n"));
@@ -247,7 +266,7 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
 }
 
 const char *const user_subcommands[] = {"add",    "list",           "show",  "disable", "enable",
-                                        "unlock", "reset-password", "roles", NULL};
+                                        "unlock", "reset-password", "roles", "move",    NULL};
 
 int cmd_user(const cli_options *opts, int argc, char **argv)
 {
@@ -257,7 +276,7 @@ int cmd_user(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "list") == 0)
         return user_list(opts, argc - 1, argv + 1);
     static const char *const one[] = {"show", "disable", "enable", "unlock", "reset-password",
-                                      "roles"};
+                                      "roles", "move"};
     for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
         if (strcmp(sub, one[i]) == 0)
             return user_one(opts, one[i], argc - 1, argv + 1);
@@ -265,6 +284,7 @@ int cmd_user(const cli_options *opts, int argc, char **argv)
              "       cchc user list [--unit UNIT] [--role ROLE]\n"
              "       cchc user show|disable|enable|unlock|reset-password NAME\n"
              "       cchc user roles NAME --set ROLE[,ROLE]\n"
+             "       cchc user move NAME --unit UNIT\n"
              "show says whether failed logins block the account and until when; unlock\n"
              "lifts that block (so does reset-password); enable undoes disable only.\n"));
     return *sub && strcmp(sub, "--help") != 0 && strcmp(sub, "-h") != 0 ? EXIT_USAGE : EXIT_OK;

@@ -250,7 +250,7 @@ static time_t parse_utc(const char *text)
  * that (in the same second: only user's own); 0 when the report did not
  * exist then. Returns 0, or -1 with err
  * set when the server cannot be asked. */
-static int base_as_of(const cli_options *opts, const char *period,
+static int base_as_of(const cli_options *opts, const char *period, const char *unit,
                       const Cchc__V1__ReportRow *row, time_t made_at, const char *user,
                       int32_t *base, cli_error *err)
 {
@@ -258,6 +258,7 @@ static int base_as_of(const cli_options *opts, const char *period,
     Cchc__V1__ReportGetRequest get = CCHC__V1__REPORT_GET_REQUEST__INIT;
     get.period_id = (char *)period;
     get.task_id = row->task_id;
+    get.unit = (char *)unit; /* a successor's report for a closed unit */
     Cchc__V1__Response *response = NULL;
     if (call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_GET, &get, &response, err) != 0)
         return strcmp(err->code_name, "not_found") == 0 ? 0 : -1; /* no report yet */
@@ -289,7 +290,8 @@ int outbox_fill_bases_at_send(const cli_options *opts, Cchc__V1__ReportSubmitReq
         if (row->base_revision != OUTBOX_BASE_AT_SEND)
             continue;
         int32_t base;
-        if (base_as_of(opts, body->period_id, row, made_at, known ? user : NULL, &base, err) != 0)
+        if (base_as_of(opts, body->period_id, body->unit, row, made_at, known ? user : NULL, &base,
+                       err) != 0)
             return -1;
         row->base_revision = base;
         filled = 1;

@@ -85,6 +85,7 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return "user_reset_password";
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return "user_set_roles";
     case CCHC__V1__REQUEST__BODY_USER_UNLOCK: return "user_unlock";
+    case CCHC__V1__REQUEST__BODY_USER_MOVE: return "user_move";
     case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return "audit_list";
     case CCHC__V1__REQUEST__BODY_REPORT_SUBMIT: return "report_submit";
     case CCHC__V1__REQUEST__BODY_MY_TASKS: return "my_tasks";

@@ -35,9 +35,13 @@ static const authz_rule rules[] = {
     {R(USER_RESET_PASSWORD),    ROLE_ADMIN},
     {R(USER_SET_ROLES),         ROLE_ADMIN},
     {R(USER_UNLOCK),            ROLE_ADMIN},
+    {R(USER_MOVE),              ROLE_ADMIN},
     {R(AUDIT_LIST),             ROLE_ADMIN},
-    /* reports: a reporter writes its own unit's (the unit is the caller's,
-     * never a field of the request); reviewers review what they may */
+    /* reports: a reporter writes its own unit's, or those of a unit that
+     * has closed and whose duties its unit carries today (a successor);
+     * which unit that is, is the SQL's to check (may_report_for in
+     * sql/functions/050_reports.sql, docs/review.md "Successors"), never
+     * the request's word. Reviewers review what they may. */
     {R(REPORT_SUBMIT),          ROLE_REPORTER},
     {R(MY_TASKS),               AUTHZ_ANY_ROLE},
     {R(REPORT_GET),             AUTHZ_ANY_ROLE},

@@ -15,6 +15,31 @@
 /* How long a write's request key answers its retries (docs/retry.md). */
 #define REQUEST_KEY_LIFETIME "7 days"
 
+/* A unit's reports for period $1 (counted_reports: expected, or sent
+ * before a change made the period stop expecting them) with their state and latest
+ * revision (my tasks, and a successor's inherited ones): callers add the
+ * WHERE that says whose. */
+#define MY_TASKS_SELECT \
+    "SELECT e.task_id, t.ref, t.text," \
+    "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, E'\\x1f'" \
+    "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", " \
+    CODE_ORDER("tc.criterion_code") ")" \
+    "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria," \
+    "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision," \
+    "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason," \
+    "       coalesce(v.status, '') AS status, coalesce(trim_scale(v.progress)::text, '') AS progress," \
+    "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties," \
+    "       coalesce(v.proposals, '') AS proposals," \
+    "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators," \
+    "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)" \
+    "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets," \
+    "       e.unit_code, eu.name AS unit_name" \
+    "  FROM counted_reports($1) e" \
+    "  JOIN task t ON t.id = e.task_id" \
+    "  JOIN org_unit eu ON eu.code = e.unit_code" \
+    "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id" \
+    "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision"
+
 const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PING] = {"cchc_ping", "SELECT current_setting('server_version')"},
 
@@ -381,6 +406,22 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                 'failed_logins', (SELECT count(*) FROM login_failures_of_user($1)),"
         "                 'blocked_until', iso_utc(login_user_blocked_until($1))) FROM a)"
         "SELECT count(*) AS updated FROM a"},
+    /* $1 username, $2 unit as typed, $3 actor id, $4 actor name, $5 address:
+     * moves the account to a unit that exists today (the unit's code, NULL
+     * when none does; the account is read back separately). Audited with
+     * the unit it leaves. Moving to the unit it is on changes nothing. */
+    [STMT_USER_MOVE] = {"cchc_user_move",
+        "WITH u AS (SELECT u.code FROM org_unit u"
+        "            WHERE u.code = unit_resolve($2) AND unit_exists_on(u, today_in_vietnam())),"
+        "old AS (SELECT unit_code FROM account WHERE username = $1),"
+        "a AS (UPDATE account SET unit_code = (SELECT code FROM u)"
+        "       WHERE username = $1 AND EXISTS (SELECT 1 FROM u)"
+        "         AND unit_code <> (SELECT code FROM u) RETURNING id),"
+        "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
+        "      SELECT $3::bigint, $4, $5, 'account.move', $1,"
+        "             jsonb_build_object('from', (SELECT unit_code FROM old),"
+        "                                'to', (SELECT code FROM u)) FROM a)"
+        "SELECT (SELECT code FROM u) AS unit_code, (SELECT count(*) FROM a) AS updated"},
     /* $1 username, $2 roles (comma separated), $3 actor id, $4 actor name, $5 address */
     [STMT_USER_SET_ROLES] = {"cchc_user_set_roles",
         "WITH old AS (SELECT roles FROM account WHERE username = $1),"
@@ -408,31 +449,29 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 period id */
     [STMT_PERIOD_GET] = {"cchc_period_get",
         "SELECT * FROM period_info WHERE id = $1"},
-    /* $1 period id, $2 unit: the unit's name and its own deadline */
+    /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
+     * unit, $4 the caller's username: the unit's name and its own deadline,
+     * and when the caller's own unit has closed, what the account is told
+     * (functions/040); no row when the caller may not write that unit's
+     * reports (tasks_unit, functions/050) */
     [STMT_UNIT_PERIOD] = {"cchc_unit_period",
-        "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline"
-        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = $2"},
-    /* $1 period id, $2 unit: its expected reports with their state */
+        "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline,"
+        "       CASE WHEN $2 = '' THEN coalesce(account_unit_notice($4, u.code), '') ELSE '' END"
+        "         AS unit_notice"
+        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = tasks_unit($2, $3)"},
+    /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
+     * unit: that unit's expected reports with their state */
     [STMT_MY_TASKS] = {"cchc_my_tasks",
-        "SELECT e.task_id, t.ref, t.text,"
-        "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, E'\\x1f'"
-        "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
-        CODE_ORDER("tc.criterion_code") ")"
-        "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
-        "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision,"
-        "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason,"
-        "       coalesce(v.status, '') AS status, coalesce(trim_scale(v.progress)::text, '') AS progress,"
-        "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties,"
-        "       coalesce(v.proposals, '') AS proposals,"
-        "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
-        "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)"
-        "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets"
-        "  FROM expected_reports($1) e"
-        "  JOIN task t ON t.id = e.task_id"
-        "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id"
-        "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision"
-        " WHERE e.unit_code = $2"
+        MY_TASKS_SELECT
+        " WHERE e.unit_code = tasks_unit($2, $3)"
         " ORDER BY e.task_id"},
+    /* $1 period id, $2 the caller's unit: the open reports (missing, draft,
+     * returned) of the closed units whose duties it carries today */
+    [STMT_MY_TASKS_INHERITED] = {"cchc_my_tasks_inherited",
+        MY_TASKS_SELECT
+        " WHERE e.unit_code IN (SELECT p.unit_code FROM reporting_predecessors($2) p)"
+        "   AND coalesce(x.state, 'missing') IN ('missing', 'draft', 'returned')"
+        " ORDER BY e.unit_code, e.task_id"},
     /* $1 period, $2 state or '', $3 task or 0, $4 unit filter or '',
      * $5 the caller's unit, $6 sees everything (admin, viewer). Drafts
      * stay private to their unit. */
@@ -471,7 +510,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM report_info i"
         " WHERE i.period_id = $1 AND i.task_id = $2::int"
         "   AND i.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
-        "   AND ($5::boolean OR i.unit_code = $4"
+        "   AND ($5::boolean OR may_report_for($4, i.unit_code)"
         "        OR (i.state <> 'draft' AND review_level($4, i.period_id, i.task_id, i.unit_code) IS NOT NULL))"},
     [STMT_REPORT_REVISIONS] = {"cchc_report_revisions",
         "SELECT v.revision, v.saved_as, v.status, trim_scale(v.progress)::text AS progress, v.results,"
@@ -481,7 +520,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM report x JOIN report_revision v ON v.report_id = x.id"
         " WHERE x.period_id = $1 AND x.task_id = $2::int"
         "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
-        "   AND (v.saved_as = 'submitted' OR x.unit_code = $4)" /* drafts are the unit's own */
+        "   AND (v.saved_as = 'submitted' OR may_report_for($4, x.unit_code))" /* drafts: the unit's own */
         " ORDER BY v.revision DESC"},
     [STMT_REPORT_REVIEWS] = {"cchc_report_reviews",
         "SELECT r.revision, r.action, r.level, r.reason, r.username, iso_utc(r.at) AS at"
@@ -556,12 +595,20 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM report_period p CROSS JOIN LATERAL status_groups(p.id, 'total', $2, $3::boolean) t"
         " WHERE p.state <> 'planned' AND ($1::int = 0 OR p.year = $1::int)"
         " ORDER BY p.year, p.data_until, p.id"},
-    /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all */
+    /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all.
+     * successors: who owes a closed unit's report today (none once the
+     * period is approved: nothing is owed in it any more) */
     [STMT_MISSING] = {"cchc_missing",
         "SELECT f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
         "       coalesce((SELECT string_agg(lu.name, E'\\x1f' ORDER BY lu.name" VI ")"
         "                   FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code"
-        "                  WHERE l.task_id = f.task_id), '') AS leads"
+        "                  WHERE l.task_id = f.task_id), '') AS leads,"
+        "       coalesce((SELECT string_agg(su.name || ' (' || su.code || ')', E'\\x1f' ORDER BY su.code)"
+        "                   FROM org_unit fu CROSS JOIN LATERAL unit_on(fu.code, today_in_vietnam()) s (code)"
+        "                   JOIN org_unit su ON su.code = s.code"
+        "                  WHERE fu.code = f.unit_code"
+        "                    AND NOT unit_exists_on(fu, today_in_vietnam())"
+        "                    AND period_current_approval($1) IS NULL), '') AS successors"
         "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
         " WHERE NOT f.received"
         "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
@@ -582,7 +629,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                      ORDER BY r.revision DESC LIMIT 1) v ON true"
         " WHERE f.task_id = $2::int"
         " ORDER BY f.received DESC, f.unit_name" VI ", f.unit_code"},
-    /* $1 period, $2 caller's unit, $3 sees all: every received report, as last submitted */
+    /* $1 period, $2 caller's unit, $3 sees all: every received report, as
+     * last submitted: the received facts of scoped_facts (functions/070),
+     * so the export, the HTML report and the status count the same reports */
     [STMT_EXPORT] = {"cchc_export",
         "SELECT x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref,"
         "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
@@ -596,15 +645,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                   FROM report_review r WHERE r.report_id = x.id ORDER BY r.id DESC LIMIT 1), '')"
         "         AS last_review,"
         "       coalesce(x.return_reason, '') AS return_reason"
-        "  FROM report x"
+        "  FROM scoped_facts($1, $2, $3::boolean) f"
+        "  JOIN report x ON x.id = f.report_id"
         "  JOIN org_unit u ON u.code = x.unit_code"
         "  JOIN task t ON t.id = x.task_id"
         "  JOIN LATERAL (SELECT r.* FROM report_revision r"
         "                 WHERE r.report_id = x.id AND r.saved_as = 'submitted'"
         "                 ORDER BY r.revision DESC LIMIT 1) v ON true"
-        " WHERE x.period_id = $1"
-        "   AND ($3::boolean OR x.task_id IN (SELECT l.task_id FROM period_leads($1) l"
-        "                                      WHERE l.unit_code = $2))"
+        " WHERE f.received"
         " ORDER BY x.task_id, u.name" VI ", x.unit_code"},
 
     /* A batch (one implicit transaction) whose statements must all see one

@@ -39,6 +39,7 @@ void handle_user_list(request *req);
 void handle_user_show(request *req);
 void handle_user_set_enabled(request *req);
 void handle_user_unlock(request *req);
+void handle_user_move(request *req);
 void handle_user_reset_password(request *req);
 void handle_user_set_roles(request *req);
 void handle_audit_list(request *req);

@@ -2,8 +2,10 @@
  * or a whole file, all or none), reading a report and its history,
  * reviewers' lists and decisions. Periods are periods.c's.
  *
- * The unit a report belongs to is always the caller's unit, never a field
- * of the request, so nobody can write another unit's report. The rules
+ * The unit a report belongs to is the caller's unit, or a closed unit the
+ * caller's unit succeeds when the request names one: the SQL decides
+ * (may_report_for, sql/functions/050_reports.sql), so nobody can write
+ * another unit's report by naming it. The rules
  * that need the data (assignment, period state, idempotency, review scope)
  * are SQL functions (sql/functions/050_reports.sql), run in the same
  * transaction as the write; the rules that need none are checked here
@@ -59,7 +61,8 @@ static void on_submitted(request *req, PGresult *const *r, int n)
 void handle_report_submit(request *req)
 {
     const Cchc__V1__ReportSubmitRequest *in = req->msg->report_submit;
-    if (request_check_period(req, in->period_id) != 0)
+    if (request_check_period(req, in->period_id) != 0 ||
+        request_check_text(req, "unit", in->unit, 300) != 0)
         return;
     if (in->n_rows == 0 || in->n_rows > MAX_REPORT_ROWS) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
@@ -120,7 +123,8 @@ void handle_report_submit(request *req)
                              messages, nproblems);
         goto out;
     }
-    json_t *doc = json_pack("{s:o, s:s, s:s, s:b, s:O}", "actor", sql_doc_actor(req), "unit",
+    json_t *doc = json_pack("{s:o, s:s, s:s, s:s, s:b, s:O}", "actor", sql_doc_actor(req),
+                            "unit", *in->unit ? in->unit : req->auth.unit_code, "caller_unit",
                             req->auth.unit_code, "period", in->period_id, "draft", in->draft,
                             "rows", rows);
     const statement_id submit[] = {STMT_REPORT_SUBMIT};
@@ -150,26 +154,39 @@ static void on_my_tasks(request *req, PGresult *const *r, int n)
     Cchc__V1__Period **periods =
         (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[0], &np);
     body.period = np ? periods[0] : NULL;
-    if (PQntuples(r[1]) > 0)
+    if (PQntuples(r[1]) > 0) {
         pg_fill(&a, &body.base, r[1], 0);
+    } else if (*req->msg->my_tasks->unit) {
+        request_fail(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED,
+                     "unit: đơn vị của bạn không kế thừa đơn vị \"%s\" (only a successor of a closed "
+                     "unit sees and writes its reports)",
+                     req->msg->my_tasks->unit);
+        arena_free(&a);
+        return;
+    }
     body.tasks = (Cchc__V1__UnitTask **)pg_messages(&a, &cchc__v1__unit_task__descriptor, r[2],
                                                     &body.n_tasks);
+    body.inherited = (Cchc__V1__UnitTask **)pg_messages(&a, &cchc__v1__unit_task__descriptor,
+                                                        r[3], &body.n_inherited);
     request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_MY_TASKS, &body);
 }
 
 void handle_my_tasks(request *req)
 {
-    const char *period = req->msg->my_tasks->period_id;
-    if (request_check_period(req, period) != 0)
+    const char *period = req->msg->my_tasks->period_id, *unit = req->msg->my_tasks->unit;
+    if (request_check_period(req, period) != 0 || request_check_text(req, "unit", unit, 300) != 0)
         return;
     const char *by_period[] = {period};
-    const char *by_unit[] = {period, req->auth.unit_code};
+    const char *by_unit[] = {period, unit, req->auth.unit_code, req->auth.username};
+    /* a successor's inherited obligations come with its own tasks only */
+    const char *inherited[] = {period, *unit ? "" : req->auth.unit_code};
     const db_step steps[] = {
         {STMT_PERIOD_GET, 1, by_period},
-        {STMT_UNIT_PERIOD, 2, by_unit},
-        {STMT_MY_TASKS, 2, by_unit},
+        {STMT_UNIT_PERIOD, 4, by_unit},
+        {STMT_MY_TASKS, 3, by_unit},
+        {STMT_MY_TASKS_INHERITED, 2, inherited},
     };
-    request_query(req, steps, 3, on_my_tasks);
+    request_query(req, steps, 4, on_my_tasks);
 }
 
 /* ---- reviewers' list and decisions ----------------------------------------------------- */

@@ -27,6 +27,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD: return handle_user_reset_password;
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: return handle_user_set_roles;
     case CCHC__V1__REQUEST__BODY_USER_UNLOCK: return handle_user_unlock;
+    case CCHC__V1__REQUEST__BODY_USER_MOVE: return handle_user_move;
     case CCHC__V1__REQUEST__BODY_AUDIT_LIST: return handle_audit_list;
     case CCHC__V1__REQUEST__BODY_REPORT_SUBMIT: return handle_report_submit;
     case CCHC__V1__REQUEST__BODY_MY_TASKS: return handle_my_tasks;

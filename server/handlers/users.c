@@ -42,6 +42,7 @@ static void on_account_rows(request *req, PGresult *const *r, int n)
         break;
     case CCHC__V1__REQUEST__BODY_USER_SET_ROLES: username = req->msg->user_set_roles->username; break;
     case CCHC__V1__REQUEST__BODY_USER_UNLOCK: username = req->msg->user_unlock->username; break;
+    case CCHC__V1__REQUEST__BODY_USER_MOVE: username = req->msg->user_move->username; break;
     default: break;
     }
     reply_accounts(req, r[n - 1], username);
@@ -256,6 +257,45 @@ void handle_user_unlock(request *req)
         return;
     const char *params[] = {in->username, req->auth.account_id, req->auth.username, req->peer_ip};
     change_then_show(req, STMT_USER_UNLOCK, params, 4);
+}
+
+/* ---- move ---------------------------------------------------------------------------------- */
+
+/* Moves an account to a unit that exists today: after a reorganisation,
+ * the accounts of a closed unit go to its successor. The move answers
+ * whether the unit was found (the account, if any, is read back). */
+static void on_user_moved(request *req, PGresult *const *r, int n)
+{
+    const Cchc__V1__UserMoveRequest *in = req->msg->user_move;
+    if (PQntuples(r[0]) == 1 && PQgetisnull(r[0], 0, 0)) {
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                     "unit: không có đơn vị \"%s\" đang hoạt động hôm nay (no unit of that name exists "
+                     "today; see 'cchc units')",
+                     in->unit);
+        return;
+    }
+    on_account_rows(req, r, n);
+}
+
+void handle_user_move(request *req)
+{
+    const Cchc__V1__UserMoveRequest *in = req->msg->user_move;
+    if (check_username(req, in->username) != 0 ||
+        request_check_text(req, "unit", in->unit, 300) != 0)
+        return;
+    if (!*in->unit) {
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
+                     "unit: cần đơn vị chuyển đến: --unit MÃ (the unit to move to)");
+        return;
+    }
+    const char *params[] = {in->username, in->unit, req->auth.account_id, req->auth.username,
+                            req->peer_ip};
+    const char *show[] = {in->username};
+    const db_step steps[] = {
+        {STMT_USER_MOVE, 5, params},
+        {STMT_USER_SHOW, 1, show},
+    };
+    request_write(req, steps, 2, on_user_moved);
 }
 
 /* ---- reset password ------------------------------------------------------------------------ */

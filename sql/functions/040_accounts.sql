@@ -137,6 +137,28 @@ BEGIN
 END
 $$;
 
+-- What an account on a unit that no longer exists is told (at login, in
+-- whoami, in the user list), NULL while its unit exists: when the unit
+-- closed, who carries its duties today (unit_on) and the command that
+-- moves the account. Today is Can Tho's date (as today_in_vietnam, 050).
+CREATE OR REPLACE FUNCTION account_unit_notice(username text, unit text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT format('đơn vị %s (%s) đã ngừng hoạt động từ ngày %s; đơn vị kế thừa: %s; '
+                  'nhờ quản trị viên chuyển tài khoản: cchc user move %s --unit %s '
+                  '(unit %s closed on %s; ask an administrator to move this account)',
+                  u.name, u.code, u.valid_until + 1,
+                  coalesce(s.names, 'không có (none)'), username, coalesce(s.first_code, 'MÃ-ĐƠN-VỊ'),
+                  u.code, u.valid_until + 1)
+      FROM org_unit u
+      LEFT JOIN LATERAL (
+           SELECT string_agg(su.name || ' (' || su.code || ')', ', ' ORDER BY su.code) AS names,
+                  min(su.code) AS first_code
+             FROM unit_on(u.code, (now() AT TIME ZONE INTERVAL '+07:00')::date) x (code)
+             JOIN org_unit su ON su.code = x.code) s ON true
+     WHERE u.code = unit
+       AND NOT unit_exists_on(u, (now() AT TIME ZONE INTERVAL '+07:00')::date)
+$$;
+
 -- An account as the protocol's Account message shows it (column names are
 -- the message's field names; roles joined with the unit separator).
 CREATE OR REPLACE VIEW account_info AS
@@ -149,6 +171,8 @@ SELECT a.id, a.username, a.full_name, a.unit_code, u.name AS unit_name,
        coalesce((SELECT iso_utc(max(l.at)) FROM login_attempt l
                   WHERE l.username = a.username AND l.succeeded), '') AS last_login_at,
        (SELECT count(*) FROM login_failures_of_user(a.username))::int AS failed_logins,
-       coalesce(iso_utc(login_user_blocked_until(a.username)), '') AS blocked_until
+       coalesce(iso_utc(login_user_blocked_until(a.username)), '') AS blocked_until,
+       account_unit_notice(a.username, a.unit_code) IS NOT NULL AS unit_closed,
+       coalesce(account_unit_notice(a.username, a.unit_code), '') AS unit_notice
   FROM account a
   JOIN org_unit u ON u.code = a.unit_code;

@@ -43,6 +43,41 @@ LANGUAGE sql STABLE AS $$
                         WHERE r.assignment_id = a.id AND r.period_kind = p.kind))
 $$;
 
+-- Successors (docs/review.md, "Successors"): the one place that says whose
+-- reports a unit may write. A unit writes its own; and a unit that has
+-- closed passes its open obligations (reports still missing, drafts, and
+-- returned reports) to the unit(s) carrying its duties today (unit_on),
+-- whose reporters may submit or fix them. The report stays the closed
+-- unit's (same unit code, its history, the period it belongs to); each
+-- revision records the account that saved it. Accepted and approved
+-- reports stay untouchable (submit_reports' state check), whoever asks.
+
+-- The closed units whose open reports unit may write today.
+CREATE OR REPLACE FUNCTION reporting_predecessors(unit text)
+RETURNS TABLE (unit_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT u.code FROM org_unit u
+     WHERE u.code <> unit
+       AND NOT unit_exists_on(u, today_in_vietnam())
+       AND unit IN (SELECT unit_on(u.code, today_in_vietnam()))
+$$;
+
+-- True when a reporter of caller_unit may write report_unit's reports.
+CREATE OR REPLACE FUNCTION may_report_for(caller_unit text, report_unit text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT caller_unit = report_unit
+        OR report_unit IN (SELECT p.unit_code FROM reporting_predecessors(caller_unit) p)
+$$;
+
+-- The unit whose tasks a caller asks for: its own when it names none, the
+-- unit it names when it may write that unit's reports, else NULL.
+CREATE OR REPLACE FUNCTION tasks_unit(typed text, caller_unit text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN coalesce(typed, '') = '' THEN caller_unit
+                WHEN may_report_for(caller_unit, coalesce(unit_resolve(typed), typed))
+                THEN coalesce(unit_resolve(typed), typed) END
+$$;
+
 -- Makes the periods of a year if missing, with the default deadlines:
 -- units report 5 days after the data closes, lead agencies 10 days after.
 CREATE OR REPLACE FUNCTION ensure_periods(y int) RETURNS void
@@ -70,6 +105,7 @@ $$;
 
 -- Saves reports of one unit for one period, all or none:
 -- {"actor": {"id", "username", "address"}, "unit": "Q-NINHKIEU",
+--  "caller_unit": "P-NINHKIEU" (the sender's unit; absent = "unit"),
 --  "period": "2023-6M", "draft": false,
 --  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
 --            "results": "…", "difficulties": "…", "proposals": "…",
@@ -82,6 +118,9 @@ $$;
 -- errors (line, field, message) and nothing is saved. A row that repeats
 -- a saved key, or the latest submitted revision word for word, writes
 -- nothing and comes back as replayed.
+--
+-- A successor (caller_unit) may write a closed predecessor's reports
+-- (may_report_for); any other unit is refused whole, field "unit".
 --
 -- Optimistic concurrency (issue 10): "base" is the report's revision the
 -- row was made from (0: the report had none, or the client did not say).
@@ -99,7 +138,8 @@ RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     p report_period;
-    unit text := doc ->> 'unit';
+    unit text := coalesce(unit_resolve(doc ->> 'unit'), doc ->> 'unit');
+    caller_unit text := coalesce(doc ->> 'caller_unit', doc ->> 'unit');
     is_draft boolean := coalesce((doc ->> 'draft')::boolean, false);
     r record;
     rep report;
@@ -116,6 +156,14 @@ BEGIN
         RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
                                                doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
                             NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    IF NOT may_report_for(caller_unit, unit) THEN
+        RETURN QUERY SELECT 0, 'unit',
+            format('đơn vị %s không báo cáo thay cho "%s": chỉ đơn vị kế thừa của một đơn vị đã ngừng hoạt động '
+                   'mới gửi hoặc sửa báo cáo còn thiếu của đơn vị đó (not a predecessor of your unit)',
+                   caller_unit, unit),
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
     -- One submission per unit and period at a time: two clerks (or a retry
@@ -195,6 +243,11 @@ BEGIN
           FROM submit_rows s
          WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
                             WHERE x.unit_code = unit AND x.task_id = s.task)
+           -- a report already sent stays the unit's to fix (returned) even
+           -- when a later change means the period no longer expects it
+           AND NOT EXISTS (SELECT 1 FROM report x
+                            WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
+                              AND x.first_submitted_at IS NOT NULL)
            AND NOT s.retried
         UNION ALL
         SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
@@ -315,6 +368,7 @@ BEGIN
         PERFORM audit_write(doc, CASE WHEN is_draft THEN 'report.draft' ELSE 'report.submit' END,
                             unit || ' ' || p.id,
                             jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late,
+                                               'by_unit', caller_unit,
                                                'resubmitted', (SELECT coalesce(jsonb_agg(s.task), '[]')
                                                                  FROM submit_rows s
                                                                 WHERE s.resubmit AND NOT s.retried

@@ -13,6 +13,15 @@
 -- yet made: points_lost * (1 - effective_progress / 100). Only criteria
 -- that print points (PAR-INDEX, Annex I) are ranked by risk.
 --
+-- The reports a period counts are those its structure expects (the units
+-- on its last data day, expected_reports) and every report sent for it
+-- besides: a unit's report stays with the unit that made it and counts in
+-- the period it belongs to even when a change recorded later, dated on or
+-- before the period's last data day, means the period no longer expects
+-- that unit (issue 12; docs/periods.md, "Units that change"). Such a report
+-- counts as expected and received; the successor's own obligation is
+-- counted too, since it is owed in its own right.
+--
 -- Scope: a reviewer (lead agency) sees the tasks its unit leads; admins and
 -- viewers see everything (sees_all).
 -- An approved period's figures are frozen (0011_period_states): for it,
@@ -22,6 +31,20 @@
 -- (period_info, 080_periods) included, goes through these two.
 -- Uses expected_reports (050) and assignment_leads_on (030); the index
 -- these queries rely on is in 0009_status.
+
+-- The reports a period counts (see the top of this file): one row per
+-- unit and task. Also what a unit is shown as its tasks (my tasks).
+CREATE OR REPLACE FUNCTION counted_reports(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    WITH expected AS (SELECT * FROM expected_reports(pid))
+    SELECT x.unit_code, x.task_id FROM expected x
+    UNION ALL
+    SELECT r.unit_code, r.task_id FROM report r
+     WHERE r.period_id = pid AND r.first_submitted_at IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM expected x
+                        WHERE x.unit_code = r.unit_code AND x.task_id = r.task_id)
+$$;
 
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
@@ -37,7 +60,7 @@ LANGUAGE sql STABLE AS $$
            x.first_submitted_at IS NOT NULL AND NOT x.late,
            x.first_submitted_at IS NOT NULL AND x.late,
            v.status, v.progress, x.id
-      FROM expected_reports(pid) e
+      FROM counted_reports(pid) e
       JOIN org_unit u ON u.code = e.unit_code
       LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
       LEFT JOIN LATERAL (

@@ -160,6 +160,8 @@ BUILD(b_user_roles, user_set_roles, Cchc__V1__UserSetRolesRequest,
       body.username = "nk.baocao"; body.roles = roles_bad; body.n_roles = 1) /* invalid */
 BUILD(b_user_unlock, user_unlock, Cchc__V1__UserUnlockRequest,
       CCHC__V1__USER_UNLOCK_REQUEST__INIT, USER_UNLOCK, body.username = "khong.co.ai") /* not found */
+BUILD(b_user_move, user_move, Cchc__V1__UserMoveRequest, CCHC__V1__USER_MOVE_REQUEST__INIT,
+      USER_MOVE, body.username = "khong.co.ai"; body.unit = "SNV") /* not found */
 BUILD(b_audit, audit_list, Cchc__V1__AuditListRequest, CCHC__V1__AUDIT_LIST_REQUEST__INIT,
       AUDIT_LIST, body.limit = 1)
 static int64_t no_report[] = {999999};
@@ -224,6 +226,7 @@ static const matrix_row matrix[] = {
     {"user_reset_password", ADMIN_ONLY, b_user_reset},
     {"user_set_roles", ADMIN_ONLY, b_user_roles},
     {"user_unlock", ADMIN_ONLY, b_user_unlock},
+    {"user_move", ADMIN_ONLY, b_user_move},
     {"audit_list", ADMIN_ONLY, b_audit},
     {"report_submit", REPORTER_ONLY, b_submit},
     {"my_tasks", ANY, b_my_tasks},
