@@ -85,15 +85,16 @@ static SSL_CTX *context_for(const char *ca_file)
 {
     if (ctx && strcmp(ctx_ca, ca_file) == 0)
         return ctx;
+    SSL_CTX_free(ctx);
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx || SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
+        fail_msg("cannot load the test CA %s", ca_file);
+    /* registered after OpenSSL's own exit handler, so it runs before it */
     static int registered;
     if (!registered) {
         atexit(forget_all);
         registered = 1;
     }
-    SSL_CTX_free(ctx);
-    ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx || SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
-        fail_msg("cannot load the test CA %s", ca_file);
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     /* a TCP end without close_notify is an end, as in plaintext */
