@@ -407,15 +407,16 @@ static void start_on(test_server *srv, int port, const char *conninfo,
     char listen[32];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
     snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(), ++started);
-    const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
+    const char *argv[48] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
                             "--log-level", "debug"};
     int argc = 8;
     /* a slowed cchcd drains as much slower (argon2 jobs in flight); a
      * test's own --drain-timeout, given later, still wins */
-    char drain[16], hello[16], frame[16];
+    char drain[16], hello[16], frame[16], lock[16];
     snprintf(drain, sizeof(drain), "%d", harness_scaled_ms(10000));
     snprintf(hello, sizeof(hello), "%d", harness_scaled_ms(10000));
     snprintf(frame, sizeof(frame), "%d", harness_scaled_ms(30000));
+    snprintf(lock, sizeof(lock), "%d", harness_scaled_ms(5000));
     if (harness_time_factor() > 1) {
         /* and its connection deadlines stretch as much as the peers slow */
         argv[argc++] = "--drain-timeout";
@@ -424,6 +425,11 @@ static void start_on(test_server *srv, int port, const char *conninfo,
         argv[argc++] = hello;
         argv[argc++] = "--frame-timeout";
         argv[argc++] = frame;
+        /* as does a lock wait behind a test that holds a lock while a
+         * slowed cchc works (test_stream's snapshot: past the 5 s default
+         * the export is rolled back and retried after the lock is gone) */
+        argv[argc++] = "--db-lock-timeout";
+        argv[argc++] = lock;
     }
     char cert[600], key[600];
     if (srv->tls) {
@@ -434,7 +440,7 @@ static void start_on(test_server *srv, int port, const char *conninfo,
         argv[argc++] = "--tls-key";
         argv[argc++] = key;
     }
-    for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
+    for (int i = 0; extra_args && extra_args[i] && argc < 47; i++)
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
     pid_t pid = fork();
