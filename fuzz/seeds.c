@@ -1,5 +1,7 @@
 /* Writes the generated part of the seed corpus: one valid Request of every
- * body type (corpus/request), the same as framed streams after a hello
+ * body type (corpus/request, and corpus/envelope with a few odd envelopes
+ * besides: a NUL in the token, two body members, unknown and wrong-typed
+ * fields), the same as framed streams after a hello
  * (corpus/frame), and one Response of every body type, also as an answer
  * in two parts (corpus/reply). Fields are filled by descriptor with
  * plausible values (dates, period ids, decimals, Vietnamese text), so a
@@ -147,10 +149,37 @@ static size_t pack(const ProtobufCMessage *m, uint8_t **out)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s CORPUS_DIR (holding request/ frame/ reply/)\n", argv[0]);
+        fprintf(stderr, "usage: %s CORPUS_DIR (holding request/ envelope/ frame/ reply/)\n",
+                argv[0]);
         return 2;
     }
     const char *dir = argv[1];
+    /* envelopes the scanner must read as protobuf-c does (fuzz_envelope.c) */
+    static const struct {
+        const char *name;
+        uint8_t bytes[40];
+        size_t len;
+    } odd[] = {
+        /* id 7, token "ab\0cd", ping (field 11) with check_database */
+        {"odd-token-nul.bin", {0x08, 0x07, 0x12, 0x05, 'a', 'b', 0, 'c', 'd', 0x5A, 0x02, 0x08,
+                               0x01}, 13},
+        /* id 9, hello (field 10) then ping: the last body member wins */
+        {"odd-two-bodies.bin", {0x08, 0x09, 0x52, 0x02, 0x08, 0x01, 0x5A, 0x00}, 8},
+        /* id 3, ping twice: the bodies merge, their lengths add up */
+        {"odd-body-twice.bin", {0x08, 0x03, 0x5A, 0x02, 0x08, 0x01, 0x5A, 0x02, 0x08, 0x00}, 10},
+        /* id 5, unknown fields 999 (bytes) and 15 (varint), key "K" */
+        {"odd-unknown.bin", {0x08, 0x05, 0xBA, 0x3E, 0x02, 'x', 'y', 0x78, 0x01, 0x1A, 0x01, 'K'},
+         12},
+        /* session_token sent as a varint: a known field with the wrong type */
+        {"odd-wrong-type.bin", {0x08, 0x01, 0x10, 0x05}, 4},
+        /* an overlong tag of field 0 */
+        {"odd-field-zero.bin", {0x08, 0x01, 0x82, 0x00, 0x00}, 5},
+        /* a token of invalid UTF-8 and a login (field 40) whose name holds a NUL */
+        {"odd-bad-text.bin", {0x08, 0x02, 0x12, 0x02, 0xC3, 0x28, 0xC2, 0x02, 0x05, 0x0A, 0x03,
+                              'a', 0, 'b'}, 14},
+    };
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+        write_file(dir, "envelope", odd[i].name, odd[i].bytes, odd[i].len, NULL, 0);
     /* a hello to go first in every framed stream */
     Cchc__V1__Request hello = CCHC__V1__REQUEST__INIT;
     hello.request_id = 1;
@@ -176,6 +205,8 @@ int main(int argc, char **argv)
         char name[128];
         snprintf(name, sizeof(name), "%s.bin", f->name);
         write_file(dir, "request", name, frame + FRAME_HEADER_SIZE, len - FRAME_HEADER_SIZE,
+                   NULL, 0);
+        write_file(dir, "envelope", name, frame + FRAME_HEADER_SIZE, len - FRAME_HEADER_SIZE,
                    NULL, 0);
         /* limit 1 MiB (index 4), chunks up to 17 bytes, no stop, seed 1 */
         uint8_t control[4] = {4, 16, 0, 1};

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "frame.h"
+#include "harness_tls.h"
 #include "protocol.h"
 #include "wire.h"
 
@@ -320,6 +321,72 @@ void harness_wait_log(test_server *srv, const char *needle, int timeout_ms)
     wait_log_line(srv, line_contains, (void *)needle, timeout_ms, what);
 }
 
+/* ---- TLS -------------------------------------------------------------------
+ * Every server the harness starts speaks TLS with the certificates of
+ * scripts/lib/certs.sh, and every cchc it runs is given the test CA, so
+ * the whole suite runs as a district office would (issue 11); the
+ * plaintext path is kept by CCHC_TEST_TLS=0 and by tests that ask for it. */
+
+int harness_tls_default(void)
+{
+    const char *v = getenv("CCHC_TEST_TLS");
+    return !(v && strcmp(v, "0") == 0);
+}
+
+static char certs_dir[512];
+static char own_certs[64]; /* made here: removed at exit */
+static pid_t own_certs_pid;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+
+static void remove_own_certs(void)
+{
+    /* only by the process that made them, not by a forked child exiting */
+    if (own_certs[0] && getpid() == own_certs_pid)
+        nftw(own_certs, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *harness_certs(void)
+{
+    if (certs_dir[0])
+        return certs_dir;
+    const char *given = getenv("CCHC_TEST_CERTS");
+    if (given && *given) {
+        snprintf(certs_dir, sizeof(certs_dir), "%s", given);
+        return certs_dir;
+    }
+    snprintf(own_certs, sizeof(own_certs), "/tmp/cchc-certs.XXXXXX");
+    if (!mkdtemp(own_certs))
+        fail_msg("mkdtemp: %s", strerror(errno));
+    own_certs_pid = getpid();
+    atexit(remove_own_certs);
+    const char *make[] = {"/bin/bash", CCHC_CERTS_SCRIPT, own_certs, NULL};
+    run_result r;
+    harness_run(&r, NULL, make);
+    if (r.exit_code != 0)
+        fail_msg("%s failed: %s", CCHC_CERTS_SCRIPT, r.err);
+    run_result_free(&r);
+    snprintf(certs_dir, sizeof(certs_dir), "%s", own_certs);
+    return certs_dir;
+}
+
+const char *harness_cert(const char *name)
+{
+    static char paths[8][600];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof(paths[0]), "%s/%s", harness_certs(), name);
+    return p;
+}
+
+static int has_arg(const char *const *args, const char *name)
+{
+    for (int i = 0; args && args[i]; i++)
+        if (strcmp(args[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The port of listener.c's "listening on 127.0.0.1:PORT (max frame …)". */
 static int bound_port(const char *line, void *port)
 {
@@ -340,15 +407,16 @@ static void start_on(test_server *srv, int port, const char *conninfo,
     char listen[32];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
     snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-%d-%d.log", (int)getpid(), ++started);
-    const char *argv[32] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
+    const char *argv[48] = {CCHCD_BIN, "serve", "--db", conninfo, "--listen", listen,
                             "--log-level", "debug"};
     int argc = 8;
     /* a slowed cchcd drains as much slower (argon2 jobs in flight); a
      * test's own --drain-timeout, given later, still wins */
-    char drain[16], hello[16], frame[16];
+    char drain[16], hello[16], frame[16], lock[16];
     snprintf(drain, sizeof(drain), "%d", harness_scaled_ms(10000));
     snprintf(hello, sizeof(hello), "%d", harness_scaled_ms(10000));
     snprintf(frame, sizeof(frame), "%d", harness_scaled_ms(30000));
+    snprintf(lock, sizeof(lock), "%d", harness_scaled_ms(5000));
     if (harness_time_factor() > 1) {
         /* and its connection deadlines stretch as much as the peers slow */
         argv[argc++] = "--drain-timeout";
@@ -357,8 +425,22 @@ static void start_on(test_server *srv, int port, const char *conninfo,
         argv[argc++] = hello;
         argv[argc++] = "--frame-timeout";
         argv[argc++] = frame;
+        /* as does a lock wait behind a test that holds a lock while a
+         * slowed cchc works (test_stream's snapshot: past the 5 s default
+         * the export is rolled back and retried after the lock is gone) */
+        argv[argc++] = "--db-lock-timeout";
+        argv[argc++] = lock;
     }
-    for (int i = 0; extra_args && extra_args[i] && argc < 31; i++)
+    char cert[600], key[600];
+    if (srv->tls) {
+        snprintf(cert, sizeof(cert), "%s", harness_cert("server.crt"));
+        snprintf(key, sizeof(key), "%s", harness_cert("server.key"));
+        argv[argc++] = "--tls-cert";
+        argv[argc++] = cert;
+        argv[argc++] = "--tls-key";
+        argv[argc++] = key;
+    }
+    for (int i = 0; extra_args && extra_args[i] && argc < 47; i++)
         argv[argc++] = extra_args[i];
     argv[argc] = NULL;
     pid_t pid = fork();
@@ -387,6 +469,15 @@ void harness_server_start(test_server *srv, const char *conninfo,
                           const char *const *extra_args)
 {
     memset(srv, 0, sizeof(*srv));
+    /* a test that gives its own certificate decides what cchc trusts */
+    srv->tls = harness_tls_default() && !has_arg(extra_args, "--tls-cert");
+    start_on(srv, 0, conninfo, extra_args);
+}
+
+void harness_server_start_plaintext(test_server *srv, const char *conninfo,
+                                    const char *const *extra_args)
+{
+    memset(srv, 0, sizeof(*srv));
     start_on(srv, 0, conninfo, extra_args);
 }
 
@@ -398,8 +489,9 @@ void harness_server_start(test_server *srv, const char *conninfo,
 void harness_server_restart(test_server *srv, const char *conninfo,
                             const char *const *extra_args)
 {
-    int port = srv->port;
+    int port = srv->port, tls = srv->tls;
     memset(srv, 0, sizeof(*srv));
+    srv->tls = tls;
     start_on(srv, port, conninfo, extra_args);
 }
 
@@ -493,15 +585,34 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
     unlink(err_path);
 }
 
-void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
-                        const char *const *args)
+int harness_cchc_argv(const test_server *srv, const char **argv)
 {
     /* under valgrind the client waits as much longer as the server is
      * slower; a test's own --timeout, given later, still wins */
-    char timeout[16];
-    snprintf(timeout, sizeof(timeout), "%d", harness_scaled_ms(10000));
-    const char *argv[64] = {CCHC_BIN, "--server", srv->addr, "--timeout", timeout};
-    int argc = harness_time_factor() > 1 ? 5 : 3;
+    static char timeout[16], ca[600];
+    int argc = 0;
+    argv[argc++] = CCHC_BIN;
+    argv[argc++] = "--server";
+    argv[argc++] = srv->addr;
+    if (srv->tls) {
+        snprintf(ca, sizeof(ca), "%s", harness_cert("ca.crt"));
+        argv[argc++] = "--ca";
+        argv[argc++] = ca;
+    }
+    if (harness_time_factor() > 1) {
+        snprintf(timeout, sizeof(timeout), "%d", harness_scaled_ms(10000));
+        argv[argc++] = "--timeout";
+        argv[argc++] = timeout;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
+                        const char *const *args)
+{
+    const char *argv[64];
+    int argc = harness_cchc_argv(srv, argv);
     for (int i = 0; args[i] && argc < 63; i++)
         argv[argc++] = args[i];
     argv[argc] = NULL;
@@ -552,7 +663,10 @@ void run_result_free(run_result *result)
     result->out = result->err = NULL;
 }
 
-int raw_connect(const test_server *srv)
+/* How long raw_connect waits for the TLS handshake (scaled). */
+#define HANDSHAKE_TIMEOUT_MS 10000
+
+int raw_connect_plain(const test_server *srv)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr = {.sin_family = AF_INET,
@@ -563,18 +677,40 @@ int raw_connect(const test_server *srv)
     return fd;
 }
 
-void raw_send(int fd, const void *data, size_t len)
+void raw_start_tls(int fd, const test_server *srv)
 {
+    if (srv->tls)
+        tls_raw_start(fd, harness_cert("ca.crt"), harness_scaled_ms(HANDSHAKE_TIMEOUT_MS));
+}
+
+int raw_connect(const test_server *srv)
+{
+    int fd = raw_connect_plain(srv);
+    raw_start_tls(fd, srv);
+    return fd;
+}
+
+int raw_try_send(int fd, const void *data, size_t len)
+{
+    if (tls_raw_active(fd))
+        return tls_raw_send(fd, data, len);
     const char *p = data;
     while (len > 0) {
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            fail_msg("send: %s", strerror(errno));
+            return -1;
         p += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+void raw_send(int fd, const void *data, size_t len)
+{
+    if (raw_try_send(fd, data, len) != 0)
+        fail_msg("send: %s", strerror(errno));
 }
 
 void raw_send_request(int fd, Cchc__V1__Request *request)
@@ -587,16 +723,33 @@ void raw_send_request(int fd, Cchc__V1__Request *request)
     free(frame);
 }
 
-static int read_exact(int fd, uint8_t *buf, size_t len, int timeout_ms)
+/* Up to len bytes from fd, through TLS when it has it: >0 how many, 0 the
+ * peer's end (or a reset), -1 an error, -2 nothing within timeout_ms. */
+static long raw_recv(int fd, void *buf, size_t len, int timeout_ms)
+{
+    if (tls_raw_active(fd))
+        return tls_raw_read(fd, buf, len, harness_scaled_ms(timeout_ms));
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready = poll(&p, 1, harness_scaled_ms(timeout_ms));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            return ready == 0 ? -2 : -1;
+        ssize_t n = recv(fd, buf, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == ECONNRESET)
+            return 0;
+        return n;
+    }
+}
+
+int raw_read_exact(int fd, void *buf, size_t len, int timeout_ms)
 {
     size_t got = 0;
     while (got < len) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, harness_scaled_ms(timeout_ms)) <= 0)
-            return -1;
-        ssize_t n = recv(fd, buf + got, len - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
+        long n = raw_recv(fd, (uint8_t *)buf + got, len - got, timeout_ms);
         if (n <= 0)
             return -1;
         got += (size_t)n;
@@ -607,14 +760,14 @@ static int read_exact(int fd, uint8_t *buf, size_t len, int timeout_ms)
 Cchc__V1__Response *raw_read_response(int fd, int timeout_ms)
 {
     uint8_t header[4];
-    if (read_exact(fd, header, 4, timeout_ms) != 0)
+    if (raw_read_exact(fd, header, 4, timeout_ms) != 0)
         return NULL;
     uint32_t len = frame_get_header(header);
     if (len == 0 || len > 64u * 1024 * 1024)
         return NULL;
     uint8_t *payload = malloc(len);
     Cchc__V1__Response *response = NULL;
-    if (read_exact(fd, payload, len, timeout_ms) == 0)
+    if (raw_read_exact(fd, payload, len, timeout_ms) == 0)
         response = wire_decode_response(payload, len);
     free(payload);
     return response;
@@ -624,11 +777,8 @@ int raw_wait_closed(int fd, int timeout_ms)
 {
     char buf[4096];
     for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, harness_scaled_ms(timeout_ms)) <= 0)
-            return 0;
-        ssize_t n = recv(fd, buf, sizeof(buf), 0);
-        if (n == 0 || (n < 0 && errno == ECONNRESET))
+        long n = raw_recv(fd, buf, sizeof(buf), timeout_ms);
+        if (n == 0)
             return 1;
         if (n < 0)
             return 0;

@@ -2,7 +2,9 @@
  * tests: a fresh database per test program on the PostgreSQL that
  * scripts/test started (found through the standard PGHOST/PGPORT/PGUSER
  * variables), the real cchcd started as a subprocess on a port it picks
- * itself, the real cchc run as a subprocess with its output captured, the
+ * itself and speaking TLS with the test certificates (unless
+ * CCHC_TEST_TLS=0 or the test asks for plaintext), the real cchc run as a
+ * subprocess with its output captured and told to trust the test CA, the
  * people a test acts as (each with a private home for the client's
  * session), waits on observable events with deadlines, and raw protocol
  * access for feeding the server bad bytes. Every helper fails the calling
@@ -28,6 +30,11 @@ typedef struct test_server {
     int port;          /* the port cchcd said it bound */
     char addr[64];     /* "127.0.0.1:PORT", what cchc --server gets */
     char log_path[256]; /* cchcd's stdout and stderr */
+    /* The harness gave cchcd the test certificates: every cchc run through
+     * the harness gets --ca with the test CA, raw connections speak TLS.
+     * 0 for a plaintext server, and for one the test gave --tls-cert
+     * itself (test_tls.c: the test decides what each cchc trusts). */
+    int tls;
 } test_server;
 
 typedef struct run_result {
@@ -76,16 +83,33 @@ char *harness_admin_query(const char *sql);
  * (malloc'd, NULL when no row). */
 char *harness_db_query(const test_db *db, const char *sql);
 
+/* ---- TLS ------------------------------------------------------------------ */
+
+/* True unless CCHC_TEST_TLS=0: servers the harness starts speak TLS. */
+int harness_tls_default(void);
+/* The folder of the test certificates (scripts/lib/certs.sh: ca.crt,
+ * server.crt, server.key and the bad ones): CCHC_TEST_CERTS, else made
+ * once per test program in a temporary folder removed at exit. */
+const char *harness_certs(void);
+/* harness_certs()/name, in one of a few static buffers. */
+const char *harness_cert(const char *name);
+
 /* ---- the server ---------------------------------------------------------- */
 
 /* Starts `cchcd serve` on db with extra arguments (NULL-terminated) and
  * --listen 127.0.0.1:0, and reads the port it bound from its log line
  * "listening on 127.0.0.1:PORT"; fails with the log's tail when cchcd
- * exits first or does not say it listens in time. */
+ * exits first or does not say it listens in time. With TLS by default
+ * (harness_tls_default) and no --tls-cert among extra_args, it also gets
+ * --tls-cert/--tls-key of the test certificates and srv->tls is set. */
 void harness_server_start(test_server *srv, const char *conninfo,
                           const char *const *extra_args);
+/* The same, always plaintext: for tests of the plaintext rules. */
+void harness_server_start_plaintext(test_server *srv, const char *conninfo,
+                                    const char *const *extra_args);
 /* Starts cchcd again on the port it had (after harness_server_stop or a
- * kill): clients keep the address they were given. */
+ * kill), in the same mode (TLS or plaintext): clients keep the address
+ * they were given. */
 void harness_server_restart(test_server *srv, const char *conninfo,
                             const char *const *extra_args);
 /* SIGTERM, then waits; returns cchcd's exit code (fails after 20 s). */
@@ -119,6 +143,12 @@ void harness_sleep_ms(int ms);
 
 /* Runs argv (argv[0] a path) with optional stdin text; captures output. */
 void harness_run(run_result *result, const char *stdin_text, const char *const *argv);
+/* Fills argv with what every cchc run against srv starts with: the
+ * binary, --server ADDR, --ca of the test CA when srv->tls, and under a
+ * time factor --timeout (a test's own --timeout, given later, wins);
+ * returns how many were written (at most 7). For tests that start cchc
+ * themselves (a terminal, a client left running). */
+int harness_cchc_argv(const test_server *srv, const char **argv);
 /* Runs cchc --server <srv> args… (NULL-terminated). */
 void harness_cchc(run_result *result, const test_server *srv, const char *const *args);
 /* The same with stdin_text on its standard input (passwords). */
@@ -211,8 +241,27 @@ void harness_open_period(const test_server *srv, const char *period);
 
 /* ---- raw protocol access --------------------------------------------------- */
 
+/* A connection is an int as a socket is. When srv->tls, raw_connect also
+ * makes the TLS handshake (verifying cchcd against the test CA) and the
+ * harness keeps the TLS state of that descriptor: every raw_* call on it
+ * reads and writes through TLS, so a test's bytes (garbage, half frames,
+ * oversized announcements) travel inside TLS as a client's would. Tests
+ * close it with close(); the harness notices a descriptor number reused
+ * by another socket and forgets the old state. */
 int raw_connect(const test_server *srv);
+/* A TCP connection without TLS whatever srv is: for bytes under the TLS
+ * layer (a client that does not speak TLS, a handshake that never comes). */
+int raw_connect_plain(const test_server *srv);
+/* Makes the TLS handshake on a socket the test connected itself (from
+ * another source address), when srv->tls; nothing otherwise. */
+void raw_start_tls(int fd, const test_server *srv);
 void raw_send(int fd, const void *data, size_t len);
+/* raw_send that reports failure (-1, e.g. the server has closed) instead
+ * of failing the test. */
+int raw_try_send(int fd, const void *data, size_t len);
+/* Reads exactly len bytes (0), or -1 on EOF, error or no byte within
+ * timeout_ms. */
+int raw_read_exact(int fd, void *buf, size_t len, int timeout_ms);
 /* Encodes and sends a request frame. */
 void raw_send_request(int fd, Cchc__V1__Request *request);
 /* Sends a ping (with a database round trip when check_db) without waiting. */

@@ -145,12 +145,15 @@ static void test_usage_errors_exit_2(void **state)
 static void test_server_address_sources(void **state)
 {
     (void)state;
-    char dir[64], path[256], config[128];
+    char dir[64], path[256], config[1024];
     harness_new_home(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/cchc", dir);
     mkdir(path, 0700);
     snprintf(path, sizeof(path), "%s/cchc/config", dir);
-    snprintf(config, sizeof(config), "# written by the test\nserver = %s\n", srv->addr);
+    /* these runs name no --ca: a TLS server's CA comes from the file too */
+    snprintf(config, sizeof(config), "# written by the test\nserver = %s\n%s%s%s", srv->addr,
+             srv->tls ? "ca = " : "", srv->tls ? harness_cert("ca.crt") : "",
+             srv->tls ? "\n" : "");
     harness_write_file(path, config);
     harness_use_home(dir);
     unsetenv("CCHC_SERVER");

@@ -40,6 +40,15 @@ static int connect_from(const test_server *srv, const char *source)
     return fd;
 }
 
+/* A connection from source that a client would use: over TLS when the
+ * server speaks it (the handshake is the client's first bytes). */
+static int open_from(const test_server *srv, const char *source)
+{
+    int fd = connect_from(srv, source);
+    raw_start_tls(fd, srv);
+    return fd;
+}
+
 /* Served: the server answers hello on it (fails the test otherwise). */
 static void assert_served(int fd, uint64_t id)
 {
@@ -64,7 +73,7 @@ static void test_per_address_cap(void **state)
 
     int held[3];
     for (int i = 0; i < 3; i++) {
-        held[i] = connect_from(&srv, "127.0.0.1");
+        held[i] = open_from(&srv, "127.0.0.1");
         assert_served(held[i], 1);
     }
     assert_refused(connect_from(&srv, "127.0.0.1"));
@@ -73,13 +82,13 @@ static void test_per_address_cap(void **state)
     /* the three still work; another host is not affected */
     for (int i = 0; i < 3; i++)
         assert_served(held[i], 2);
-    int other = connect_from(&srv, "127.0.0.2");
+    int other = open_from(&srv, "127.0.0.2");
     assert_served(other, 1);
 
     /* once one of the three has gone, its place is free again */
     close(held[0]);
     harness_wait_log(&srv, "client 1 (127.0.0.1:", 5000);
-    held[0] = connect_from(&srv, "127.0.0.1");
+    held[0] = open_from(&srv, "127.0.0.1");
     assert_served(held[0], 1);
 
     for (int i = 0; i < 3; i++)
@@ -98,8 +107,8 @@ static void test_total_cap(void **state)
     const char *args[] = {"--max-connections", "2", NULL};
     harness_server_start(&srv, db.conninfo, args);
 
-    int a = connect_from(&srv, "127.0.0.1");
-    int b = connect_from(&srv, "127.0.0.2");
+    int a = open_from(&srv, "127.0.0.1");
+    int b = open_from(&srv, "127.0.0.2");
     assert_served(a, 1);
     assert_served(b, 1);
     assert_refused(connect_from(&srv, "127.0.0.3"));

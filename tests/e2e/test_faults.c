@@ -251,8 +251,8 @@ static pid_t spawn_cchc(int clerk, const char *const *args)
         int null = open("/dev/null", O_RDWR);
         dup2(null, 1);
         dup2(null, 2);
-        const char *argv[32] = {CCHC_BIN, "--server", srv->addr};
-        int argc = 3;
+        const char *argv[40];
+        int argc = harness_cchc_argv(srv, argv);
         for (int i = 0; args[i] && argc < 31; i++)
             argv[argc++] = args[i];
         argv[argc] = NULL;

@@ -729,26 +729,12 @@ static void hostile_text(char *buf, size_t size)
 static void save_reply(int fd, FILE *out)
 {
     uint8_t header[4];
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    size_t got = 0;
-    while (got < 4) {
-        if (poll(&p, 1, 30000) <= 0)
-            fail_msg("no reply within 30 s");
-        ssize_t n = recv(fd, header + got, 4 - got, 0);
-        if (n <= 0)
-            fail_msg("connection closed while waiting for a reply");
-        got += (size_t)n;
-    }
+    if (raw_read_exact(fd, header, 4, 30000) != 0)
+        fail_msg("no reply within 30 s, or the connection closed while waiting for it");
     uint32_t len = frame_get_header(header);
     uint8_t *payload = malloc(len ? len : 1);
-    for (got = 0; got < len;) {
-        if (poll(&p, 1, 30000) <= 0)
-            fail_msg("reply cut short");
-        ssize_t n = recv(fd, payload + got, len - got, 0);
-        if (n <= 0)
-            fail_msg("connection closed inside a reply");
-        got += (size_t)n;
-    }
+    if (raw_read_exact(fd, payload, len, 30000) != 0)
+        fail_msg("reply cut short");
     fwrite(header, 1, 4, out);
     fwrite(payload, 1, len, out);
     free(payload);

@@ -499,8 +499,13 @@ static void test_period_list_and_status_agree(void **state)
  * with `answer` typed in; returns its exit code. */
 static int on_terminal(const char *args, const char *answer)
 {
-    char command[512];
-    snprintf(command, sizeof(command), "%s --server %s %s", CCHC_BIN, srv->addr, args);
+    char command[1024];
+    const char *argv_start[8];
+    int n = harness_cchc_argv(srv, argv_start);
+    size_t used = 0;
+    for (int i = 0; i < n; i++) /* none holds a space or a quote */
+        used += (size_t)snprintf(command + used, sizeof(command) - used, "%s ", argv_start[i]);
+    snprintf(command + used, sizeof(command) - used, "%s", args);
     const char *argv[] = {"/usr/bin/script", "-qec", command, "/dev/null", NULL};
     run_result r;
     harness_run(&r, answer, argv);

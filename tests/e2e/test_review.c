@@ -122,9 +122,9 @@ static int reviewed_revision(long long id)
  * Returns the exit code; out gets everything the terminal showed. */
 static int run_on_terminal(const char *const *args, const char *answer, char *out, size_t size)
 {
-    const char *argv[32] = {CCHC_BIN, "--server", srv->addr};
-    int argc = 3;
-    for (int i = 0; args[i] && argc < 31; i++)
+    const char *argv[40];
+    int argc = harness_cchc_argv(srv, argv);
+    for (int i = 0; args[i] && argc < 39; i++)
         argv[argc++] = args[i];
     argv[argc] = NULL;
     int master;

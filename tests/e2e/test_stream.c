@@ -534,8 +534,13 @@ static void test_report_is_one_snapshot(void **state)
     if (child == 0) {
         char timeout[16];
         snprintf(timeout, sizeof(timeout), "%d", harness_scaled_ms(60000));
-        const char *argv[] = {CCHC_BIN, "--server", srv->addr, "--timeout", timeout, "export",
-                              "--period", PERIOD, "--format", "html", "-o", "snapshot.html", NULL};
+        const char *const rest[] = {"--timeout", timeout, "export", "--period", PERIOD,
+                                    "--format", "html", "-o", "snapshot.html", NULL};
+        const char *argv[32];
+        int argc = harness_cchc_argv(srv, argv);
+        for (int i = 0; rest[i]; i++)
+            argv[argc++] = rest[i];
+        argv[argc] = NULL;
         harness_exec(argv);
     }
     harness_wait_for(bundle_waits_for_lock, NULL, 20000, "the report bundle to wait for the lock");

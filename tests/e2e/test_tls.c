@@ -7,7 +7,10 @@
  * start; SIGHUP puts a new certificate in place for new connections and a
  * bad one leaves the old in place; the CA and pin may come from the config
  * file; a large answer in parts is the same over TLS. Certificates come from
- * scripts/lib/certs.sh (CCHC_TEST_CERTS from scripts/test, else made here). */
+ * scripts/lib/certs.sh (harness_certs: CCHC_TEST_CERTS from scripts/test,
+ * else made by the harness). This test gives cchcd its certificates itself
+ * and sets CCHC_CA for cchc, so the harness adds neither; its plaintext
+ * servers are started plaintext explicitly, whatever CCHC_TEST_TLS says. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,8 +30,6 @@
 
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
-static char certs[512];  /* the folder certs.sh filled */
-static char own_dir[64]; /* made by this test: removed at the end */
 
 enum { REPORTER, NPEOPLE };
 static const test_person people[NPEOPLE] = {
@@ -37,11 +38,7 @@ static const test_person people[NPEOPLE] = {
 
 static const char *cert(const char *name)
 {
-    static char paths[8][600];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof(paths[0]), "%s/%s", certs, name);
-    return p;
+    return harness_cert(name);
 }
 
 /* "sha256:hex" of a certificate, as the openssl command line sees it. */
@@ -71,21 +68,6 @@ static void start_tls_server(test_server *s, const char *cert_path)
 static int setup(void **state)
 {
     (void)state;
-    const char *given = getenv("CCHC_TEST_CERTS");
-    if (given && *given) {
-        snprintf(certs, sizeof(certs), "%s", given);
-    } else {
-        snprintf(own_dir, sizeof(own_dir), "/tmp/cchc-certs.XXXXXX");
-        if (!mkdtemp(own_dir))
-            fail_msg("mkdtemp failed");
-        snprintf(certs, sizeof(certs), "%s", own_dir);
-        const char *make[] = {"/bin/bash", CCHC_SOURCE_DIR "/scripts/lib/certs.sh", certs, NULL};
-        run_result r;
-        harness_run(&r, NULL, make);
-        if (r.exit_code != 0)
-            fail_msg("scripts/lib/certs.sh failed: %s", r.err);
-        run_result_free(&r);
-    }
     /* every cchc this test runs trusts the test CA, so it speaks TLS */
     setenv("CCHC_CA", cert("ca.crt"), 1);
     const char *args[] = {"--tls-cert", cert("server.crt"), "--tls-key", cert("server.key"),
@@ -99,14 +81,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    int rc = fixture_stop(&fx);
-    if (own_dir[0]) {
-        const char *rm[] = {"/bin/rm", "-rf", own_dir, NULL};
-        run_result r;
-        harness_run(&r, NULL, rm);
-        run_result_free(&r);
-    }
-    return rc;
+    return fixture_stop(&fx);
 }
 
 /* Runs cchc against s with args; returns the exit code, stderr in err. */
@@ -151,7 +126,7 @@ static void test_large_answer_same_as_plaintext(void **state)
     const char *plain_args[] = {"--max-frame", "2048", NULL};
     test_server tls_srv, plain_srv;
     harness_server_start(&tls_srv, fx.db.conninfo, tls_args);
-    harness_server_start(&plain_srv, fx.db.conninfo, plain_args);
+    harness_server_start_plaintext(&plain_srv, fx.db.conninfo, plain_args);
     const char *missing[] = {"--json", "missing", "--period", "2023-6M", NULL};
     run_result over_tls, over_plain;
     /* a session is kept per server address: log in to each */
@@ -277,7 +252,7 @@ static void test_plaintext_and_tls_mismatch(void **state)
     harness_wait_log(srv, "TLS handshake failed: the client does not speak TLS", 10000);
     /* TLS client (CCHC_CA is set), plaintext server */
     test_server plain_srv;
-    harness_server_start(&plain_srv, fx.db.conninfo, NULL);
+    harness_server_start_plaintext(&plain_srv, fx.db.conninfo, NULL);
     const char *ping[] = {"ping", NULL};
     assert_int_equal(cchc_err(&plain_srv, ping, err, sizeof(err)), 4);
     assert_non_null(strstr(err, "the server does not speak TLS"));
