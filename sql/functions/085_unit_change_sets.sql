@@ -365,6 +365,18 @@ BEGIN
         RETURN QUERY SELECT 0, 'changes', 'không có thay đổi nào (no changes)', NULL::jsonb;
         RETURN;
     END IF;
+    -- the same change twice in one file is a mistake, not "already applied"
+    RETURN QUERY
+    SELECT coalesce((b.x ->> 'line')::int, b.n::int), 'op',
+           format('thay đổi lặp lại dòng %s (the same change twice in the file)',
+                  coalesce((a.x ->> 'line')::int, a.n::int)), NULL::jsonb
+      FROM jsonb_array_elements(doc -> 'changes') WITH ORDINALITY AS a (x, n)
+      JOIN jsonb_array_elements(doc -> 'changes') WITH ORDINALITY AS b (x, n)
+        ON a.n < b.n AND (a.x - 'line') = (b.x - 'line')
+     ORDER BY b.n;
+    IF FOUND THEN
+        RETURN;
+    END IF;
     -- one set at a time: two admins applying overlapping sets would each
     -- see the other's half-written units
     PERFORM pg_advisory_xact_lock(hashtext('cchc.unit_change_set'));
