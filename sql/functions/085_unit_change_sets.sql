@@ -447,7 +447,9 @@ BEGIN
                                          FROM jsonb_array_elements_text(doc -> 'changes' -> 0 -> 'from') x)
                                  ELSE coalesce(doc ->> 'source_name', '') END,
                             jsonb_build_object('digest', digest, 'applied', n_applied, 'already', n_already,
-                                               'source_name', coalesce(doc ->> 'source_name', '')));
+                                               'source_name', coalesce(doc ->> 'source_name', ''))
+                            -- one change is small enough to keep whole; a set is in unit_change_set
+                            || CASE WHEN strict_mode THEN doc -> 'changes' -> 0 ELSE '{}'::jsonb END);
     END IF;
     RETURN QUERY SELECT NULL::int, NULL::text, NULL::text,
         jsonb_build_object('digest', digest, 'applied', n_applied, 'already', n_already, 'dry_run', dry,
