@@ -9,7 +9,7 @@
 --
 -- Existing databases: a deployment may already have imported communes with
 -- `cchc units import`. A district under which a commune already exists, or
--- one of whose 2023 commune codes is already used, is SKIPPED whole (a NOTICE
+-- one of whose 2023 commune codes is already used, is SKIPPED whole (a WARNING
 -- names it), so imported communes, their reports and accounts stay as they
 -- are; the 2024 change is recorded only when the four Ninh Kiều wards were
 -- added here. See docs/migrations.md.
@@ -200,8 +200,9 @@ BEGIN
            OR EXISTS (SELECT 1 FROM units_2023_seed s JOIN org_unit u ON u.code = s.code
                        WHERE s.parent_code = d.parent_code) THEN
             skipped := skipped || d.parent_code;
-            RAISE NOTICE '0014: % đã có đơn vị cấp xã (đã nhập trước): bỏ qua, giữ nguyên '
-                         '(communes already imported under %: skipped, left as they are)',
+            RAISE WARNING '0014: % đã có đơn vị cấp xã nhập trước, hoặc mã trùng: không thêm xã, '
+                         'phường nào, giữ nguyên (communes already imported under %, or a code '
+                         'already used: none added, left as they are)',
                          d.parent_code, d.parent_code;
             CONTINUE;
         END IF;

@@ -5,7 +5,8 @@
  * twice changing nothing, --dry-run changing nothing and naming what a
  * closing unit leaves behind, absorbing into an existing unit, changes
  * refused whole, and a unit's history. The tests run in order on one
- * database: the reform is applied by the third. */
+ * database: the reform is applied by the third. The last test brings a
+ * database of version 13 with imported communes to 0014 (docs/migrations.md). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,11 +17,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "harness.h"
 
-#define CHANGES_2025 CCHC_UNITS_DIR "/changes_2025.csv"
+#define CHANGES_2025 CCHC_SOURCE_DIR "/sql/units/changes_2025.csv"
 
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
@@ -339,6 +342,109 @@ static void test_history_of_merged_and_split_units(void **state)
     run_result_free(&r);
 }
 
+static char *read_source(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    char *buf = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (;;) {
+        if (*len + 65536 + 1 > cap) {
+            cap = cap * 2 + 65536 + 1;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t n = fread(buf + *len, 1, cap - *len - 1, f);
+        *len += n;
+        if (n == 0)
+            break;
+    }
+    fclose(f);
+    buf[*len] = '\0';
+    return buf;
+}
+
+static int count_of(const test_db *db, const char *sql)
+{
+    char *v = harness_db_query(db, sql);
+    int n = v ? atoi(v) : -1;
+    free(v);
+    return n;
+}
+
+/* A deployment at version 13 whose administrator imported communes
+ * (`cchc units import`, one under Ninh Kiều with a GSO number as its code,
+ * one under Cờ Đỏ with the code 0014 gives a commune of Phong Điền): 0014
+ * skips those districts whole, keeps what was imported, and ships the rest. */
+static void test_migration_keeps_imported_communes(void **state)
+{
+    (void)state;
+    test_db db;
+    harness_db_create(&db, "m14");
+    PGconn *conn = PQconnectdb(db.conninfo);
+    assert_int_equal(PQstatus(conn), CONNECTION_OK);
+    /* the migrations before 0014, as `cchcd migrate` applies and records them */
+    for (int version = 1; version <= 13; version++) {
+        char prefix[8], path[512] = "", name[128] = "";
+        snprintf(prefix, sizeof(prefix), "%04d_", version);
+        DIR *dir = opendir(CCHC_SOURCE_DIR "/sql");
+        assert_non_null(dir);
+        for (struct dirent *e; (e = readdir(dir)) != NULL;)
+            if (strncmp(e->d_name, prefix, 5) == 0 && strlen(e->d_name) < sizeof(name)) {
+                snprintf(path, sizeof(path), "%s/sql/%s", CCHC_SOURCE_DIR, e->d_name);
+                snprintf(name, sizeof(name), "%.*s", (int)strlen(e->d_name) - 4, e->d_name);
+            }
+        closedir(dir);
+        size_t len;
+        char *sql = read_source(path, &len);
+        PGresult *res = PQexec(conn, sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK &&
+            PQresultStatus(res) != PGRES_EMPTY_QUERY) /* a file emptied when its functions moved */
+            fail_msg("%s: %s", name, PQresultErrorMessage(res));
+        PQclear(res);
+        char v[8];
+        snprintf(v, sizeof(v), "%d", version);
+        const char *params[] = {v, name, sql};
+        const int lengths[] = {0, 0, (int)len}, formats[] = {0, 0, 1};
+        const Oid types[] = {0, 0, 17 /* bytea */};
+        res = PQexecParams(conn, "INSERT INTO schema_migrations (version, name, checksum)"
+                                 " VALUES ($1::int, $2, encode(sha256($3), 'hex'))",
+                           3, types, params, lengths, formats, 0);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            fail_msg("recording %s: %s", name, PQresultErrorMessage(res));
+        PQclear(res);
+        free(sql);
+    }
+    PQfinish(conn);
+    free(harness_db_query(&db, "INSERT INTO org_unit (code, name, kind, parent_code) VALUES"
+                               " ('31117', 'Phường Cái Khế', 'commune', 'Q-NINHKIEU'),"
+                               " ('X-PD-NHONAI', 'Xã Thử', 'commune', 'H-CODO')"));
+
+    run_result r;
+    const char *migrate[] = {CCHCD_BIN, "migrate", "--db", db.conninfo, NULL};
+    harness_run(&r, NULL, migrate);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.err, "Q-NINHKIEU"));
+    assert_non_null(strstr(r.err, "H-CODO"));
+    assert_non_null(strstr(r.err, "H-PHONGDIEN"));
+    run_result_free(&r);
+
+    /* imported: kept; their districts: nothing added */
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM org_unit WHERE parent_code = 'Q-NINHKIEU'"
+                                   " AND kind = 'commune'"), 1);
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM org_unit WHERE code = 'X-PD-NHONAI'"
+                                   " AND parent_code = 'H-CODO' AND name = 'Xã Thử'"), 1);
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM org_unit WHERE parent_code IN"
+                                   " ('H-CODO', 'H-PHONGDIEN')"), 1);
+    /* the 2024 change is Ninh Kiều's: not recorded without its wards */
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM unit_succession"), 0);
+    /* the other six districts: 83 - 11 (Ninh Kiều) - 10 (Cờ Đỏ) - 7 (Phong Điền) */
+    assert_int_equal(count_of(&db, "SELECT count(*) FROM org_unit WHERE kind = 'commune'"), 55 + 2);
+    harness_db_drop(&db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_merge_into_an_existing_unit),
         cmocka_unit_test(test_bad_changes_refused_whole),
         cmocka_unit_test(test_history_of_merged_and_split_units),
+        cmocka_unit_test(test_migration_keeps_imported_communes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
