@@ -389,8 +389,19 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
             const Cchc__V1__UnitAffected *a = e->affected[k];
             printf(_("    %s kết thúc: %zu báo cáo còn chờ trong kỳ đang mở, %zu tài khoản\n"), a->unit,
                    a->n_expected, a->n_accounts);
-            for (size_t x = 0; x < a->n_expected; x++)
-                printf(_("      còn chờ (still expected): kỳ/nhiệm vụ %s\n"), a->expected[x]);
+            /* "PERIOD/TASK", sorted: one line per period, its tasks after it */
+            for (size_t x = 0; x < a->n_expected; x++) {
+                const char *slash = strchr(a->expected[x], '/');
+                size_t plen = slash ? (size_t)(slash - a->expected[x]) : strlen(a->expected[x]);
+                int same = x > 0 && strncmp(a->expected[x - 1], a->expected[x], plen) == 0 &&
+                           a->expected[x - 1][plen] == '/';
+                if (!same)
+                    printf(_("%s      còn chờ (still expected) kỳ %.*s, nhiệm vụ"), x ? "\n" : "", (int)plen,
+                           a->expected[x]);
+                printf(" %s", slash ? slash + 1 : "");
+            }
+            if (a->n_expected)
+                printf("\n");
             for (size_t x = 0; x < a->n_accounts; x++)
                 printf(_("      tài khoản %s: cchc user move %s --unit %s\n"), a->accounts[x], a->accounts[x],
                        a->n_successors ? a->successors[0] : _("ĐƠN-VỊ-MỚI"));

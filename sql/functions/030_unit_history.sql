@@ -320,20 +320,30 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(array_agg(a[i] ORDER BY i DESC), '{}') FROM generate_subscripts(a, 1) i
 $$;
 
--- A legal basis as people read it: each source id of unit_source replaced
--- by its number and date where it has one ("1192/NQ-UBTVQH15 ngày
--- 28/09/2024"), else by the id; free text (no known id) is kept as typed.
+-- A legal basis as people read it: each source id of unit_source that
+-- carries an act's number shown as the number, with the act's date where
+-- the source is the act itself ("1192/NQ-UBTVQH15 ngày 28/09/2024"; a
+-- press report's date is the article's, not the act's); each number once
+-- (press reports quoting the same act); other ids kept. Free text (no
+-- known id) is kept as typed.
 CREATE OR REPLACE FUNCTION legal_basis_text(basis text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM unnest(string_to_array(basis, ';')) x
                                    JOIN unit_source s ON s.id = btrim(x))
                 THEN basis
-                ELSE (SELECT string_agg(coalesce(
-                                 CASE WHEN s.number IS NOT NULL AND s.number <> ''
-                                      THEN s.number || coalesce(' ngày ' || array_to_string(array_reverse_text(string_to_array(s.issued, '-')), '/'), '')
-                                 END, btrim(x)), '; ' ORDER BY o)
-                        FROM unnest(string_to_array(basis, ';')) WITH ORDINALITY AS t (x, o)
-                        LEFT JOIN unit_source s ON s.id = btrim(x))
+                ELSE (SELECT string_agg(label, '; ' ORDER BY first_o)
+                        FROM (SELECT DISTINCT ON (k) k, label, min(o) OVER (PARTITION BY k) AS first_o
+                                FROM (SELECT coalesce(nullif(s.number, ''), btrim(x)) AS k,
+                                             coalesce(nullif(s.number, ''), btrim(x))
+                                             || CASE WHEN coalesce(s.issued, '') <> '' AND coalesce(s.number, '') <> ''
+                                                          AND s.id NOT LIKE 'NEWS-%'
+                                                     THEN ' ngày ' || array_to_string(array_reverse_text(
+                                                              string_to_array(s.issued, '-')), '/')
+                                                     ELSE '' END AS label,
+                                             o
+                                        FROM unnest(string_to_array(basis, ';')) WITH ORDINALITY AS u (x, o)
+                                        LEFT JOIN unit_source s ON s.id = btrim(x)) named
+                               ORDER BY k, length(label) DESC, o) once)
            END
 $$;
 
@@ -372,9 +382,12 @@ LANGUAGE sql STABLE AS $$
                                            WHEN 'rest' THEN 'phần còn lại (the rest)' END, s.note), 3
           FROM unit_succession s WHERE s.predecessor_code = unit_history.code
         UNION ALL
+        -- closed without successor (a merge or split already says where it went)
         SELECT u.valid_until + 1, 'closed', NULL, u.ended_basis, NULL, 4
           FROM org_unit u
          WHERE u.code = unit_history.code AND u.valid_until IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM unit_succession s
+                            WHERE s.predecessor_code = u.code AND s.effective_on = u.valid_until + 1)
       ) e
       LEFT JOIN org_unit o ON o.code = e.other
      ORDER BY e.d, e.rank, e.other
