@@ -237,6 +237,26 @@ static void test_merge_into_an_existing_unit(void **state)
     unlink("absorb.json");
 }
 
+/* A set overlapping one applied: the changes already made are passed over
+ * and counted, the rest applied (docs/units.md). */
+static void test_overlapping_set_applies_the_rest(void **state)
+{
+    (void)state;
+    write_set("overlap.json", "[{\"op\": \"move\", \"effective_on\": \"2025-07-01\", \"from\": [\"P-TN-TANLOC\"],"
+              " \"to\": [{\"parent\": \"UBND-TP\"}], \"legal_basis\": \"NQ-1668\"},"
+              " {\"op\": \"create\", \"effective_on\": \"2025-07-01\", \"to\": [{\"code\": \"TEST-SE\","
+              " \"name\": \"Sở Thử E\", \"kind\": \"department\", \"parent\": \"UBND-TP\"}]}]");
+    const char *apply[] = {"units", "apply", "overlap.json", NULL};
+    json_t *root = harness_cchc_json(srv, apply);
+    assert_int_equal(jint(root, "applied"), 1);
+    assert_int_equal(jint(root, "already"), 1);
+    json_t *first = json_array_get(json_object_get(root, "effects"), 0);
+    assert_string_equal(jstr(first, "state"), "already");
+    json_decref(root);
+    assert_true(listed("2025-07-01", "TEST-SE"));
+    unlink("overlap.json");
+}
+
 static void expect_refused(const char *path, const char *json, const char *needle)
 {
     write_set(path, json);
@@ -452,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_dry_run_changes_nothing),
         cmocka_unit_test(test_apply_the_2025_reform_twice),
         cmocka_unit_test(test_merge_into_an_existing_unit),
+        cmocka_unit_test(test_overlapping_set_applies_the_rest),
         cmocka_unit_test(test_bad_changes_refused_whole),
         cmocka_unit_test(test_history_of_merged_and_split_units),
         cmocka_unit_test(test_migration_keeps_imported_communes),
