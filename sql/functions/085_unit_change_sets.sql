@@ -221,7 +221,10 @@ BEGIN
             RETURN;
         END IF;
         kind := coalesce(unit_kind_of(t ->> 'kind'), (SELECT x.kind FROM org_unit x WHERE x.code = from_codes[1]));
-        IF kind IS NULL OR kind NOT IN ('city', 'department', 'district', 'commune') THEN
+        -- an 'other' unit needs a category: only one taking over an 'other' unit has it
+        IF kind IS NULL OR kind NOT IN ('city', 'department', 'district', 'commune', 'other')
+           OR (kind = 'other' AND NOT EXISTS (SELECT 1 FROM org_unit x WHERE x.code = from_codes[1]
+                                                AND x.kind = 'other')) THEN
             RETURN QUERY SELECT 'error', 'to.kind', format('loại đơn vị không hợp lệ "%s" (invalid kind)',
                                                            coalesce(t ->> 'kind', '')), '', NULL::jsonb;
             RETURN;
