@@ -1,7 +1,8 @@
 /* `cchc units …`: the organisation as on a date (a tree: city, departments,
  * districts and their communes, other bodies), commune import from a CSV
  * file, and the changes Sở Nội vụ records as the organisation is reformed:
- * close, rename, merge, split, each as of a date. */
+ * close, rename, merge, split, each as of a date; a whole change set from a
+ * file (`units apply`, issue 12) and a unit's life (`units history`). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
+#include "unit_changes.h"
 
 static const char *kind_name(const char *kind)
 {
@@ -73,7 +75,9 @@ static int units_list(const cli_options *opts, int argc, char **argv)
                      "       cchc units close UNIT --on DATE [--basis TEXT]\n"
                      "       cchc units rename UNIT --code NEW --name NAME --on DATE\n"
                      "       cchc units merge UNIT UNIT... --into CODE [--name NAME] --on DATE\n"
-                     "       cchc units split UNIT --into CODE=NAME --into CODE=NAME --on DATE\n"));
+                     "       cchc units split UNIT --into CODE=NAME --into CODE=NAME --on DATE\n"
+                     "       cchc units apply FILE.csv|FILE.json [--dry-run]\n"
+                     "       cchc units history UNIT\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -88,15 +92,22 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&ul->base));
     } else {
         char *printed = calloc(ul->n_units + 1, 1);
-        /* roots: units whose parent is not in the list */
-        for (size_t i = 0; i < ul->n_units && printed; i++) {
-            const Cchc__V1__Unit *u = ul->units[i];
-            int has_parent = 0;
-            for (size_t j = 0; j < ul->n_units && *u->parent_code; j++)
-                has_parent |= strcmp(ul->units[j]->code, u->parent_code) == 0;
-            if (!has_parent && !printed[i]) {
+        /* roots: units whose parent is not in the list; the city's own
+         * first, then bodies outside its administration (press, mass
+         * organisations, central bodies) under their own heading */
+        for (int outside = 0; outside < 2 && printed; outside++) {
+            int headed = 0;
+            for (size_t i = 0; i < ul->n_units; i++) {
+                const Cchc__V1__Unit *u = ul->units[i];
+                int has_parent = 0;
+                for (size_t j = 0; j < ul->n_units && *u->parent_code; j++)
+                    has_parent |= strcmp(ul->units[j]->code, u->parent_code) == 0;
+                if (has_parent || printed[i] || (strcmp(u->kind, "other") == 0) != outside)
+                    continue;
+                if (outside && !headed++)
+                    printf(_("\nNgoài bộ máy hành chính thành phố (outside the city administration):\n"));
                 printed[i] = 1;
-                print_tree(ul, u, 0, printed, body.all);
+                print_tree(ul, u, outside, printed, body.all);
             }
         }
         free(printed);
@@ -293,13 +304,256 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     return EXIT_OK;
 }
 
-const char *const units_subcommands[] = {"import", "close", "rename", "merge", "split", NULL};
+/* ---- apply a change set ------------------------------------------------------------ */
+
+static char *json_text(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return (char *)(v ? v : "");
+}
+
+/* The strings of a JSON array, pointing into it; NULL when empty. */
+static char **json_texts(json_t *arr, size_t *n)
+{
+    *n = 0;
+    char **out = json_array_size(arr) ? calloc(json_array_size(arr), sizeof(char *)) : NULL;
+    for (size_t i = 0; out && i < json_array_size(arr); i++) {
+        const char *v = json_string_value(json_array_get(arr, i));
+        out[(*n)++] = (char *)(v ? v : "");
+    }
+    return out;
+}
+
+static void change_set_free(Cchc__V1__UnitChangeSetRequest *body)
+{
+    for (size_t i = 0; i < body->n_changes; i++) {
+        Cchc__V1__UnitChange *c = body->changes[i];
+        for (size_t k = 0; k < c->n_to; k++)
+            free(c->to[k]);
+        free(c->to);
+        free(c->from);
+        free(c->partial);
+        free(c);
+    }
+    free(body->changes);
+}
+
+/* The request for the changes of a file; strings point into changes. */
+static int change_set_build(json_t *changes, Cchc__V1__UnitChangeSetRequest *body)
+{
+    size_t n = json_array_size(changes);
+    body->changes = calloc(n, sizeof(*body->changes));
+    if (!body->changes)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = json_array_get(changes, i);
+        Cchc__V1__UnitChange *c = malloc(sizeof(*c));
+        if (!c)
+            return -1;
+        cchc__v1__unit_change__init(c);
+        body->changes[body->n_changes++] = c;
+        c->line = (int32_t)json_integer_value(json_object_get(j, "line"));
+        c->op = json_text(j, "op");
+        c->effective_on = json_text(j, "effective_on");
+        c->legal_basis = json_text(j, "legal_basis");
+        c->note = json_text(j, "note");
+        c->from = json_texts(json_object_get(j, "from"), &c->n_from);
+        c->partial = json_texts(json_object_get(j, "partial"), &c->n_partial);
+        json_t *to = json_object_get(j, "to");
+        c->to = json_array_size(to) ? calloc(json_array_size(to), sizeof(*c->to)) : NULL;
+        for (size_t k = 0; c->to && k < json_array_size(to); k++) {
+            json_t *t = json_array_get(to, k);
+            Cchc__V1__NewUnit *u = malloc(sizeof(*u));
+            if (!u)
+                return -1;
+            cchc__v1__new_unit__init(u);
+            u->code = json_text(t, "code");
+            u->name = json_text(t, "name");
+            u->kind = json_text(t, "kind");
+            u->parent = json_text(t, "parent");
+            c->to[c->n_to++] = u;
+        }
+    }
+    return 0;
+}
+
+static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
+{
+    for (size_t i = 0; i < res->n_effects; i++) {
+        const Cchc__V1__UnitChangeEffect *e = res->effects[i];
+        const char *state = strcmp(e->state, "already") == 0 ? _("đã có")
+                            : strcmp(e->state, "would_apply") == 0 ? _("sẽ áp dụng")
+                                                                    : _("đã áp dụng");
+        printf(_("dòng %d [%s] %s\n"), e->line, state, e->summary);
+        for (size_t k = 0; k < e->n_affected; k++) {
+            const Cchc__V1__UnitAffected *a = e->affected[k];
+            printf(_("    %s kết thúc: %zu báo cáo còn chờ trong kỳ đang mở, %zu tài khoản\n"), a->unit,
+                   a->n_expected, a->n_accounts);
+            /* "PERIOD/TASK", sorted: one line per period, its tasks after it */
+            for (size_t x = 0; x < a->n_expected; x++) {
+                const char *slash = strchr(a->expected[x], '/');
+                size_t plen = slash ? (size_t)(slash - a->expected[x]) : strlen(a->expected[x]);
+                int same = x > 0 && strncmp(a->expected[x - 1], a->expected[x], plen) == 0 &&
+                           a->expected[x - 1][plen] == '/';
+                if (!same)
+                    printf(_("%s      còn chờ (still expected) kỳ %.*s, nhiệm vụ"), x ? "\n" : "", (int)plen,
+                           a->expected[x]);
+                printf(" %s", slash ? slash + 1 : "");
+            }
+            if (a->n_expected)
+                printf("\n");
+            for (size_t x = 0; x < a->n_accounts; x++)
+                printf(_("      tài khoản %s: cchc user move %s --unit %s\n"), a->accounts[x], a->accounts[x],
+                       a->n_successors ? a->successors[0] : _("ĐƠN-VỊ-MỚI"));
+        }
+    }
+}
+
+static int units_apply(const cli_options *opts, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"dry-run", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    Cchc__V1__UnitChangeSetRequest body = CCHC__V1__UNIT_CHANGE_SET_REQUEST__INIT;
+    int opt;
+    optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
+    while ((opt = getopt_long(argc, argv, "nh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'n': body.dry_run = 1; break;
+        case 'h':
+            printf(_("usage: cchc units apply FILE.csv|FILE.json [--dry-run]\n"
+                     "Applies a change set (the format of sql/units/changes_2025.csv, see\n"
+                     "docs/units.md) whole, in one transaction: any error and nothing changes.\n"
+                     "Changes already applied are recognised and passed over, so applying a\n"
+                     "file twice changes nothing. --dry-run shows every change and, per unit\n"
+                     "it ends, the reports still expected in open periods and its accounts.\n"));
+            return EXIT_OK;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, _("cchc units apply: give one file\n"));
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    size_t len;
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
+    if (!data) {
+        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    char why[256] = "";
+    json_t *changes = unit_changes_parse(data, len, why, sizeof(why));
+    free(data);
+    if (!changes) {
+        fprintf(stderr, _("%s: %s\ncchc: nothing applied; fix the file and run again\n"), path, why);
+        return EXIT_USAGE;
+    }
+    const char *base = strrchr(path, '/');
+    body.source_name = (char *)(base ? base + 1 : path);
+    if (change_set_build(changes, &body) != 0) {
+        change_set_free(&body);
+        json_decref(changes);
+        fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
+        return EXIT_USAGE;
+    }
+    Cchc__V1__Response *response;
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_CHANGE_SET, &response);
+    change_set_free(&body);
+    json_decref(changes);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__UnitChangeSetResponse *res = response->unit_change_set;
+    if (opts->json) {
+        output_json(pb_to_json(&res->base));
+    } else {
+        print_effects(res);
+        if (res->dry_run)
+            printf(_("Thử (dry run): %d thay đổi sẽ áp dụng, %d đã áp dụng trước đó; chưa ghi gì.\n"),
+                   res->applied, res->already);
+        else if (res->applied == 0)
+            printf(_("Không có gì thay đổi: đã áp dụng trước đó: %d thay đổi (already applied).\n"),
+                   res->already);
+        else
+            printf(_("Đã áp dụng %d thay đổi (%d đã áp dụng trước đó).\n"), res->applied, res->already);
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* ---- history ------------------------------------------------------------------------- */
+
+static const char *event_name(const char *e)
+{
+    static const struct { const char *code, *name; } names[] = {
+        {"created", N_("thành lập")},           {"formed_from", N_("hình thành từ")},
+        {"absorbed", N_("nhận nhập")},           {"renamed_from", N_("đổi tên từ")},
+        {"split_from", N_("tách từ")},           {"moved", N_("chuyển về")},
+        {"merged_into", N_("nhập vào")},         {"absorbed_into", N_("nhập vào")},
+        {"renamed_to", N_("đổi tên thành")},     {"split_into", N_("chia, một phần vào")},
+        {"closed", N_("kết thúc (ngày cuối là hôm trước)")},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(e, names[i].code) == 0)
+            return _(names[i].name);
+    return e;
+}
+
+static int units_history(const cli_options *opts, int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf(_("usage: cchc units history UNIT\n"
+                 "A unit's life: created, formed from, renamed, merged into, moved, closed,\n"
+                 "with dates (the first day of the new state) and legal basis.\n"));
+        return argc == 2 ? EXIT_OK : EXIT_USAGE;
+    }
+    Cchc__V1__UnitHistoryRequest body = CCHC__V1__UNIT_HISTORY_REQUEST__INIT;
+    body.unit = argv[1];
+    Cchc__V1__Response *response;
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_HISTORY, &body,
+                  CCHC__V1__RESPONSE__BODY_UNIT_HISTORY, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__UnitHistoryResponse *h = response->unit_history;
+    if (opts->json) {
+        output_json(pb_to_json(&h->base));
+    } else {
+        if (h->unit)
+            printf(_("%s (%s, %s) [%s – %s]\n"), h->unit->name, h->unit->code, kind_name(h->unit->kind),
+                   *h->unit->valid_from ? h->unit->valid_from : "…",
+                   *h->unit->valid_until ? h->unit->valid_until : "…");
+        if (h->n_events == 0)
+            printf(_("  không có thay đổi nào được ghi nhận (no recorded change)\n"));
+        for (size_t i = 0; i < h->n_events; i++) {
+            const Cchc__V1__UnitEvent *e = h->events[i];
+            printf("  %s  %s", e->on_date, event_name(e->event));
+            if (*e->other_code)
+                printf(" %s (%s)", *e->other_name ? e->other_name : e->other_code, e->other_code);
+            if (*e->note)
+                printf(" — %s", e->note);
+            if (*e->legal_basis)
+                printf(_("\n              căn cứ: %s"), e->legal_basis);
+            printf("\n");
+        }
+    }
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+const char *const units_subcommands[] = {"import", "close", "rename", "merge", "split", "apply", "history", NULL};
 
 int cmd_units(const cli_options *opts, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
     if (strcmp(sub, "import") == 0)
         return units_import(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "apply") == 0)
+        return units_apply(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "history") == 0)
+        return units_history(opts, argc - 1, argv + 1);
     static const char *const ops[] = {"close", "rename", "merge", "split"};
     for (size_t i = 0; i < 4; i++)
         if (strcmp(sub, ops[i]) == 0)

@@ -11,6 +11,7 @@ int request_kind_is_write(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET:
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT:
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE:
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET:
     case CCHC__V1__REQUEST__BODY_LOGOUT:
     case CCHC__V1__REQUEST__BODY_PASSWORD_CHANGE:
     case CCHC__V1__REQUEST__BODY_USER_ADD:

@@ -74,6 +74,8 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return "unit_list";
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return "unit_import";
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return "unit_change";
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET: return "unit_change_set";
+    case CCHC__V1__REQUEST__BODY_UNIT_HISTORY: return "unit_history";
     case CCHC__V1__REQUEST__BODY_LOGIN: return "login";
     case CCHC__V1__REQUEST__BODY_LOGOUT: return "logout";
     case CCHC__V1__REQUEST__BODY_WHOAMI: return "whoami";

@@ -23,10 +23,12 @@ static const authz_rule rules[] = {
     {R(TASK_GET),               AUTHZ_ANY_ROLE},
     {R(PLAN_CHECK),             AUTHZ_ANY_ROLE},
     {R(UNIT_LIST),              AUTHZ_ANY_ROLE},
+    {R(UNIT_HISTORY),           AUTHZ_ANY_ROLE},
     /* changing the plan's reference data and the organisation: Sở Nội vụ */
     {R(INDEX_RESULT_SET),       ROLE_ADMIN},
     {R(UNIT_IMPORT),            ROLE_ADMIN},
     {R(UNIT_CHANGE),            ROLE_ADMIN},
+    {R(UNIT_CHANGE_SET),        ROLE_ADMIN},
     /* accounts and the audit trail */
     {R(USER_ADD),               ROLE_ADMIN},
     {R(USER_LIST),              ROLE_ADMIN},

@@ -243,7 +243,10 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 as_of, $2 all ('t' or 'f') */
     [STMT_UNIT_LIST] = {"cchc_unit_list",
         "SELECT u.code, u.name, u.kind, coalesce(u.category, '') AS category,"
-        "       coalesce(u.parent_code, '') AS parent_code,"
+        /* the parent on as_of (units move: communes under the city from
+         * 2025-07-01); with --all, the parent the unit was created with */
+        "       coalesce(CASE WHEN $2::boolean THEN u.parent_code"
+        "                     ELSE unit_parent_on(u.code, " AS_OF ") END, '') AS parent_code,"
         "       coalesce(u.valid_from::text, '') AS valid_from,"
         "       coalesce(u.valid_until::text, '') AS valid_until,"
         "       coalesce((SELECT string_agg(a.alias, E'\\x1f' ORDER BY a.alias)"
@@ -266,8 +269,23 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 the rows and the actor as JSON; audited inside the function */
     [STMT_UNIT_IMPORT] = {"cchc_unit_import",
         "SELECT line, field, message FROM import_communes_audited($1::jsonb)"},
+    /* the one-change commands are change sets of one, strict: see
+     * sql/functions/085_unit_change_sets.sql */
     [STMT_UNIT_CHANGE] = {"cchc_unit_change",
-        "SELECT field, message FROM change_units_audited($1::jsonb)"},
+        "SELECT line, field, message, result::text AS result FROM apply_unit_changes($1::jsonb)"},
+    [STMT_UNIT_CHANGE_SET] = {"cchc_unit_change_set",
+        "SELECT line, field, message, result::text AS result FROM apply_unit_changes($1::jsonb)"},
+    /* $1 a unit's code, name or alias: its life, oldest first */
+    [STMT_UNIT_HISTORY] = {"cchc_unit_history",
+        "SELECT on_date, event, other_code, other_name, legal_basis, note"
+        "  FROM unit_history(coalesce(unit_resolve($1), $1))"},
+    /* $1 a unit's code, name or alias: the unit, with its original parent */
+    [STMT_UNIT_GET] = {"cchc_unit_get",
+        "SELECT u.code, u.name, u.kind, coalesce(u.category, '') AS category,"
+        "       coalesce(u.parent_code, '') AS parent_code,"
+        "       coalesce(u.valid_from::text, '') AS valid_from,"
+        "       coalesce(u.valid_until::text, '') AS valid_until"
+        "  FROM org_unit u WHERE u.code = coalesce(unit_resolve($1), $1)"},
 
     /* $1 token hash (hex), $2 idle timeout in seconds. Marks the session
      * seen at most every 30 s (or half the idle timeout), so reads do not

@@ -32,6 +32,9 @@ typedef enum statement_id {
     STMT_UNIT_LIST,
     STMT_UNIT_IMPORT,
     STMT_UNIT_CHANGE,
+    STMT_UNIT_CHANGE_SET,
+    STMT_UNIT_HISTORY,
+    STMT_UNIT_GET,
     /* sessions and accounts (rpc/dispatch.c, handlers/sessions.c, handlers/users.c) */
     STMT_SESSION_CHECK,
     STMT_LOGIN_ACCOUNT,

@@ -26,6 +26,8 @@ void handle_index_result_set(request *req);
 void handle_unit_list(request *req);
 void handle_unit_import(request *req);
 void handle_unit_change(request *req);
+void handle_unit_change_set(request *req);
+void handle_unit_history(request *req);
 
 /* sessions.c */
 void handle_login(request *req);

@@ -16,6 +16,8 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return handle_unit_list;
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return handle_unit_import;
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return handle_unit_change;
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET: return handle_unit_change_set;
+    case CCHC__V1__REQUEST__BODY_UNIT_HISTORY: return handle_unit_history;
     case CCHC__V1__REQUEST__BODY_LOGIN: return handle_login;
     case CCHC__V1__REQUEST__BODY_LOGOUT: return handle_logout;
     case CCHC__V1__REQUEST__BODY_WHOAMI: return handle_whoami;

@@ -75,6 +75,7 @@ size_t request_budget_body_cap(Cchc__V1__Request__BodyCase body, int is_public, 
     case CCHC__V1__REQUEST__BODY_REPORT_SUBMIT:   /* rows */
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT:     /* rows */
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE:     /* units merged or split */
+    case CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET: /* a reform: hundreds of changes */
     case CCHC__V1__REQUEST__BODY_REVIEW:          /* report ids */
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION:   /* report ids */
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET:

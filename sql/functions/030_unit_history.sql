@@ -301,3 +301,94 @@ BEGIN
     UPDATE org_unit SET valid_until = d - 1 WHERE code = ANY (from_codes);
 END
 $$;
+
+-- The parent of a unit on day d: the latest parent change effective on or
+-- before d (unit_parent_change, e.g. communes under the city from
+-- 2025-07-01), else the parent it was created with.
+CREATE OR REPLACE FUNCTION unit_parent_on(unit_code text, d date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(
+        (SELECT c.parent_code FROM unit_parent_change c
+          WHERE c.unit_code = unit_parent_on.unit_code AND c.effective_on <= d
+          ORDER BY c.effective_on DESC LIMIT 1),
+        (SELECT u.parent_code FROM org_unit u WHERE u.code = unit_parent_on.unit_code))
+$$;
+
+-- ["2024", "09", "28"] as ["28", "09", "2024"]: a date as Vietnamese write it.
+CREATE OR REPLACE FUNCTION array_reverse_text(a text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(array_agg(a[i] ORDER BY i DESC), '{}') FROM generate_subscripts(a, 1) i
+$$;
+
+-- A legal basis as people read it: each source id of unit_source that
+-- carries an act's number shown as the number, with the act's date where
+-- the source is the act itself ("1192/NQ-UBTVQH15 ngày 28/09/2024"; a
+-- press report's date is the article's, not the act's); each number once
+-- (press reports quoting the same act); other ids kept. Free text (no
+-- known id) is kept as typed.
+CREATE OR REPLACE FUNCTION legal_basis_text(basis text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM unnest(string_to_array(basis, ';')) x
+                                   JOIN unit_source s ON s.id = btrim(x))
+                THEN basis
+                ELSE (SELECT string_agg(label, '; ' ORDER BY first_o)
+                        FROM (SELECT DISTINCT ON (k) k, label, min(o) OVER (PARTITION BY k) AS first_o
+                                FROM (SELECT coalesce(nullif(s.number, ''), btrim(x)) AS k,
+                                             coalesce(nullif(s.number, ''), btrim(x))
+                                             || CASE WHEN coalesce(s.issued, '') <> '' AND coalesce(s.number, '') <> ''
+                                                          AND s.id NOT LIKE 'NEWS-%'
+                                                     THEN ' ngày ' || array_to_string(array_reverse_text(
+                                                              string_to_array(s.issued, '-')), '/')
+                                                     ELSE '' END AS label,
+                                             o
+                                        FROM unnest(string_to_array(basis, ';')) WITH ORDINALITY AS u (x, o)
+                                        LEFT JOIN unit_source s ON s.id = btrim(x)) named
+                               ORDER BY k, length(label) DESC, o) once)
+           END
+$$;
+
+-- A unit's life, oldest first: created, formed from, absorbed, renamed,
+-- moved, merged or split into, closed. on_date is the first day of the new
+-- state; other_code/other_name the unit on the other side of the change.
+CREATE OR REPLACE FUNCTION unit_history(code text)
+RETURNS TABLE (on_date text, event text, other_code text, other_name text, legal_basis text, note text)
+LANGUAGE sql STABLE AS $$
+    SELECT e.d::text, e.event, coalesce(e.other, ''), coalesce(o.name, ''),
+           coalesce(legal_basis_text(e.basis), ''), coalesce(e.note, '')
+      FROM (
+        SELECT u.valid_from AS d, 'created' AS event, NULL::text AS other, u.began_basis AS basis,
+               NULL::text AS note, 0 AS rank
+          FROM org_unit u
+         WHERE u.code = unit_history.code AND u.valid_from IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM unit_succession s
+                            WHERE s.successor_code = u.code AND s.effective_on = u.valid_from)
+        UNION ALL
+        SELECT s.effective_on,
+               CASE s.change_kind WHEN 'rename' THEN 'renamed_from' WHEN 'absorb' THEN 'absorbed'
+                                  WHEN 'split' THEN 'split_from' ELSE 'formed_from' END,
+               s.predecessor_code, s.legal_basis,
+               concat_ws('; ', CASE s.part WHEN 'part' THEN 'một phần (part)'
+                                           WHEN 'rest' THEN 'phần còn lại (the rest)' END, s.note), 1
+          FROM unit_succession s WHERE s.successor_code = unit_history.code
+        UNION ALL
+        SELECT c.effective_on, 'moved', c.parent_code, c.legal_basis, NULL, 2
+          FROM unit_parent_change c WHERE c.unit_code = unit_history.code
+        UNION ALL
+        SELECT s.effective_on,
+               CASE s.change_kind WHEN 'rename' THEN 'renamed_to' WHEN 'absorb' THEN 'absorbed_into'
+                                  WHEN 'split' THEN 'split_into' ELSE 'merged_into' END,
+               s.successor_code, s.legal_basis,
+               concat_ws('; ', CASE s.part WHEN 'part' THEN 'một phần (part)'
+                                           WHEN 'rest' THEN 'phần còn lại (the rest)' END, s.note), 3
+          FROM unit_succession s WHERE s.predecessor_code = unit_history.code
+        UNION ALL
+        -- closed without successor (a merge or split already says where it went)
+        SELECT u.valid_until + 1, 'closed', NULL, u.ended_basis, NULL, 4
+          FROM org_unit u
+         WHERE u.code = unit_history.code AND u.valid_until IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM unit_succession s
+                            WHERE s.predecessor_code = u.code AND s.effective_on = u.valid_until + 1)
+      ) e
+      LEFT JOIN org_unit o ON o.code = e.other
+     ORDER BY e.d, e.rank, e.other
+$$;

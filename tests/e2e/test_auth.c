@@ -140,6 +140,10 @@ BUILD(b_units, unit_list, Cchc__V1__UnitListRequest, CCHC__V1__UNIT_LIST_REQUEST
       (void)0)
 BUILD(b_import, unit_import, Cchc__V1__UnitImportRequest, CCHC__V1__UNIT_IMPORT_REQUEST__INIT,
       UNIT_IMPORT, (void)0) /* no rows: invalid */
+BUILD(b_change_set, unit_change_set, Cchc__V1__UnitChangeSetRequest,
+      CCHC__V1__UNIT_CHANGE_SET_REQUEST__INIT, UNIT_CHANGE_SET, (void)unit) /* no changes: invalid */
+BUILD(b_unit_history, unit_history, Cchc__V1__UnitHistoryRequest, CCHC__V1__UNIT_HISTORY_REQUEST__INIT,
+      UNIT_HISTORY, body.unit = (char *)unit)
 BUILD(b_change, unit_change, Cchc__V1__UnitChangeRequest, CCHC__V1__UNIT_CHANGE_REQUEST__INIT,
       UNIT_CHANGE, from_unit[0] = (char *)unit; body.from = from_unit; body.n_from = 1;
       body.op = "dissolve"; body.effective_on = "2030-01-01") /* unknown op: invalid */
@@ -219,6 +223,8 @@ static const matrix_row matrix[] = {
     {"index_result_set", ADMIN_ONLY, b_result},
     {"unit_import", ADMIN_ONLY, b_import},
     {"unit_change", ADMIN_ONLY, b_change},
+    {"unit_change_set", ADMIN_ONLY, b_change_set},
+    {"unit_history", ANY, b_unit_history},
     {"user_add", ADMIN_ONLY, b_user_add},
     {"user_list", ADMIN_ONLY, b_user_list},
     {"user_show", ADMIN_ONLY, b_user_show},
@@ -642,8 +648,9 @@ static void test_audit_records_writes(void **state)
 {
     (void)state;
     fixture_as(&fx, -1);
-    /* a write by the admin: a unit change */
-    const char *close_unit[] = {"units", "close", "H-THOILAI", "--on", "2025-07-01", "--basis",
+    /* a write by the admin: a unit change (a department: a district
+     * cannot close while its communes, shipped since 0014, are under it) */
+    const char *close_unit[] = {"units", "close", "SGTVT", "--on", "2025-07-01", "--basis",
                                 "Nghị quyết 1668", NULL};
     run_result r;
     harness_cchc(&r, srv, close_unit);
@@ -669,7 +676,7 @@ static void test_audit_records_writes(void **state)
             closes++;
             assert_string_equal(user, HARNESS_ADMIN);
             assert_string_equal(address, "127.0.0.1");
-            assert_string_equal(json_string_value(json_object_get(e, "target")), "H-THOILAI");
+            assert_string_equal(json_string_value(json_object_get(e, "target")), "SGTVT");
             assert_non_null(strstr(json_string_value(json_object_get(e, "detail")), "1668"));
         }
     }

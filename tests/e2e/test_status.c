@@ -189,7 +189,12 @@ static void test_criteria_at_risk_order(void **state)
         found = 1;
         assert_string_equal(jstr(c, "points_lost"), "0.0038");
         assert_int_equal(jint(c, "received"), 3);
-        assert_true(strcmp(jstr(c, "risk"), "0.0038") < 0);
+        /* 100 points of progress over the 109 expected (the 83 communes
+         * sql/0014_units.sql ships for 2024 among them): reduced by 0.92%,
+         * which the 4 decimals of risk no longer show */
+        assert_int_equal(jint(c, "expected"), 109);
+        assert_string_equal(jstr(c, "effective_progress"), "0.92");
+        assert_string_equal(jstr(c, "risk"), "0.0038");
     }
     assert_true(found);
     json_decref(st);
@@ -204,6 +209,9 @@ static void test_missing_and_task_view(void **state)
     int has105 = 0, has106 = 0;
     for (size_t k = 0; k < json_array_size(list); k++) {
         json_t *x = json_array_get(list, k);
+        /* the district itself, or its wards (shipped by sql/0014_units.sql) */
+        if (strncmp(jstr(x, "unit_code"), "P-CR-", 5) == 0)
+            continue;
         assert_string_equal(jstr(x, "unit_code"), "Q-CAIRANG");
         has105 |= jint(x, "task_id") == 105;
         has106 |= jint(x, "task_id") == 106; /* a draft still counts as missing */

@@ -116,6 +116,12 @@ static void test_import_then_merge_rename_close_split(void **state)
                                "31120,\"Phường An Hòa\",Ninh Kiều\n"
                                "31153,Xã Mỹ Khánh,Huyện Phong Điền\n"
                                "\n");
+    /* the communes shipped by sql/0014_units.sql (83, then 80 from
+     * 2024-11-01) are there before the import; count relative to them */
+    size_t shipped_2024 = communes_on_task("2024-01-01", NULL);
+    size_t shipped_2025 = communes_on_task("2025-06-30", NULL);
+    assert_int_equal(shipped_2024, 83);
+    assert_int_equal(shipped_2025, 80);
     const char *args[] = {"--json", "units", "import", "communes.csv", "--valid-from", "2004-01-02", NULL};
     run_result r;
     harness_cchc(&r, srv, args);
@@ -124,7 +130,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     run_result_free(&r);
     unlink("communes.csv");
     assert_true(unit_listed("2024-01-01", "31120"));
-    assert_int_equal(communes_on_task("2024-01-01", "31153"), 3);
+    assert_int_equal(communes_on_task("2024-01-01", "31153"), shipped_2024 + 3);
 
     /* 1 July 2025: the two wards merge into a new ward */
     const char *merge[] = {"units", "merge", "31117", "Phường An Hòa", "--into", "P-NINHKIEU",
@@ -137,8 +143,8 @@ static void test_import_then_merge_rename_close_split(void **state)
     assert_false(unit_listed("2025-06-30", "P-NINHKIEU"));
     assert_false(unit_listed("2025-07-01", "31117"));
     assert_true(unit_listed("2025-07-01", "P-NINHKIEU"));
-    assert_int_equal(communes_on_task("2025-06-30", "31117"), 3);
-    assert_int_equal(communes_on_task("2025-07-01", "P-NINHKIEU"), 2);
+    assert_int_equal(communes_on_task("2025-06-30", "31117"), shipped_2025 + 3);
+    assert_int_equal(communes_on_task("2025-07-01", "P-NINHKIEU"), shipped_2025 + 2);
 
     /* the successor is recorded on the old unit */
     const char *all[] = {"units", "--all", NULL};
@@ -189,7 +195,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     harness_cchc(&r, srv, split);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
-    assert_int_equal(communes_on_task("2025-07-01", "X-MYKHANH-B"), 3);
+    assert_int_equal(communes_on_task("2025-07-01", "X-MYKHANH-B"), shipped_2025 + 3);
 
     const char *again[] = {"units", "close", "31117", "--on", "2026-01-01", NULL};
     harness_cchc(&r, srv, again); /* 31117 ended on 2025-06-30 */
@@ -210,13 +216,25 @@ static void test_import_then_merge_rename_close_split(void **state)
     assert_int_equal(r.exit_code, 2);
     run_result_free(&r);
 
-    /* closing a district: gone from that day, still there the day before */
-    const char *close[] = {"units", "close", "Q-OMON", "--on", "2025-07-01", NULL};
+    /* a district with its wards still under it cannot close (issue 12:
+     * they are moved or merged first); a unit without any can: gone from
+     * that day, still there the day before, and not closed twice */
+    const char *close_district[] = {"units", "close", "Q-OMON", "--on", "2025-07-01", NULL};
+    harness_cchc(&r, srv, close_district);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "trực thuộc"));
+    run_result_free(&r);
+    assert_true(unit_listed("2025-07-01", "Q-OMON"));
+    const char *close[] = {"units", "close", "SGTVT", "--on", "2025-07-01", NULL};
     harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 0);
     run_result_free(&r);
-    assert_true(unit_listed("2025-06-30", "Q-OMON"));
-    assert_false(unit_listed("2025-07-01", "Q-OMON"));
+    assert_true(unit_listed("2025-06-30", "SGTVT"));
+    assert_false(unit_listed("2025-07-01", "SGTVT"));
+    harness_cchc(&r, srv, close);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "already closed"));
+    run_result_free(&r);
 }
 
 int main(void)
