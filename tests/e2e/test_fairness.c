@@ -12,7 +12,6 @@
  * so the flood's audit ids between the highest id before a probe write
  * was sent and the probe's own id count the flood writes PostgreSQL ran
  * while the probe waited. */
-#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
