@@ -35,8 +35,9 @@
 #include "protocol.h"
 #include "wire.h"
 
+/* The fixture's server (TLS unless CCHC_TEST_TLS=0) logs the administrator
+ * in; each test starts the server it tests, plaintext or TLS. */
 static test_fixture fx;
-static test_server *const srv = &fx.srv;
 static char admin_token[256];
 static char certs[512];  /* the folder scripts/lib/certs.sh filled */
 static char own_dir[64]; /* made by this test: removed at the end */
@@ -274,7 +275,7 @@ static const char *cert(const char *name)
 
 static void tls_open(tls_conn *t, const test_server *s)
 {
-    t->fd = raw_connect(s);
+    t->fd = raw_connect_plain(s); /* this client makes the handshake itself */
     struct timeval tv = {.tv_sec = harness_scaled_ms(30000) / 1000};
     setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     t->ssl = SSL_new(tls_ctx);
@@ -380,6 +381,16 @@ static void start_tls_server(test_server *s)
     harness_server_start(s, fx.db.conninfo, args);
 }
 
+/* The plaintext variants' server: plaintext whatever the harness's default
+ * (the fixture's server speaks TLS unless CCHC_TEST_TLS=0), on the
+ * fixture's database, with the limits the fixture's has. */
+static void start_plaintext_server(test_server *s)
+{
+    const char *args[] = {"--max-connections", "1100", "--max-connections-per-address", "1100",
+                          NULL};
+    harness_server_start_plaintext(s, fx.db.conninfo, args);
+}
+
 /* ---- setup --------------------------------------------------------------------------------- */
 
 /* 1,000 connections need more descriptors than the usual soft limit of
@@ -421,9 +432,7 @@ static int setup(void **state)
     assert_non_null(tls_ctx);
     assert_int_equal(SSL_CTX_load_verify_locations(tls_ctx, cert("ca.crt"), NULL), 1);
     SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_PEER, NULL);
-    const char *extra[] = {"--max-connections", "1100", "--max-connections-per-address", "1100",
-                           NULL};
-    fixture_start(&fx, "flow", extra);
+    fixture_start(&fx, "flow", NULL);
     harness_home_token(fx.home, admin_token, sizeof(admin_token));
     assert_true(admin_token[0] != '\0');
     return 0;
@@ -495,30 +504,33 @@ static void test_one_write_of_2000_requests_keeps_the_cap(void **state)
 {
     (void)state;
     const uint64_t first_id = 100;
-    int fd = raw_connect(srv);
+    test_server plain;
+    start_plaintext_server(&plain);
+    int fd = raw_connect(&plain);
     raw_hello(fd, 1);
     char peer[32], needle[160];
     peer_name(fd, peer, sizeof(peer));
     size_t len;
     uint8_t *flood = ping_flood(first_id, FLOOD, &len);
-    reset_peak(srv->pid);
-    long rss_before = proc_kb(srv->pid, "VmRSS");
+    reset_peak(plain.pid);
+    long rss_before = proc_kb(plain.pid, "VmRSS");
     raw_send(fd, flood, len); /* one write: the kernel hands it over in one or two reads */
     free(flood);
     snprintf(needle, sizeof(needle), "(%s): paused reading: %d requests in flight (--max-inflight %d)",
              peer, MAX_INFLIGHT, MAX_INFLIGHT);
-    harness_wait_log(srv, needle, 10000);
-    harness_assert_serves(srv);
+    harness_wait_log(&plain, needle, 10000);
+    harness_assert_serves(&plain);
     answers a = {0};
     while (a.count < FLOOD)
         take_answer(&a, must_read(fd), first_id);
-    long hwm = proc_kb(srv->pid, "VmHWM");
+    long hwm = proc_kb(plain.pid, "VmHWM");
     close(fd);
-    assert_cap_held(srv, peer);
+    assert_cap_held(&plain, peer);
     print_message("%d pings in one write: cchcd RSS before %ld kB, peak %ld kB (growth %ld kB, "
                   "bound %d kB)\n", FLOOD, rss_before, hwm, hwm - rss_before, FLOOD_GROWTH_BOUND_KB);
     if (rss_measurable())
         assert_true(hwm - rss_before < FLOOD_GROWTH_BOUND_KB);
+    assert_int_equal(harness_server_stop(&plain), 0);
 }
 
 /* The same over TLS: the 2,000 requests arrive as two TLS records in one
@@ -601,9 +613,9 @@ static size_t send_until_closed(int fd, const uint8_t *data, size_t len)
 static void test_client_that_does_not_read_is_closed(void **state)
 {
     (void)state;
-    test_server small;
+    test_server small; /* plaintext: the small window's socket and sends are plain */
     const char *args[] = {"--max-reply-backlog", "65536", NULL};
-    harness_server_start(&small, fx.db.conninfo, args);
+    harness_server_start_plaintext(&small, fx.db.conninfo, args);
     int other = raw_connect(&small);
     raw_hello(other, 1);
 
@@ -744,7 +756,10 @@ static void idle_connections(test_server *s, int tls, long bound)
 static void test_thousand_idle_connections(void **state)
 {
     (void)state;
-    idle_connections(srv, 0, IDLE_BOUND_BYTES);
+    test_server plain;
+    start_plaintext_server(&plain);
+    idle_connections(&plain, 0, IDLE_BOUND_BYTES);
+    assert_int_equal(harness_server_stop(&plain), 0);
 }
 
 static void test_thousand_idle_tls_connections(void **state)

@@ -7,10 +7,13 @@
  *
  * Loopback addresses stand for hosts (Linux routes all of 127/8 to lo): the
  * "load balancer" is 127.0.0.2 (trusted), a stranger is 127.0.0.3, and the
- * real cchc runs directly from 127.0.0.1. The proxied connections speak
- * plaintext through the harness's raw functions; the header comes before
- * TLS, as HAProxy sends it, which the last test checks with the real cchc
- * over TLS through a small relay standing for HAProxy. */
+ * real cchc runs directly from 127.0.0.1. The header comes in clear
+ * before TLS, as HAProxy sends it: a proxied connection sends it, then
+ * makes the TLS handshake when the server speaks TLS (raw_start_tls) and
+ * speaks through the harness's raw functions; bytes the header parser
+ * must refuse stay in clear, under TLS, where they would arrive. The last
+ * test checks the same with the real cchc over TLS through a small relay
+ * standing for HAProxy. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -132,13 +135,14 @@ static size_t proxy_header(uint8_t *out, const char *client, uint16_t port)
     return n;
 }
 
-/* A connection through the trusted proxy for client:port (NULL: LOCAL),
- * hello done. */
+/* A connection through the trusted proxy for client:port (NULL: LOCAL):
+ * the header in clear, then TLS when srv speaks it, hello done. */
 static int proxied(const char *client, uint16_t port)
 {
     int fd = connect_from(PROXY_HOST);
     uint8_t header[64];
     raw_send(fd, header, proxy_header(header, client, port));
+    raw_start_tls(fd, srv);
     raw_hello(fd, 1);
     return fd;
 }
@@ -197,6 +201,7 @@ static void test_real_address_is_used(void **state)
     raw_send(fd, header + 5, 14);
     harness_sleep_ms(30);
     raw_send(fd, header + 19, n - 19);
+    raw_start_tls(fd, srv);
     raw_hello(fd, 1);
     char line[128];
     snprintf(line, sizeof(line), "connected from 203.0.113.9:5123 via proxy " PROXY_HOST ":%d",
@@ -213,7 +218,8 @@ static void test_real_address_is_used(void **state)
                            " AND address = '203.0.113.9' AND username = 'nk.baocao'"),
                      1);
 
-    /* the header and hello in one write: what follows the header is read */
+    /* the header and what follows in one write (the hello in plaintext,
+     * TLS's ClientHello over TLS): what follows the header is read */
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
     hello.protocol_version = CCHC_PROTOCOL_VERSION;
     hello.client_name = "test";
@@ -231,7 +237,14 @@ static void test_real_address_is_used(void **state)
     memcpy(both + n, frame, frame_len);
     free(frame);
     fd = connect_from(PROXY_HOST);
-    raw_send(fd, both, n + frame_len);
+    if (srv->tls) {
+        /* held back by MSG_MORE until the ClientHello joins it in one segment */
+        assert_int_equal(send(fd, both, n, MSG_MORE | MSG_NOSIGNAL), (ssize_t)n);
+        raw_start_tls(fd, srv);
+        raw_send(fd, both + n, frame_len);
+    } else {
+        raw_send(fd, both, n + frame_len);
+    }
     Cchc__V1__Response *resp = raw_read_response(fd, 5000);
     assert_non_null(resp);
     assert_null(resp->error);
@@ -264,7 +277,8 @@ static void test_local_keeps_the_proxy_address(void **state)
 
 /* A connection from the trusted proxy must start with a valid header:
  * anything else (a client's frame, a broken header, nothing in time) is
- * closed with one log line, before a frame is read. */
+ * closed with one log line, before a frame is read. The bytes go in
+ * clear over TLS too: the header is read before any TLS. */
 static void test_trusted_peer_must_send_a_header(void **state)
 {
     (void)state;
@@ -303,29 +317,41 @@ static void test_trusted_peer_must_send_a_header(void **state)
     harness_assert_serves(srv);
 }
 
-/* Anyone else's header is only bytes: a frame far too large, closed, and
- * the address it claims is used nowhere. */
+/* Anyone else's header is only bytes: in plaintext a frame far too large,
+ * over TLS a handshake that is not one; closed either way, and the
+ * address it claims is used nowhere. */
 static void test_untrusted_peer_cannot_claim_an_address(void **state)
 {
     (void)state;
     int fd = connect_from(STRANGER_HOST);
+    int port = local_port(fd);
     uint8_t header[64];
     size_t n = proxy_header(header, "203.0.113.66", 5123);
-    raw_send(fd, header, n);
-    Cchc__V1__Response *resp = raw_read_response(fd, 5000);
-    if (resp) { /* the answer to the "frame" the signature's bytes announce */
-        assert_non_null(resp->error);
-        assert_int_equal(resp->error->code, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE);
-        cchc__v1__response__free_unpacked(resp, NULL);
+    raw_send(fd, header, n); /* in clear: where a trusted proxy's header comes */
+    if (!srv->tls) {
+        Cchc__V1__Response *resp = raw_read_response(fd, 5000);
+        if (resp) { /* the answer to the "frame" the signature's bytes announce */
+            assert_non_null(resp->error);
+            assert_int_equal(resp->error->code, CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE);
+            cchc__v1__response__free_unpacked(resp, NULL);
+        }
     }
     assert_true(raw_wait_closed(fd, 5000));
     close(fd);
-    harness_wait_log(srv, "frame of 218762506 bytes exceeds the limit", 5000);
+    char line[160];
+    if (srv->tls)
+        snprintf(line, sizeof(line),
+                 "(" STRANGER_HOST ":%d) closed: TLS handshake failed: "
+                 "the client does not speak TLS", port);
+    else
+        snprintf(line, sizeof(line), "frame of 218762506 bytes exceeds the limit");
+    harness_wait_log(srv, line, 5000);
     assert_false(harness_log_contains(srv, "203.0.113.66"));
     assert_int_equal(attempts_from("203.0.113.66"), 0);
     assert_int_equal(attempts_from(STRANGER_HOST), 0);
     /* the same stranger without a header is an ordinary client */
     fd = connect_from(STRANGER_HOST);
+    raw_start_tls(fd, srv);
     raw_hello(fd, 1);
     assert_int_equal(login(fd, 2, "khach.la", "Sai-mat-khau-2023"),
                      CCHC__V1__ERROR_CODE__UNAUTHENTICATED);
