@@ -63,8 +63,57 @@ LANGUAGE sql STABLE AS $$
     LIMIT 1
 $$;
 
+-- The parent of a unit on day d: the latest parent change effective on or
+-- before d (unit_parent_change, e.g. communes under the city from
+-- 2025-07-01), else the parent it was created with.
+CREATE OR REPLACE FUNCTION unit_parent_on(unit_code text, d date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(
+        (SELECT c.parent_code FROM unit_parent_change c
+          WHERE c.unit_code = unit_parent_on.unit_code AND c.effective_on <= d
+          ORDER BY c.effective_on DESC LIMIT 1),
+        (SELECT u.parent_code FROM org_unit u WHERE u.code = unit_parent_on.unit_code))
+$$;
+
+-- Units of a class on day d: the same rules, matched against the units
+-- existing on d and each unit's parent on d (unit_parent_on, below), so a
+-- class defined by its parent ("units under UBND-TP") follows the changes
+-- of structure (issue 12: the plan follows the city). Kinds are not dated:
+-- a unit that changes kind is a new unit. Expectations (assignment_units_on)
+-- use this; the undated view above stays for callers that pick dates
+-- themselves.
+CREATE OR REPLACE FUNCTION unit_class_members_on(d date)
+RETURNS TABLE (class_code text, unit_code text)
+LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE closure (class_code, member_class_code) AS (
+        SELECT code, code FROM unit_class
+        UNION
+        SELECT c.class_code, r.include_class_code
+          FROM closure c
+          JOIN unit_class_rule r ON r.class_code = c.member_class_code
+         WHERE r.include_class_code IS NOT NULL
+    ),
+    units_on AS (
+        SELECT u.code, u.kind, u.category, unit_parent_on(u.code, d) AS parent_code
+          FROM org_unit u
+         WHERE (u.valid_from IS NULL OR u.valid_from <= d) AND (u.valid_until IS NULL OR u.valid_until >= d)
+    )
+    SELECT DISTINCT c.class_code, u.code
+      FROM closure c
+      JOIN unit_class_rule r ON r.class_code = c.member_class_code AND r.include_class_code IS NULL
+      JOIN units_on u ON (r.match_unit_code = u.code)
+                      OR (r.match_unit_code IS NULL
+                          AND (r.match_kind IS NULL OR r.match_kind = u.kind)
+                          AND (r.match_category IS NULL OR r.match_category = u.category)
+                          AND (r.match_parent_code IS NULL OR r.match_parent_code = u.parent_code)
+                          AND (r.match_parent_kind IS NULL
+                               OR EXISTS (SELECT 1 FROM org_unit p
+                                           WHERE p.code = u.parent_code AND p.kind = r.match_parent_kind)))
+$$;
+
 -- Units implementing each assignment on day d: unit classes expanded to
--- their members existing on d, named units carried by their successors.
+-- their members on d (unit_class_members_on, below: the units existing on d,
+-- parents as on d), named units carried by their successors.
 -- implementer_seq says which printed implementer brought the unit in.
 CREATE OR REPLACE FUNCTION assignment_units_on(d date)
 RETURNS TABLE (assignment_id int, task_id int, implementer_seq int, unit_code text,
@@ -73,9 +122,7 @@ LANGUAGE sql STABLE AS $$
     SELECT a.id, a.task_id, i.seq, m.unit_code, i.class_code, NULL::text
       FROM task_assignment a
       JOIN assignment_implementer i ON i.assignment_id = a.id
-      JOIN unit_class_member m ON m.class_code = i.class_code
-      JOIN org_unit u ON u.code = m.unit_code
-     WHERE unit_exists_on(u, d)
+      JOIN unit_class_members_on(d) m ON m.class_code = i.class_code
     UNION
     SELECT a.id, a.task_id, i.seq, e.code, NULL, i.unit_code
       FROM task_assignment a
@@ -300,18 +347,6 @@ BEGIN
     END LOOP;
     UPDATE org_unit SET valid_until = d - 1 WHERE code = ANY (from_codes);
 END
-$$;
-
--- The parent of a unit on day d: the latest parent change effective on or
--- before d (unit_parent_change, e.g. communes under the city from
--- 2025-07-01), else the parent it was created with.
-CREATE OR REPLACE FUNCTION unit_parent_on(unit_code text, d date) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(
-        (SELECT c.parent_code FROM unit_parent_change c
-          WHERE c.unit_code = unit_parent_on.unit_code AND c.effective_on <= d
-          ORDER BY c.effective_on DESC LIMIT 1),
-        (SELECT u.parent_code FROM org_unit u WHERE u.code = unit_parent_on.unit_code))
 $$;
 
 -- ["2024", "09", "28"] as ["28", "09", "2024"]: a date as Vietnamese write it.

@@ -1,0 +1,216 @@
+/* Issue 12, Deliver 4 ("the plan follows the city"), through the real
+ * client on the shipped units with the shipped 2025 change set applied
+ * (the repository's own file): a period is expected from the units of its
+ * own date, class expansion ("UBND cấp xã") included, so 2025-6M expects
+ * the communes of 2023 under their districts and 2026-Q1 the units of
+ * 2026; a class defined by a unit's parent follows the parent on the
+ * period's date; and a commune's report is reviewed by its district only
+ * while it had one: Phường Tân Lộc, kept and moved under the city on
+ * 2025-07-01, is reviewed by Quận Thốt Nốt in 2025-6M and straight by the
+ * lead agency in 2026-Q1. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness.h"
+
+#define CHANGES_2025 CCHC_SOURCE_DIR "/sql/units/changes_2025.csv"
+#define BEFORE "2025-6M"
+#define AFTER "2026-Q1"
+#define KEPT "P-TN-TANLOC" /* a ward the reform kept, moved under the city */
+#define ITS_DISTRICT "Q-THOTNOT"
+
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
+
+enum { WARD, DISTRICT, LEAD, NPEOPLE };
+static const test_person people[NPEOPLE] = {
+    {"tanloc.baocao", "Bao-cao-Tan-Loc-2025", KEPT, "reporter"},
+    {"thotnot.kiemtra", "Kiem-tra-Thot-Not-2025", ITS_DISTRICT, "reviewer"},
+    {"vp.kiemtra", "Kiem-tra-Van-phong-2025", "VP-UBND", "reviewer"}, /* leads 105 */
+};
+
+static int setup(void **state)
+{
+    (void)state;
+    fixture_start(&fx, "plan_follows", NULL);
+    fixture_add_people(&fx, people, NPEOPLE, 1);
+    fixture_as(&fx, -1);
+    const char *apply[] = {"units", "apply", CHANGES_2025, NULL};
+    harness_cchc_ok(srv, apply);
+    harness_open_period(srv, BEFORE);
+    harness_open_period(srv, AFTER);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return fixture_stop(&fx);
+}
+
+static long long query_int(const char *sql)
+{
+    char *v = harness_db_query(&fx.db, sql);
+    assert_non_null(v);
+    long long n = atoll(v);
+    free(v);
+    return n;
+}
+
+/* Whether `cchc tasks --period P` as people[who] lists task id. */
+static int my_tasks_list(int who, const char *period, int task)
+{
+    fixture_as(&fx, who);
+    const char *args[] = {"tasks", "--period", period, NULL};
+    json_t *root = harness_cchc_json(srv, args);
+    json_t *list = json_object_get(root, "tasks");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        found |= jint(json_array_get(list, i), "task_id") == task;
+    json_decref(root);
+    fixture_as(&fx, -1);
+    return found;
+}
+
+static void test_periods_expect_the_units_of_their_date(void **state)
+{
+    (void)state;
+    /* task 105 names "UBND cấp huyện, cấp xã": 80 communes of 2023, each
+     * under a district on the half-year's last data day */
+    assert_int_equal(query_int("SELECT count(*) FROM expected_reports('" BEFORE "') e"
+                               " JOIN org_unit u ON u.code = e.unit_code"
+                               " JOIN org_unit d ON d.code = unit_parent_on(u.code, '2025-06-30')"
+                               " WHERE e.task_id = 105 AND u.kind = 'commune' AND d.kind = 'district'"),
+                     80);
+    assert_int_equal(query_int("SELECT count(*) FROM expected_reports('" BEFORE "') e"
+                               " JOIN org_unit u ON u.code = e.unit_code"
+                               " WHERE e.task_id = 105 AND u.kind = 'district'"),
+                     9);
+    /* 2026-Q1: the 103 commune-level units of the merged city, no district */
+    assert_int_equal(query_int("SELECT count(*) FROM expected_reports('" AFTER "') e"
+                               " JOIN org_unit u ON u.code = e.unit_code"
+                               " WHERE e.task_id = 105 AND u.kind = 'commune'"
+                               "   AND unit_parent_on(u.code, '2026-03-14') = 'UBND-TP'"),
+                     103);
+    assert_int_equal(query_int("SELECT count(*) FROM expected_reports('" AFTER "') e"
+                               " JOIN org_unit u ON u.code = e.unit_code"
+                               " WHERE e.task_id = 105 AND u.kind IN ('commune', 'district')"),
+                     103);
+    /* a merged ward owes the half-year, not the quarter; the kept ward both */
+    assert_int_equal(query_int("SELECT count(*) FROM expected_reports('" AFTER "')"
+                               " WHERE unit_code = 'P-NK-ANHOA'"),
+                     0);
+    assert_true(query_int("SELECT count(*) FROM expected_reports('" BEFORE "')"
+                          " WHERE unit_code = 'P-NK-ANHOA' AND task_id = 105") == 1);
+    assert_true(my_tasks_list(WARD, BEFORE, 105));
+    assert_true(my_tasks_list(WARD, AFTER, 105));
+}
+
+static void test_a_class_by_parent_follows_the_parent_of_the_date(void **state)
+{
+    (void)state;
+    /* a class of "units under a district" (made up for the test: no task
+     * names it): the 80 communes on 2025-06-30, nobody from 2025-07-01 */
+    char *ok = harness_db_query(&fx.db,
+        "WITH c AS (INSERT INTO unit_class (code, name) VALUES ('T-DUOI-HUYEN', 'Đơn vị thuộc huyện')"
+        " RETURNING code) INSERT INTO unit_class_rule (class_code, match_parent_kind)"
+        " SELECT code, 'district' FROM c RETURNING class_code");
+    assert_non_null(ok);
+    assert_string_equal(ok, "T-DUOI-HUYEN");
+    free(ok);
+    assert_int_equal(query_int("SELECT count(*) FROM unit_class_members_on('2025-06-30')"
+                               " WHERE class_code = 'T-DUOI-HUYEN'"),
+                     80);
+    assert_int_equal(query_int("SELECT count(*) FROM unit_class_members_on('2025-07-01')"
+                               " WHERE class_code = 'T-DUOI-HUYEN'"),
+                     0);
+    /* the kept ward was under Thốt Nốt, then under the city */
+    assert_int_equal(query_int("SELECT count(*) FROM unit_class_members_on('2025-06-30')"
+                               " WHERE class_code = 'T-DUOI-HUYEN' AND unit_code = '" KEPT "'"),
+                     1);
+}
+
+static void submit(const char *period)
+{
+    fixture_as(&fx, WARD);
+    const char *args[] = {"submit", "--task", "105", "--period", period, "--status", "đang triển khai",
+                          "--progress", "50", "--result", "Đã tiếp nhận hồ sơ", NULL};
+    harness_cchc_ok(srv, args);
+}
+
+/* The kept ward's report on 105 in period as people[who] sees it in
+ * `review list`: its review level, or NULL when not listed; *seen gets
+ * "id@revision". */
+static char *listed_level(int who, const char *period, char *seen, size_t size)
+{
+    fixture_as(&fx, who);
+    const char *list[] = {"review", "list", "--period", period, "--task", "105", "--unit", KEPT, NULL};
+    json_t *root = harness_cchc_json(srv, list);
+    json_t *x = json_array_get(json_object_get(root, "reports"), 0);
+    char *level = NULL;
+    if (x) {
+        level = strdup(jstr(x, "review_level"));
+        snprintf(seen, size, "%lld@%lld", jint(x, "report_id"), jint(x, "revision"));
+    }
+    json_decref(root);
+    return level;
+}
+
+static void test_the_review_chain_skips_the_missing_level(void **state)
+{
+    (void)state;
+    submit(BEFORE);
+    submit(AFTER);
+    char seen[48];
+    /* 2025-6M: the ward was Thốt Nốt's, which may return its report */
+    char *level = listed_level(DISTRICT, BEFORE, seen, sizeof(seen));
+    assert_non_null(level);
+    assert_string_equal(level, "district");
+    free(level);
+    const char *ret[] = {"review", "return", seen, "--reason", "Bổ sung số hồ sơ tồn", NULL};
+    harness_cchc_ok(srv, ret);
+
+    /* 2026-Q1: no district above it; Thốt Nốt neither sees nor reviews it */
+    char after_seen[48] = "";
+    level = listed_level(DISTRICT, AFTER, after_seen, sizeof(after_seen));
+    assert_null(level);
+    level = listed_level(LEAD, AFTER, after_seen, sizeof(after_seen));
+    assert_non_null(level);
+    assert_string_equal(level, "lead");
+    free(level);
+    fixture_as(&fx, DISTRICT);
+    const char *ret_after[] = {"review", "return", after_seen, "--reason", "Thử", NULL};
+    run_result r;
+    harness_cchc(&r, srv, ret_after);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "not yours to review"));
+    run_result_free(&r);
+    /* the lead agency accepts it directly */
+    fixture_as(&fx, LEAD);
+    const char *acc[] = {"review", "accept", after_seen, NULL};
+    harness_cchc_ok(srv, acc);
+    fixture_as(&fx, -1);
+    char *state_after = harness_db_query(&fx.db, "SELECT state FROM report WHERE period_id = '" AFTER
+                                                 "' AND unit_code = '" KEPT "' AND task_id = 105");
+    assert_string_equal(state_after, "accepted");
+    free(state_after);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_periods_expect_the_units_of_their_date),
+        cmocka_unit_test(test_a_class_by_parent_follows_the_parent_of_the_date),
+        cmocka_unit_test(test_the_review_chain_skips_the_missing_level),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
