@@ -7,7 +7,9 @@
  * period's date; and a commune's report is reviewed by its district only
  * while it had one: Phường Tân Lộc, kept and moved under the city on
  * 2025-07-01, is reviewed by Quận Thốt Nốt in 2025-6M and straight by the
- * lead agency in 2026-Q1. */
+ * lead agency in 2026-Q1; an amendment from 2025-07-01 (`cchc plan
+ * assign`) passes a task of the districts to the communes from that day,
+ * leaving the printed plan and earlier periods as they were. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,12 +207,113 @@ static void test_the_review_chain_skips_the_missing_level(void **state)
     free(state_after);
 }
 
+/* How many reports period expects on task from units of kind. */
+static long long expected_of_kind(const char *period, int task, const char *kind)
+{
+    char sql[320];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM expected_reports('%s') e JOIN org_unit u ON u.code = e.unit_code"
+             " WHERE e.task_id = %d AND u.kind = '%s'",
+             period, task, kind);
+    return query_int(sql);
+}
+
+static char *plan_check_text(void)
+{
+    const char *args[] = {"plan", "check", NULL};
+    run_result r;
+    harness_cchc(&r, srv, args);
+    assert_int_equal(r.exit_code, 0);
+    char *out = strdup(r.out);
+    run_result_free(&r);
+    return out;
+}
+
+static void test_an_amendment_moves_a_district_task_to_the_communes(void **state)
+{
+    (void)state;
+    fixture_as(&fx, -1);
+    /* task 108: "Sở, ban, ngành" and "UBND cấp huyện"; after the reform,
+     * without an amendment, nobody at the local level owes it */
+    assert_int_equal(expected_of_kind(AFTER, 108, "district"), 0);
+    assert_int_equal(expected_of_kind(AFTER, 108, "commune"), 0);
+    long long departments = expected_of_kind(AFTER, 108, "department");
+    assert_true(departments > 0);
+    char *check_before = plan_check_text();
+
+    /* refused whole: an unknown name, nothing recorded */
+    const char *bad[] = {"plan", "assign", "108", "--implementers", "SBN-TP, Không có", "--from", "2025-07-01",
+                         NULL};
+    run_result r;
+    harness_cchc(&r, srv, bad);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "Không có"));
+    assert_non_null(strstr(r.err, "no such unit or class"));
+    run_result_free(&r);
+    assert_int_equal(query_int("SELECT count(*) FROM assignment_amendment"), 0);
+
+    /* a class by its name, a class by its code */
+    const char *assign[] = {"plan", "assign", "108", "--implementers", "SBN-TP,UBND cấp xã", "--from",
+                            "2025-07-01", "--basis", "NQ-1668", NULL};
+    json_t *root = harness_cchc_json(srv, assign);
+    assert_int_equal(jint(root, "assignment_id"), 1081);
+    json_t *m = json_object_get(root, "amendment");
+    assert_string_equal(jstr(m, "effective_from"), "2025-07-01");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(m, "implementers"), 1)), "UBND-XA");
+    assert_int_equal(json_array_size(json_object_get(m, "leads")), 1); /* kept as in force */
+    json_decref(root);
+
+    /* the half-year keeps the printed assignment, the quarter has the amended one */
+    assert_int_equal(expected_of_kind(BEFORE, 108, "district"), 9);
+    assert_int_equal(expected_of_kind(BEFORE, 108, "commune"), 0);
+    assert_int_equal(expected_of_kind(AFTER, 108, "commune"), 103);
+    assert_int_equal(expected_of_kind(AFTER, 108, "department"), departments);
+    assert_true(my_tasks_list(WARD, AFTER, 108));
+    assert_false(my_tasks_list(WARD, BEFORE, 108));
+
+    /* the same day twice: refused */
+    harness_cchc(&r, srv, assign);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "an amendment from that day exists"));
+    run_result_free(&r);
+
+    /* plan task shows the amendment with its date; the printed rows stay */
+    const char *task_after[] = {"plan", "task", "108", "--as-of", "2026-03-31", NULL};
+    root = harness_cchc_json(srv, task_after);
+    json_t *as = json_array_get(json_object_get(json_object_get(root, "task"), "assignments"), 0);
+    assert_string_equal(jstr(as, "amended_from"), "2025-07-01");
+    assert_int_equal(json_array_size(json_object_get(as, "amendments")), 1);
+    json_t *impl = json_object_get(as, "implementers");
+    assert_string_equal(jstr(json_array_get(impl, 1), "class_code"), "UBND-XA");
+    json_decref(root);
+    const char *task_before[] = {"plan", "task", "108", "--as-of", "2025-06-30", NULL};
+    root = harness_cchc_json(srv, task_before);
+    as = json_array_get(json_object_get(json_object_get(root, "task"), "assignments"), 0);
+    const char *amended = json_string_value(json_object_get(as, "amended_from"));
+    assert_true(!amended || !*amended); /* as printed */
+    impl = json_object_get(as, "implementers");
+    assert_string_equal(jstr(json_array_get(impl, 1), "class_code"), "UBND-HUYEN");
+    json_decref(root);
+    const char *text[] = {"plan", "task", "108", "--as-of", "2026-03-31", NULL};
+    harness_cchc(&r, srv, text);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "Điều chỉnh từ ngày 2025-07-01: thực hiện SBN-TP, UBND-XA"));
+    run_result_free(&r);
+    char *check_after = plan_check_text();
+    assert_string_equal(check_after, check_before);
+    free(check_before);
+    free(check_after);
+    assert_int_equal(query_int("SELECT count(*) FROM audit_log WHERE action = 'plan.assign' AND target = '1081'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_periods_expect_the_units_of_their_date),
         cmocka_unit_test(test_a_class_by_parent_follows_the_parent_of_the_date),
         cmocka_unit_test(test_the_review_chain_skips_the_missing_level),
+        cmocka_unit_test(test_an_amendment_moves_a_district_task_to_the_communes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
