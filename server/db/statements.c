@@ -649,7 +649,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                    AND period_current_approval($1) IS NULL), '') AS successors"
         "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
         " WHERE NOT f.received"
-        "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
+        "   AND ($2 = '' OR f.district_code = coalesce(unit_resolve($2),"
+        "                       (SELECT fp.code FROM former_province fp"
+        "                         WHERE upper(fp.code) = upper($2) OR lower(fp.name) = lower($2))))"
         "   AND ($3 = '' OR f.task_id IN (SELECT l.task_id FROM period_leads($1) l"
         "                                  WHERE l.unit_code = unit_resolve($3)))"
         " ORDER BY f.unit_name" VI ", f.unit_code, f.task_id"},

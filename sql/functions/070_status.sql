@@ -46,13 +46,41 @@ LANGUAGE sql STABLE AS $$
                         WHERE x.unit_code = r.unit_code AND x.task_id = r.task_id)
 $$;
 
+-- The area a unit's report is grouped under (`status --by area`, formerly
+-- `--by district`), on the period's last data day d: a district is its own
+-- area; a commune whose parent on d is a district, that district (the city
+-- before 2025-07-01); after the district level ended, the former province
+-- or city the unit was formed in (unit_former_province, 0015, from
+-- sql/units/units_2025_merged_city.csv). NULL for units in no area
+-- (departments, bodies outside the administration, units the data does
+-- not place): they are counted in the totals but in no area.
+CREATE OR REPLACE FUNCTION report_area(unit text, d date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN u.kind = 'district' THEN u.code
+        WHEN u.kind = 'commune' AND p.kind = 'district' THEN p.code
+        WHEN u.kind = 'commune' THEN (SELECT f.province_code FROM unit_former_province f
+                                       WHERE f.unit_code = u.code)
+    END
+      FROM org_unit u
+      LEFT JOIN org_unit p ON p.code = unit_parent_on(u.code, d)
+     WHERE u.code = unit
+$$;
+
+-- An area's name: a district's, or a former province's.
+CREATE OR REPLACE FUNCTION area_name(code text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT u.name FROM org_unit u WHERE u.code = area_name.code),
+                    (SELECT f.name FROM former_province f WHERE f.code = area_name.code))
+$$;
+
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT e.unit_code, u.name, u.kind,
-           CASE WHEN u.kind = 'district' THEN u.code WHEN u.kind = 'commune' THEN u.parent_code END,
+           report_area(e.unit_code, (SELECT p.data_until FROM report_period p WHERE p.id = pid)),
            e.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
@@ -122,7 +150,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Completeness, timeliness and status roll-up of a period, grouped by
--- dim: total, unit, district (its own reports and its communes'), lead,
+-- dim: total, unit, district (the area: report_area above; a district's
+-- own reports and its communes' before 2025-07-01), lead,
 -- task, index or criterion.
 CREATE OR REPLACE FUNCTION status_groups(pid text, dim text, viewer_unit text, sees_all boolean)
 RETURNS TABLE (key text, name text, expected int, received int, on_time int, late int,
@@ -137,7 +166,8 @@ LANGUAGE sql STABLE AS $$
                UNION ALL
                SELECT f.unit_code, f.unit_name WHERE dim = 'unit'
                UNION ALL
-               SELECT d.code, d.name FROM org_unit d WHERE dim = 'district' AND d.code = f.district_code
+               SELECT f.district_code, area_name(f.district_code)
+                WHERE dim = 'district' AND f.district_code IS NOT NULL
                UNION ALL
                SELECT l.unit_code, lu.name FROM period_leads(pid) l JOIN org_unit lu ON lu.code = l.unit_code
                 WHERE dim = 'lead' AND l.task_id = f.task_id

@@ -9,7 +9,8 @@
  * 2025-07-01, is reviewed by Quận Thốt Nốt in 2025-6M and straight by the
  * lead agency in 2026-Q1; an amendment from 2025-07-01 (`cchc plan
  * assign`) passes a task of the districts to the communes from that day,
- * leaving the printed plan and earlier periods as they were. */
+ * leaving the printed plan and earlier periods as they were; `status
+ * --by area` groups 2025-6M by district and 2026-Q1 by former province. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -307,6 +308,57 @@ static void test_an_amendment_moves_a_district_task_to_the_communes(void **state
                      1);
 }
 
+/* The keys of `cchc status --period P --by BY --json`'s groups, joined. */
+static void group_keys(const char *period, const char *by, char *out, size_t size)
+{
+    const char *args[] = {"status", "--period", period, "--by", by, NULL};
+    json_t *root = harness_cchc_json(srv, args);
+    json_t *groups = json_object_get(root, "groups");
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(groups) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i ? " " : "",
+                                 jstr(json_array_get(groups, i), "key"));
+    json_decref(root);
+}
+
+static void test_status_by_area(void **state)
+{
+    (void)state;
+    fixture_as(&fx, -1);
+    char keys[1024], same[1024];
+    /* before the reform: the 9 districts */
+    group_keys(BEFORE, "area", keys, sizeof(keys));
+    assert_non_null(strstr(keys, "Q-NINHKIEU"));
+    assert_non_null(strstr(keys, ITS_DISTRICT));
+    assert_null(strstr(keys, "CU-"));
+    group_keys(BEFORE, "district", same, sizeof(same));
+    assert_string_equal(same, keys);
+    /* after: the former province or city each unit was formed in */
+    group_keys(AFTER, "area", keys, sizeof(keys));
+    assert_non_null(strstr(keys, "CU-CANTHO"));
+    assert_non_null(strstr(keys, "CU-HAUGIANG"));
+    assert_non_null(strstr(keys, "CU-SOCTRANG"));
+    assert_null(strstr(keys, "Q-"));
+    /* the 103 units of the merged city in the CSV, each with its province */
+    assert_int_equal(query_int("SELECT count(*) FROM unit_former_province f JOIN org_unit u ON u.code = f.unit_code"
+                               " WHERE u.kind = 'commune' AND unit_exists_on(u, '2025-07-01')"),
+                     103);
+    assert_int_equal(query_int("SELECT count(*) FROM unit_former_province WHERE province_code = 'CU-CANTHO'"), 32);
+    /* the kept ward's quarterly report counts under the former city */
+    assert_int_equal(query_int("SELECT count(*) FROM report_facts('" AFTER "')"
+                               " WHERE unit_code = '" KEPT "' AND district_code = 'CU-CANTHO' AND received"),
+                     1);
+    /* the header says what an area is */
+    const char *text[] = {"status", "--period", AFTER, "--by", "area", NULL};
+    run_result r;
+    harness_cchc(&r, srv, text);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "từ 01/07/2025 (không còn cấp huyện) là tỉnh, thành phố cũ"));
+    assert_non_null(strstr(r.out, "Thành phố Cần Thơ (cũ)"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_a_class_by_parent_follows_the_parent_of_the_date),
         cmocka_unit_test(test_the_review_chain_skips_the_missing_level),
         cmocka_unit_test(test_an_amendment_moves_a_district_task_to_the_communes),
+        cmocka_unit_test(test_status_by_area),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
