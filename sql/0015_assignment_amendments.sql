@@ -48,7 +48,7 @@ COMMENT ON TABLE assignment_amendment_lead IS 'A lead agency of an amended assig
 -- formed in, as sql/units/units_2025_merged_city.csv gives it (column
 -- former_province; sources there: BANDO-SN for what each unit was formed
 -- from, GSO-DVHC-2025-03 for the former province of each old unit). Used
--- by `cchc status --by area` (report_area, sql/functions/070_status.sql);
+-- by `cchc status --by area` (unit_areas_on, sql/functions/070_status.sql);
 -- before 2025-07-01 a unit's area is its district. unit_code has no
 -- foreign key: the units are created by the 2025 change set
 -- (`cchc units apply sql/units/changes_2025.csv`), after this migration.

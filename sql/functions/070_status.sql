@@ -46,25 +46,27 @@ LANGUAGE sql STABLE AS $$
                         WHERE x.unit_code = r.unit_code AND x.task_id = r.task_id)
 $$;
 
--- The area a unit's report is grouped under (`status --by area`, formerly
--- `--by district`), on the period's last data day d: a district is its own
--- area; a commune whose parent on d is a district, that district (the city
--- before 2025-07-01); after the district level ended, the former province
--- or city the unit was formed in (unit_former_province, 0015, from
--- sql/units/units_2025_merged_city.csv). NULL for units in no area
--- (departments, bodies outside the administration, units the data does
--- not place): they are counted in the totals but in no area.
-CREATE OR REPLACE FUNCTION report_area(unit text, d date) RETURNS text
+-- The area each unit's reports are grouped under (`status --by area`,
+-- formerly `--by district`) on day d, a period's last data day: a district
+-- is its own area; a commune whose parent on d is a district, that
+-- district (every period before 2025-07-01); after the district level
+-- ended, the former province or city the unit was formed in
+-- (unit_former_province, 0015, from sql/units/units_2025_merged_city.csv).
+-- NULL for units in no area (departments, bodies outside the
+-- administration, units the data does not place): counted in the totals,
+-- in no area. Set-based: one parent lookup per unit, not per report.
+CREATE OR REPLACE FUNCTION unit_areas_on(d date)
+RETURNS TABLE (unit_code text, area_code text)
 LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN u.kind = 'district' THEN u.code
-        WHEN u.kind = 'commune' AND p.kind = 'district' THEN p.code
-        WHEN u.kind = 'commune' THEN (SELECT f.province_code FROM unit_former_province f
-                                       WHERE f.unit_code = u.code)
-    END
+    SELECT u.code,
+           CASE WHEN u.kind = 'district' THEN u.code
+                WHEN u.kind = 'commune' AND p.kind = 'district' THEN p.code
+                WHEN u.kind = 'commune' THEN f.province_code
+           END
       FROM org_unit u
       LEFT JOIN org_unit p ON p.code = unit_parent_on(u.code, d)
-     WHERE u.code = unit
+      LEFT JOIN unit_former_province f ON f.unit_code = u.code
+     WHERE u.kind IN ('district', 'commune')
 $$;
 
 -- An area's name: a district's, or a former province's.
@@ -80,7 +82,7 @@ RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code tex
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT e.unit_code, u.name, u.kind,
-           report_area(e.unit_code, (SELECT p.data_until FROM report_period p WHERE p.id = pid)),
+           ar.area_code,
            e.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
@@ -90,6 +92,8 @@ LANGUAGE sql STABLE AS $$
            v.status, v.progress, x.id
       FROM counted_reports(pid) e
       JOIN org_unit u ON u.code = e.unit_code
+      LEFT JOIN unit_areas_on((SELECT p.data_until FROM report_period p WHERE p.id = pid)) ar
+        ON ar.unit_code = e.unit_code
       LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
       LEFT JOIN LATERAL (
            SELECT r.status, r.progress FROM report_revision r
@@ -150,7 +154,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Completeness, timeliness and status roll-up of a period, grouped by
--- dim: total, unit, district (the area: report_area above; a district's
+-- dim: total, unit, district (the area: unit_areas_on above; a district's
 -- own reports and its communes' before 2025-07-01), lead,
 -- task, index or criterion.
 CREATE OR REPLACE FUNCTION status_groups(pid text, dim text, viewer_unit text, sees_all boolean)
