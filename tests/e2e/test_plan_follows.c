@@ -26,6 +26,7 @@
 #include "harness.h"
 
 #define CHANGES_2025 CCHC_SOURCE_DIR "/sql/units/changes_2025.csv"
+#define MERGED_CITY CCHC_SOURCE_DIR "/sql/units/units_2025_merged_city.csv"
 #define BEFORE "2025-6M"
 #define AFTER "2026-Q1"
 #define KEPT "P-TN-TANLOC" /* a ward the reform kept, moved under the city */
@@ -322,6 +323,41 @@ static void group_keys(const char *period, const char *by, char *out, size_t siz
     json_decref(root);
 }
 
+/* Every unit of units_2025_merged_city.csv (the repository's file) has the
+ * former province the CSV gives it in unit_former_province (0015): the
+ * first six columns are never quoted, so a split on commas reads them. */
+static int provinces_match_the_csv(void)
+{
+    char *csv = harness_read_file(MERGED_CITY);
+    assert_non_null(csv);
+    int rows = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "code,", 5) == 0)
+            continue;
+        char *field[6] = {0}, *p = line;
+        for (int i = 0; i < 6 && p; i++) {
+            field[i] = p;
+            p = strchr(p, ',');
+            if (p)
+                *p++ = '\0';
+        }
+        assert_non_null(field[5]);
+        const char *code = strcmp(field[5], "Cần Thơ") == 0     ? "CU-CANTHO"
+                           : strcmp(field[5], "Hậu Giang") == 0 ? "CU-HAUGIANG"
+                           : strcmp(field[5], "Sóc Trăng") == 0 ? "CU-SOCTRANG"
+                                                                : "?";
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM unit_former_province WHERE unit_code = '%s' AND province_code = '%s'",
+                 field[0], code);
+        assert_int_equal(query_int(sql), 1);
+        rows++;
+    }
+    free(csv);
+    return rows;
+}
+
 static void test_status_by_area(void **state)
 {
     (void)state;
@@ -345,6 +381,8 @@ static void test_status_by_area(void **state)
                                " WHERE u.kind = 'commune' AND unit_exists_on(u, '2025-07-01')"),
                      103);
     assert_int_equal(query_int("SELECT count(*) FROM unit_former_province WHERE province_code = 'CU-CANTHO'"), 32);
+    assert_int_equal(provinces_match_the_csv(), 103);
+    assert_int_equal(query_int("SELECT count(*) FROM unit_former_province"), 103);
     /* the kept ward's quarterly report counts under the former city */
     assert_int_equal(query_int("SELECT count(*) FROM report_facts('" AFTER "')"
                                " WHERE unit_code = '" KEPT "' AND district_code = 'CU-CANTHO' AND received"),
