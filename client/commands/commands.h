@@ -24,6 +24,8 @@ int cmd_ping(const cli_options *opts, int argc, char **argv);
 int cmd_version(const cli_options *opts, int argc, char **argv);
 /* plan.c */
 int cmd_plan(const cli_options *opts, int argc, char **argv);
+/* `cchc plan assign` (plan_assign.c), dispatched by cmd_plan. */
+int plan_assign(const cli_options *opts, int argc, char **argv);
 /* units.c */
 int cmd_units(const cli_options *opts, int argc, char **argv);
 /* auth.c */

@@ -269,6 +269,19 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
             for (size_t k = 0; k < im->n_units; k++)
                 printf("    - %s (%s)\n", im->units[k]->name, im->units[k]->code);
         }
+        if (*a->amended_from)
+            printf(_("(Cơ quan chủ trì và đơn vị thực hiện theo điều chỉnh từ ngày %s; bản in giữ nguyên)\n"),
+                   a->amended_from);
+        for (size_t j = 0; j < a->n_amendments; j++) {
+            const Cchc__V1__AssignmentAmendment *m = a->amendments[j];
+            char impl[512], leads[256];
+            printf(_("Điều chỉnh từ ngày %s: thực hiện %s; chủ trì %s"), m->effective_from,
+                   join(m->implementers, m->n_implementers, ", ", impl, sizeof(impl)),
+                   join(m->leads, m->n_leads, ", ", leads, sizeof(leads)));
+            if (*m->legal_basis)
+                printf(_(" (căn cứ: %s)"), m->legal_basis);
+            printf(_(" — ghi bởi %s lúc %s\n"), m->recorded_by, m->recorded_at);
+        }
     }
 }
 
@@ -396,7 +409,7 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
-const char *const plan_subcommands[] = {"criteria", "tasks", "task", "check", "result", NULL};
+const char *const plan_subcommands[] = {"criteria", "tasks", "task", "check", "result", "assign", NULL};
 
 int cmd_plan(const cli_options *opts, int argc, char **argv)
 {
@@ -413,6 +426,8 @@ int cmd_plan(const cli_options *opts, int argc, char **argv)
         return cli_help(argc - 1, argv + 1, _("usage: cchc plan check\n")) ? EXIT_OK : plan_check(opts);
     if (strcmp(sub, "result") == 0)
         return plan_result(opts, argc - 1, argv + 1);
+    if (strcmp(sub, "assign") == 0)
+        return plan_assign(opts, argc - 1, argv + 1);
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         printf(_("usage: cchc plan                      the indices, results, target, points lost\n"
                  "       cchc plan criteria [--index I] the criteria tree with points\n"
@@ -420,7 +435,9 @@ int cmd_plan(const cli_options *opts, int argc, char **argv)
                  "       cchc plan task ID              one task in full\n"
                  "       cchc plan check                where the printed plan contradicts itself\n"
                  "       cchc plan result --index I --year Y --value V [--rank R --out-of N]\n"
-                 "                                      record a later year's published result\n"));
+                 "                                      record a later year's published result\n"
+                 "       cchc plan assign TASK --implementers … --lead … --from DATE\n"
+                 "                                      amend an assignment from a date (admin)\n"));
         return EXIT_OK;
     }
     fprintf(stderr, _("cchc plan: unknown subcommand '%s'; see 'cchc plan --help'\n"), sub);

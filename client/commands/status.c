@@ -105,7 +105,7 @@ static table *group_table(const char *first)
 static const char *group_title(const char *by)
 {
     static const struct { const char *by, *title; } titles[] = {
-        {"unit", N_("Đơn vị")},       {"district", N_("Quận, huyện")},
+        {"unit", N_("Đơn vị")},       {"district", N_("Khu vực")},
         {"lead", N_("Cơ quan chủ trì")}, {"task", N_("Nhiệm vụ")},
         {"index", N_("Chỉ số")},      {"criterion", N_("Tiêu chí")},
     };
@@ -129,6 +129,10 @@ static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
                t->not_started, t->in_progress, t->completed, t->behind,
                *t->mean_progress ? t->mean_progress : "-", t->effective_progress);
     }
+    if (s->n_groups && strcmp(by, _("Khu vực")) == 0)
+        printf(_("Khu vực: quận, huyện của đơn vị vào ngày cuối kỳ số liệu; từ 01/07/2025 (không còn cấp "
+                 "huyện) là tỉnh, thành phố cũ nơi đơn vị cấp xã được hình thành. Sở, ngành không thuộc "
+                 "khu vực nào.\n"));
     if (s->n_groups) {
         printf("\n");
         table *g = group_table(by);
@@ -249,7 +253,9 @@ int cmd_status(const cli_options *opts, int argc, char **argv)
         case 'b': by = optarg; break;
         case 'y': year = atoi(optarg); break;
         case 'h':
-            printf(_("usage: cchc status --period P [--by district|lead|criterion|index|task|unit]\n"
+            printf(_("usage: cchc status --period P [--by area|lead|criterion|index|task|unit]\n"
+                     "       (--by area: the district before 1 July 2025, the former province after;\n"
+                     "        --by district is the same)\n"
                      "       cchc status task ID --period P\n"
                      "       cchc status trend [--year Y]\n"));
             return EXIT_OK;
@@ -274,6 +280,11 @@ int cmd_status(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, _("cchc status: unknown subcommand '%s'\n"), sub);
         return EXIT_USAGE;
     }
+    /* --by area is what --by district became (issue 12): the district
+     * before the reform, the former province after; on the wire it keeps
+     * its old name */
+    if (strcmp(by, "area") == 0)
+        by = "district";
     Cchc__V1__Response *response;
     int rc = status_fetch(opts, period, by, &response);
     if (rc != EXIT_OK)

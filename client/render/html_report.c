@@ -149,7 +149,7 @@ void html_report_write(const html_report_data *d, const char *period, FILE *out)
     fputs("</tr>\n</tbody></table>\n", out);
 
     fputs("<h2>2. Tình hình gửi báo cáo</h2>\n<h3>Theo quận, huyện (gồm các xã, phường)</h3>\n", out);
-    group_table(out, "district", "Quận, huyện", d->by_district->groups,
+    group_table(out, "district", "Khu vực (quận, huyện; từ 01/07/2025: tỉnh, thành phố cũ)", d->by_district->groups,
                 d->by_district->n_groups);
     fputs("<h3>Theo cơ quan chủ trì</h3>\n", out);
     group_table(out, "lead", "Cơ quan chủ trì", d->by_lead->groups, d->by_lead->n_groups);

@@ -9,6 +9,7 @@ int request_kind_is_write(Cchc__V1__Request__BodyCase body)
 {
     switch (body) {
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET:
+    case CCHC__V1__REQUEST__BODY_PLAN_ASSIGN:
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT:
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE:
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE_SET:

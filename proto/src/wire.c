@@ -71,6 +71,7 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_TASK_GET: return "task_get";
     case CCHC__V1__REQUEST__BODY_PLAN_CHECK: return "plan_check";
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET: return "index_result_set";
+    case CCHC__V1__REQUEST__BODY_PLAN_ASSIGN: return "plan_assign";
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return "unit_list";
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return "unit_import";
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return "unit_change";

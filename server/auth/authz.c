@@ -26,6 +26,7 @@ static const authz_rule rules[] = {
     {R(UNIT_HISTORY),           AUTHZ_ANY_ROLE},
     /* changing the plan's reference data and the organisation: Sở Nội vụ */
     {R(INDEX_RESULT_SET),       ROLE_ADMIN},
+    {R(PLAN_ASSIGN),            ROLE_ADMIN},
     {R(UNIT_IMPORT),            ROLE_ADMIN},
     {R(UNIT_CHANGE),            ROLE_ADMIN},
     {R(UNIT_CHANGE_SET),        ROLE_ADMIN},

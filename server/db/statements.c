@@ -196,13 +196,31 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM assignment_leads_on(coalesce(nullif($2, '')::date, today_in_vietnam())) l"
         "  JOIN org_unit u ON u.code = l.unit_code"
         " WHERE l.task_id = $1::int ORDER BY l.assignment_id, l.seq, u.name" VI},
+    /* $1 task, $2 date or '' (today): the implementers in force on the
+     * date (printed, or as amended: assignment_implementers_on, 030) */
     [STMT_TASK_IMPLEMENTERS] = {"cchc_task_implementers",
         "SELECT i.assignment_id, i.seq, i.printed_text, coalesce(i.unit_code, '') AS unit_code,"
         "       coalesce(i.class_code, '') AS class_code, coalesce(c.name, '') AS class_name"
-        "  FROM assignment_implementer i"
+        "  FROM assignment_implementers_on(coalesce(nullif($2, '')::date, today_in_vietnam())) i"
         "  JOIN task_assignment a ON a.id = i.assignment_id"
         "  LEFT JOIN unit_class c ON c.code = i.class_code"
         " WHERE a.task_id = $1::int ORDER BY a.seq, i.seq"},
+    /* $1 task, $2 date or '' (today): the task's dated amendments, oldest
+     * first; in_force marks the one in force on the date */
+    [STMT_TASK_AMENDMENTS] = {"cchc_task_amendments",
+        "WITH d AS (SELECT coalesce(nullif($2, '')::date, today_in_vietnam()) AS d)"
+        "SELECT m.assignment_id, m.effective_from::text AS effective_from,"
+        "       array_to_string(ARRAY(SELECT coalesce(i.unit_code, i.class_code)"
+        "                               FROM assignment_amendment_implementer i"
+        "                              WHERE i.amendment_id = m.id ORDER BY i.seq), E'\\x1f') AS implementers,"
+        "       array_to_string(ARRAY(SELECT l.unit_code FROM assignment_amendment_lead l"
+        "                              WHERE l.amendment_id = m.id ORDER BY l.seq), E'\\x1f') AS leads,"
+        "       m.legal_basis, m.username AS recorded_by, iso_utc(m.recorded_at) AS recorded_at,"
+        "       m.effective_from = (SELECT max(o.effective_from) FROM assignment_amendment o, d"
+        "                            WHERE o.assignment_id = m.assignment_id AND o.effective_from <= d.d)"
+        "         AS in_force"
+        "  FROM assignment_amendment m JOIN task_assignment a ON a.id = m.assignment_id"
+        " WHERE a.task_id = $1::int ORDER BY a.seq, m.effective_from"},
     [STMT_TASK_IMPLEMENTER_UNITS] = {"cchc_task_implementer_units",
         "SELECT au.assignment_id, au.implementer_seq, au.unit_code AS code, u.name"
         "  FROM assignment_units_on(coalesce(nullif($2, '')::date, today_in_vietnam())) au"
@@ -212,6 +230,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "          array_position(ARRAY['city','department','district','commune','other']::text[], u.kind),"
         "          u.name" VI},
 
+    /* $1 the amendment and actor as JSON (plan_assign, functions/090) */
+    [STMT_PLAN_ASSIGN] = {"cchc_plan_assign",
+        "SELECT field, message, result::text AS result FROM plan_assign($1::jsonb)"},
     [STMT_PLAN_CHECK] = {"cchc_plan_check",
         "SELECT kind, severity, array_to_string(codes, E'\\x1f') AS codes, detail"
         "  FROM plan_inconsistency"
@@ -502,8 +523,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "    SELECT i.*,"
         "           CASE WHEN i.unit_code = $5 THEN ''"
         "                WHEN i.task_id IN (SELECT task_id FROM lead_tasks) THEN 'lead'"
-        "                WHEN EXISTS (SELECT 1 FROM org_unit u WHERE u.code = i.unit_code"
-        "                               AND u.kind = 'commune' AND u.parent_code = $5) THEN 'district'"
+        "                WHEN district_reviews($5, i.period_id, i.unit_code) THEN 'district'"
         "                ELSE '' END AS review_level"
         "      FROM report_info i"
         "     WHERE i.period_id = $1 AND i.state <> 'draft'"
@@ -629,7 +649,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                    AND period_current_approval($1) IS NULL), '') AS successors"
         "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
         " WHERE NOT f.received"
-        "   AND ($2 = '' OR f.district_code = unit_resolve($2))"
+        "   AND ($2 = '' OR f.district_code = coalesce(unit_resolve($2),"
+        "                       (SELECT fp.code FROM former_province fp"
+        "                         WHERE upper(fp.code) = upper($2) OR lower(fp.name) = lower($2))))"
         "   AND ($3 = '' OR f.task_id IN (SELECT l.task_id FROM period_leads($1) l"
         "                                  WHERE l.unit_code = unit_resolve($3)))"
         " ORDER BY f.unit_name" VI ", f.unit_code, f.task_id"},

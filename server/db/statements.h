@@ -25,7 +25,9 @@ typedef enum statement_id {
     STMT_TASK_LEADS,
     STMT_TASK_IMPLEMENTERS,
     STMT_TASK_IMPLEMENTER_UNITS,
+    STMT_TASK_AMENDMENTS,
     STMT_PLAN_CHECK,
+    STMT_PLAN_ASSIGN,
     STMT_INDEX_RESULT_CONTEXT,
     STMT_INDEX_RESULT_SET,
     /* units (handlers/units.c) */

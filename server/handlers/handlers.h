@@ -21,6 +21,7 @@ void handle_task_list(request *req);
 void handle_task_get(request *req);
 void handle_plan_check(request *req);
 void handle_index_result_set(request *req);
+void handle_plan_assign(request *req);
 
 /* units.c */
 void handle_unit_list(request *req);

@@ -140,7 +140,7 @@ void handle_task_list(request *req)
 
 /* ---- one task -------------------------------------------------------------- */
 
-enum { R_TASK, R_ITEMS, R_TARGETS, R_ASSIGNMENTS, R_LEADS, R_IMPLEMENTERS, R_UNITS, R_COUNT };
+enum { R_TASK, R_ITEMS, R_TARGETS, R_ASSIGNMENTS, R_LEADS, R_IMPLEMENTERS, R_UNITS, R_AMENDMENTS, R_COUNT };
 
 /* Fills one assignment's leads and implementers from the rows of the
  * leads, implementers and implementer-units queries that belong to it. */
@@ -186,6 +186,24 @@ static void fill_assignment(arena *a, Cchc__V1__Assignment *as, PGresult *const 
             im->units[im->n_units++] = u;
         }
         as->implementers[as->n_implementers++] = im;
+    }
+    /* dated amendments (issue 12); the one in force on as_of says whose
+     * leads and implementers are shown above */
+    const PGresult *am = r[R_AMENDMENTS];
+    int na = PQntuples(am), m_as = PQfnumber(am, "assignment_id"), m_now = PQfnumber(am, "in_force"),
+        m_from = PQfnumber(am, "effective_from");
+    as->amendments = arena_array(a, (size_t)na, sizeof(*as->amendments));
+    for (int i = 0; i < na && as->amendments; i++) {
+        if (pg_int(am, i, m_as) != as->id)
+            continue;
+        Cchc__V1__AssignmentAmendment *m =
+            ARENA_NEW(a, Cchc__V1__AssignmentAmendment, CCHC__V1__ASSIGNMENT_AMENDMENT__INIT);
+        if (!m)
+            return;
+        pg_fill(a, &m->base, am, i);
+        if (pg_bool(am, i, m_now))
+            as->amended_from = pg_text(am, i, m_from);
+        as->amendments[as->n_amendments++] = m;
     }
 }
 
@@ -237,8 +255,9 @@ void handle_task_get(request *req)
         [R_TARGETS] = {STMT_TASK_TARGETS, 1, by_id},
         [R_ASSIGNMENTS] = {STMT_TASK_ASSIGNMENTS, 1, by_id},
         [R_LEADS] = {STMT_TASK_LEADS, 2, by_id_date},
-        [R_IMPLEMENTERS] = {STMT_TASK_IMPLEMENTERS, 1, by_id},
+        [R_IMPLEMENTERS] = {STMT_TASK_IMPLEMENTERS, 2, by_id_date},
         [R_UNITS] = {STMT_TASK_IMPLEMENTER_UNITS, 2, by_id_date},
+        [R_AMENDMENTS] = {STMT_TASK_AMENDMENTS, 2, by_id_date},
     };
     request_query(req, steps, R_COUNT, on_task_get);
 }

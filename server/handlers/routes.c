@@ -13,6 +13,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_TASK_GET: return handle_task_get;
     case CCHC__V1__REQUEST__BODY_PLAN_CHECK: return handle_plan_check;
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET: return handle_index_result_set;
+    case CCHC__V1__REQUEST__BODY_PLAN_ASSIGN: return handle_plan_assign;
     case CCHC__V1__REQUEST__BODY_UNIT_LIST: return handle_unit_list;
     case CCHC__V1__REQUEST__BODY_UNIT_IMPORT: return handle_unit_import;
     case CCHC__V1__REQUEST__BODY_UNIT_CHANGE: return handle_unit_change;

@@ -63,34 +63,130 @@ LANGUAGE sql STABLE AS $$
     LIMIT 1
 $$;
 
--- Units implementing each assignment on day d: unit classes expanded to
--- their members existing on d, named units carried by their successors.
--- implementer_seq says which printed implementer brought the unit in.
+-- The parent of a unit on day d: the latest parent change effective on or
+-- before d (unit_parent_change, e.g. communes under the city from
+-- 2025-07-01), else the parent it was created with.
+CREATE OR REPLACE FUNCTION unit_parent_on(unit_code text, d date) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(
+        (SELECT c.parent_code FROM unit_parent_change c
+          WHERE c.unit_code = unit_parent_on.unit_code AND c.effective_on <= d
+          ORDER BY c.effective_on DESC LIMIT 1),
+        (SELECT u.parent_code FROM org_unit u WHERE u.code = unit_parent_on.unit_code))
+$$;
+
+-- Units of a class on day d: the same rules, matched against the units
+-- existing on d and each unit's parent on d (unit_parent_on, below), so a
+-- class defined by its parent ("units under UBND-TP") follows the changes
+-- of structure (issue 12: the plan follows the city). Kinds are not dated:
+-- a unit that changes kind is a new unit. Expectations (assignment_units_on)
+-- use this; the undated view above stays for callers that pick dates
+-- themselves.
+CREATE OR REPLACE FUNCTION unit_class_members_on(d date)
+RETURNS TABLE (class_code text, unit_code text)
+LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE closure (class_code, member_class_code) AS (
+        SELECT code, code FROM unit_class
+        UNION
+        SELECT c.class_code, r.include_class_code
+          FROM closure c
+          JOIN unit_class_rule r ON r.class_code = c.member_class_code
+         WHERE r.include_class_code IS NOT NULL
+    ),
+    units_on AS (
+        SELECT u.code, u.kind, u.category, unit_parent_on(u.code, d) AS parent_code
+          FROM org_unit u
+         WHERE (u.valid_from IS NULL OR u.valid_from <= d) AND (u.valid_until IS NULL OR u.valid_until >= d)
+    )
+    SELECT DISTINCT c.class_code, u.code
+      FROM closure c
+      JOIN unit_class_rule r ON r.class_code = c.member_class_code AND r.include_class_code IS NULL
+      JOIN units_on u ON (r.match_unit_code = u.code)
+                      OR (r.match_unit_code IS NULL
+                          AND (r.match_kind IS NULL OR r.match_kind = u.kind)
+                          AND (r.match_category IS NULL OR r.match_category = u.category)
+                          AND (r.match_parent_code IS NULL OR r.match_parent_code = u.parent_code)
+                          AND (r.match_parent_kind IS NULL
+                               OR EXISTS (SELECT 1 FROM org_unit p
+                                           WHERE p.code = u.parent_code AND p.kind = r.match_parent_kind)))
+$$;
+
+-- The implementers of each assignment in force on day d: the printed ones
+-- (assignment_implementer), unless an amendment (0015, `cchc plan assign`)
+-- effective on or before d replaces them; the latest such amendment wins.
+-- amendment_id is NULL for the printed list; printed_text is the unit's or
+-- class's name for an amendment's rows.
+CREATE OR REPLACE FUNCTION assignment_implementers_on(d date)
+RETURNS TABLE (assignment_id int, seq int, printed_text text, unit_code text, class_code text,
+               amendment_id bigint)
+LANGUAGE sql STABLE AS $$
+    WITH amended AS (
+        SELECT DISTINCT ON (m.assignment_id) m.assignment_id, m.id
+          FROM assignment_amendment m
+         WHERE m.effective_from <= d
+         ORDER BY m.assignment_id, m.effective_from DESC)
+    SELECT i.assignment_id, i.seq, i.printed_text, i.unit_code, i.class_code, NULL::bigint
+      FROM assignment_implementer i
+     WHERE i.assignment_id NOT IN (SELECT am.assignment_id FROM amended am)
+    UNION ALL
+    SELECT am.assignment_id, x.seq, coalesce(u.name, c.name), x.unit_code, x.class_code, am.id
+      FROM amended am
+      JOIN assignment_amendment_implementer x ON x.amendment_id = am.id
+      LEFT JOIN org_unit u ON u.code = x.unit_code
+      LEFT JOIN unit_class c ON c.code = x.class_code
+$$;
+
+-- The lead agencies of each assignment in force on day d, as named (not
+-- yet carried by successors): printed, or as the latest amendment
+-- effective on or before d says.
+CREATE OR REPLACE FUNCTION assignment_named_leads_on(d date)
+RETURNS TABLE (assignment_id int, seq int, unit_code text, printed_text text, amendment_id bigint)
+LANGUAGE sql STABLE AS $$
+    WITH amended AS (
+        SELECT DISTINCT ON (m.assignment_id) m.assignment_id, m.id
+          FROM assignment_amendment m
+         WHERE m.effective_from <= d
+         ORDER BY m.assignment_id, m.effective_from DESC)
+    SELECT l.assignment_id, l.seq, l.unit_code, l.printed_text, NULL::bigint
+      FROM assignment_lead l
+     WHERE l.assignment_id NOT IN (SELECT am.assignment_id FROM amended am)
+    UNION ALL
+    SELECT am.assignment_id, x.seq, x.unit_code, u.name, am.id
+      FROM amended am
+      JOIN assignment_amendment_lead x ON x.amendment_id = am.id
+      JOIN org_unit u ON u.code = x.unit_code
+$$;
+
+-- Units implementing each assignment on day d: the implementers in force
+-- on d (assignment_implementers_on), unit classes expanded to their
+-- members on d (unit_class_members_on, above: the units existing on d,
+-- parents as on d), named units carried by their successors.
+-- implementer_seq says which implementer in force brought the unit in.
 CREATE OR REPLACE FUNCTION assignment_units_on(d date)
 RETURNS TABLE (assignment_id int, task_id int, implementer_seq int, unit_code text,
                via_class_code text, assigned_unit_code text)
 LANGUAGE sql STABLE AS $$
+    WITH i AS (SELECT * FROM assignment_implementers_on(d))
     SELECT a.id, a.task_id, i.seq, m.unit_code, i.class_code, NULL::text
       FROM task_assignment a
-      JOIN assignment_implementer i ON i.assignment_id = a.id
-      JOIN unit_class_member m ON m.class_code = i.class_code
-      JOIN org_unit u ON u.code = m.unit_code
-     WHERE unit_exists_on(u, d)
+      JOIN i ON i.assignment_id = a.id
+      JOIN unit_class_members_on(d) m ON m.class_code = i.class_code
     UNION
     SELECT a.id, a.task_id, i.seq, e.code, NULL, i.unit_code
       FROM task_assignment a
-      JOIN assignment_implementer i ON i.assignment_id = a.id
+      JOIN i ON i.assignment_id = a.id
      CROSS JOIN LATERAL unit_on(i.unit_code, d) AS e (code)
      WHERE i.unit_code IS NOT NULL
 $$;
 
--- Lead agencies of each assignment on day d, carried by successors.
+-- Lead agencies of each assignment on day d (in force on d), carried by
+-- successors.
 CREATE OR REPLACE FUNCTION assignment_leads_on(d date)
 RETURNS TABLE (assignment_id int, task_id int, seq int, unit_code text, assigned_unit_code text,
                printed_text text)
 LANGUAGE sql STABLE AS $$
     SELECT l.assignment_id, a.task_id, l.seq, e.code, l.unit_code, l.printed_text
-      FROM assignment_lead l
+      FROM assignment_named_leads_on(d) l
       JOIN task_assignment a ON a.id = l.assignment_id
      CROSS JOIN LATERAL unit_on(l.unit_code, d) AS e (code)
 $$;
@@ -300,18 +396,6 @@ BEGIN
     END LOOP;
     UPDATE org_unit SET valid_until = d - 1 WHERE code = ANY (from_codes);
 END
-$$;
-
--- The parent of a unit on day d: the latest parent change effective on or
--- before d (unit_parent_change, e.g. communes under the city from
--- 2025-07-01), else the parent it was created with.
-CREATE OR REPLACE FUNCTION unit_parent_on(unit_code text, d date) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(
-        (SELECT c.parent_code FROM unit_parent_change c
-          WHERE c.unit_code = unit_parent_on.unit_code AND c.effective_on <= d
-          ORDER BY c.effective_on DESC LIMIT 1),
-        (SELECT u.parent_code FROM org_unit u WHERE u.code = unit_parent_on.unit_code))
 $$;
 
 -- ["2024", "09", "28"] as ["28", "09", "2024"]: a date as Vietnamese write it.

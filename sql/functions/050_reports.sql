@@ -377,12 +377,29 @@ BEGIN
 END
 $$;
 
+-- True when reviewer_unit reviews report_unit's reports of period pid as
+-- their district: the reporting unit is a commune whose parent on the
+-- period's last data day is reviewer_unit, a district. After the district
+-- level was abolished (1 July 2025) a commune has no district parent, so
+-- its reports go straight to the lead agencies and the review chain skips
+-- the missing level (issue 12); a period of 2025-6M keeps its districts.
+CREATE OR REPLACE FUNCTION district_reviews(reviewer_unit text, pid text, report_unit text)
+RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM org_unit u
+                     JOIN report_period p ON p.id = pid
+                     JOIN org_unit d ON d.code = reviewer_unit AND d.kind = 'district'
+                    WHERE u.code = report_unit AND u.kind = 'commune'
+                      AND unit_parent_on(u.code, p.data_until) = reviewer_unit)
+$$;
+
 -- Reviews reports, all or none: {"actor": {"id", "username", "address",
 -- "unit"}, "action": "accept"|"return", "reason": "…", "ids": [1, 2],
 -- "revisions": [3, 1]} where revisions[i] is the revision of report ids[i]
 -- the reviewer read (the server checked both lists have the same length).
 -- A lead agency's reviewer reviews reports on tasks its unit leads; a
--- district's reviewer may return its communes' reports. Nobody reviews
+-- district's reviewer may return its communes' reports (district_reviews:
+-- while the commune is under it on the period's last data day). Nobody reviews
 -- their own unit's report. A report whose latest submitted revision is not
 -- the one read is not reviewed, and then nothing is: its error has field
 -- 'revision' and names the newer revision, who sent it and when (the
@@ -405,14 +422,13 @@ BEGIN
                                CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
                               WHERE p.id = x.period_id AND l.task_id = x.task_id
                                 AND l.unit_code = reviewer_unit) THEN 'lead'
-                WHEN u.kind = 'commune' AND u.parent_code = reviewer_unit THEN 'district'
+                WHEN district_reviews(reviewer_unit, x.period_id, x.unit_code) THEN 'district'
            END,
            v.seen::int, j.ord
       FROM jsonb_array_elements_text(doc -> 'ids') WITH ORDINALITY j (id, ord)
       LEFT JOIN jsonb_array_elements_text(doc -> 'revisions') WITH ORDINALITY v (seen, ord)
         ON v.ord = j.ord
-      LEFT JOIN report x ON x.id = j.id::bigint
-      LEFT JOIN org_unit u ON u.code = x.unit_code;
+      LEFT JOIN report x ON x.id = j.id::bigint;
 
     -- Lock what is judged below (periods, then reports in id order, the
     -- order submit_reports uses) so a submission cannot land between the
@@ -516,7 +532,8 @@ SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_
 
 -- What a reviewer in reviewer_unit may do with a unit's report on a task:
 -- 'lead' when that unit leads the task in the period, 'district' when the
--- report is one of its communes', NULL otherwise (and always for its own).
+-- report is one of its communes' in the period (district_reviews), NULL
+-- otherwise (and always for its own).
 CREATE OR REPLACE FUNCTION review_level(reviewer_unit text, pid text, tid int, report_unit text)
 RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -525,8 +542,6 @@ LANGUAGE sql STABLE AS $$
         WHEN EXISTS (SELECT 1 FROM report_period p
                       CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
                       WHERE p.id = pid AND l.task_id = tid AND l.unit_code = reviewer_unit) THEN 'lead'
-        WHEN EXISTS (SELECT 1 FROM org_unit u
-                      WHERE u.code = report_unit AND u.kind = 'commune'
-                        AND u.parent_code = reviewer_unit) THEN 'district'
+        WHEN district_reviews(reviewer_unit, pid, report_unit) THEN 'district'
     END
 $$;

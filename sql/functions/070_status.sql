@@ -46,13 +46,43 @@ LANGUAGE sql STABLE AS $$
                         WHERE x.unit_code = r.unit_code AND x.task_id = r.task_id)
 $$;
 
+-- The area each unit's reports are grouped under (`status --by area`,
+-- formerly `--by district`) on day d, a period's last data day: a district
+-- is its own area; a commune whose parent on d is a district, that
+-- district (every period before 2025-07-01); after the district level
+-- ended, the former province or city the unit was formed in
+-- (unit_former_province, 0015, from sql/units/units_2025_merged_city.csv).
+-- NULL for units in no area (departments, bodies outside the
+-- administration, units the data does not place): counted in the totals,
+-- in no area. Set-based: one parent lookup per unit, not per report.
+CREATE OR REPLACE FUNCTION unit_areas_on(d date)
+RETURNS TABLE (unit_code text, area_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT u.code,
+           CASE WHEN u.kind = 'district' THEN u.code
+                WHEN u.kind = 'commune' AND p.kind = 'district' THEN p.code
+                WHEN u.kind = 'commune' THEN f.province_code
+           END
+      FROM org_unit u
+      LEFT JOIN org_unit p ON p.code = unit_parent_on(u.code, d)
+      LEFT JOIN unit_former_province f ON f.unit_code = u.code
+     WHERE u.kind IN ('district', 'commune')
+$$;
+
+-- An area's name: a district's, or a former province's.
+CREATE OR REPLACE FUNCTION area_name(code text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT u.name FROM org_unit u WHERE u.code = area_name.code),
+                    (SELECT f.name FROM former_province f WHERE f.code = area_name.code))
+$$;
+
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT e.unit_code, u.name, u.kind,
-           CASE WHEN u.kind = 'district' THEN u.code WHEN u.kind = 'commune' THEN u.parent_code END,
+           ar.area_code,
            e.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
@@ -62,6 +92,8 @@ LANGUAGE sql STABLE AS $$
            v.status, v.progress, x.id
       FROM counted_reports(pid) e
       JOIN org_unit u ON u.code = e.unit_code
+      LEFT JOIN unit_areas_on((SELECT p.data_until FROM report_period p WHERE p.id = pid)) ar
+        ON ar.unit_code = e.unit_code
       LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
       LEFT JOIN LATERAL (
            SELECT r.status, r.progress FROM report_revision r
@@ -122,7 +154,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Completeness, timeliness and status roll-up of a period, grouped by
--- dim: total, unit, district (its own reports and its communes'), lead,
+-- dim: total, unit, district (the area: unit_areas_on above; a district's
+-- own reports and its communes' before 2025-07-01), lead,
 -- task, index or criterion.
 CREATE OR REPLACE FUNCTION status_groups(pid text, dim text, viewer_unit text, sees_all boolean)
 RETURNS TABLE (key text, name text, expected int, received int, on_time int, late int,
@@ -137,7 +170,8 @@ LANGUAGE sql STABLE AS $$
                UNION ALL
                SELECT f.unit_code, f.unit_name WHERE dim = 'unit'
                UNION ALL
-               SELECT d.code, d.name FROM org_unit d WHERE dim = 'district' AND d.code = f.district_code
+               SELECT f.district_code, area_name(f.district_code)
+                WHERE dim = 'district' AND f.district_code IS NOT NULL
                UNION ALL
                SELECT l.unit_code, lu.name FROM period_leads(pid) l JOIN org_unit lu ON lu.code = l.unit_code
                 WHERE dim = 'lead' AND l.task_id = f.task_id

@@ -136,6 +136,8 @@ BUILD(b_check, plan_check, Cchc__V1__PlanCheckRequest, CCHC__V1__PLAN_CHECK_REQU
 BUILD(b_result, index_result_set, Cchc__V1__IndexResultSetRequest,
       CCHC__V1__INDEX_RESULT_SET_REQUEST__INIT, INDEX_RESULT_SET,
       body.index_code = "PAPI"; body.year = 2022; body.value = "1") /* printed year: refused */
+BUILD(b_plan_assign, plan_assign, Cchc__V1__PlanAssignRequest, CCHC__V1__PLAN_ASSIGN_REQUEST__INIT,
+      PLAN_ASSIGN, body.task_id = 105) /* no date: invalid */
 BUILD(b_units, unit_list, Cchc__V1__UnitListRequest, CCHC__V1__UNIT_LIST_REQUEST__INIT, UNIT_LIST,
       (void)0)
 BUILD(b_import, unit_import, Cchc__V1__UnitImportRequest, CCHC__V1__UNIT_IMPORT_REQUEST__INIT,
@@ -221,6 +223,7 @@ static const matrix_row matrix[] = {
     {"plan_check", ANY, b_check},
     {"unit_list", ANY, b_units},
     {"index_result_set", ADMIN_ONLY, b_result},
+    {"plan_assign", ADMIN_ONLY, b_plan_assign},
     {"unit_import", ADMIN_ONLY, b_import},
     {"unit_change", ADMIN_ONLY, b_change},
     {"unit_change_set", ADMIN_ONLY, b_change_set},
