@@ -424,11 +424,9 @@ out:
 static int submit_file(const cli_options *opts, const char *path, const submit_mode *mode)
 {
     size_t len;
-    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
-    if (!data) {
-        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+    char *data = file_read_input(path, &len);
+    if (!data)
         return EXIT_USAGE;
-    }
     report_sheet *sheet = malloc(sizeof(*sheet));
     int parsed = sheet ? report_sheet_parse(data, len, sheet) : -1;
     free(data);

@@ -147,11 +147,9 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     }
     const char *path = argv[optind];
     size_t len;
-    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
-    if (!data) {
-        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+    char *data = file_read_input(path, &len);
+    if (!data)
         return EXIT_USAGE;
-    }
     commune_list list;
     int parsed = commune_csv_parse(data, len, &list);
     free(data);
@@ -439,11 +437,9 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
     }
     const char *path = argv[optind];
     size_t len;
-    char *data = file_read(path, FILE_READ_INPUT_LIMIT, &len);
-    if (!data) {
-        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+    char *data = file_read_input(path, &len);
+    if (!data)
         return EXIT_USAGE;
-    }
     char why[256] = "";
     json_t *changes = unit_changes_parse(data, len, why, sizeof(why));
     free(data);

@@ -1,8 +1,11 @@
 /* See file_read.h. The buffer starts at 64 KiB and doubles, so a typical
  * sheet is read in one go and a large one in a few reallocations. */
 #include "file_read.h"
+#include "i18n.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #define FIRST_CHUNK 65536
@@ -49,4 +52,12 @@ char *file_read(const char *path, size_t limit, size_t *len)
     fclose(f);
     errno = saved;
     return buf;
+}
+
+char *file_read_input(const char *path, size_t *len)
+{
+    char *data = file_read(path, FILE_READ_INPUT_LIMIT, len);
+    if (!data)
+        fprintf(stderr, _("cchc: cannot read %s: %s\n"), path, strerror(errno));
+    return data;
 }

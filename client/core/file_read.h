@@ -22,5 +22,8 @@
 char *file_read_rest(FILE *f, size_t limit, size_t *len);
 /* The same for the whole file at path; NULL with errno from fopen too. */
 char *file_read(const char *path, size_t limit, size_t *len);
+/* A file a person named on the command line, within FILE_READ_INPUT_LIMIT;
+ * NULL after saying on stderr why it could not be read. */
+char *file_read_input(const char *path, size_t *len);
 
 #endif

@@ -96,7 +96,7 @@ LANGUAGE sql STABLE AS $$
     units_on AS (
         SELECT u.code, u.kind, u.category, unit_parent_on(u.code, d) AS parent_code
           FROM org_unit u
-         WHERE (u.valid_from IS NULL OR u.valid_from <= d) AND (u.valid_until IS NULL OR u.valid_until >= d)
+         WHERE unit_exists_on(u, d)
     )
     SELECT DISTINCT c.class_code, u.code
       FROM closure c

@@ -677,6 +677,66 @@ int raw_connect_plain(const test_server *srv)
     return fd;
 }
 
+int raw_connect_plain_from(const test_server *srv, const char *source)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in from = {.sin_family = AF_INET};
+    assert_int_equal(inet_pton(AF_INET, source, &from.sin_addr), 1);
+    if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)
+        fail_msg("bind %s: %s", source, strerror(errno));
+    struct sockaddr_in to = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)srv->port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0)
+        fail_msg("connect from %s: %s", source, strerror(errno));
+    return fd;
+}
+
+/* ---- the server seen from /proc ------------------------------------------- */
+
+long harness_proc_kb(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    long kb = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, field, n) == 0 && line[n] == ':')
+            kb = atol(line + n + 1);
+    fclose(f);
+    assert_true(kb > 0);
+    return kb;
+}
+
+void harness_reset_peak(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("5", f);
+    assert_int_equal(fclose(f), 0);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HARNESS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HARNESS_ASAN 1
+#endif
+#endif
+#ifndef HARNESS_ASAN
+#define HARNESS_ASAN 0
+#endif
+
+int harness_rss_measurable(void)
+{
+    return !HARNESS_ASAN && !harness_valgrind();
+}
+
 void raw_start_tls(int fd, const test_server *srv)
 {
     if (srv->tls)

@@ -239,6 +239,18 @@ void harness_import_communes(const test_server *srv, const char *csv);
  * reports sent now are on time; as the administrator in the current home. */
 void harness_open_period(const test_server *srv, const char *period);
 
+/* ---- the server seen from /proc ------------------------------------------- */
+
+/* VmRSS, VmHWM or another field of /proc/PID/status, in kB (> 0). */
+long harness_proc_kb(pid_t pid, const char *field);
+/* Resets pid's VmHWM to its current size ("5" to clear_refs), so a peak
+ * measured afterwards belongs to what the test did. */
+void harness_reset_peak(pid_t pid);
+/* False under AddressSanitizer (quarantine, redzones) and valgrind, where
+ * resident sizes say nothing about the server's own use: tests then print
+ * them instead of asserting bounds. */
+int harness_rss_measurable(void);
+
 /* ---- raw protocol access --------------------------------------------------- */
 
 /* A connection is an int as a socket is. When srv->tls, raw_connect also
@@ -255,6 +267,10 @@ int raw_connect_plain(const test_server *srv);
 /* Makes the TLS handshake on a socket the test connected itself (from
  * another source address), when srv->tls; nothing otherwise. */
 void raw_start_tls(int fd, const test_server *srv);
+/* A TCP connection without TLS to srv from the loopback address source
+ * (e.g. "127.0.0.3"): a client on another address, for the per-address
+ * cap and for PROXY protocol peers. */
+int raw_connect_plain_from(const test_server *srv, const char *source);
 void raw_send(int fd, const void *data, size_t len);
 /* raw_send that reports failure (-1, e.g. the server has closed) instead
  * of failing the test. */

@@ -23,28 +23,11 @@
 
 #include "harness.h"
 
-/* A connection to srv from the loopback address source. */
-static int connect_from(const test_server *srv, const char *source)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in from = {.sin_family = AF_INET};
-    assert_int_equal(inet_pton(AF_INET, source, &from.sin_addr), 1);
-    if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)
-        fail_msg("bind %s: %s", source, strerror(errno));
-    struct sockaddr_in to = {.sin_family = AF_INET,
-                             .sin_port = htons((uint16_t)srv->port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0)
-        fail_msg("connect from %s: %s", source, strerror(errno));
-    return fd;
-}
-
 /* A connection from source that a client would use: over TLS when the
  * server speaks it (the handshake is the client's first bytes). */
 static int open_from(const test_server *srv, const char *source)
 {
-    int fd = connect_from(srv, source);
+    int fd = raw_connect_plain_from(srv, source);
     raw_start_tls(fd, srv);
     return fd;
 }
@@ -76,7 +59,7 @@ static void test_per_address_cap(void **state)
         held[i] = open_from(&srv, "127.0.0.1");
         assert_served(held[i], 1);
     }
-    assert_refused(connect_from(&srv, "127.0.0.1"));
+    assert_refused(raw_connect_plain_from(&srv, "127.0.0.1"));
     harness_wait_log(&srv, "connections open from 127.0.0.1, the limit is 3 "
                            "(--max-connections-per-address)", 5000);
     /* the three still work; another host is not affected */
@@ -111,7 +94,7 @@ static void test_total_cap(void **state)
     int b = open_from(&srv, "127.0.0.2");
     assert_served(a, 1);
     assert_served(b, 1);
-    assert_refused(connect_from(&srv, "127.0.0.3"));
+    assert_refused(raw_connect_plain_from(&srv, "127.0.0.3"));
     harness_wait_log(&srv, "refused: 2 connections open, the limit is 2 (--max-connections)",
                      5000);
     assert_served(a, 2);

@@ -59,53 +59,7 @@ static char own_dir[64]; /* made by this test: removed at the end */
 #define IDLE_BOUND_BYTES (4 * 1024)
 #define IDLE_TLS_BOUND_BYTES (32 * 1024)
 
-/* Under AddressSanitizer (quarantine, redzones) and valgrind resident
- * sizes say nothing about the server's own use: those builds print them,
- * the others assert the bounds (as tests/e2e/test_hostile.c does). */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_MEASURABLE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_MEASURABLE 0
-#endif
-#endif
-#ifndef RSS_MEASURABLE
-#define RSS_MEASURABLE 1
-#endif
-static int rss_measurable(void)
-{
-    return RSS_MEASURABLE && !harness_valgrind();
-}
-
 /* ---- the server seen from /proc ------------------------------------------------------ */
-
-/* VmRSS or VmHWM of pid in kB. */
-static long proc_kb(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    long kb = -1;
-    size_t n = strlen(field);
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, field, n) == 0 && line[n] == ':')
-            kb = atol(line + n + 1);
-    fclose(f);
-    assert_true(kb > 0);
-    return kb;
-}
-
-/* Resets pid's VmHWM to its current size, so a later peak is the test's. */
-static void reset_peak(pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("5", f);
-    assert_int_equal(fclose(f), 0);
-}
 
 static int cmp_ulong(const void *a, const void *b)
 {
@@ -512,8 +466,8 @@ static void test_one_write_of_2000_requests_keeps_the_cap(void **state)
     peer_name(fd, peer, sizeof(peer));
     size_t len;
     uint8_t *flood = ping_flood(first_id, FLOOD, &len);
-    reset_peak(plain.pid);
-    long rss_before = proc_kb(plain.pid, "VmRSS");
+    harness_reset_peak(plain.pid);
+    long rss_before = harness_proc_kb(plain.pid, "VmRSS");
     raw_send(fd, flood, len); /* one write: the kernel hands it over in one or two reads */
     free(flood);
     snprintf(needle, sizeof(needle), "(%s): paused reading: %d requests in flight (--max-inflight %d)",
@@ -523,12 +477,12 @@ static void test_one_write_of_2000_requests_keeps_the_cap(void **state)
     answers a = {0};
     while (a.count < FLOOD)
         take_answer(&a, must_read(fd), first_id);
-    long hwm = proc_kb(plain.pid, "VmHWM");
+    long hwm = harness_proc_kb(plain.pid, "VmHWM");
     close(fd);
     assert_cap_held(&plain, peer);
     print_message("%d pings in one write: cchcd RSS before %ld kB, peak %ld kB (growth %ld kB, "
                   "bound %d kB)\n", FLOOD, rss_before, hwm, hwm - rss_before, FLOOD_GROWTH_BOUND_KB);
-    if (rss_measurable())
+    if (harness_rss_measurable())
         assert_true(hwm - rss_before < FLOOD_GROWTH_BOUND_KB);
     assert_int_equal(harness_server_stop(&plain), 0);
 }
@@ -550,8 +504,8 @@ static void test_one_write_of_2000_requests_over_tls(void **state)
     peer_name(t.fd, peer, sizeof(peer));
     size_t len;
     uint8_t *flood = ping_flood(first_id, FLOOD, &len);
-    reset_peak(tls_srv.pid);
-    long rss_before = proc_kb(tls_srv.pid, "VmRSS");
+    harness_reset_peak(tls_srv.pid);
+    long rss_before = harness_proc_kb(tls_srv.pid, "VmRSS");
     tls_send_one_write(&t, flood, len);
     free(flood);
     snprintf(needle, sizeof(needle), "(%s): paused reading: %d requests in flight (--max-inflight %d)",
@@ -561,12 +515,12 @@ static void test_one_write_of_2000_requests_over_tls(void **state)
     answers a = {0};
     while (a.count < FLOOD)
         take_answer(&a, tls_read_response(&t), first_id);
-    long hwm = proc_kb(tls_srv.pid, "VmHWM");
+    long hwm = harness_proc_kb(tls_srv.pid, "VmHWM");
     tls_close(&t);
     assert_cap_held(&tls_srv, peer);
     print_message("%d pings in one TLS write: cchcd RSS before %ld kB, peak %ld kB (growth %ld kB, "
                   "bound %d kB)\n", FLOOD, rss_before, hwm, hwm - rss_before, FLOOD_GROWTH_BOUND_KB);
-    if (rss_measurable())
+    if (harness_rss_measurable())
         assert_true(hwm - rss_before < FLOOD_GROWTH_BOUND_KB);
     assert_int_equal(harness_server_stop(&tls_srv), 0);
 }
@@ -705,7 +659,7 @@ static void idle_traffic(int i, int fd, tls_conn *t)
 static void idle_connections(test_server *s, int tls, long bound)
 {
     int base_fds = client_fd_count(s->pid, s->port);
-    long rss_before = proc_kb(s->pid, "VmRSS");
+    long rss_before = harness_proc_kb(s->pid, "VmRSS");
     int *fds = calloc(IDLE, sizeof(int));
     tls_conn *conns = tls ? calloc(IDLE, sizeof(tls_conn)) : NULL;
     for (int i = 0; i < IDLE; i++) {
@@ -730,12 +684,12 @@ static void idle_connections(test_server *s, int tls, long bound)
         tls_assert_serves(s);
     else
         harness_assert_serves(s);
-    long rss_after = proc_kb(s->pid, "VmRSS");
+    long rss_after = harness_proc_kb(s->pid, "VmRSS");
     long per_connection = (rss_after - rss_before) * 1024 / IDLE;
     print_message("%d idle %s connections: cchcd RSS %ld kB -> %ld kB, %ld bytes each "
                   "(bound %ld)\n", IDLE, tls ? "TLS" : "plaintext", rss_before, rss_after,
                   per_connection, bound);
-    if (rss_measurable())
+    if (harness_rss_measurable())
         assert_true(per_connection <= bound);
     for (int i = 0; i < IDLE; i++) {
         if (tls)

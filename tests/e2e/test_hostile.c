@@ -42,23 +42,12 @@ static char admin_token[256], reporter_token[256];
  * may grow over its size before the abuse. */
 #define RSS_GROWTH_BOUND_KB (100 * 1024)
 
-/* Under AddressSanitizer freed memory is held in quarantine (256 MB by
- * default) and every allocation grows redzones and shadow, so resident
- * sizes say nothing about the server's own use: the sanitizer build
- * prints them, the gcc and clang builds assert the bound. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_MEASURABLE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_MEASURABLE 0
-#endif
-#endif
-#ifndef RSS_MEASURABLE
-#define RSS_MEASURABLE 1
-#endif
+/* Resident sizes mean something only outside AddressSanitizer and
+ * valgrind (harness_rss_measurable): there the bound is asserted, in those
+ * builds the figures are only printed. */
 #define assert_rss_growth(before, peak) \
     do { \
-        if (RSS_MEASURABLE) \
+        if (harness_rss_measurable()) \
             assert_true((peak) - (before) < RSS_GROWTH_BOUND_KB); \
     } while (0)
 
@@ -177,8 +166,6 @@ static char *db_value(const char *sql)
     return v;
 }
 
-static long proc_kb(const char *field);
-static void reset_peak(void);
 
 /* ---- NUL and invalid UTF-8 ------------------------------------------------------ */
 
@@ -471,8 +458,8 @@ static void test_ids_types_and_sizes(void **state)
     /* … and 400,000 empty rows in a report, with a valid session, are
      * refused before decoding (they would take ~50 MB decoded): cchcd's
      * peak grows by less than the bound */
-    reset_peak();
-    long rss_before = proc_kb("VmRSS");
+    harness_reset_peak(srv->pid);
+    long rss_before = harness_proc_kb(srv->pid, "VmRSS");
     enum { NROWS = 400000 };
     Cchc__V1__ReportRow empty = CCHC__V1__REPORT_ROW__INIT;
     Cchc__V1__ReportRow **rows = calloc(NROWS, sizeof(*rows));
@@ -484,7 +471,7 @@ static void test_ids_types_and_sizes(void **state)
     r = expect_error(fd, 12, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "too large to decode");
     cchc__v1__response__free_unpacked(r, NULL);
     free(rows);
-    long hwm = proc_kb("VmHWM");
+    long hwm = harness_proc_kb(srv->pid, "VmHWM");
     print_message("400,000 rows with a session: cchcd RSS before %ld kB, peak %ld kB\n", rss_before, hwm);
     assert_rss_growth(rss_before, hwm);
     /* the connection still works */
@@ -550,35 +537,6 @@ static void test_sessions_none_forged_expired(void **state)
 
 /* ---- memory under abuse ------------------------------------------------------------------ */
 
-/* cchcd's VmRSS or VmHWM in kB. */
-static long proc_kb(const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)srv->pid);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    long kb = -1;
-    size_t n = strlen(field);
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, field, n) == 0 && line[n] == ':')
-            kb = atol(line + n + 1);
-    fclose(f);
-    assert_true(kb > 0);
-    return kb;
-}
-
-/* Resets cchcd's VmHWM to its current size (Linux: "5" to clear_refs), so
- * a peak measured afterwards belongs to what the test did. */
-static void reset_peak(void)
-{
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)srv->pid);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("5", f);
-    assert_int_equal(fclose(f), 0);
-}
-
 /* One report_submit payload of n empty rows with a made-up token, built by
  * hand (protobuf-c would want n row structures). */
 static uint8_t *empty_rows_frame(uint64_t id, size_t n, size_t *out_len)
@@ -612,8 +570,8 @@ static void test_rows_without_session_stay_bounded(void **state)
 {
     (void)state;
     enum { CONNS = 4, FRAMES = 8, ROWS = 500000 };
-    reset_peak();
-    long rss_before = proc_kb("VmRSS");
+    harness_reset_peak(srv->pid);
+    long rss_before = harness_proc_kb(srv->pid, "VmRSS");
     int fds[CONNS];
     size_t len;
     for (int c = 0; c < CONNS; c++)
@@ -637,7 +595,7 @@ static void test_rows_without_session_stay_bounded(void **state)
                 fail_msg("unexpected %s: %s", wire_error_code_name(r->error->code), r->error->message);
             cchc__v1__response__free_unpacked(r, NULL);
         }
-    long hwm = proc_kb("VmHWM"), rss_after = proc_kb("VmRSS");
+    long hwm = harness_proc_kb(srv->pid, "VmHWM"), rss_after = harness_proc_kb(srv->pid, "VmRSS");
     print_message("cchcd RSS before %ld kB, peak after %ld kB (growth %ld kB, bound %d kB), "
                   "RSS after %ld kB; %d unauthenticated, %d over budget\n",
                   rss_before, hwm, hwm - rss_before, RSS_GROWTH_BOUND_KB, rss_after,
@@ -656,8 +614,8 @@ static void test_pipelined_without_reading(void **state)
 {
     (void)state;
     enum { N = 200 };
-    reset_peak();
-    long rss_before = proc_kb("VmRSS");
+    harness_reset_peak(srv->pid);
+    long rss_before = harness_proc_kb(srv->pid, "VmRSS");
     int flood = greeted();
     Cchc__V1__MissingRequest missing = CCHC__V1__MISSING_REQUEST__INIT;
     missing.period_id = "2023-6M";
@@ -687,7 +645,7 @@ static void test_pipelined_without_reading(void **state)
         cchc__v1__response__free_unpacked(r, NULL);
     }
     assert_int_equal(answered, N);
-    long hwm = proc_kb("VmHWM");
+    long hwm = harness_proc_kb(srv->pid, "VmHWM");
     print_message("200 pipelined: cchcd RSS before %ld kB, peak %ld kB\n", rss_before, hwm);
     assert_rss_growth(rss_before, hwm);
     close(flood);

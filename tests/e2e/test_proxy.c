@@ -72,23 +72,6 @@ static int teardown(void **state)
 
 /* ---- speaking through the "load balancer" ------------------------------------ */
 
-/* A connection to srv from the loopback address source. */
-static int connect_from(const char *source)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in from = {.sin_family = AF_INET};
-    assert_int_equal(inet_pton(AF_INET, source, &from.sin_addr), 1);
-    if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)
-        fail_msg("bind %s: %s", source, strerror(errno));
-    struct sockaddr_in to = {.sin_family = AF_INET,
-                             .sin_port = htons((uint16_t)srv->port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0)
-        fail_msg("connect from %s: %s", source, strerror(errno));
-    return fd;
-}
-
 /* The local port of fd, to find its log lines. */
 static int local_port(int fd)
 {
@@ -139,7 +122,7 @@ static size_t proxy_header(uint8_t *out, const char *client, uint16_t port)
  * the header in clear, then TLS when srv speaks it, hello done. */
 static int proxied(const char *client, uint16_t port)
 {
-    int fd = connect_from(PROXY_HOST);
+    int fd = raw_connect_plain_from(srv, PROXY_HOST);
     uint8_t header[64];
     raw_send(fd, header, proxy_header(header, client, port));
     raw_start_tls(fd, srv);
@@ -192,7 +175,7 @@ static long attempts_from(const char *address)
 static void test_real_address_is_used(void **state)
 {
     (void)state;
-    int fd = connect_from(PROXY_HOST);
+    int fd = raw_connect_plain_from(srv, PROXY_HOST);
     uint8_t header[64];
     size_t n = proxy_header(header, "203.0.113.9", 5123);
     /* a slow proxy, on purpose: the header in three pieces */
@@ -236,7 +219,7 @@ static void test_real_address_is_used(void **state)
     assert_true(n + frame_len <= sizeof(both));
     memcpy(both + n, frame, frame_len);
     free(frame);
-    fd = connect_from(PROXY_HOST);
+    fd = raw_connect_plain_from(srv, PROXY_HOST);
     if (srv->tls) {
         /* held back by MSG_MORE until the ClientHello joins it in one segment */
         assert_int_equal(send(fd, both, n, MSG_MORE | MSG_NOSIGNAL), (ssize_t)n);
@@ -283,7 +266,7 @@ static void test_trusted_peer_must_send_a_header(void **state)
 {
     (void)state;
     /* a client's frame straight away */
-    int fd = connect_from(PROXY_HOST);
+    int fd = raw_connect_plain_from(srv, PROXY_HOST);
     int port = local_port(fd);
     raw_send_ping(fd, 1, 0);
     assert_true(raw_wait_closed(fd, 5000));
@@ -295,7 +278,7 @@ static void test_trusted_peer_must_send_a_header(void **state)
     harness_wait_log(srv, line, 5000);
 
     /* a header for UDP */
-    fd = connect_from(PROXY_HOST);
+    fd = raw_connect_plain_from(srv, PROXY_HOST);
     port = local_port(fd);
     uint8_t header[64];
     size_t n = proxy_header(header, "203.0.113.9", 1);
@@ -307,7 +290,7 @@ static void test_trusted_peer_must_send_a_header(void **state)
     harness_wait_log(srv, line, 5000);
 
     /* half a header, then nothing: the hello deadline ends the wait */
-    fd = connect_from(PROXY_HOST);
+    fd = raw_connect_plain_from(srv, PROXY_HOST);
     port = local_port(fd);
     raw_send(fd, header, 10);
     assert_true(raw_wait_closed(fd, 15000));
@@ -323,7 +306,7 @@ static void test_trusted_peer_must_send_a_header(void **state)
 static void test_untrusted_peer_cannot_claim_an_address(void **state)
 {
     (void)state;
-    int fd = connect_from(STRANGER_HOST);
+    int fd = raw_connect_plain_from(srv, STRANGER_HOST);
     int port = local_port(fd);
     uint8_t header[64];
     size_t n = proxy_header(header, "203.0.113.66", 5123);
@@ -350,7 +333,7 @@ static void test_untrusted_peer_cannot_claim_an_address(void **state)
     assert_int_equal(attempts_from("203.0.113.66"), 0);
     assert_int_equal(attempts_from(STRANGER_HOST), 0);
     /* the same stranger without a header is an ordinary client */
-    fd = connect_from(STRANGER_HOST);
+    fd = raw_connect_plain_from(srv, STRANGER_HOST);
     raw_start_tls(fd, srv);
     raw_hello(fd, 1);
     assert_int_equal(login(fd, 2, "khach.la", "Sai-mat-khau-2023"),
@@ -497,7 +480,7 @@ static void test_cap_counts_the_real_address(void **state)
         fds[i] = proxied("203.0.113.50", (uint16_t)(8000 + i));
     fds[PER_ADDRESS] = proxied("203.0.113.51", 8100); /* the proxy's 5th and 6th */
     fds[PER_ADDRESS + 1] = proxied("203.0.113.51", 8101);
-    int over = connect_from(PROXY_HOST);
+    int over = raw_connect_plain_from(srv, PROXY_HOST);
     uint8_t header[64];
     raw_send(over, header, proxy_header(header, "203.0.113.50", 8200));
     assert_true(raw_wait_closed(over, 5000));
