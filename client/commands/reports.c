@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "call.h"
@@ -20,6 +21,8 @@
 #include "pb_json.h"
 #include "rebase.h"
 #include "report_csv.h"
+#include "report_file.h"
+#include "report_xlsx_write.h"
 #include "table.h"
 
 static const char *state_label(const char *state)
@@ -55,6 +58,7 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
         {"period", required_argument, NULL, 'p'},
         {"unit", required_argument, NULL, 'u'},
         {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -67,7 +71,7 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
         switch (opt) {
         case 'p': period = optarg; break;
         case 'u': *unit = optarg; break;
-        case 'o': break; /* read again by the caller */
+        case 'o': case 'F': break; /* read again by the caller */
         case 'h': printf("%s", usage); *rc = EXIT_OK; return NULL;
         default: *rc = EXIT_USAGE; return NULL;
         }
@@ -142,11 +146,33 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The template's format: --format, else the output's name (.xlsx), else CSV
+ * (standard output is always CSV). Returns 1 for xlsx, 0 for CSV, -1 when
+ * --format names neither. */
+static int template_is_xlsx(int argc, char **argv, const char *path)
+{
+    const char *format = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            format = argv[i + 1];
+        else if (strncmp(argv[i], "--format=", 9) == 0)
+            format = argv[i] + 9;
+    }
+    if (format)
+        return strcmp(format, "xlsx") == 0 ? 1 : strcmp(format, "csv") == 0 ? 0 : -1;
+    size_t n = path ? strlen(path) : 0;
+    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
 int cmd_template(const cli_options *opts, int argc, char **argv)
 {
     int rc;
     const char *usage =
-        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.csv]\n");
+        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.xlsx|.csv]\n"
+          "                     [--format xlsx|csv]\n"
+          "An .xlsx name (or --format xlsx) writes an Excel workbook: a drop-down list of\n"
+          "statuses, progress checked 0-100, the task's columns locked, instructions in the\n"
+          "sheet \"Hướng dẫn\". Otherwise CSV (UTF-8 with BOM); standard output is CSV.\n");
     const char *unit;
     const char *period = period_option(argc, argv, usage, &rc, &unit);
     if (!period)
@@ -155,23 +181,38 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
     for (int i = 1; i < argc - 1; i++)
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0)
             path = argv[i + 1];
+    int xlsx = template_is_xlsx(argc, argv, path);
+    if (xlsx < 0 || (xlsx && !path)) {
+        fprintf(stderr, xlsx < 0 ? _("cchc template: --format is xlsx or csv\n")
+                                 : _("cchc template: an .xlsx template needs -o FILE.xlsx\n"));
+        return EXIT_USAGE;
+    }
     Cchc__V1__Response *response;
     if ((rc = my_tasks(opts, period, unit, &response)) != EXIT_OK)
         return rc;
-    FILE *out = path ? fopen(path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
-        cchc__v1__response__free_unpacked(response, NULL);
-        return EXIT_USAGE;
+    if (xlsx) {
+        char error[600];
+        if (report_xlsx_write(path, response->my_tasks, error, sizeof(error)) != 0) {
+            fprintf(stderr, "cchc: %s\n", error);
+            cchc__v1__response__free_unpacked(response, NULL);
+            return EXIT_USAGE;
+        }
+    } else {
+        FILE *out = path ? fopen(path, "w") : stdout;
+        if (!out) {
+            fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
+            cchc__v1__response__free_unpacked(response, NULL);
+            return EXIT_USAGE;
+        }
+        report_template_write(out, response->my_tasks);
+        if (path)
+            fclose(out);
     }
-    report_template_write(out, response->my_tasks);
-    if (path) {
-        fclose(out);
+    if (path)
         fprintf(stderr,
                 _("Đã ghi %s: %zu nhiệm vụ kỳ %s. Điền cột Trạng thái, Tiến độ, Kết quả… rồi gửi:\n"
                   "  cchc submit --file %s%s%s\n"),
                 path, response->my_tasks->n_tasks, period, path, *unit ? " --unit " : "", unit);
-    }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -421,6 +462,47 @@ out:
     return rc;
 }
 
+/* A file made for one unit is not sent for another: its "Mã đơn vị" must
+ * be the unit submitted for (--unit, else the caller's own, asked of the
+ * server). Returns EXIT_OK, or the exit code after saying why not. When
+ * the server cannot be reached, the file goes its usual way (the outbox). */
+static int check_file_unit(const cli_options *opts, const report_sheet *sheet, const char *path,
+                           const submit_mode *mode)
+{
+    if (!*sheet->unit || !*sheet->period)
+        return EXIT_OK; /* a template older than the column */
+    char own[128] = "";
+    const char *target = mode->unit;
+    if (!*target) {
+        Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
+        body.period_id = (char *)sheet->period;
+        body.unit = "";
+        Cchc__V1__Response *response = NULL;
+        cli_error err;
+        if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0)
+            return EXIT_OK;
+        if (response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
+            snprintf(own, sizeof(own), "%s", response->my_tasks->unit_code);
+        cchc__v1__response__free_unpacked(response, NULL);
+        target = own;
+    }
+    if (!*target || strcasecmp(target, sheet->unit) == 0)
+        return EXIT_OK;
+    if (*mode->unit)
+        fprintf(stderr,
+                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị %s (--unit) đang gửi; "
+                  "không gửi gì (the file is unit %s's, not %s's: nothing sent)\n"),
+                path, sheet->unit, target, sheet->unit, target);
+    else
+        fprintf(stderr,
+                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị bạn (%s); không gửi gì. "
+                  "Nếu %s là đơn vị đã ngừng hoạt động mà đơn vị bạn kế thừa, gửi bằng: cchc "
+                  "submit --file %s --unit %s (the file is unit %s's, not yours, %s: nothing "
+                  "sent)\n"),
+                path, sheet->unit, target, sheet->unit, path, sheet->unit, sheet->unit, target);
+    return EXIT_USAGE;
+}
+
 static int submit_file(const cli_options *opts, const char *path, const submit_mode *mode)
 {
     size_t len;
@@ -428,14 +510,22 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
     if (!data)
         return EXIT_USAGE;
     report_sheet *sheet = malloc(sizeof(*sheet));
-    int parsed = sheet ? report_sheet_parse(data, len, sheet) : -1;
+    char error[600] = "";
+    int parsed = sheet ? report_file_parse(data, len, sheet, error, sizeof(error)) : -1;
     free(data);
+    if (parsed > 0) {
+        free(sheet);
+        fprintf(stderr, _("cchc: %s: %s; không gửi gì (nothing sent)\n"), path, error);
+        return EXIT_USAGE;
+    }
     if (parsed != 0) {
         free(sheet);
         fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
         return EXIT_USAGE;
     }
-    int rc = submit_sheet(opts, sheet, path, mode);
+    int rc = check_file_unit(opts, sheet, path, mode);
+    if (rc == EXIT_OK)
+        rc = submit_sheet(opts, sheet, path, mode);
     report_sheet_free(sheet);
     free(sheet);
     return rc;
@@ -545,7 +635,7 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         }
         case 'D': mode.draft = 1; break;
         case 'h':
-            printf(_("usage: cchc submit --file bao-cao.csv [--draft] [--rebase]\n"
+            printf(_("usage: cchc submit --file bao-cao.xlsx|bao-cao.csv [--draft] [--rebase]\n"
                      "       cchc submit --task ID --period P --status S --progress N --result \"…\"\n"
                      "                   [--difficulties \"…\"] [--proposals \"…\"]\n"
                      "                   [--indicator tên=giá-trị]… [--draft] [--base-revision N]\n"

@@ -17,14 +17,19 @@ enum {
     COL_PROGRESS = REPORT_COL_PROGRESS, COL_RESULTS = REPORT_COL_RESULTS,
     COL_DIFFICULTIES = REPORT_COL_DIFFICULTIES, COL_PROPOSALS = REPORT_COL_PROPOSALS,
     COL_INDICATORS = REPORT_COL_INDICATORS, COL_BASE = REPORT_COL_BASE_REVISION,
-    COL_COUNT = REPORT_COL_COUNT
+    COL_UNIT = REPORT_COL_UNIT, COL_COUNT = REPORT_COL_COUNT
 };
 
 static const char *const headers[COL_COUNT] = {
     "Kỳ báo cáo", "Mã nhiệm vụ", "Nhiệm vụ", "Chỉ tiêu", "Trạng thái", "Tiến độ (%)",
     "Kết quả đạt được", "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số",
-    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc",
+    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc", "Mã đơn vị",
 };
+
+const char *report_column_header(int column)
+{
+    return column >= 0 && column < COL_COUNT ? headers[column] : "";
+}
 
 static const struct { const char *code, *label; } statuses[] = {
     {"not_started", "chưa triển khai"},
@@ -65,38 +70,48 @@ const char *report_column_of(const char *field)
     return field;
 }
 
+void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
+                              report_template_cells *cells)
+{
+    const Cchc__V1__UnitTask *t = tasks->tasks[i];
+    snprintf(cells->id, sizeof(cells->id), "%d", t->task_id);
+    snprintf(cells->base, sizeof(cells->base), "%d", t->revision);
+    snprintf(cells->text, sizeof(cells->text), "%s: %s", t->ref, t->text);
+    cells->targets[0] = '\0';
+    for (size_t k = 0; k < t->n_targets; k++) {
+        size_t used = strlen(cells->targets);
+        snprintf(cells->targets + used, sizeof(cells->targets) - used, "%s%s", k ? "; " : "",
+                 t->targets[k]);
+    }
+    /* indicators travel as a JSON object; the sheet shows name=value; … */
+    const char *p = t->indicators;
+    size_t used = 0;
+    while (p && *p && used < sizeof(cells->indicators) - 1) {
+        char c = *p++;
+        if (c == '{' || c == '}' || c == '"')
+            continue;
+        cells->indicators[used++] = c == ':' ? '=' : c == ',' ? ';' : c;
+    }
+    cells->indicators[used] = '\0';
+    const char *row[COL_COUNT] = {
+        tasks->period ? tasks->period->id : "", cells->id, cells->text, cells->targets,
+        *t->status ? report_status_label(t->status) : "", t->progress, t->results,
+        t->difficulties, t->proposals, cells->indicators, t->report_state, t->return_reason,
+        cells->base, tasks->unit_code,
+    };
+    memcpy(cells->fields, row, sizeof(row));
+}
+
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
 {
     fputs("\xEF\xBB\xBF", out); /* BOM: Excel then reads UTF-8, not the local code page */
     for (int c = 0; c < COL_COUNT; c++)
         csv_write_field(out, headers[c], c == COL_COUNT - 1);
+    report_template_cells cells;
     for (size_t i = 0; i < tasks->n_tasks; i++) {
-        const Cchc__V1__UnitTask *t = tasks->tasks[i];
-        char id[16], base[16], text[2048], targets[1024] = "", indicators[1024] = "";
-        snprintf(id, sizeof(id), "%d", t->task_id);
-        snprintf(base, sizeof(base), "%d", t->revision);
-        snprintf(text, sizeof(text), "%s: %s", t->ref, t->text);
-        for (size_t k = 0; k < t->n_targets; k++) {
-            size_t used = strlen(targets);
-            snprintf(targets + used, sizeof(targets) - used, "%s%s", k ? "; " : "", t->targets[k]);
-        }
-        /* indicators travel as a JSON object; the sheet shows name=value; … */
-        const char *p = t->indicators;
-        size_t used = 0;
-        while (p && *p && used < sizeof(indicators) - 1) {
-            char c = *p++;
-            if (c == '{' || c == '}' || c == '"')
-                continue;
-            indicators[used++] = c == ':' ? '=' : c == ',' ? ';' : c;
-        }
-        indicators[used] = '\0';
-        const char *row[COL_COUNT] = {
-            tasks->period ? tasks->period->id : "", id, text, targets,
-            *t->status ? report_status_label(t->status) : "", t->progress, t->results,
-            t->difficulties, t->proposals, indicators, t->report_state, t->return_reason, base,
-        };
+        report_template_cells_of(tasks, i, &cells);
         for (int c = 0; c < COL_COUNT; c++)
-            csv_write_field(out, row[c], c == COL_COUNT - 1);
+            csv_write_field(out, cells.fields[c], c == COL_COUNT - 1);
     }
 }
 
@@ -166,8 +181,11 @@ static int parse_indicators(report_row *row, const char *text)
     return 0;
 }
 
-int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
+int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
 {
+    const char *fields[COL_COUNT];
+    for (int c = 0; c < COL_COUNT; c++)
+        fields[c] = given[c] ? given[c] : "";
     const char *status_text = fields[COL_STATUS];
     if (!*status_text) {
         sheet->skipped++; /* a task left blank is not reported this time */
@@ -182,6 +200,13 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
         add_problem(sheet, line, headers[COL_PERIOD],
                     _("kỳ %s khác kỳ %s của các dòng trước; mỗi tệp một kỳ (one period per file)"),
                     row->period, sheet->period);
+    if (*fields[COL_UNIT] && !*sheet->unit)
+        snprintf(sheet->unit, sizeof(sheet->unit), "%s", fields[COL_UNIT]);
+    else if (*fields[COL_UNIT] && strcmp(sheet->unit, fields[COL_UNIT]) != 0)
+        add_problem(sheet, line, headers[COL_UNIT],
+                    _("đơn vị %s khác đơn vị %s của các dòng trước; mỗi tệp một đơn vị "
+                      "(one unit per file)"),
+                    fields[COL_UNIT], sheet->unit);
     char *end = NULL;
     long task = strtol(fields[COL_TASK], &end, 10);
     if (!*fields[COL_TASK] || *end || task <= 0 || task > 1000000)

@@ -42,6 +42,7 @@ typedef struct sheet_problem {
 
 typedef struct report_sheet {
     char period[16];
+    char unit[64];         /* the rows' "Mã đơn vị"; "" in a template older than it */
     report_row *rows;
     size_t n_rows;
     size_t skipped;        /* rows left blank (no status): not reported */
@@ -50,21 +51,35 @@ typedef struct report_sheet {
     size_t more_problems;  /* past the list's size */
 } report_sheet;
 
-void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
 /* The template's columns, in order. */
 enum {
     REPORT_COL_PERIOD, REPORT_COL_TASK, REPORT_COL_TASK_TEXT, REPORT_COL_TARGETS,
     REPORT_COL_STATUS, REPORT_COL_PROGRESS, REPORT_COL_RESULTS, REPORT_COL_DIFFICULTIES,
     REPORT_COL_PROPOSALS, REPORT_COL_INDICATORS, REPORT_COL_REPORT_STATE,
-    REPORT_COL_RETURN_REASON, REPORT_COL_BASE_REVISION, REPORT_COL_COUNT
+    REPORT_COL_RETURN_REASON, REPORT_COL_BASE_REVISION,
+    REPORT_COL_UNIT, /* "Mã đơn vị": whose template it is (MyTasksResponse.unit_code) */
+    REPORT_COL_COUNT
 };
+/* The header of a template column ("Tiến độ (%)"). */
+const char *report_column_header(int column);
+
+/* One task's template row as text, the same for the CSV and the .xlsx
+ * template (fields point into the cells or into tasks). */
+typedef struct report_template_cells {
+    char id[16], base[16], text[2048], targets[1024], indicators[1024];
+    const char *fields[REPORT_COL_COUNT];
+} report_template_cells;
+void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
+                              report_template_cells *cells);
+void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
 
 /* Reads a filled template. Returns -1 only when memory ran out. */
 int report_sheet_parse(const char *data, size_t len, report_sheet *sheet);
 /* An empty sheet with room for capacity rows (for building one by hand). */
 int report_sheet_init(report_sheet *sheet, size_t capacity);
 /* Adds one row given as the template's REPORT_COL_COUNT columns (a row
- * without status is counted as skipped). Returns -1 when memory ran out. */
+ * without status is counted as skipped; a NULL field reads as ""). Returns
+ * -1 when memory ran out. */
 int report_sheet_add(report_sheet *sheet, int line, const char *const *fields);
 /* Adds the problems of every row, by the same rules as the server. */
 void report_sheet_check(report_sheet *sheet);
