@@ -45,6 +45,8 @@ static void sheet_start(xlsx_xml *x, void *ctx, const char *name, const char **a
         s->row = (int)n;
         s->last_column = -1;
         s->current.number = s->row;
+        for (size_t i = 0; i < s->current.n; i++) /* a row inside a row: its cells go */
+            free(s->current.cells[i].text);
         s->current.n = 0;
     } else if (strcmp(name, "c") == 0) {
         const char *ref = xlsx_xml_attr(attrs, "r"), *t = xlsx_xml_attr(attrs, "t"),
