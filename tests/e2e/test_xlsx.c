@@ -8,7 +8,8 @@
  * (its own shared strings, styles and layout) submits to identical stored
  * values; an old .xls, a broken zip, a zip without a workbook, a DTD and
  * a zip bomb are refused with one clear message and nothing sent; a
- * template of one unit is not submitted for another. */
+ * template of one unit is not submitted for another; a column the clerk
+ * inserted does not shift what is read (columns are found by header). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +410,27 @@ static void test_other_units_template_refused(void **state)
     assert_stored("Q-NINHKIEU", 201, "status", "in_progress");
 }
 
+/* ---- a clerk's own columns ---------------------------------------------------------------- */
+
+static void test_moved_columns_read_by_header(void **state)
+{
+    (void)state;
+    /* a numbering column before the first: every column one to the right */
+    make_template(NK_CLERK, "xlsx-moved.xlsx");
+    free(tool("fill", "xlsx-moved.xlsx", "xlsx-moved-filled.xlsx",
+              "{\"202\": {\"Trạng thái\": \"chưa triển khai\", \"Tiến độ (%)\": 0,"
+              " \"Khó khăn, vướng mắc\": \"Chưa có kinh phí\"}}"));
+    free(tool("insert", "xlsx-moved-filled.xlsx", "xlsx-moved-stt.xlsx", NULL));
+    json_t *look = inspect("xlsx-moved-stt.xlsx");
+    assert_int_equal(column_of(look, "Mã nhiệm vụ"), 2); /* it did move */
+    json_decref(look);
+    const char *args[] = {"submit", "--file", "xlsx-moved-stt.xlsx", NULL};
+    harness_cchc_ok(srv, args);
+    assert_stored("Q-NINHKIEU", 202, "status", "not_started");
+    assert_stored("Q-NINHKIEU", 202, "progress", "0.00");
+    assert_stored("Q-NINHKIEU", 202, "difficulties", "Chưa có kinh phí");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_filled_and_resaved_submit_the_same),
         cmocka_unit_test(test_broken_and_hostile_files_refused),
         cmocka_unit_test(test_other_units_template_refused),
+        cmocka_unit_test(test_moved_columns_read_by_header),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

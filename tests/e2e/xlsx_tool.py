@@ -5,6 +5,8 @@
 #   xlsx_tool.py fill IN OUT SPEC   fills the template's rows: SPEC is JSON,
 #       {"TASK_ID": {"HEADER": value or {"value": v, "format": "0%"}}},
 #       rows found by the hidden "Mã nhiệm vụ", columns by header name
+#   xlsx_tool.py insert IN OUT      inserts a numbering column "STT" before
+#       the first, as a clerk might: every template column moves right
 #   xlsx_tool.py inspect FILE       prints what the template looks like (JSON)
 #   xlsx_tool.py bad KIND OUT       writes a hostile or broken .xlsx:
 #       noworkbook, dtd, bomb (a sheet inflating past the reader's cap),
@@ -39,6 +41,17 @@ def fill(src, dst, spec):
                 cell.number_format = value["format"]
             else:
                 cell.value = value
+    wb.save(dst)
+
+
+def insert(src, dst):
+    import openpyxl
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Báo cáo"]
+    ws.insert_cols(1)
+    ws.cell(row=1, column=1).value = "STT"
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row=row, column=1).value = row - 1
     wb.save(dst)
 
 
@@ -126,9 +139,11 @@ def bad(kind, dst):
 if __name__ == "__main__":
     if sys.argv[1] == "fill":
         fill(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
+    elif sys.argv[1] == "insert":
+        insert(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "inspect":
         inspect(sys.argv[2])
     elif sys.argv[1] == "bad":
         bad(sys.argv[2], sys.argv[3])
     else:
-        sys.exit("usage: xlsx_tool.py fill|inspect|bad …")
+        sys.exit("usage: xlsx_tool.py fill|insert|inspect|bad …")
