@@ -508,7 +508,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * unit: that unit's expected reports with their state */
     [STMT_MY_TASKS] = {"cchc_my_tasks",
         MY_TASKS_SELECT
-        " WHERE e.unit_code = tasks_unit($2, $3)"
+        /* a subquery, so it is computed once: as a bare call it ran for
+         * every counted report of the city (seconds with --unit) */
+        " WHERE e.unit_code = (SELECT tasks_unit($2, $3))"
         " ORDER BY e.task_id"},
     /* $1 period id, $2 the caller's unit: the open reports (missing, draft,
      * returned) of the closed units whose duties it carries today */
