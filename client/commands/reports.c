@@ -120,6 +120,9 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
                 snprintf(note, sizeof(note), _("trả lại: %s"), u->return_reason);
             else if (u->late)
                 snprintf(note, sizeof(note), _("gửi muộn"));
+            else if (*u->carried_from) /* docs/cumulative.md */
+                snprintf(note, sizeof(note), _("mẫu điền sẵn từ kỳ %s, lần %d"), u->carried_from,
+                         u->carried_revision);
             missing += strcmp(u->report_state, "missing") == 0;
             returned += strcmp(u->report_state, "returned") == 0;
             const char *row[] = {id, u->text, state_label(u->report_state),
