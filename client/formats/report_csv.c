@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "csv_read.h"
+#include "report_indicators.h"
 #include "i18n.h"
 #include "validate.h"
 
@@ -17,18 +18,28 @@ enum {
     COL_PROGRESS = REPORT_COL_PROGRESS, COL_RESULTS = REPORT_COL_RESULTS,
     COL_DIFFICULTIES = REPORT_COL_DIFFICULTIES, COL_PROPOSALS = REPORT_COL_PROPOSALS,
     COL_INDICATORS = REPORT_COL_INDICATORS, COL_BASE = REPORT_COL_BASE_REVISION,
-    COL_UNIT = REPORT_COL_UNIT, COL_COUNT = REPORT_COL_COUNT
+    COL_UNIT = REPORT_COL_UNIT, COL_CARRIED = REPORT_COL_CARRIED_FROM, COL_COUNT = REPORT_COL_COUNT
 };
 
 static const char *const headers[COL_COUNT] = {
     "Kỳ báo cáo", "Mã nhiệm vụ", "Nhiệm vụ", "Chỉ tiêu", "Trạng thái", "Tiến độ (%)",
     "Kết quả đạt được", "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số",
-    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc", "Mã đơn vị",
+    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc", "Mã đơn vị", "Mang sang từ kỳ",
 };
 
 const char *report_column_header(int column)
 {
-    return column >= 0 && column < COL_COUNT ? headers[column] : "";
+    return column >= 0 && column < COL_COUNT && headers[column] ? headers[column] : "";
+}
+
+void report_carried_cell(const Cchc__V1__UnitTask *task, char *out, size_t size)
+{
+    if (!*task->carried_from)
+        snprintf(out, size, "%s", "");
+    else if (task->carried_revision > 0)
+        snprintf(out, size, "%s, lần %d", task->carried_from, task->carried_revision);
+    else
+        snprintf(out, size, "%s", task->carried_from);
 }
 
 static const struct { const char *code, *label; } statuses[] = {
@@ -63,6 +74,7 @@ const char *report_column_of(const char *field)
         {"results", COL_RESULTS}, {"difficulties", COL_DIFFICULTIES},
         {"proposals", COL_PROPOSALS}, {"indicators", COL_INDICATORS},
         {"period", COL_PERIOD}, {"base_revision", COL_BASE}, {"conflict", COL_BASE},
+        {"carried_from", COL_CARRIED},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].field, field) == 0)
@@ -83,23 +95,23 @@ void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
         snprintf(cells->targets + used, sizeof(cells->targets) - used, "%s%s", k ? "; " : "",
                  t->targets[k]);
     }
-    /* indicators travel as a JSON object; the sheet shows name=value; … */
-    const char *p = t->indicators;
-    size_t used = 0;
-    while (p && *p && used < sizeof(cells->indicators) - 1) {
-        char c = *p++;
-        if (c == '{' || c == '}' || c == '"')
-            continue;
-        cells->indicators[used++] = c == ':' ? '=' : c == ',' ? ';' : c;
-    }
-    cells->indicators[used] = '\0';
+    /* indicators travel as a JSON object; the sheet shows name=value; …
+     * (report_indicators.h) */
+    cells->indicators = indicators_cell_of_json(t->indicators);
+    report_carried_cell(t, cells->carried, sizeof(cells->carried));
     const char *row[COL_COUNT] = {
         tasks->period ? tasks->period->id : "", cells->id, cells->text, cells->targets,
         *t->status ? report_status_label(t->status) : "", t->progress, t->results,
-        t->difficulties, t->proposals, cells->indicators, t->report_state, t->return_reason,
-        cells->base, tasks->unit_code,
+        t->difficulties, t->proposals, cells->indicators ? cells->indicators : "",
+        t->report_state, t->return_reason, cells->base, tasks->unit_code, cells->carried,
     };
     memcpy(cells->fields, row, sizeof(row));
+}
+
+void report_template_cells_release(report_template_cells *cells)
+{
+    free(cells->indicators);
+    cells->indicators = NULL;
 }
 
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
@@ -112,6 +124,7 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
         report_template_cells_of(tasks, i, &cells);
         for (int c = 0; c < COL_COUNT; c++)
             csv_write_field(out, cells.fields[c], c == COL_COUNT - 1);
+        report_template_cells_release(&cells);
     }
 }
 
@@ -139,46 +152,6 @@ static void decimal_point(char *s)
     for (; *s; s++)
         if (*s == ',')
             *s = '.';
-}
-
-/* Splits "tên=giá trị; tên=giá trị" into the row's indicators. Returns -1
- * when out of memory, 1 when there are more than REPORT_MAX_INDICATORS. */
-static int parse_indicators(report_row *row, const char *text)
-{
-    char *copy = strdup(text), *save = NULL;
-    if (!copy)
-        return -1;
-    for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-        while (*item == ' ')
-            item++;
-        if (!*item)
-            continue;
-        if (row->n_indicators == REPORT_MAX_INDICATORS) {
-            free(copy);
-            return 1;
-        }
-        char *eq = strchr(item, '=');
-        size_t k = row->n_indicators++;
-        if (!eq) {
-            snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
-            row->indicator_values[k][0] = '\0';
-            continue;
-        }
-        *eq = '\0';
-        char *name_end = eq;
-        while (name_end > item && name_end[-1] == ' ')
-            *--name_end = '\0';
-        char *value = eq + 1;
-        while (*value == ' ')
-            value++;
-        for (char *end = value + strlen(value); end > value && end[-1] == ' ';)
-            *--end = '\0';
-        snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
-        snprintf(row->indicator_values[k], sizeof(row->indicator_values[k]), "%s", value);
-        decimal_point(row->indicator_values[k]);
-    }
-    free(copy);
-    return 0;
 }
 
 int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
@@ -230,13 +203,23 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
     row->proposals = strdup(fields[COL_PROPOSALS]);
     if (!row->results || !row->difficulties || !row->proposals)
         return -1;
-    int parsed = parse_indicators(row, fields[COL_INDICATORS]);
+    char why[300];
+    int parsed = indicators_parse_cell(fields[COL_INDICATORS], &row->indicators, why, sizeof(why));
     if (parsed < 0)
         return -1;
     if (parsed > 0)
-        add_problem(sheet, line, headers[COL_INDICATORS],
-                    _("tối đa %d chỉ số mỗi dòng (at most %d indicators)"), REPORT_MAX_INDICATORS,
-                    REPORT_MAX_INDICATORS);
+        add_problem(sheet, line, headers[COL_INDICATORS], "%s", why);
+    /* "2026-Q1, lần 2" (or a bare period id) */
+    const char *carried = fields[COL_CARRIED] + strspn(fields[COL_CARRIED], " ");
+    size_t id_len = strcspn(carried, " ,");
+    snprintf(row->carried_from, sizeof(row->carried_from), "%.*s", (int)id_len, carried);
+    const char *rev = strstr(carried, "lần");
+    row->carried_revision = rev ? atoi(rev + strlen("lần")) : 0;
+    if (*row->carried_from && !validate_period(row->carried_from))
+        add_problem(sheet, line, headers[COL_CARRIED],
+                    _("\"%s\" không phải kỳ báo cáo; để nguyên ô này, hoặc xóa trắng để xác nhận gửi "
+                      "số liệu mang sang (not a period: leave it, or clear it to confirm)"),
+                    fields[COL_CARRIED]);
     return 0;
 }
 
@@ -279,14 +262,12 @@ void report_sheet_check(report_sheet *sheet)
 {
     for (size_t i = 0; i < sheet->n_rows; i++) {
         report_row *row = &sheet->rows[i];
-        const char *names[REPORT_MAX_INDICATORS], *values[REPORT_MAX_INDICATORS];
-        for (size_t k = 0; k < row->n_indicators; k++) {
-            names[k] = row->indicator_names[k];
-            values[k] = row->indicator_values[k];
-        }
+        /* every indicator, so that too many get the server's own message */
         report_fields f = {row->task_id > 0 ? row->task_id : 1, row->status, row->progress,
                            row->results, row->difficulties, row->proposals,
-                           "checked-before-the-key-is-made", names, values, row->n_indicators};
+                           "checked-before-the-key-is-made",
+                           (const char *const *)row->indicators.names,
+                           (const char *const *)row->indicators.values, row->indicators.n};
         field_problem found[16];
         size_t n = validate_report(&f, found, 16);
         for (size_t k = 0; k < n && k < 16; k++)
@@ -300,6 +281,7 @@ void report_sheet_free(report_sheet *sheet)
         free(sheet->rows[i].results);
         free(sheet->rows[i].difficulties);
         free(sheet->rows[i].proposals);
+        indicator_list_free(&sheet->rows[i].indicators);
     }
     free(sheet->rows);
     memset(sheet, 0, sizeof(*sheet));

@@ -9,7 +9,8 @@
  * last column, "Phiên bản gốc"), so the server can refuse a file made
  * before someone else saved the report (docs/concurrency.md). A template
  * older than that column reads as "no base": the server then accepts
- * the row only where the report has no revision yet, or it is unchanged. */
+ * the row only where the report has no revision yet, or it is unchanged.
+ * Columns an older template lacks read as "". */
 #ifndef CCHC_REPORT_CSV_H
 #define CCHC_REPORT_CSV_H
 
@@ -17,8 +18,8 @@
 #include <stdio.h>
 
 #include "cchc/v1/envelope.pb-c.h"
+#include "report_indicators.h"
 
-#define REPORT_MAX_INDICATORS 8
 #define REPORT_SHEET_MAX_PROBLEMS 500
 
 typedef struct report_row {
@@ -28,10 +29,16 @@ typedef struct report_row {
     char status[64];
     char progress[32];
     char *results, *difficulties, *proposals;
-    size_t n_indicators;
-    char indicator_names[REPORT_MAX_INDICATORS][65];
-    char indicator_values[REPORT_MAX_INDICATORS][32];
+    /* as many as the cell holds (validate_report says when too many);
+     * none with clear unset: the report keeps its previous ones */
+    indicator_list indicators;
     int base_revision;     /* the template's "Phiên bản gốc"; 0 when none */
+    /* "Mang sang từ kỳ": the period the row's values were carried over
+     * from ("" when none, or cleared by the clerk to confirm them) and
+     * that report's revision (0 when the cell does not say) */
+    char carried_from[16];
+    int carried_revision;
+    int held_back;         /* not sent: carried over unchanged (carried.h) */
 } report_row;
 
 typedef struct sheet_problem {
@@ -58,19 +65,28 @@ enum {
     REPORT_COL_PROPOSALS, REPORT_COL_INDICATORS, REPORT_COL_REPORT_STATE,
     REPORT_COL_RETURN_REASON, REPORT_COL_BASE_REVISION,
     REPORT_COL_UNIT, /* "Mã đơn vị": whose template it is (MyTasksResponse.unit_code) */
+    /* docs/cumulative.md: "2026-Q1, lần 2" when the row was pre-filled
+     * from an earlier period's report; such a row is sent only when
+     * changed, or when the clerk clears this cell (or --confirm-carried) */
+    REPORT_COL_CARRIED_FROM,
     REPORT_COL_COUNT
 };
 /* The header of a template column ("Tiến độ (%)"). */
 const char *report_column_header(int column);
+/* The text of the "Mang sang từ kỳ" cell for a task ("" when nothing was
+ * carried over). */
+void report_carried_cell(const Cchc__V1__UnitTask *task, char *out, size_t size);
 
 /* One task's template row as text, the same for the CSV and the .xlsx
  * template (fields point into the cells or into tasks). */
 typedef struct report_template_cells {
-    char id[16], base[16], text[2048], targets[1024], indicators[1024];
+    char id[16], base[16], text[2048], targets[1024], carried[64];
+    char *indicators; /* the cell text (report_indicators.h); released below */
     const char *fields[REPORT_COL_COUNT];
 } report_template_cells;
 void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
                               report_template_cells *cells);
+void report_template_cells_release(report_template_cells *cells);
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
 
 /* Reads a filled template. Returns -1 only when memory ran out. */

@@ -34,6 +34,7 @@ static const struct column_look {
     {REPORT_COL_RETURN_REASON, 36, LOOK_LOCKED},
     {REPORT_COL_BASE_REVISION, 8, LOOK_HIDDEN},
     {REPORT_COL_UNIT, 12, LOOK_HIDDEN},
+    {REPORT_COL_CARRIED_FROM, 16, LOOK_CLERK}, /* cleared by the clerk to confirm a row */
 };
 
 static const struct column_look *look_of(int column)
@@ -141,6 +142,7 @@ static void write_report_sheet(lxw_worksheet *ws, const Cchc__V1__MyTasksRespons
             else
                 worksheet_write_blank(ws, row, (lxw_col_t)c, format);
         }
+        report_template_cells_release(&cells);
     }
     lxw_row_t last = (lxw_row_t)(tasks->n_tasks ? tasks->n_tasks : 1);
     const char *statuses[] = {report_status_label("not_started"),

@@ -18,7 +18,8 @@
 /* A unit's reports for period $1 (counted_reports: expected, or sent
  * before a change made the period stop expecting them) with their state and latest
  * revision (my tasks, and a successor's inherited ones): callers add the
- * WHERE that says whose. */
+ * WHERE that says whose. A report not begun yet shows what it carries over
+ * from an earlier period of the year (carried_report, functions/050). */
 #define MY_TASKS_SELECT \
     "SELECT e.task_id, t.ref, t.text," \
     "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, E'\\x1f'" \
@@ -27,18 +28,23 @@
     "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria," \
     "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision," \
     "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason," \
-    "       coalesce(v.status, '') AS status, coalesce(trim_scale(v.progress)::text, '') AS progress," \
-    "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties," \
-    "       coalesce(v.proposals, '') AS proposals," \
-    "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators," \
+    "       coalesce(v.status, c.status, '') AS status," \
+    "       coalesce(trim_scale(coalesce(v.progress, c.progress))::text, '') AS progress," \
+    "       coalesce(v.results, c.results, '') AS results," \
+    "       coalesce(v.difficulties, c.difficulties, '') AS difficulties," \
+    "       coalesce(v.proposals, c.proposals, '') AS proposals," \
+    "       coalesce(nullif(coalesce(v.indicators, c.indicators)::text, '{}'), '') AS indicators," \
     "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)" \
     "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets," \
-    "       e.unit_code, eu.name AS unit_name" \
+    "       e.unit_code, eu.name AS unit_name," \
+    "       coalesce(c.period_id, '') AS carried_from, coalesce(c.revision, 0) AS carried_revision" \
     "  FROM counted_reports($1) e" \
     "  JOIN task t ON t.id = e.task_id" \
     "  JOIN org_unit eu ON eu.code = e.unit_code" \
     "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id" \
-    "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision"
+    "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision" \
+    "  LEFT JOIN LATERAL (SELECT * FROM carried_report($1, e.unit_code, e.task_id)" \
+    "                      WHERE x.id IS NULL) c ON true"
 
 const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PING] = {"cchc_ping", "SELECT current_setting('server_version')"},
@@ -502,7 +508,9 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * unit: that unit's expected reports with their state */
     [STMT_MY_TASKS] = {"cchc_my_tasks",
         MY_TASKS_SELECT
-        " WHERE e.unit_code = tasks_unit($2, $3)"
+        /* a subquery, so it is computed once: as a bare call it ran for
+         * every counted report of the city (seconds with --unit) */
+        " WHERE e.unit_code = (SELECT tasks_unit($2, $3))"
         " ORDER BY e.task_id"},
     /* $1 period id, $2 the caller's unit: the open reports (missing, draft,
      * returned) of the closed units whose duties it carries today */

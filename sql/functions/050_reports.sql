@@ -78,6 +78,32 @@ LANGUAGE sql STABLE AS $$
                 THEN coalesce(unit_resolve(typed), typed) END
 $$;
 
+-- Cumulative periods (Decree 09/2019/NĐ-CP: every period of a year counts
+-- from 15 December of the year before, see period_window): what a unit's
+-- report on a task for period pid starts from when it has none yet, its
+-- latest *sent* revision (saved as submitted, whatever the review made of
+-- it since: submitted, returned, accepted or approved) on the same task in
+-- the latest earlier period of the same year that has one. A report only
+-- ever saved as a draft was never sent and does not count; nor does any
+-- period of another year. No row when there is nothing to carry
+-- (docs/cumulative.md).
+CREATE OR REPLACE FUNCTION carried_report(pid text, unit text, task int)
+RETURNS TABLE (period_id text, revision int, status text, progress numeric, results text,
+               difficulties text, proposals text, indicators jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT x.period_id, v.revision, v.status, v.progress, v.results, v.difficulties, v.proposals,
+           v.indicators
+      FROM report_period p
+      JOIN report_period e ON e.year = p.year AND e.data_until < p.data_until
+      JOIN report x ON x.period_id = e.id AND x.unit_code = unit AND x.task_id = task
+      CROSS JOIN LATERAL (SELECT r.* FROM report_revision r
+                           WHERE r.report_id = x.id AND r.saved_as = 'submitted'
+                           ORDER BY r.revision DESC LIMIT 1) v
+     WHERE p.id = pid
+     ORDER BY e.data_until DESC
+     LIMIT 1
+$$;
+
 -- Makes the periods of a year if missing, with the default deadlines:
 -- units report 5 days after the data closes, lead agencies 10 days after.
 CREATE OR REPLACE FUNCTION ensure_periods(y int) RETURNS void
@@ -109,7 +135,8 @@ $$;
 --  "period": "2023-6M", "draft": false,
 --  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
 --            "results": "…", "difficulties": "…", "proposals": "…",
---            "indicators": {…}, "key": "client idempotency key",
+--            "indicators": {…} (absent: the latest revision's, {}: none),
+--            "key": "client idempotency key",
 --            "base": 3, "resubmit": false}]}
 -- Field checks that need no data (ranges, required text, UTF-8) were done
 -- by the server before. Returns one row per input row: on success the
@@ -183,7 +210,15 @@ BEGIN
     INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
                              indicators, key, base, resubmit, retried)
     SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
-           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key,
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''),
+           -- no indicators in a row: the report's latest revision's stay
+           -- (docs/cumulative.md); {} clears them
+           coalesce(x.indicators,
+                    (SELECT v.indicators FROM report y
+                       JOIN report_revision v ON v.report_id = y.id AND v.revision = y.revision
+                      WHERE y.period_id = p.id AND y.unit_code = unit AND y.task_id = x.task),
+                    '{}'),
+           x.key,
            coalesce(x.base, 0), coalesce(x.resubmit, false),
            EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
       FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')

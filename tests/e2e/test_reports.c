@@ -113,7 +113,9 @@ static void test_template_submit_review_fix(void **state)
 {
     (void)state;
     fixture_as(&fx, DISTRICT_REPORTER);
-    const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", NULL};
+    /* --force: the same file is written again below, once filled (issue 13:
+     * an existing file is never replaced without it) */
+    const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", "--force", NULL};
     harness_cchc_ok(srv, tmpl);
     FILE *f = fopen("bao-cao.csv", "rb");
     assert_non_null(f);
