@@ -125,9 +125,15 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                            AND s.year = (SELECT y FROM yr)"
         " ORDER BY " INDEX_ORDER("c.index_code") ", " CODE_ORDER("c.code")},
 
-    /* $1 unit, $2 lead as typed: the codes they resolve to (NULL if none) */
+    /* $1 unit, $2 lead as typed: the codes they resolve to (NULL if none),
+     * then why each typed one resolves to none (ambiguous, or the closest
+     * names: unit_resolve_problem), NULL otherwise */
     [STMT_RESOLVE_UNITS] = {"cchc_resolve_units",
-        "SELECT unit_resolve(nullif($1, '')), unit_resolve(nullif($2, ''))"},
+        "SELECT r.unit, r.lead,"
+        "       CASE WHEN $1 <> '' AND r.unit IS NULL THEN unit_resolve_problem($1) END,"
+        "       CASE WHEN $2 <> '' AND r.lead IS NULL"
+        "            THEN unit_resolve_problem($2, 'cơ quan chủ trì') END"
+        "  FROM (SELECT unit_resolve(nullif($1, '')) AS unit, unit_resolve(nullif($2, '')) AS lead) r"},
 
     /* $1 as_of, $2 unit, $3 lead, $4 criterion code, $5 index code */
     [STMT_TASK_LIST] = {"cchc_task_list",
@@ -300,6 +306,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_UNIT_HISTORY] = {"cchc_unit_history",
         "SELECT on_date, event, other_code, other_name, legal_basis, note"
         "  FROM unit_history(coalesce(unit_resolve($1), $1))"},
+    /* $1 what was typed for a unit that resolved to none: why, in words */
+    [STMT_UNIT_PROBLEM] = {"cchc_unit_problem", "SELECT unit_resolve_problem($1)"},
     /* $1 a unit's code, name or alias: the unit, with its original parent */
     [STMT_UNIT_GET] = {"cchc_unit_get",
         "SELECT u.code, u.name, u.kind, coalesce(u.category, '') AS category,"
@@ -384,8 +392,10 @@ const statement_def cchc_statements[STMT_COUNT] = {
 
     /* $1 username, $2 unit as typed: does the account exist, the unit's code */
     [STMT_USER_CONTEXT] = {"cchc_user_context",
-        "SELECT EXISTS (SELECT 1 FROM account WHERE username = $1) AS account_exists,"
-        "       unit_resolve(nullif($2, '')) AS unit_code"},
+        "SELECT c.account_exists, c.unit_code,"
+        "       CASE WHEN c.unit_code IS NULL THEN unit_resolve_problem($2) END AS unit_problem"
+        "  FROM (SELECT EXISTS (SELECT 1 FROM account WHERE username = $1) AS account_exists,"
+        "               unit_resolve(nullif($2, '')) AS unit_code) c"},
     /* $1 username, $2 full name, $3 unit, $4 roles (comma separated), $5 hash,
      * $6 actor id, $7 actor name, $8 address */
     [STMT_USER_ADD] = {"cchc_user_add",

@@ -141,7 +141,7 @@ BEGIN
              ORDER BY x.d, x.code
              LIMIT 3) c;
     IF listed IS NOT NULL THEN
-        RETURN format('không có %s "%s" — có phải ý bạn là: %s? (no such unit; did you mean one of '
+        RETURN format('không có %s "%s" — có phải ý bạn là: %s? (unknown unit; did you mean one of '
                       'these?)', role, q, listed);
     END IF;
     RETURN format('không tìm thấy %s "%s" (unknown unit; see ''cchc units'')', role, q);
@@ -399,7 +399,7 @@ BEGIN
     END IF;
     FOREACH f IN ARRAY from_codes LOOP
         IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f) THEN
-            RETURN QUERY SELECT 'from', format('không tìm thấy đơn vị "%s" (unknown unit)', f);
+            RETURN QUERY SELECT 'from', unit_resolve_problem(f);
             RETURN;
         END IF;
         IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f AND unit_exists_on(u, d - 1)) THEN

@@ -158,6 +158,12 @@ BEGIN
                             NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = unit) THEN
+        -- no unit of that name (or an ambiguous one): say which it resembles
+        RETURN QUERY SELECT 0, 'unit', unit_resolve_problem(doc ->> 'unit'),
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
     IF NOT may_report_for(caller_unit, unit) THEN
         RETURN QUERY SELECT 0, 'unit',
             format('đơn vị %s không báo cáo thay cho "%s": chỉ đơn vị kế thừa của một đơn vị đã ngừng hoạt động '
