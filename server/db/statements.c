@@ -350,6 +350,11 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 token hash, $2 account id, $3 lifetime in seconds, $4 address,
      * $5 username, $6 the password hash that was verified: no session when
      * the password changed or the account was disabled meanwhile */
+    /* $1 account id, $2 new hash, $3 the hash it replaces: a hash made
+     * from a password's NFD or combining form, made again from its NFC
+     * form at a login that verified it (nothing when it changed meanwhile) */
+    [STMT_PASSWORD_REHASH] = {"cchc_password_rehash",
+        "UPDATE account SET password_hash = $2 WHERE id = $1::bigint AND password_hash = $3"},
     [STMT_SESSION_CREATE] = {"cchc_session_create",
         "WITH s AS ("
         "    INSERT INTO session (token_hash, account_id, expires_at, client_address)"
