@@ -74,8 +74,8 @@ $$;
 CREATE OR REPLACE FUNCTION tasks_unit(typed text, caller_unit text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN coalesce(typed, '') = '' THEN caller_unit
-                WHEN may_report_for(caller_unit, coalesce(unit_resolve(typed), typed))
-                THEN coalesce(unit_resolve(typed), typed) END
+                WHEN may_report_for(caller_unit, r.unit) THEN r.unit END
+      FROM (SELECT coalesce(unit_resolve(typed), typed) AS unit) r  -- resolved once
 $$;
 
 -- Makes the periods of a year if missing, with the default deadlines:
