@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "csv_read.h"
 #include "report_indicators.h"
 #include "i18n.h"
+#include "text_fold.h"
 #include "validate.h"
 
 /* Short names for the template's columns (report_csv.h). */
@@ -59,12 +59,52 @@ const char *report_status_label(const char *code)
 
 const char *report_status_code(const char *text)
 {
-    for (size_t i = 0; i < 4; i++)
-        if (strcasecmp(statuses[i].label, text) == 0 || strcmp(statuses[i].code, text) == 0)
-            return statuses[i].code;
-    /* Vietnamese capitals ("Hoàn thành") differ from the label only in the
-     * first letter, which strcasecmp folds when it is ASCII. */
-    return NULL;
+    /* "Đang triển khai", "ĐANG TRIỂN KHAI", "dang trien khai", "hoàn thành."
+     * and the NFD forms macOS types all share the label's fold key; the
+     * codes match in any case too */
+    char *key = text_fold_key(text);
+    if (!key)
+        return NULL;
+    const char *code = NULL;
+    for (size_t i = 0; i < 4 && !code; i++)
+        if (text_fold_equal(statuses[i].label, key) || strcmp(statuses[i].code, key) == 0)
+            code = statuses[i].code;
+    free(key);
+    return code;
+}
+
+void report_status_problem(const char *typed, char *out, size_t size)
+{
+    const char *names[8];
+    for (size_t i = 0; i < 4; i++) {
+        names[i] = statuses[i].label;
+        names[4 + i] = statuses[i].code;
+    }
+    size_t near[8], n = text_closest(typed, names, 8, 4, near, 8);
+    char guess[160] = "";
+    int shown[4] = {0};
+    for (size_t k = 0, listed = 0; k < n && listed < 2; k++) {
+        size_t i = near[k] % 4;
+        if (shown[i])
+            continue;
+        shown[i] = 1;
+        size_t used = strlen(guess);
+        snprintf(guess + used, sizeof(guess) - used, "%s\"%s\" (%s)", listed++ ? ", " : "",
+                 statuses[i].label, statuses[i].code);
+    }
+    char valid[200] = "";
+    for (size_t i = 0; i < 4; i++) {
+        size_t used = strlen(valid);
+        snprintf(valid + used, sizeof(valid) - used, "%s\"%s\"/%s", i ? ", " : "",
+                 statuses[i].label, statuses[i].code);
+    }
+    if (*guess)
+        snprintf(out, size, _("không có trạng thái \"%s\" — có phải ý bạn là: %s? (unknown status; "
+                              "valid: %s)"),
+                 typed, guess, valid);
+    else
+        snprintf(out, size, _("không có trạng thái \"%s\" (unknown status); hợp lệ (valid): %s"),
+                 typed, valid);
 }
 
 const char *report_column_of(const char *field)
@@ -270,8 +310,16 @@ void report_sheet_check(report_sheet *sheet)
                            (const char *const *)row->indicators.values, row->indicators.n};
         field_problem found[16];
         size_t n = validate_report(&f, found, 16);
-        for (size_t k = 0; k < n && k < 16; k++)
+        for (size_t k = 0; k < n && k < 16; k++) {
+            if (strcmp(found[k].field, "status") == 0 && !report_status_code(row->status)) {
+                /* what was typed is no status: say which one it resembles */
+                char why[384];
+                report_status_problem(row->status, why, sizeof(why));
+                add_problem(sheet, row->line, report_column_of("status"), "%s", why);
+                continue;
+            }
             add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+        }
     }
 }
 

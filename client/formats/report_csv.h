@@ -44,7 +44,7 @@ typedef struct report_row {
 typedef struct sheet_problem {
     int line;
     char column[48];
-    char message[200];
+    char message[384];
 } sheet_problem;
 
 typedef struct report_sheet {
@@ -103,7 +103,14 @@ void report_sheet_free(report_sheet *sheet);
 
 /* "hoàn thành" ↔ "completed"; NULL/the code itself when unknown. */
 const char *report_status_label(const char *code);
+/* The code of a status typed as its label or its code in any case, normal
+ * form, with or without diacritics, trailing punctuation ignored
+ * ("ĐANG TRIỂN KHAI", "dang trien khai", "hoàn thành.", "Completed");
+ * NULL when it is none. */
 const char *report_status_code(const char *text);
+/* The message for a status report_status_code does not know: the closest
+ * statuses ("did you mean …") and the valid ones, quoted with their codes. */
+void report_status_problem(const char *typed, char *out, size_t size);
 /* The template column a field error belongs to ("progress" → "Tiến độ (%)"). */
 const char *report_column_of(const char *field);
 

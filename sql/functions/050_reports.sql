@@ -74,8 +74,8 @@ $$;
 CREATE OR REPLACE FUNCTION tasks_unit(typed text, caller_unit text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN coalesce(typed, '') = '' THEN caller_unit
-                WHEN may_report_for(caller_unit, coalesce(unit_resolve(typed), typed))
-                THEN coalesce(unit_resolve(typed), typed) END
+                WHEN may_report_for(caller_unit, r.unit) THEN r.unit END
+      FROM (SELECT coalesce(unit_resolve(typed), typed) AS unit) r  -- resolved once
 $$;
 
 -- Cumulative periods (Decree 09/2019/NĐ-CP: every period of a year counts
@@ -183,6 +183,12 @@ BEGIN
         RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
                                                doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
                             NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = unit) THEN
+        -- no unit of that name (or an ambiguous one): say which it resembles
+        RETURN QUERY SELECT 0, 'unit', unit_resolve_problem(doc ->> 'unit'),
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
     IF NOT may_report_for(caller_unit, unit) THEN
