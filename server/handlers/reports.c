@@ -127,8 +127,9 @@ void handle_report_submit(request *req)
                             "unit", *in->unit ? in->unit : req->auth.unit_code, "caller_unit",
                             req->auth.unit_code, "period", in->period_id, "draft", in->draft,
                             "rows", rows);
-    const statement_id submit[] = {STMT_REPORT_SUBMIT};
-    sql_doc_query(req, doc, submit, 1, on_submitted);
+    /* many clerks' submissions share one transaction and commit (group
+     * commit, docs/concurrency.md); each is judged alone by submit_reports */
+    sql_doc_write_grouped(req, doc, STMT_REPORT_SUBMIT, STMT_REPORT_SUBMIT_KEYED, on_submitted);
 out:
     json_decref(rows);
     free(problems);
