@@ -25,6 +25,8 @@ struct db_group_item {
     statement_id statement;
     int nparams;
     char **values;
+    char *order;        /* what it locks first: the transaction's order */
+    unsigned long long seq; /* … and among equals, the order of arrival */
     db_group_rows_fn fn;
     void *ctx;
     /* set by db_group_commit */
@@ -57,6 +59,7 @@ struct db_group {
     int timer_open;
     int closing;
     unsigned long long transactions, writes;
+    unsigned long long arrivals;
 };
 
 static void group_flush(db_group *group);
@@ -88,6 +91,7 @@ static void item_free(db_group_item *item)
 {
     free_values(item->nparams, item->values);
     free_values(item->last.nparams, item->last_values);
+    free(item->order);
     free(item);
 }
 
@@ -150,7 +154,7 @@ db_group *db_group_create(uv_loop_t *loop, db_pool *pool, const db_group_config 
 }
 
 db_submit db_group_submit(db_group *group, const db_owner *owner, const db_step *step,
-                          db_group_rows_fn fn, void *ctx)
+                          const char *order, db_group_rows_fn fn, void *ctx)
 {
     if (group->closing || !db_pool_accepting(group->pool))
         return DB_SUBMIT_UNAVAILABLE;
@@ -164,10 +168,12 @@ db_submit db_group_submit(db_group *group, const db_owner *owner, const db_step 
     item->statement = step->statement;
     item->nparams = step->nparams;
     item->values = copy_values(step->nparams, step->values);
+    item->order = strdup(order ? order : "");
+    item->seq = group->arrivals++;
     item->fn = fn;
     item->ctx = ctx;
     uint64_t account = item->owner.account, client = item->owner.client;
-    if ((step->nparams > 0 && !item->values) ||
+    if ((step->nparams > 0 && !item->values) || !item->order ||
         !fair_push(&group->queue, account ? account << 1 | 1 : client << 1, client,
                    &item->link)) {
         item_free(item);
@@ -340,8 +346,17 @@ static db_submit batch_send(group_batch *batch)
     return submitted;
 }
 
-/* Takes up to max_items waiting writes in the fair queue's order; the
- * writes of clients that have gone are answered unsent instead. */
+/* Lock order first, then arrival. */
+static int compare_items(const void *a, const void *b)
+{
+    const db_group_item *x = *(db_group_item *const *)a, *y = *(db_group_item *const *)b;
+    int c = strcmp(x->order, y->order);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Takes up to max_items waiting writes in the fair queue's order (who gets
+ * into this transaction), then runs them in lock order (db_group_submit);
+ * the writes of clients that have gone are answered unsent instead. */
 static group_batch *batch_take(db_group *group)
 {
     group_batch *batch = calloc(1, sizeof(*batch));
@@ -368,6 +383,7 @@ static group_batch *batch_take(db_group *group)
         }
         batch->items[batch->n++] = item;
     }
+    qsort(batch->items, (size_t)batch->n, sizeof(*batch->items), compare_items);
     return batch;
 }
 

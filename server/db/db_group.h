@@ -62,9 +62,13 @@ typedef void (*db_group_rows_fn)(void *ctx, db_status status, PGresult *const *r
 db_group *db_group_create(uv_loop_t *loop, db_pool *pool, const db_group_config *config);
 
 /* Queues one write: step's parameters are copied. fn is called exactly
- * once, later, when the return is DB_SUBMIT_OK; never otherwise. */
+ * once, later, when the return is DB_SUBMIT_OK; never otherwise. order
+ * (copied) names what the write locks first, e.g. "2023-6M Q-NINHKIEU":
+ * a transaction runs its writes in the byte order of these names (the
+ * writes of one name in the order they came), so two transactions of the
+ * group take their locks in one order and never deadlock on them. */
 db_submit db_group_submit(db_group *group, const db_owner *owner, const db_step *step,
-                          db_group_rows_fn fn, void *ctx);
+                          const char *order, db_group_rows_fn fn, void *ctx);
 
 /* The write's part of the transaction is done: last (NULL for none;
  * copied) runs before the commit, and fn (may be NULL) is called once with

@@ -27,7 +27,7 @@ void sql_doc_query(request *req, json_t *doc, const statement_id *statements, in
 }
 
 void sql_doc_write_grouped(request *req, json_t *doc, statement_id statement, statement_id keyed,
-                           request_rows_fn then)
+                           const char *order, request_rows_fn then)
 {
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
@@ -37,6 +37,6 @@ void sql_doc_write_grouped(request *req, json_t *doc, statement_id statement, st
     }
     const char *params[] = {text};
     const db_step step = {statement, 1, params};
-    request_write_grouped(req, &step, keyed, then);
+    request_write_grouped(req, &step, keyed, order, then);
     free(text); /* copied */
 }

@@ -106,7 +106,7 @@ static void on_group_rows(void *ctx, db_status status, PGresult *const *results,
 }
 
 void request_write_grouped(request *req, const db_step *step, statement_id keyed,
-                           request_rows_fn on_rows)
+                           const char *order, request_rows_fn on_rows)
 {
     db_group *group = req->ctx->group;
     if (!group || !req->ctx->db || request_client_gone(req) || step->nparams > 8) {
@@ -136,7 +136,7 @@ void request_write_grouped(request *req, const db_step *step, statement_id keyed
     }
     req->on_rows = on_rows;
     db_owner owner = request_db_owner(req);
-    db_submit submitted = db_group_submit(group, &owner, &write, on_group_rows, gw);
+    db_submit submitted = db_group_submit(group, &owner, &write, order, on_group_rows, gw);
     if (submitted != DB_SUBMIT_OK) {
         free(gw);
         request_submit_failed(req, submitted);

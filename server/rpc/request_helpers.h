@@ -28,11 +28,12 @@ void request_write(request *req, const db_step *steps, int nsteps, request_rows_
  * with the key's claim (account, key, request type, body digest) before
  * step's parameters; it answers step's columns, or one row whose column
  * key_taken is true when the key was already recorded (then the answer
- * comes from the record). on_rows must answer before it returns; the
+ * comes from the record). order names what the statement locks first
+ * (db_group_submit). on_rows must answer before it returns; the
  * answer leaves once the transaction has committed. Without a group
  * (--group-commit-max 0), exactly request_write. */
 void request_write_grouped(request *req, const db_step *step, statement_id keyed,
-                           request_rows_fn on_rows);
+                           const char *order, request_rows_fn on_rows);
 /* Answers a request whose batch the pool did not take (not DB_SUBMIT_OK). */
 void request_submit_failed(request *req, db_submit submitted);
 /* Answers a request whose batch failed (status != DB_OK): unavailable
