@@ -1,13 +1,14 @@
 /* A small driver for measuring report submissions (issue 15, group
- * commit): C connections, each a thread with a blocking socket, log in as
- * one of the accounts USER0..USER{A-1} and send single-row submissions one
+ * commit): the accounts USER0..USER{A-1} log in once each (cchcd throttles
+ * logins per address), then C connections, each a thread with a blocking
+ * socket using the session of account C mod A, send single-row submissions one
  * after another (depth 1, as a clerk's cchc does) for SECONDS after a
  * warm-up, each row a change of the connection's own report (its own task,
  * based on the revision the last answer named), keyed like cchc's. Prints
  * one JSON line: submissions per second, p50/p99/max latency, errors.
  * bench/group_commit.sh runs it against cchcd with several settings; the
  * suite's load generator (bench/, issue 15 deliver 4) is the general tool.
- *   bench_submit --server H:P --user bench --password P [--accounts 5] 
+ *   bench_submit --server H:P --user bench --password P [--accounts 5]
  *                [--connections 8] [--seconds 10] [--warmup 2] [--period 2023-6M]
  *                [--run TAG] */
 #include <getopt.h>
@@ -113,14 +114,12 @@ static int connect_to(void)
     return fd;
 }
 
-static void *work(void *arg)
+/* A connection that has said hello, or -1. */
+static int open_connection(void)
 {
-    worker *w = arg;
     int fd = connect_to();
-    if (fd < 0) {
-        snprintf(w->failure, sizeof(w->failure), "cannot connect");
-        return NULL;
-    }
+    if (fd < 0)
+        return -1;
     Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
     hello.protocol_version = CCHC_PROTOCOL_VERSION;
@@ -129,31 +128,59 @@ static void *work(void *arg)
     req.body_case = CCHC__V1__REQUEST__BODY_HELLO;
     req.hello = &hello;
     Cchc__V1__Response *r = call(fd, &req);
-    if (!r || r->error) {
-        snprintf(w->failure, sizeof(w->failure), "hello refused");
+    int ok = r && !r->error;
+    if (r)
+        cchc__v1__response__free_unpacked(r, NULL);
+    if (!ok) {
         close(fd);
-        return NULL;
+        return -1;
     }
-    cchc__v1__response__free_unpacked(r, NULL);
+    return fd;
+}
+
+/* Logs account in once (cchcd throttles logins per address): its token,
+ * shared by the account's connections as a clerk's cchc shares its
+ * session. 0 or -1. */
+static int login_account(int account, char *token, size_t size)
+{
+    int fd = open_connection();
+    if (fd < 0)
+        return -1;
     char username[64];
-    snprintf(username, sizeof(username), "%s%d", user, w->index % naccounts);
+    snprintf(username, sizeof(username), "%s%d", user, account);
     Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
     login.username = username;
     login.password = (char *)password;
-    req = (Cchc__V1__Request)CCHC__V1__REQUEST__INIT;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
     req.request_id = 2;
     req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
     req.login = &login;
-    r = call(fd, &req);
-    if (!r || r->error || r->body_case != CCHC__V1__RESPONSE__BODY_LOGIN) {
-        snprintf(w->failure, sizeof(w->failure), "login %s refused: %s", username,
-                 r && r->error ? r->error->message : "no answer");
-        close(fd);
+    Cchc__V1__Response *r = call(fd, &req);
+    int ok = r && !r->error && r->body_case == CCHC__V1__RESPONSE__BODY_LOGIN;
+    if (ok)
+        snprintf(token, size, "%s", r->login->session_token);
+    else
+        fprintf(stderr, "bench_submit: login %s refused: %s\n", username,
+                r && r->error ? r->error->message : "no answer");
+    if (r)
+        cchc__v1__response__free_unpacked(r, NULL);
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+static char (*tokens)[128];
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    int fd = open_connection();
+    if (fd < 0) {
+        snprintf(w->failure, sizeof(w->failure), "cannot connect");
         return NULL;
     }
-    char token[128];
-    snprintf(token, sizeof(token), "%s", r->login->session_token);
-    cchc__v1__response__free_unpacked(r, NULL);
+    const char *token = tokens[w->index % naccounts];
+    Cchc__V1__Request req;
+    Cchc__V1__Response *r;
 
     /* the connection's own report: its account's unit, a task of its own */
     int task = tasks[(w->index / naccounts) % NTASKS], base = -1;
@@ -181,7 +208,7 @@ static void *work(void *arg)
         row.base_revision = base < 0 ? 0 : base;
         req = (Cchc__V1__Request)CCHC__V1__REQUEST__INIT;
         req.request_id = (uint64_t)k + 3;
-        req.session_token = token;
+        req.session_token = (char *)token;
         req.request_key = request_key;
         req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
         req.report_submit = &submit;
@@ -252,8 +279,12 @@ int main(int argc, char **argv)
     }
     host = hp.host[0] ? hp.host : "127.0.0.1";
     port = hp.port;
+    tokens = calloc((size_t)naccounts, sizeof(*tokens));
+    for (int a = 0; a < naccounts; a++)
+        if (login_account(a, tokens[a], sizeof(tokens[a])) != 0)
+            return 1;
     worker *workers = calloc((size_t)nconn, sizeof(*workers));
-    t_start = now_s() + 0.5 + nconn * 0.03; /* logins first */
+    t_start = now_s() + 0.2;
     t_measure = t_start + warmup;
     t_end = t_measure + seconds;
     for (int i = 0; i < nconn; i++) {

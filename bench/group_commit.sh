@@ -2,12 +2,15 @@
 # Measures single-row report submissions through cchcd under several group
 # commit settings (issue 15, deliver 1; docs/performance.md "Group
 # commit"): a private PostgreSQL with default durability (fsync and
-# synchronous_commit on), a fresh database per setting, 5 accounts, one per district, bench_submit at 8 and 64 connections; per run one JSON
+# synchronous_commit on), a fresh database per setting, 5 accounts (one per
+# district), bench_submit at 8 and 64 connections; per run one JSON
 # line with submissions/s, p50/p99, WAL bytes per submission
 # (pg_current_wal_lsn before and after) and the machine's load average.
 #   bench/group_commit.sh [BUILD_DIR] [SETTING...]
 # A SETTING is cchcd's group commit options joined by commas, e.g.
-# "max=64,inflight=2,window=0"; "off" is --group-commit-max 0. Defaults:
+# "max=64,inflight=2,window=0"; "off" is --group-commit-max 0, "none" no
+# option at all (for a cchcd built before group commit, with BENCH_SUBMIT
+# naming this tree's bench_submit). Defaults:
 # off and a few settings around the chosen ones. SECONDS_PER_RUN (10)
 # and CONNECTIONS ("8 64") may be set in the environment.
 set -euo pipefail
@@ -33,6 +36,7 @@ cleanup() {
   if [[ -n ${KEEP:-} ]]; then echo "kept $STATE" >&2; else rm -rf "$STATE"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 PG_FSYNC=on pg_start "$STATE/pg" "$PG_PORT"
 export PGHOST=$STATE/pg PGPORT=$PG_PORT PGUSER=postgres
 export XDG_CONFIG_HOME=$STATE/home
@@ -50,6 +54,8 @@ for setting in "${SETTINGS[@]}"; do
   args=()
   if [[ $setting == off ]]; then
     args=(--group-commit-max 0)
+  elif [[ $setting == none ]]; then
+    args=() # a cchcd without group commit (the one before issue 15)
   else
     IFS=, read -ra parts <<<"$setting"
     for part in "${parts[@]}"; do
@@ -80,7 +86,7 @@ for setting in "${SETTINGS[@]}"; do
     $CCHC period open 2023-6M >/dev/null
     $CCHC period extend 2023-6M --unit-deadline 2099-01-01 --lead-deadline 2099-02-01 >/dev/null
     lsn0=$(sql "SELECT pg_current_wal_lsn()")
-    result=$("$BUILD/bench/bench_submit" --server "127.0.0.1:$PORT" --user bench \
+    result=$("${BENCH_SUBMIT:-$BUILD/bench/bench_submit}" --server "127.0.0.1:$PORT" --user bench \
       --password "$BENCH_PASSWORD" --accounts ${#UNITS[@]} --connections "$conns" \
       --seconds "$SECONDS_PER_RUN" --warmup 2 --run "r$run")
     load=$(cut -d' ' -f1-3 /proc/loadavg)
