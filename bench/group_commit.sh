@@ -5,7 +5,10 @@
 # synchronous_commit on), a fresh database per setting, 5 accounts (one per
 # district), bench_submit at 8 and 64 connections; per run one JSON
 # line with submissions/s, p50/p99, WAL bytes per submission
-# (pg_current_wal_lsn before and after) and the machine's load average.
+# (pg_current_wal_lsn before and after), WAL fsyncs per 100 submissions
+# (pg_stat_wal), CPU time per submission of the database backends and of
+# cchcd (/proc; on a shared machine the trustworthy figure) and the
+# machine's load average.
 #   bench/group_commit.sh [BUILD_DIR] [SETTING...]
 # A SETTING is cchcd's group commit options joined by commas, e.g.
 # "max=64,inflight=2,window=0"; "off" is --group-commit-max 0, "none" no
@@ -48,6 +51,17 @@ PORT=$(( 20000 + RANDOM % 20000 ))
 CCHC="$BUILD/client/cchc --server 127.0.0.1:$PORT"
 
 sql() { psql -d "$DB" -Atqc "$1"; }
+# CPU seconds (user + system) used so far by the processes named.
+cpu_seconds() {
+  local total=0 pid t
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    t=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    total=$((total + t))
+  done
+  echo "$total"
+}
+backends() { sql "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"; }
 
 run=0
 for setting in "${SETTINGS[@]}"; do
@@ -86,15 +100,30 @@ for setting in "${SETTINGS[@]}"; do
     $CCHC period open 2023-6M >/dev/null
     $CCHC period extend 2023-6M --unit-deadline 2099-01-01 --lead-deadline 2099-02-01 >/dev/null
     lsn0=$(sql "SELECT pg_current_wal_lsn()")
+    syncs0=$(sql "SELECT wal_sync FROM pg_stat_wal")
+    mapfile -t pids < <(backends)
+    db_cpu0=$(cpu_seconds "${pids[@]}")
+    cchcd_cpu0=$(cpu_seconds "$CCHCD_PID")
     result=$("${BENCH_SUBMIT:-$BUILD/bench/bench_submit}" --server "127.0.0.1:$PORT" --user bench \
       --password "$BENCH_PASSWORD" --accounts ${#UNITS[@]} --connections "$conns" \
       --seconds "$SECONDS_PER_RUN" --warmup 2 --run "r$run")
     load=$(cut -d' ' -f1-3 /proc/loadavg)
+    db_cpu=$(( $(cpu_seconds "${pids[@]}") - db_cpu0 ))
+    cchcd_cpu=$(( $(cpu_seconds "$CCHCD_PID") - cchcd_cpu0 ))
     wal=$(sql "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn0')")
+    syncs=$(( $(sql "SELECT wal_sync FROM pg_stat_wal") - syncs0 ))
     total=$(sed -E 's/.*"total_sent": ([0-9]+).*/\1/' <<<"$result")
     kill "$CCHCD_PID"; wait "$CCHCD_PID" || true
     CCHCD_PID=
     per=$(( total > 0 ? ${wal%.*} / total : 0 ))
-    echo "{\"setting\": \"$setting\", ${result#\{}" | sed -E "s/\}$/, \"wal_bytes_per_submission\": $per, \"loadavg\": \"$load\"}/"
+    # clock ticks (1/100 s) per submission, shown in microseconds
+    tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+    db_us=$(( total > 0 ? db_cpu * tick_us / total : 0 ))
+    cchcd_us=$(( total > 0 ? cchcd_cpu * tick_us / total : 0 ))
+    syncs_pct=$(( total > 0 ? syncs * 100 / total : 0 ))
+    extra="\"wal_bytes_per_submission\": $per, \"wal_fsyncs_per_100\": $syncs_pct,"
+    extra+=" \"db_cpu_us_per_submission\": $db_us, \"cchcd_cpu_us_per_submission\": $cchcd_us,"
+    extra+=" \"loadavg\": \"$load\""
+    echo "{\"setting\": \"$setting\", ${result#\{}" | sed -E "s/\}$/, $extra}/"
   done
 done
