@@ -7,7 +7,7 @@
  * the group's, whose writes were checked for gone clients just before. */
 #include "db_group.h"
 
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -16,7 +16,6 @@
  * transaction included. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "db_group.h"
 #include "log.h"
