@@ -11,7 +11,9 @@
  * one client's refused row and another's conflict fail only theirs; a
  * request sent twice with one request key in the same transaction is
  * applied once and answered twice the same; the batch really was one
- * transaction (its revisions share one xmin, and the log says so); and
+ * transaction (its revisions share one xmin, and the log says so); a
+ * statement error in a shared transaction fails only the submission at
+ * fault (the others are sent again alone and saved); and
  * after cchcd is killed with SIGKILL, whatever it acknowledged is stored
  * while the transaction it had not committed left nothing. */
 #include <setjmp.h>
@@ -57,6 +59,7 @@ static int setup(void **state)
     harness_open_period(srv, "2023-9M");
     harness_open_period(srv, "2023-Y");
     harness_open_period(srv, "2024-Q1");
+    harness_open_period(srv, "2024-6M");
     for (int i = 0; i < NPEOPLE; i++)
         harness_home_token(fx.homes[i], tokens[i], sizeof(tokens[i]));
     return 0;
@@ -384,6 +387,55 @@ static void test_same_key_twice_in_one_commit(void **state)
     close(twice[1].fd);
 }
 
+/* A statement error (not a refused row: the database itself fails, here
+ * by a trigger the test adds) rolls the whole shared transaction back;
+ * each of its submissions is then sent again alone, so only the one at
+ * fault fails and the others are saved. */
+static void test_statement_error_fails_only_its_own(void **state)
+{
+    (void)state;
+    char *created = db_text(
+        "CREATE FUNCTION gc_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.results LIKE 'Nhóm hỏng:%%' THEN RAISE EXCEPTION 'gc test: broken row'; END IF; "
+        "RETURN NEW; END $$; "
+        "CREATE TRIGGER gc_test_fail BEFORE INSERT ON report_revision FOR EACH ROW "
+        "EXECUTE FUNCTION gc_test_fail(); SELECT 1");
+    assert_non_null(created);
+    free(created);
+    submission first, others[3];
+    prepare(&first, NK, "2024-6M", 101, "lành", "fine");
+    prepare(&others[0], CR, "2024-6M", 101, "lành", "fine");
+    prepare(&others[1], BT, "2024-6M", 101, "hỏng", "broken");
+    prepare(&others[2], OM, "2024-6M", 101, "lành", "fine");
+    int split = log_count("a transaction of 3 writes failed; sending each alone");
+    PGconn *admin = hold_period("2024-6M");
+    send_behind_blocker(&first, others, 3);
+    release_period(admin);
+
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1);
+    cchc__v1__response__free_unpacked(r, NULL);
+    for (int i = 0; i < 3; i++) {
+        r = read_answer(&others[i]);
+        if (i == 1) {
+            assert_non_null(r->error);
+            assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INTERNAL);
+        } else {
+            expect_saved(&others[i], r, 1);
+            expect_stored(&others[i], 1);
+        }
+        cchc__v1__response__free_unpacked(r, NULL);
+        close(others[i].fd);
+    }
+    close(first.fd);
+    assert_int_equal(log_count("a transaction of 3 writes failed; sending each alone"), split + 1);
+    assert_int_equal(db_count("SELECT count(*) FROM report_revision WHERE results LIKE "
+                              "'Nhóm hỏng:%%'"),
+                     0);
+    free(db_text("DROP TRIGGER gc_test_fail ON report_revision; DROP FUNCTION gc_test_fail(); "
+                 "SELECT 1"));
+}
+
 /* No backend of the test database but this query's own. */
 static int backends_gone(void *arg)
 {
@@ -445,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_twenty_clients_one_commit),
         cmocka_unit_test(test_refusal_and_conflict_stay_their_own),
         cmocka_unit_test(test_same_key_twice_in_one_commit),
+        cmocka_unit_test(test_statement_error_fails_only_its_own),
         cmocka_unit_test(test_killed_after_replies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
