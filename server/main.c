@@ -61,6 +61,13 @@ static void usage(FILE *out)
             "                             answer for this long is reconnected, its\n"
             "                             requests failed (default: statement timeout\n"
             "                             + 5000, none without one). 0: no limit\n"
+            "  --group-commit-max N  report submissions sharing one transaction and\n"
+            "                        commit, at most (default 64; 0: each alone)\n"
+            "  --group-commit-inflight N  such transactions in the database at once;\n"
+            "                        submissions arriving meanwhile wait and go\n"
+            "                        together in the next (default 2)\n"
+            "  --group-commit-window-us US  how long a submission waits for company\n"
+            "                        when none of those is in flight (default 0)\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
             "  --drain-timeout MS    longest graceful shutdown (default 10000)\n"
             "  --max-connections N   clients connected at once (default 900)\n"
@@ -106,7 +113,8 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
        OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
-       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE, OPT_PROXY_FROM };
+       OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE, OPT_PROXY_FROM,
+       OPT_GROUP_WINDOW, OPT_GROUP_MAX, OPT_GROUP_INFLIGHT };
 
 int main(int argc, char **argv)
 {
@@ -179,6 +187,9 @@ int main(int argc, char **argv)
         {"db-idle-tx-timeout", required_argument, NULL, OPT_DB_IDLE_TX},
         {"db-tcp-user-timeout", required_argument, NULL, OPT_DB_TCP_USER},
         {"db-query-deadline", required_argument, NULL, OPT_DB_DEADLINE},
+        {"group-commit-window-us", required_argument, NULL, OPT_GROUP_WINDOW},
+        {"group-commit-max", required_argument, NULL, OPT_GROUP_MAX},
+        {"group-commit-inflight", required_argument, NULL, OPT_GROUP_INFLIGHT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -326,6 +337,28 @@ int main(int argc, char **argv)
                 config.db_tcp_user_timeout_ms = (unsigned)value;
             else
                 config.db_query_deadline_ms = (unsigned)value;
+            break;
+        case OPT_GROUP_WINDOW:
+            if (parse_uint(optarg, 1000000, &value) != 0) {
+                fprintf(stderr, "cchcd: --group-commit-window-us takes microseconds, 0 to 1000000\n");
+                return 2;
+            }
+            config.group_commit_window_us = (unsigned)value;
+            break;
+        case OPT_GROUP_MAX:
+            if (parse_uint(optarg, DB_GROUP_MAX_ITEMS, &value) != 0) {
+                fprintf(stderr, "cchcd: --group-commit-max takes a number from 0 (off) to %d\n",
+                        DB_GROUP_MAX_ITEMS);
+                return 2;
+            }
+            config.group_commit_max = (int)value;
+            break;
+        case OPT_GROUP_INFLIGHT:
+            if (parse_uint(optarg, 64, &value) != 0 || value == 0) {
+                fprintf(stderr, "cchcd: --group-commit-inflight takes a number from 1 to 64\n");
+                return 2;
+            }
+            config.group_commit_inflight = (int)value;
             break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

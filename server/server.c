@@ -30,6 +30,9 @@ void server_config_defaults(server_config *config)
     config->db_tcp_user_timeout_ms = 10000;
     config->db_query_deadline_ms = DB_QUERY_DEADLINE_AUTO;
     config->db_max_queue = 10000;
+    config->group_commit_window_us = 0;
+    config->group_commit_max = 64;
+    config->group_commit_inflight = 2;
     /* batches of one account (and of one connection) in PostgreSQL at
      * once: one per connection of the default pool; docs/security.md,
      * "Fair service", has the measurements */
@@ -83,6 +86,14 @@ static void server_check_drained(server *srv)
     db_pool *pool = srv->db;
     srv->db = NULL; /* closing: later calls find nothing to close */
     srv->rpc.db = NULL; /* requests still running answer "shutting down" */
+    srv->rpc.group = NULL;
+    if (srv->group) {
+        unsigned long long transactions, writes;
+        db_group_counts(srv->group, &transactions, &writes);
+        log_info("group commit: %llu submissions in %llu transactions", writes, transactions);
+        db_group_close(srv->group);
+        srv->group = NULL;
+    }
     db_pool_close(pool, on_pool_closed, srv);
 }
 
@@ -240,9 +251,18 @@ int server_run(const server_config *config)
         .expected_functions_digest = cchc_functions_digest,
     };
     srv->db = db_pool_create(&loop, &pool_config);
+    db_group_config group_config = {
+        .window_us = config->group_commit_window_us,
+        .max_items = config->group_commit_max,
+        .max_inflight = config->group_commit_inflight,
+        .max_queue = config->db_max_queue,
+    };
+    if (srv->db && config->group_commit_max > 0)
+        srv->group = db_group_create(&loop, srv->db, &group_config);
     srv->rpc = (rpc_context){
         .loop = &loop,
         .db = srv->db,
+        .group = srv->group,
         .max_frame = config->max_frame,
         .max_reply = config->max_reply,
         .session_ttl_s = config->session_ttl_s,

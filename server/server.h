@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "db_group.h"
 #include "db_pool.h"
 #include "listener.h"
 #include "log.h"
@@ -33,6 +34,10 @@ typedef struct server_config {
     unsigned db_query_deadline_ms;      /* DB_QUERY_DEADLINE_AUTO, or ms (0 never) */
     int db_max_queue;
     int db_fair_share;          /* see db_pool_config.fair_share */
+    /* group commit of report submissions (db_group_config); max 0: off */
+    unsigned group_commit_window_us;
+    int group_commit_max;
+    int group_commit_inflight;
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */
@@ -66,6 +71,7 @@ typedef struct server {
     uv_timer_t drain_timer;
     uv_timer_t drain_check; /* re-checks the drain outside any callback */
     db_pool *db;
+    db_group *group;            /* NULL when group commit is off */
     int draining;
     int exit_code;
 } server;

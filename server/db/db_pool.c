@@ -43,7 +43,8 @@ typedef struct db_query {
     struct db_query *next;
     query_kind kind;
     int nsteps;
-    db_step_state *steps;  /* room for one more step when held */
+    int room;              /* steps allocated: one more than nsteps when held */
+    db_step_state *steps;
     int current;       /* step whose results are being read */
     int sync_sent;     /* from then on a broken connection leaves the outcome unknown */
     hold_phase hold;
@@ -158,7 +159,7 @@ static void query_finish(db_query *query, db_status status, const char *message)
         fair_done(&pool->queue, query->member);
         query->member = NULL;
     }
-    PGresult *results[DB_MAX_BATCH] = {0};
+    PGresult *results[DB_MAX_STEPS] = {0};
     for (int s = 0; s < query->nsteps; s++)
         results[s] = query->steps[s].result;
     if (query->hold == HOLD_OPEN && query->held_fn)
@@ -464,6 +465,7 @@ static db_query *query_new(query_kind kind, int nsteps)
     }
     query->kind = kind;
     query->nsteps = nsteps;
+    query->room = nsteps;
     return query;
 }
 
@@ -799,21 +801,32 @@ static void complete_head(db_conn *conn)
     }
 }
 
-/* Sends a held batch's last statement (copied) and its sync. */
-static void hold_close(db_query *query, const db_step *last)
+/* Sends a held batch's last statements (copied) and its sync. */
+static void hold_close(db_query *query, const db_step *last, int nlast)
 {
     db_conn *conn = query->conn;
     int ok = 1;
     query->hold = HOLD_CLOSING;
     conn->holding = NULL;
-    if (last) {
+    if (nlast > 1 || (nlast == 1 && query->nsteps >= query->room)) {
+        /* a group's transaction (db_group.c): one last statement per write */
+        db_step_state *grown =
+            realloc(query->steps, (size_t)(query->nsteps + nlast) * sizeof(db_step_state));
+        ok = grown != NULL;
+        if (grown) {
+            query->steps = grown;
+            query->room = query->nsteps + nlast;
+        }
+    }
+    for (int l = 0; ok && l < nlast; l++) {
         db_step_state *step = &query->steps[query->nsteps++];
-        step->statement = last->statement;
-        step->values = last->nparams > 0 ? calloc((size_t)last->nparams, sizeof(char *)) : NULL;
-        ok = last->nparams <= 0 || step->values != NULL;
-        step->nparams = ok && last->nparams > 0 ? last->nparams : 0;
+        memset(step, 0, sizeof(*step));
+        step->statement = last[l].statement;
+        step->values = last[l].nparams > 0 ? calloc((size_t)last[l].nparams, sizeof(char *)) : NULL;
+        ok = last[l].nparams <= 0 || step->values != NULL;
+        step->nparams = ok && last[l].nparams > 0 ? last[l].nparams : 0;
         for (int i = 0; ok && i < step->nparams; i++)
-            ok = !last->values[i] || (step->values[i] = strdup(last->values[i])) != NULL;
+            ok = !last[l].values[i] || (step->values[i] = strdup(last[l].values[i])) != NULL;
         if (ok)
             ok = PQsendQueryPrepared(conn->pg, cchc_statements[step->statement].name,
                                      step->nparams, (const char *const *)step->values, NULL,
@@ -835,7 +848,7 @@ static void hold_close(db_query *query, const db_step *last)
  * success the owner gets the results and the open transaction. */
 static void hold_deliver(db_query *query)
 {
-    PGresult *results[DB_MAX_BATCH] = {0};
+    PGresult *results[DB_MAX_STEPS] = {0};
     for (int s = 0; s < query->nsteps; s++)
         results[s] = query->steps[s].result;
     char message[300];
@@ -843,7 +856,7 @@ static void hold_deliver(db_query *query)
     db_held_fn fn = query->held_fn;
     query->held_fn = NULL;
     if (status != DB_OK) {
-        hold_close(query, NULL);
+        hold_close(query, NULL, 0);
         query->fn = NULL; /* the sync's result is of no interest */
         if (fn)
             fn(query->ctx, status, results, query->nsteps, message, NULL);
@@ -856,7 +869,7 @@ static void hold_deliver(db_query *query)
         fn(query->ctx, DB_OK, results, query->nsteps, "", (db_hold *)query);
     if (query->conn->holding == query) {
         log_error("a held database batch was not committed by its owner; committing it");
-        hold_close(query, NULL);
+        hold_close(query, NULL, 0);
     }
 }
 
@@ -1167,7 +1180,8 @@ static void pool_kick(db_pool *pool)
 static db_submit submit(db_pool *pool, const db_owner *owner, const db_step *steps, int nsteps,
                         int held, db_result_fn fn, db_held_fn held_fn, void *ctx)
 {
-    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 || nsteps > DB_MAX_BATCH - held)
+    if (pool->closing || !pool_can_accept(pool) || nsteps < 1 ||
+        nsteps > (held ? DB_MAX_STEPS / 2 : DB_MAX_BATCH))
         return DB_SUBMIT_UNAVAILABLE;
     if (pool->queue.queued >= pool->config.max_queue)
         return DB_SUBMIT_BUSY;
@@ -1225,12 +1239,28 @@ db_submit db_pool_submit_held(db_pool *pool, const db_owner *owner, const db_ste
 
 void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *ctx)
 {
+    db_hold_commit_steps(hold, last, last ? 1 : 0, fn, ctx);
+}
+
+void db_hold_commit_steps(db_hold *hold, const db_step *last, int nlast, db_result_fn fn,
+                          void *ctx)
+{
     db_query *query = (db_query *)hold;
     if (query->conn->holding != query)
         return; /* already committed */
     query->fn = fn;
     query->ctx = ctx;
-    hold_close(query, last);
+    if (nlast > 0 && query->nsteps + nlast > DB_MAX_STEPS) {
+        /* the limits of submit() and db_group.c keep this from happening */
+        log_error("a held database batch has %d last statements, too many; none sent", nlast);
+        nlast = 0;
+    }
+    hold_close(query, last, nlast);
+}
+
+int db_pool_accepting(const db_pool *pool)
+{
+    return !pool->closing && pool_can_accept(pool);
 }
 
 db_submit db_pool_submit(db_pool *pool, const db_owner *owner, statement_id statement,

@@ -53,6 +53,10 @@ typedef enum db_status {
 
 /* Most statements one batch may hold. */
 #define DB_MAX_BATCH 16
+/* Most statements of a held batch, its last statements included: a group
+ * commit's transaction (db_group.h) holds one statement per write, and as
+ * many last statements again. A held batch takes up to half of this. */
+#define DB_MAX_STEPS 256
 
 /* results[i] is statement i's first result (NULL when none arrived, e.g.
  * DB_UNAVAILABLE); valid only during the call. message is a one-line
@@ -120,6 +124,9 @@ void db_pool_start(db_pool *pool);
 int db_pool_ready_count(const db_pool *pool);
 /* Queries submitted and not yet answered. */
 int db_pool_pending(const db_pool *pool);
+/* True when a submission would be taken now (some connection is up or on
+ * its way up, and the pool is not closing). */
+int db_pool_accepting(const db_pool *pool);
 
 typedef enum db_submit {
     DB_SUBMIT_OK = 0,       /* fn will be called exactly once, later */
@@ -150,7 +157,7 @@ typedef struct db_hold db_hold;
 typedef void (*db_held_fn)(void *ctx, db_status status, PGresult *const *results, int nresults,
                            const char *message, db_hold *hold);
 
-/* Runs steps (at most DB_MAX_BATCH - 1) in one implicit transaction that
+/* Runs steps (at most DB_MAX_STEPS / 2) in one implicit transaction that
  * stays open after them: their results go to fn while the connection
  * takes no other query. Same return convention as db_pool_submit_batch. */
 db_submit db_pool_submit_held(db_pool *pool, const db_owner *owner, const db_step *steps,
@@ -162,6 +169,10 @@ db_submit db_pool_submit_held(db_pool *pool, const db_owner *owner, const db_ste
  * rolled back by last's failure, DB_UNAVAILABLE rolled back (the sync never
  * left), DB_OUTCOME_UNKNOWN. results are those of every step, last's last. */
 void db_hold_commit(db_hold *hold, const db_step *last, db_result_fn fn, void *ctx);
+/* The same with several last statements (nlast may be 0), sent in order
+ * before the sync: a group commit stores each write's answer. */
+void db_hold_commit_steps(db_hold *hold, const db_step *last, int nlast, db_result_fn fn,
+                          void *ctx);
 
 /* Fails queued queries, closes every connection and handle; calls done once
  * all libuv handles are closed, after which the pool is freed. */

@@ -506,6 +506,15 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_REPORT_SUBMIT] = {"cchc_report_submit",
         "SELECT line, field, message, task_id, report_id, revision, state, late, replayed"
         "  FROM submit_reports($1::jsonb)"},
+    /* $1 account, $2 request key, $3 request type, $4 request digest (as
+     * cchc_request_key_claim), $5 the document of cchc_report_submit: the
+     * same rows, or one row with key_taken when the key is recorded
+     * (submit_reports_keyed, functions/050; a grouped write, rpc/request_group.c) */
+    [STMT_REPORT_SUBMIT_KEYED] = {"cchc_report_submit_keyed",
+        "SELECT line, field, message, task_id, report_id, revision, state, late, replayed,"
+        "       key_taken"
+        "  FROM submit_reports_keyed($1::bigint, $2, $3::int, $4,"
+        "                            interval '" REQUEST_KEY_LIFETIME "', $5::jsonb)"},
     /* $1 period id */
     [STMT_PERIOD_GET] = {"cchc_period_get",
         "SELECT * FROM period_info WHERE id = $1"},

@@ -61,6 +61,7 @@ typedef enum statement_id {
     STMT_AUDIT_LIST,
     /* periods and reports (handlers/reports.c, periods.c, unit_plans.c) */
     STMT_REPORT_SUBMIT,
+    STMT_REPORT_SUBMIT_KEYED,
     STMT_PERIOD_GET,
     STMT_UNIT_PERIOD,
     STMT_MY_TASKS,

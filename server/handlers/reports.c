@@ -131,8 +131,15 @@ void handle_report_submit(request *req)
                             "unit", *in->unit ? in->unit : req->auth.unit_code, "caller_unit",
                             req->auth.unit_code, "period", in->period_id, "draft", in->draft,
                             "rows", rows);
-    const statement_id submit[] = {STMT_REPORT_SUBMIT};
-    sql_doc_query(req, doc, submit, 1, on_submitted);
+    /* many clerks' submissions share one transaction and commit (group
+     * commit, docs/concurrency.md); each is judged alone by submit_reports,
+     * whose first lock is the (period, unit) one: transactions run their
+     * submissions in that order */
+    char order[400];
+    snprintf(order, sizeof(order), "%s %s", in->period_id,
+             *in->unit ? in->unit : req->auth.unit_code);
+    sql_doc_write_grouped(req, doc, STMT_REPORT_SUBMIT, STMT_REPORT_SUBMIT_KEYED, order,
+                          on_submitted);
 out:
     json_decref(rows);
     free(problems);

@@ -25,3 +25,18 @@ void sql_doc_query(request *req, json_t *doc, const statement_id *statements, in
     request_write(req, steps, n < 4 ? n : 4, then);
     free(text); /* the pool copied the parameter */
 }
+
+void sql_doc_write_grouped(request *req, json_t *doc, statement_id statement, statement_id keyed,
+                           const char *order, request_rows_fn then)
+{
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (!text) {
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    const char *params[] = {text};
+    const db_step step = {statement, 1, params};
+    request_write_grouped(req, &step, keyed, order, then);
+    free(text); /* copied */
+}

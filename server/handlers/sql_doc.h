@@ -16,5 +16,10 @@ json_t *sql_doc_actor(const request *req);
  * request key); takes doc. Out of memory is answered here. */
 void sql_doc_query(request *req, json_t *doc, const statement_id *statements, int n,
                    request_rows_fn then);
+/* The same for one statement whose writes may share a transaction with
+ * other clients' (request_write_grouped): keyed is its variant that claims
+ * the request key, order what it locks first. */
+void sql_doc_write_grouped(request *req, json_t *doc, statement_id statement, statement_id keyed,
+                           const char *order, request_rows_fn then);
 
 #endif

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "cchc/v1/envelope.pb-c.h"
+#include "db_group.h"
 #include "db_pool.h"
 
 struct request;
@@ -30,6 +31,8 @@ typedef handler_fn (*handler_route_fn)(Cchc__V1__Request__BodyCase body);
 typedef struct rpc_context {
     uv_loop_t *loop;           /* for the password thread pool */
     db_pool *db;               /* NULL once the server is shutting down */
+    db_group *group;           /* group commit of report submissions
+                                  (request_write_grouped); NULL: each alone */
     uint32_t max_frame;        /* announced in the hello answer */
     uint32_t max_reply;        /* largest reply payload sent */
     int session_ttl_s;         /* a session ends this long after login */

@@ -21,6 +21,19 @@ void request_query(request *req, const db_step *steps, int nsteps, request_rows_
  * on_rows gives, so a retry gets that answer (docs/retry.md). on_rows must
  * answer before it returns. Otherwise exactly request_query. */
 void request_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows);
+/* request_write for a write that may share its transaction and commit with
+ * other clients' writes (group commit, db_group.h; request_group.c): one
+ * statement, step, whose refusals are rows it answers, never errors. When
+ * the request carries a request key, the statement keyed runs instead,
+ * with the key's claim (account, key, request type, body digest) before
+ * step's parameters; it answers step's columns, or one row whose column
+ * key_taken is true when the key was already recorded (then the answer
+ * comes from the record). order names what the statement locks first
+ * (db_group_submit). on_rows must answer before it returns; the
+ * answer leaves once the transaction has committed. Without a group
+ * (--group-commit-max 0), exactly request_write. */
+void request_write_grouped(request *req, const db_step *step, statement_id keyed,
+                           const char *order, request_rows_fn on_rows);
 /* Answers a request whose batch the pool did not take (not DB_SUBMIT_OK). */
 void request_submit_failed(request *req, db_submit submitted);
 /* Answers a request whose batch failed (status != DB_OK): unavailable

@@ -25,7 +25,7 @@ typedef struct keyed_write {
     size_t len;
 } keyed_write;
 
-static int keyed(const request *req)
+int request_keyed(const request *req)
 {
     return request_kind_is_write(req->msg->body_case) && *req->msg->request_key &&
            req->auth.authenticated;
@@ -33,7 +33,7 @@ static int keyed(const request *req)
 
 /* SHA-256 (hex) of the encoded request body: a key sent again with another
  * body is a mistake, not a retry. -1 when memory is short. */
-static int body_digest(const Cchc__V1__Request *msg, char out[65])
+int request_body_digest(const Cchc__V1__Request *msg, char out[65])
 {
     const ProtobufCFieldDescriptor *field = protobuf_c_message_descriptor_get_field(
         &cchc__v1__request__descriptor, (unsigned)msg->body_case);
@@ -56,7 +56,7 @@ static int body_digest(const Cchc__V1__Request *msg, char out[65])
 static void answer_from_record(request *req, const PGresult *rec)
 {
     char digest[65];
-    if (body_digest(req->msg, digest) != 0) {
+    if (request_body_digest(req->msg, digest) != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return;
     }
@@ -107,7 +107,7 @@ static void look_up_key(request *req, request_rows_fn then)
 
 void request_keys_serve(request *req)
 {
-    if (!keyed(req)) {
+    if (!request_keyed(req)) {
         req->handler(req);
         return;
     }
@@ -123,17 +123,13 @@ void request_keys_serve(request *req)
 
 /* ---- a keyed write's transaction ------------------------------------------- */
 
-static void on_committed(void *ctx, db_status status, PGresult *const *results, int nresults,
-                         const char *message)
+void request_answer_send(request *req, db_status status, const char *message,
+                         const uint8_t *packed, size_t len)
 {
-    (void)results;
-    (void)nresults;
-    keyed_write *kw = ctx;
-    request *req = kw->req;
     Cchc__V1__Response *answer = NULL;
     if (status != DB_OK)
         request_fail_write(req, status, message);
-    else if (!kw->packed || !(answer = wire_decode_response(kw->packed, kw->len)))
+    else if (!packed || !(answer = wire_decode_response(packed, len)))
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL,
                      "đã thực hiện nhưng máy chủ hết bộ nhớ khi trả lời; hãy kiểm tra kết quả "
                      "(applied, but the server ran out of memory answering; check its effect)");
@@ -141,8 +137,40 @@ static void on_committed(void *ctx, db_status status, PGresult *const *results, 
         request_reply(req, answer);
     if (answer)
         cchc__v1__response__free_unpacked(answer, NULL);
+}
+
+static void on_committed(void *ctx, db_status status, PGresult *const *results, int nresults,
+                         const char *message)
+{
+    (void)results;
+    (void)nresults;
+    keyed_write *kw = ctx;
+    request_answer_send(kw->req, status, message, kw->packed, kw->len);
     free(kw->packed);
     free(kw);
+}
+
+uint8_t *request_answer_pack(Cchc__V1__Response *response, size_t *len, char **hex)
+{
+    uint64_t id = response->request_id;
+    response->request_id = 0;
+    *len = protobuf_c_message_get_packed_size(&response->base);
+    uint8_t *packed = malloc(*len ? *len : 1);
+    char *text = hex ? malloc(*len * 2 + 1) : NULL;
+    if (packed && (!hex || text)) {
+        protobuf_c_message_pack(&response->base, packed);
+        if (hex)
+            sodium_bin2hex(text, *len * 2 + 1, packed, *len);
+    } else {
+        free(packed);
+        free(text);
+        packed = NULL;
+        text = NULL;
+    }
+    response->request_id = id;
+    if (hex)
+        *hex = text;
+    return packed;
 }
 
 /* The answer hook: the handler's answer is stored by the transaction's
@@ -150,19 +178,8 @@ static void on_committed(void *ctx, db_status status, PGresult *const *results, 
 static int take_answer(request *req, Cchc__V1__Response *response)
 {
     keyed_write *kw = req->answer_ctx;
-    uint64_t id = response->request_id;
-    response->request_id = 0;
-    kw->len = protobuf_c_message_get_packed_size(&response->base);
-    kw->packed = malloc(kw->len ? kw->len : 1);
-    char *hex = malloc(kw->len * 2 + 1);
-    if (kw->packed && hex) {
-        protobuf_c_message_pack(&response->base, kw->packed);
-        sodium_bin2hex(hex, kw->len * 2 + 1, kw->packed, kw->len);
-    } else {
-        free(kw->packed);
-        kw->packed = NULL;
-    }
-    response->request_id = id;
+    char *hex = NULL;
+    kw->packed = request_answer_pack(response, &kw->len, &hex);
     const char *params[] = {req->auth.account_id, req->msg->request_key, hex};
     const db_step store = {STMT_REQUEST_KEY_STORE, 3, params};
     db_hold *hold = kw->hold;
@@ -178,7 +195,7 @@ static int is_key_taken(const PGresult *claim)
     return state && strcmp(state, "23505") == 0;
 }
 
-static void on_key_raced(request *req, PGresult *const *r, int n)
+static void on_key_recorded(request *req, PGresult *const *r, int n)
 {
     (void)n;
     if (PQntuples(r[0]) > 0)
@@ -189,6 +206,11 @@ static void on_key_raced(request *req, PGresult *const *r, int n)
                      "with this request_key is running; try again)");
 }
 
+void request_keys_answer_recorded(request *req)
+{
+    look_up_key(req, on_key_recorded);
+}
+
 static void on_held_rows(void *ctx, db_status status, PGresult *const *results, int nresults,
                          const char *message, db_hold *hold)
 {
@@ -197,7 +219,7 @@ static void on_held_rows(void *ctx, db_status status, PGresult *const *results, 
     if (status != DB_OK) {
         free(kw);
         if (status == DB_QUERY_ERROR && is_key_taken(results[0]))
-            look_up_key(req, on_key_raced); /* an attempt with this key committed meanwhile */
+            request_keys_answer_recorded(req); /* an attempt with this key committed meanwhile */
         else
             request_fail_write(req, status, message);
         return;
@@ -220,11 +242,11 @@ static void on_held_rows(void *ctx, db_status status, PGresult *const *results, 
 
 int request_keys_write(request *req, const db_step *steps, int nsteps, request_rows_fn on_rows)
 {
-    if (!keyed(req) || !req->ctx->db || request_client_gone(req))
+    if (!request_keyed(req) || !req->ctx->db || request_client_gone(req))
         return -1; /* request_write's own path answers those */
     char type[16], digest[65];
     keyed_write *kw = calloc(1, sizeof(*kw));
-    if (!kw || nsteps + 2 > DB_MAX_BATCH || body_digest(req->msg, digest) != 0) {
+    if (!kw || nsteps + 2 > DB_MAX_BATCH || request_body_digest(req->msg, digest) != 0) {
         free(kw);
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return 0;

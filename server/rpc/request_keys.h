@@ -18,4 +18,20 @@ void request_keys_serve(request *req);
 int request_keys_write(request *req, const db_step *steps, int nsteps,
                        void (*on_rows)(request *, PGresult *const *, int));
 
+/* What a grouped write (request_group.c) shares with the keyed writes
+ * here. True when req is a write that carries a request key. */
+int request_keyed(const request *req);
+/* SHA-256 (hex) of the encoded request body; -1 when memory is short. */
+int request_body_digest(const Cchc__V1__Request *msg, char out[65]);
+/* response encoded with request id 0, as an answer is stored (malloc'd;
+ * NULL when memory is short), and, when hex is not NULL, in hex too. */
+uint8_t *request_answer_pack(Cchc__V1__Response *response, size_t *len, char **hex);
+/* Sends the answer packed before the commit once the transaction has
+ * ended with status: the answer when it committed, else the failure. */
+void request_answer_send(request *req, db_status status, const char *message,
+                         const uint8_t *packed, size_t len);
+/* Answers req from its key's record, which a transaction that committed
+ * has just written. */
+void request_keys_answer_recorded(request *req);
+
 #endif

@@ -129,6 +129,71 @@ LANGUAGE sql STABLE AS $$
                       WHERE e.period_id = p.id AND e.unit_code = unit))
 $$;
 
+-- The rows of a submission as submit_reports judges them (its "rows", see
+-- below), read from the document wherever they are used. A function of
+-- LANGUAGE sql that PostgreSQL inlines into each statement of
+-- submit_reports, so those statements are planned once per connection and
+-- their plans kept; the temporary table it used to fill on every call made
+-- every call write the catalog and plan every statement again (issue 15:
+-- 41 % of the database's CPU and most of the WAL of a one-row submission).
+--  ord: the row's place in the request (the client's line numbers are for
+--       messages only and need not be distinct);
+--  retried: its key was seen before: the row is answered, not judged;
+--  unchanged: identical to the report's latest submitted revision (below).
+-- The flags read the reports as the calling statement sees them: callers
+-- use them after taking their locks.
+CREATE OR REPLACE FUNCTION submit_rows(doc jsonb, pid text, unit text, is_draft boolean)
+RETURNS TABLE (ord int, line int, task int, status text, progress numeric, results text,
+               difficulties text, proposals text, indicators jsonb, key text, base int,
+               resubmit boolean, unchanged boolean, retried boolean)
+LANGUAGE sql STABLE AS $$
+    SELECT s.ord, s.line, s.task, s.status, s.progress, s.results, s.difficulties, s.proposals,
+           s.indicators, s.key, s.base, s.resubmit,
+           -- A row identical to the report's latest submitted revision
+           -- writes nothing: a template sent again with one new row must
+           -- neither make empty revisions nor be refused for the rows
+           -- already accepted, nor turn a returned report back into
+           -- submitted with nothing fixed (only a change, or an explicit
+           -- resubmit, sends a returned report back). A draft saved after
+           -- a return is the latest revision, so a row equal to the
+           -- returned text is then a change: it sends that text.
+           NOT is_draft AND EXISTS (
+               SELECT 1 FROM report x
+                 JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
+                WHERE x.period_id = pid AND x.unit_code = unit AND x.task_id = s.task
+                  AND v.saved_as = 'submitted'
+                  AND (x.state IN ('submitted', 'accepted', 'approved')
+                       OR (x.state = 'returned' AND NOT s.resubmit))
+                  AND v.status IS NOT DISTINCT FROM s.status
+                  AND v.progress IS NOT DISTINCT FROM s.progress
+                  -- spreadsheets and the CSV reader drop spaces around a cell, so a
+                  -- template of a text sent with a trailing space is still the same
+                  AND btrim(v.results, E' \t\r') = btrim(s.results, E' \t\r')
+                  AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
+                  AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
+                  AND v.indicators = s.indicators) AS unchanged,
+           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key) AS retried
+      FROM (SELECT x.ord::int AS ord, x.line, x.task, x.status, x.progress::numeric AS progress,
+                   coalesce(x.results, '') AS results, coalesce(x.difficulties, '') AS difficulties,
+                   coalesce(x.proposals, '') AS proposals,
+                   -- no indicators in a row: the report's latest revision's stay
+                   -- (docs/cumulative.md); {} clears them. Here, not in the
+                   -- writer, so the unchanged check compares what is written.
+                   coalesce(x.indicators,
+                            (SELECT v.indicators FROM report y
+                               JOIN report_revision v
+                                 ON v.report_id = y.id AND v.revision = y.revision
+                              WHERE y.period_id = pid AND y.unit_code = unit AND y.task_id = x.task),
+                            '{}') AS indicators, x.key,
+                   coalesce(x.base, 0) AS base, coalesce(x.resubmit, false) AS resubmit
+              FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
+                                AS (line int, task int, status text, progress text, results text,
+                                    difficulties text, proposals text, indicators jsonb, key text,
+                                    base int, resubmit boolean))
+                   WITH ORDINALITY AS x (line, task, status, progress, results, difficulties,
+                                         proposals, indicators, key, base, resubmit, ord)) s
+$$;
+
 -- Saves reports of one unit for one period, all or none:
 -- {"actor": {"id", "username", "address"}, "unit": "Q-NINHKIEU",
 --  "caller_unit": "P-NINHKIEU" (the sender's unit; absent = "unit"),
@@ -175,6 +240,7 @@ DECLARE
     is_late boolean;
     changed text[];
     saved_tasks int[] := '{}';
+    resubmitted int[] := '{}'; -- saved rows that send a returned report back as it is
 BEGIN
     -- FOR SHARE: an administrator's period action waits for submissions in
     -- flight, and they for it, so no report slips into a locked period
@@ -204,41 +270,11 @@ BEGIN
     -- collide on the unique keys with an internal error.
     PERFORM pg_advisory_xact_lock(hashtext('submit_reports ' || p.id || ' ' || unit));
 
-    CREATE TEMP TABLE IF NOT EXISTS submit_rows (
-        ord int, line int, task int, status text, progress numeric, results text, difficulties text,
-        proposals text, indicators jsonb, key text, base int NOT NULL, resubmit boolean NOT NULL,
-        unchanged boolean NOT NULL DEFAULT false,
-        retried boolean NOT NULL -- the key was seen before: this row is answered, not judged
-    ) ON COMMIT DROP;
-    DELETE FROM submit_rows;
-    -- ord is the row's place in the request: the client's line numbers
-    -- are for messages only and need not be distinct
-    INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
-                             indicators, key, base, resubmit, retried)
-    SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
-           coalesce(x.difficulties, ''), coalesce(x.proposals, ''),
-           -- no indicators in a row: the report's latest revision's stay
-           -- (docs/cumulative.md); {} clears them
-           coalesce(x.indicators,
-                    (SELECT v.indicators FROM report y
-                       JOIN report_revision v ON v.report_id = y.id AND v.revision = y.revision
-                      WHERE y.period_id = p.id AND y.unit_code = unit AND y.task_id = x.task),
-                    '{}'),
-           x.key,
-           coalesce(x.base, 0), coalesce(x.resubmit, false),
-           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
-      FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')
-                        AS (line int, task int, status text, progress text, results text,
-                            difficulties text, proposals text, indicators jsonb, key text,
-                            base int, resubmit boolean))
-           WITH ORDINALITY AS x (line, task, status, progress, results, difficulties, proposals,
-                                 indicators, key, base, resubmit, ord);
-
     -- A retry whose first send was saved is answered even if the period
     -- was locked in between: the report is there, the client must not
     -- think it was refused.
     IF p.state IN ('planned', 'approved')
-       AND EXISTS (SELECT 1 FROM submit_rows s WHERE NOT s.retried) THEN
+       AND EXISTS (SELECT 1 FROM submit_rows(doc, p.id, unit, is_draft) s WHERE NOT s.retried) THEN
         RETURN QUERY SELECT 0, 'period',
             CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
                          ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
@@ -249,32 +285,15 @@ BEGIN
     -- Lock the unit's existing reports before judging their state, in id
     -- order as review_reports does, so a review cannot slip in between.
     PERFORM 1 FROM report x
-     WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id IN (SELECT s.task FROM submit_rows s)
+     WHERE x.period_id = p.id AND x.unit_code = unit
+       AND x.task_id IN (SELECT s.task FROM submit_rows(doc, p.id, unit, is_draft) s)
      ORDER BY x.id FOR UPDATE;
 
-    -- A row identical to the report's latest submitted revision writes
-    -- nothing: a template sent again with one new row must neither make
-    -- empty revisions nor be refused for the rows already accepted, nor
-    -- turn a returned report back into submitted with nothing fixed
-    -- (only a change, or an explicit resubmit, sends a returned report
-    -- back). A draft saved after a return is the latest revision, so a
-    -- row equal to the returned text is then a change: it sends that text.
-    UPDATE submit_rows s SET unchanged = true
-      FROM report x JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
-     WHERE NOT is_draft AND x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
-       AND v.saved_as = 'submitted'
-       AND (x.state IN ('submitted', 'accepted', 'approved')
-            OR (x.state = 'returned' AND NOT s.resubmit))
-       AND v.status IS NOT DISTINCT FROM s.status AND v.progress IS NOT DISTINCT FROM s.progress
-       -- spreadsheets and the CSV reader drop spaces around a cell, so a
-       -- template of a text sent with a trailing space is still the same
-       AND btrim(v.results, E' \t\r') = btrim(s.results, E' \t\r')
-       AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
-       AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
-       AND v.indicators = s.indicators;
-
-    -- every check first: one bad row keeps every row out
+    -- every check first: one bad row keeps every row out. The rows are
+    -- judged once, after the locks above (submit_rows() reads the reports
+    -- as they are now); the union's branches share that one reading.
     RETURN QUERY
+    WITH submit_rows AS MATERIALIZED (SELECT * FROM submit_rows(doc, p.id, unit, is_draft))
     SELECT e.line, e.field, e.message, NULL::int, NULL::bigint, NULL::int, NULL::text,
            NULL::boolean, NULL::boolean
       FROM (
@@ -343,7 +362,8 @@ BEGIN
     END IF;
 
     is_late := NOT is_draft AND (p.state = 'closed' OR today_in_vietnam() > unit_deadline(p, unit));
-    FOR r IN SELECT * FROM submit_rows ORDER BY submit_rows.ord LOOP
+    -- the loop's query reads the rows once, as they were before its writes
+    FOR r IN SELECT * FROM submit_rows(doc, p.id, unit, is_draft) s ORDER BY s.ord LOOP
         SELECT v.* INTO prev FROM submission_key k
           JOIN report_revision v ON v.report_id = k.report_id AND v.revision = k.revision
          WHERE k.key = r.key;
@@ -402,6 +422,9 @@ BEGIN
          WHERE x.id = rep.id
         RETURNING * INTO rep;
         saved_tasks := saved_tasks || r.task;
+        IF r.resubmit THEN
+            resubmitted := resubmitted || r.task;
+        END IF;
         RETURN QUERY SELECT r.line, NULL::text, NULL::text, r.task, rep.id, new_rev, rep.state,
                             rep.late, false;
     END LOOP;
@@ -410,11 +433,41 @@ BEGIN
                             unit || ' ' || p.id,
                             jsonb_build_object('tasks', to_jsonb(saved_tasks), 'late', is_late,
                                                'by_unit', caller_unit,
-                                               'resubmitted', (SELECT coalesce(jsonb_agg(s.task), '[]')
-                                                                 FROM submit_rows s
-                                                                WHERE s.resubmit AND NOT s.retried
-                                                                  AND NOT s.unchanged)));
+                                               'resubmitted', to_jsonb(resubmitted)));
     END IF;
+END
+$$;
+
+-- submit_reports for a submission that carries a request key
+-- (docs/retry.md) and may share its transaction with other clients'
+-- submissions (group commit, docs/concurrency.md). It claims the key first,
+-- as the statement cchc_request_key_claim does for other writes (the
+-- account's expired keys go), but a key already recorded — by an earlier
+-- attempt that committed, or by the same request sent again and merged into
+-- the same transaction — is not an error that would roll back everyone's
+-- work: the answer is then one row whose key_taken is true, nothing is
+-- written, and the server answers from the record once the transaction has
+-- committed. A key another transaction is still writing is waited for.
+CREATE OR REPLACE FUNCTION submit_reports_keyed(claim_account bigint, claim_key text,
+                                                claim_type int, claim_digest text,
+                                                key_lifetime interval, doc jsonb)
+RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
+               revision int, state text, late boolean, replayed boolean, key_taken boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM request_key k
+     WHERE k.account_id = claim_account AND k.created_at < now() - key_lifetime;
+    INSERT INTO request_key (account_id, key, request_type, request_digest)
+    VALUES (claim_account, claim_key, claim_type, claim_digest)
+    ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT NULL::int, NULL::text, NULL::text, NULL::int, NULL::bigint, NULL::int,
+                            NULL::text, NULL::boolean, NULL::boolean, true;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT s.line, s.field, s.message, s.task_id, s.report_id, s.revision, s.state,
+                        s.late, s.replayed, false
+                   FROM submit_reports(doc) s;
 END
 $$;
 
