@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "csv_read.h"
+#include "decimal_text.h"
 #include "i18n.h"
 #include "validate.h"
 
@@ -118,14 +119,6 @@ static void add_problem(report_sheet *sheet, int line, const char *column, const
     va_end(ap);
 }
 
-/* "87,5" → "87.5": Vietnamese write the decimal comma. */
-static void decimal_point(char *s)
-{
-    for (; *s; s++)
-        if (*s == ',')
-            *s = '.';
-}
-
 /* Splits "tên=giá trị; tên=giá trị" into the row's indicators. Returns -1
  * when out of memory, 1 when there are more than REPORT_MAX_INDICATORS. */
 static int parse_indicators(report_row *row, const char *text)
@@ -160,10 +153,28 @@ static int parse_indicators(report_row *row, const char *text)
             *--end = '\0';
         snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
         snprintf(row->indicator_values[k], sizeof(row->indicator_values[k]), "%s", value);
-        decimal_point(row->indicator_values[k]);
     }
     free(copy);
     return 0;
+}
+
+/* Each indicator value as a canonical decimal (numeric(16,4), the
+ * server's validate_decimal(value, 12, 4)), read by the rule of
+ * DECIMAL_TEXT_RULE_VI: "12.530" is refused with both readings, never
+ * stored as 12.53. */
+static void indicator_values(report_sheet *sheet, report_row *row)
+{
+    for (size_t k = 0; k < row->n_indicators; k++) {
+        decimal_parse number;
+        char *value = row->indicator_values[k];
+        if (decimal_text_quantity(value, 12, 4, &number) == DECIMAL_TEXT_OK) {
+            snprintf(value, sizeof(row->indicator_values[k]), "%s", number.value);
+            continue;
+        }
+        row->unread |= REPORT_READ_INDICATORS;
+        add_problem(sheet, row->line, headers[COL_INDICATORS], _("chỉ số %s: %s"),
+                    row->indicator_names[k], number.why);
+    }
 }
 
 int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
@@ -198,8 +209,14 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
     row->base_revision = *end ? 0 : (int)base;
     const char *code = report_status_code(status_text);
     snprintf(row->status, sizeof(row->status), "%s", code ? code : status_text);
-    snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
-    decimal_point(row->progress);
+    decimal_parse number;
+    if (decimal_text_percent(fields[COL_PROGRESS], &number) == DECIMAL_TEXT_OK) {
+        snprintf(row->progress, sizeof(row->progress), "%s", number.value);
+    } else {
+        snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
+        row->unread |= REPORT_READ_PROGRESS;
+        add_problem(sheet, line, headers[COL_PROGRESS], "%s", number.why);
+    }
     row->results = strdup(fields[COL_RESULTS]);
     row->difficulties = strdup(fields[COL_DIFFICULTIES]);
     row->proposals = strdup(fields[COL_PROPOSALS]);
@@ -212,6 +229,7 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
         add_problem(sheet, line, headers[COL_INDICATORS],
                     _("tối đa %d chỉ số mỗi dòng (at most %d indicators)"), REPORT_MAX_INDICATORS,
                     REPORT_MAX_INDICATORS);
+    indicator_values(sheet, row);
     return 0;
 }
 
@@ -231,6 +249,8 @@ int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
         csv_records_free(&records);
         return -1;
     }
+    snprintf(sheet->file_problem, sizeof(sheet->file_problem), "%s", records.unreadable);
+    snprintf(sheet->notice, sizeof(sheet->notice), "%s", records.notice);
     if (records.error[0])
         add_problem(sheet, records.error_line, "", _("tệp CSV hỏng: %s (malformed CSV)"),
                     records.error);
@@ -265,7 +285,9 @@ void report_sheet_check(report_sheet *sheet)
         field_problem found[16];
         size_t n = validate_report(&f, found, 16);
         for (size_t k = 0; k < n && k < 16; k++)
-            add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+            if (!((row->unread & REPORT_READ_PROGRESS) && strcmp(found[k].field, "progress") == 0) &&
+                !((row->unread & REPORT_READ_INDICATORS) && strcmp(found[k].field, "indicators") == 0))
+                add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
     }
 }
 

@@ -32,7 +32,12 @@ typedef struct report_row {
     char indicator_names[REPORT_MAX_INDICATORS][65];
     char indicator_values[REPORT_MAX_INDICATORS][32];
     int base_revision;     /* the template's "Phiên bản gốc"; 0 when none */
+    /* REPORT_READ_* of the fields whose text could not be read as a number
+     * (the problem is listed already; report_sheet_check says no more) */
+    unsigned unread;
 } report_row;
+
+enum { REPORT_READ_PROGRESS = 1, REPORT_READ_INDICATORS = 2 };
 
 typedef struct sheet_problem {
     int line;
@@ -48,6 +53,10 @@ typedef struct report_sheet {
     sheet_problem problems[REPORT_SHEET_MAX_PROBLEMS];
     size_t n_problems;
     size_t more_problems;  /* past the list's size */
+    /* the file as a whole could not be read (its encoding, not a CSV…):
+     * one message instead of problems by line; nothing else is set */
+    char file_problem[1400];
+    char notice[200];      /* how the file was read when it was not UTF-8 */
 } report_sheet;
 
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
@@ -59,12 +68,16 @@ enum {
     REPORT_COL_RETURN_REASON, REPORT_COL_BASE_REVISION, REPORT_COL_COUNT
 };
 
-/* Reads a filled template. Returns -1 only when memory ran out. */
+/* Reads a filled template (any encoding and separator csv_read reads;
+ * check file_problem first). Returns -1 only when memory ran out. */
 int report_sheet_parse(const char *data, size_t len, report_sheet *sheet);
 /* An empty sheet with room for capacity rows (for building one by hand). */
 int report_sheet_init(report_sheet *sheet, size_t capacity);
-/* Adds one row given as the template's REPORT_COL_COUNT columns (a row
- * without status is counted as skipped). Returns -1 when memory ran out. */
+/* Adds one row given as the template's REPORT_COL_COUNT columns, UTF-8
+ * text as a person sees it in the cells (a row without status is counted
+ * as skipped). Progress ("75", "75%", "75,5", "75.00%") and indicator
+ * values ("12530", "12,5", "1.234.567"; common/decimal_text.h) become
+ * canonical decimals here, or a problem. Returns -1 when memory ran out. */
 int report_sheet_add(report_sheet *sheet, int line, const char *const *fields);
 /* Adds the problems of every row, by the same rules as the server. */
 void report_sheet_check(report_sheet *sheet);
