@@ -257,8 +257,13 @@ int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
     int rc = 0;
     for (size_t i = 0; i < records.n && rc == 0; i++) {
         const csv_record *r = &records.records[i];
-        if (strcmp(csv_field(r, COL_TASK), headers[COL_TASK]) == 0)
-            continue; /* the header */
+        /* the header: as written, or the first record when its task
+         * column is not a number (a header garbled by a code page that
+         * lacks Vietnamese letters: "M? nhi?m v?") */
+        const char *task = csv_field(r, COL_TASK);
+        if (strcmp(task, headers[COL_TASK]) == 0 ||
+            (i == 0 && (!*task || strspn(task, "0123456789") != strlen(task))))
+            continue;
         const char *fields[COL_COUNT];
         for (int c = 0; c < COL_COUNT; c++)
             fields[c] = csv_field(r, (size_t)c);

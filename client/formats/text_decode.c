@@ -89,7 +89,10 @@ static int is_ascii_vowel(unsigned char c)
  * on byte pairs that text in that encoding produces and other text
  * almost never does. */
 typedef struct evidence {
-    size_t cp1258; /* a combining tone mark after a vowel; đ/Đ, ư/Ư beside letters */
+    /* a combining tone mark after a vowel (in 1252 ì ò Ì Ò Þ, which follow
+     * consonants), đ/Đ beside letters (ð Ð in 1252). Not ă ơ ư: in 1252
+     * they are ã õ ý, Vietnamese letters too */
+    size_t cp1258;
     size_t tcvn3;  /* ă â ê ô ơ ư đ, à ả ã á ạ ằ ẳ ẵ ắ in TCVN3 (¨©ª«¬­® µ¶·¸¹º»¼½¾
                     * in 1252/1258, signs no word contains) beside letters */
     size_t vni;    /* a VNI diacritic byte after a vowel that no 1258 or 1252
@@ -116,7 +119,7 @@ static evidence weigh(const unsigned char *s, size_t len)
         if (strchr((const char *)tone1258, c) &&
             (is_ascii_vowel(prev) || (prev && strchr((const char *)v1258, prev))))
             e.cp1258++;
-        else if ((c == 0xF0 || c == 0xD0 || c == 0xFD || c == 0xDD) && beside_letter)
+        else if ((c == 0xF0 || c == 0xD0) && beside_letter) /* ð Ð in 1252: no Vietnamese word */
             e.cp1258++;
         if (((c >= 0xA8 && c <= 0xAE) || (c >= 0xB5 && c <= 0xBE)) && beside_letter)
             e.tcvn3++;

@@ -82,12 +82,16 @@ static void test_every_encoding_reads_the_same(void **state)
     free(data);
     /* Western text without Vietnamese letters, as Excel writes it on a
      * Western Windows */
-    const char *western = "Mã,Note\r\n101,Café crème à Genève\r\n";
     const char *plain = "Ma,Note\r\n101,Café crème à Genève\r\n";
     data = encode(plain, "WINDOWS-1252", "", 0, &len);
     decodes_to(data, len, plain, "WINDOWS-1252", 1);
     free(data);
-    (void)western;
+    /* the Vietnamese letters 1252 has (ì after a consonant, ý) are not
+     * taken for 1258's tone marks or ư */
+    const char *shared = "Lý do,Tình hình,ô tô\n";
+    data = encode(shared, "WINDOWS-1252", "", 0, &len);
+    decodes_to(data, len, shared, "WINDOWS-1252", 1);
+    free(data);
 }
 
 /* A 1258 file with only a few Vietnamese words is still recognised; one
@@ -97,7 +101,8 @@ static void test_1258_by_evidence(void **state)
 {
     (void)state;
     const char *texts[] = {"101,hoàn thành,100,Xong\n", "101,đang triển khai,50,x\n",
-                           "Mã nhiệm vụ\n", "Đà Nẵng\n", "ưu tiên\n"};
+                           "Mã nhiệm vụ\n", "Đà Nẵng\n", "ưu tiên số một\n",
+                           "Tình hình\n"};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         size_t len;
         char *data = encode(texts[i], "WINDOWS-1258", "", 0, &len);
