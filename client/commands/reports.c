@@ -489,11 +489,7 @@ static int fetch_task_base(const cli_options *opts, const char *period, const ch
     } else if (resubmit) {
         /* indicators travel as a JSON object; the sheet reads name=value; … */
         char indicators[1024] = "";
-        size_t used = 0;
-        for (const char *p = found->indicators; *p && used < sizeof(indicators) - 1; p++)
-            if (*p != '{' && *p != '}' && *p != '"')
-                indicators[used++] = *p == ':' ? '=' : *p == ',' ? ';' : *p;
-        indicators[used] = '\0';
+        report_indicators_text(found->indicators, indicators, sizeof(indicators));
         const char *values[6] = {found->status, found->progress, found->results,
                                  found->difficulties, found->proposals, indicators};
         for (size_t i = 0; i < 6; i++)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "csv_read.h"
 #include "decimal_text.h"
 #include "i18n.h"
@@ -81,16 +83,7 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
             size_t used = strlen(targets);
             snprintf(targets + used, sizeof(targets) - used, "%s%s", k ? "; " : "", t->targets[k]);
         }
-        /* indicators travel as a JSON object; the sheet shows name=value; … */
-        const char *p = t->indicators;
-        size_t used = 0;
-        while (p && *p && used < sizeof(indicators) - 1) {
-            char c = *p++;
-            if (c == '{' || c == '}' || c == '"')
-                continue;
-            indicators[used++] = c == ':' ? '=' : c == ',' ? ';' : c;
-        }
-        indicators[used] = '\0';
+        report_indicators_text(t->indicators, indicators, sizeof(indicators));
         const char *row[COL_COUNT] = {
             tasks->period ? tasks->period->id : "", id, text, targets,
             *t->status ? report_status_label(t->status) : "", t->progress, t->results,
@@ -99,6 +92,34 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
         for (int c = 0; c < COL_COUNT; c++)
             csv_write_field(out, row[c], c == COL_COUNT - 1);
     }
+}
+
+void report_indicators_text(const char *json, char *out, size_t size)
+{
+    out[0] = '\0';
+    json_error_t error;
+    json_t *root = json && *json ? json_loads(json, 0, &error) : NULL;
+    const char *name;
+    json_t *value;
+    size_t used = 0;
+    if (json_is_object(root))
+        json_object_foreach(root, name, value) {
+            char text[64] = "", shown[72];
+            if (json_is_string(value))
+                snprintf(text, sizeof(text), "%s", json_string_value(value));
+            else if (json_is_integer(value))
+                snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(value));
+            else
+                continue;
+            decimal_text_sheet_form(text, shown, sizeof(shown));
+            int n = snprintf(out + used, size - used, "%s%s=%s", used ? "; " : "", name, shown);
+            if (n < 0 || (size_t)n >= size - used) {
+                out[used] = '\0'; /* whole indicators only */
+                break;
+            }
+            used += (size_t)n;
+        }
+    json_decref(root);
 }
 
 static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)

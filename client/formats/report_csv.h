@@ -83,6 +83,13 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields);
 void report_sheet_check(report_sheet *sheet);
 void report_sheet_free(report_sheet *sheet);
 
+/* A report's indicators as the server keeps them (a JSON object of
+ * decimal strings) as the template's cell shows them for a person to
+ * read back: "name=value; …", each value as decimal_text_sheet_form writes
+ * it (',' decimal mark, no grouping: "12,53", "1,2340"), so what comes
+ * back unchanged reads as it was, never as an ambiguous "1.234". */
+void report_indicators_text(const char *json, char *out, size_t size);
+
 /* "hoàn thành" ↔ "completed"; NULL/the code itself when unknown. */
 const char *report_status_label(const char *code);
 const char *report_status_code(const char *text);

@@ -148,15 +148,32 @@ static char utf16_without_bom(const unsigned char *s, size_t len)
     return 0;
 }
 
+/* Valid multi-byte UTF-8 sequences at least as many as invalid bytes:
+ * UTF-8 with damage, not an 8-bit encoding (in 1258 or 1252 text a
+ * letter followed by 0x80-0xBF, the shape of a UTF-8 sequence, is rare). */
+static int mostly_utf8(const char *data, size_t len)
+{
+    size_t sequences = 0, invalid = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        int ok;
+        size_t n = utf8_decode(data + i, len - i, &cp, &ok);
+        if (!ok)
+            invalid++;
+        else if (n > 1)
+            sequences++;
+        i += n;
+    }
+    return sequences > 0 && sequences >= invalid;
+}
+
 int text_decode(const char *data, size_t len, text_decoded *out)
 {
     memset(out, 0, sizeof(*out));
     const unsigned char *s = (const unsigned char *)data;
     int rc;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-        out->encoding = "UTF-8";
-        if (!utf8_valid(data + 3, len - 3))
-            return unreadable(out, _("UTF-8 (có BOM) nhưng có byte hỏng (a damaged UTF-8 file)"));
+        out->encoding = "UTF-8"; /* damaged bytes, if any, are the readers' to name by line */
         return copy(data + 3, len - 3, out);
     }
     if (len >= 4 && (memcmp(s, "\xFF\xFE\0\0", 4) == 0 || memcmp(s, "\0\0\xFE\xFF", 4) == 0))
@@ -193,7 +210,10 @@ int text_decode(const char *data, size_t len, text_decoded *out)
                                        : _("văn bản UTF-16 BE không có BOM (UTF-16 without a byte order mark)"));
         return unreadable(out, _("dữ liệu nhị phân, không phải văn bản (binary data)"));
     }
-    if (utf8_valid(data, len)) {
+    if (utf8_valid(data, len) || mostly_utf8(data, len)) {
+        /* a UTF-8 file with a few damaged bytes stays UTF-8: each reader
+         * names the lines that are not (reading it as 1252 would turn
+         * every Vietnamese letter into mojibake) */
         out->encoding = "UTF-8";
         return copy(data, len, out);
     }

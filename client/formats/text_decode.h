@@ -16,7 +16,10 @@
 #include <stddef.h>
 
 typedef struct text_decoded {
-    char *data;           /* UTF-8 without BOM, NUL-terminated; NULL when unreadable */
+    /* UTF-8 without BOM, NUL-terminated; NULL when unreadable. A UTF-8
+     * file with a few damaged bytes (more valid multi-byte sequences than
+     * bad bytes) is passed as it is, for the readers to name its lines. */
+    char *data;
     size_t len;
     const char *encoding; /* "UTF-8", "UTF-16LE", "Windows-1258"…; what was recognised */
     int converted;        /* 1 when the file was not UTF-8 (notice is set) */

@@ -423,6 +423,14 @@ static void test_same_under_vi_VN_and_C(void **state)
         assert_stored(task, "v.progress", "87.50");
         assert_stored(task, "v.indicators->>'so_ho_so'", "12530");
         assert_stored(task, "v.indicators->>'ty_le'", "99.5");
+        /* the template shows them in the form the rule reads back as they are */
+        const char *tmpl[] = {"template", "--period", PERIOD, "-o", "mau.csv", NULL};
+        remove("mau.csv");
+        harness_cchc_ok(srv, tmpl);
+        char *written = harness_read_file("mau.csv");
+        assert_non_null(strstr(written, "so_ho_so=12530"));
+        assert_non_null(strstr(written, "ty_le=99,5"));
+        free(written);
 
         /* the HTML report's bars have the widths of their values */
         fixture_as(&fx, -1);

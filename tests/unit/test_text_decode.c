@@ -19,7 +19,9 @@
 #include <cmocka.h>
 
 #include "csv_read.h"
+#include "report_csv.h"
 #include "text_decode.h"
+#include "unit_changes.h"
 
 static const char sheet_utf8[] =
     "Mã nhiệm vụ,Trạng thái,Tiến độ (%),Kết quả đạt được\r\n"
@@ -152,7 +154,6 @@ static void test_what_cannot_be_read(void **state)
     unreadable_as("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10, ".xls");
     unreadable_as("%PDF-1.7\n", 9, "PDF");
     unreadable_as("\x01\x02\0\x7F\0\0\x10\0\x01\x02\x03", 11, "nhị phân");
-    unreadable_as("\xEF\xBB\xBF" "abc\xFF\n", 8, "UTF-8");
     unreadable_as("\xFF\xFE\0\xD8" "a\0", 6, "UTF-16"); /* a lone surrogate */
     unreadable_as("\x81\x8D\x8F\x90\x9D\n", 6, "không nhận ra");
 }
@@ -229,6 +230,17 @@ static void test_separators_and_line_ends(void **state)
     csv_records_free(&r);
 }
 
+/* A UTF-8 file with a damaged byte stays UTF-8 (the readers name the
+ * line) instead of turning every Vietnamese letter into 1252 mojibake. */
+static void test_damaged_utf8_stays_utf8(void **state)
+{
+    (void)state;
+    const char damaged[] = "mã,tên\n31117,Phường Tân An\n31126,Ph\xFF\xFEng\n";
+    decodes_to(damaged, strlen(damaged), damaged, "UTF-8", 0);
+    const char bom[] = "\xEF\xBB\xBF" "abc\xFF\n";
+    decodes_to(bom, strlen(bom), "abc\xFF\n", "UTF-8", 0);
+}
+
 static void test_csv_read_says_unreadable(void **state)
 {
     (void)state;
@@ -249,6 +261,51 @@ static void test_csv_read_says_unreadable(void **state)
     free(data);
 }
 
+/* A change set's dates as a spreadsheet shows them (day first) reach the
+ * server as YYYY-MM-DD; an impossible one names its line. */
+static void test_change_set_dates(void **state)
+{
+    (void)state;
+    const char *csv = "effective_date,action,subject_codes,result_code\n"
+                      "01/07/2025,close,X1,\n2025-07-02,close,X2,\n";
+    char why[1600] = "";
+    json_t *changes = unit_changes_parse(csv, strlen(csv), why, sizeof(why));
+    if (!changes)
+        fail_msg("%s", why);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(changes, 0), "effective_on")),
+                        "2025-07-01");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(changes, 1), "effective_on")),
+                        "2025-07-02");
+    json_decref(changes);
+    const char *bad = "effective_date,action,subject_codes,result_code\n31/06/2025,close,X1,\n";
+    assert_null(unit_changes_parse(bad, strlen(bad), why, sizeof(why)));
+    assert_non_null(strstr(why, "dòng 2"));
+    assert_non_null(strstr(why, "không có thật"));
+    const char *json = "[{\"op\": \"close\", \"effective_on\": \"5/7/2025\", \"from\": [\"X\"]}]";
+    changes = unit_changes_parse(json, strlen(json), why, sizeof(why));
+    assert_non_null(changes);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(changes, 0), "effective_on")),
+                        "2025-07-05");
+    json_decref(changes);
+}
+
+/* Indicators shown in the template read back as they were stored: a
+ * value with three decimals gets a fourth 0 instead of being ambiguous. */
+static void test_indicators_in_the_template(void **state)
+{
+    (void)state;
+    char text[256];
+    report_indicators_text("{\"so_ho_so\": \"12530\", \"ty_le\": \"1.234\", \"tb\": \"99.5\"}", text,
+                           sizeof(text));
+    assert_string_equal(text, "so_ho_so=12530; ty_le=1,2340; tb=99,5");
+    report_indicators_text("", text, sizeof(text));
+    assert_string_equal(text, "");
+    report_indicators_text("{not json", text, sizeof(text));
+    assert_string_equal(text, "");
+    report_indicators_text("{\"a\": \"1\", \"b\": \"2\"}", text, 6); /* whole ones only */
+    assert_string_equal(text, "a=1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,7 +313,10 @@ int main(void)
         cmocka_unit_test(test_1258_by_evidence),
         cmocka_unit_test(test_what_cannot_be_read),
         cmocka_unit_test(test_separators_and_line_ends),
+        cmocka_unit_test(test_damaged_utf8_stays_utf8),
         cmocka_unit_test(test_csv_read_says_unreadable),
+        cmocka_unit_test(test_change_set_dates),
+        cmocka_unit_test(test_indicators_in_the_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
