@@ -278,12 +278,14 @@ int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
     int rc = 0;
     for (size_t i = 0; i < records.n && rc == 0; i++) {
         const csv_record *r = &records.records[i];
-        /* the header: as written, or the first record when its task
-         * column is not a number (a header garbled by a code page that
-         * lacks Vietnamese letters: "M? nhi?m v?") */
+        /* the header: as written, or a first record whose task column is
+         * not a number under a progress column still saying "(%)" (a
+         * header garbled by a code page without Vietnamese letters:
+         * "M? nhi?m v?", "Ti?n ?? (%)") */
         const char *task = csv_field(r, COL_TASK);
         if (strcmp(task, headers[COL_TASK]) == 0 ||
-            (i == 0 && (!*task || strspn(task, "0123456789") != strlen(task))))
+            (i == 0 && strspn(task, "0123456789") != strlen(task) &&
+             strstr(csv_field(r, COL_PROGRESS), "(%)")))
             continue;
         const char *fields[COL_COUNT];
         for (int c = 0; c < COL_COUNT; c++)
