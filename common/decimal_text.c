@@ -24,7 +24,7 @@ static size_t space_at(const char *s)
 {
     if (*s == ' ' || *s == '\t')
         return 1;
-    if (memcmp(s, "\xC2\xA0", 2) == 0)
+    if (strncmp(s, "\xC2\xA0", 2) == 0) /* strncmp: s may be shorter */
         return 2;
     if (strncmp(s, "\xE2\x80\xAF", 3) == 0 || strncmp(s, "\xE2\x80\x89", 3) == 0)
         return 3;

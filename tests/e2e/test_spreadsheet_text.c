@@ -434,8 +434,10 @@ static void test_same_under_vi_VN_and_C(void **state)
 
         /* the HTML report's bars have the widths of their values */
         fixture_as(&fx, -1);
-        const char *export[] = {"export", "--period", PERIOD, "--format", "html", "-o",
-                                "tong-hop.html", NULL};
+        /* the consolidated report is the heaviest query: more time than the
+         * default 10 s on a loaded machine */
+        const char *export[] = {"--timeout", "60000", "export", "--period", PERIOD, "--format",
+                                "html", "-o", "tong-hop.html", NULL};
         harness_cchc_ok(srv, export);
         html[l] = harness_read_file("tong-hop.html");
         if (check_bars(html[l]) == 0)
