@@ -173,6 +173,8 @@ int text_decode(const char *data, size_t len, text_decoded *out)
     const unsigned char *s = (const unsigned char *)data;
     int rc;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        if (memchr(data + 3, '\0', len - 3))
+            return unreadable(out, _("dữ liệu nhị phân, không phải văn bản (binary data)"));
         out->encoding = "UTF-8"; /* damaged bytes, if any, are the readers' to name by line */
         return copy(data + 3, len - 3, out);
     }

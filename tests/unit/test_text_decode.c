@@ -156,6 +156,9 @@ static void test_what_cannot_be_read(void **state)
     unreadable_as("\x01\x02\0\x7F\0\0\x10\0\x01\x02\x03", 11, "nhị phân");
     unreadable_as("\xFF\xFE\0\xD8" "a\0", 6, "UTF-16"); /* a lone surrogate */
     unreadable_as("\x81\x8D\x8F\x90\x9D\n", 6, "không nhận ra");
+    /* a NUL after a UTF-8 BOM (fuzz/regressions/csv/damaged-utf8-after-bom-round-trip.bin):
+     * fields would end at it silently */
+    unreadable_as("\xEF\xBB\xBF" "a,b\0c\n", 9, "nhị phân");
 }
 
 static void read_sheet(const char *text, size_t len, const char *case_name)
