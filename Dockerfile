@@ -7,6 +7,7 @@ FROM debian:bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev \
       protobuf-c-compiler libpq-dev libjansson-dev libcsv-dev libsodium-dev libssl-dev \
+      libxlsxwriter-dev libzip-dev libexpat1-dev libutf8proc-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Exactly what CMake reads with CCHC_TESTS=OFF: tests/ is not configured
@@ -25,6 +26,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DCCHC_TESTS=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libuv1 libprotobuf-c1 libpq5 libjansson4 libcsv3 libsodium23 libssl3 \
+      libxlsxwriter4 libzip4 libexpat1 libutf8proc2 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --no-create-home cchc
 COPY --from=build /build/server/cchcd /build/client/cchc /usr/local/bin/

@@ -135,8 +135,8 @@ size_t validate_report(const report_fields *r, field_problem *out, size_t max)
     int status_ok = is_status(r->status);
     if (!status_ok)
         add_problem(out, max, &n, "status",
-                    "trạng thái phải là: chưa triển khai, đang triển khai, hoàn thành, chậm tiến độ "
-                    "(status: not_started, in_progress, completed, behind)");
+                    "trạng thái phải là \"chưa triển khai\" (not_started), \"đang triển khai\" "
+                    "(in_progress), \"hoàn thành\" (completed) hoặc \"chậm tiến độ\" (behind)");
     if (validate_decimal(r->progress, 3, 2, why, sizeof(why)) != 0) {
         add_problem(out, max, &n, "progress", why);
     } else {

@@ -4,9 +4,10 @@
  * every string, validate_date on the date fields, validate_period on
  * period ids, validate_decimal on decimals, validate_report on every row of
  * a report submission (mapped as handle_report_submit maps it), and the
- * request key and kind helpers. The answers must be sane: every reason is
- * NUL-terminated valid UTF-8 (it goes into an error reply), and a decoded
- * request encodes again.
+ * request key and kind helpers, after the NFC pass cchcd runs on every
+ * decoded request (wire_nfc.c). The answers must be sane: every reason is
+ * NUL-terminated valid UTF-8 (it goes into an error reply), every valid
+ * UTF-8 string is NFC after the pass, and a decoded request encodes again.
  *
  * Not targeted here: checks that need the database or the session
  * (permissions, existing units, period states), and the handlers' integer
@@ -16,9 +17,11 @@
 #include <string.h>
 
 #include "request_kind.h"
+#include "text_fold.h"
 #include "utf8.h"
 #include "validate.h"
 #include "wire.h"
+#include "wire_nfc.h"
 
 static void check_reason(const char *why, size_t size)
 {
@@ -41,6 +44,8 @@ static int is_date_field(const char *name)
 static void check_string(const ProtobufCMessageDescriptor *msg, const char *field, const char *s)
 {
     char why[200];
+    if (utf8_valid(s, strlen(s)) && !text_is_nfc(s))
+        abort(); /* the NFC pass missed a string */
     memset(why, 'x', sizeof(why));
     if (validate_text(s, 4000, why, sizeof(why)) != 0)
         check_reason(why, sizeof(why));
@@ -114,6 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)request_key_valid(req->request_key);
     if (!wire_request_name(req->body_case))
         abort();
+    if (wire_nfc_message(&req->base, wire_nfc_store_malloc, NULL) < 0)
+        abort(); /* out of memory on a fuzzer-sized input */
     walk(&req->base);
 
     /* Encoding a decoded request must work (the packed size is what pack

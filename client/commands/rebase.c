@@ -13,6 +13,7 @@
 #include "call.h"
 #include "i18n.h"
 #include "report_csv.h"
+#include "validate.h"
 
 /* Remembers a block for rebase_free; frees it and returns NULL when the
  * list cannot grow. */
@@ -96,13 +97,13 @@ static int same_decimal(const char *a, const char *b)
 /* Indicators as a canonical "name=value;…" text, names sorted. */
 typedef struct indicator_set {
     size_t n;
-    char names[REPORT_MAX_INDICATORS][65];
-    char values[REPORT_MAX_INDICATORS][64];
+    char names[REPORT_INDICATORS_MAX][65];
+    char values[REPORT_INDICATORS_MAX][64];
 } indicator_set;
 
 static void set_add(indicator_set *s, const char *name, const char *value)
 {
-    if (s->n == REPORT_MAX_INDICATORS)
+    if (s->n == REPORT_INDICATORS_MAX)
         return;
     size_t i = s->n++;
     while (i > 0 && strcmp(s->names[i - 1], name) > 0) {
@@ -160,7 +161,8 @@ static int same_as(const Cchc__V1__ReportRow *row, const Cchc__V1__ReportRevisio
     set_of_json(v->indicators, &theirs);
     return same_text(row->status, v->status) && same_decimal(row->progress, v->progress) &&
            same_text(row->results, v->results) && same_text(row->difficulties, v->difficulties) &&
-           same_text(row->proposals, v->proposals) && same_set(&mine, &theirs);
+           same_text(row->proposals, v->proposals) &&
+           ((row->n_indicators == 0 && !row->clear_indicators) || same_set(&mine, &theirs));
 }
 
 /* ---- one row ------------------------------------------------------------------------ */
@@ -222,6 +224,7 @@ static int fill_row(rebased_submission *out, Cchc__V1__ReportRow *dst,
     dst->line = row->line;
     dst->task_id = row->task_id;
     dst->resubmit = row->resubmit;
+    dst->clear_indicators = row->clear_indicators;
     dst->base_revision = row->base_revision;
     if (!(dst->status = own_str(out, status)) || !(dst->progress = own_str(out, progress)) ||
         !(dst->results = own_str(out, results)) ||
@@ -315,9 +318,14 @@ static int rebase_row(const cli_options *opts, const char *period, const char *u
     const char *proposals = merge_text(row, "proposals", row->proposals, base->proposals,
                                        latest->proposals, latest, 0, &collided);
     indicator_set mine, base_set, latest_set;
-    set_of_row(row, &mine);
     set_of_json(base->indicators, &base_set);
     set_of_json(latest->indicators, &latest_set);
+    /* no indicators in the row and no clear: the clerk keeps the report's
+     * (docs/cumulative.md), which is no change */
+    if (row->n_indicators == 0 && !row->clear_indicators)
+        mine = base_set;
+    else
+        set_of_row(row, &mine);
     int mine_changed = !same_set(&mine, &base_set);
     int theirs_changed = !same_set(&latest_set, &base_set);
     if (mine_changed && theirs_changed && !same_set(&mine, &latest_set)) {

@@ -9,17 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "call.h"
+#include "carried.h"
 #include "commands.h"
 #include "file_read.h"
+#include "file_write.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "output.h"
 #include "pb_json.h"
 #include "rebase.h"
 #include "report_csv.h"
+#include "report_file.h"
+#include "report_xlsx_write.h"
 #include "table.h"
 
 static const char *state_label(const char *state)
@@ -55,6 +60,8 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
         {"period", required_argument, NULL, 'p'},
         {"unit", required_argument, NULL, 'u'},
         {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -67,7 +74,7 @@ static const char *period_option(int argc, char **argv, const char *usage, int *
         switch (opt) {
         case 'p': period = optarg; break;
         case 'u': *unit = optarg; break;
-        case 'o': break; /* read again by the caller */
+        case 'o': case 'f': case 'F': break; /* read again by the caller */
         case 'h': printf("%s", usage); *rc = EXIT_OK; return NULL;
         default: *rc = EXIT_USAGE; return NULL;
         }
@@ -117,6 +124,9 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
                 snprintf(note, sizeof(note), _("trả lại: %s"), u->return_reason);
             else if (u->late)
                 snprintf(note, sizeof(note), _("gửi muộn"));
+            else if (*u->carried_from) /* docs/cumulative.md */
+                snprintf(note, sizeof(note), _("mẫu điền sẵn từ kỳ %s, lần %d"), u->carried_from,
+                         u->carried_revision);
             missing += strcmp(u->report_state, "missing") == 0;
             returned += strcmp(u->report_state, "returned") == 0;
             const char *row[] = {id, u->text, state_label(u->report_state),
@@ -142,35 +152,111 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The template's format: --format, else the output's name (.xlsx), else CSV
+ * (standard output is always CSV). Returns 1 for xlsx, 0 for CSV, -1 when
+ * --format names neither. */
+static int template_is_xlsx(int argc, char **argv, const char *path)
+{
+    const char *format = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            format = argv[i + 1];
+        else if (strncmp(argv[i], "--format=", 9) == 0)
+            format = argv[i] + 9;
+    }
+    if (format)
+        return strcmp(format, "xlsx") == 0 ? 1 : strcmp(format, "csv") == 0 ? 0 : -1;
+    size_t n = path ? strlen(path) : 0;
+    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
 int cmd_template(const cli_options *opts, int argc, char **argv)
 {
     int rc;
     const char *usage =
-        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.csv]\n");
+        _("usage: cchc template --period 2023-6M [--unit CLOSED-UNIT] [-o bao-cao.xlsx|.csv [--force]]\n"
+          "                     [--format xlsx|csv]\n"
+          "An .xlsx name (or --format xlsx) writes an Excel workbook: a drop-down list of\n"
+          "statuses, progress checked 0-100, the task's columns locked, instructions in the\n"
+          "sheet \"Hướng dẫn\". Otherwise CSV (UTF-8 with BOM); standard output is CSV.\n"
+          "-o FILE   write FILE; an existing FILE (perhaps a filled report) is never replaced\n"
+          "          unless --force is given\n");
     const char *unit;
     const char *period = period_option(argc, argv, usage, &rc, &unit);
     if (!period)
         return rc;
     const char *path = NULL;
-    for (int i = 1; i < argc - 1; i++)
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0)
+    int force = 0;
+    for (int i = 1; i < argc; i++) {
+        if (i < argc - 1 && (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0))
             path = argv[i + 1];
-    Cchc__V1__Response *response;
-    if ((rc = my_tasks(opts, period, unit, &response)) != EXIT_OK)
-        return rc;
-    FILE *out = path ? fopen(path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
-        cchc__v1__response__free_unpacked(response, NULL);
+        else if (strncmp(argv[i], "--output=", 9) == 0)
+            path = argv[i] + 9;
+        force |= strcmp(argv[i], "--force") == 0;
+    }
+    int xlsx = template_is_xlsx(argc, argv, path);
+    if (xlsx < 0 || (xlsx && !path)) {
+        fprintf(stderr, xlsx < 0 ? _("cchc template: --format is xlsx or csv\n")
+                                 : _("cchc template: an .xlsx template needs -o FILE.xlsx\n"));
         return EXIT_USAGE;
     }
-    report_template_write(out, response->my_tasks);
+    /* asked first, before the server: the clerk learns at once that the
+     * name is taken, and nothing is fetched for nothing */
+    file_out out = {0};
+    if (path && file_out_open(&out, path, force) != 0) {
+        if (errno == EEXIST)
+            fprintf(stderr,
+                    _("cchc template: %s đã có (có thể là báo cáo đã điền); không ghi đè. Chọn tên "
+                      "khác, hoặc thêm --force để thay tệp đó (the file exists and may hold a filled "
+                      "report: not overwritten; use another name, or --force)\n"),
+                    path);
+        else
+            fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    Cchc__V1__Response *response;
+    if ((rc = my_tasks(opts, period, unit, &response)) != EXIT_OK) {
+        if (path)
+            file_out_abort(&out);
+        return rc;
+    }
+    if (xlsx) {
+        /* libxlsxwriter writes by name: into the temporary file, which
+         * file_out_commit then moves into place */
+        char error[600];
+        if (report_xlsx_write(out.tmp_path, response->my_tasks, error, sizeof(error)) != 0) {
+            fprintf(stderr, "cchc: %s\n", error);
+            file_out_abort(&out);
+            cchc__v1__response__free_unpacked(response, NULL);
+            return EXIT_USAGE;
+        }
+    } else {
+        report_template_write(path ? out.f : stdout, response->my_tasks);
+    }
     if (path) {
-        fclose(out);
+        if (file_out_commit(&out) != 0) {
+            if (errno == EEXIST)
+                fprintf(stderr, _("cchc template: %s vừa được tạo bởi chương trình khác; không "
+                                  "ghi đè (appeared meanwhile: not overwritten)\n"),
+                        path);
+            else
+                fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
+            cchc__v1__response__free_unpacked(response, NULL);
+            return EXIT_USAGE;
+        }
+        size_t carried = 0;
+        for (size_t i = 0; i < response->my_tasks->n_tasks; i++)
+            carried += *response->my_tasks->tasks[i]->carried_from != '\0';
         fprintf(stderr,
                 _("Đã ghi %s: %zu nhiệm vụ kỳ %s. Điền cột Trạng thái, Tiến độ, Kết quả… rồi gửi:\n"
                   "  cchc submit --file %s%s%s\n"),
                 path, response->my_tasks->n_tasks, period, path, *unit ? " --unit " : "", unit);
+        if (carried)
+            fprintf(stderr,
+                    _("%zu dòng đã điền sẵn số liệu mang sang từ kỳ trước (cột \"Mang sang từ kỳ\"): "
+                      "sửa những gì đã thay đổi. Dòng không sửa chỉ được gửi khi bạn xóa trắng ô "
+                      "\"Mang sang từ kỳ\" của dòng đó, hoặc gửi với --confirm-carried.\n"),
+                    carried);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -307,6 +393,7 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
  * resubmission of a returned report (--task --resubmit). */
 typedef struct submit_mode {
     int draft, rebase, resubmit, from_file;
+    int confirm_carried; /* send rows carried over unchanged too (carried.h) */
     int base_at_send; /* --task, the latest revision unknown yet (outbox.h) */
     const char *unit; /* --unit: a closed unit this one succeeds ("" = own) */
 } submit_mode;
@@ -364,18 +451,41 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         fprintf(stderr, _("cchc: %s: không có dòng nào đã điền Trạng thái (no filled rows)\n"), source);
         return EXIT_USAGE;
     }
+    /* rows carried over from an earlier period and left as they were go
+     * only when confirmed (carried.h) */
+    carried_summary carried;
+    size_t held = carried_hold_back(opts, sheet, mode->unit ? mode->unit : "",
+                                    mode->confirm_carried, &carried);
+    if (held == sheet->n_rows) {
+        if (opts->json)
+            output_json(json_pack("{s:i, s:i}", "sent", 0, "carried_held_back", (int)held));
+        else
+            printf(_("Không gửi gì kỳ %s: mọi dòng đã điền đều là số liệu mang sang từ kỳ trước "
+                     "chưa sửa (nothing sent).\n"),
+                   sheet->period);
+        if (!opts->json)
+            carried_explain(&carried, source, mode->unit ? mode->unit : "");
+        return EXIT_USAGE;
+    }
+    size_t n_inds = 0;
+    for (size_t i = 0; i < sheet->n_rows; i++)
+        n_inds += sheet->rows[i].indicators.n;
     int rc = EXIT_USAGE;
     Cchc__V1__ReportRow *rows = calloc(sheet->n_rows, sizeof(*rows));
     Cchc__V1__ReportRow **ptrs = calloc(sheet->n_rows, sizeof(*ptrs));
-    Cchc__V1__Indicator *inds = calloc(sheet->n_rows * REPORT_MAX_INDICATORS, sizeof(*inds));
-    Cchc__V1__Indicator **ind_ptrs = calloc(sheet->n_rows * REPORT_MAX_INDICATORS, sizeof(*ind_ptrs));
+    Cchc__V1__Indicator *inds = calloc(n_inds ? n_inds : 1, sizeof(*inds));
+    Cchc__V1__Indicator **ind_ptrs = calloc(n_inds ? n_inds : 1, sizeof(*ind_ptrs));
     char(*keys)[33] = calloc(sheet->n_rows, sizeof(*keys));
     if (!rows || !ptrs || !inds || !ind_ptrs || !keys) {
         fprintf(stderr, _("cchc: out of memory\n"));
         goto out;
     }
-    for (size_t i = 0; i < sheet->n_rows; i++) {
-        report_row *src = &sheet->rows[i];
+    size_t n_sent = 0, next_ind = 0;
+    for (size_t j = 0; j < sheet->n_rows; j++) {
+        report_row *src = &sheet->rows[j];
+        if (src->held_back)
+            continue;
+        size_t i = n_sent++;
         Cchc__V1__ReportRow init = CCHC__V1__REPORT_ROW__INIT;
         rows[i] = init;
         rows[i].line = src->line;
@@ -389,16 +499,18 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         rows[i].idempotency_key = keys[i];
         rows[i].base_revision = mode->base_at_send ? OUTBOX_BASE_AT_SEND : src->base_revision;
         rows[i].resubmit = mode->resubmit;
-        for (size_t k = 0; k < src->n_indicators; k++) {
-            Cchc__V1__Indicator *ind = &inds[i * REPORT_MAX_INDICATORS + k];
+        rows[i].indicators = &ind_ptrs[next_ind];
+        for (size_t k = 0; k < src->indicators.n; k++) {
+            Cchc__V1__Indicator *ind = &inds[next_ind];
             Cchc__V1__Indicator ind_init = CCHC__V1__INDICATOR__INIT;
             *ind = ind_init;
-            ind->name = src->indicator_names[k];
-            ind->value = src->indicator_values[k];
-            ind_ptrs[i * REPORT_MAX_INDICATORS + k] = ind;
+            ind->name = src->indicators.names[k];
+            ind->value = src->indicators.values[k];
+            ind_ptrs[next_ind++] = ind;
         }
-        rows[i].indicators = &ind_ptrs[i * REPORT_MAX_INDICATORS];
-        rows[i].n_indicators = src->n_indicators;
+        rows[i].n_indicators = src->indicators.n;
+        /* none means "keep the report's"; the cell "-" removes them */
+        rows[i].clear_indicators = src->indicators.clear;
         ptrs[i] = &rows[i];
     }
     Cchc__V1__ReportSubmitRequest body = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
@@ -406,12 +518,14 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
     body.unit = (char *)(mode->unit ? mode->unit : "");
     body.draft = mode->draft;
     body.rows = ptrs;
-    body.n_rows = sheet->n_rows;
-    if (sheet->n_rows > 50 && !opts->json)
-        fprintf(stderr, _("Đang gửi %zu báo cáo…\n"), sheet->n_rows);
+    body.n_rows = n_sent;
+    if (n_sent > 50 && !opts->json)
+        fprintf(stderr, _("Đang gửi %zu báo cáo…\n"), n_sent);
     rc = send_rebasing(opts, &body, mode);
     if (rc == EXIT_OK && sheet->skipped && !opts->json)
         printf(_("(%zu dòng chưa điền Trạng thái không được gửi.)\n"), sheet->skipped);
+    if (!opts->json)
+        carried_explain(&carried, source, mode->unit ? mode->unit : "");
 out:
     free(rows);
     free(ptrs);
@@ -421,6 +535,47 @@ out:
     return rc;
 }
 
+/* A file made for one unit is not sent for another: its "Mã đơn vị" must
+ * be the unit submitted for (--unit, else the caller's own, asked of the
+ * server). Returns EXIT_OK, or the exit code after saying why not. When
+ * the server cannot be reached, the file goes its usual way (the outbox). */
+static int check_file_unit(const cli_options *opts, const report_sheet *sheet, const char *path,
+                           const submit_mode *mode)
+{
+    if (!*sheet->unit || !*sheet->period)
+        return EXIT_OK; /* a template older than the column */
+    char own[128] = "";
+    const char *target = mode->unit;
+    if (!*target) {
+        Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
+        body.period_id = (char *)sheet->period;
+        body.unit = "";
+        Cchc__V1__Response *response = NULL;
+        cli_error err;
+        if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0)
+            return EXIT_OK;
+        if (response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
+            snprintf(own, sizeof(own), "%s", response->my_tasks->unit_code);
+        cchc__v1__response__free_unpacked(response, NULL);
+        target = own;
+    }
+    if (!*target || strcasecmp(target, sheet->unit) == 0)
+        return EXIT_OK;
+    if (*mode->unit)
+        fprintf(stderr,
+                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị %s (--unit) đang gửi; "
+                  "không gửi gì (the file is unit %s's, not %s's: nothing sent)\n"),
+                path, sheet->unit, target, sheet->unit, target);
+    else
+        fprintf(stderr,
+                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị bạn (%s); không gửi gì. "
+                  "Nếu %s là đơn vị đã ngừng hoạt động mà đơn vị bạn kế thừa, gửi bằng: cchc "
+                  "submit --file %s --unit %s (the file is unit %s's, not yours, %s: nothing "
+                  "sent)\n"),
+                path, sheet->unit, target, sheet->unit, path, sheet->unit, sheet->unit, target);
+    return EXIT_USAGE;
+}
+
 static int submit_file(const cli_options *opts, const char *path, const submit_mode *mode)
 {
     size_t len;
@@ -428,8 +583,14 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
     if (!data)
         return EXIT_USAGE;
     report_sheet *sheet = malloc(sizeof(*sheet));
-    int parsed = sheet ? report_sheet_parse(data, len, sheet) : -1;
+    char error[600] = "";
+    int parsed = sheet ? report_file_parse(data, len, sheet, error, sizeof(error)) : -1;
     free(data);
+    if (parsed > 0) {
+        free(sheet);
+        fprintf(stderr, _("cchc: %s: %s; không gửi gì (nothing sent)\n"), path, error);
+        return EXIT_USAGE;
+    }
     if (parsed != 0) {
         free(sheet);
         fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
@@ -442,7 +603,9 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
     } else {
         if (sheet->notice[0] && !opts->quiet)
             fprintf(stderr, "%s: %s\n", path, sheet->notice);
-        rc = submit_sheet(opts, sheet, path, mode);
+        rc = check_file_unit(opts, sheet, path, mode);
+        if (rc == EXIT_OK)
+            rc = submit_sheet(opts, sheet, path, mode);
     }
     report_sheet_free(sheet);
     free(sheet);
@@ -487,18 +650,25 @@ static int fetch_task_base(const cli_options *opts, const char *period, const ch
                 task, period, found ? state_label(found->report_state) : _("không có"));
         rc = EXIT_USAGE;
     } else if (resubmit) {
-        /* indicators travel as a JSON object; the sheet reads name=value; … */
-        char indicators[1024] = "";
-        report_indicators_text(found->indicators, indicators, sizeof(indicators));
-        const char *values[6] = {found->status, found->progress, found->results,
-                                 found->difficulties, found->proposals, indicators};
-        for (size_t i = 0; i < 6; i++)
+        /* indicators travel as a JSON object; the sheet reads its cell
+         * syntax (report_indicators.h); none: the report has none, and
+         * an empty cell would keep them anyway */
+        const char *values[5] = {found->status, found->progress, found->results,
+                                 found->difficulties, found->proposals};
+        for (size_t i = 0; i < 5; i++)
             if (!(resent[i] = strdup(values[i])))
                 rc = EXIT_USAGE;
+        if (!(resent[5] = indicators_cell_of_json(found->indicators)))
+            rc = EXIT_USAGE;
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return rc;
 }
+
+static int submit_options(const cli_options *opts, const char *file, const char *period,
+                          const char *task, const char *status, const char *progress,
+                          const char *results, const char *difficulties, const char *proposals,
+                          const char *base, char **indicators, int content, submit_mode *mode_in);
 
 int cmd_submit(const cli_options *opts, int argc, char **argv)
 {
@@ -517,12 +687,16 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         {"rebase", no_argument, NULL, 'B'},
         {"resubmit", no_argument, NULL, 'R'},
         {"unit", required_argument, NULL, 'u'},
+        {"confirm-carried", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *file = NULL, *period = NULL, *task = NULL, *status = "", *progress = "",
                *results = "", *difficulties = "", *proposals = "", *base = NULL;
-    char indicators[512] = "";
+    /* the --indicator options as one template cell (report_indicators.h) */
+    char *indicators = strdup("");
+    if (!indicators)
+        return EXIT_USAGE;
     int opt, content = 0;
     submit_mode mode = {0};
     mode.unit = "";
@@ -541,15 +715,21 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         case 'B': mode.rebase = 1; break;
         case 'R': mode.resubmit = 1; break;
         case 'u': mode.unit = optarg; break;
+        case 'C': mode.confirm_carried = 1; break;
         case 'i': {
             content = 1;
-            size_t used = strlen(indicators);
-            snprintf(indicators + used, sizeof(indicators) - used, "%s%s", used ? ";" : "", optarg);
+            char *grown = indicators_cell_add(indicators, optarg);
+            if (!grown) {
+                free(indicators);
+                return EXIT_USAGE;
+            }
+            indicators = grown;
             break;
         }
         case 'D': mode.draft = 1; break;
         case 'h':
-            printf(_("usage: cchc submit --file bao-cao.csv [--draft] [--rebase]\n"
+            printf(_("usage: cchc submit --file bao-cao.xlsx|bao-cao.csv [--draft] [--rebase]\n"
+                     "                   [--confirm-carried]\n"
                      "       cchc submit --task ID --period P --status S --progress N --result \"…\"\n"
                      "                   [--difficulties \"…\"] [--proposals \"…\"]\n"
                      "                   [--indicator tên=giá-trị]… [--draft] [--base-revision N]\n"
@@ -563,10 +743,36 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
                      "             revisions (nothing is sent if someone changed the same cell)\n"
                      "--resubmit   send a returned report back unchanged (the unit keeps its text)\n"
                      "--unit CODE  the report of a closed unit your unit succeeds: submit what it\n"
-                     "             still owes, or fix its returned report (it stays that unit's)\n"));
+                     "             still owes, or fix its returned report (it stays that unit's)\n"
+                     "--confirm-carried  also send the template's rows carried over from an earlier\n"
+                     "             period and left unchanged (else held back; or clear their\n"
+                     "             \"Mang sang từ kỳ\" cell)\n"
+                     "--indicator tên=giá-trị  one per option; the value with a decimal comma and\n"
+                     "             no grouping (12530, 99,4). Without any, the report keeps its\n"
+                     "             indicators; --indicator - removes them all\n"));
+            free(indicators);
             return EXIT_OK;
-        default: return EXIT_USAGE;
+        default: free(indicators); return EXIT_USAGE;
         }
+    }
+    int rc = submit_options(opts, file, period, task, status, progress, results, difficulties,
+                            proposals, base, &indicators, content, &mode);
+    free(indicators);
+    return rc;
+}
+
+/* cmd_submit once its options are read; *indicators may be replaced (the
+ * caller frees it). */
+static int submit_options(const cli_options *opts, const char *file, const char *period,
+                          const char *task, const char *status, const char *progress,
+                          const char *results, const char *difficulties, const char *proposals,
+                          const char *base, char **indicators, int content, submit_mode *mode_in)
+{
+    submit_mode mode = *mode_in;
+    if (mode.confirm_carried && !file) {
+        fprintf(stderr, _("cchc submit: --confirm-carried goes with --file (the template's "
+                          "carried-over rows)\n"));
+        return EXIT_USAGE;
     }
     if (file && (task || mode.resubmit || base)) {
         fprintf(stderr, _("cchc submit: --task, --resubmit and --base-revision do not go with --file "
@@ -607,7 +813,9 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         results = resent[2];
         difficulties = resent[3];
         proposals = resent[4];
-        snprintf(indicators, sizeof(indicators), "%s", resent[5]);
+        free(*indicators);
+        *indicators = resent[5];
+        resent[5] = NULL;
     }
     /* one report: a one-row sheet, so the same checks as a file */
     report_sheet *sheet = malloc(sizeof(*sheet));
@@ -619,9 +827,9 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
         [REPORT_COL_PERIOD] = period, [REPORT_COL_TASK] = task, [REPORT_COL_TASK_TEXT] = "",
         [REPORT_COL_TARGETS] = "", [REPORT_COL_STATUS] = status, [REPORT_COL_PROGRESS] = progress,
         [REPORT_COL_RESULTS] = results, [REPORT_COL_DIFFICULTIES] = difficulties,
-        [REPORT_COL_PROPOSALS] = proposals, [REPORT_COL_INDICATORS] = indicators,
+        [REPORT_COL_PROPOSALS] = proposals, [REPORT_COL_INDICATORS] = *indicators,
         [REPORT_COL_REPORT_STATE] = "", [REPORT_COL_RETURN_REASON] = "",
-        [REPORT_COL_BASE_REVISION] = base,
+        [REPORT_COL_BASE_REVISION] = base, [REPORT_COL_CARRIED_FROM] = "",
     };
     int rc = EXIT_USAGE;
     if (!*status)

@@ -17,17 +17,50 @@
 #include "password_policy.h"
 #include "pb_json.h"
 #include "table.h"
+#include "text_fold.h"
 #include "tty_password.h"
 
 #define MAX_ROLES 8
 
-/* Splits "reporter,reviewer" in place into roles[]; returns the count. */
-static size_t split_roles(char *text, char **roles)
+static const char *const role_names[] = {"reporter", "reviewer", "admin", "viewer"};
+#define N_ROLE_NAMES (sizeof(role_names) / sizeof(role_names[0]))
+
+/* The role typed (any case, spaces or a stray dot around it) as the
+ * server spells it; NULL, with "did you mean" printed, when it is none. */
+static const char *role_resolve(const char *typed)
+{
+    for (size_t i = 0; i < N_ROLE_NAMES; i++)
+        if (text_fold_equal(role_names[i], typed))
+            return role_names[i];
+    size_t near[N_ROLE_NAMES], n = text_closest(typed, role_names, N_ROLE_NAMES, 3, near, 2);
+    char guess[64] = "";
+    for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(guess);
+        snprintf(guess + used, sizeof(guess) - used, "%s%s", k ? ", " : "", role_names[near[k]]);
+    }
+    if (n)
+        fprintf(stderr, _("cchc: không có vai trò \"%s\" — có phải ý bạn là: %s? (unknown role; "
+                          "roles: reporter, reviewer, admin, viewer)\n"),
+                typed, guess);
+    else
+        fprintf(stderr, _("cchc: không có vai trò \"%s\" (unknown role; roles: reporter, reviewer, "
+                          "admin, viewer)\n"),
+                typed);
+    return NULL;
+}
+
+/* Splits "reporter,reviewer" in place into roles[], each as the server
+ * spells it; returns the count, or -1 (said why) when one is unknown. */
+static long split_roles(char *text, char **roles)
 {
     size_t n = 0;
-    for (char *tok = strtok(text, ","); tok && n < MAX_ROLES; tok = strtok(NULL, ","))
-        roles[n++] = tok;
-    return n;
+    for (char *tok = strtok(text, ","); tok && n < MAX_ROLES; tok = strtok(NULL, ",")) {
+        const char *role = role_resolve(tok);
+        if (!role)
+            return -1;
+        roles[n++] = (char *)role;
+    }
+    return (long)n;
 }
 
 /* Reads a new password (twice on a terminal) and checks it locally. */
@@ -143,7 +176,10 @@ static int user_add(const cli_options *opts, int argc, char **argv)
         return EXIT_USAGE;
     }
     body.username = argv[optind];
-    body.n_roles = split_roles(roles_text, roles);
+    long n_roles = split_roles(roles_text, roles);
+    if (n_roles < 0)
+        return EXIT_USAGE;
+    body.n_roles = (size_t)n_roles;
     body.roles = roles;
     char password[PASSWORD_MAX_LENGTH + 2];
     if (read_new_password(body.username, password, sizeof(password)) != 0)
@@ -169,7 +205,10 @@ static int user_list(const cli_options *opts, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case 'u': body.unit = optarg; break;
-        case 'r': body.role = optarg; break;
+        case 'r':
+            if (!(body.role = (char *)role_resolve(optarg)))
+                return EXIT_USAGE;
+            break;
         default: return EXIT_USAGE;
         }
     }
@@ -249,7 +288,10 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         char *roles[MAX_ROLES];
         Cchc__V1__UserSetRolesRequest body = CCHC__V1__USER_SET_ROLES_REQUEST__INIT;
         body.username = username;
-        body.n_roles = split_roles(roles_text, roles);
+        long n_roles = split_roles(roles_text, roles);
+        if (n_roles < 0)
+            return EXIT_USAGE;
+        body.n_roles = (size_t)n_roles;
         body.roles = roles;
         return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ROLES, &body, _("Đã đổi vai trò:"));
     }

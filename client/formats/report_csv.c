@@ -5,13 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#include <jansson.h>
 
 #include "csv_read.h"
 #include "decimal_text.h"
+#include "report_indicators.h"
 #include "i18n.h"
+#include "text_fold.h"
 #include "validate.h"
 
 /* Short names for the template's columns (report_csv.h). */
@@ -20,14 +19,29 @@ enum {
     COL_PROGRESS = REPORT_COL_PROGRESS, COL_RESULTS = REPORT_COL_RESULTS,
     COL_DIFFICULTIES = REPORT_COL_DIFFICULTIES, COL_PROPOSALS = REPORT_COL_PROPOSALS,
     COL_INDICATORS = REPORT_COL_INDICATORS, COL_BASE = REPORT_COL_BASE_REVISION,
-    COL_COUNT = REPORT_COL_COUNT
+    COL_UNIT = REPORT_COL_UNIT, COL_CARRIED = REPORT_COL_CARRIED_FROM, COL_COUNT = REPORT_COL_COUNT
 };
 
 static const char *const headers[COL_COUNT] = {
     "Kỳ báo cáo", "Mã nhiệm vụ", "Nhiệm vụ", "Chỉ tiêu", "Trạng thái", "Tiến độ (%)",
     "Kết quả đạt được", "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số",
-    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc",
+    "Tình trạng báo cáo", "Lý do trả lại", "Phiên bản gốc", "Mã đơn vị", "Mang sang từ kỳ",
 };
+
+const char *report_column_header(int column)
+{
+    return column >= 0 && column < COL_COUNT && headers[column] ? headers[column] : "";
+}
+
+void report_carried_cell(const Cchc__V1__UnitTask *task, char *out, size_t size)
+{
+    if (!*task->carried_from)
+        snprintf(out, size, "%s", "");
+    else if (task->carried_revision > 0)
+        snprintf(out, size, "%s, lần %d", task->carried_from, task->carried_revision);
+    else
+        snprintf(out, size, "%s", task->carried_from);
+}
 
 static const struct { const char *code, *label; } statuses[] = {
     {"not_started", "chưa triển khai"},
@@ -46,12 +60,52 @@ const char *report_status_label(const char *code)
 
 const char *report_status_code(const char *text)
 {
-    for (size_t i = 0; i < 4; i++)
-        if (strcasecmp(statuses[i].label, text) == 0 || strcmp(statuses[i].code, text) == 0)
-            return statuses[i].code;
-    /* Vietnamese capitals ("Hoàn thành") differ from the label only in the
-     * first letter, which strcasecmp folds when it is ASCII. */
-    return NULL;
+    /* "Đang triển khai", "ĐANG TRIỂN KHAI", "dang trien khai", "hoàn thành."
+     * and the NFD forms macOS types all share the label's fold key; the
+     * codes match in any case too */
+    char *key = text_fold_key(text);
+    if (!key)
+        return NULL;
+    const char *code = NULL;
+    for (size_t i = 0; i < 4 && !code; i++)
+        if (text_fold_equal(statuses[i].label, key) || strcmp(statuses[i].code, key) == 0)
+            code = statuses[i].code;
+    free(key);
+    return code;
+}
+
+void report_status_problem(const char *typed, char *out, size_t size)
+{
+    const char *names[8];
+    for (size_t i = 0; i < 4; i++) {
+        names[i] = statuses[i].label;
+        names[4 + i] = statuses[i].code;
+    }
+    size_t near[8], n = text_closest(typed, names, 8, 4, near, 8);
+    char guess[160] = "";
+    int shown[4] = {0};
+    for (size_t k = 0, listed = 0; k < n && listed < 2; k++) {
+        size_t i = near[k] % 4;
+        if (shown[i])
+            continue;
+        shown[i] = 1;
+        size_t used = strlen(guess);
+        snprintf(guess + used, sizeof(guess) - used, "%s\"%s\" (%s)", listed++ ? ", " : "",
+                 statuses[i].label, statuses[i].code);
+    }
+    char valid[200] = "";
+    for (size_t i = 0; i < 4; i++) {
+        size_t used = strlen(valid);
+        snprintf(valid + used, sizeof(valid) - used, "%s\"%s\"/%s", i ? ", " : "",
+                 statuses[i].label, statuses[i].code);
+    }
+    if (*guess)
+        snprintf(out, size, _("không có trạng thái \"%s\" — có phải ý bạn là: %s? (unknown status; "
+                              "valid: %s)"),
+                 typed, guess, valid);
+    else
+        snprintf(out, size, _("không có trạng thái \"%s\" (unknown status); hợp lệ (valid): %s"),
+                 typed, valid);
 }
 
 const char *report_column_of(const char *field)
@@ -61,6 +115,7 @@ const char *report_column_of(const char *field)
         {"results", COL_RESULTS}, {"difficulties", COL_DIFFICULTIES},
         {"proposals", COL_PROPOSALS}, {"indicators", COL_INDICATORS},
         {"period", COL_PERIOD}, {"base_revision", COL_BASE}, {"conflict", COL_BASE},
+        {"carried_from", COL_CARRIED},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].field, field) == 0)
@@ -68,58 +123,50 @@ const char *report_column_of(const char *field)
     return field;
 }
 
+void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
+                              report_template_cells *cells)
+{
+    const Cchc__V1__UnitTask *t = tasks->tasks[i];
+    snprintf(cells->id, sizeof(cells->id), "%d", t->task_id);
+    snprintf(cells->base, sizeof(cells->base), "%d", t->revision);
+    snprintf(cells->text, sizeof(cells->text), "%s: %s", t->ref, t->text);
+    cells->targets[0] = '\0';
+    for (size_t k = 0; k < t->n_targets; k++) {
+        size_t used = strlen(cells->targets);
+        snprintf(cells->targets + used, sizeof(cells->targets) - used, "%s%s", k ? "; " : "",
+                 t->targets[k]);
+    }
+    /* indicators travel as a JSON object; the sheet shows name=value; …
+     * (report_indicators.h) */
+    cells->indicators = indicators_cell_of_json(t->indicators);
+    report_carried_cell(t, cells->carried, sizeof(cells->carried));
+    const char *row[COL_COUNT] = {
+        tasks->period ? tasks->period->id : "", cells->id, cells->text, cells->targets,
+        *t->status ? report_status_label(t->status) : "", t->progress, t->results,
+        t->difficulties, t->proposals, cells->indicators ? cells->indicators : "",
+        t->report_state, t->return_reason, cells->base, tasks->unit_code, cells->carried,
+    };
+    memcpy(cells->fields, row, sizeof(row));
+}
+
+void report_template_cells_release(report_template_cells *cells)
+{
+    free(cells->indicators);
+    cells->indicators = NULL;
+}
+
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
 {
     fputs("\xEF\xBB\xBF", out); /* BOM: Excel then reads UTF-8, not the local code page */
     for (int c = 0; c < COL_COUNT; c++)
         csv_write_field(out, headers[c], c == COL_COUNT - 1);
+    report_template_cells cells;
     for (size_t i = 0; i < tasks->n_tasks; i++) {
-        const Cchc__V1__UnitTask *t = tasks->tasks[i];
-        char id[16], base[16], text[2048], targets[1024] = "", indicators[1024] = "";
-        snprintf(id, sizeof(id), "%d", t->task_id);
-        snprintf(base, sizeof(base), "%d", t->revision);
-        snprintf(text, sizeof(text), "%s: %s", t->ref, t->text);
-        for (size_t k = 0; k < t->n_targets; k++) {
-            size_t used = strlen(targets);
-            snprintf(targets + used, sizeof(targets) - used, "%s%s", k ? "; " : "", t->targets[k]);
-        }
-        report_indicators_text(t->indicators, indicators, sizeof(indicators));
-        const char *row[COL_COUNT] = {
-            tasks->period ? tasks->period->id : "", id, text, targets,
-            *t->status ? report_status_label(t->status) : "", t->progress, t->results,
-            t->difficulties, t->proposals, indicators, t->report_state, t->return_reason, base,
-        };
+        report_template_cells_of(tasks, i, &cells);
         for (int c = 0; c < COL_COUNT; c++)
-            csv_write_field(out, row[c], c == COL_COUNT - 1);
+            csv_write_field(out, cells.fields[c], c == COL_COUNT - 1);
+        report_template_cells_release(&cells);
     }
-}
-
-void report_indicators_text(const char *json, char *out, size_t size)
-{
-    out[0] = '\0';
-    json_error_t error;
-    json_t *root = json && *json ? json_loads(json, 0, &error) : NULL;
-    const char *name;
-    json_t *value;
-    size_t used = 0;
-    if (json_is_object(root))
-        json_object_foreach(root, name, value) {
-            char text[64] = "", shown[72];
-            if (json_is_string(value))
-                snprintf(text, sizeof(text), "%s", json_string_value(value));
-            else if (json_is_integer(value))
-                snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(value));
-            else
-                continue;
-            decimal_text_sheet_form(text, shown, sizeof(shown));
-            int n = snprintf(out + used, size - used, "%s%s=%s", used ? "; " : "", name, shown);
-            if (n < 0 || (size_t)n >= size - used) {
-                out[used] = '\0'; /* whole indicators only */
-                break;
-            }
-            used += (size_t)n;
-        }
-    json_decref(root);
 }
 
 static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)
@@ -140,66 +187,11 @@ static void add_problem(report_sheet *sheet, int line, const char *column, const
     va_end(ap);
 }
 
-/* Splits "tên=giá trị; tên=giá trị" into the row's indicators. Returns -1
- * when out of memory, 1 when there are more than REPORT_MAX_INDICATORS. */
-static int parse_indicators(report_row *row, const char *text)
+int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
 {
-    char *copy = strdup(text), *save = NULL;
-    if (!copy)
-        return -1;
-    for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-        while (*item == ' ')
-            item++;
-        if (!*item)
-            continue;
-        if (row->n_indicators == REPORT_MAX_INDICATORS) {
-            free(copy);
-            return 1;
-        }
-        char *eq = strchr(item, '=');
-        size_t k = row->n_indicators++;
-        if (!eq) {
-            snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
-            row->indicator_values[k][0] = '\0';
-            continue;
-        }
-        *eq = '\0';
-        char *name_end = eq;
-        while (name_end > item && name_end[-1] == ' ')
-            *--name_end = '\0';
-        char *value = eq + 1;
-        while (*value == ' ')
-            value++;
-        for (char *end = value + strlen(value); end > value && end[-1] == ' ';)
-            *--end = '\0';
-        snprintf(row->indicator_names[k], sizeof(row->indicator_names[k]), "%s", item);
-        snprintf(row->indicator_values[k], sizeof(row->indicator_values[k]), "%s", value);
-    }
-    free(copy);
-    return 0;
-}
-
-/* Each indicator value as a canonical decimal (numeric(16,4), the
- * server's validate_decimal(value, 12, 4)), read by the rule of
- * DECIMAL_TEXT_RULE_VI: "12.530" is refused with both readings, never
- * stored as 12.53. */
-static void indicator_values(report_sheet *sheet, report_row *row)
-{
-    for (size_t k = 0; k < row->n_indicators; k++) {
-        decimal_parse number;
-        char *value = row->indicator_values[k];
-        if (decimal_text_quantity(value, 12, 4, &number) == DECIMAL_TEXT_OK) {
-            snprintf(value, sizeof(row->indicator_values[k]), "%s", number.value);
-            continue;
-        }
-        row->unread |= REPORT_READ_INDICATORS;
-        add_problem(sheet, row->line, headers[COL_INDICATORS], _("chỉ số %s: %s"),
-                    row->indicator_names[k], number.why);
-    }
-}
-
-int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
-{
+    const char *fields[COL_COUNT];
+    for (int c = 0; c < COL_COUNT; c++)
+        fields[c] = given[c] ? given[c] : "";
     const char *status_text = fields[COL_STATUS];
     if (!*status_text) {
         sheet->skipped++; /* a task left blank is not reported this time */
@@ -214,6 +206,13 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
         add_problem(sheet, line, headers[COL_PERIOD],
                     _("kỳ %s khác kỳ %s của các dòng trước; mỗi tệp một kỳ (one period per file)"),
                     row->period, sheet->period);
+    if (*fields[COL_UNIT] && !*sheet->unit)
+        snprintf(sheet->unit, sizeof(sheet->unit), "%s", fields[COL_UNIT]);
+    else if (*fields[COL_UNIT] && strcmp(sheet->unit, fields[COL_UNIT]) != 0)
+        add_problem(sheet, line, headers[COL_UNIT],
+                    _("đơn vị %s khác đơn vị %s của các dòng trước; mỗi tệp một đơn vị "
+                      "(one unit per file)"),
+                    fields[COL_UNIT], sheet->unit);
     char *end = NULL;
     long task = strtol(fields[COL_TASK], &end, 10);
     if (!*fields[COL_TASK] || *end || task <= 0 || task > 1000000)
@@ -230,7 +229,7 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
     row->base_revision = *end ? 0 : (int)base;
     const char *code = report_status_code(status_text);
     snprintf(row->status, sizeof(row->status), "%s", code ? code : status_text);
-    decimal_parse number;
+    decimal_parse number; /* "75%", "75,5", "75.00%": common/decimal_text.h */
     if (decimal_text_percent(fields[COL_PROGRESS], &number) == DECIMAL_TEXT_OK) {
         snprintf(row->progress, sizeof(row->progress), "%s", number.value);
     } else {
@@ -243,14 +242,23 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *fields)
     row->proposals = strdup(fields[COL_PROPOSALS]);
     if (!row->results || !row->difficulties || !row->proposals)
         return -1;
-    int parsed = parse_indicators(row, fields[COL_INDICATORS]);
+    char why[300];
+    int parsed = indicators_parse_cell(fields[COL_INDICATORS], &row->indicators, why, sizeof(why));
     if (parsed < 0)
         return -1;
     if (parsed > 0)
-        add_problem(sheet, line, headers[COL_INDICATORS],
-                    _("tối đa %d chỉ số mỗi dòng (at most %d indicators)"), REPORT_MAX_INDICATORS,
-                    REPORT_MAX_INDICATORS);
-    indicator_values(sheet, row);
+        add_problem(sheet, line, headers[COL_INDICATORS], "%s", why);
+    /* "2026-Q1, lần 2" (or a bare period id) */
+    const char *carried = fields[COL_CARRIED] + strspn(fields[COL_CARRIED], " ");
+    size_t id_len = strcspn(carried, " ,");
+    snprintf(row->carried_from, sizeof(row->carried_from), "%.*s", (int)id_len, carried);
+    const char *rev = strstr(carried, "lần");
+    row->carried_revision = rev ? atoi(rev + strlen("lần")) : 0;
+    if (*row->carried_from && !validate_period(row->carried_from))
+        add_problem(sheet, line, headers[COL_CARRIED],
+                    _("\"%s\" không phải kỳ báo cáo; để nguyên ô này, hoặc xóa trắng để xác nhận gửi "
+                      "số liệu mang sang (not a period: leave it, or clear it to confirm)"),
+                    fields[COL_CARRIED]);
     return 0;
 }
 
@@ -302,20 +310,26 @@ void report_sheet_check(report_sheet *sheet)
 {
     for (size_t i = 0; i < sheet->n_rows; i++) {
         report_row *row = &sheet->rows[i];
-        const char *names[REPORT_MAX_INDICATORS], *values[REPORT_MAX_INDICATORS];
-        for (size_t k = 0; k < row->n_indicators; k++) {
-            names[k] = row->indicator_names[k];
-            values[k] = row->indicator_values[k];
-        }
+        /* every indicator, so that too many get the server's own message */
         report_fields f = {row->task_id > 0 ? row->task_id : 1, row->status, row->progress,
                            row->results, row->difficulties, row->proposals,
-                           "checked-before-the-key-is-made", names, values, row->n_indicators};
+                           "checked-before-the-key-is-made",
+                           (const char *const *)row->indicators.names,
+                           (const char *const *)row->indicators.values, row->indicators.n};
         field_problem found[16];
         size_t n = validate_report(&f, found, 16);
-        for (size_t k = 0; k < n && k < 16; k++)
-            if (!((row->unread & REPORT_READ_PROGRESS) && strcmp(found[k].field, "progress") == 0) &&
-                !((row->unread & REPORT_READ_INDICATORS) && strcmp(found[k].field, "indicators") == 0))
-                add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+        for (size_t k = 0; k < n && k < 16; k++) {
+            if ((row->unread & REPORT_READ_PROGRESS) && strcmp(found[k].field, "progress") == 0)
+                continue; /* said when the progress was read */
+            if (strcmp(found[k].field, "status") == 0 && !report_status_code(row->status)) {
+                /* what was typed is no status: say which one it resembles */
+                char why[384];
+                report_status_problem(row->status, why, sizeof(why));
+                add_problem(sheet, row->line, report_column_of("status"), "%s", why);
+                continue;
+            }
+            add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+        }
     }
 }
 
@@ -325,6 +339,7 @@ void report_sheet_free(report_sheet *sheet)
         free(sheet->rows[i].results);
         free(sheet->rows[i].difficulties);
         free(sheet->rows[i].proposals);
+        indicator_list_free(&sheet->rows[i].indicators);
     }
     free(sheet->rows);
     memset(sheet, 0, sizeof(*sheet));

@@ -5,12 +5,14 @@
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "connection.h"
 #include "i18n.h"
 #include "request_kind.h"
+#include "wire_nfc.h"
 
 int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kind, void *body)
 {
@@ -153,12 +155,67 @@ static int send_keyed(const cli_options *opts, Cchc__V1__Request *request,
     }
 }
 
+/* ---- text in NFC, once, here (wire_nfc.h) -------------------------------- */
+
+/* The strings a request's pass replaced: the caller's own pointers come
+ * back after the send, so a command never sees, nor frees, ours. */
+typedef struct nfc_undo {
+    char **slot;
+    char *caller;
+    char *ours;
+} nfc_undo;
+
+typedef struct nfc_log {
+    nfc_undo *items;
+    size_t n, cap;
+} nfc_log;
+
+static int nfc_store_undoable(void *ctx, char **slot, const char *nfc, size_t len)
+{
+    nfc_log *log = ctx;
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 16;
+        nfc_undo *items = realloc(log->items, cap * sizeof(*items));
+        if (!items)
+            return -1;
+        log->items = items;
+        log->cap = cap;
+    }
+    char *ours = malloc(len + 1);
+    if (!ours)
+        return -1;
+    memcpy(ours, nfc, len + 1);
+    log->items[log->n++] = (nfc_undo){slot, *slot, ours};
+    *slot = ours;
+    return 0;
+}
+
+/* Puts the caller's strings back, newest first, wiping ours (a password
+ * may be among them). */
+static void nfc_undo_all(nfc_log *log)
+{
+    for (size_t i = log->n; i-- > 0;) {
+        *log->items[i].slot = log->items[i].caller;
+        sodium_memzero(log->items[i].ours, strlen(log->items[i].ours));
+        free(log->items[i].ours);
+    }
+    free(log->items);
+    memset(log, 0, sizeof(*log));
+}
+
 static int send_request(const cli_options *opts, Cchc__V1__Request *request,
                         Cchc__V1__Response **response, cli_error *err)
 {
     char *caller_key = request->request_key; /* the key made here lives here */
+    nfc_log log = {0};
+    if (wire_nfc_message(&request->base, nfc_store_undoable, &log) < 0) {
+        nfc_undo_all(&log);
+        cli_error_set(err, EXIT_USAGE, _("hết bộ nhớ (out of memory)"));
+        return -1;
+    }
     int rc = send_keyed(opts, request, response, err);
     request->request_key = caller_key;
+    nfc_undo_all(&log);
     return rc;
 }
 

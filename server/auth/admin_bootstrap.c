@@ -5,18 +5,20 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "log.h"
 #include "password_policy.h"
+#include "text_fold.h"
 #include "tty_password.h"
 
 static const char *const create_sql =
     "WITH a AS ("
     "    INSERT INTO account (username, full_name, unit_code, roles, password_hash)"
-    "    SELECT $1, $2, unit_resolve($3), ARRAY['admin'], $4"
+    "    SELECT $1, normalize($2, NFC), unit_resolve($3), ARRAY['admin'], $4"
     "     WHERE unit_resolve($3) IS NOT NULL"
     "    RETURNING id, unit_code),"
     "l AS (INSERT INTO audit_log (account_id, username, address, action, target, detail)"
@@ -54,11 +56,19 @@ int admin_bootstrap_run(const char *conninfo, const char *username, const char *
         fprintf(stderr, "cchcd: %s\n", why);
         return 2;
     }
-    char hash[crypto_pwhash_STRBYTES];
-    int hashed = crypto_pwhash_str(hash, password, strlen(password),
-                                   crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    /* hashed in NFC, as every password the server receives (wire_nfc.h),
+     * so the administrator logs in whatever form their keyboard types */
+    char *nfc = text_nfc(password);
     sodium_memzero(password, sizeof(password));
+    if (!nfc) {
+        fprintf(stderr, "cchcd: the password is not valid UTF-8\n");
+        return 2;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    int hashed = crypto_pwhash_str(hash, nfc, strlen(nfc), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sodium_memzero(nfc, strlen(nfc));
+    free(nfc);
     if (hashed != 0) {
         fprintf(stderr, "cchcd: out of memory hashing the password\n");
         return 1;

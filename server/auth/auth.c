@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text_fold.h"
 
 /* Verified when the account does not exist, so timing does not tell. */
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -109,12 +110,44 @@ typedef struct pwhash_work {
     void *ctx;
 } pwhash_work;
 
+static int verify_one(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* The other forms a password set before cchc normalised text (issue 13)
+ * may have been hashed in: NFD (macOS, some input methods) and the
+ * Vietnamese combining form (Unikey's "Unicode tổ hợp", Windows-1258
+ * keyboards). The password arrives in NFC (wire_nfc.c); any other mix was
+ * never produced by a keyboard. Tried only when they differ from what was
+ * tried before, so an ASCII password costs one verification as always;
+ * the count depends on the password alone, never on the account. */
+static int verify_other_forms(const char *hash, const char *nfc)
+{
+    char *forms[2] = {text_nfd(nfc), text_vi_combining(nfc)};
+    int ok = 0;
+    for (int i = 0; i < 2 && !ok; i++) {
+        if (!forms[i] || strcmp(forms[i], nfc) == 0 || (i == 1 && forms[0] && strcmp(forms[1], forms[0]) == 0))
+            continue;
+        ok = verify_one(hash, forms[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (forms[i]) {
+            sodium_memzero(forms[i], strlen(forms[i]));
+            free(forms[i]);
+        }
+    }
+    return ok;
+}
+
 static void run_pwhash(uv_work_t *w)
 {
     pwhash_work *job = w->data;
     size_t len = strlen(job->password);
     if (job->verify)
-        job->ok = crypto_pwhash_str_verify(job->hash, job->password, len) == 0;
+        job->ok = verify_one(job->hash, job->password) ? 1
+                  : verify_other_forms(job->hash, job->password) ? AUTH_VERIFIED_OTHER_FORM
+                                                                 : 0;
     else
         job->ok = crypto_pwhash_str(job->hash, job->password, len,
                                     crypto_pwhash_OPSLIMIT_INTERACTIVE,

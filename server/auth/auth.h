@@ -49,7 +49,11 @@ int auth_username_valid(const char *username);
 typedef void (*auth_done_fn)(void *ctx, int ok, const char *hash);
 int auth_hash_async(uv_loop_t *loop, const char *password, auth_done_fn done, void *ctx);
 /* stored_hash NULL verifies against a dummy hash, so an unknown account
- * costs the same time as a known one. */
+ * costs the same time as a known one. password is NFC (as every text the
+ * server decodes); a hash made before passwords were normalised may be of
+ * its NFD or Vietnamese combining form, which are tried next: ok is then
+ * AUTH_VERIFIED_OTHER_FORM, and the caller should hash the NFC form anew. */
+#define AUTH_VERIFIED_OTHER_FORM 2
 int auth_verify_async(uv_loop_t *loop, const char *stored_hash, const char *password,
                       auth_done_fn done, void *ctx);
 

@@ -18,7 +18,8 @@
 /* A unit's reports for period $1 (counted_reports: expected, or sent
  * before a change made the period stop expecting them) with their state and latest
  * revision (my tasks, and a successor's inherited ones): callers add the
- * WHERE that says whose. */
+ * WHERE that says whose. A report not begun yet shows what it carries over
+ * from an earlier period of the year (carried_report, functions/050). */
 #define MY_TASKS_SELECT \
     "SELECT e.task_id, t.ref, t.text," \
     "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, E'\\x1f'" \
@@ -27,18 +28,23 @@
     "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria," \
     "       coalesce(x.state, 'missing') AS report_state, coalesce(x.revision, 0) AS revision," \
     "       coalesce(x.late, false) AS late, coalesce(x.return_reason, '') AS return_reason," \
-    "       coalesce(v.status, '') AS status, coalesce(trim_scale(v.progress)::text, '') AS progress," \
-    "       coalesce(v.results, '') AS results, coalesce(v.difficulties, '') AS difficulties," \
-    "       coalesce(v.proposals, '') AS proposals," \
-    "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators," \
+    "       coalesce(v.status, c.status, '') AS status," \
+    "       coalesce(trim_scale(coalesce(v.progress, c.progress))::text, '') AS progress," \
+    "       coalesce(v.results, c.results, '') AS results," \
+    "       coalesce(v.difficulties, c.difficulties, '') AS difficulties," \
+    "       coalesce(v.proposals, c.proposals, '') AS proposals," \
+    "       coalesce(nullif(coalesce(v.indicators, c.indicators)::text, '{}'), '') AS indicators," \
     "       coalesce((SELECT string_agg(g.printed_text, E'\\x1f' ORDER BY g.ord)" \
     "                   FROM task_target g WHERE g.task_id = t.id), '') AS targets," \
-    "       e.unit_code, eu.name AS unit_name" \
+    "       e.unit_code, eu.name AS unit_name," \
+    "       coalesce(c.period_id, '') AS carried_from, coalesce(c.revision, 0) AS carried_revision" \
     "  FROM counted_reports($1) e" \
     "  JOIN task t ON t.id = e.task_id" \
     "  JOIN org_unit eu ON eu.code = e.unit_code" \
     "  LEFT JOIN report x ON x.period_id = $1 AND x.unit_code = e.unit_code AND x.task_id = e.task_id" \
-    "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision"
+    "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision" \
+    "  LEFT JOIN LATERAL (SELECT * FROM carried_report($1, e.unit_code, e.task_id)" \
+    "                      WHERE x.id IS NULL) c ON true"
 
 const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PING] = {"cchc_ping", "SELECT current_setting('server_version')"},
@@ -125,9 +131,15 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                            AND s.year = (SELECT y FROM yr)"
         " ORDER BY " INDEX_ORDER("c.index_code") ", " CODE_ORDER("c.code")},
 
-    /* $1 unit, $2 lead as typed: the codes they resolve to (NULL if none) */
+    /* $1 unit, $2 lead as typed: the codes they resolve to (NULL if none),
+     * then why each typed one resolves to none (ambiguous, or the closest
+     * names: unit_resolve_problem), NULL otherwise */
     [STMT_RESOLVE_UNITS] = {"cchc_resolve_units",
-        "SELECT unit_resolve(nullif($1, '')), unit_resolve(nullif($2, ''))"},
+        "SELECT r.unit, r.lead,"
+        "       CASE WHEN $1 <> '' AND r.unit IS NULL THEN unit_resolve_problem($1) END,"
+        "       CASE WHEN $2 <> '' AND r.lead IS NULL"
+        "            THEN unit_resolve_problem($2, 'cơ quan chủ trì') END"
+        "  FROM (SELECT unit_resolve(nullif($1, '')) AS unit, unit_resolve(nullif($2, '')) AS lead) r"},
 
     /* $1 as_of, $2 unit, $3 lead, $4 criterion code, $5 index code */
     [STMT_TASK_LIST] = {"cchc_task_list",
@@ -300,13 +312,15 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_UNIT_HISTORY] = {"cchc_unit_history",
         "SELECT on_date, event, other_code, other_name, legal_basis, note"
         "  FROM unit_history(coalesce(unit_resolve($1), $1))"},
+    /* $1 what was typed for a unit that resolved to none: why, in words */
+    [STMT_UNIT_PROBLEM] = {"cchc_unit_problem", "SELECT unit_resolve_problem($1)"},
     /* $1 a unit's code, name or alias: the unit, with its original parent */
     [STMT_UNIT_GET] = {"cchc_unit_get",
         "SELECT u.code, u.name, u.kind, coalesce(u.category, '') AS category,"
         "       coalesce(u.parent_code, '') AS parent_code,"
         "       coalesce(u.valid_from::text, '') AS valid_from,"
         "       coalesce(u.valid_until::text, '') AS valid_until"
-        "  FROM org_unit u WHERE u.code = coalesce(unit_resolve($1), $1)"},
+        "  FROM org_unit u WHERE u.code = (SELECT coalesce(unit_resolve($1), $1))"},
 
     /* $1 token hash (hex), $2 idle timeout in seconds. Marks the session
      * seen at most every 30 s (or half the idle timeout), so reads do not
@@ -342,6 +356,11 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 token hash, $2 account id, $3 lifetime in seconds, $4 address,
      * $5 username, $6 the password hash that was verified: no session when
      * the password changed or the account was disabled meanwhile */
+    /* $1 account id, $2 new hash, $3 the hash it replaces: a hash made
+     * from a password's NFD or combining form, made again from its NFC
+     * form at a login that verified it (nothing when it changed meanwhile) */
+    [STMT_PASSWORD_REHASH] = {"cchc_password_rehash",
+        "UPDATE account SET password_hash = $2 WHERE id = $1::bigint AND password_hash = $3"},
     [STMT_SESSION_CREATE] = {"cchc_session_create",
         "WITH s AS ("
         "    INSERT INTO session (token_hash, account_id, expires_at, client_address)"
@@ -384,8 +403,10 @@ const statement_def cchc_statements[STMT_COUNT] = {
 
     /* $1 username, $2 unit as typed: does the account exist, the unit's code */
     [STMT_USER_CONTEXT] = {"cchc_user_context",
-        "SELECT EXISTS (SELECT 1 FROM account WHERE username = $1) AS account_exists,"
-        "       unit_resolve(nullif($2, '')) AS unit_code"},
+        "SELECT c.account_exists, c.unit_code,"
+        "       CASE WHEN c.unit_code IS NULL THEN unit_resolve_problem($2) END AS unit_problem"
+        "  FROM (SELECT EXISTS (SELECT 1 FROM account WHERE username = $1) AS account_exists,"
+        "               unit_resolve(nullif($2, '')) AS unit_code) c"},
     /* $1 username, $2 full name, $3 unit, $4 roles (comma separated), $5 hash,
      * $6 actor id, $7 actor name, $8 address */
     [STMT_USER_ADD] = {"cchc_user_add",
@@ -402,7 +423,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
     /* $1 unit (code, name or alias) or '', $2 role or '' */
     [STMT_USER_LIST] = {"cchc_user_list",
         "SELECT * FROM account_info"
-        " WHERE ($1 = '' OR unit_code = unit_resolve($1))"
+        " WHERE ($1 = '' OR unit_code = (SELECT unit_resolve($1)))"
         "   AND ($2 = '' OR $2 = ANY (string_to_array(roles, E'\\x1f')))"
         " ORDER BY unit_code, username"},
     [STMT_USER_SHOW] = {"cchc_user_show",
@@ -451,7 +472,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * the unit it leaves. Moving to the unit it is on changes nothing. */
     [STMT_USER_MOVE] = {"cchc_user_move",
         "WITH u AS (SELECT u.code FROM org_unit u"
-        "            WHERE u.code = unit_resolve($2) AND unit_exists_on(u, today_in_vietnam())),"
+        "            WHERE u.code = (SELECT unit_resolve($2)) AND unit_exists_on(u, today_in_vietnam())),"
         "old AS (SELECT unit_code FROM account WHERE username = $1),"
         "a AS (UPDATE account SET unit_code = (SELECT code FROM u)"
         "       WHERE username = $1 AND EXISTS (SELECT 1 FROM u)"
@@ -497,12 +518,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline,"
         "       CASE WHEN $2 = '' THEN coalesce(account_unit_notice($4, u.code), '') ELSE '' END"
         "         AS unit_notice"
-        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = tasks_unit($2, $3)"},
+        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = (SELECT tasks_unit($2, $3))"},
     /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
      * unit: that unit's expected reports with their state */
     [STMT_MY_TASKS] = {"cchc_my_tasks",
         MY_TASKS_SELECT
-        " WHERE e.unit_code = tasks_unit($2, $3)"
+        /* a subquery, so it is computed once: as a bare call it ran for
+         * every counted report of the city (seconds with --unit) */
+        " WHERE e.unit_code = (SELECT tasks_unit($2, $3))"
         " ORDER BY e.task_id"},
     /* $1 period id, $2 the caller's unit: the open reports (missing, draft,
      * returned) of the closed units whose duties it carries today */
@@ -528,7 +551,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "      FROM report_info i"
         "     WHERE i.period_id = $1 AND i.state <> 'draft'"
         "       AND ($2 = '' OR i.state = $2) AND ($3::int = 0 OR i.task_id = $3::int)"
-        "       AND ($4 = '' OR i.unit_code = unit_resolve($4)))"
+        "       AND ($4 = '' OR i.unit_code = (SELECT unit_resolve($4))))"
         "SELECT * FROM r WHERE $6::boolean OR review_level <> ''"
         " ORDER BY task_id, unit_code"},
     /* $1 the ids, action, reason and actor as JSON (review_reports, functions/050) */
@@ -547,7 +570,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT i.*, coalesce(review_level($4, i.period_id, i.task_id, i.unit_code), '') AS review_level"
         "  FROM report_info i"
         " WHERE i.period_id = $1 AND i.task_id = $2::int"
-        "   AND i.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        "   AND i.unit_code = (SELECT coalesce(unit_resolve(nullif($3, '')), $4))"
         "   AND ($5::boolean OR may_report_for($4, i.unit_code)"
         "        OR (i.state <> 'draft' AND review_level($4, i.period_id, i.task_id, i.unit_code) IS NOT NULL))"},
     [STMT_REPORT_REVISIONS] = {"cchc_report_revisions",
@@ -557,14 +580,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       iso_utc(v.saved_at) AS saved_at"
         "  FROM report x JOIN report_revision v ON v.report_id = x.id"
         " WHERE x.period_id = $1 AND x.task_id = $2::int"
-        "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        "   AND x.unit_code = (SELECT coalesce(unit_resolve(nullif($3, '')), $4))"
         "   AND (v.saved_as = 'submitted' OR may_report_for($4, x.unit_code))" /* drafts: the unit's own */
         " ORDER BY v.revision DESC"},
     [STMT_REPORT_REVIEWS] = {"cchc_report_reviews",
         "SELECT r.revision, r.action, r.level, r.reason, r.username, iso_utc(r.at) AS at"
         "  FROM report x JOIN report_review r ON r.report_id = x.id"
         " WHERE x.period_id = $1 AND x.task_id = $2::int"
-        "   AND x.unit_code = coalesce(unit_resolve(nullif($3, '')), $4)"
+        "   AND x.unit_code = (SELECT coalesce(unit_resolve(nullif($3, '')), $4))"
         " ORDER BY r.id DESC"},
     /* $1 year or 0 */
     [STMT_PERIOD_LIST] = {"cchc_period_list",
@@ -581,14 +604,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT * FROM unit_plan_status"
         " WHERE plan_code = (SELECT code FROM plan ORDER BY issued_on LIMIT 1)"
         "   AND (NOT $1::boolean OR NOT delivered)"
-        "   AND ($2 = '' OR unit_code = unit_resolve($2))"
+        "   AND ($2 = '' OR unit_code = (SELECT unit_resolve($2)))"
         " ORDER BY unit_name" VI},
     /* $1 unit, $2 number, $3 issued, $4 received or '', $5 actor id,
      * $6 actor name, $7 address: only for a unit that owes one */
     [STMT_UNIT_PLAN_RECORD] = {"cchc_unit_plan_record",
         "WITH pl AS (SELECT code FROM plan ORDER BY issued_on LIMIT 1),"
         "u AS (SELECT s.unit_code FROM unit_plan_status s, pl"
-        "       WHERE s.plan_code = pl.code AND s.unit_code = unit_resolve($1)),"
+        "       WHERE s.plan_code = pl.code AND s.unit_code = (SELECT unit_resolve($1))),"
         "w AS (INSERT INTO unit_plan_deliverable"
         "          (plan_code, unit_code, doc_number, issued_on, received_on, recorded_by)"
         "      SELECT pl.code, u.unit_code, $2, $3::date, nullif($4, '')::date, $5::bigint FROM pl, u"
@@ -649,11 +672,11 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                    AND period_current_approval($1) IS NULL), '') AS successors"
         "  FROM scoped_facts($1, $4, $5::boolean) f JOIN task t ON t.id = f.task_id"
         " WHERE NOT f.received"
-        "   AND ($2 = '' OR f.district_code = coalesce(unit_resolve($2),"
+        "   AND ($2 = '' OR f.district_code = (SELECT coalesce(unit_resolve($2),"
         "                       (SELECT fp.code FROM former_province fp"
-        "                         WHERE upper(fp.code) = upper($2) OR lower(fp.name) = lower($2))))"
+        "                         WHERE upper(fp.code) = upper($2) OR lower(fp.name) = lower($2)))))"
         "   AND ($3 = '' OR f.task_id IN (SELECT l.task_id FROM period_leads($1) l"
-        "                                  WHERE l.unit_code = unit_resolve($3)))"
+        "                                  WHERE l.unit_code = (SELECT unit_resolve($3))))"
         " ORDER BY f.unit_name" VI ", f.unit_code, f.task_id"},
     /* $1 period, $2 task, $3 caller's unit, $4 sees all: every unit's report on the task */
     [STMT_STATUS_TASK_UNITS] = {"cchc_status_task_units",

@@ -37,11 +37,13 @@ typedef enum statement_id {
     STMT_UNIT_CHANGE_SET,
     STMT_UNIT_HISTORY,
     STMT_UNIT_GET,
+    STMT_UNIT_PROBLEM,
     /* sessions and accounts (rpc/dispatch.c, handlers/sessions.c, handlers/users.c) */
     STMT_SESSION_CHECK,
     STMT_LOGIN_ACCOUNT,
     STMT_LOGIN_ATTEMPT_BEGIN,
     STMT_ATTEMPT_SUCCEEDED,
+    STMT_PASSWORD_REHASH,
     STMT_SESSION_CREATE,
     STMT_SESSION_REVOKE,
     STMT_WHOAMI,

@@ -100,14 +100,13 @@ static void on_task_list(request *req, PGresult *const *r, int n)
     (void)n;
     const Cchc__V1__TaskListRequest *in = req->msg->task_list;
     const PGresult *resolved = r[0], *res = r[1];
+    /* unit_resolve_problem's words: ambiguous, or the closest names */
     if (*in->unit && PQgetisnull(resolved, 0, 0)) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không tìm thấy đơn vị \"%s\" (unknown unit; see 'cchc units')", in->unit);
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(resolved, 0, 2));
         return;
     }
     if (*in->lead && PQgetisnull(resolved, 0, 1)) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không tìm thấy cơ quan chủ trì \"%s\" (unknown unit; see 'cchc units')", in->lead);
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(resolved, 0, 3));
         return;
     }
     arena a = {0};

@@ -110,13 +110,17 @@ void handle_report_submit(request *req)
             fields[nproblems] = labels[nproblems];
             messages[nproblems++] = "lần gốc không âm (base revision must not be negative)";
         }
-        json_array_append_new(
-            rows, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:i, s:b}", "line",
-                            row->line, "task", row->task_id, "status", row->status, "progress",
-                            row->progress, "results", row->results, "difficulties",
-                            row->difficulties, "proposals", row->proposals, "indicators",
-                            indicators, "key", row->idempotency_key, "base", row->base_revision,
-                            "resubmit", row->resubmit));
+        json_t *doc_row = json_pack(
+            "{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "line", row->line, "task",
+            row->task_id, "status", row->status, "progress", row->progress, "results",
+            row->results, "difficulties", row->difficulties, "proposals", row->proposals, "key",
+            row->idempotency_key, "base", row->base_revision, "resubmit", row->resubmit);
+        /* none sent: absent, so submit_reports keeps the previous
+         * revision's; {} only when the clerk clears them */
+        if (nind > 0 || row->clear_indicators)
+            json_object_set(doc_row, "indicators", indicators);
+        json_decref(indicators);
+        json_array_append_new(rows, doc_row);
     }
     if (nproblems > 0) {
         request_fail_details(req, "không lưu báo cáo nào, số lỗi (nothing saved; errors)", fields,

@@ -86,30 +86,63 @@ static void on_session_created(request *req, PGresult *const *r, int n)
     request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_LOGIN, &body);
 }
 
-static void on_login_verified(void *ctx, int ok, const char *hash)
+/* The rehash's result comes first: the rest is a login's. */
+static void on_session_created_after_rehash(request *req, PGresult *const *r, int n)
 {
-    (void)hash;
-    login_state *st = ctx;
+    on_session_created(req, r + 1, n - 1);
+}
+
+/* The session for a verified password. rehash, when not NULL, is a new
+ * hash of the password's NFC form replacing st->hash (which was made from
+ * another form) in the same batch; the session then insists on it. */
+static void create_session(login_state *st, const char *rehash)
+{
     request *req = st->req;
     const Cchc__V1__LoginRequest *in = req->msg->login;
-    if (!ok || !*st->account_id || st->disabled) {
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
-        return;
-    }
     auth_token_new(st->token, st->token_hash);
     char ttl[16];
     snprintf(ttl, sizeof(ttl), "%d", req->ctx->session_ttl_s);
+    const char *replace[] = {st->account_id, rehash, st->hash};
     const char *create[] = {st->token_hash, st->account_id, ttl, req->peer_ip, in->username,
-                            st->hash};
+                            rehash ? rehash : st->hash};
     const char *attempt[] = {st->attempt_id};
     const char *show[] = {in->username};
     const db_step steps[] = {
+        {STMT_PASSWORD_REHASH, 3, replace},
         {STMT_SESSION_CREATE, 6, create},
         {STMT_ATTEMPT_SUCCEEDED, 1, attempt},
         {STMT_USER_SHOW, 1, show},
     };
     /* the state goes with the request: the token must live until the reply */
-    request_query(req, steps, 3, on_session_created);
+    if (rehash)
+        request_query(req, steps, 4, on_session_created_after_rehash);
+    else
+        request_query(req, steps + 1, 3, on_session_created);
+}
+
+static void on_login_rehashed(void *ctx, int ok, const char *hash)
+{
+    login_state *st = ctx;
+    /* a failed rehash leaves the old hash, which still verifies */
+    create_session(st, ok ? hash : NULL);
+}
+
+static void on_login_verified(void *ctx, int ok, const char *hash)
+{
+    (void)hash;
+    login_state *st = ctx;
+    request *req = st->req;
+    if (!ok || !*st->account_id || st->disabled) {
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+        return;
+    }
+    /* a hash made from the NFD or combining form before passwords were
+     * normalised: made again from the NFC form, so the next login takes
+     * one verification */
+    if (ok == AUTH_VERIFIED_OTHER_FORM &&
+        auth_hash_async(req->ctx->loop, req->msg->login->password, on_login_rehashed, st) == 0)
+        return;
+    create_session(st, NULL);
 }
 
 /* The start of a password check, after the lookup batch (the attempt

@@ -106,9 +106,9 @@ static void on_missing(request *req, PGresult *const *r, int n)
     (void)n;
     const Cchc__V1__MissingRequest *in = req->msg->missing;
     if ((*in->district && PQgetisnull(r[0], 0, 0)) || (*in->lead && PQgetisnull(r[0], 0, 1))) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không tìm thấy đơn vị \"%s\" (unknown unit; see 'cchc units')",
-                     *in->district && PQgetisnull(r[0], 0, 0) ? in->district : in->lead);
+        /* unit_resolve_problem's words: ambiguous, or the closest names */
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s",
+                     pg_text(r[0], 0, *in->district && PQgetisnull(r[0], 0, 0) ? 2 : 3));
         return;
     }
     request_reply_rows_streamed(req, CCHC__V1__RESPONSE__BODY_MISSING, r, n, 1);

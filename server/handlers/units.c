@@ -330,12 +330,21 @@ void handle_unit_change(request *req)
 
 /* ---- history ------------------------------------------------------------------------ */
 
+/* A unit that resolved to none: unit_resolve_problem says why (ambiguous,
+ * or the closest names). */
+static void on_unit_problem(request *req, PGresult *const *r, int n)
+{
+    (void)n;
+    request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(r[0], 0, 0));
+}
+
 static void on_unit_history(request *req, PGresult *const *r, int n)
 {
     (void)n;
     if (PQntuples(r[0]) == 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "không tìm thấy đơn vị \"%s\" (unknown unit)",
-                     req->msg->unit_history->unit);
+        const char *params[] = {req->msg->unit_history->unit};
+        const db_step step = {STMT_UNIT_PROBLEM, 1, params};
+        request_query(req, &step, 1, on_unit_problem);
         return;
     }
     arena a = {0};

@@ -118,8 +118,8 @@ static void on_user_added(request *req, PGresult *const *r, int n)
         return;
     }
     if (PQgetisnull(r[0], 0, 1)) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "unit: không tìm thấy đơn vị \"%s\" (unknown unit; see 'cchc units')", in->unit);
+        /* unit_resolve_problem's words: ambiguous, or the closest names */
+        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "unit: %s", pg_text(r[0], 0, 2));
         return;
     }
     reply_accounts(req, r[2], in->username);

@@ -5,7 +5,8 @@
  * layer never names a handler. A request that needs a session is decoded
  * only as far as its envelope until the session is checked; every string
  * field of every request is checked on the wire (valid UTF-8, no NUL)
- * before it is decoded (wire_check.h, request_budget.h). */
+ * before it is decoded (wire_check.h, request_budget.h), and put in NFC
+ * once decoded (wire_nfc.h). */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "request_keys.h"
 #include "wire.h"
 #include "wire_check.h"
+#include "wire_nfc.h"
 
 /* The hello rule: nothing else is served on a connection before a hello
  * whose protocol version matches. */
@@ -141,6 +143,13 @@ static int decode_body(request *req)
             cchc__v1__request__free_unpacked(full, NULL);
         request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
                      "frame payload is not a cchc.v1.Request message");
+        return 0;
+    }
+    /* text normalised once, here, before any handler validates or stores
+     * it (wire_nfc.h); the strings are checked UTF-8 already */
+    if (wire_nfc_message(&full->base, wire_nfc_store_malloc, NULL) < 0) {
+        cchc__v1__request__free_unpacked(full, NULL);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return 0;
     }
     request_budget_hold(req, text.decoded_estimate, 0);

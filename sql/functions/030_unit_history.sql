@@ -43,12 +43,44 @@ LANGUAGE sql STABLE AS $$
      WHERE unit_exists_on(u, d)
 $$;
 
+-- The units what a person typed names when case and diacritics are
+-- forgiven (text_fold_key, 025): "binh thuy", "QUẬN BÌNH THỦY" and the NFD
+-- form of "Bình Thủy" all name Q-BINHTHUY. Several rows when the key is
+-- ambiguous (two units fold to the same key; units existing today are
+-- preferred over closed ones of the same key).
+CREATE OR REPLACE FUNCTION unit_resolve_folded(q text) RETURNS SETOF text
+LANGUAGE sql STABLE AS $$
+    WITH k AS (SELECT text_fold_key(q) AS key),
+    m AS (
+        SELECT u.code FROM org_unit u, k
+         WHERE k.key <> ''
+           AND (text_fold_key(u.name) = k.key
+                OR (u.kind = 'district' AND text_fold_key(u.name) IN ('quan ' || k.key, 'huyen ' || k.key)))
+        UNION
+        SELECT a.unit_code FROM org_unit_alias a, k WHERE k.key <> '' AND text_fold_key(a.alias) = k.key
+    ),
+    open_today AS (
+        SELECT m.code FROM m JOIN org_unit u ON u.code = m.code
+         WHERE unit_exists_on(u, (now() AT TIME ZONE INTERVAL '+07:00')::date)
+    )
+    SELECT code FROM open_today
+    UNION ALL
+    SELECT code FROM m WHERE NOT EXISTS (SELECT 1 FROM open_today)
+$$;
+
 -- Resolves what a person typed to a unit code: the code itself (any case),
 -- the unit's name, a printed alias, or a district's name without "Quận" or
--- "Huyện". NULL when nothing matches.
+-- "Huyện"; failing those, the same forgiving case, diacritics and normal
+-- form when that names one unit only (unit_resolve_folded). NULL when
+-- nothing matches or the forgiving match is ambiguous (unit_resolve_problem
+-- says which).
 CREATE OR REPLACE FUNCTION unit_resolve(q text) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT code FROM (
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    found text;
+    n int;
+BEGIN
+    SELECT code INTO found FROM (
         SELECT code, 1 AS pref FROM org_unit WHERE upper(code) = upper(q)
         UNION ALL
         SELECT code, 2 FROM org_unit WHERE lower(name) = lower(q)
@@ -60,7 +92,60 @@ LANGUAGE sql STABLE AS $$
          WHERE kind = 'district' AND lower(name) IN (lower('Quận ' || q), lower('Huyện ' || q))
     ) m
     ORDER BY pref, code
-    LIMIT 1
+    LIMIT 1;
+    IF found IS NOT NULL OR q IS NULL THEN
+        RETURN found;
+    END IF;
+    SELECT min(f), count(*) INTO found, n FROM unit_resolve_folded(q) f;
+    RETURN CASE WHEN n = 1 THEN found END;
+END
+$$;
+
+-- Why what a person typed names no unit, in the "vi (en)" style of the
+-- server's messages: the units an ambiguous forgiving match names (each
+-- with its code, so the next try can be exact), or the closest names by
+-- edit distance on their keys ("có phải ý bạn là …", did you mean), or
+-- plain "unknown". role is how the message names the unit ("đơn vị", "cơ
+-- quan chủ trì").
+CREATE OR REPLACE FUNCTION unit_resolve_problem(q text, role text DEFAULT 'đơn vị') RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    listed text;
+    key text := text_fold_key(coalesce(q, ''));
+BEGIN
+    IF key = '' THEN
+        RETURN format('thiếu %s (no unit given)', role);
+    END IF;
+    SELECT string_agg(format('"%s" (%s)', u.name, u.code), ', ' ORDER BY u.code) INTO listed
+      FROM unit_resolve_folded(q) f JOIN org_unit u ON u.code = f;
+    IF (SELECT count(*) FROM unit_resolve_folded(q)) > 1 THEN
+        RETURN format('"%s" khớp nhiều %s: %s — hãy gõ đủ dấu hoặc dùng mã (ambiguous: %s; type the '
+                      'diacritics or the code)', q, role, listed, listed);
+    END IF;
+    -- the closest names among units existing today, by their keys, with
+    -- and without "quận", "phường"… in front; only names whose length
+    -- could be close are compared
+    SELECT string_agg(format('"%s" (%s)', c.name, c.code), ', ' ORDER BY c.d, c.code) INTO listed
+      FROM (SELECT x.* FROM (
+                SELECT n.name, n.code,
+                       least(text_edit_distance(key, n.full_key),
+                             text_edit_distance(key, n.short_key)) AS d
+                  FROM (SELECT u.name, u.code, text_fold_key(u.name) AS full_key,
+                               regexp_replace(text_fold_key(u.name),
+                                              '^(quan|huyen|phuong|xa|thi tran) ', '') AS short_key
+                          FROM org_unit u
+                         WHERE unit_exists_on(u, (now() AT TIME ZONE INTERVAL '+07:00')::date)) n
+                 WHERE least(abs(length(n.full_key) - length(key)),
+                             abs(length(n.short_key) - length(key))) <= greatest(2, length(key) / 3)) x
+             WHERE x.d <= greatest(2, length(key) / 3)
+             ORDER BY x.d, x.code
+             LIMIT 3) c;
+    IF listed IS NOT NULL THEN
+        RETURN format('không có %s "%s" — có phải ý bạn là: %s? (unknown unit; did you mean one of '
+                      'these?)', role, q, listed);
+    END IF;
+    RETURN format('không tìm thấy %s "%s" (unknown unit; see ''cchc units'')', role, q);
+END
 $$;
 
 -- The parent of a unit on day d: the latest parent change effective on or
@@ -314,7 +399,7 @@ BEGIN
     END IF;
     FOREACH f IN ARRAY from_codes LOOP
         IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f) THEN
-            RETURN QUERY SELECT 'from', format('không tìm thấy đơn vị "%s" (unknown unit)', f);
+            RETURN QUERY SELECT 'from', unit_resolve_problem(f);
             RETURN;
         END IF;
         IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f AND unit_exists_on(u, d - 1)) THEN

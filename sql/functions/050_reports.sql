@@ -74,8 +74,34 @@ $$;
 CREATE OR REPLACE FUNCTION tasks_unit(typed text, caller_unit text) RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN coalesce(typed, '') = '' THEN caller_unit
-                WHEN may_report_for(caller_unit, coalesce(unit_resolve(typed), typed))
-                THEN coalesce(unit_resolve(typed), typed) END
+                WHEN may_report_for(caller_unit, r.unit) THEN r.unit END
+      FROM (SELECT coalesce(unit_resolve(typed), typed) AS unit) r  -- resolved once
+$$;
+
+-- Cumulative periods (Decree 09/2019/NĐ-CP: every period of a year counts
+-- from 15 December of the year before, see period_window): what a unit's
+-- report on a task for period pid starts from when it has none yet, its
+-- latest *sent* revision (saved as submitted, whatever the review made of
+-- it since: submitted, returned, accepted or approved) on the same task in
+-- the latest earlier period of the same year that has one. A report only
+-- ever saved as a draft was never sent and does not count; nor does any
+-- period of another year. No row when there is nothing to carry
+-- (docs/cumulative.md).
+CREATE OR REPLACE FUNCTION carried_report(pid text, unit text, task int)
+RETURNS TABLE (period_id text, revision int, status text, progress numeric, results text,
+               difficulties text, proposals text, indicators jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT x.period_id, v.revision, v.status, v.progress, v.results, v.difficulties, v.proposals,
+           v.indicators
+      FROM report_period p
+      JOIN report_period e ON e.year = p.year AND e.data_until < p.data_until
+      JOIN report x ON x.period_id = e.id AND x.unit_code = unit AND x.task_id = task
+      CROSS JOIN LATERAL (SELECT r.* FROM report_revision r
+                           WHERE r.report_id = x.id AND r.saved_as = 'submitted'
+                           ORDER BY r.revision DESC LIMIT 1) v
+     WHERE p.id = pid
+     ORDER BY e.data_until DESC
+     LIMIT 1
 $$;
 
 -- Makes the periods of a year if missing, with the default deadlines:
@@ -109,7 +135,8 @@ $$;
 --  "period": "2023-6M", "draft": false,
 --  "rows": [{"line": 2, "task": 105, "status": "in_progress", "progress": "60",
 --            "results": "…", "difficulties": "…", "proposals": "…",
---            "indicators": {…}, "key": "client idempotency key",
+--            "indicators": {…} (absent: the latest revision's, {}: none),
+--            "key": "client idempotency key",
 --            "base": 3, "resubmit": false}]}
 -- Field checks that need no data (ranges, required text, UTF-8) were done
 -- by the server before. Returns one row per input row: on success the
@@ -158,6 +185,12 @@ BEGIN
                             NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = unit) THEN
+        -- no unit of that name (or an ambiguous one): say which it resembles
+        RETURN QUERY SELECT 0, 'unit', unit_resolve_problem(doc ->> 'unit'),
+            NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
     IF NOT may_report_for(caller_unit, unit) THEN
         RETURN QUERY SELECT 0, 'unit',
             format('đơn vị %s không báo cáo thay cho "%s": chỉ đơn vị kế thừa của một đơn vị đã ngừng hoạt động '
@@ -183,7 +216,15 @@ BEGIN
     INSERT INTO submit_rows (ord, line, task, status, progress, results, difficulties, proposals,
                              indicators, key, base, resubmit, retried)
     SELECT x.ord, x.line, x.task, x.status, x.progress::numeric, coalesce(x.results, ''),
-           coalesce(x.difficulties, ''), coalesce(x.proposals, ''), coalesce(x.indicators, '{}'), x.key,
+           coalesce(x.difficulties, ''), coalesce(x.proposals, ''),
+           -- no indicators in a row: the report's latest revision's stay
+           -- (docs/cumulative.md); {} clears them
+           coalesce(x.indicators,
+                    (SELECT v.indicators FROM report y
+                       JOIN report_revision v ON v.report_id = y.id AND v.revision = y.revision
+                      WHERE y.period_id = p.id AND y.unit_code = unit AND y.task_id = x.task),
+                    '{}'),
+           x.key,
            coalesce(x.base, 0), coalesce(x.resubmit, false),
            EXISTS (SELECT 1 FROM submission_key k WHERE k.key = x.key)
       FROM ROWS FROM (jsonb_to_recordset(doc -> 'rows')

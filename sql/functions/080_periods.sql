@@ -169,7 +169,7 @@ BEGIN
         IF coalesce(doc ->> 'unit', '') <> '' THEN
             unit := unit_resolve(doc ->> 'unit');
             IF unit IS NULL THEN
-                RETURN QUERY SELECT 'unit', format('không tìm thấy đơn vị "%s" (unknown unit)', doc ->> 'unit');
+                RETURN QUERY SELECT 'unit', unit_resolve_problem(doc ->> 'unit');
                 RETURN;
             END IF;
             IF (doc ->> 'until')::date < p.unit_deadline THEN

@@ -90,7 +90,7 @@ BEGIN
     END IF;
     FOREACH f IN ARRAY from_codes LOOP
         IF NOT EXISTS (SELECT 1 FROM org_unit x WHERE x.code = f) THEN
-            RETURN QUERY SELECT 'error', 'from', format('không tìm thấy đơn vị "%s" (unknown unit)', f), '',
+            RETURN QUERY SELECT 'error', 'from', unit_resolve_problem(f), '',
                                 NULL::jsonb;
             RETURN;
         END IF;

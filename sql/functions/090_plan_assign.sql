@@ -19,6 +19,13 @@ LANGUAGE sql STABLE AS $$
      WHERE unit_resolve(btrim(q)) IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM unit_class c
                         WHERE upper(c.code) = upper(btrim(q)) OR lower(c.name) = lower(btrim(q)))
+    UNION ALL
+    -- a class by its name with case and diacritics forgiven, when that
+    -- names one class and no unit (text_fold_key, 025)
+    SELECT 'class', min(c.code) FROM unit_class c
+     WHERE text_fold_key(c.name) = text_fold_key(q)
+       AND unit_resolve(btrim(q)) IS NULL
+    HAVING count(*) = 1
     LIMIT 1
 $$;
 
@@ -93,7 +100,8 @@ BEGIN
         SELECT r.kind, r.code INTO k, c FROM implementer_resolve(q) r;
         IF NOT FOUND THEN
             fields := fields || 'implementers'::text;
-            errors := errors || format('"%s" không phải đơn vị hay nhóm đơn vị (no such unit or class)', q);
+            errors := errors || format('"%s" không phải đơn vị hay nhóm đơn vị (no such unit or class): %s', q,
+                                       unit_resolve_problem(btrim(q)));
         ELSIF k = 'unit' AND NOT EXISTS (SELECT unit_on(c, d)) THEN
             fields := fields || 'implementers'::text;
             errors := errors || format('đơn vị %s không còn (cũng không có đơn vị kế thừa) vào ngày %s (no unit on that day)', c, d);
@@ -108,7 +116,7 @@ BEGIN
         c := unit_resolve(btrim(q));
         IF c IS NULL THEN
             fields := fields || 'leads'::text;
-            errors := errors || format('không có đơn vị "%s" (no such unit)', q);
+            errors := errors || unit_resolve_problem(btrim(q), 'cơ quan chủ trì');
         ELSIF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = c AND unit_exists_on(u, d)) THEN
             fields := fields || 'leads'::text;
             errors := errors || format('đơn vị %s không tồn tại vào ngày %s (not a unit on that day)', c, d);

@@ -325,6 +325,10 @@ static const char *const odd_texts[] = {
     "emoji 😀🇻🇳👩‍💻, combining e\xCC\x81 a\xCC\x80 \xE1\xBB\x87 vs \xC3\xAA\xCC\xA3",
     "Tiếng Việt: Phường Tân An; ' OR '1'='1",
 };
+/* odd_texts[2] as stored: cchcd puts every text it receives in NFC (issue
+ * 13, docs/text.md), so its combining sequences come back composed */
+static const char odd_text_2_nfc[] =
+    "emoji 😀🇻🇳👩‍💻, combining \xC3\xA9 \xC3\xA0 \xE1\xBB\x87 vs \xE1\xBB\x87";
 
 static void test_unusual_text_round_trips_byte_exact(void **state)
 {
@@ -361,7 +365,7 @@ static void test_unusual_text_round_trips_byte_exact(void **state)
     const Cchc__V1__ReportRevision *v = r->report_get->revisions[0];
     assert_string_equal(v->results, odd_texts[0]);
     assert_string_equal(v->difficulties, odd_texts[1]);
-    assert_string_equal(v->proposals, odd_texts[2]);
+    assert_string_equal(v->proposals, odd_text_2_nfc);
     cchc__v1__response__free_unpacked(r, NULL);
 
     /* a unit's name */

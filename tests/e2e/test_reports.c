@@ -66,7 +66,7 @@ static json_t *my_task(const char *period, int task_id)
 
 /* Reads a template, fills the rows of the given tasks with one line of
  * values each ("status;progress;results;difficulties;proposals;indicators"),
- * and writes it back as CSV, keeping each row's base revision (the last
+ * and writes it back as CSV, keeping each row's base revision (the 13th
  * column) as a spreadsheet would. */
 static void fill_template(const char *path, const int *tasks, const char *const *values, int n)
 {
@@ -89,9 +89,13 @@ static void fill_template(const char *path, const int *tasks, const char *const 
         }
         char v[6][512], base[16] = "";
         memset(v, 0, sizeof(v));
-        const char *last = strrchr(line, ',');
-        if (last)
-            sscanf(last, ",\"%15[0-9]\"", base);
+        /* "Phiên bản gốc" is the 13th column (columns after it name the unit…) */
+        const char *field = line;
+        for (int c = 0; c < 12 && field; c++)
+            if ((field = strstr(field, "\",\"")))
+                field += 2;
+        if (field)
+            sscanf(field, "\"%15[0-9]\"", base);
         sscanf(values[k], "%511[^;];%511[^;];%511[^;];%511[^;];%511[^;];%511[^\n]", v[0], v[1],
                v[2], v[3], v[4], v[5]);
         for (int i = 0; i < 6; i++)
@@ -109,7 +113,9 @@ static void test_template_submit_review_fix(void **state)
 {
     (void)state;
     fixture_as(&fx, DISTRICT_REPORTER);
-    const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", NULL};
+    /* --force: the same file is written again below, once filled (issue 13:
+     * an existing file is never replaced without it) */
+    const char *tmpl[] = {"template", "--period", "2023-6M", "-o", "bao-cao.csv", "--force", NULL};
     harness_cchc_ok(srv, tmpl);
     FILE *f = fopen("bao-cao.csv", "rb");
     assert_non_null(f);

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "csv_read.h"
-#include "report_csv.h"
+#include "report_indicators.h"
 #include "text_decode.h"
 #include "unit_changes.h"
 
@@ -293,20 +293,30 @@ static void test_change_set_dates(void **state)
 }
 
 /* Indicators shown in the template read back as they were stored: a
- * value with three decimals gets a fourth 0 instead of being ambiguous. */
+ * value with three decimals gets a fourth 0 instead of being ambiguous
+ * (report_indicators.c writes cells with decimal_text_sheet_form and reads
+ * them with decimal_text_quantity). */
 static void test_indicators_in_the_template(void **state)
 {
     (void)state;
-    char text[256];
-    report_indicators_text("{\"so_ho_so\": \"12530\", \"ty_le\": \"1.234\", \"tb\": \"99.5\"}", text,
-                           sizeof(text));
-    assert_string_equal(text, "so_ho_so=12530; ty_le=1,2340; tb=99,5");
-    report_indicators_text("", text, sizeof(text));
-    assert_string_equal(text, "");
-    report_indicators_text("{not json", text, sizeof(text));
-    assert_string_equal(text, "");
-    report_indicators_text("{\"a\": \"1\", \"b\": \"2\"}", text, 6); /* whole ones only */
-    assert_string_equal(text, "a=1");
+    char *cell = indicators_cell_of_json("{\"so_ho_so\": \"12530\", \"ty_le\": \"1.234\", \"tb\": \"99.5\"}");
+    assert_non_null(cell);
+    assert_non_null(strstr(cell, "so_ho_so=12530"));
+    assert_non_null(strstr(cell, "ty_le=1,2340"));
+    assert_non_null(strstr(cell, "tb=99,5"));
+    indicator_list list;
+    char why[400];
+    assert_int_equal(indicators_parse_cell(cell, &list, why, sizeof(why)), 0);
+    assert_int_equal(list.n, 3);
+    for (size_t i = 0; i < list.n; i++)
+        if (strcmp(list.names[i], "ty_le") == 0)
+            assert_string_equal(list.values[i], "1.234");
+    indicator_list_free(&list);
+    free(cell);
+    /* the ambiguous value is refused with both readings, never 12.53 */
+    assert_int_equal(indicators_parse_cell("so_ho_so=12.530", &list, why, sizeof(why)), 1);
+    assert_non_null(strstr(why, "12530 hay 12,53"));
+    indicator_list_free(&list);
 }
 
 int main(void)

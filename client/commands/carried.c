@@ -1,0 +1,166 @@
+/* See carried.h. Values are compared as the server compares a resent row
+ * (text trimmed of spaces, tabs and carriage returns; progress by value;
+ * indicators as a set read through the same cell syntax the template was
+ * written in), so a cell the spreadsheet merely re-saved counts as
+ * unchanged. */
+#include "carried.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "i18n.h"
+#include "report_indicators.h"
+
+static int same_text(const char *a, const char *b)
+{
+    const char *trim = " \t\r";
+    a += strspn(a, trim);
+    b += strspn(b, trim);
+    size_t la = strlen(a), lb = strlen(b);
+    while (la && strchr(trim, a[la - 1]))
+        la--;
+    while (lb && strchr(trim, b[lb - 1]))
+        lb--;
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* "075.50" → "75.5", for comparing decimals by value without floats. */
+static void canonical_decimal(const char *in, char *out, size_t size)
+{
+    char buf[64];
+    size_t n = 0;
+    for (in += strspn(in, " "); *in && *in != ' ' && n < sizeof(buf) - 1; in++)
+        buf[n++] = *in == ',' ? '.' : *in;
+    buf[n] = '\0';
+    char *p = buf;
+    while (p[0] == '0' && p[1] && p[1] != '.')
+        p++;
+    if (strchr(p, '.')) {
+        size_t len = strlen(p);
+        while (len && p[len - 1] == '0')
+            p[--len] = '\0';
+        if (len && p[len - 1] == '.')
+            p[--len] = '\0';
+    }
+    snprintf(out, size, "%s", *p ? p : "0");
+}
+
+static int same_decimal(const char *a, const char *b)
+{
+    char ca[64], cb[64];
+    canonical_decimal(a, ca, sizeof(ca));
+    canonical_decimal(b, cb, sizeof(cb));
+    return strcmp(ca, cb) == 0;
+}
+
+/* Whether the row's indicators are the carried ones, read back through
+ * the cell the template showed. */
+static int same_indicators(const report_row *row, const char *carried_json)
+{
+    char *cell = indicators_cell_of_json(carried_json);
+    indicator_list carried;
+    char why[240];
+    int same = cell && indicators_parse_cell(cell, &carried, why, sizeof(why)) == 0;
+    if (same) {
+        same = indicators_same(&row->indicators, &carried);
+        indicator_list_free(&carried);
+    }
+    free(cell);
+    return same;
+}
+
+static int same_values(const report_row *row, const Cchc__V1__UnitTask *t)
+{
+    return strcmp(row->status, t->status) == 0 && same_decimal(row->progress, t->progress) &&
+           same_text(row->results, t->results) && same_text(row->difficulties, t->difficulties) &&
+           same_text(row->proposals, t->proposals) && same_indicators(row, t->indicators);
+}
+
+static const Cchc__V1__UnitTask *find_task(const Cchc__V1__MyTasksResponse *mt, int task_id)
+{
+    for (size_t i = 0; i < mt->n_tasks; i++)
+        if (mt->tasks[i]->task_id == task_id)
+            return mt->tasks[i];
+    return NULL;
+}
+
+size_t carried_hold_back(const cli_options *opts, report_sheet *sheet, const char *unit,
+                         int confirm, carried_summary *summary)
+{
+    memset(summary, 0, sizeof(*summary));
+    size_t carried = 0;
+    for (size_t i = 0; i < sheet->n_rows; i++)
+        carried += *sheet->rows[i].carried_from != '\0';
+    if (carried == 0)
+        return 0;
+    if (confirm) {
+        summary->confirmed = carried;
+        return 0;
+    }
+    /* the carried values as the server has them now */
+    Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
+    body.period_id = sheet->period;
+    body.unit = (char *)unit;
+    Cchc__V1__Response *response = NULL;
+    cli_error err;
+    const Cchc__V1__MyTasksResponse *mt = NULL;
+    if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) == 0 &&
+        response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
+        mt = response->my_tasks;
+    size_t held = 0;
+    for (size_t i = 0; i < sheet->n_rows; i++) {
+        report_row *row = &sheet->rows[i];
+        if (!*row->carried_from)
+            continue;
+        const Cchc__V1__UnitTask *t = mt ? find_task(mt, row->task_id) : NULL;
+        if (!mt) {
+            /* cannot tell changed from unchanged: keep the earlier
+             * period's word out rather than send it unconfirmed */
+            row->held_back = 1;
+            summary->unchecked++;
+        } else if (!t || !*t->carried_from) {
+            /* the report of this period exists by now (or is not this
+             * unit's to write): the row goes as any other, and the
+             * server's revision check keeps it from overwriting anyone */
+            continue;
+        } else if (strcmp(t->carried_from, row->carried_from) != 0 ||
+                   (row->carried_revision && row->carried_revision != t->carried_revision)) {
+            if (!opts->json)
+                fprintf(stderr,
+                        _("dòng %d, nhiệm vụ %d: số liệu mang sang từ %s, lần %d; báo cáo kỳ trước "
+                          "nay là %s, lần %d. Dòng này không được gửi: tải mẫu mới, hoặc xóa trắng "
+                          "ô \"Mang sang từ kỳ\" nếu muốn gửi đúng như dòng đang ghi (the earlier "
+                          "report changed since this template)\n"),
+                        row->line, row->task_id, row->carried_from, row->carried_revision,
+                        t->carried_from, t->carried_revision);
+            row->held_back = 1;
+            summary->stale++;
+        } else if (same_values(row, t)) {
+            row->held_back = 1;
+            summary->unchanged++;
+        }
+        held += row->held_back;
+    }
+    if (!mt && !opts->json)
+        fprintf(stderr,
+                _("cchc: không hỏi được máy chủ để biết %zu dòng mang sang từ kỳ trước đã sửa hay "
+                  "chưa (%s); các dòng đó không được gửi (carried rows not checked, not sent)\n"),
+                carried, err.message);
+    if (response)
+        cchc__v1__response__free_unpacked(response, NULL);
+    return held;
+}
+
+void carried_explain(const carried_summary *summary, const char *source, const char *unit)
+{
+    size_t held = summary->unchanged + summary->stale + summary->unchecked;
+    if (held == 0)
+        return;
+    printf(_("%zu dòng mang sang từ kỳ trước chưa được gửi (%zu chưa sửa, %zu có báo cáo kỳ "
+             "trước mới hơn, %zu chưa kiểm tra được). Để gửi nguyên như vậy: xóa trắng ô \"Mang "
+             "sang từ kỳ\" của các dòng đó, hoặc: cchc submit --file %s%s%s --confirm-carried\n"),
+           held, summary->unchanged, summary->stale, summary->unchecked, source,
+           *unit ? " --unit " : "", unit);
+}
