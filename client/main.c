@@ -96,6 +96,11 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* messages follow the user's language; numbers never do: under
+     * vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and printf/strtod
+     * would read and write "100,5". User numbers are parsed by
+     * common/decimal_text.c, which ignores the locale anyway. */
+    setlocale(LC_NUMERIC, "C");
     bindtextdomain("cchc", CCHC_LOCALEDIR);
     textdomain("cchc");
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decimal_text.h"
 #include "utf8.h"
 
 static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -139,14 +140,16 @@ size_t validate_report(const report_fields *r, field_problem *out, size_t max)
     if (validate_decimal(r->progress, 3, 2, why, sizeof(why)) != 0) {
         add_problem(out, max, &n, "progress", why);
     } else {
-        double value = 0; /* comparison only: the decimal itself travels as text */
-        sscanf(r->progress, "%lf", &value);
-        if (value > 100)
+        /* compared as decimal text: sscanf("%lf") would follow LC_NUMERIC,
+         * whose decimal mark is ',' under vi_VN, and read "100.5" as 100 */
+        if (decimal_text_compare(r->progress, "100") > 0)
             add_problem(out, max, &n, "progress", "tiến độ từ 0 đến 100 (progress 0-100)");
-        else if (status_ok && strcmp(r->status, "completed") == 0 && value != 100)
+        else if (status_ok && strcmp(r->status, "completed") == 0 &&
+                 decimal_text_compare(r->progress, "100") != 0)
             add_problem(out, max, &n, "progress",
                         "hoàn thành thì tiến độ là 100 (completed means 100)");
-        else if (status_ok && strcmp(r->status, "not_started") == 0 && value != 0)
+        else if (status_ok && strcmp(r->status, "not_started") == 0 &&
+                 decimal_text_compare(r->progress, "0") != 0)
             add_problem(out, max, &n, "progress",
                         "chưa triển khai thì tiến độ là 0 (not started means 0)");
     }

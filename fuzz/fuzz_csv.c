@@ -12,6 +12,7 @@
 #include "commune_csv.h"
 #include "csv_read.h"
 #include "report_csv.h"
+#include "utf8.h"
 
 /* Writes one record with csv_write_field and reads it back. */
 static void check_round_trip(const csv_record *r)
@@ -22,6 +23,11 @@ static void check_round_trip(const csv_record *r)
         blank = blank && !*r->fields[i];
     if (blank || (n == 1 && r->line == 1))
         return; /* blank records are left out; a first field may hold a BOM */
+    for (size_t i = 0; i < n; i++)
+        if (!utf8_valid(r->fields[i], strlen(r->fields[i])))
+            return; /* a damaged UTF-8 file is passed on as it is for the
+                     * readers to refuse by line; alone, its bad bytes may
+                     * read as another encoding (text_decode.c) */
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);

@@ -13,6 +13,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -140,6 +141,16 @@ int cmd_period(const cli_options *opts, int argc, char **argv)
         default: free(act.accept_report_ids); return EXIT_USAGE;
         }
     }
+    /* dates as people type them (05/12/2026) go out as YYYY-MM-DD */
+    struct { const char *option; char **field; } dates[] = {
+        {"--until", &act.until}, {"--unit-deadline", &act.unit_deadline},
+        {"--lead-deadline", &act.lead_deadline}};
+    for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+        if (*dates[i].field && **dates[i].field &&
+            !(*dates[i].field = date_option(dates[i].option, *dates[i].field))) {
+            free(act.accept_report_ids);
+            return EXIT_USAGE;
+        }
     if (strcmp(sub, "list") == 0) {
         Cchc__V1__PeriodListRequest body = CCHC__V1__PERIOD_LIST_REQUEST__INIT;
         body.year = year;

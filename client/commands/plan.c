@@ -11,6 +11,8 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
+#include "decimal_text.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -164,7 +166,10 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
         case 'l': body.lead = optarg; break;
         case 'c': body.criterion = optarg; break;
         case 'i': body.index_code = optarg; break;
-        case 'd': body.as_of = optarg; break;
+        case 'd':
+            if (!(body.as_of = date_option("--as-of", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'h':
             printf(_("usage: cchc plan tasks [--unit U] [--lead U] [--criterion CODE] [--index I]"
                      " [--as-of YYYY-MM-DD]\n"
@@ -297,7 +302,10 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
         switch (opt) {
-        case 'd': body.as_of = optarg; break;
+        case 'd':
+            if (!(body.as_of = date_option("--as-of", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'h': printf(_("usage: cchc plan task ID [--as-of YYYY-MM-DD]\n")); return EXIT_OK;
         default: return EXIT_USAGE;
         }
@@ -370,14 +378,18 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
         switch (opt) {
         case 'i': body.index_code = optarg; break;
         case 'y': body.year = atoi(optarg); break;
-        case 'v':
-            /* Vietnamese write 87,52: accept the comma as the decimal point */
-            snprintf(value, sizeof(value), "%s", optarg);
-            for (char *p = value; *p; p++)
-                if (*p == ',')
-                    *p = '.';
+        case 'v': {
+            /* Vietnamese write 87,52; read by the indicators' rule, without
+             * the locale (common/decimal_text.h) */
+            decimal_parse number;
+            if (decimal_text_quantity(optarg, 5, 4, &number) != DECIMAL_TEXT_OK) {
+                fprintf(stderr, _("cchc plan result: --value: %s\n"), number.why);
+                return EXIT_USAGE;
+            }
+            snprintf(value, sizeof(value), "%s", number.value);
             body.value = value;
             break;
+        }
         case 'r': body.rank = atoi(optarg); break;
         case 'o': body.out_of = atoi(optarg); break;
         case 'h':

@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -73,7 +74,10 @@ int plan_assign(const cli_options *opts, int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'f': body.effective_from = optarg; break;
+        case 'f':
+            if (!(body.effective_from = date_option("--from", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'a': body.assignment = atoi(optarg); break;
         case 'b': body.legal_basis = optarg; break;
         case 'h':

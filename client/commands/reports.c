@@ -596,9 +596,17 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
         fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
         return EXIT_USAGE;
     }
-    int rc = check_file_unit(opts, sheet, path, mode);
-    if (rc == EXIT_OK)
-        rc = submit_sheet(opts, sheet, path, mode);
+    int rc;
+    if (sheet->file_problem[0]) { /* one message for the file, not one per line */
+        fprintf(stderr, "%s: %s\n", path, sheet->file_problem);
+        rc = EXIT_USAGE;
+    } else {
+        if (sheet->notice[0] && !opts->quiet)
+            fprintf(stderr, "%s: %s\n", path, sheet->notice);
+        rc = check_file_unit(opts, sheet, path, mode);
+        if (rc == EXIT_OK)
+            rc = submit_sheet(opts, sheet, path, mode);
+    }
     report_sheet_free(sheet);
     free(sheet);
     return rc;

@@ -7,6 +7,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -35,8 +36,14 @@ int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
         case 'm': list.missing_only = 1; break;
         case 'u': list.unit = rec.unit = optarg; break;
         case 'n': rec.doc_number = optarg; break;
-        case 'i': rec.issued_on = optarg; break;
-        case 'r': rec.received_on = optarg; break;
+        case 'i':
+            if (!(rec.issued_on = date_option("--issued", optarg)))
+                return EXIT_USAGE;
+            break;
+        case 'r':
+            if (!(rec.received_on = date_option("--received", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'h':
             printf(_("usage: cchc unit-plans [--missing] [--unit U]\n"
                      "       cchc unit-plans record --unit U --number \"123/KH-UBND\" --issued YYYY-MM-DD\n"

@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
 #include "commune_csv.h"
 #include "file_read.h"
 #include "i18n.h"
@@ -67,7 +68,10 @@ static int units_list(const cli_options *opts, int argc, char **argv)
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "d:ah", options, NULL)) != -1) {
         switch (opt) {
-        case 'd': body.as_of = optarg; break;
+        case 'd':
+            if (!(body.as_of = date_option("--as-of", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'a': body.all = 1; break;
         case 'h':
             printf(_("usage: cchc units [--as-of YYYY-MM-DD] [--all]\n"
@@ -132,7 +136,10 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
         switch (opt) {
-        case 'f': body.valid_from = optarg; break;
+        case 'f':
+            if (!(body.valid_from = date_option("--valid-from", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'h':
             printf(_("usage: cchc units import FILE.csv [--valid-from YYYY-MM-DD]\n"
                      "FILE.csv has the columns: mã (code), tên (name), quận/huyện (district\n"
@@ -157,6 +164,13 @@ static int units_import(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, _("cchc: out of memory reading %s\n"), path);
         return EXIT_USAGE;
     }
+    if (list.file_problem[0]) {
+        fprintf(stderr, "%s: %s\n", path, list.file_problem);
+        commune_list_free(&list);
+        return EXIT_USAGE;
+    }
+    if (list.notice[0])
+        fprintf(stderr, "%s: %s\n", path, list.notice);
     if (list.n_problems > 0 || list.n_rows == 0) {
         for (size_t i = 0; i < list.n_problems; i++)
             fprintf(stderr, _("%s: dòng %d: %s\n"), path, list.problems[i].line,
@@ -227,7 +241,10 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "o:b:i:c:n:k:p:h", options, NULL)) != -1) {
         switch (opt) {
-        case 'o': body.effective_on = optarg; break;
+        case 'o':
+            if (!(body.effective_on = date_option("--on", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'b': body.legal_basis = optarg; break;
         case 'i':
         case 'c': {
@@ -440,7 +457,7 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
     char *data = file_read_input(path, &len);
     if (!data)
         return EXIT_USAGE;
-    char why[256] = "";
+    char why[1600] = "";
     json_t *changes = unit_changes_parse(data, len, why, sizeof(why));
     free(data);
     if (!changes) {

@@ -11,6 +11,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "date_option.h"
 #include "i18n.h"
 #include "output.h"
 #include "password_policy.h"
@@ -350,8 +351,14 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
         switch (opt) {
         case 'u': body.username = optarg; break;
         case 'a': body.action = optarg; break;
-        case 's': body.since = optarg; break;
-        case 't': body.until = optarg; break;
+        case 's':
+            if (!(body.since = date_option("--since", optarg)))
+                return EXIT_USAGE;
+            break;
+        case 't':
+            if (!(body.until = date_option("--until", optarg)))
+                return EXIT_USAGE;
+            break;
         case 'l': body.limit = atoi(optarg); break;
         case 'h':
             printf(_("usage: cchc audit [--user NAME] [--action ACTION|PREFIX.] [--since YYYY-MM-DD]\n"

@@ -54,6 +54,8 @@ int commune_csv_parse(const char *data, size_t len, commune_list *out)
         return -1;
     size_t cap_problems = 0;
     int failed = 0;
+    snprintf(out->file_problem, sizeof(out->file_problem), "%s", records.unreadable);
+    snprintf(out->notice, sizeof(out->notice), "%s", records.notice);
     if (records.error[0])
         failed |= problem(out, &cap_problems, records.error_line,
                           _("tệp CSV hỏng: %s (malformed CSV)"), records.error);

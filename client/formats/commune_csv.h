@@ -22,6 +22,8 @@ typedef struct commune_list {
     size_t n_rows;
     csv_problem *problems;
     size_t n_problems;
+    char file_problem[1400]; /* the file could not be read at all (csv_read's unreadable) */
+    char notice[200];        /* how a file that was not UTF-8 was read */
 } commune_list;
 
 /* Returns 0 when the file parsed (check n_problems for bad lines), -1 when

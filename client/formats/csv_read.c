@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_decode.h"
+
 typedef struct read_state {
     csv_records *out;
     csv_record current;
@@ -86,28 +88,49 @@ static void on_record(int terminator, void *ctx)
     memset(r, 0, sizeof(*r));
 }
 
+/* The separator is the one of tab, ';' and ',' that occurs most often
+ * outside quotes in the header record (the first line): a header such as
+ * "Khó khăn, vướng mắc" left unquoted in a tab- or ';'-separated file has
+ * one comma but a dozen separators. Ties go to the earliest. */
 static unsigned char guess_delimiter(const char *data, size_t len)
 {
+    static const char candidates[] = "\t;,";
+    size_t count[3] = {0}, first[3] = {len, len, len};
     int quoted = 0;
-    for (size_t i = 0; i < len && data[i] != '\n'; i++) {
-        if (data[i] == '"')
+    for (size_t i = 0; i < len && (quoted || (data[i] != '\n' && data[i] != '\r')); i++) {
+        if (data[i] == '"') {
             quoted = !quoted;
-        else if (!quoted && (data[i] == ';' || data[i] == ','))
-            return (unsigned char)data[i];
+            continue;
+        }
+        for (int c = 0; !quoted && c < 3; c++)
+            if (data[i] == candidates[c] && count[c]++ == 0)
+                first[c] = i;
     }
-    return ',';
+    int best = 2; /* ',' when there is no separator at all */
+    for (int c = 0; c < 3; c++)
+        if (count[c] > count[best] || (count[c] && count[c] == count[best] && first[c] < first[best]))
+            best = c;
+    return (unsigned char)candidates[best];
 }
 
-int csv_read(const char *data, size_t len, csv_records *out)
+int csv_read(const char *raw, size_t raw_len, csv_records *out)
 {
     memset(out, 0, sizeof(*out));
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    struct csv_parser parser;
-    if (csv_init(&parser, CSV_APPEND_NULL) != 0)
+    text_decoded text;
+    if (text_decode(raw, raw_len, &text) != 0)
         return -1;
+    if (!text.data) {
+        snprintf(out->unreadable, sizeof(out->unreadable), "%s", text.unreadable);
+        return 0;
+    }
+    snprintf(out->notice, sizeof(out->notice), "%s", text.notice);
+    const char *data = text.data;
+    size_t len = text.len;
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) {
+        text_decoded_free(&text);
+        return -1;
+    }
     csv_set_delim(&parser, guess_delimiter(data, len));
     read_state st = {.out = out};
     if (csv_parse(&parser, data, len, on_field, on_record, &st) != len) {
@@ -117,8 +140,12 @@ int csv_read(const char *data, size_t len, csv_records *out)
     csv_fini(&parser, on_field, on_record, &st);
     csv_free(&parser);
     clear(&st.current);
+    text_decoded_free(&text);
     if (st.failed) {
+        char notice[sizeof(out->notice)];
+        memcpy(notice, out->notice, sizeof(notice));
         csv_records_free(out);
+        memcpy(out->notice, notice, sizeof(notice));
         return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv_read.h"
+#include "decimal_text.h"
 #include "report_indicators.h"
 #include "i18n.h"
 #include "text_fold.h"
@@ -186,14 +187,6 @@ static void add_problem(report_sheet *sheet, int line, const char *column, const
     va_end(ap);
 }
 
-/* "87,5" → "87.5": Vietnamese write the decimal comma. */
-static void decimal_point(char *s)
-{
-    for (; *s; s++)
-        if (*s == ',')
-            *s = '.';
-}
-
 int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
 {
     const char *fields[COL_COUNT];
@@ -236,8 +229,14 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
     row->base_revision = *end ? 0 : (int)base;
     const char *code = report_status_code(status_text);
     snprintf(row->status, sizeof(row->status), "%s", code ? code : status_text);
-    snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
-    decimal_point(row->progress);
+    decimal_parse number; /* "75%", "75,5", "75.00%": common/decimal_text.h */
+    if (decimal_text_percent(fields[COL_PROGRESS], &number) == DECIMAL_TEXT_OK) {
+        snprintf(row->progress, sizeof(row->progress), "%s", number.value);
+    } else {
+        snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
+        row->unread |= REPORT_READ_PROGRESS;
+        add_problem(sheet, line, headers[COL_PROGRESS], "%s", number.why);
+    }
     row->results = strdup(fields[COL_RESULTS]);
     row->difficulties = strdup(fields[COL_DIFFICULTIES]);
     row->proposals = strdup(fields[COL_PROPOSALS]);
@@ -279,14 +278,23 @@ int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
         csv_records_free(&records);
         return -1;
     }
+    snprintf(sheet->file_problem, sizeof(sheet->file_problem), "%s", records.unreadable);
+    snprintf(sheet->notice, sizeof(sheet->notice), "%s", records.notice);
     if (records.error[0])
         add_problem(sheet, records.error_line, "", _("tệp CSV hỏng: %s (malformed CSV)"),
                     records.error);
     int rc = 0;
     for (size_t i = 0; i < records.n && rc == 0; i++) {
         const csv_record *r = &records.records[i];
-        if (strcmp(csv_field(r, COL_TASK), headers[COL_TASK]) == 0)
-            continue; /* the header */
+        /* the header: as written, or a first record whose task column is
+         * not a number under a progress column still saying "(%)" (a
+         * header garbled by a code page without Vietnamese letters:
+         * "M? nhi?m v?", "Ti?n ?? (%)") */
+        const char *task = csv_field(r, COL_TASK);
+        if (strcmp(task, headers[COL_TASK]) == 0 ||
+            (i == 0 && strspn(task, "0123456789") != strlen(task) &&
+             strstr(csv_field(r, COL_PROGRESS), "(%)")))
+            continue;
         const char *fields[COL_COUNT];
         for (int c = 0; c < COL_COUNT; c++)
             fields[c] = csv_field(r, (size_t)c);
@@ -311,6 +319,8 @@ void report_sheet_check(report_sheet *sheet)
         field_problem found[16];
         size_t n = validate_report(&f, found, 16);
         for (size_t k = 0; k < n && k < 16; k++) {
+            if ((row->unread & REPORT_READ_PROGRESS) && strcmp(found[k].field, "progress") == 0)
+                continue; /* said when the progress was read */
             if (strcmp(found[k].field, "status") == 0 && !report_status_code(row->status)) {
                 /* what was typed is no status: say which one it resembles */
                 char why[384];

@@ -33,6 +33,9 @@ typedef struct report_row {
      * none with clear unset: the report keeps its previous ones */
     indicator_list indicators;
     int base_revision;     /* the template's "Phiên bản gốc"; 0 when none */
+    /* REPORT_READ_* of the fields whose text could not be read as a number
+     * (the problem is listed already; report_sheet_check says no more) */
+    unsigned unread;
     /* "Mang sang từ kỳ": the period the row's values were carried over
      * from ("" when none, or cleared by the clerk to confirm them) and
      * that report's revision (0 when the cell does not say) */
@@ -40,6 +43,8 @@ typedef struct report_row {
     int carried_revision;
     int held_back;         /* not sent: carried over unchanged (carried.h) */
 } report_row;
+
+enum { REPORT_READ_PROGRESS = 1 };
 
 typedef struct sheet_problem {
     int line;
@@ -56,6 +61,10 @@ typedef struct report_sheet {
     sheet_problem problems[REPORT_SHEET_MAX_PROBLEMS];
     size_t n_problems;
     size_t more_problems;  /* past the list's size */
+    /* the file as a whole could not be read (its encoding, not a CSV…):
+     * one message instead of problems by line; nothing else is set */
+    char file_problem[1400];
+    char notice[200];      /* how the file was read when it was not UTF-8 */
 } report_sheet;
 
 /* The template's columns, in order. */
@@ -89,13 +98,16 @@ void report_template_cells_of(const Cchc__V1__MyTasksResponse *tasks, size_t i,
 void report_template_cells_release(report_template_cells *cells);
 void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks);
 
-/* Reads a filled template. Returns -1 only when memory ran out. */
+/* Reads a filled template (any encoding and separator csv_read reads;
+ * check file_problem first). Returns -1 only when memory ran out. */
 int report_sheet_parse(const char *data, size_t len, report_sheet *sheet);
 /* An empty sheet with room for capacity rows (for building one by hand). */
 int report_sheet_init(report_sheet *sheet, size_t capacity);
-/* Adds one row given as the template's REPORT_COL_COUNT columns (a row
- * without status is counted as skipped; a NULL field reads as ""). Returns
- * -1 when memory ran out. */
+/* Adds one row given as the template's REPORT_COL_COUNT columns, UTF-8
+ * text as a person sees it in the cells (a row without status is counted
+ * as skipped; a NULL field reads as ""). Progress ("75", "75%", "75,5",
+ * "75.00%"; common/decimal_text.h) becomes a canonical decimal here, or a
+ * problem. Returns -1 when memory ran out. */
 int report_sheet_add(report_sheet *sheet, int line, const char *const *fields);
 /* Adds the problems of every row, by the same rules as the server. */
 void report_sheet_check(report_sheet *sheet);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal_text.h"
 #include "i18n.h"
 
 static const char *const SPACES = " \t\r\n";
@@ -48,96 +49,21 @@ static int list_add(indicator_list *list, const char *name, size_t name_len, con
 
 /* ---- values ----------------------------------------------------------------------- */
 
-/* Whether s[0..len) is a run of digits whose groups after the first,
- * split by sep, have exactly three digits ("12.530.000"). */
-static int grouped(const char *s, size_t len, char sep)
-{
-    size_t group = 0, groups = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == sep) {
-            if (group == 0 || (groups > 0 && group != 3))
-                return 0;
-            groups++;
-            group = 0;
-        } else if (s[i] >= '0' && s[i] <= '9') {
-            group++;
-        } else {
-            return 0;
-        }
-    }
-    return group > 0 && (groups == 0 || group == 3);
-}
-
+/* By the rule of the template's instructions (DECIMAL_TEXT_RULE_VI), the
+ * numeric(16,4) the server keeps (validate_decimal(value, 12, 4)). */
 int indicator_value_parse(const char *text, char *out, size_t size, char *why, size_t why_size)
 {
-    char buf[96];
-    text += strspn(text, SPACES);
-    size_t len = strlen(text);
-    while (len && strchr(SPACES, text[len - 1]))
-        len--;
-    if (len == 0 || len >= sizeof(buf)) {
-        snprintf(why, why_size, _("giá trị chỉ số \"%.*s\" không phải số (not a number)"),
-                 (int)(len > 40 ? 40 : len), text);
+    decimal_parse d;
+    if (decimal_text_quantity(text, 12, 4, &d) != DECIMAL_TEXT_OK) {
+        snprintf(why, why_size, _("giá trị chỉ số %s"), d.why);
         return -1;
     }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    /* spaces inside are thousands separators: "1 234 567" */
-    char *comma = strchr(buf, ','), *last_comma = strrchr(buf, ',');
-    char *dot = strchr(buf, '.'), *last_dot = strrchr(buf, '.');
-    size_t int_len = len;
-    const char *fraction = "";
-    char thousands = 0;
-    if (comma != last_comma) {
-        goto not_a_number; /* "1,234,567": the comma is the decimal mark */
-    } else if (comma) {
-        /* ',' is the decimal mark; '.' (or space) groups the integer part */
-        if (dot && dot > comma)
-            goto not_a_number;
-        int_len = (size_t)(comma - buf);
-        fraction = comma + 1;
-        thousands = dot ? '.' : ' ';
-        if (!dot && !strchr(buf, ' ') && strlen(fraction) == 3 && int_len <= 3)
-            goto ambiguous; /* "12,530": twelve thousand in English */
-    } else if (dot && dot != last_dot) {
-        thousands = '.'; /* "12.530.000" */
-    } else if (dot) {
-        size_t after = strlen(dot + 1);
-        if (after == 3 && !strchr(buf, ' '))
-            goto ambiguous; /* "12.530": twelve thousand in Vietnamese */
-        int_len = (size_t)(dot - buf);
-        fraction = dot + 1; /* "99.4", as English writes it */
-        thousands = ' ';
-    } else {
-        thousands = ' ';
+    if (strlen(d.value) >= size) {
+        snprintf(why, why_size, _("giá trị chỉ số \"%s\" quá dài (too long)"), d.value);
+        return -1;
     }
-    if (!grouped(buf, int_len, thousands))
-        goto not_a_number;
-    size_t used = 0;
-    for (size_t i = 0; i < int_len; i++)
-        if (buf[i] != thousands && used < size - 1)
-            out[used++] = buf[i];
-    if (*fraction) {
-        if (strspn(fraction, "0123456789") != strlen(fraction) || used >= size - 1)
-            goto not_a_number;
-        out[used++] = '.';
-        for (; *fraction && used < size - 1; fraction++)
-            out[used++] = *fraction;
-    } else if (comma || (dot && thousands == ' ')) {
-        goto not_a_number; /* "12," */
-    }
-    out[used] = '\0';
+    memcpy(out, d.value, strlen(d.value) + 1);
     return 0;
-ambiguous:
-    snprintf(why, why_size,
-             _("giá trị chỉ số \"%s\" không rõ: dấu chấm là phân cách hàng nghìn, dấu phẩy là dấu "
-               "thập phân; viết 12530 hoặc 12,53 (ambiguous separator: write 12530 or 12,53)"),
-             buf);
-    return -1;
-not_a_number:
-    snprintf(why, why_size,
-             _("giá trị chỉ số \"%s\" không phải số; viết như 12530 hoặc 99,4 (not a number)"), buf);
-    return -1;
 }
 
 /* The template writes a fraction of exactly three digits with a fourth 0
@@ -318,19 +244,10 @@ static int append(char **buf, size_t *used, size_t *cap, const char *s, size_t n
 }
 
 /* "12.53" → "12,53"; a fraction of three digits gets a fourth 0 so that it
- * cannot read as thousands ("0.125" → "0,1250"). */
+ * cannot read as thousands ("0.125" → "0,1250"): decimal_text_sheet_form. */
 static void value_for_cell(const char *value, char *out, size_t size)
 {
-    snprintf(out, size, "%s", value);
-    char *dot = strchr(out, '.');
-    if (!dot)
-        return;
-    *dot = ',';
-    size_t len = strlen(out);
-    if (strlen(dot + 1) == 3 && len + 1 < size) {
-        out[len] = '0';
-        out[len + 1] = '\0';
-    }
+    decimal_text_sheet_form(value, out, size);
 }
 
 char *indicators_cell_of_json(const char *json_text)

@@ -49,12 +49,9 @@ void indicator_list_free(indicator_list *list);
 
 /* One value as a person writes it ("12.530.000", "99,4", "1 234,5") → the
  * decimal text the server keeps ("12530000", "99.4", "1234.5"); -1 with why
- * when it is not a number or its separators are ambiguous ("12.530").
- * Stand-in for engineer E's common number parser (issue 13, part 3): once
- * that is merged, this is the one call to swap — its body becomes
- * decimal_text_quantity(text, 12, 4, &d) (common/decimal_text.h), copying
- * d.value or d.why — and value_for_cell (report_indicators.c) becomes
- * decimal_text_sheet_form. */
+ * when it is not a number or its separators are ambiguous ("12.530"): the
+ * rule of common/decimal_text.h (decimal_text_quantity), which the
+ * template's instructions print (DECIMAL_TEXT_RULE_VI). */
 int indicator_value_parse(const char *text, char *out, size_t size, char *why, size_t why_size);
 
 #endif

@@ -13,14 +13,14 @@
 #include <stddef.h>
 
 #include "cchc/v1/envelope.pb-c.h"
+#include "decimal_text.h"
 
 /* Writes the template to path. Returns 0, or -1 with a message. */
 int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, char *error,
                       size_t error_size);
 
-/* The placeholder in the instructions until the indicators' number rule
- * is written (docs/spreadsheets.md). */
-#define REPORT_XLSX_INDICATOR_RULE \
-    "[CHỜ BỔ SUNG: quy tắc dấu phân cách hàng nghìn và thập phân trong giá trị chỉ số.]"
+/* The indicators' number rule in the instructions: the one the reader
+ * applies (common/decimal_text.h, docs/spreadsheet-text.md). */
+#define REPORT_XLSX_INDICATOR_RULE DECIMAL_TEXT_RULE_VI
 
 #endif

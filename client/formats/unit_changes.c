@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv_read.h"
+#include "date_text.h"
 #include "i18n.h"
 #include "utf8.h"
 
@@ -86,6 +87,10 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
     if (csv_read(data, len, &records) != 0)
         return fail(why, why_size, _("hết bộ nhớ (out of memory)"));
     json_t *out = NULL;
+    if (records.unreadable[0]) {
+        fail(why, why_size, "%s", records.unreadable);
+        goto done;
+    }
     if (records.error[0]) {
         fail(why, why_size, _("dòng %d: tệp CSV hỏng: %s (malformed CSV)"), records.error_line, records.error);
         goto done;
@@ -118,7 +123,15 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
                            r->line);
                 goto done;
             }
-        json_array_append_new(out, csv_change(r, col));
+        char iso[11], date_why[240];
+        if (date_text_iso(csv_field(r, (size_t)col[C_DATE]), iso, date_why, sizeof(date_why)) != 0) {
+            json_decref(out);
+            out = fail(why, why_size, _("dòng %d, cột effective_date: %s"), r->line, date_why);
+            goto done;
+        }
+        json_t *change = csv_change(r, col);
+        json_object_set_new(change, "effective_on", json_string(iso));
+        json_array_append_new(out, change);
     }
 done:
     csv_records_free(&records);
@@ -148,6 +161,16 @@ static json_t *parse_json(const char *data, size_t len, char *why, size_t why_si
         json_t *copy = json_deep_copy(c);
         if (!json_object_get(copy, "line"))
             json_object_set_new(copy, "line", json_integer((json_int_t)i + 1));
+        const char *date = json_string_value(json_object_get(copy, "effective_on"));
+        char iso[11], date_why[240];
+        if (date && date_text_iso(date, iso, date_why, sizeof(date_why)) != 0) {
+            json_decref(copy);
+            json_decref(out);
+            json_decref(root);
+            return fail(why, why_size, _("thay đổi %zu, effective_on: %s"), i + 1, date_why);
+        }
+        if (date)
+            json_object_set_new(copy, "effective_on", json_string(iso));
         json_array_append_new(out, copy);
     }
     json_decref(root);

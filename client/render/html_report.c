@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "decimal_text.h"
 #include "i18n.h"
 #include "report_csv.h"
 
@@ -48,7 +49,7 @@ static void svg_bars(FILE *out, const char *const *labels, const char *const *va
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
             label_w + bar_w + 90, (int)n * row + 6);
     for (size_t i = 0; i < n; i++) {
-        double v = strtod(values[i], NULL);
+        double v = decimal_text_approx(values[i]); /* not strtod: LC_NUMERIC */
         int w = max > 0 ? (int)(v / max * bar_w + 0.5) : 0;
         if (w > bar_w)
             w = bar_w;
@@ -177,7 +178,7 @@ void html_report_write(const html_report_data *d, const char *period, FILE *out)
             snprintf(names[i], sizeof(names[i]), "%s %s", s->at_risk[i]->index_code, s->at_risk[i]->code);
             labels[i] = names[i];
             values[i] = s->at_risk[i]->risk;
-            double v = strtod(values[i], NULL);
+            double v = decimal_text_approx(values[i]); /* not strtod: LC_NUMERIC */
             if (v > max)
                 max = v;
         }

@@ -708,10 +708,16 @@ static void test_audit_records_writes(void **state)
     j = harness_cchc_json(srv, future);
     assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
     json_decref(j);
-    const char *bad[] = {"audit", "--since", "01/01/2024", NULL};
+    /* a date typed day first is read as such now (common/date_text.c);
+     * one that is no date is refused by the client */
+    const char *day_first[] = {"audit", "--since", "01/01/2099", NULL};
+    j = harness_cchc_json(srv, day_first);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
+    json_decref(j);
+    const char *bad[] = {"audit", "--since", "31/02/2024", NULL};
     harness_cchc(&r, srv, bad);
-    assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "invalid_argument"));
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "no such date"));
     run_result_free(&r);
     /* a reporter may not read it */
     fixture_as(&fx, REPORTER);
