@@ -197,8 +197,14 @@ static void write_instructions(lxw_worksheet *ws, const Cchc__V1__MyTasksRespons
         "Khó khăn, vướng mắc: bắt buộc khi chưa triển khai hoặc chậm tiến độ.",
         "Kiến nghị: không bắt buộc.",
         "Giá trị chỉ số: mỗi chỉ số viết tên=giá trị, các chỉ số cách nhau bằng dấu chấm phẩy, "
-        "ví dụ so_ho_so=120; ty_le_dung_han=98,5.",
+        "ví dụ so_ho_so=120; ty_le_dung_han=98,5. Tên có dấu chấm phẩy, dấu bằng hoặc dấu "
+        "nháy thì đặt trong dấu nháy kép: \"Số hồ sơ; trực tuyến\"=12. Để trống ô thì giữ "
+        "nguyên các chỉ số đã báo cáo; ghi một dấu - để xóa hết. Tối đa 64 chỉ số mỗi dòng.",
         REPORT_XLSX_INDICATOR_RULE,
+        "Mang sang từ kỳ: kỳ 6 tháng, 9 tháng và năm là số liệu cộng dồn, nên mẫu điền sẵn báo "
+        "cáo gần nhất của đơn vị trong năm (ví dụ \"2026-Q1, lần 2\"). Sửa những gì đã thay "
+        "đổi; dòng không sửa gì thì không được gửi, trừ khi bạn xóa trắng ô này (xác nhận số "
+        "liệu vẫn đúng) hoặc gửi với --confirm-carried.",
         "",
         "Lưu tệp dưới dạng Excel (.xlsx) hoặc CSV UTF-8 rồi gửi bằng lệnh: cchc submit --file "
         "<tên tệp>. Tệp Excel 97-2003 (.xls) không đọc được. Mọi lỗi được liệt kê theo dòng và "
