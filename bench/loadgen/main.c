@@ -88,6 +88,17 @@ static int read_accounts(const char *path, lg_account **accounts, int *n)
     return 0;
 }
 
+static void free_accounts(lg_config *cfg)
+{
+    for (int a = 0; a < cfg->naccounts; a++) {
+        free((char *)cfg->accounts[a].user);
+        free((char *)cfg->accounts[a].password);
+    }
+    free(cfg->accounts);
+    cfg->accounts = NULL;
+    cfg->naccounts = 0;
+}
+
 static json_t *kind_json(lg_stats *s, double window_s)
 {
     json_t *errors = json_object();
@@ -186,6 +197,7 @@ int main(int argc, char **argv)
     char err[512] = "";
     if (lg_run(&cfg, &res, err, sizeof(err)) != 0) {
         fprintf(stderr, "cchc-loadgen: %s\n", err);
+        free_accounts(&cfg);
         return 2;
     }
 
@@ -257,10 +269,6 @@ int main(int argc, char **argv)
     json_decref(root);
     for (int k2 = 0; k2 < LG_KINDS; k2++)
         lg_stats_free(&res.kinds[k2]);
-    for (int a = 0; a < cfg.naccounts; a++) {
-        free((char *)cfg.accounts[a].user);
-        free((char *)cfg.accounts[a].password);
-    }
-    free(cfg.accounts);
+    free_accounts(&cfg);
     return failed ? 1 : 0;
 }
