@@ -37,6 +37,10 @@ typedef struct lg_conn {
     uint8_t *out;
     size_t out_len, out_cap;
     int closed;
+    /* the kind drawn that could not be sent yet (a template waits for the
+     * connection's reports to come back): drawn again, the mix would favour
+     * whatever is always possible */
+    int waiting_kind;
 } lg_conn;
 
 enum phase { PHASE_WARM, PHASE_MEASURE, PHASE_DRAIN };
@@ -308,12 +312,20 @@ static void enter_drain(void);
 static void fill(lg_conn *c)
 {
     while (!c->closed && c->npend < run.cfg->depth && may_send()) {
-        lg_kind kind = pick_kind();
+        lg_kind kind = c->waiting_kind >= 0 ? (lg_kind)c->waiting_kind : pick_kind();
         pending *p = &c->pend[c->npend];
         memset(p, 0, sizeof(*p));
         p->id = ++c->next_id;
-        if (queue_kind(c, kind, p) != 0)
-            break; /* its reports are all in flight: wait for an answer */
+        if (queue_kind(c, kind, p) != 0) {
+            if (c->npend == 0) { /* nothing will come back to free a report */
+                fprintf(stderr, "loadgen: connection %d has no report left to write\n", c->index);
+                c->closed = 1;
+                break;
+            }
+            c->waiting_kind = (int)kind; /* its reports are in flight: wait for answers */
+            break;
+        }
+        c->waiting_kind = -1;
         p->kind = kind;
         p->sent_ns = uv_hrtime();
         p->measured = run.phase == PHASE_MEASURE;
@@ -558,6 +570,7 @@ static int prepare(char *err, size_t errlen)
     for (int i = 0; i < run.nconns; i++) {
         lg_conn *c = &run.conns[i];
         c->index = i;
+        c->waiting_kind = -1;
         c->pend = calloc((size_t)cfg->depth, sizeof(pending));
         lg_link link;
         if (lg_link_open(&link, cfg->servers[i % cfg->nservers], err, errlen) != 0)
