@@ -19,7 +19,8 @@
 # Variables to give with pgbench -D: session (a session's token hash, hex),
 # idle (seconds), accounts, usernames, units ('{…}' arrays, one per
 # client), tasks ('{{…},{…}}', one row per client), ntasks (tasks per
-# row), period, tag (distinct per run), digest (64 hex), answer (hex), n=0.
+# row), period, tag (distinct per run: it makes keys and texts new, so
+# every row changes its report), digest (64 hex), answer (hex), n=0.
 set -euo pipefail
 SQL=$1 ROWS=$2
 stmt() { "$SQL" "$1"; }
@@ -36,7 +37,7 @@ UNIT="(:units::text[])[$C + 1]"
 KEY="'pgbench-key-' || :tag::text || '-' || $C || '-' || $N"
 BASE_OF() { echo "(SELECT coalesce(max(x.revision), 0) FROM report x WHERE x.period_id = :period::text AND x.unit_code = $UNIT AND x.task_id = $1)"; }
 ROW() { # task expression, line expression, key expression
-  echo "jsonb_build_object('line', $2, 'task', $1, 'status', 'in_progress', 'progress', ($N % 100)::text, 'results', 'Kết quả đo tải, lần ' || $N, 'difficulties', '', 'proposals', '', 'indicators', '{}'::jsonb, 'key', $3, 'base', $(BASE_OF "$1"), 'resubmit', false)"
+  echo "jsonb_build_object('line', $2, 'task', $1, 'status', 'in_progress', 'progress', ($N % 100)::text, 'results', 'Kết quả đo tải, lần ' || $N || ' ' || :tag::text, 'difficulties', '', 'proposals', '', 'indicators', '{}'::jsonb, 'key', $3, 'base', $(BASE_OF "$1"), 'resubmit', false)"
 }
 if [[ $ROWS -eq 1 ]]; then
   ROWS_EXPR="jsonb_build_array($(ROW "(:tasks::int[])[$C + 1][($N % :ntasks::int) + 1]" 1 "$KEY"))"

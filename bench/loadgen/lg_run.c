@@ -477,6 +477,9 @@ static void stop_all(void)
     if (run.stopping)
         return;
     run.stopping = 1;
+    for (int i = 0; i < run.cfg->nprobes; i++)
+        run.cfg->probes[i].window_s =
+            lg_cpu_seconds(&run.cfg->probes[i]) - run.cfg->probes[i].start_s;
     for (int i = 0; i < run.nconns; i++) {
         lg_conn *c = &run.conns[i];
         run.res->unanswered += c->npend;
@@ -510,6 +513,8 @@ static void on_phase_timer(uv_timer_t *t)
     if (run.phase == PHASE_WARM) {
         run.phase = PHASE_MEASURE;
         run.window_start = run.window_last = uv_hrtime();
+        for (int i = 0; i < run.cfg->nprobes; i++)
+            run.cfg->probes[i].start_s = lg_cpu_seconds(&run.cfg->probes[i]);
         if (run.cfg->duration_s > 0)
             uv_timer_start(t, on_phase_timer, (uint64_t)(run.cfg->duration_s * 1000), 0);
         for (int i = 0; i < run.nconns; i++)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "lg.h"
+#include "lg_cpu.h"
 
 /* A reporter account: the connections that use it write its unit's reports,
  * the unit's tasks shared out among them so none writes another's. */
@@ -33,6 +34,8 @@ typedef struct lg_config {
     lg_account viewer; /* status and missing; user NULL when not needed */
     double drain_timeout_s;
     unsigned long long seed;
+    lg_cpu_probe *probes; /* read at the window's start and when every answer is in */
+    int nprobes;
 } lg_config;
 
 typedef struct lg_result {

@@ -33,7 +33,10 @@ static void usage(void)
             "         [--period P …] [--account USER:PASSWORD … | --accounts FILE]\n"
             "         [--viewer USER:PASSWORD] [--status-period P] [--status-by BY]\n"
             "         [--batch-rows N] [--seed N] [--json FILE|-] [--label TEXT]\n"
-            "  FILE of --accounts: one \"username password\" per line.\n");
+            "         [--cpu NAME=PID …] [--cpu-tree NAME=PID …]\n"
+            "  FILE of --accounts: one \"username password\" per line.\n"
+            "  --cpu: CPU seconds of that process during the measured window, per\n"
+            "  request in the JSON; --cpu-tree: with its children (a postmaster).\n");
 }
 
 static int parse_mix(const char *text, int *weights)
@@ -123,6 +126,8 @@ int main(int argc, char **argv)
     lg_config cfg = {.connections = 8, .depth = 1, .duration_s = 10, .warmup_s = 1,
                      .batch_rows = 60, .drain_timeout_s = 60, .seed = 1};
     parse_mix("ping=1", cfg.weights);
+    lg_cpu_probe probes[8];
+    cfg.probes = probes;
     const char *json_path = NULL, *label = "";
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'},        {"connections", required_argument, NULL, 'c'},
@@ -134,6 +139,7 @@ int main(int argc, char **argv)
         {"status-by", required_argument, NULL, 'b'},     {"batch-rows", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'},          {"json", required_argument, NULL, 'j'},
         {"label", required_argument, NULL, 'l'},         {"drain-timeout", required_argument, NULL, 'D'},
+        {"cpu", required_argument, NULL, 'u'},           {"cpu-tree", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -180,6 +186,17 @@ int main(int argc, char **argv)
         case 'j': json_path = optarg; break;
         case 'l': label = optarg; break;
         case 'D': cfg.drain_timeout_s = atof(optarg); break;
+        case 'u':
+        case 'T': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || cfg.nprobes >= 8) {
+                usage();
+                return 2;
+            }
+            *eq = '\0';
+            probes[cfg.nprobes++] = (lg_cpu_probe){optarg, atol(eq + 1), opt == 'T', 0, 0};
+            break;
+        }
         default: usage(); return 2;
         }
     }
@@ -231,6 +248,14 @@ int main(int argc, char **argv)
         "connections_lost", (json_int_t)res.connections_lost);
     json_object_set_new(json_object_get(root, "config"), "reports_written",
                         json_integer(res.slots));
+    json_t *cpu = json_object(), *per_request = json_object();
+    for (int i = 0; i < cfg.nprobes; i++) {
+        json_object_set_new(cpu, probes[i].name, json_real(probes[i].window_s));
+        json_object_set_new(per_request, probes[i].name,
+                            json_real(answered > 0 ? probes[i].window_s * 1e6 / (double)answered : 0));
+    }
+    json_object_set_new(root, "cpu_s", cpu);
+    json_object_set_new(root, "cpu_us_per_request", per_request);
 
     FILE *summary = json_path && strcmp(json_path, "-") == 0 ? stderr : stdout;
     if (json_path) {
