@@ -31,24 +31,6 @@ static size_t space_at(const char *s)
     return 0;
 }
 
-/* The start of text as it may be quoted in a message: whole UTF-8
- * characters, at most max bytes. */
-static const char *quotable(const char *text, char *out, size_t max)
-{
-    size_t n = strlen(text), used = 0;
-    while (used < n) {
-        unsigned cp;
-        int ok;
-        size_t len = utf8_decode(text + used, n - used, &cp, &ok);
-        if (!ok || used + len > max)
-            break;
-        used += len;
-    }
-    memcpy(out, text, used);
-    out[used] = '\0';
-    return out;
-}
-
 /* text without the spaces around it (and, with percent, a '%' at the end
  * and the spaces before it) as a skeleton: digits, '.', ',', 'S'.
  * Returns a decimal_text_result (*negative set for a leading minus). */
@@ -167,7 +149,7 @@ int decimal_text_percent(const char *text, decimal_parse *out)
         snprintf(out->why, sizeof(out->why),
                  "\"%s\" không phải tiến độ: viết 75, 75%%, 75,5 hoặc 75.5 "
                  "(progress is a percentage like 75 or 75.5)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         return DECIMAL_TEXT_NOT_A_NUMBER;
     }
     size_t ni = mark ? (size_t)(mark - sk) : strlen(sk);
@@ -177,14 +159,14 @@ int decimal_text_percent(const char *text, decimal_parse *out)
     (void)di;
     if ((negative && strcmp(out->value, "0") != 0) || decimal_text_compare(out->value, "100") > 0) {
         snprintf(out->why, sizeof(out->why), "tiến độ \"%s\" phải từ 0 đến 100 (progress 0-100)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         out->value[0] = '\0';
         return negative ? DECIMAL_TEXT_NEGATIVE : DECIMAL_TEXT_OUT_OF_RANGE;
     }
     if (df > 2) {
         snprintf(out->why, sizeof(out->why),
                  "tiến độ \"%s\": tối đa 2 chữ số thập phân (at most 2 decimals)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         out->value[0] = '\0';
         return DECIMAL_TEXT_TOO_PRECISE;
     }
@@ -240,7 +222,7 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
             snprintf(out->why, sizeof(out->why),
                      "\"%s\" là %s hay %s? viết %s hoặc %s (ambiguous: %s or %s? write one of "
                      "them; ',' is the decimal mark)",
-                     quotable(text, quoted, 40), out->as_thousands, out->as_decimal,
+                     utf8_quotable(text, quoted, 40), out->as_thousands, out->as_decimal,
                      out->as_thousands, out->as_decimal, out->as_thousands, decimal);
             return rc;
         } else {
@@ -270,7 +252,7 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
         snprintf(out->why, sizeof(out->why),
                  "\"%s\" không phải số; dấu phẩy là dấu thập phân, ví dụ 12530 hoặc 12,53 (not a "
                  "number; ',' is the decimal mark)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         return DECIMAL_TEXT_NOT_A_NUMBER;
     }
     int di, df;
@@ -278,7 +260,7 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
               &di, &df);
     if (negative && strcmp(out->value, "0") != 0) {
         snprintf(out->why, sizeof(out->why), "\"%s\": không nhận số âm (no negative values)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         out->value[0] = '\0';
         return DECIMAL_TEXT_NEGATIVE;
     }
@@ -286,14 +268,14 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
         snprintf(out->why, sizeof(out->why),
                  "\"%s\" quá lớn: tối đa %d chữ số phần nguyên (at most %d digits before the "
                  "decimal mark)",
-                 quotable(text, quoted, 40), max_integer, max_integer);
+                 utf8_quotable(text, quoted, 40), max_integer, max_integer);
         out->value[0] = '\0';
         return DECIMAL_TEXT_OUT_OF_RANGE;
     }
     if (df > max_fraction) {
         snprintf(out->why, sizeof(out->why),
                  "\"%s\": tối đa %d chữ số sau dấu thập phân (at most %d decimals)",
-                 quotable(text, quoted, 40), max_fraction, max_fraction);
+                 utf8_quotable(text, quoted, 40), max_fraction, max_fraction);
         out->value[0] = '\0';
         return DECIMAL_TEXT_TOO_PRECISE;
     }

@@ -1,6 +1,8 @@
 /* See utf8.h. */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *s, size_t n, unsigned *cp, int *ok)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -81,4 +83,20 @@ size_t utf8_scrub(char *s)
         i += step;
     }
     return n;
+}
+
+const char *utf8_quotable(const char *text, char *out, size_t max)
+{
+    size_t n = strlen(text), used = 0;
+    while (used < n) {
+        unsigned cp;
+        int ok;
+        size_t len = utf8_decode(text + used, n - used, &cp, &ok);
+        if (!ok || used + len > max)
+            break;
+        used += len;
+    }
+    memcpy(out, text, used);
+    out[used] = '\0';
+    return out;
 }

@@ -20,4 +20,11 @@ size_t utf8_boundary(const char *s, size_t n);
  * any other invalid byte becomes '?'. Returns the new length. */
 size_t utf8_scrub(char *s);
 
+/* The start of text as it may be quoted in a message that goes into an
+ * error reply: whole UTF-8 characters only, at most max bytes (out has
+ * room for max + 1), up to the first invalid byte (found by fuzzing: a
+ * byte cut "%.40s" or an invalid value echoed as is made the reply
+ * invalid UTF-8). Returns out. */
+const char *utf8_quotable(const char *text, char *out, size_t max);
+
 #endif

@@ -9,26 +9,6 @@
 
 static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-/* The start of text as it may be quoted in a reason, which goes into an
- * error reply: whole UTF-8 characters only, at most max bytes, up to the
- * first invalid byte (found by fuzzing: a byte cut "%.40s" or an invalid
- * date echoed as is made the reply invalid UTF-8). */
-static const char *quotable(const char *text, char *out, size_t max)
-{
-    size_t n = strlen(text), used = 0;
-    while (used < n) {
-        unsigned cp;
-        int ok;
-        size_t len = utf8_decode(text + used, n - used, &cp, &ok);
-        if (!ok || used + len > max)
-            break;
-        used += len;
-    }
-    memcpy(out, text, used);
-    out[used] = '\0';
-    return out;
-}
-
 int validate_date(const char *text, char *why, size_t why_size)
 {
     if (!text || !*text)
@@ -39,13 +19,13 @@ int validate_date(const char *text, char *why, size_t why_size)
     if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
         sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
         snprintf(why, why_size, "ngày \"%s\" không đúng dạng YYYY-MM-DD (expected YYYY-MM-DD)",
-                 quotable(text, quoted, 40));
+                 utf8_quotable(text, quoted, 40));
         return -1;
     }
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) {
             snprintf(why, why_size, "ngày \"%s\" không đúng dạng YYYY-MM-DD (expected YYYY-MM-DD)",
-                     quotable(text, quoted, 40));
+                     utf8_quotable(text, quoted, 40));
             return -1;
         }
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -101,7 +81,7 @@ int validate_decimal(const char *text, int max_integer, int max_fraction, char *
         snprintf(why, why_size,
                  "\"%s\" không phải số thập phân hợp lệ (expected a decimal like 87.52, "
                  "at most %d digits after the point)",
-                 quotable(text, quoted, 40), max_fraction);
+                 utf8_quotable(text, quoted, 40), max_fraction);
         return -1;
     }
     return 0;

@@ -10,50 +10,9 @@
 #include <string.h>
 
 #include "call.h"
+#include "cell_compare.h"
 #include "i18n.h"
 #include "report_indicators.h"
-
-static int same_text(const char *a, const char *b)
-{
-    const char *trim = " \t\r";
-    a += strspn(a, trim);
-    b += strspn(b, trim);
-    size_t la = strlen(a), lb = strlen(b);
-    while (la && strchr(trim, a[la - 1]))
-        la--;
-    while (lb && strchr(trim, b[lb - 1]))
-        lb--;
-    return la == lb && memcmp(a, b, la) == 0;
-}
-
-/* "075.50" → "75.5", for comparing decimals by value without floats. */
-static void canonical_decimal(const char *in, char *out, size_t size)
-{
-    char buf[64];
-    size_t n = 0;
-    for (in += strspn(in, " "); *in && *in != ' ' && n < sizeof(buf) - 1; in++)
-        buf[n++] = *in == ',' ? '.' : *in;
-    buf[n] = '\0';
-    char *p = buf;
-    while (p[0] == '0' && p[1] && p[1] != '.')
-        p++;
-    if (strchr(p, '.')) {
-        size_t len = strlen(p);
-        while (len && p[len - 1] == '0')
-            p[--len] = '\0';
-        if (len && p[len - 1] == '.')
-            p[--len] = '\0';
-    }
-    snprintf(out, size, "%s", *p ? p : "0");
-}
-
-static int same_decimal(const char *a, const char *b)
-{
-    char ca[64], cb[64];
-    canonical_decimal(a, ca, sizeof(ca));
-    canonical_decimal(b, cb, sizeof(cb));
-    return strcmp(ca, cb) == 0;
-}
 
 /* Whether the row's indicators are the carried ones, read back through
  * the cell the template showed. */
@@ -73,9 +32,9 @@ static int same_indicators(const report_row *row, const char *carried_json)
 
 static int same_values(const report_row *row, const Cchc__V1__UnitTask *t)
 {
-    return strcmp(row->status, t->status) == 0 && same_decimal(row->progress, t->progress) &&
-           same_text(row->results, t->results) && same_text(row->difficulties, t->difficulties) &&
-           same_text(row->proposals, t->proposals) && same_indicators(row, t->indicators);
+    return strcmp(row->status, t->status) == 0 && cell_same_decimal(row->progress, t->progress) &&
+           cell_same_text(row->results, t->results) && cell_same_text(row->difficulties, t->difficulties) &&
+           cell_same_text(row->proposals, t->proposals) && same_indicators(row, t->indicators);
 }
 
 static const Cchc__V1__UnitTask *find_task(const Cchc__V1__MyTasksResponse *mt, int task_id)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "cell_compare.h"
 #include "i18n.h"
 #include "report_csv.h"
 #include "validate.h"
@@ -50,50 +51,6 @@ void rebase_free(rebased_submission *out)
 
 /* ---- comparing cells ------------------------------------------------------------- */
 
-/* Whether a and b are the same text once " \t\r" are trimmed at both ends. */
-static int same_text(const char *a, const char *b)
-{
-    const char *trim = " \t\r";
-    a += strspn(a, trim);
-    b += strspn(b, trim);
-    size_t la = strlen(a), lb = strlen(b);
-    while (la && strchr(trim, a[la - 1]))
-        la--;
-    while (lb && strchr(trim, b[lb - 1]))
-        lb--;
-    return la == lb && memcmp(a, b, la) == 0;
-}
-
-/* A decimal written canonically ("065,50" → "65.5"), for comparing by
- * value without floating point. */
-static void canonical_decimal(const char *in, char *out, size_t size)
-{
-    char buf[64];
-    size_t n = 0;
-    for (in += strspn(in, " "); *in && *in != ' ' && n < sizeof(buf) - 1; in++)
-        buf[n++] = *in == ',' ? '.' : *in;
-    buf[n] = '\0';
-    char *p = buf;
-    while (p[0] == '0' && p[1] && p[1] != '.')
-        p++;
-    if (strchr(p, '.')) {
-        size_t len = strlen(p);
-        while (len && p[len - 1] == '0')
-            p[--len] = '\0';
-        if (len && p[len - 1] == '.')
-            p[--len] = '\0';
-    }
-    snprintf(out, size, "%s", *p ? p : "0");
-}
-
-static int same_decimal(const char *a, const char *b)
-{
-    char ca[64], cb[64];
-    canonical_decimal(a, ca, sizeof(ca));
-    canonical_decimal(b, cb, sizeof(cb));
-    return strcmp(ca, cb) == 0;
-}
-
 /* Indicators as a canonical "name=value;…" text, names sorted. */
 typedef struct indicator_set {
     size_t n;
@@ -112,7 +69,7 @@ static void set_add(indicator_set *s, const char *name, const char *value)
         i--;
     }
     snprintf(s->names[i], sizeof(s->names[i]), "%s", name);
-    canonical_decimal(value, s->values[i], sizeof(s->values[i]));
+    cell_canonical_decimal(value, s->values[i], sizeof(s->values[i]));
 }
 
 static void set_of_row(const Cchc__V1__ReportRow *row, indicator_set *s)
@@ -159,9 +116,9 @@ static int same_as(const Cchc__V1__ReportRow *row, const Cchc__V1__ReportRevisio
     indicator_set mine, theirs;
     set_of_row(row, &mine);
     set_of_json(v->indicators, &theirs);
-    return same_text(row->status, v->status) && same_decimal(row->progress, v->progress) &&
-           same_text(row->results, v->results) && same_text(row->difficulties, v->difficulties) &&
-           same_text(row->proposals, v->proposals) &&
+    return cell_same_text(row->status, v->status) && cell_same_decimal(row->progress, v->progress) &&
+           cell_same_text(row->results, v->results) && cell_same_text(row->difficulties, v->difficulties) &&
+           cell_same_text(row->proposals, v->proposals) &&
            ((row->n_indicators == 0 && !row->clear_indicators) || same_set(&mine, &theirs));
 }
 
@@ -204,7 +161,7 @@ static const char *merge_text(const Cchc__V1__ReportRow *row, const char *field,
                               const char *base, const char *latest_value,
                               const Cchc__V1__ReportRevision *latest, int decimal, int *collided)
 {
-    int (*same)(const char *, const char *) = decimal ? same_decimal : same_text;
+    int (*same)(const char *, const char *) = decimal ? cell_same_decimal : cell_same_text;
     int mine_changed = !same(mine, base), theirs_changed = !same(latest_value, base);
     if (mine_changed && theirs_changed && !same(mine, latest_value)) {
         print_collision(row, field, mine, latest);

@@ -196,6 +196,18 @@ char *harness_db_query(const test_db *db, const char *sql)
     return query_first(db->name, sql);
 }
 
+char *harness_report_latest(const test_db *db, const char *period, const char *unit, int task,
+                            const char *expression)
+{
+    char sql[1200];
+    snprintf(sql, sizeof(sql),
+             "SELECT coalesce((SELECT (%s)::text FROM report x JOIN report_revision v"
+             " ON v.report_id = x.id AND v.revision = x.revision"
+             " WHERE x.period_id = '%s' AND x.unit_code = '%s' AND x.task_id = %d), '')",
+             expression, period, unit, task);
+    return harness_db_query(db, sql);
+}
+
 void harness_db_create(test_db *db, const char *tag)
 {
     static int counter;
@@ -1083,4 +1095,18 @@ int harness_someone_waits_for_lock(void *db)
     int waiting = v && atoi(v) > 0;
     free(v);
     return waiting;
+}
+
+json_t *harness_my_task(const test_server *srv, const char *period, int task_id)
+{
+    const char *args[] = {"tasks", "--period", period, NULL};
+    json_t *root = harness_cchc_json(srv, args);
+    json_t *tasks = json_object_get(root, "tasks"), *found = NULL;
+    for (size_t i = 0; i < json_array_size(tasks); i++)
+        if (jint(json_array_get(tasks, i), "task_id") == task_id)
+            found = json_incref(json_array_get(tasks, i));
+    json_decref(root);
+    if (!found)
+        fail_msg("task %d not among my tasks for %s", task_id, period);
+    return found;
 }

@@ -82,6 +82,11 @@ char *harness_admin_query(const char *sql);
 /* Runs one SQL statement on db; returns the first column of the first row
  * (malloc'd, NULL when no row). */
 char *harness_db_query(const test_db *db, const char *sql);
+/* What a report's latest revision holds: expression (a column of
+ * report_revision v, or any SQL over v) as text for the report of unit on
+ * task in period; malloc'd, "" when there is no such report. */
+char *harness_report_latest(const test_db *db, const char *period, const char *unit, int task,
+                            const char *expression);
 
 /* ---- TLS ------------------------------------------------------------------ */
 
@@ -160,6 +165,10 @@ void harness_cchc_ok(const test_server *srv, const char *const *args);
 /* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
  * exits 0 with valid JSON, and returns the parsed output. */
 json_t *harness_cchc_json(const test_server *srv, const char *const *args);
+
+/* The entry for task_id in `cchc --json tasks --period P` of whoever is
+ * logged in (a new reference); fails the test when it is not there. */
+json_t *harness_my_task(const test_server *srv, const char *period, int task_id);
 
 /* The string at key; fails the test when it is missing or not a string. */
 const char *jstr(json_t *obj, const char *key);

@@ -141,13 +141,9 @@ static void make_template(int who, const char *period, const char *path)
  * database ("" when there is no report). */
 static char *latest(const char *period, int task, const char *column)
 {
-    char sql[600];
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce((SELECT v.%s::text FROM report x JOIN report_revision v"
-             " ON v.report_id = x.id AND v.revision = x.revision"
-             " WHERE x.period_id = '%s' AND x.unit_code = 'Q-NINHKIEU' AND x.task_id = %d), '')",
-             column, period, task);
-    return harness_db_query(&fx.db, sql);
+    char expression[80];
+    snprintf(expression, sizeof(expression), "v.%s", column);
+    return harness_report_latest(&fx.db, period, "Q-NINHKIEU", task, expression);
 }
 
 static char *report_field(const char *period, int task, const char *column)

@@ -191,13 +191,9 @@ static void submit_q(const char *period, const char *task, const char *progress,
 /* One column of the latest revision of Q-NINHKIEU's report, "" when none. */
 static char *stored(const char *period, int task, const char *column)
 {
-    char sql[700];
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce((SELECT v.%s::text FROM report x JOIN report_revision v"
-             " ON v.report_id = x.id AND v.revision = x.revision"
-             " WHERE x.period_id = '%s' AND x.unit_code = 'Q-NINHKIEU' AND x.task_id = %d), '')",
-             column, period, task);
-    return harness_db_query(&fx.db, sql);
+    char expression[80];
+    snprintf(expression, sizeof(expression), "v.%s", column);
+    return harness_report_latest(&fx.db, period, "Q-NINHKIEU", task, expression);
 }
 
 static void assert_stored(const char *period, int task, const char *column, const char *expected)
@@ -217,16 +213,7 @@ static const char *jtext(json_t *obj, const char *key)
 
 static json_t *my_task(const char *period, int task_id)
 {
-    const char *args[] = {"tasks", "--period", period, NULL};
-    json_t *root = harness_cchc_json(srv, args);
-    json_t *tasks = json_object_get(root, "tasks"), *found = NULL;
-    for (size_t i = 0; i < json_array_size(tasks); i++)
-        if (jint(json_array_get(tasks, i), "task_id") == task_id)
-            found = json_incref(json_array_get(tasks, i));
-    json_decref(root);
-    if (!found)
-        fail_msg("task %d not among my tasks for %s", task_id, period);
-    return found;
+    return harness_my_task(srv, period, task_id);
 }
 
 /* ---- the tests ------------------------------------------------------------------------- */

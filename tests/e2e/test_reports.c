@@ -49,19 +49,9 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* The state of a task's report in `cchc --json tasks`. */
 static json_t *my_task(const char *period, int task_id)
 {
-    const char *args[] = {"tasks", "--period", period, NULL};
-    json_t *root = harness_cchc_json(srv, args);
-    json_t *tasks = json_object_get(root, "tasks"), *found = NULL;
-    for (size_t i = 0; i < json_array_size(tasks); i++)
-        if (jint(json_array_get(tasks, i), "task_id") == task_id)
-            found = json_incref(json_array_get(tasks, i));
-    json_decref(root);
-    if (!found)
-        fail_msg("task %d not among my tasks for %s", task_id, period);
-    return found;
+    return harness_my_task(srv, period, task_id);
 }
 
 /* Reads a template, fills the rows of the given tasks with one line of

@@ -73,13 +73,7 @@ static int fresh_task(void)
  * as text ("" when there is no report), straight from the database. */
 static char *stored(int task, const char *column)
 {
-    char sql[600];
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce((SELECT (%s)::text FROM report x JOIN report_revision v"
-             " ON v.report_id = x.id AND v.revision = x.revision"
-             " WHERE x.period_id = '%s' AND x.unit_code = 'Q-NINHKIEU' AND x.task_id = %d), '')",
-             column, PERIOD, task);
-    return harness_db_query(&fx.db, sql);
+    return harness_report_latest(&fx.db, PERIOD, "Q-NINHKIEU", task, column);
 }
 
 static void assert_stored(int task, const char *column, const char *expected)

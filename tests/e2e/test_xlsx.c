@@ -105,13 +105,9 @@ static void make_template(int who, const char *path)
 /* One column of a unit's latest revision of a task's 2023-6M report ("" when none). */
 static char *stored(const char *unit, int task, const char *column)
 {
-    char sql[600];
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce((SELECT v.%s::text FROM report x JOIN report_revision v"
-             " ON v.report_id = x.id AND v.revision = x.revision"
-             " WHERE x.period_id = '2023-6M' AND x.unit_code = '%s' AND x.task_id = %d), '')",
-             column, unit, task);
-    return harness_db_query(&fx.db, sql);
+    char expression[80];
+    snprintf(expression, sizeof(expression), "v.%s", column);
+    return harness_report_latest(&fx.db, "2023-6M", unit, task, expression);
 }
 
 static void assert_stored(const char *unit, int task, const char *column, const char *expected)
