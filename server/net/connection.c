@@ -1,7 +1,11 @@
 /* See connection.h. Server side of one connection. Reads go into the server's shared buffer
  * and straight through the frame reader; replies are written with
  * uv_try_write first (most fit in the socket buffer at once) and only the
- * remainder is queued with uv_write, as Redis does.
+ * remainder is queued with uv_write, as Redis does. Replies are not
+ * written one by one: those a read produces leave together in one writev
+ * at the end of the read, and those produced elsewhere (database results,
+ * streamed parts) once per loop turn before the loop sleeps (connection.h,
+ * pending), so pipelined requests cost one write per batch, not per reply.
  *
  * Flow control is decided frame by frame: once a frame leaves the
  * connection with max_inflight requests in flight, or its queued replies
@@ -43,10 +47,16 @@
 typedef struct write_req {
     uv_write_t req;
     connection *conn;
-    uint8_t *frame;
-    size_t len;  /* bytes still to write, at the end of frame */
-    size_t size; /* the whole block, wiped before it is freed */
+    size_t len;       /* bytes still to write when queued: the backlog's share */
+    int nblocks;
+    uv_buf_t blocks[]; /* the whole blocks, wiped and freed once written */
 } write_req;
+
+/* Replies held back for one write at most this many frames or bytes: a
+ * long pipeline or a streamed answer goes out in chunks of this size, and
+ * what the socket does not take then counts in write_backlog as before. */
+#define PENDING_MAX_FRAMES 64
+#define PENDING_MAX_BYTES (64u * 1024)
 
 /* How long a closing connection waits for the peer to close its side. */
 #define LINGER_MS 2000
@@ -54,6 +64,8 @@ typedef struct write_req {
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 static void update_reading(connection *c);
 static int flush_tls(connection *c);
+static void flush_output(connection *c);
+static void discard_pending(connection *c);
 
 static void connection_ref(connection *c) { c->refs++; }
 
@@ -70,6 +82,7 @@ static void connection_unref(connection *c)
     if (--c->refs > 0)
         return;
     frame_reader_reset(&c->reader);
+    discard_pending(c);
     tls_session_free(c->tls);
     free(c->proxy);
     free(c);
@@ -95,6 +108,8 @@ static void on_closed(uv_handle_t *handle)
     if (c->next)
         c->next->prev = c->prev;
     l->count--;
+    log_debug("client %llu (%s): %llu replies in %llu write calls", (unsigned long long)c->id,
+              c->peer, (unsigned long long)c->replies, (unsigned long long)c->writes);
     if (c->pauses > 0)
         log_info("client %llu (%s): reading paused %u times, at most %d requests in flight "
                  "at once (--max-inflight %d)", (unsigned long long)c->id, c->peer, c->pauses,
@@ -108,6 +123,7 @@ void connection_close(connection *c, const char *reason)
     if (uv_is_closing((uv_handle_t *)&c->tcp))
         return;
     c->closing = 1;
+    discard_pending(c); /* no more replies: wiped, never sent */
     log_info("client %llu (%s) closed: %s", (unsigned long long)c->id, c->peer,
              reason);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
@@ -143,11 +159,15 @@ void connection_close_after_flush(connection *c, const char *reason)
     c->closing = 1;
     log_info("client %llu (%s) closing: %s", (unsigned long long)c->id,
              c->peer, reason);
-    if (c->tls) {
+    if (c->tls) { /* close_notify goes after the records still pending */
         tls_session_shutdown(c->tls);
         if (flush_tls(c) != 0)
             return;
+    } else {
+        flush_output(c);
     }
+    if (uv_is_closing((uv_handle_t *)&c->tcp))
+        return; /* the write failed */
     update_reading(c); /* keeps reading, to discard what the peer still sends */
     uv_shutdown_t *req = malloc(sizeof(*req));
     if (!req) {
@@ -223,7 +243,11 @@ static void update_reading(connection *c)
  * the peer has sent everything it will (EOF) and got its answers. */
 static void maybe_finish_drain(connection *c)
 {
-    if (c->closing || c->inflight > 0 || c->write_backlog > 0)
+    if (c->closing || c->inflight > 0 || (!c->peer_done && !c->owner->draining))
+        return;
+    if (c->pending_bytes > 0)
+        flush_output(c); /* what is pending must be on its way before a close */
+    if (c->closing || c->write_backlog > 0)
         return;
     if (c->peer_done)
         connection_close(c, "peer closed");
@@ -291,7 +315,8 @@ static void on_write(uv_write_t *req, int status)
     write_req *wr = (write_req *)req;
     connection *c = wr->conn;
     c->write_backlog -= wr->len;
-    free_wiped(wr->frame, wr->size);
+    for (int i = 0; i < wr->nblocks; i++)
+        free_wiped((uint8_t *)wr->blocks[i].base, wr->blocks[i].len);
     free(wr);
     if (status < 0 && status != UV_ECANCELED)
         connection_close(c, uv_strerror(status));
@@ -303,39 +328,53 @@ static void on_write(uv_write_t *req, int status)
     connection_unref(c);
 }
 
-/* Writes bytes as they are to the socket: a plaintext frame, or TLS
- * records. Takes ownership of the malloc'd bytes. */
-static void write_bytes(connection *c, uint8_t *frame, size_t len)
+/* Writes blocks as they are to the socket, in order and in one call
+ * (writev): plaintext frames, or TLS records. Takes ownership of the
+ * malloc'd blocks; bufs is the caller's and may be changed. */
+static void write_blocks(connection *c, uv_buf_t *bufs, int n)
 {
-    size_t written = 0;
-    if (c->write_backlog == 0) {
-        uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
-        int n = uv_try_write((uv_stream_t *)&c->tcp, &buf, 1);
-        if (n > 0)
-            written = (size_t)n;
-        else if (n < 0 && n != UV_EAGAIN) {
-            free_wiped(frame, len);
-            connection_close(c, uv_strerror(n));
+    size_t total = 0, written = 0;
+    for (int i = 0; i < n; i++)
+        total += bufs[i].len;
+    if (c->write_backlog == 0) { /* nothing queued before: try now */
+        c->writes++;
+        int r = uv_try_write((uv_stream_t *)&c->tcp, bufs, (unsigned)n);
+        if (r > 0)
+            written = (size_t)r;
+        else if (r < 0 && r != UV_EAGAIN) {
+            for (int i = 0; i < n; i++)
+                free_wiped((uint8_t *)bufs[i].base, bufs[i].len);
+            connection_close(c, uv_strerror(r));
             return;
         }
     }
-    if (written == len) {
-        free_wiped(frame, len);
-        return;
+    int first = 0; /* the blocks the socket took whole are done */
+    size_t skip = written;
+    while (first < n && skip >= bufs[first].len) {
+        skip -= bufs[first].len;
+        free_wiped((uint8_t *)bufs[first].base, bufs[first].len);
+        first++;
     }
-    write_req *wr = malloc(sizeof(*wr));
+    if (first == n)
+        return;
+    int rest = n - first;
+    write_req *wr = malloc(sizeof(*wr) + (size_t)rest * sizeof(uv_buf_t));
     if (!wr) {
-        free_wiped(frame, len);
+        for (int i = first; i < n; i++)
+            free_wiped((uint8_t *)bufs[i].base, bufs[i].len);
         connection_close(c, "out of memory");
         return;
     }
     wr->conn = c;
-    wr->frame = frame;
-    wr->size = len;
-    wr->len = len - written;
-    uv_buf_t rest = uv_buf_init((char *)frame + written, (unsigned)wr->len);
-    if (uv_write(&wr->req, (uv_stream_t *)&c->tcp, &rest, 1, on_write) != 0) {
-        free_wiped(frame, len);
+    wr->nblocks = rest;
+    memcpy(wr->blocks, bufs + first, (size_t)rest * sizeof(uv_buf_t));
+    wr->len = total - written;
+    bufs[first].base += skip; /* libuv copies the array; the blocks stay in wr */
+    bufs[first].len -= skip;
+    c->writes++;
+    if (uv_write(&wr->req, (uv_stream_t *)&c->tcp, bufs + first, (unsigned)rest, on_write) != 0) {
+        for (int i = 0; i < rest; i++)
+            free_wiped((uint8_t *)wr->blocks[i].base, wr->blocks[i].len);
         free(wr);
         connection_close(c, "write failed");
         return;
@@ -356,6 +395,85 @@ static void write_bytes(connection *c, uint8_t *frame, size_t len)
     update_reading(c);
 }
 
+static void write_bytes(connection *c, uint8_t *bytes, size_t len)
+{
+    uv_buf_t buf = uv_buf_init((char *)bytes, (unsigned)len);
+    write_blocks(c, &buf, 1);
+}
+
+/* Frees the replies not yet written, wiped (the connection is closing). */
+static void discard_pending(connection *c)
+{
+    for (int i = 0; i < c->npending; i++)
+        free_wiped((uint8_t *)c->pending[i].base, c->pending[i].len);
+    free(c->pending);
+    c->pending = NULL;
+    c->npending = c->pending_cap = 0;
+    c->pending_bytes = 0;
+}
+
+/* Hands every pending reply to the socket in one write. */
+static void flush_output(connection *c)
+{
+    if (c->tls) {
+        if (c->pending_bytes > 0)
+            flush_tls(c);
+        return;
+    }
+    uv_buf_t *bufs = c->pending;
+    int n = c->npending;
+    c->pending = NULL;
+    c->npending = c->pending_cap = 0;
+    c->pending_bytes = 0;
+    if (n > 0)
+        write_blocks(c, bufs, n);
+    free(bufs);
+}
+
+void connection_flush_queued(connection *c)
+{
+    c->flush_queued = 0;
+    if (!c->closing)
+        flush_output(c);
+    connection_unref(c); /* the queue's */
+}
+
+/* A reply was held back: it leaves with the others at the end of this
+ * read or before the loop sleeps, or now once the batch is large. */
+static void reply_pending(connection *c)
+{
+    c->replies++;
+    if (c->npending >= PENDING_MAX_FRAMES || c->pending_bytes >= PENDING_MAX_BYTES) {
+        flush_output(c);
+        return;
+    }
+    if (c->flush_queued)
+        return;
+    connection_ref(c); /* the queue's */
+    if (listener_queue_flush(c->owner, c) != 0) {
+        connection_unref(c);
+        flush_output(c); /* draining: at once, as the close waits for it */
+        return;
+    }
+    c->flush_queued = 1;
+}
+
+/* Holds a plaintext frame back; 0, or -1 when out of memory. */
+static int hold_frame(connection *c, uint8_t *frame, size_t len)
+{
+    if (c->npending == c->pending_cap) {
+        int cap = c->pending_cap ? 2 * c->pending_cap : 8;
+        uv_buf_t *grown = realloc(c->pending, (size_t)cap * sizeof(*grown));
+        if (!grown)
+            return -1;
+        c->pending = grown;
+        c->pending_cap = cap;
+    }
+    c->pending[c->npending++] = uv_buf_init((char *)frame, (unsigned)len);
+    c->pending_bytes += len;
+    return 0;
+}
+
 /* Sends what TLS has produced (handshake messages, records, alerts). */
 static int flush_tls(connection *c)
 {
@@ -365,6 +483,7 @@ static int flush_tls(connection *c)
         connection_close(c, "out of memory");
         return -1;
     }
+    c->pending_bytes = 0; /* the records of every pending reply are in bytes */
     if (bytes)
         write_bytes(c, bytes, len);
     return 0;
@@ -392,15 +511,23 @@ void connection_send_frame(connection *c, uint8_t *frame, size_t len)
         return;
     }
     if (!c->tls) {
-        write_bytes(c, frame, len);
+        if (hold_frame(c, frame, len) != 0) {
+            free_wiped(frame, len);
+            connection_close(c, "out of memory");
+            return;
+        }
+        reply_pending(c);
         return;
     }
+    /* the record waits in the session's write BIO with those before it */
     int rc = tls_session_write(c->tls, frame, len);
     free_wiped(frame, len);
-    if (rc != 0)
+    if (rc != 0) {
         connection_close(c, "out of memory");
-    else
-        flush_tls(c);
+        return;
+    }
+    c->pending_bytes += len;
+    reply_pending(c);
 }
 
 /* One frame up to the rpc layer; then whether the next one may follow
@@ -521,6 +648,8 @@ void connection_resume(connection *c)
             connection_unref(c);
             return;
         }
+        if (!c->closing)
+            flush_output(c); /* the replies this resume produced: one write */
         after_frames(c, st, bad_length);
     } else {
         update_reading(c); /* still paused: queued again once it may go on */
@@ -611,6 +740,8 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
         }
     } else {
         st = frame_reader_feed(&c->reader, data, len, on_frame, c, &bad_length);
+        if (!c->closing)
+            flush_output(c); /* the replies this read produced: one write */
     }
     after_frames(c, st, bad_length);
     connection_unref(c);

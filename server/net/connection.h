@@ -65,6 +65,23 @@ typedef struct connection {
     size_t held_unverified; /* holds for this connection, and of those not yet
                           past a session check; this layer never reads them */
     connection_waiter *waiters;
+    /* Replies produced and not yet handed to the socket, so that those of
+     * one read (or one loop turn) leave in one write: flushed at the end
+     * of the read that produced them, and otherwise once per loop turn
+     * before the loop sleeps (the listener's flush queue), as Redis
+     * flushes its reply buffers in beforeSleep. Plaintext frames wait in
+     * pending (malloc'd while non-empty, so an idle connection costs
+     * nothing); under TLS the records wait in the session's write BIO and
+     * only pending_bytes counts them. Not part of write_backlog: they
+     * stay under a small cap (connection.c) and are flushed before any
+     * close, drain or backlog decision that needs them on the socket. */
+    uv_buf_t *pending;
+    int npending, pending_cap;
+    size_t pending_bytes;
+    int flush_queued;  /* in the listener's flush queue (holds a reference) */
+    struct connection *flush_next;
+    uint64_t replies, writes; /* frames sent, and write calls made (logged
+                                 at close, at debug level) */
     struct tls_session *tls; /* NULL on a plaintext listener */
     /* From a trusted proxy (--proxy-from), until its PROXY protocol header
      * has been read: nothing else is read before it, and ip/peer are the
@@ -102,5 +119,9 @@ void connection_request_finished(connection *c);
  * frame reader kept, then what TLS holds, then the socket again (or
  * pauses again). Releases the queue's reference. */
 void connection_resume(connection *c);
+/* Called by the listener once per loop turn, before the loop sleeps, for
+ * a connection queued with listener_queue_flush: hands its pending
+ * replies to the socket in one write. Releases the queue's reference. */
+void connection_flush_queued(connection *c);
 
 #endif

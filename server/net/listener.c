@@ -116,6 +116,32 @@ int listener_queue_resume(listener *l, connection *c)
     return 0;
 }
 
+/* Writes the replies queued during this loop turn: one write per
+ * connection, however many replies it produced. */
+static void on_flush(uv_prepare_t *prepare)
+{
+    listener *l = prepare->data;
+    connection *c = l->flush_head;
+    l->flush_head = NULL;
+    uv_prepare_stop(prepare);
+    while (c) {
+        connection *next = c->flush_next;
+        c->flush_next = NULL;
+        connection_flush_queued(c); /* may queue c (or others) again */
+        c = next;
+    }
+}
+
+int listener_queue_flush(listener *l, connection *c)
+{
+    if (!l->flush_ready)
+        return -1;
+    c->flush_next = l->flush_head; /* the order between connections is free */
+    l->flush_head = c;
+    uv_prepare_start(&l->flush, on_flush);
+    return 0;
+}
+
 static void log_bound_address(listener *l)
 {
     struct sockaddr_storage bound;
@@ -189,6 +215,9 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
     uv_idle_init(loop, &l->resume);
     l->resume.data = l;
     l->resume_ready = 1;
+    uv_prepare_init(loop, &l->flush);
+    l->flush.data = l;
+    l->flush_ready = 1;
     return 0;
 }
 
@@ -207,6 +236,11 @@ void listener_drain(listener *l)
         l->resume_ready = 0;
         on_resume(&l->resume);
         uv_close((uv_handle_t *)&l->resume, NULL);
+    }
+    if (l->flush_ready) { /* from now on replies are written at once */
+        l->flush_ready = 0;
+        on_flush(&l->flush);
+        uv_close((uv_handle_t *)&l->flush, NULL);
     }
     connection *c = l->connections;
     while (c) {

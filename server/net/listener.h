@@ -63,6 +63,13 @@ typedef struct listener {
     uv_idle_t resume;
     int resume_ready;
     connection *resume_head, *resume_tail;
+    /* Connections holding replies not yet written (connection.h): each
+     * gets one write from this handle's callback, which libuv runs once
+     * per loop turn just before it waits for I/O. Active only while
+     * queued; closed at drain, after which replies are written at once. */
+    uv_prepare_t flush;
+    int flush_ready;
+    connection *flush_head;
     /* Set by the owner before listener_start: the certificate every new
      * connection speaks TLS with (NULL: plaintext, allowed only on a
      * loopback address or with insecure_plaintext). */
@@ -91,6 +98,11 @@ int listener_start(listener *l, uv_loop_t *loop, const char *address,
  * caller has taken a reference for the queue. 0, or -1 when the listener
  * no longer resumes anything (draining: kept requests are not read). */
 int listener_queue_resume(listener *l, connection *c);
+
+/* Queues c's pending replies to be written before the loop next sleeps;
+ * the caller has taken a reference for the queue. 0, or -1 when the
+ * listener no longer queues (draining: the caller writes at once). */
+int listener_queue_flush(listener *l, connection *c);
 
 /* The per-address cap for c, whose address has just become known (a
  * PROXY header named the real client): over it, c is closed with the

@@ -1,0 +1,198 @@
+/* Replies coalesced (issue 15, deliver 2): the replies cchcd produces while
+ * handling one read leave in one write, not one write each. Pipelined
+ * requests sent in one write, plaintext and over TLS, must all be answered,
+ * whole, in order and with their request ids, and the server's own count
+ * of write calls for the connection (its debug line at close, "R replies
+ * in W write calls") must be well below the number of replies. A long
+ * pipeline (more replies than one batch holds) and pings that go through
+ * the database (answered from the pool's callbacks, flushed once per loop
+ * turn) are checked for completeness too. docs/performance.md. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "protocol.h"
+#include "wire.h"
+
+/* pings sent in one write after hello */
+#define DEPTH 64
+/* a pipeline longer than one batch of replies (64 frames) many times over */
+#define LONG_PIPELINE 2000
+
+static test_db db;
+
+/* n pings, ids first_id.., as the frames of one write (malloc'd). */
+static uint8_t *pings(uint64_t first_id, int n, int check_db, size_t *out_len)
+{
+    size_t cap = (size_t)n * 32, len = 0;
+    uint8_t *buf = malloc(cap);
+    assert_non_null(buf);
+    for (int i = 0; i < n; i++) {
+        Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
+        ping.check_database = check_db;
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = first_id + (uint64_t)i;
+        req.body_case = CCHC__V1__REQUEST__BODY_PING;
+        req.ping = &ping;
+        uint8_t *frame;
+        size_t flen;
+        assert_int_equal(wire_encode_frame(&req.base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &flen, NULL), 0);
+        assert_true(len + flen <= cap);
+        memcpy(buf + len, frame, flen);
+        len += flen;
+        free(frame);
+    }
+    *out_len = len;
+    return buf;
+}
+
+/* The port of fd's own end: cchcd names the connection by it in its log. */
+static int local_port(int fd)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof(addr);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
+    return ntohs(addr.sin_port);
+}
+
+/* Reads n ping answers; in order (ids first_id, first_id + 1, ...) when
+ * in_order, else each id exactly once. */
+static void read_pings(int fd, uint64_t first_id, int n, int in_order)
+{
+    char *seen = calloc((size_t)n, 1);
+    assert_non_null(seen);
+    for (int i = 0; i < n; i++) {
+        Cchc__V1__Response *r = raw_read_response(fd, 10000);
+        if (!r)
+            fail_msg("answer %d of %d missing or not a whole frame", i + 1, n);
+        assert_null(r->error);
+        assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_PING);
+        assert_false(r->more);
+        if (in_order)
+            assert_int_equal(r->request_id, first_id + (uint64_t)i);
+        assert_true(r->request_id >= first_id && r->request_id < first_id + (uint64_t)n);
+        assert_false(seen[r->request_id - first_id]);
+        seen[r->request_id - first_id] = 1;
+        cchc__v1__response__free_unpacked(r, NULL);
+    }
+    free(seen);
+}
+
+/* After the connection from local port port has closed: the write calls
+ * cchcd made for its replies, from its debug line, which must count
+ * replies replies. */
+static long writes_for(test_server *srv, int port, int replies)
+{
+    char needle[96];
+    snprintf(needle, sizeof(needle), "(127.0.0.1:%d): %d replies in ", port, replies);
+    harness_wait_log(srv, needle, 10000);
+    FILE *f = fopen(srv->log_path, "r");
+    assert_non_null(f);
+    char line[1024];
+    long writes = -1;
+    while (fgets(line, sizeof(line), f)) {
+        char *at = strstr(line, needle);
+        if (at)
+            writes = strtol(at + strlen(needle), NULL, 10);
+    }
+    fclose(f);
+    assert_true(writes > 0);
+    return writes;
+}
+
+/* hello, then DEPTH pings in one write: all answered in order, and in
+ * far fewer writes than replies (one per read, plus TLS's handshake). */
+static void pipelined_pings_leave_together(test_server *srv)
+{
+    int fd = raw_connect(srv);
+    int port = local_port(fd);
+    raw_hello(fd, 1);
+    size_t len;
+    uint8_t *batch = pings(100, DEPTH, 0, &len);
+    raw_send(fd, batch, len);
+    free(batch);
+    read_pings(fd, 100, DEPTH, 1);
+    close(fd);
+    long writes = writes_for(srv, port, DEPTH + 1);
+    printf("# %s: %d replies in %ld write calls\n", srv->tls ? "TLS" : "plaintext", DEPTH + 1,
+           writes);
+    /* one reply per write would be 65; a read split in two by the kernel
+     * or the TLS handshake's own writes add a few, never 16 */
+    assert_true(writes < (DEPTH + 1) / 4);
+}
+
+/* A pipeline of many batches, and pings answered from the database pool:
+ * nothing lost, whole, in order where the server answers at once. */
+static void long_and_database_pipelines_complete(test_server *srv)
+{
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    size_t len;
+    uint8_t *batch = pings(1000, LONG_PIPELINE, 0, &len);
+    raw_send(fd, batch, len);
+    free(batch);
+    read_pings(fd, 1000, LONG_PIPELINE, 1);
+    batch = pings(5000, DEPTH, 1, &len);
+    raw_send(fd, batch, len);
+    free(batch);
+    read_pings(fd, 5000, DEPTH, 0);
+    close(fd);
+}
+
+static void test_plaintext(void **state)
+{
+    (void)state;
+    test_server srv;
+    harness_server_start_plaintext(&srv, db.conninfo, NULL);
+    pipelined_pings_leave_together(&srv);
+    long_and_database_pipelines_complete(&srv);
+    assert_int_equal(harness_server_stop(&srv), 0);
+}
+
+static void test_tls(void **state)
+{
+    (void)state;
+    test_server srv;
+    const char *args[] = {"--tls-cert", harness_cert("server.crt"), "--tls-key",
+                          harness_cert("server.key"), NULL};
+    harness_server_start(&srv, db.conninfo, args);
+    /* TLS whatever CCHC_TEST_TLS says: the test gave the certificate, so
+     * it says its raw connections speak TLS (the harness's test CA) */
+    srv.tls = 1;
+    pipelined_pings_leave_together(&srv);
+    long_and_database_pipelines_complete(&srv);
+    assert_int_equal(harness_server_stop(&srv), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    harness_db_create_migrated(&db, "batching");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    harness_db_drop(&db);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plaintext),
+        cmocka_unit_test(test_tls),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
