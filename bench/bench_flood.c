@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hostport.h"
+#include "bench_addr.h"
 #include "protocol.h"
 #include "wire.h"
 
@@ -71,12 +71,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_flood: --token is required; --type is missing or task_list\n");
         return 2;
     }
-    hostport hp;
     char err[256];
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    if (hostport_parse(server, CCHC_DEFAULT_PORT_STR, &hp, err, sizeof(err)) != 0 ||
-        getaddrinfo(hp.host[0] ? hp.host : "127.0.0.1", hp.port, &hints, &ai) != 0) {
-        fprintf(stderr, "bench_flood: cannot resolve %s\n", server);
+    struct addrinfo *ai = bench_resolve(server, err, sizeof(err));
+    if (!ai) {
+        fprintf(stderr, "bench_flood: %s\n", err);
         return 2;
     }
     int *fds = calloc((size_t)nconn, sizeof(int));

@@ -18,7 +18,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "hostport.h"
+#include "bench_addr.h"
 #include "protocol.h"
 #include "wire.h"
 
@@ -84,16 +84,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    hostport hp;
     char err[256];
-    if (hostport_parse(server, CCHC_DEFAULT_PORT_STR, &hp, err, sizeof(err)) != 0) {
+    struct addrinfo *ai = bench_resolve(server, err, sizeof(err));
+    if (!ai) {
         fprintf(stderr, "%s\n", err);
         return 2;
-    }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    if (getaddrinfo(hp.host[0] ? hp.host : "127.0.0.1", hp.port, &hints, &ai) != 0) {
-        fprintf(stderr, "cannot resolve %s\n", server);
-        return 1;
     }
     /* the server's memory is measured, not its certificate: no verification */
     SSL_CTX *ctx = tls ? SSL_CTX_new(TLS_client_method()) : NULL;

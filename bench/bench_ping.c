@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "frame.h"
-#include "hostport.h"
+#include "bench_addr.h"
 #include "protocol.h"
 #include "wire.h"
 
@@ -166,16 +166,11 @@ int main(int argc, char **argv)
     }
     if (nconn < 1 || depth < 1 || total_requests < 1)
         return 2;
-    hostport hp;
     char err[256];
-    if (hostport_parse(server, CCHC_DEFAULT_PORT_STR, &hp, err, sizeof(err)) != 0) {
+    struct addrinfo *ai = bench_resolve(server, err, sizeof(err));
+    if (!ai) {
         fprintf(stderr, "%s\n", err);
         return 2;
-    }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    if (getaddrinfo(hp.host[0] ? hp.host : "127.0.0.1", hp.port, &hints, &ai) != 0) {
-        fprintf(stderr, "cannot resolve %s\n", server);
-        return 1;
     }
     latencies = calloc((size_t)total_requests, sizeof(uint64_t));
     bench_conn *conns = calloc((size_t)nconn, sizeof(bench_conn));

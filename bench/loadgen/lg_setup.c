@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hostport.h"
+#include "bench_addr.h"
 #include "protocol.h"
 #include "wire.h"
 
@@ -19,14 +19,9 @@ int lg_link_open(lg_link *link, const char *server, char *err, size_t errlen)
 {
     memset(link, 0, sizeof(*link));
     link->fd = -1;
-    hostport hp;
-    if (hostport_parse(server, CCHC_DEFAULT_PORT_STR, &hp, err, errlen) != 0)
+    struct addrinfo *ai = bench_resolve(server, err, errlen);
+    if (!ai)
         return -1;
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    if (getaddrinfo(hp.host[0] ? hp.host : "127.0.0.1", hp.port, &hints, &ai) != 0) {
-        snprintf(err, errlen, "cannot resolve %s", server);
-        return -1;
-    }
     link->fd = socket(ai->ai_family, SOCK_STREAM, 0);
     if (link->fd < 0 || connect(link->fd, ai->ai_addr, ai->ai_addrlen) != 0) {
         snprintf(err, errlen, "cannot connect to %s", server);

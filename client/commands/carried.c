@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "call.h"
 #include "cell_compare.h"
 #include "i18n.h"
 #include "report_indicators.h"
@@ -33,7 +32,8 @@ static int same_indicators(const report_row *row, const char *carried_json)
 static int same_values(const report_row *row, const Cchc__V1__UnitTask *t)
 {
     return strcmp(row->status, t->status) == 0 && cell_same_decimal(row->progress, t->progress) &&
-           cell_same_text(row->results, t->results) && cell_same_text(row->difficulties, t->difficulties) &&
+           cell_same_text(row->results, t->results) &&
+           cell_same_text(row->difficulties, t->difficulties) &&
            cell_same_text(row->proposals, t->proposals) && same_indicators(row, t->indicators);
 }
 
@@ -45,7 +45,16 @@ static const Cchc__V1__UnitTask *find_task(const Cchc__V1__MyTasksResponse *mt, 
     return NULL;
 }
 
-size_t carried_hold_back(const cli_options *opts, report_sheet *sheet, const char *unit,
+int carried_needs_tasks(const report_sheet *sheet, int confirm)
+{
+    for (size_t i = 0; i < sheet->n_rows && !confirm; i++)
+        if (*sheet->rows[i].carried_from)
+            return 1;
+    return 0;
+}
+
+size_t carried_hold_back(const cli_options *opts, report_sheet *sheet,
+                         const Cchc__V1__MyTasksResponse *mt, const char *unreachable,
                          int confirm, carried_summary *summary)
 {
     memset(summary, 0, sizeof(*summary));
@@ -58,16 +67,6 @@ size_t carried_hold_back(const cli_options *opts, report_sheet *sheet, const cha
         summary->confirmed = carried;
         return 0;
     }
-    /* the carried values as the server has them now */
-    Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
-    body.period_id = sheet->period;
-    body.unit = (char *)unit;
-    Cchc__V1__Response *response = NULL;
-    cli_error err;
-    const Cchc__V1__MyTasksResponse *mt = NULL;
-    if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) == 0 &&
-        response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
-        mt = response->my_tasks;
     size_t held = 0;
     for (size_t i = 0; i < sheet->n_rows; i++) {
         report_row *row = &sheet->rows[i];
@@ -106,9 +105,7 @@ size_t carried_hold_back(const cli_options *opts, report_sheet *sheet, const cha
         fprintf(stderr,
                 _("cchc: không hỏi được máy chủ để biết %zu dòng mang sang từ kỳ trước đã sửa hay "
                   "chưa (%s); các dòng đó không được gửi (carried rows not checked, not sent)\n"),
-                carried, err.message);
-    if (response)
-        cchc__v1__response__free_unpacked(response, NULL);
+                carried, unreachable ? unreachable : "");
     return held;
 }
 

@@ -21,10 +21,15 @@ typedef struct carried_summary {
     size_t confirmed;  /* sent: the cell was cleared, or --confirm-carried */
 } carried_summary;
 
+/* Whether some row of sheet was carried over and is not confirmed by
+ * --confirm-carried: then carried_hold_back needs the tasks as they are now. */
+int carried_needs_tasks(const report_sheet *sheet, int confirm);
 /* Sets held_back on the rows of sheet to keep back (none with confirm).
- * unit: "" or the closed unit the rows are for (--unit). Returns how many
- * rows are held back. */
-size_t carried_hold_back(const cli_options *opts, report_sheet *sheet, const char *unit,
+ * now: `my_tasks` of the sheet's period for the unit the rows are for,
+ * fetched at submit time, or NULL when the server could not be asked
+ * (unreachable: why). Returns how many rows are held back. */
+size_t carried_hold_back(const cli_options *opts, report_sheet *sheet,
+                         const Cchc__V1__MyTasksResponse *now, const char *unreachable,
                          int confirm, carried_summary *summary);
 /* Prints what was held back and how to send it (nothing when nothing was). */
 void carried_explain(const carried_summary *summary, const char *source, const char *unit);

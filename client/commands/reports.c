@@ -396,6 +396,11 @@ typedef struct submit_mode {
     int confirm_carried; /* send rows carried over unchanged too (carried.h) */
     int base_at_send; /* --task, the latest revision unknown yet (outbox.h) */
     const char *unit; /* --unit: a closed unit this one succeeds ("" = own) */
+    /* a file's tasks as the server has them at submit time (`my_tasks`,
+     * fetched once for the unit check and the carried rows), NULL when not
+     * needed or the server could not be asked (why in tasks_unreachable) */
+    const Cchc__V1__MyTasksResponse *tasks_now;
+    const char *tasks_unreachable;
 } submit_mode;
 
 /* Sends body; on CONFLICT with mode->rebase, applies the clerk's cells
@@ -454,7 +459,7 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
     /* rows carried over from an earlier period and left as they were go
      * only when confirmed (carried.h) */
     carried_summary carried;
-    size_t held = carried_hold_back(opts, sheet, mode->unit ? mode->unit : "",
+    size_t held = carried_hold_back(opts, sheet, mode->tasks_now, mode->tasks_unreachable,
                                     mode->confirm_carried, &carried);
     if (held == sheet->n_rows) {
         if (opts->json)
@@ -539,25 +544,15 @@ out:
  * be the unit submitted for (--unit, else the caller's own, asked of the
  * server). Returns EXIT_OK, or the exit code after saying why not. When
  * the server cannot be reached, the file goes its usual way (the outbox). */
-static int check_file_unit(const cli_options *opts, const report_sheet *sheet, const char *path,
-                           const submit_mode *mode)
+static int check_file_unit(const report_sheet *sheet, const char *path, const submit_mode *mode)
 {
     if (!*sheet->unit || !*sheet->period)
         return EXIT_OK; /* a template older than the column */
-    char own[128] = "";
     const char *target = mode->unit;
     if (!*target) {
-        Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
-        body.period_id = (char *)sheet->period;
-        body.unit = "";
-        Cchc__V1__Response *response = NULL;
-        cli_error err;
-        if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0)
+        if (!mode->tasks_now)
             return EXIT_OK;
-        if (response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
-            snprintf(own, sizeof(own), "%s", response->my_tasks->unit_code);
-        cchc__v1__response__free_unpacked(response, NULL);
-        target = own;
+        target = mode->tasks_now->unit_code;
     }
     if (!*target || strcasecmp(target, sheet->unit) == 0)
         return EXIT_OK;
@@ -603,9 +598,26 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
     } else {
         if (sheet->notice[0] && !opts->quiet)
             fprintf(stderr, "%s: %s\n", path, sheet->notice);
-        rc = check_file_unit(opts, sheet, path, mode);
+        /* one `my_tasks` serves the unit check (own unit) and the carried
+         * rows (their values now) */
+        submit_mode with_tasks = *mode;
+        Cchc__V1__Response *response = NULL;
+        cli_error err;
+        if ((*sheet->unit && *sheet->period && !*mode->unit) ||
+            carried_needs_tasks(sheet, mode->confirm_carried)) {
+            Cchc__V1__MyTasksRequest body = CCHC__V1__MY_TASKS_REQUEST__INIT;
+            body.period_id = sheet->period;
+            body.unit = (char *)mode->unit;
+            if (call_raw(opts, CCHC__V1__REQUEST__BODY_MY_TASKS, &body, &response, &err) != 0)
+                with_tasks.tasks_unreachable = err.message;
+            else if (response->body_case == CCHC__V1__RESPONSE__BODY_MY_TASKS)
+                with_tasks.tasks_now = response->my_tasks;
+        }
+        rc = check_file_unit(sheet, path, &with_tasks);
         if (rc == EXIT_OK)
-            rc = submit_sheet(opts, sheet, path, mode);
+            rc = submit_sheet(opts, sheet, path, &with_tasks);
+        if (response)
+            cchc__v1__response__free_unpacked(response, NULL);
     }
     report_sheet_free(sheet);
     free(sheet);

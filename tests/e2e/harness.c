@@ -196,6 +196,33 @@ char *harness_db_query(const test_db *db, const char *sql)
     return query_first(db->name, sql);
 }
 
+static char *db_query_va(const test_db *db, const char *fmt, va_list ap)
+{
+    char sql[1024];
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    return harness_db_query(db, sql);
+}
+
+char *harness_db_queryf(const test_db *db, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = db_query_va(db, fmt, ap);
+    va_end(ap);
+    return v;
+}
+
+long long harness_db_count(const test_db *db, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = db_query_va(db, fmt, ap);
+    va_end(ap);
+    long long n = v ? atoll(v) : -1;
+    free(v);
+    return n;
+}
+
 char *harness_report_latest(const test_db *db, const char *period, const char *unit, int task,
                             const char *expression)
 {
@@ -868,6 +895,30 @@ void raw_send_ping(int fd, uint64_t request_id, int check_db)
     raw_send_request(fd, &req);
 }
 
+uint8_t *raw_ping_frames(uint64_t first_id, int n, int check_db, size_t *out_len)
+{
+    size_t cap = (size_t)n * 32, len = 0;
+    uint8_t *buf = malloc(cap);
+    assert_non_null(buf);
+    for (int i = 0; i < n; i++) {
+        Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
+        ping.check_database = check_db;
+        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+        req.request_id = first_id + (uint64_t)i;
+        req.body_case = CCHC__V1__REQUEST__BODY_PING;
+        req.ping = &ping;
+        uint8_t *frame;
+        size_t flen;
+        assert_int_equal(wire_encode_frame(&req.base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &flen, NULL), 0);
+        assert_true(len + flen <= cap);
+        memcpy(buf + len, frame, flen);
+        len += flen;
+        free(frame);
+    }
+    *out_len = len;
+    return buf;
+}
+
 void raw_send_login(int fd, uint64_t request_id, const char *username, const char *password)
 {
     Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
@@ -896,6 +947,13 @@ void raw_hello(int fd, uint64_t request_id)
     assert_int_equal(resp->request_id, request_id);
     assert_int_equal(resp->body_case, CCHC__V1__RESPONSE__BODY_HELLO);
     cchc__v1__response__free_unpacked(resp, NULL);
+}
+
+int raw_connect_greeted(const test_server *srv)
+{
+    int fd = raw_connect(srv);
+    raw_hello(fd, 1);
+    return fd;
 }
 
 void harness_new_home(char *out, size_t size)

@@ -82,6 +82,13 @@ char *harness_admin_query(const char *sql);
 /* Runs one SQL statement on db; returns the first column of the first row
  * (malloc'd, NULL when no row). */
 char *harness_db_query(const test_db *db, const char *sql);
+/* harness_db_query with the statement formatted printf-style (test
+ * values only: no user input goes into these statements). */
+char *harness_db_queryf(const test_db *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The first column of the first row as a number: a count; -1 when no row. */
+long long harness_db_count(const test_db *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* What a report's latest revision holds: expression (a column of
  * report_revision v, or any SQL over v) as text for the report of unit on
  * task in period; malloc'd, "" when there is no such report. */
@@ -291,6 +298,9 @@ int raw_read_exact(int fd, void *buf, size_t len, int timeout_ms);
 void raw_send_request(int fd, Cchc__V1__Request *request);
 /* Sends a ping (with a database round trip when check_db) without waiting. */
 void raw_send_ping(int fd, uint64_t request_id, int check_db);
+/* n ping frames with ids first_id, first_id + 1, … back to back, to send
+ * in one write (a pipeline or a flood); malloc'd, its length in *len. */
+uint8_t *raw_ping_frames(uint64_t first_id, int n, int check_db, size_t *len);
 /* Sends a login without waiting for the answer. */
 void raw_send_login(int fd, uint64_t request_id, const char *username, const char *password);
 /* Reads one response frame (NULL on EOF/timeout/garbage). */
@@ -299,6 +309,9 @@ Cchc__V1__Response *raw_read_response(int fd, int timeout_ms);
 int raw_wait_closed(int fd, int timeout_ms);
 /* Sends hello and checks the answer. */
 void raw_hello(int fd, uint64_t request_id);
+/* raw_connect, then a hello with request id 1 answered: a connection
+ * ready for requests. */
+int raw_connect_greeted(const test_server *srv);
 /* srv is alive and a fresh client gets hello and a database ping answered
  * (after a test has tried to hurt it). */
 void harness_assert_serves(const test_server *srv);

@@ -89,13 +89,6 @@ static int teardown(void **state)
 
 /* ---- raw requests ------------------------------------------------------------ */
 
-static int greeted(void)
-{
-    int fd = raw_connect(srv);
-    raw_hello(fd, 1);
-    return fd;
-}
-
 static Cchc__V1__Response *must_read(int fd)
 {
     Cchc__V1__Response *r = raw_read_response(fd, 60000);
@@ -223,7 +216,7 @@ static void flood_start(void)
 {
     flood_before = writes_of(people[FLOODER].username);
     for (int c = 0; c < FLOOD_CONNS; c++) {
-        flood_fds[c] = greeted();
+        flood_fds[c] = raw_connect_greeted(srv);
         whoami(flood_fds[c], 2, flood_token);
     }
     flood_pid = fork();
@@ -301,7 +294,7 @@ static long long probe_during_flood(int fd, const char *token, int year, const c
 static void test_other_account_waits_for_a_few(void **state)
 {
     (void)state;
-    int admin = greeted();
+    int admin = raw_connect_greeted(srv);
     flood_start();
     long long between = probe_during_flood(admin, admin_token, 2099, "fair-admin-probe-0001");
     flood_stop();
@@ -315,7 +308,7 @@ static void test_other_account_waits_for_a_few(void **state)
 static void test_own_account_waits_its_turn(void **state)
 {
     (void)state;
-    int mine = greeted();
+    int mine = raw_connect_greeted(srv);
     whoami(mine, 2, flood_token);
     flood_start();
     long long between = probe_during_flood(mine, flood_token, 2098, NULL);
@@ -335,7 +328,7 @@ static void test_without_shares_the_flood_comes_first(void **state)
     (void)state;
     harness_server_stop(srv);
     harness_server_restart(srv, fx.db.conninfo, unfair_args);
-    int admin = greeted();
+    int admin = raw_connect_greeted(srv);
     flood_start();
     long long between = probe_during_flood(admin, admin_token, 2097, "fair-admin-probe-0002");
     flood_stop();
@@ -355,7 +348,7 @@ static void test_gone_client_work_dropped(void **state)
     (void)state;
     enum { N = 500 };
     long long before = writes_of(people[LEAVER].username);
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     for (int i = 0; i < N; i++)
         send_index_result(fd, (uint64_t)(10 + i), leaver_token, "PAPI", 2030 + i % 60, NULL);
     close(fd);

@@ -156,31 +156,6 @@ static void peer_name(int fd, char *out, size_t size)
 
 /* ---- requests --------------------------------------------------------------------------- */
 
-/* n pings with a database round trip, ids first_id…, as one buffer. */
-static uint8_t *ping_flood(uint64_t first_id, int n, size_t *out_len)
-{
-    size_t cap = (size_t)n * 32, len = 0;
-    uint8_t *buf = malloc(cap);
-    assert_non_null(buf);
-    for (int i = 0; i < n; i++) {
-        Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
-        ping.check_database = 1;
-        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-        req.request_id = first_id + (uint64_t)i;
-        req.body_case = CCHC__V1__REQUEST__BODY_PING;
-        req.ping = &ping;
-        uint8_t *frame;
-        size_t flen;
-        assert_int_equal(wire_encode_frame(&req.base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &flen, NULL), 0);
-        assert_true(len + flen <= cap);
-        memcpy(buf + len, frame, flen);
-        len += flen;
-        free(frame);
-    }
-    *out_len = len;
-    return buf;
-}
-
 /* The frame of one request (malloc'd). */
 static uint8_t *request_frame(Cchc__V1__Request *req, size_t *len)
 {
@@ -317,7 +292,7 @@ static void tls_assert_serves(const test_server *s)
     tls_open(&t, s);
     tls_hello(&t);
     size_t len;
-    uint8_t *ping = ping_flood(2, 1, &len);
+    uint8_t *ping = raw_ping_frames(2, 1, 1, &len);
     tls_send(&t, ping, len);
     free(ping);
     Cchc__V1__Response *r = tls_read_response(&t);
@@ -465,7 +440,7 @@ static void test_one_write_of_2000_requests_keeps_the_cap(void **state)
     char peer[32], needle[160];
     peer_name(fd, peer, sizeof(peer));
     size_t len;
-    uint8_t *flood = ping_flood(first_id, FLOOD, &len);
+    uint8_t *flood = raw_ping_frames(first_id, FLOOD, 1, &len);
     harness_reset_peak(plain.pid);
     long rss_before = harness_proc_kb(plain.pid, "VmRSS");
     raw_send(fd, flood, len); /* one write: the kernel hands it over in one or two reads */
@@ -503,7 +478,7 @@ static void test_one_write_of_2000_requests_over_tls(void **state)
     char peer[32], needle[160];
     peer_name(t.fd, peer, sizeof(peer));
     size_t len;
-    uint8_t *flood = ping_flood(first_id, FLOOD, &len);
+    uint8_t *flood = raw_ping_frames(first_id, FLOOD, 1, &len);
     harness_reset_peak(tls_srv.pid);
     long rss_before = harness_proc_kb(tls_srv.pid, "VmRSS");
     tls_send_one_write(&t, flood, len);

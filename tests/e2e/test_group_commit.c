@@ -73,31 +73,6 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static long long db_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long db_count(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    char *v = harness_db_query(&fx.db, sql);
-    long long n = v ? atoll(v) : -1;
-    free(v);
-    return n;
-}
-
-static char *db_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *db_text(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return harness_db_query(&fx.db, sql);
-}
-
 static int log_count(const char *needle)
 {
     char *log = harness_read_file(srv->log_path);
@@ -192,7 +167,7 @@ static void expect_saved(const submission *s, Cchc__V1__Response *r, int revisio
 /* The latest revision of s's report, and whether its text is s's. */
 static void expect_stored(const submission *s, int revision)
 {
-    char *text = db_text("SELECT v.results FROM report x JOIN report_revision v ON v.report_id = "
+    char *text = harness_db_queryf(&fx.db, "SELECT v.results FROM report x JOIN report_revision v ON v.report_id = "
                          "x.id AND v.revision = x.revision WHERE x.period_id = '%s' AND "
                          "x.unit_code = '%s' AND x.task_id = %d AND x.revision = %d",
                          s->period, units[s->who], s->task, revision);
@@ -267,15 +242,15 @@ static void test_twenty_clients_one_commit(void **state)
     }
     /* one transaction for the first, one for the nineteen behind it */
     assert_int_equal(log_count("group commit: 19 writes in one transaction"), batches + 1);
-    assert_int_equal(db_count("SELECT count(DISTINCT v.xmin::text) FROM report_revision v JOIN "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(DISTINCT v.xmin::text) FROM report_revision v JOIN "
                               "report x ON x.id = v.report_id WHERE x.period_id = '2023-6M' AND "
                               "v.results LIKE 'Nhóm hai mươi:%%'"),
                      2);
-    assert_int_equal(db_count("SELECT count(*) FROM report_revision WHERE results LIKE "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision WHERE results LIKE "
                               "'Nhóm hai mươi:%%'"),
                      N);
     /* the keyed half stored their answers with their keys */
-    assert_int_equal(db_count("SELECT count(*) FROM request_key WHERE key LIKE 'gc-twenty-%%' "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key LIKE 'gc-twenty-%%' "
                               "AND response IS NOT NULL"),
                      N / 2);
 }
@@ -332,10 +307,10 @@ static void test_refusal_and_conflict_stay_their_own(void **state)
     expect_stored(&others[0], 1);
     expect_stored(&others[3], 1);
     expect_stored(&earlier, 1); /* the conflict wrote nothing over it */
-    assert_int_equal(db_count("SELECT count(*) FROM report WHERE period_id = '2023-9M' AND "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report WHERE period_id = '2023-9M' AND "
                               "unit_code = 'Q-OMON' AND task_id = 102 AND revision = 1"),
                      1);
-    assert_int_equal(db_count("SELECT count(*) FROM report WHERE task_id = 999"), 0);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report WHERE task_id = 999"), 0);
     for (int i = 0; i < 4; i++)
         close(others[i].fd);
     close(first.fd);
@@ -374,11 +349,11 @@ static void test_same_key_twice_in_one_commit(void **state)
     cchc__v1__response__free_unpacked(b, NULL);
     assert_int_equal(log_count("group commit: 2 writes in one transaction"), batches + 1);
     assert_int_equal(log_count("answered from its request key"), from_record + 1);
-    assert_int_equal(db_count("SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
                               "v.report_id WHERE x.period_id = '2023-Y' AND x.unit_code = "
                               "'Q-NINHKIEU' AND x.task_id = 105"),
                      1);
-    assert_int_equal(db_count("SELECT count(*) FROM request_key WHERE key = "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key = "
                               "'gc-same-key-twice-0001' AND response IS NOT NULL"),
                      1);
     expect_stored(&twice[0], 1);
@@ -394,7 +369,7 @@ static void test_same_key_twice_in_one_commit(void **state)
 static void test_statement_error_fails_only_its_own(void **state)
 {
     (void)state;
-    char *created = db_text(
+    char *created = harness_db_queryf(&fx.db, 
         "CREATE FUNCTION gc_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF NEW.results LIKE 'Nhóm hỏng:%%' THEN RAISE EXCEPTION 'gc test: broken row'; END IF; "
         "RETURN NEW; END $$; "
@@ -429,10 +404,10 @@ static void test_statement_error_fails_only_its_own(void **state)
     }
     close(first.fd);
     assert_int_equal(log_count("a transaction of 3 writes failed; sending each alone"), split + 1);
-    assert_int_equal(db_count("SELECT count(*) FROM report_revision WHERE results LIKE "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision WHERE results LIKE "
                               "'Nhóm hỏng:%%'"),
                      0);
-    free(db_text("DROP TRIGGER gc_test_fail ON report_revision; DROP FUNCTION gc_test_fail(); "
+    free(harness_db_queryf(&fx.db, "DROP TRIGGER gc_test_fail ON report_revision; DROP FUNCTION gc_test_fail(); "
                  "SELECT 1"));
 }
 
@@ -440,7 +415,7 @@ static void test_statement_error_fails_only_its_own(void **state)
 static int backends_gone(void *arg)
 {
     (void)arg;
-    return db_count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    return harness_db_count(&fx.db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND pid <> pg_backend_pid()") == 0;
 }
 
@@ -484,7 +459,7 @@ static void test_killed_after_replies(void **state)
         expect_stored(&subs[i], 1);
         close(subs[i].fd);
     }
-    assert_int_equal(db_count("SELECT count(*) FROM report_revision WHERE results LIKE "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision WHERE results LIKE "
                               "'Nhóm dở dang:%%'"),
                      0);
     harness_server_restart(srv, fx.db.conninfo, server_args);

@@ -72,13 +72,6 @@ static int teardown(void **state)
 
 /* ---- raw helpers ------------------------------------------------------------ */
 
-static int greeted(void)
-{
-    int fd = raw_connect(srv);
-    raw_hello(fd, 1);
-    return fd;
-}
-
 /* Sends request with every occurrence of marker (in its packed bytes)
  * given byte `with` at offset `at` instead: how a NUL gets inside a string,
  * which protobuf-c cannot encode itself. */
@@ -193,7 +186,7 @@ static const char *fill_strings(ProtobufCMessage *msg, unsigned bad, const char 
 static void test_bad_text_in_every_field_is_refused_by_name(void **state)
 {
     (void)state;
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     uint64_t id = 100;
     const uint8_t bad_bytes[] = {0x00, 0xFF, 0x80};
     for (size_t b = 0; b < sizeof(bad_bytes); b++) {
@@ -275,7 +268,7 @@ static void test_bad_text_in_every_field_is_refused_by_name(void **state)
 static void test_nul_is_never_cut(void **state)
 {
     (void)state;
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     /* a report "trước\0sau" */
     Cchc__V1__ReportRow row, *rows[] = {&row};
     good_row(&row, 107, "hostile-nul-report-0000001");
@@ -333,7 +326,7 @@ static const char odd_text_2_nfc[] =
 static void test_unusual_text_round_trips_byte_exact(void **state)
 {
     (void)state;
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     /* a report's texts */
     Cchc__V1__ReportRow row, *rows[] = {&row};
     good_row(&row, 105, "hostile-odd-report-0000001");
@@ -415,7 +408,7 @@ static void test_unusual_text_round_trips_byte_exact(void **state)
 static void test_ids_types_and_sizes(void **state)
 {
     (void)state;
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     /* request id 0: refused as malformed, answered with id 0 */
     raw_send_ping(fd, 0, 0);
     Cchc__V1__Response *r = expect_error(fd, 0, CCHC__V1__ERROR_CODE__MALFORMED, "request_id");
@@ -500,7 +493,7 @@ static void send_whoami(int fd, uint64_t id, const char *token)
 static void test_sessions_none_forged_expired(void **state)
 {
     (void)state;
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     send_whoami(fd, 21, "");
     cchc__v1__response__free_unpacked(
         expect_error(fd, 21, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "not logged in"), NULL);
@@ -579,7 +572,7 @@ static void test_rows_without_session_stay_bounded(void **state)
     int fds[CONNS];
     size_t len;
     for (int c = 0; c < CONNS; c++)
-        fds[c] = greeted();
+        fds[c] = raw_connect_greeted(srv);
     for (int k = 0; k < FRAMES; k++)
         for (int c = 0; c < CONNS; c++) {
             uint8_t *frame = empty_rows_frame((uint64_t)(10 + k), ROWS, &len);
@@ -620,7 +613,7 @@ static void test_pipelined_without_reading(void **state)
     enum { N = 200 };
     harness_reset_peak(srv->pid);
     long rss_before = harness_proc_kb(srv->pid, "VmRSS");
-    int flood = greeted();
+    int flood = raw_connect_greeted(srv);
     Cchc__V1__MissingRequest missing = CCHC__V1__MISSING_REQUEST__INIT;
     missing.period_id = "2023-6M";
     for (int i = 0; i < N; i++) {
@@ -631,7 +624,7 @@ static void test_pipelined_without_reading(void **state)
         req.missing = &missing;
         raw_send_request(flood, &req);
     }
-    int other = greeted();
+    int other = raw_connect_greeted(srv);
     raw_send_ping(other, 2, 1);
     Cchc__V1__Response *r = must_read(other);
     assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_PING);
@@ -709,7 +702,7 @@ static void test_every_reply_decodes_with_google_protobuf(void **state)
     const char *path = "hostile-replies.bin";
     FILE *out = fopen(path, "wb");
     assert_non_null(out);
-    int fd = greeted();
+    int fd = raw_connect_greeted(srv);
     static const Cchc__V1__Request__BodyCase kinds[] = {
         CCHC__V1__REQUEST__BODY_TASK_LIST,   CCHC__V1__REQUEST__BODY_REPORT_GET,
         CCHC__V1__REQUEST__BODY_USER_SHOW,   CCHC__V1__REQUEST__BODY_REPORT_SUBMIT,
@@ -793,7 +786,7 @@ static void test_every_reply_decodes_with_google_protobuf(void **state)
     run_result_free(&r);
     unlink(path);
     /* the server is still serving */
-    fd = greeted();
+    fd = raw_connect_greeted(srv);
     raw_send_ping(fd, 2, 1);
     Cchc__V1__Response *pong = must_read(fd);
     assert_int_equal(pong->body_case, CCHC__V1__RESPONSE__BODY_PING);

@@ -31,31 +31,6 @@
 
 static test_db db;
 
-/* n pings, ids first_id.., as the frames of one write (malloc'd). */
-static uint8_t *pings(uint64_t first_id, int n, int check_db, size_t *out_len)
-{
-    size_t cap = (size_t)n * 32, len = 0;
-    uint8_t *buf = malloc(cap);
-    assert_non_null(buf);
-    for (int i = 0; i < n; i++) {
-        Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
-        ping.check_database = check_db;
-        Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-        req.request_id = first_id + (uint64_t)i;
-        req.body_case = CCHC__V1__REQUEST__BODY_PING;
-        req.ping = &ping;
-        uint8_t *frame;
-        size_t flen;
-        assert_int_equal(wire_encode_frame(&req.base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &flen, NULL), 0);
-        assert_true(len + flen <= cap);
-        memcpy(buf + len, frame, flen);
-        len += flen;
-        free(frame);
-    }
-    *out_len = len;
-    return buf;
-}
-
 /* The port of fd's own end: cchcd names the connection by it in its log. */
 static int local_port(int fd)
 {
@@ -118,7 +93,7 @@ static void pipelined_pings_leave_together(test_server *srv)
     int port = local_port(fd);
     raw_hello(fd, 1);
     size_t len;
-    uint8_t *batch = pings(100, DEPTH, 0, &len);
+    uint8_t *batch = raw_ping_frames(100, DEPTH, 0, &len);
     raw_send(fd, batch, len);
     free(batch);
     read_pings(fd, 100, DEPTH, 1);
@@ -138,11 +113,11 @@ static void long_and_database_pipelines_complete(test_server *srv)
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
     size_t len;
-    uint8_t *batch = pings(1000, LONG_PIPELINE, 0, &len);
+    uint8_t *batch = raw_ping_frames(1000, LONG_PIPELINE, 0, &len);
     raw_send(fd, batch, len);
     free(batch);
     read_pings(fd, 1000, LONG_PIPELINE, 1);
-    batch = pings(5000, DEPTH, 1, &len);
+    batch = raw_ping_frames(5000, DEPTH, 1, &len);
     raw_send(fd, batch, len);
     free(batch);
     read_pings(fd, 5000, DEPTH, 0);

@@ -427,20 +427,6 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static long long db_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long db_count(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    char *v = harness_db_query(&fx.db, sql);
-    long long n = v ? atoll(v) : -1;
-    free(v);
-    return n;
-}
-
 /* Occurrences of needle in cchcd's log. */
 static int log_count(const char *needle)
 {
@@ -559,8 +545,8 @@ static void test_raw_user_add_cut_after_commit(void **state)
     cchc__v1__response__free_unpacked(r, NULL);
     assert_int_equal(proxy_cuts(), cuts + 1);
     /* it committed: the account, its audit row and the key with its answer */
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.raw'"), 1);
-    assert_int_equal(db_count("SELECT count(*) FROM audit_log WHERE target = 'retry.raw'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.raw'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM audit_log WHERE target = 'retry.raw'"), 1);
     char *stored = harness_db_query(&fx.db, "SELECT encode(response, 'hex') FROM request_key "
                                             "WHERE key = 'retry-user-add-0001'");
     assert_non_null(stored);
@@ -579,8 +565,8 @@ static void test_raw_user_add_cut_after_commit(void **state)
     free(hex);
     free(stored);
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.raw'"), 1);
-    assert_int_equal(db_count("SELECT count(*) FROM audit_log WHERE target = 'retry.raw'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.raw'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM audit_log WHERE target = 'retry.raw'"), 1);
     assert_true(harness_log_contains(srv, "answered from its request key"));
 
     /* the same key with another request is a mistake, not a retry */
@@ -639,7 +625,7 @@ static void test_raw_submit_cut_after_commit(void **state)
     const char *revisions = "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
                             "v.report_id WHERE x.period_id = '2023-6M' AND x.task_id = 105 "
                             "AND x.unit_code = 'Q-NINHKIEU'";
-    assert_int_equal(db_count("%s", revisions), 1);
+    assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1);
     char *stored = harness_db_query(&fx.db, "SELECT encode(response, 'hex') FROM request_key "
                                             "WHERE key = 'retry-submit-0001-abcdef'");
     assert_non_null(stored);
@@ -655,7 +641,7 @@ static void test_raw_submit_cut_after_commit(void **state)
     free(hex);
     free(stored);
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(db_count("%s", revisions), 1);
+    assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1);
 
     r = raw_submit(fd, 4, token, "", row_key);
     if (r->error)
@@ -663,7 +649,7 @@ static void test_raw_submit_cut_after_commit(void **state)
     assert_int_equal(r->report_submit->n_saved, 1);
     assert_true(r->report_submit->saved[0]->replayed);
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(db_count("%s", revisions), 1);
+    assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1);
     close(fd);
 }
 
@@ -713,7 +699,7 @@ static void test_retry_during_first_attempt(void **state)
     cchc__v1__response__free_unpacked(r1, NULL);
     cchc__v1__response__free_unpacked(r2, NULL);
     assert_int_equal(log_count("answered from its request key"), answered + 1);
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.twice'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.twice'"), 1);
     close(first);
     close(second);
 }
@@ -741,7 +727,7 @@ static void test_client_submit_retries_by_itself(void **state)
     assert_null(strstr(r.err, "hộp thư đi")); /* nothing left for the outbox */
     run_result_free(&r);
     assert_int_equal(log_count("answered from its request key"), answered + 1);
-    assert_int_equal(db_count("SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
                               "v.report_id WHERE x.period_id = '2023-6M' AND x.task_id = 102 "
                               "AND x.unit_code = 'Q-NINHKIEU'"),
                      1);
@@ -775,7 +761,7 @@ static void test_client_in_doubt_keeps_submission(void **state)
     const char *revisions = "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
                             "v.report_id WHERE x.period_id = '2023-6M' AND x.task_id = 107 "
                             "AND x.unit_code = 'Q-NINHKIEU'";
-    assert_int_equal(db_count("%s", revisions), 1); /* it had committed */
+    assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1); /* it had committed */
 
     log_wait ready = {"database ready", log_count("database ready") + 1};
     proxy_refuse(0);
@@ -786,7 +772,7 @@ static void test_client_in_doubt_keeps_submission(void **state)
     assert_int_equal(jint(sent, "waiting"), 0);
     json_decref(sent);
     assert_int_equal(log_count("answered from its request key"), answered + 1);
-    assert_int_equal(db_count("%s", revisions), 1);
+    assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1);
     fixture_as(&fx, -1);
 }
 
@@ -806,8 +792,8 @@ static void test_client_user_add_retries_by_itself(void **state)
     assert_non_null(strstr(r.out, "retry.cli"));
     assert_null(strstr(r.err, "already exists"));
     run_result_free(&r);
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.cli'"), 1);
-    assert_int_equal(db_count("SELECT count(*) FROM audit_log WHERE target = 'retry.cli'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.cli'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM audit_log WHERE target = 'retry.cli'"), 1);
 }
 
 /* Cut before the write's sync left: it cannot have committed, so it is
@@ -824,15 +810,15 @@ static void test_cut_before_sync_is_unavailable(void **state)
     expect_error(r, CCHC__V1__ERROR_CODE__UNAVAILABLE);
     cchc__v1__response__free_unpacked(r, NULL);
     assert_int_equal(proxy_cuts(), cuts + 1);
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.never'"), 0);
-    assert_int_equal(db_count("SELECT count(*) FROM request_key WHERE key = 'retry-never-synced-01'"),
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.never'"), 0);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key = 'retry-never-synced-01'"),
                      0);
     /* and it is applied once sent again */
     r = raw_user_add(fd, 3, "retry-never-synced-01", "retry.never", "Chưa gửi");
     if (r->error)
         fail_msg("second attempt answered %s", r->error->message);
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username = 'retry.never'"), 1);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username = 'retry.never'"), 1);
     close(fd);
 }
 
@@ -864,8 +850,8 @@ static void test_database_down_is_unavailable(void **state)
     log_wait ready = {"database ready", log_count("database ready") + 1};
     proxy_refuse(0);
     harness_wait_for(log_reached, &ready, 20000, "cchcd to reach the database again");
-    assert_int_equal(db_count("SELECT count(*) FROM account WHERE username LIKE 'retry.down%%'"), 0);
-    assert_int_equal(db_count("SELECT count(*) FROM request_key WHERE key = 'retry-database-down-1'"),
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username LIKE 'retry.down%%'"), 0);
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key = 'retry-database-down-1'"),
                      0);
 }
 
