@@ -197,6 +197,8 @@ char *harness_db_query(const test_db *db, const char *sql)
 }
 
 static char *db_query_va(const test_db *db, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static char *db_query_va(const test_db *db, const char *fmt, va_list ap)
 {
     char sql[1024];
     vsnprintf(sql, sizeof(sql), fmt, ap);
