@@ -245,7 +245,7 @@ static void test_review_without_revision_is_refused(void **state)
     const char *accept_bare[] = {"review", "accept", bare, NULL};
     harness_cchc(&r, srv, accept_bare);
     assert_int_equal(r.exit_code, 2);
-    assert_non_null(strstr(r.err, "@REV"));
+    assert_non_null(strstr(r.err, "@LẦN"));
     run_result_free(&r);
     char future[48];
     snprintf(future, sizeof(future), "%lld@%d", l.id, l.revision + 1);

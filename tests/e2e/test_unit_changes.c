@@ -134,11 +134,11 @@ static void test_dry_run_changes_nothing(void **state)
     harness_cchc(&r, srv, dry);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "[sẽ áp dụng] merge P-NK-ANHOA, P-NK-CAIKHE, P-BT-BUIHUUNGHIA → P-CAIKHE"));
-    assert_non_null(strstr(r.out, "Thử (dry run): 114 thay đổi sẽ áp dụng"));
+    assert_non_null(strstr(r.out, "Chạy thử (--dry-run): 114 thay đổi sẽ áp dụng"));
     /* the account on a ward that ends, with the command that moves it */
     assert_non_null(strstr(r.out, "cchc user move anhoa.clerk --unit P-CAIKHE"));
     /* the ward's reports for the open half-year still expected */
-    assert_non_null(strstr(r.out, "còn chờ (still expected) kỳ 2025-6M, nhiệm vụ "));
+    assert_non_null(strstr(r.out, "còn chờ kỳ 2025-6M, nhiệm vụ "));
     run_result_free(&r);
 
     const char *dry_json[] = {"units", "apply", CHANGES_2025, "--dry-run", NULL};
