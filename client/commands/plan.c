@@ -266,7 +266,10 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
                 printf("%s%s", j ? ", " : "", period_name(a->report_periods[j]));
             printf(")");
         }
-        printf(_("\nImplementing units (on %s):\n"), *as_of ? as_of : _("today"));
+        if (*as_of)
+            printf(_("\nImplementing units (on %s):\n"), as_of);
+        else
+            printf("%s", _("\nImplementing units (today):\n"));
         for (size_t j = 0; j < a->n_implementers; j++) {
             const Cchc__V1__Implementer *im = a->implementers[j];
             printf("  %s", im->printed_text);

@@ -18,6 +18,7 @@
 #include "file_read.h"
 #include "file_write.h"
 #include "i18n.h"
+#include "labels.h"
 #include "outbox.h"
 #include "output.h"
 #include "pb_json.h"
@@ -29,15 +30,32 @@
 
 static const char *state_label(const char *state)
 {
+    return label_of(LABEL_REPORT_STATE, state);
+}
+
+/* The fields a revision changed ("status", "progress", … on the wire), as
+ * the history line names them. */
+static const char *field_label(const char *field)
+{
     static const struct { const char *code, *label; } labels[] = {
-        {"missing", N_("chưa báo cáo")}, {"draft", N_("bản nháp")},
-        {"submitted", N_("đã gửi")},     {"returned", N_("bị trả lại")},
-        {"accepted", N_("đã chấp nhận")}, {"approved", N_("đã phê duyệt")},
+        {"status", N_("status")},           {"progress", N_("progress")},
+        {"results", N_("results")},         {"difficulties", N_("difficulties")},
+        {"proposals", N_("proposals")},     {"indicators", N_("indicators")},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].code, state) == 0)
+        if (strcmp(labels[i].code, field) == 0)
             return _(labels[i].label);
-    return state;
+    return field;
+}
+
+/* Who reviewed: the lead agency, or the district over its communes. */
+static const char *review_level_label(const char *level)
+{
+    if (strcmp(level, "lead") == 0)
+        return _("lead agency");
+    if (strcmp(level, "district") == 0)
+        return _("district level");
+    return level;
 }
 
 /* unit: "" for the caller's own unit, or a closed unit it succeeds */
@@ -105,7 +123,7 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&mt->base));
     } else {
         printf(_("%s (%s), period %s (%s), deadline %s\n"), mt->unit_name, mt->unit_code,
-               mt->period->id, mt->period->state, mt->deadline);
+               mt->period->id, label_of(LABEL_PERIOD_STATE, mt->period->state), mt->deadline);
         if (*mt->unit_notice)
             printf(_("Note: %s\n"), mt->unit_notice);
         const char *headers[] = {_("Code"), _("Task"), _("Report"), _("Rev."), _("Progress"),
@@ -930,7 +948,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             if (history && v->n_changed) {
                 printf("%s", _("  Changed:"));
                 for (size_t k = 0; k < v->n_changed; k++)
-                    printf(" %s", v->changed[k]);
+                    printf("%s %s", k ? "," : "", field_label(v->changed[k]));
                 printf("\n");
             }
         }
@@ -938,8 +956,9 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             printf("%s", _("\nReviews:\n"));
         for (size_t i = 0; i < r->n_reviews; i++) {
             const Cchc__V1__ReviewEntry *e = r->reviews[i];
-            printf(_("  %s %s (%s, revision %d) %s%s%s\n"), e->at, e->username, e->level, e->revision,
-                   e->action, *e->reason ? ": " : "", e->reason);
+            printf(_("  %s %s (%s, revision %d) %s%s%s\n"), e->at, e->username,
+                   review_level_label(e->level), e->revision, label_of(LABEL_ACTION, e->action),
+                   *e->reason ? ": " : "", e->reason);
         }
     }
     cchc__v1__response__free_unpacked(response, NULL);

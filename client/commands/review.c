@@ -18,6 +18,7 @@
 #include "call.h"
 #include "commands.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
@@ -103,8 +104,9 @@ static void print_reports(FILE *to, Cchc__V1__ReportSummary **reports, size_t n)
         if (*r->return_reason)
             snprintf(note, sizeof(note), _("returned: %s"), r->return_reason);
         else if (r->late)
-            snprintf(note, sizeof(note), "%s", _("late"));
-        const char *row[] = {id, task, r->unit_name, r->state, rev, progress, r->submitted_at, note};
+            snprintf(note, sizeof(note), "%s", _("sent late"));
+        const char *row[] = {id, task, r->unit_name, label_of(LABEL_REPORT_STATE, r->state), rev,
+                             progress, r->submitted_at, note};
         table_add_row(t, row);
     }
     table_print(t, to, 1);

@@ -16,6 +16,7 @@
 #include "csv_read.h"
 #include "html_report.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "report_csv.h"
@@ -118,7 +119,8 @@ static const char *group_title(const char *by)
 static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
 {
     const Cchc__V1__StatusGroup *t = s->total;
-    printf(_("Period %s (%s), data %s – %s, unit deadline %s%s\n"), s->period->id, s->period->state,
+    printf(_("Period %s (%s), data %s – %s, unit deadline %s%s\n"), s->period->id,
+           label_of(LABEL_PERIOD_STATE, s->period->state),
            s->period->data_from, s->period->data_until, s->period->unit_deadline,
            s->all_tasks ? "" : _(" — only the tasks your unit leads"));
     if (t) {
@@ -184,7 +186,7 @@ static int status_task(const cli_options *opts, const char *period, const char *
         }
         for (size_t i = 0; i < st->n_reports; i++) {
             const Cchc__V1__UnitReport *u = st->reports[i];
-            printf("\n%s (%s): %s", u->unit_name, u->unit_code, u->state);
+            printf("\n%s (%s): %s", u->unit_name, u->unit_code, label_of(LABEL_REPORT_STATE, u->state));
             if (*u->status)
                 printf(", %s, %s %%%s", report_status_label(u->status), u->progress,
                        u->late ? _(", late") : "");
@@ -349,7 +351,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
                 size_t used = strlen(leads);
                 snprintf(leads + used, sizeof(leads) - used, "%s%s", k ? "; " : "", x->leads[k]);
             }
-            const char *row[] = {unit, task, x->state, leads};
+            const char *row[] = {unit, task, label_of(LABEL_REPORT_STATE, x->state), leads};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
@@ -378,7 +380,8 @@ static void export_csv(FILE *out, const Cchc__V1__ExportResponse *e)
         snprintf(task, sizeof(task), "%d", r->task_id);
         snprintf(rev, sizeof(rev), "%d", r->revision);
         const char *row[] = {r->period_id, r->unit_code, r->unit_name, task, r->ref, r->criteria,
-                             r->state, rev, r->late ? _("yes") : _("no"), r->submitted_at,
+                             label_of(LABEL_REPORT_STATE, r->state), rev, r->late ? _("yes") : _("no"),
+                             r->submitted_at,
                              report_status_label(r->status), r->progress, r->results,
                              r->difficulties, r->proposals, r->indicators, r->last_review,
                              r->return_reason};

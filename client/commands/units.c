@@ -15,21 +15,14 @@
 #include "commune_csv.h"
 #include "file_read.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "unit_changes.h"
 
 static const char *kind_name(const char *kind)
 {
-    if (strcmp(kind, "city") == 0)
-        return _("city");
-    if (strcmp(kind, "department") == 0)
-        return _("department");
-    if (strcmp(kind, "district") == 0)
-        return _("district");
-    if (strcmp(kind, "commune") == 0)
-        return _("commune");
-    return _("other");
+    return label_of(LABEL_UNIT_KIND, kind);
 }
 
 static const char *event_name(const char *e);
@@ -131,8 +124,12 @@ static int units_list(const cli_options *opts, int argc, char **argv)
             }
         }
         free(printed);
-        printf(_("%zu unit(s) (on %s).\n"), ul->n_units,
-               body.all ? _("all dates") : (*body.as_of ? body.as_of : _("today")));
+        if (body.all)
+            printf(_("%zu unit(s) (all dates).\n"), ul->n_units);
+        else if (*body.as_of)
+            printf(_("%zu unit(s) (on %s).\n"), ul->n_units, body.as_of);
+        else
+            printf(_("%zu unit(s) (today).\n"), ul->n_units);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

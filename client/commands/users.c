@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "date_option.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "password_policy.h"
 #include "pb_json.h"
@@ -95,12 +96,9 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
     table *t = table_new(7, headers, widths);
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
-        char unit[300], roles[128] = "", sessions[16];
+        char unit[300], roles[256], sessions[16];
         snprintf(unit, sizeof(unit), "%s (%s)", a->unit_name, a->unit_code);
-        for (size_t r = 0; r < a->n_roles; r++) {
-            size_t used = strlen(roles);
-            snprintf(roles + used, sizeof(roles) - used, "%s%s", r ? "," : "", a->roles[r]);
-        }
+        label_list(LABEL_ROLE, a->roles, a->n_roles, roles, sizeof(roles));
         snprintf(sessions, sizeof(sessions), "%d", a->active_sessions);
         const char *row[] = {a->username, a->full_name, unit, roles,
                              a->disabled        ? _("disabled")
