@@ -311,7 +311,7 @@ static void test_discard_confirms(void **state)
     /* a terminal: asked; "n" keeps it, "c" (có) discards it */
     char out[4096];
     assert_int_equal(run_on_terminal(discard, "n\n", out, sizeof(out)), 2);
-    assert_non_null(strstr(out, "discard 1 waiting submission"));
+    assert_non_null(strstr(out, "Bỏ 1 lần gửi chưa tới máy chủ?"));
     assert_true(outbox_item_exists());
     assert_int_equal(run_on_terminal(discard, "c\n", out, sizeof(out)), 0);
     assert_non_null(strstr(out, "đã bỏ 1"));
