@@ -143,8 +143,8 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
             else if (u->late)
                 snprintf(note, sizeof(note), "%s", _("sent late"));
             else if (*u->carried_from) /* docs/cumulative.md */
-                snprintf(note, sizeof(note), _("template prefilled from period %s, revision %d"), u->carried_from,
-                         u->carried_revision);
+                snprintf(note, sizeof(note), _("template prefilled from period %s, revision %d"),
+                         u->carried_from, u->carried_revision);
             missing += strcmp(u->report_state, "missing") == 0;
             returned += strcmp(u->report_state, "returned") == 0;
             const char *row[] = {id, u->text, state_label(u->report_state),
