@@ -48,15 +48,6 @@ static const char *field_label(const char *field)
     return field;
 }
 
-/* Who reviewed: the lead agency, or the district over its communes. */
-static const char *review_level_label(const char *level)
-{
-    if (strcmp(level, "lead") == 0)
-        return _("lead agency");
-    if (strcmp(level, "district") == 0)
-        return _("district level");
-    return level;
-}
 
 /* unit: "" for the caller's own unit, or a closed unit it succeeds */
 static int my_tasks(const cli_options *opts, const char *period, const char *unit,
@@ -957,7 +948,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
         for (size_t i = 0; i < r->n_reviews; i++) {
             const Cchc__V1__ReviewEntry *e = r->reviews[i];
             printf(_("  %s %s (%s, revision %d) %s%s%s\n"), e->at, e->username,
-                   review_level_label(e->level), e->revision, label_of(LABEL_ACTION, e->action),
+                   label_of(LABEL_REVIEW_LEVEL, e->level), e->revision, label_of(LABEL_ACTION, e->action),
                    *e->reason ? ": " : "", e->reason);
         }
     }

@@ -362,6 +362,23 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* The export's last review as the server joins it, "accept (lead)
+ * vp.kiemtra 2023-…Z": its action and level in the reader's words. */
+static void review_words(const char *joined, char *out, size_t size)
+{
+    const char *open = strstr(joined, " (");
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (!close) {
+        snprintf(out, size, "%s", joined);
+        return;
+    }
+    char action[32], level[32];
+    snprintf(action, sizeof(action), "%.*s", (int)(open - joined), joined);
+    snprintf(level, sizeof(level), "%.*s", (int)(close - open - 2), open + 2);
+    snprintf(out, size, "%s (%s)%s", label_of(LABEL_ACTION, action),
+             label_of(LABEL_REVIEW_LEVEL, level), close + 1);
+}
+
 static void export_csv(FILE *out, const Cchc__V1__ExportResponse *e)
 {
     /* the export is read by people in a spreadsheet: headers in their language */
@@ -376,14 +393,15 @@ static void export_csv(FILE *out, const Cchc__V1__ExportResponse *e)
         csv_write_field(out, _(headers[c]), c == n - 1);
     for (size_t i = 0; i < e->n_rows; i++) {
         const Cchc__V1__ExportRow *r = e->rows[i];
-        char task[16], rev[16];
+        char task[16], rev[16], review[512];
+        review_words(r->last_review, review, sizeof(review));
         snprintf(task, sizeof(task), "%d", r->task_id);
         snprintf(rev, sizeof(rev), "%d", r->revision);
         const char *row[] = {r->period_id, r->unit_code, r->unit_name, task, r->ref, r->criteria,
                              label_of(LABEL_REPORT_STATE, r->state), rev, r->late ? _("yes") : _("no"),
                              r->submitted_at,
                              report_status_label(r->status), r->progress, r->results,
-                             r->difficulties, r->proposals, r->indicators, r->last_review,
+                             r->difficulties, r->proposals, r->indicators, review,
                              r->return_reason};
         for (size_t c = 0; c < n; c++)
             csv_write_field(out, row[c], c == n - 1);

@@ -196,6 +196,22 @@ static void test_admin_views(void **state)
     assert_has(en, " unit(s) (today).");
     free(en);
 
+    /* the CSV export: headers, the report's state and its last review
+     * (action and level) in the reader's language */
+    const char *csv[] = {"export", "--period", PERIOD, NULL};
+    vi = output_in(0, csv);
+    assert_has(vi, "\"Tình trạng báo cáo\"");
+    assert_has(vi, "\"đã chấp nhận\"");
+    assert_has(vi, "\"chấp nhận (cơ quan chủ trì) vp.kiemtra ");
+    assert_lacks(vi, "(lead)");
+    free(vi);
+    en = output_in(1, csv);
+    assert_has(en, "\"Report state\"");
+    assert_has(en, "\"accepted\"");
+    assert_has(en, "\"accept (lead agency) vp.kiemtra ");
+    assert_lacks(en, "Tình trạng");
+    free(en);
+
     /* Plan 121 as printed has errors and warnings (docs/plan-data.md) */
     const char *check[] = {"plan", "check", NULL};
     vi = output_in(0, check);
