@@ -5,7 +5,12 @@
 -- was submitted at least once; drafts do not count), on time or late, and
 -- the status and progress of its latest submitted revision. Every figure
 -- below is a GROUP BY over it, so completeness, roll-ups, the criteria at
--- risk and the trends always agree with each other.
+-- risk and the trends always agree with each other. A request reads the
+-- facts once (issue 15): status_figures computes every figure of `cchc
+-- status` and of the HTML report from one reading, and the trend's point
+-- of an approved period is stored at its approval (trend_figures,
+-- period_figures in 0018_period_figures), so the trend computes only the
+-- periods not approved.
 --
 -- Effective progress counts a missing report as 0 %: the sum of the
 -- received reports' progress divided by the number expected. A criterion's
