@@ -391,13 +391,15 @@ static void test_status_command_matches_old(void **state)
 {
     (void)state;
     static const char *const periods[] = {HAND, APPROVED, OPEN};
-    static const char *const bys[] = {"lead", "district", "criterion", "unit"};
+    /* by unit is compared in SQL above; here the orders by name (Vietnamese
+     * collation) and by code, for the three kinds of viewer */
+    static const char *const bys[] = {"lead", "district", "criterion"};
     for (size_t i = 0; i < 3; i++) {
-        for (size_t b = 0; b < 4; b++)
+        for (size_t b = 0; b < 3; b++)
             status_json_matches_old(-1, "SNV", 1, periods[i], bys[b]);
         status_json_matches_old(LEAD, "VP-UBND", 0, periods[i], "lead");
-        status_json_matches_old(NOT_LEAD, "Q-NINHKIEU", 0, periods[i], "index");
     }
+    status_json_matches_old(NOT_LEAD, "Q-NINHKIEU", 0, HAND, "index");
     fixture_as(&fx, -1);
 }
 
