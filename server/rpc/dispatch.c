@@ -98,6 +98,17 @@ static void send_bad_text(rpc_context *ctx, connection *c, uint64_t request_id, 
     rpc_send(ctx, c, &response);
 }
 
+/* A wire_nfc store for messages decoded into a request's arena: the NFC
+ * form is copied there too, the old string stays until the arena goes. */
+static int nfc_store_in_arena(void *mem, char **slot, const char *nfc, size_t len)
+{
+    char *copy = arena_strndup(mem, nfc, len);
+    if (!copy)
+        return -1;
+    *slot = copy;
+    return 0;
+}
+
 /* Decodes the body of req from the payload it kept: the strings are
  * checked and the decoded size estimated on the wire first, so a body
  * over the connection's budget is refused without being decoded. 0 when
@@ -137,26 +148,23 @@ static int decode_body(request *req)
                      req->auth.username);
         return 0;
     }
-    Cchc__V1__Request *full = wire_decode_request(req->payload, req->payload_len);
+    /* into the request's arena, as the envelope (request.h) */
+    Cchc__V1__Request *full = wire_decode_request_in(req->payload, req->payload_len, &req->pb_alloc);
     if (!full || full->body_case != req->msg->body_case || full->request_id != req->id) {
-        if (full)
-            cchc__v1__request__free_unpacked(full, NULL);
         request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
                      "frame payload is not a cchc.v1.Request message");
         return 0;
     }
     /* text normalised once, here, before any handler validates or stores
      * it (wire_nfc.h); the strings are checked UTF-8 already */
-    if (wire_nfc_message(&full->base, wire_nfc_store_malloc, NULL) < 0) {
-        cchc__v1__request__free_unpacked(full, NULL);
+    if (wire_nfc_message(&full->base, nfc_store_in_arena, &req->mem) < 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return 0;
     }
     request_budget_hold(req, text.decoded_estimate, 0);
     Cchc__V1__Request *envelope = req->msg;
     sodium_memzero(envelope->session_token, strlen(envelope->session_token));
-    cchc__v1__request__free_unpacked(envelope, NULL);
-    req->msg = full;
+    req->msg = full; /* the envelope stays in the arena until the request ends */
     sodium_memzero(req->payload, req->payload_len);
     free(req->payload);
     req->payload = NULL;
@@ -232,18 +240,21 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
         rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, message);
         return;
     }
-    Cchc__V1__Request *msg = wire_decode_envelope(&env);
-    request *req = msg ? request_new(ctx, c, msg) : NULL;
-    uint8_t *kept = req ? malloc(len) : NULL;
+    /* the envelope is decoded into the new request's arena (request.h) */
+    request *req = request_new(ctx, c, env.request_id);
+    Cchc__V1__Request *msg = req ? wire_decode_envelope_in(&env, &req->pb_alloc) : NULL;
+    if (req && msg)
+        req->msg = msg;
+    uint8_t *kept = msg ? malloc(len) : NULL;
     if (!kept) {
-        if (req) {
+        if (msg) {
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
             return;
         }
+        if (req)
+            request_discard(req);
         rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                        "server out of memory");
-        if (msg)
-            cchc__v1__request__free_unpacked(msg, NULL);
         return;
     }
     memcpy(kept, payload, len);

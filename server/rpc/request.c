@@ -50,7 +50,20 @@ static void wipe_secrets(Cchc__V1__Request *msg)
     }
 }
 
-request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg)
+static void *request_mem_alloc(void *mem, size_t size)
+{
+    return arena_alloc(mem, size);
+}
+
+/* protobuf-c frees what a failed unpack had built: the arena keeps it
+ * until the request ends */
+static void request_mem_keep(void *mem, void *pointer)
+{
+    (void)mem;
+    (void)pointer;
+}
+
+request *request_new(rpc_context *ctx, connection *c, uint64_t id)
 {
     request *req = calloc(1, sizeof(*req));
     if (!req)
@@ -59,8 +72,9 @@ request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg)
     req->conn = c;
     req->conn_id = c->id;
     snprintf(req->peer_ip, sizeof(req->peer_ip), "%s", c->ip);
-    req->msg = msg;
-    req->id = msg->request_id;
+    arena_init(&req->mem, req->mem_block, sizeof(req->mem_block));
+    req->pb_alloc = (ProtobufCAllocator){request_mem_alloc, request_mem_keep, &req->mem};
+    req->id = id;
     req->started_ns = uv_hrtime();
     connection_request_started(c);
     return req;
@@ -78,8 +92,11 @@ static void request_free(request *req)
     if (req->state_free)
         req->state_free(req->state);
     rpc_budget_release(req); /* the bytes it held count against its connection */
-    wipe_secrets(req->msg);
-    cchc__v1__request__free_unpacked(req->msg, NULL);
+    if (req->msg)
+        wipe_secrets(req->msg);
+    /* the message lived in the request's arena: wiped whole, since what
+     * NFC normalisation replaced (a password's other form) was not */
+    arena_wipe_free(&req->mem);
     connection *c = req->conn;
     sodium_memzero(req, sizeof(*req));
     free(req);
@@ -87,6 +104,11 @@ static void request_free(request *req)
     /* the last request of a closed connection may be what the drain waits for */
     if (ctx->on_request_finished)
         ctx->on_request_finished(ctx->owner);
+}
+
+void request_discard(request *req)
+{
+    request_free(req);
 }
 
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response)

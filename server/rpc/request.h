@@ -11,6 +11,7 @@
 #define CCHCD_RPC_REQUEST_H
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -72,6 +73,13 @@ typedef struct request {
     size_t held_bytes;
     int held_unverified;
     size_t held_account;             /* … and against its account */
+    /* where the request's message is decoded (pb_alloc: protobuf-c's
+     * allocator on mem), its envelope and its body field by field without
+     * a malloc each: small requests fit in mem_block, larger ones take a
+     * few chunks; everything goes, wiped, when the request ends */
+    arena mem;
+    ProtobufCAllocator pb_alloc;
+    max_align_t mem_block[1024 / sizeof(max_align_t)];
 } request;
 
 /* Gives the request a state of the handler's that is released (state_free)

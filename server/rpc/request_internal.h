@@ -6,8 +6,13 @@
 #include "connection.h"
 #include "request.h"
 
-/* A request for msg read from c (takes msg; NULL when memory is short). */
-request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg);
+/* A request with id read from c, its message not decoded yet: the caller
+ * decodes its envelope into req->pb_alloc and sets req->msg (NULL when
+ * memory is short). */
+request *request_new(rpc_context *ctx, connection *c, uint64_t id);
+/* Ends a request that could not start (its envelope did not decode) without
+ * an answer: the caller answers with rpc_send_error. */
+void request_discard(request *req);
 /* Encodes and sends a response on c (dropped when c is closing). */
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
 void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,

@@ -32,8 +32,9 @@ $$;
 -- (accept_remaining) or it accepts the ones listed and none is left; it
 -- then marks the accepted reports approved and freezes the figures
 -- (period_approval and its snapshot). Returned reports stay returned and
--- missing ones missing in the snapshot. reopen ends the approval (its
--- snapshot stays as history), puts the reports back to accepted and the
+-- missing ones missing in the snapshot, and stores the trend's figures
+-- (period_figures, 0018). reopen ends the approval (its snapshot stays as
+-- history; its stored figures go), puts the reports back to accepted and the
 -- period back to closed. Returns the errors (field, message), or no rows.
 CREATE OR REPLACE FUNCTION period_action(doc jsonb)
 RETURNS TABLE (field text, message text)
@@ -143,6 +144,10 @@ BEGIN
           FROM live_report_facts(p.id) f JOIN org_unit u ON u.code = f.unit_code;
         INSERT INTO period_frozen_lead
         SELECT approval, l.task_id, l.unit_code FROM live_period_leads(p.id) l;
+        -- the trend's figures of every scope, from the snapshot just taken
+        -- (report_facts reads it now: the approval is current)
+        INSERT INTO period_figures
+        SELECT approval, t.* FROM trend_figures(p.id, '', true, true) t;
         UPDATE report_period SET state = 'approved', approved_at = now(),
                approved_by = (doc -> 'actor' ->> 'id')::bigint
          WHERE id = p.id;
@@ -158,6 +163,10 @@ BEGIN
             RETURN QUERY SELECT 'reason', format('mở lại kỳ %s cần lý do: --reason "…" (reopening needs a reason)', p.id);
             RETURN;
         END IF;
+        -- the stored trend figures end with the approval (its snapshot stays)
+        DELETE FROM period_figures
+         WHERE approval_id = (SELECT a.id FROM period_approval a
+                               WHERE a.period_id = p.id AND a.reopened_at IS NULL);
         UPDATE period_approval
            SET reopened_at = now(), reopened_by = (doc -> 'actor' ->> 'id')::bigint,
                reopened_by_name = doc -> 'actor' ->> 'username', reopen_reason = btrim(doc ->> 'reason')
