@@ -8,7 +8,7 @@
 -- control character (validate_text refuses them), and an argument that
 -- somehow does has it replaced, so a split can never shift the arguments.
 -- Extraction of the ids into po/ reads the literal first argument of every
--- cchc_msg('…' call (po/sql_msgids.sh).
+-- cchc_msg call, a quoted literal (po/sql_msgids.sh).
 CREATE OR REPLACE FUNCTION cchc_msg(id text, VARIADIC args text[] DEFAULT '{}') RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT id || coalesce((SELECT string_agg(chr(31) || replace(coalesce(a, ''), chr(31), ' '), ''
