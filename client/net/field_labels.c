@@ -78,12 +78,18 @@ static const struct {
     {"roles", N_("roles")},
 };
 
-static const char *label_of_field(const char *field)
+const char *field_label_known(const char *field)
 {
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if (strcmp(fields[i].field, field) == 0)
             return _(fields[i].label);
-    return field;
+    return NULL;
+}
+
+static const char *label_of_field(const char *field)
+{
+    const char *label = field_label_known(field);
+    return label ? label : field;
 }
 
 void field_label(const char *field, char *out, size_t size)

@@ -12,4 +12,7 @@
  * not know is shown as sent. */
 void field_label(const char *field, char *out, size_t size);
 
+/* The label of a field name the table knows (translated), or NULL. */
+const char *field_label_known(const char *field);
+
 #endif

@@ -21,9 +21,12 @@ void server_error_text(const char *id, char *const *args, size_t nargs, const ch
     }
     const char *shown[MAX_ARGS];
     size_t n = nargs < MAX_ARGS ? nargs : MAX_ARGS;
-    for (size_t i = 0; i < n; i++)
-        /* gettext("") is the catalogue's header: an empty argument stays empty */
-        shown[i] = args[i] && *args[i] ? _(args[i]) : "";
+    for (size_t i = 0; i < n; i++) {
+        /* a field name ("as_of: …") by its label; gettext("") is the
+         * catalogue's header: an empty argument stays empty */
+        const char *label = args[i] && *args[i] ? field_label_known(args[i]) : NULL;
+        shown[i] = label ? label : args[i] && *args[i] ? _(args[i]) : "";
+    }
     msg_format(out, size, _(id), shown, n);
 }
 

@@ -13,9 +13,10 @@
 
 /* Writes the text of message (its id and args, or the plain message of a
  * server older than message ids) into out in the chosen language. An
- * argument the catalogue knows — a state, role, action, or what a person
- * tried — is shown translated; names, numbers and dates have no entry and
- * are shown as sent. */
+ * argument that is a field name is shown by its label (field_labels.h);
+ * one the catalogue knows — a state, role, or what a person tried — is
+ * shown translated; names, numbers and dates have no entry and are shown
+ * as sent. */
 void server_error_text(const char *id, char *const *args, size_t nargs, const char *message,
                        char *out, size_t size);
 

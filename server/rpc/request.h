@@ -93,7 +93,7 @@ void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase bod
  * with the same arguments; message carries the English, for old clients
  * and the log. Each argument is cut at REQUEST_FAIL_ARG_MAX bytes, and at
  * most REQUEST_FAIL_MAX_ARGS are sent. xgettext extracts id (po/). */
-#define REQUEST_FAIL_MAX_ARGS 8
+#define REQUEST_FAIL_MAX_ARGS 16
 #define REQUEST_FAIL_ARG_MAX 256
 void request_fail(request *req, Cchc__V1__ErrorCode code, const char *id, ...)
     __attribute__((format(printf, 3, 4)));

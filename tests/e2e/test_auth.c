@@ -623,7 +623,7 @@ static void test_admin_manages_accounts(void **state)
                          "--role", "viewer", NULL};
     harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", dup);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already_exists"));
+    assert_non_null(strstr(r.err, "cchc: đã có:"));
     run_result_free(&r);
     const char *nounit[] = {"user", "add", "ai.do", "--unit",
                             "Sở Không Có", "--role", "viewer", NULL};

@@ -498,7 +498,7 @@ static void test_template_without_base(void **state)
     run_result r;
     harness_cchc(&r, srv, send);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "yours was made from revision 0"));
+    assert_non_null(strstr(r.err, "bản của bạn làm từ lần 0"));
     run_result_free(&r);
     const char *rebase[] = {"submit", "--file", "cu.csv", "--rebase", NULL};
     harness_cchc(&r, srv, rebase);

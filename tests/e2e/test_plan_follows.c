@@ -276,7 +276,7 @@ static void test_an_amendment_moves_a_district_task_to_the_communes(void **state
     /* the same day twice: refused */
     harness_cchc(&r, srv, assign);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "an amendment from that day exists"));
+    assert_non_null(strstr(r.err, "đã có điều chỉnh từ ngày"));
     run_result_free(&r);
 
     /* plan task shows the amendment with its date; the printed rows stay */

@@ -500,7 +500,7 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
                            "--progress", "100", "--result", "Sau khi khóa", NULL};
     harness_cchc(&r, srv, after);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "locked"));
+    assert_non_null(strstr(r.err, "đã khóa"));
     run_result_free(&r);
     fixture_as(&fx, -1);
 }
@@ -750,7 +750,7 @@ static void test_rows_of_one_request_checked_together(void **state)
     resp = raw_read_response(fd, 10000);
     assert_non_null(resp);
     assert_non_null(resp->error);
-    assert_true(details_say(resp->error, "the same task twice"));
+    assert_true(details_say(resp->error, "task 102 is already on line"));
     cchc__v1__response__free_unpacked(resp, NULL);
     close(fd);
     char *after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");

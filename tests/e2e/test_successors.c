@@ -421,7 +421,7 @@ static void test_successor_sees_and_fixes_its_predecessors_open_reports(void **s
                               "--status", "hoàn thành", "--progress", "100", "--result", "Sửa", NULL};
     harness_cchc(&r, srv, accepted);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already accepted"));
+    assert_non_null(strstr(r.err, "đã được chấp nhận, không sửa được nữa"));
     run_result_free(&r);
     snprintf(sql, sizeof(sql), "SELECT state || ' ' || revision FROM report WHERE id = %lld",
              accepted_id);

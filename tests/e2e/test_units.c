@@ -234,7 +234,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     assert_false(unit_listed("2025-07-01", "SGTVT"));
     harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already closed"));
+    assert_non_null(strstr(r.err, "đã đóng từ ngày"));
     run_result_free(&r);
 }
 
