@@ -138,7 +138,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT r.unit, r.lead,"
         "       CASE WHEN $1 <> '' AND r.unit IS NULL THEN unit_resolve_problem($1) END,"
         "       CASE WHEN $2 <> '' AND r.lead IS NULL"
-        "            THEN unit_resolve_problem($2, 'cơ quan chủ trì') END"
+        "            THEN unit_resolve_problem($2, 'lead') END"
         "  FROM (SELECT unit_resolve(nullif($1, '')) AS unit, unit_resolve(nullif($2, '')) AS lead) r"},
 
     /* $1 as_of, $2 unit, $3 lead, $4 criterion code, $5 index code */

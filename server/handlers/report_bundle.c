@@ -32,7 +32,7 @@ static void on_bundle(request *req, PGresult *const *r, int n)
 {
     if (!status_figures_found(r[B_FIGURES])) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có kỳ báo cáo %s (unknown period; see cchc period list)",
+                     "unknown period %s; see 'cchc period list'",
                      req->msg->report_bundle->period_id);
         return;
     }

@@ -28,7 +28,7 @@ static void on_status(request *req, PGresult *const *r, int n)
     (void)n;
     if (!status_figures_found(r[0])) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có kỳ báo cáo %s (unknown period; see cchc period list)",
+                     "unknown period %s; see 'cchc period list'",
                      req->msg->status->period_id);
         return;
     }
@@ -50,7 +50,7 @@ void handle_status(request *req)
         known |= strcmp(in->by, dims[i]) == 0;
     if (!known) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "by: unit, district, lead, task, index hoặc criterion (unknown grouping)");
+                     "unknown grouping; use unit, district, lead, task, index or criterion");
         return;
     }
     /* one statement: the period, the total, the groups and the criteria at
@@ -75,7 +75,7 @@ void handle_trend(request *req)
 {
     int year = req->msg->trend->year;
     if (year < 0 || year > 2100) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year %s is not valid", REQUEST_NUM(year));
         return;
     }
     char text[16];
@@ -91,7 +91,7 @@ static void on_missing(request *req, PGresult *const *r, int n)
     const Cchc__V1__MissingRequest *in = req->msg->missing;
     if ((*in->district && PQgetisnull(r[0], 0, 0)) || (*in->lead && PQgetisnull(r[0], 0, 1))) {
         /* unit_resolve_problem's words: ambiguous, or the closest names */
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s",
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
                      pg_text(r[0], 0, *in->district && PQgetisnull(r[0], 0, 0) ? 2 : 3));
         return;
     }
@@ -137,8 +137,8 @@ static void on_status_task(request *req, PGresult *const *r, int n)
     const Cchc__V1__StatusTaskRequest *in = req->msg->status_task;
     if (PQntuples(r[0]) == 0 || PQntuples(r[1]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có nhiệm vụ %d trong kỳ %s mà bạn được xem (no such task you may see)",
-                     in->task_id, in->period_id);
+                     "no task %s in period %s that you may see",
+                     REQUEST_NUM(in->task_id), in->period_id);
         return;
     }
     arena a = {0};

@@ -94,9 +94,21 @@ void request_reply(request *req, Cchc__V1__Response *response);
  * gets RESOURCE_EXHAUSTED instead, and a is freed either way. */
 void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,
                         void *body);
-/* Sends an error response and frees the request. */
-void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+/* Sends an error response and frees the request. id is the English
+ * message as a format whose only conversions are %s (common/msg_format.h);
+ * its arguments follow, all strings (the format attribute has the compiler
+ * count and type them). The client shows the catalogue's translation of id
+ * with the same arguments; message carries the English, for old clients
+ * and the log. Each argument is cut at REQUEST_FAIL_ARG_MAX bytes, and at
+ * most REQUEST_FAIL_MAX_ARGS are sent. xgettext extracts id (po/). */
+#define REQUEST_FAIL_MAX_ARGS 16
+#define REQUEST_FAIL_ARG_MAX 256
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *id, ...)
     __attribute__((format(printf, 3, 4)));
+/* A number as an argument of request_fail: REQUEST_NUM(n) is its decimal
+ * text, valid until the end of the enclosing block. */
+const char *request_num(char *buf, size_t size, long long n);
+#define REQUEST_NUM(n) request_num((char[24]){""}, 24, (long long)(n))
 /* Sends a prepared error (with field details) and frees the request. */
 void request_fail_error(request *req, const Cchc__V1__Error *error);
 

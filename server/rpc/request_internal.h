@@ -17,6 +17,12 @@ void request_discard(request *req);
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
 void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
                     Cchc__V1__ErrorCode code, const char *message);
+/* The same for an error before any request exists, as a message id and
+ * its arguments (request_fail's rules); the English rendering goes to
+ * message, and to *english (size bytes) for the caller's log line. */
+void rpc_send_error_id(const rpc_context *ctx, connection *c, uint64_t request_id,
+                       Cchc__V1__ErrorCode code, char *english, size_t size, const char *id,
+                       const char *const *args, size_t nargs);
 /* Whom req's database work is for (db_pool.h): its account once its
  * session is checked, else the account its connection's last session check
  * found, else the connection alone; dropped unsent once the connection is

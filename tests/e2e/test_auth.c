@@ -401,7 +401,7 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
     snprintf(right, sizeof(right), "%s\n", people[REPORTER].password);
     harness_cchc_input(&b, srv, right, argv_b);
     assert_int_equal(b.exit_code, 1);
-    assert_non_null(strstr(b.err, "resource_exhausted"));
+    assert_non_null(strstr(b.err, "máy chủ bận hoặc vượt giới hạn"));
     run_result_free(&b);
     /* other accounts are not affected */
     assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 0);
@@ -465,8 +465,8 @@ static void test_passwd_guesses_are_throttled(void **state)
     for (int i = 0; i < 7; i++) {
         harness_cchc_input(&r, srv, "Doan-thu-mat-khau\nMat-khau-moi-hon-2024\n", passwd);
         assert_int_equal(r.exit_code, 1);
-        wrong += strstr(r.err, "invalid_argument") != NULL;
-        throttled += strstr(r.err, "resource_exhausted") != NULL;
+        wrong += strstr(r.err, "dữ liệu không hợp lệ") != NULL;
+        throttled += strstr(r.err, "máy chủ bận hoặc vượt giới hạn") != NULL;
         run_result_free(&r);
     }
     assert_int_equal(wrong, 5);
@@ -623,18 +623,18 @@ static void test_admin_manages_accounts(void **state)
                          "--role", "viewer", NULL};
     harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", dup);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already_exists"));
+    assert_non_null(strstr(r.err, "cchc: đã có:"));
     run_result_free(&r);
     const char *nounit[] = {"user", "add", "ai.do", "--unit",
                             "Sở Không Có", "--role", "viewer", NULL};
     harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", nounit);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
     const char *self[] = {"user", "disable", HARNESS_ADMIN, NULL};
     harness_cchc(&r, srv, self);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "failed_precondition"));
+    assert_non_null(strstr(r.err, "chưa thể thực hiện"));
     run_result_free(&r);
     const char *demote[] = {"user", "roles", HARNESS_ADMIN, "--set", "viewer", NULL};
     harness_cchc(&r, srv, demote);
@@ -643,7 +643,7 @@ static void test_admin_manages_accounts(void **state)
     const char *missing[] = {"user", "show", "khong.co.ai", NULL};
     harness_cchc(&r, srv, missing);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
 }
 
@@ -724,7 +724,7 @@ static void test_audit_records_writes(void **state)
     const char *audit[] = {"audit", NULL};
     harness_cchc(&r, srv, audit);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     fixture_as(&fx, -1);
 }

@@ -254,7 +254,7 @@ static void test_scope_and_trend(void **state)
     run_result r;
     harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     fixture_as(&fx, -1);
     const char *trend[] = {"status", "trend", "--year", "2024", NULL};

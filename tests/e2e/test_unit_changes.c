@@ -279,18 +279,18 @@ static void test_bad_changes_refused_whole(void **state)
     char json[1024];
     snprintf(json, sizeof(json), "[%s, {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"NO-SUCH\"]}]",
              good);
-    expect_refused("bad1.json", json, "unknown unit");
+    expect_refused("bad1.json", json, "không tìm thấy đơn vị");
     snprintf(json, sizeof(json), "[%s, {\"op\": \"close\", \"effective_on\": \"2024-06-01\", \"from\": [\"TEST-SD\"]}]",
              good);
-    expect_refused("bad2.json", json, "must be after the unit began");
+    expect_refused("bad2.json", json, "không sau ngày");
     snprintf(json, sizeof(json),
              "[%s, {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"TEST-SD\"]},"
              " {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"TEST-SD\"]}]",
              good);
-    expect_refused("bad3.json", json, "the same change twice");
+    expect_refused("bad3.json", json, "thay đổi lặp lại dòng");
     /* closing a unit the reform already closed, on another day */
     expect_refused("bad4.json", "[{\"op\": \"close\", \"effective_on\": \"2025-08-01\", \"from\": [\"Q-OMON\"]}]",
-                   "already closed");
+                   "đã kết thúc ngày");
     assert_false(listed("2025-02-01", "TEST-SD"));
 
     /* the one-change command: closing twice is refused the second time */
@@ -299,7 +299,7 @@ static void test_bad_changes_refused_whole(void **state)
     run_result r;
     harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already closed"));
+    assert_non_null(strstr(r.err, "đã đóng từ ngày"));
     run_result_free(&r);
 }
 
