@@ -14,6 +14,7 @@
 #include "due.h"
 #include "help.h"
 #include "i18n.h"
+#include "lang.h"
 #include "outbox.h"
 #include "session_store.h"
 
@@ -163,8 +164,12 @@ int main(int argc, char **argv)
      * would read and write "100,5". User numbers are parsed by
      * common/decimal_text.c, which ignores the locale anyway. */
     setlocale(LC_NUMERIC, "C");
-    bindtextdomain("cchc", CCHC_LOCALEDIR);
-    textdomain("cchc");
+    /* the language first, so even an error about the options is said in it */
+    const char *lang_flag = lang_flag_in(argc, argv);
+    if (lang_select(lang_flag) != 0) {
+        fprintf(stderr, _("cchc: --lang takes vi or en, not '%s'\n"), lang_flag);
+        return EXIT_USAGE;
+    }
 
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'},
@@ -178,6 +183,7 @@ int main(int argc, char **argv)
         {"ca", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
         {"insecure-plaintext", no_argument, NULL, 'I'},
+        {"lang", required_argument, NULL, 'G'}, /* chosen above by lang_flag_in */
         {NULL, 0, NULL, 0},
     };
     cli_options opts;
@@ -205,6 +211,7 @@ int main(int argc, char **argv)
         case 'C': ca_flag = optarg; break;
         case 'P': pin_flag = optarg; break;
         case 'I': opts.insecure_plaintext = 1; break;
+        case 'G': break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
