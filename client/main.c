@@ -127,6 +127,8 @@ static int cmd_help(const cli_options *opts, int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         help_guide(stdout);
         usage(stdout);
+        char help_word[] = "help", *self[] = {help_word, NULL};
+        help_examples(stdout, 1, self); /* how to ask about one command */
         return EXIT_OK;
     }
     const command *c = find_command(argv[1]);
@@ -190,6 +192,7 @@ int main(int argc, char **argv)
     memset(&opts, 0, sizeof(opts));
     opts.timeout_ms = 10000;
     const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL, *complete_kind = NULL;
+    int timeout_given = 0;
     int opt;
     /* "+" stops at the command name so its options are left to it. */
     while ((opt = getopt_long(argc, argv, "+s:jt:hV", options, NULL)) != -1) {
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
         case 's': server_flag = optarg; break;
         case 'j': opts.json = 1; break;
         case 't':
+            timeout_given = 1;
             opts.timeout_ms = atoi(optarg);
             if (opts.timeout_ms < 1) {
                 fprintf(stderr, _("cchc: --timeout takes milliseconds, more than 0\n"));
@@ -215,9 +219,12 @@ int main(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (complete_kind) /* quick and silent: no outbox, no reminder, no message */
+    if (complete_kind) { /* quick and silent: no outbox, no reminder, no message */
+        if (!timeout_given) /* a TAB must not hang on an absent server */
+            opts.timeout_ms = COMPLETE_TIMEOUT_MS;
         return complete_for_shell(&opts, server_flag, ca_flag, pin_flag, complete_kind,
                                   optind < argc ? argv[optind] : "");
+    }
     if (optind >= argc) {
         usage(stderr);
         return EXIT_USAGE;

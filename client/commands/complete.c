@@ -100,11 +100,8 @@ int complete_words(const cli_options *opts, const char *kind, const char *prefix
         free(cached);
         return EXIT_OK;
     }
-    cli_options quick = *opts;
-    if (quick.timeout_ms > COMPLETE_TIMEOUT_MS)
-        quick.timeout_ms = COMPLETE_TIMEOUT_MS;
     char *fresh = NULL;
-    int rc = *quick.token ? fetch_words(&quick, kind, &fresh) : EXIT_SERVER_ERROR;
+    int rc = *opts->token ? fetch_words(opts, kind, &fresh) : EXIT_SERVER_ERROR;
     if (rc == EXIT_OK) {
         completion_cache_write(opts->server, kind, fresh);
         print_matching(fresh, prefix);

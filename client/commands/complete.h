@@ -8,8 +8,8 @@
 
 /* Prints the words of kind starting with prefix. Quick: a cache younger
  * than COMPLETE_FRESH_SECONDS answers without the server; otherwise the
- * server is asked (within opts->timeout_ms, at most COMPLETE_TIMEOUT_MS)
- * and its answer cached; when it cannot answer, the cache answers however
+ * server is asked (within opts->timeout_ms: main.c makes it
+ * COMPLETE_TIMEOUT_MS unless --timeout was given) and its answer cached; when it cannot answer, the cache answers however
  * old. Says nothing on failure (opts->quiet must be set) and returns
  * EXIT_OK when words (perhaps none matching) were known, else the
  * failure's exit code; an unknown kind is EXIT_USAGE. */
