@@ -296,7 +296,7 @@ static void test_help_teaches(void **state)
     run_offline(&r, guide_args);
     assert_int_equal(r.exit_code, 0);
     const char *sections[] = {
-        "Cán bộ báo cáo", "Cán bộ kiểm tra", "Sở Nội vụ (admin)",
+        "Người báo cáo", "Người duyệt", "Sở Nội vụ (admin",
         /* the clerk's quarterly job, in order */
         "cchc login", "cchc due", "cchc template --period", "cchc submit --file",
         "cchc tasks --period",
@@ -341,7 +341,7 @@ static void test_help_teaches(void **state)
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "District or commune clerk"));
     assert_non_null(strstr(r.out, "usage: cchc"));
-    assert_null(strstr(r.out, "Cán bộ"));
+    assert_null(strstr(r.out, "Người báo cáo"));
     assert_null(strstr(r.out, "cách dùng"));
     run_result_free(&r);
 
