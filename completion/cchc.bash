@@ -28,14 +28,23 @@ _cchc_words() { # $1: what to ask cchc for; prints one word a line
 }
 
 _cchc() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    # The words as typed, split at blanks only: bash's COMP_WORDS also
+    # splits at ':' and '=' (COMP_WORDBREAKS), which would cut
+    # "--server HOST:PORT" in three.
+    local line=${COMP_LINE:0:COMP_POINT} words_typed
+    read -ra words_typed <<<"$line"
+    [[ -z $line || $line =~ [[:space:]]$ ]] && words_typed+=('')
+    local cword=$((${#words_typed[@]} - 1))
+    local cur=${words_typed[cword]} prev=${words_typed[cword-1]}
     local i word cmd='' sub='' cmd_at=0 _cchc_server=''
     COMPREPLY=()
+    # a word holding ':' or '=' (HOST:PORT, --lang=en): nothing to offer
+    [[ $cur == "${COMP_WORDS[COMP_CWORD]}" ]] || return 0
     # the command is the first word that is neither a global option nor its value
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        word=${COMP_WORDS[i]}
+    for ((i = 1; i < cword; i++)); do
+        word=${words_typed[i]}
         if [[ -z $cmd ]]; then
-            if [[ $word == --server ]]; then _cchc_server=${COMP_WORDS[i+1]}; fi
+            if [[ $word == --server ]]; then _cchc_server=${words_typed[i+1]}; fi
             if [[ $word =~ ^($_cchc_global_with_value)$ ]]; then ((i++)); continue; fi
             [[ $word == -* ]] && continue
             cmd=$word
@@ -91,12 +100,12 @@ _cchc() {
     if [[ -z $cmd ]]; then
         words=$(_cchc_words commands)
     elif [[ $cmd == help ]]; then
-        if ((COMP_CWORD == cmd_at + 1)); then
+        if ((cword == cmd_at + 1)); then
             words=$(_cchc_words commands)
-        elif ((COMP_CWORD == cmd_at + 2)); then
-            words=$(_cchc_words subcommands "${COMP_WORDS[cmd_at+1]}")
+        elif ((cword == cmd_at + 2)); then
+            words=$(_cchc_words subcommands "${words_typed[cmd_at+1]}")
         fi
-    elif [[ -z $sub ]] && ((COMP_CWORD == cmd_at + 1)) &&
+    elif [[ -z $sub ]] && ((cword == cmd_at + 1)) &&
         words=$(_cchc_words subcommands "$cmd") && [[ -n $words ]]; then
         : # a subcommand
     else

@@ -28,10 +28,14 @@ mkdir -p "$HOME"
 . "$src/completion/cchc.bash"
 
 failures=0
-# complete WORDS...: the last word is the one being completed; prints
-# COMPREPLY sorted, one a line
+# complete WORDS...: the last word is the one being completed; sets
+# COMP_LINE, COMP_POINT, COMP_WORDS and COMP_CWORD as bash does (which
+# splits words at ':' and '=' too), prints COMPREPLY sorted, one a line
 complete_line() {
-    COMP_WORDS=("$@")
+    COMP_LINE="$*"
+    COMP_POINT=${#COMP_LINE}
+    read -ra COMP_WORDS <<<"$(sed 's/\([:=]\)/ \1 /g' <<<"$COMP_LINE")"
+    [[ $COMP_LINE == *' ' || $COMP_LINE == *[:=] || $# -eq 0 || -z ${!#} ]] && COMP_WORDS+=('')
     COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
     COMPREPLY=()
     _cchc
@@ -106,6 +110,7 @@ expect "cchc submit --task 10" 101 105
 expect "cchc status task 1" 101 105 112
 expect "cchc tasks --unit Q-" Q-NINHKIEU Q-CAIRANG
 expect "cchc units history S" SNV
+expect "cchc --server 127.0.0.1:7121 submit --period 2026-" 2026-Q1 2026-6M
 got=$(complete_line cchc submit --period 2026-)
 if grep -qx 2025-Y <<<"$got"; then
     echo "FAIL: '--period 2026-' offers 2025-Y"
