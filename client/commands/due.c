@@ -166,8 +166,9 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
                 snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
             snprintf(deadline, sizeof(deadline), "%s%s", l.items[i].deadline,
                      strcmp(l.items[i].deadline, now) < 0 ? _(" (overdue)") : "");
-            const char *row[] = {l.items[i].period, task, label_of(LABEL_REPORT_STATE, l.items[i].state),
-                                 deadline, l.items[i].reason};
+            const char *row[] = {l.items[i].period, task,
+                                 label_of(LABEL_REPORT_STATE, l.items[i].state), deadline,
+                                 l.items[i].reason};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);

@@ -92,7 +92,8 @@ static int confirm(const char *action, const char *period, const Cchc__V1__Perio
                           "[y/N] "),
                 period);
     char line[16];
-    if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+    /* y in English, c (có) in Vietnamese: either answer works in both */
+    if (!fgets(line, sizeof(line), stdin) || !strchr("yYcC", line[0]) || !line[0]) {
         fprintf(stderr, _("cchc: nothing done\n"));
         return -1;
     }

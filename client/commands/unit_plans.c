@@ -64,9 +64,8 @@ int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&up->base));
     } else {
-        const char *headers[] = {_("Unit"), _("Plan number"), _("Issued"), _("Received by Sở "
-                                                                             "Nội vụ"),
-                                 _("Note")};
+        const char *headers[] = {_("Unit"), _("Plan number"), _("Issued"),
+                                 _("Received by Sở Nội vụ"), _("Note")};
         table *t = table_new(5, headers, NULL);
         for (size_t i = 0; i < up->n_units; i++) {
             const Cchc__V1__UnitPlan *u = up->units[i];
