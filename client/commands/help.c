@@ -65,7 +65,7 @@ static const struct {
         "      send the filled workbook; every row is checked first, all rows go or none\n"
         "  cchc submit --file bao-cao.xlsx --draft\n"
         "      keep it as a draft: saved on the server, not yet sent for review\n"
-        "  cchc submit --task 105 --period 2026-Q1 --status \"đang triển khai\" --progress 60 \\\n"
+        "  cchc submit --task 105 --period 2026-Q1 --status in_progress --progress 60 \\\n"
         "      --result \"Đã tiếp nhận 1.250 hồ sơ trực tuyến\"\n"
         "      one report without a spreadsheet\n"
         "  cchc submit --file bao-cao.xlsx --rebase\n"
