@@ -38,8 +38,10 @@ void admin_document_text(FILE *out, const char *s)
         escape_n(out, s, space);
         s += space;
         size_t word = strcspn(s, " \n\t");
-        /* a document number ("121/KH-UBND") or a date: digits first, a '/' */
-        int number = word > 0 && *s >= '0' && *s <= '9' && memchr(s, '/', word) != NULL;
+        /* a document number ("121/KH-UBND", "(61/2018/NĐ-CP)") or a date:
+         * a digit just before the word's first '/' */
+        const char *slash = memchr(s, '/', word);
+        int number = slash && slash > s && slash[-1] >= '0' && slash[-1] <= '9';
         if (number)
             fputs("<span class=\"nowrap\">", out);
         escape_n(out, s, word);

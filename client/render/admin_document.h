@@ -33,9 +33,9 @@ void admin_document_summary_end(FILE *out);
 
 void admin_document_end(FILE *out);
 
-/* Text escaped for HTML, with every word that starts with a digit and
- * holds a '/' (a document number: "121/KH-UBND", "61/2018/NĐ-CP"; a date)
- * kept on one line. */
+/* Text escaped for HTML, with every word whose first '/' follows a digit
+ * (a document number: "121/KH-UBND", "(61/2018/NĐ-CP)"; a date) kept on
+ * one line. */
 void admin_document_text(FILE *out, const char *text);
 
 /* Text escaped for HTML (and attributes). */

@@ -14,8 +14,10 @@
  * decimals (docs/admin-document.md). */
 enum { PLACES = 2 };
 
-/* Charts: drawn in a 600-unit wide box scaled to the text width. */
-enum { CHART_W = 600, LABEL_W = 250, BAR_W = 270, LABEL_CHARS = 42, LABEL_LINES = 2 };
+/* Charts: drawn in a 600-unit wide box scaled to the text width; labels
+ * at 11 units, two lines of 40 characters (the width of DejaVu Serif, the
+ * widest fallback of the font stack, still fits). */
+enum { CHART_W = 600, LABEL_W = 300, BAR_W = 220, LABEL_CHARS = 40, LABEL_LINES = 2 };
 
 /* What the report adds to the document frame: tables, charts, quotes.
  * Long tables may break between rows (their header repeats); headings
@@ -24,7 +26,8 @@ static const char *const body_css =
     "h2{font-size:13pt;margin:12pt 0 4pt;break-after:avoid;page-break-after:avoid}"
     "h3{font-size:13pt;font-style:italic;margin:8pt 0 3pt;break-after:avoid;page-break-after:avoid}"
     "p{margin:0 0 6pt;text-align:justify}"
-    "p.lead{break-after:avoid;page-break-after:avoid}"
+    "p.lead,p.task{break-after:avoid;page-break-after:avoid}"
+    "p.task{margin:6pt 0 2pt}p.units{margin:0 0 6pt 10pt;font-size:12pt;orphans:3;widows:3}"
     ".meta{text-align:center;font-style:italic;font-size:12pt;margin-bottom:10pt}"
     "table.d{border-collapse:collapse;width:100%;margin:3pt 0 8pt;font-size:11pt}"
     "table.d th,table.d td{border:1px solid #000;padding:2pt 4pt;vertical-align:top}"
@@ -124,7 +127,7 @@ static void svg_bars(FILE *out, const bar *bars, size_t n, double max, const cha
         if (w < 0)
             w = 0;
         int bar_y = y + (heights[i] - 16) / 2 - 1;
-        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">", LABEL_W - 6, y + 13);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">", LABEL_W - 6, y + 13);
         int more = 1, line = 0;
         for (const char *s = bars[i].label; *s && more && line < LABEL_LINES; line++) {
             size_t len = label_line(s, &more);
@@ -302,7 +305,9 @@ static int missing_order_compare(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* By task, each with its name once, then the units that owe it. */
+/* By task, each with its name once, then the units that owe it as one
+ * paragraph the width of the page (a task every unit owes lists a
+ * hundred names: in a table cell that ran over a page per task). */
 static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m)
 {
     fprintf(out, "<h2>5. Đơn vị còn thiếu báo cáo (<span data-figure=\"missing.count\">%zu</span>)</h2>\n",
@@ -317,22 +322,21 @@ static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m)
     for (size_t i = 0; i < m->n_missing; i++)
         order[i] = (missing_order){m->missing[i]->task_id, i};
     qsort(order, m->n_missing, sizeof(*order), missing_order_compare);
-    fputs("<table class=\"d\"><thead><tr><th style=\"width:55%\">Nhiệm vụ</th>"
-          "<th>Đơn vị chưa gửi báo cáo</th></tr></thead><tbody>\n",
-          out);
     for (size_t i = 0; i < m->n_missing;) {
         const Cchc__V1__MissingReport *first = m->missing[order[i].at];
-        fputs("<tr><td>", out);
+        size_t units = 0;
+        while (i + units < m->n_missing && order[i + units].task_id == first->task_id)
+            units++;
+        fputs("<p class=\"task\"><b>", out);
         task_title(out, first->task_id, first->ref, first->task_text);
-        fputs("</td><td>", out);
-        for (size_t k = 0; i < m->n_missing && order[i].task_id == first->task_id; i++, k++) {
+        fprintf(out, "</b> — %zu đơn vị chưa gửi:</p>\n<p class=\"units\">", units);
+        for (size_t k = 0; k < units; k++, i++) {
             if (k)
                 fputs("; ", out);
             admin_document_text(out, m->missing[order[i].at]->unit_name);
         }
-        fputs("</td></tr>\n", out);
+        fputs(".</p>\n", out);
     }
-    fputs("</tbody></table>\n", out);
     free(order);
 }
 
