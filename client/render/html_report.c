@@ -132,6 +132,8 @@ static void svg_bars(FILE *out, const bar *bars, size_t n, double max, const cha
         for (const char *s = bars[i].label; *s && more && line < LABEL_LINES; line++) {
             size_t len = label_line(s, &more);
             char part[LABEL_CHARS * 4 + 1];
+            if (len >= sizeof(part)) /* not UTF-8: runs of continuation bytes */
+                len = sizeof(part) - 1;
             memcpy(part, s, len);
             part[len] = '\0';
             fprintf(out, "<tspan x=\"%d\" dy=\"%d\">", LABEL_W - 6, line ? 14 : 0);
@@ -177,6 +179,27 @@ static void group_table(FILE *out, const char *prefix, const char *first,
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n", out);
+}
+
+/* The plan's text of a task, or "" (the list comes sorted by id). */
+static const char *task_text(const Cchc__V1__TaskListResponse *tasks, int id)
+{
+    if (!tasks)
+        return "";
+    size_t lo = 0, hi = tasks->n_tasks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tasks->tasks[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < tasks->n_tasks && tasks->tasks[lo]->id == id)
+        return tasks->tasks[lo]->text;
+    for (size_t i = 0; i < tasks->n_tasks; i++) /* not sorted after all */
+        if (tasks->tasks[i]->id == id)
+            return tasks->tasks[i]->text;
+    return "";
 }
 
 /* "Nhiệm vụ 106 (PLI-06): <the task's text>" */
@@ -308,7 +331,8 @@ static int missing_order_compare(const void *a, const void *b)
 /* By task, each with its name once, then the units that owe it as one
  * paragraph the width of the page (a task every unit owes lists a
  * hundred names: in a table cell that ran over a page per task). */
-static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m)
+static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m,
+                          const Cchc__V1__TaskListResponse *tasks)
 {
     fprintf(out, "<h2>5. Đơn vị còn thiếu báo cáo (<span data-figure=\"missing.count\">%zu</span>)</h2>\n",
             m->n_missing);
@@ -328,7 +352,7 @@ static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m)
         while (i + units < m->n_missing && order[i + units].task_id == first->task_id)
             units++;
         fputs("<p class=\"task\"><b>", out);
-        task_title(out, first->task_id, first->ref, first->task_text);
+        task_title(out, first->task_id, first->ref, task_text(tasks, first->task_id));
         fprintf(out, "</b> — %zu đơn vị chưa gửi:</p>\n<p class=\"units\">", units);
         for (size_t k = 0; k < units; k++, i++) {
             if (k)
@@ -340,7 +364,8 @@ static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m)
     free(order);
 }
 
-static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e)
+static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e,
+                               const Cchc__V1__TaskListResponse *tasks)
 {
     fputs("<h2>6. Khó khăn, vướng mắc và kiến nghị</h2>\n", out);
     int last_task = 0, quoted = 0;
@@ -350,7 +375,7 @@ static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e)
             continue;
         if (r->task_id != last_task) {
             fputs("<h3>", out);
-            task_title(out, r->task_id, r->ref, r->task_text);
+            task_title(out, r->task_id, r->ref, task_text(tasks, r->task_id));
             fputs("</h3>\n", out);
             last_task = r->task_id;
         }
@@ -413,7 +438,7 @@ void html_report_write(const html_report_data *d, const char *period, FILE *out)
     group_table(out, "lead", "Cơ quan chủ trì", d->by_lead->groups, d->by_lead->n_groups);
     write_indices(out, s);
     write_risk(out, s);
-    write_missing(out, d->missing);
-    write_difficulties(out, d->rows);
+    write_missing(out, d->missing, d->tasks);
+    write_difficulties(out, d->rows, d->tasks);
     admin_document_end(out);
 }

@@ -669,7 +669,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * successors: who owes a closed unit's report today (none once the
      * period is approved: nothing is owed in it any more) */
     [STMT_MISSING] = {"cchc_missing",
-        "SELECT f.unit_code, f.unit_name, f.task_id, t.ref, t.text AS task_text, f.state,"
+        "SELECT f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
         "       coalesce((SELECT string_agg(lu.name, E'\\x1f' ORDER BY lu.name" VI ")"
         "                   FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code"
         "                  WHERE l.task_id = f.task_id), '') AS leads,"
@@ -716,7 +716,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       coalesce((SELECT r.action || ' (' || r.level || ') ' || r.username || ' ' || iso_utc(r.at)"
         "                   FROM report_review r WHERE r.report_id = x.id ORDER BY r.id DESC LIMIT 1), '')"
         "         AS last_review,"
-        "       coalesce(x.return_reason, '') AS return_reason, t.text AS task_text"
+        "       coalesce(x.return_reason, '') AS return_reason"
         "  FROM scoped_facts($1, $2, $3::boolean) f"
         "  JOIN report x ON x.id = f.report_id"
         "  JOIN org_unit u ON u.code = x.unit_code"
