@@ -74,8 +74,19 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
         fprintf(stderr, "%s", _("cchc: the server's consolidated report is incomplete\n"));
         return EXIT_PROTOCOL;
     }
-    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows};
+    /* the tasks' names: plan data, the same whatever the snapshot */
+    Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
+    Cchc__V1__Response *tasks = NULL;
+    rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
+              &tasks);
+    if (rc != EXIT_OK) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        return rc;
+    }
+    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
+                                   tasks->task_list};
     html_report_write(&data, period, out);
+    cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
