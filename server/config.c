@@ -23,6 +23,9 @@ void cchcd_usage(FILE *out)
             "             create the first administrator; the password is read from\n"
             "             the terminal (no echo) or from standard input\n"
             "  version    print the version\n"
+            "  check-health [HOST:PORT] [--tls] [--ca FILE] [--tls-name NAME]\n"
+            "             ask a running cchcd whether it is healthy (exit 0) or not (2),\n"
+            "             for load balancers and monitoring; see check-health --help\n"
             "\n"
             "Options for serve and migrate:\n"
             "  --config FILE         settings file (env CCHC_CONFIG; default\n"
@@ -378,14 +381,14 @@ static int apply_file(cchcd_settings *s, char *why, size_t why_size)
         const struct option *o = option_named(e->key);
         char message[300];
         if (!o || flag_only(o->val)) {
-            snprintf(why, why_size, "%s:%d: unknown setting '%s' (the settings are the "
+            snprintf(why, why_size, "%s: line %d: unknown setting '%s' (the settings are the "
                      "long options of 'cchcd serve --help' without their dashes)",
                      s->config_path, e->line, e->key);
             return -1;
         }
         if (o->has_arg == required_argument && *e->value == '\0' &&
             o->val != OPT_PROXY_FROM) {
-            snprintf(why, why_size, "%s:%d: %s has no value", s->config_path, e->line, e->key);
+            snprintf(why, why_size, "%s: line %d: %s has no value", s->config_path, e->line, e->key);
             return -1;
         }
         /* an empty proxy-from means "no balancer" */
@@ -394,7 +397,7 @@ static int apply_file(cchcd_settings *s, char *why, size_t why_size)
             continue;
         }
         if (apply_option(s, o->val, e->value, message, sizeof(message)) != 0) {
-            snprintf(why, why_size, "%s:%d: %s", s->config_path, e->line, message);
+            snprintf(why, why_size, "%s: line %d: %s", s->config_path, e->line, message);
             return -1;
         }
     }

@@ -11,6 +11,7 @@
 
 #include "admin_bootstrap.h"
 #include "auth.h"
+#include "check_health.h"
 #include "config.h"
 #include "log.h"
 #include "migrate.h"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
                CCHC_PROTOCOL_VERSION, migrations_latest_version(), cchc_functions_digest);
         return 0;
     }
+    if (strcmp(command, "check-health") == 0)
+        return check_health_main(argc - 1, argv + 1);
     int serve = strcmp(command, "serve") == 0;
     int create_admin = strcmp(command, "create-admin") == 0;
     if (!serve && !create_admin && strcmp(command, "migrate") != 0) {

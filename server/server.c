@@ -366,6 +366,8 @@ int server_run(const server_config *config)
         .session_ttl_s = config->session_ttl_s,
         .session_idle_s = config->session_idle_s,
         .route = handlers_route,
+        .draining = &srv->draining,
+        .started_ms = uv_now(&loop),
         .on_request_finished = on_request_finished,
         .owner = srv,
     };
