@@ -20,6 +20,10 @@ COPY server server
 COPY client client
 COPY bench bench
 COPY sql sql
+# cmake/packaging.cmake configures the systemd unit and names the install
+# files (configuration, operator's guide)
+COPY dist dist
+COPY docs/operate.md docs/operate.md
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DCCHC_TESTS=OFF \
     && cmake --build /build -j"$(nproc)"
 

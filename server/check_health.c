@@ -35,13 +35,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: cchcd check-health [HOST:PORT] [--tls] [--ca FILE] [--tls-name NAME]\n"
-            "                          [--timeout MS]\n"
+            "                          [--send-proxy] [--timeout MS]\n"
             "Asks the cchcd at HOST:PORT (default 127.0.0.1:%d) whether it is healthy:\n"
             "serving, its database reachable and migrated. Prints one line and exits\n"
             "0 when healthy, 2 when not (or no answer), 3 on a usage error.\n"
             "  --tls            speak TLS, verifying against the system's CAs\n"
             "  --ca FILE        speak TLS, verifying against this CA (PEM)\n"
             "  --tls-name NAME  the name the certificate must carry (default HOST)\n"
+            "  --send-proxy     start with a PROXY protocol v2 LOCAL header, as a check\n"
+            "                   from a load balancer listed in cchcd's proxy-from must\n"
             "  --timeout MS     the whole check (default 5000)\n",
             CCHC_DEFAULT_PORT);
 }
@@ -243,11 +245,12 @@ int check_health_main(int argc, char **argv)
         {"tls", no_argument, NULL, 't'},
         {"ca", required_argument, NULL, 'c'},
         {"tls-name", required_argument, NULL, 'n'},
+        {"send-proxy", no_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int tls = 0, timeout_ms = 5000;
+    int tls = 0, send_proxy = 0, timeout_ms = 5000;
     const char *ca = NULL, *name = NULL;
     optind = 0;
     opterr = 0;
@@ -257,6 +260,7 @@ int check_health_main(int argc, char **argv)
         case 't': tls = 1; break;
         case 'c': ca = optarg; tls = 1; break;
         case 'n': name = optarg; break;
+        case 'p': send_proxy = 1; break;
         case 'T': {
             char *end;
             long value = strtol(optarg, &end, 10);
@@ -287,9 +291,17 @@ int check_health_main(int argc, char **argv)
         printf("CRITICAL - %s\n", why);
         return HEALTH_CRITICAL;
     }
+    /* a PROXY v2 header, command LOCAL: "the balancer itself, no client
+     * address follows" (the signature, version 2 + LOCAL, family and
+     * length 0), sent in clear before TLS as HAProxy sends it */
+    static const uint8_t proxy_local[16] = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51,
+                                            0x55, 0x49, 0x54, 0x0A, 0x20, 0x00, 0x00, 0x00};
     SSL_CTX *ctx = NULL;
     int code;
-    if (tls && !(ctx = tls_context(ca, why, sizeof(why)))) {
+    if (send_proxy && link_write(&l, proxy_local, sizeof(proxy_local)) != 0) {
+        printf("CRITICAL - cannot send the PROXY header: %s\n", strerror(errno));
+        code = HEALTH_CRITICAL;
+    } else if (tls && !(ctx = tls_context(ca, why, sizeof(why)))) {
         printf("UNKNOWN - %s\n", why);
         code = HEALTH_UNKNOWN;
     } else if (tls && tls_start(&l, ctx, name ? name : (hp.host[0] ? hp.host : "127.0.0.1"),

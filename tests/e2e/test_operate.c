@@ -369,6 +369,21 @@ static void test_check_health_command(void **state)
     assert_true(strncmp(r.out, "CRITICAL - cannot connect to 127.0.0.1:", 39) == 0);
     run_result_free(&r);
 
+    /* behind a balancer: its own checks say LOCAL in a PROXY header */
+    const char *proxied[] = {"--proxy-from", "127.0.0.1", NULL};
+    harness_server_start(&srv, db.conninfo, proxied);
+    harness_wait_log(&srv, "database ready", harness_scaled_ms(20000));
+    const char *tls_proxy[] = {"check-health", srv.addr, "--send-proxy", "--ca",
+                               harness_cert("ca.crt"), NULL};
+    const char *plain_proxy[] = {"check-health", srv.addr, "--send-proxy", NULL};
+    run_cchcd(&r, srv.tls ? tls_proxy : plain_proxy);
+    if (r.exit_code != 0)
+        fail_msg("check-health --send-proxy: %d %s%s", r.exit_code, r.out, r.err);
+    assert_true(strncmp(r.out, "OK - healthy;", 13) == 0);
+    run_result_free(&r);
+    assert_true(harness_log_contains(&srv, "(PROXY LOCAL: the proxy itself)"));
+    assert_int_equal(harness_server_stop(&srv), 0);
+
     const char *usage[] = {"check-health", "--timeout", "soon", NULL};
     run_cchcd(&r, usage);
     assert_int_equal(r.exit_code, 3);
