@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,8 +164,9 @@ static void test_environment_beats_file(void **state)
 }
 
 /* Starts cchcd with only a settings file (no --log-level flag, which
- * would beat the file) and reads the port it bound. */
-static void start_from_file(test_server *srv, const char *path)
+ * would beat the file) and reads the port it bound. journal: stderr is
+ * announced as the journal's stream, as systemd does (JOURNAL_STREAM). */
+static void start_from_file(test_server *srv, const char *path, int journal)
 {
     memset(srv, 0, sizeof(*srv));
     snprintf(srv->log_path, sizeof(srv->log_path), "cchcd-operate-%d.log", (int)getpid());
@@ -175,6 +177,13 @@ static void start_from_file(test_server *srv, const char *path)
         FILE *log = freopen(srv->log_path, "w", stderr);
         (void)log;
         dup2(STDERR_FILENO, STDOUT_FILENO);
+        struct stat st;
+        char stream[64];
+        if (journal && fstat(STDERR_FILENO, &st) == 0) {
+            snprintf(stream, sizeof(stream), "%llu:%llu", (unsigned long long)st.st_dev,
+                     (unsigned long long)st.st_ino);
+            setenv("JOURNAL_STREAM", stream, 1);
+        }
         harness_exec(argv);
     }
     srv->pid = pid;
@@ -209,7 +218,7 @@ static void test_sighup_reload(void **state)
              db.conninfo);
     const char *path = settings_file(text);
     test_server srv;
-    start_from_file(&srv, path);
+    start_from_file(&srv, path, 0);
     harness_assert_serves(&srv);
     int connected = log_count(&srv, "connected from");
     assert_true(connected >= 1); /* info lines are written */
@@ -257,6 +266,35 @@ static void test_sighup_reload(void **state)
     harness_assert_serves(&srv);
     assert_true(log_count(&srv, "connected from") > connected);
     assert_int_equal(harness_server_stop(&srv), 0);
+    unlink(path);
+}
+
+/* Under systemd, with stderr the journal's stream, each line starts with
+ * its syslog priority (sd-daemon(3)) and no time of its own; elsewhere
+ * with the time. */
+static void test_journal_lines(void **state)
+{
+    (void)state;
+    char text[512];
+    snprintf(text, sizeof(text), "db = %s\nlisten = 127.0.0.1:0\n", db.conninfo);
+    const char *path = settings_file(text);
+    test_server srv;
+    start_from_file(&srv, path, 1);
+    assert_true(harness_log_contains(&srv, "<6>INFO  listening on 127.0.0.1:"));
+    assert_false(harness_log_contains(&srv, "Z INFO "));
+    snprintf(text, sizeof(text), "db = %s\nlisten = 127.0.0.1:0\ndb-pool = 3\n", db.conninfo);
+    settings_file(text);
+    kill(srv.pid, SIGHUP);
+    harness_wait_log(&srv, "<4>WARN  SIGHUP: db-pool changed", harness_scaled_ms(10000));
+    assert_int_equal(harness_server_stop(&srv), 0);
+
+    /* the stream of another file is not the journal */
+    setenv("JOURNAL_STREAM", "1:1", 1);
+    start_from_file(&srv, path, 0);
+    assert_false(harness_log_contains(&srv, "<6>INFO"));
+    assert_true(harness_log_contains(&srv, "Z INFO  listening on 127.0.0.1:"));
+    assert_int_equal(harness_server_stop(&srv), 0);
+    unsetenv("JOURNAL_STREAM");
     unlink(path);
 }
 
@@ -397,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_file_then_flags),
         cmocka_unit_test(test_environment_beats_file),
         cmocka_unit_test(test_sighup_reload),
+        cmocka_unit_test(test_journal_lines),
         cmocka_unit_test(test_health_answer),
         cmocka_unit_test(test_health_until_migrated),
         cmocka_unit_test(test_check_health_command),
