@@ -44,7 +44,8 @@ static void usage(FILE *out)
             "  --tls-name NAME  the name the certificate must carry (default HOST)\n"
             "  --send-proxy     start with a PROXY protocol v2 LOCAL header, as a check\n"
             "                   from a load balancer listed in cchcd's proxy-from must\n"
-            "  --timeout MS     the whole check (default 5000)\n",
+            "  --timeout MS     each step (connect, every read and write) within this\n"
+            "                   (default 5000)\n",
             CCHC_DEFAULT_PORT);
 }
 
