@@ -75,10 +75,14 @@ dpkg-deb -x "$DEB" "$WORK/x"
 for bin in "$WORK/x/usr/bin/cchcd" "$WORK/x/usr/bin/cchc"; do
   [[ -x $bin ]] || { fail "$(basename "$bin") is not in the package"; continue; }
   for lib in $(objdump -p "$bin" | sed -n 's/^ *NEEDED *//p'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+    # (no early exit in a pipe: under pipefail the writer's SIGPIPE would
+    # fail the assignment)
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
     [[ -n $path ]] || { fail "$lib (needed by $(basename "$bin")) is not on this machine"; continue; }
-    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) \
-      || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
+    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') \
+      || true
+    [[ -n $owner ]] || owner=$(dpkg -S "$path" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') \
+      || true
     [[ -n $owner ]] || { fail "no package owns $path"; continue; }
     depends_on "$owner" && ok "$(basename "$bin") loads $lib: Depends on $owner" \
       || fail "$(basename "$bin") loads $lib from $owner, which Depends lacks: $depends"
@@ -104,7 +108,8 @@ mode=$(dpkg-deb -c "$DEB" | awk '$6 == "./etc/cchc/cchcd.conf" { print $1 }')
 [[ $mode == -rw-r----- ]] && ok "cchcd.conf is 0640 (it may hold the database password)" \
   || fail "cchcd.conf is $mode, not -rw-r-----"
 # the packaged cchcd looks for the packaged file by default
-if "$WORK/x/usr/bin/cchcd" serve --help 2>/dev/null | grep -q '/etc/cchc/cchcd.conf'; then
+usage=$("$WORK/x/usr/bin/cchcd" serve --help 2>/dev/null || true)
+if [[ $usage == *"/etc/cchc/cchcd.conf"* ]]; then
   ok "cchcd's default settings file is /etc/cchc/cchcd.conf"
 else
   fail "the packaged cchcd does not name /etc/cchc/cchcd.conf as its default"
