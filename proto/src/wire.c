@@ -111,6 +111,7 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_STATUS_TASK: return "status_task";
     case CCHC__V1__REQUEST__BODY_EXPORT: return "export";
     case CCHC__V1__REQUEST__BODY_REPORT_BUNDLE: return "report_bundle";
+    case CCHC__V1__REQUEST__BODY_HEALTH: return "health";
     default: break;
     }
     return "none";

@@ -39,6 +39,8 @@ typedef struct rpc_context {
     int session_ttl_s;         /* a session ends this long after login */
     int session_idle_s;        /* … or this long after its last request */
     handler_route_fn route;
+    const int *draining;       /* non-zero once a drain began (health) */
+    uint64_t started_ms;       /* uv_now when the server started (health) */
     /* called after each request ends (the server's drain check) */
     void (*on_request_finished)(void *owner);
     void *owner;

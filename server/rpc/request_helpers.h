@@ -34,6 +34,21 @@ void request_write(request *req, const db_step *steps, int nsteps, request_rows_
  * (--group-commit-max 0), exactly request_write. */
 void request_write_grouped(request *req, const db_step *step, statement_id keyed,
                            const char *order, request_rows_fn on_rows);
+/* What a health answer reports (request_health_probe). */
+typedef struct request_health {
+    int serving;                /* not draining */
+    int reachable;              /* the probe query came back */
+    db_pool_health pool;
+    uint64_t uptime_s;
+    char problem[300];          /* why the probe failed; "" when it did not */
+} request_health;
+
+/* Runs one query through the pool to see the database answer, and calls
+ * done with what it found: never answers the request itself, so a health
+ * check gets a health answer whatever state the database is in. */
+void request_health_probe(request *req, statement_id probe,
+                          void (*done)(request *req, const request_health *health));
+
 /* Answers a request whose batch the pool did not take (not DB_SUBMIT_OK). */
 void request_submit_failed(request *req, db_submit submitted);
 /* Answers a request whose batch failed (status != DB_OK): unavailable

@@ -117,6 +117,7 @@ static char *from_unit[1];
 BUILD(b_hello, hello, Cchc__V1__HelloRequest, CCHC__V1__HELLO_REQUEST__INIT, HELLO,
       body.protocol_version = 1)
 BUILD(b_ping, ping, Cchc__V1__PingRequest, CCHC__V1__PING_REQUEST__INIT, PING, (void)0)
+BUILD(b_health, health, Cchc__V1__HealthRequest, CCHC__V1__HEALTH_REQUEST__INIT, HEALTH, (void)0)
 BUILD(b_login, login, Cchc__V1__LoginRequest, CCHC__V1__LOGIN_REQUEST__INIT, LOGIN,
       body.username = "ubnd.lanhdao"; body.password = "Lanh-dao-UBND-TP-2023")
 BUILD(b_whoami, whoami, Cchc__V1__WhoamiRequest, CCHC__V1__WHOAMI_REQUEST__INIT, WHOAMI, (void)0)
@@ -252,6 +253,7 @@ static const matrix_row matrix[] = {
     {"status_task", READS_REPORTS, b_status_task},
     {"export", READS_REPORTS, b_export},
     {"report_bundle", READS_REPORTS, b_report_bundle},
+    {"health", PUBLIC, b_health}, /* load balancers have no account */
     {"logout", ANY, b_logout},
 };
 #define MATRIX_ROWS (sizeof(matrix) / sizeof(matrix[0]))
@@ -337,8 +339,8 @@ static void test_authorization_matrix(void **state)
     fixture_as(&fx, -1);
 }
 
-/* Without a session, or with a made-up one, only hello, ping and login
- * are answered. */
+/* Without a session, or with a made-up one, only hello, ping, health and
+ * login are answered. */
 static void test_no_session_only_public(void **state)
 {
     (void)state;
