@@ -49,10 +49,16 @@ static void usage(FILE *out)
             CCHC_DEFAULT_PORT);
 }
 
-static int link_write(health_link *l, const uint8_t *data, size_t len)
+/* Moves all of len bytes one way (SSL_write/write or SSL_read/read), going
+ * on after EINTR: the check is blocking and has one frame in flight. */
+static int link_move(health_link *l, uint8_t *data, size_t len, int writing)
 {
     while (len > 0) {
-        ssize_t n = l->ssl ? SSL_write(l->ssl, data, (int)len) : write(l->fd, data, len);
+        ssize_t n;
+        if (l->ssl)
+            n = writing ? SSL_write(l->ssl, data, (int)len) : SSL_read(l->ssl, data, (int)len);
+        else
+            n = writing ? write(l->fd, data, len) : read(l->fd, data, len);
         if (n <= 0) {
             if (!l->ssl && n < 0 && errno == EINTR)
                 continue;
@@ -64,19 +70,14 @@ static int link_write(health_link *l, const uint8_t *data, size_t len)
     return 0;
 }
 
+static int link_write(health_link *l, const uint8_t *data, size_t len)
+{
+    return link_move(l, (uint8_t *)data, len, 1);
+}
+
 static int link_read(health_link *l, uint8_t *data, size_t len)
 {
-    while (len > 0) {
-        ssize_t n = l->ssl ? SSL_read(l->ssl, data, (int)len) : read(l->fd, data, len);
-        if (n <= 0) {
-            if (!l->ssl && n < 0 && errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return link_move(l, data, len, 0);
 }
 
 /* Sends request and returns the answer (free with
