@@ -1,6 +1,7 @@
 /* cchc's entry point: global options, then one command per job. Global
- * options may stand before the command (`cchc --json ping`); the command's
- * own options follow it. */
+ * options stand before the command (`cchc --json ping`); --json, --quiet,
+ * --wide, --server and --lang may also follow it (`cchc ping --json`,
+ * global_options.h); the command's own options follow it. */
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -11,9 +12,12 @@
 #include "commands.h"
 #include "config.h"
 #include "due.h"
+#include "global_options.h"
+#include "human.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "session_store.h"
+#include "terminal.h"
 
 typedef struct command {
     const char *name;
@@ -115,6 +119,8 @@ int main(int argc, char **argv)
         {"ca", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
         {"insecure-plaintext", no_argument, NULL, 'I'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"wide", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
     cli_options opts;
@@ -122,6 +128,7 @@ int main(int argc, char **argv)
     opts.timeout_ms = 10000;
     const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL;
     int opt;
+    global_options_hoist(argc, argv, global_options_find_command(argc, argv));
     /* "+" stops at the command name so its options are left to it. */
     while ((opt = getopt_long(argc, argv, "+s:jt:hV", options, NULL)) != -1) {
         switch (opt) {
@@ -141,6 +148,8 @@ int main(int argc, char **argv)
         case 'C': ca_flag = optarg; break;
         case 'P': pin_flag = optarg; break;
         case 'I': opts.insecure_plaintext = 1; break;
+        case 'q': opts.quiet_notes = 1; break;
+        case 'w': terminal_set_wide(1); break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -173,14 +182,16 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, name) != 0)
             continue;
         int rc = commands[i].run(&opts, argc - optind, argv + optind);
-        /* a reporter is reminded of what is due, after login and other work */
-        if (rc == EXIT_OK && !opts.json && strcmp(name, "due") != 0 &&
+        /* a reporter is reminded of what is due, after login and other work,
+         * on a terminal only: never into a pipe, a file or --json */
+        if (rc == EXIT_OK && !opts.json && !opts.quiet_notes && terminal_is_tty(stdout) &&
+            strcmp(name, "due") != 0 &&
             strcmp(name, "logout") != 0 && strcmp(name, "version") != 0 &&
             strcmp(name, "ping") != 0) {
             if (session_load(opts.server, &session) == 0) { /* login may have made it */
                 snprintf(opts.token, sizeof(opts.token), "%s", session.token);
                 if (strstr(session.roles, "reporter"))
-                    due_reminder(&opts);
+                    due_reminder(&opts, session.username);
             }
         }
         return rc;

@@ -9,12 +9,13 @@
 #include "call.h"
 #include "cli_guard.h"
 #include "config.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
 
-#define REMINDER_CACHE_SECONDS 600
+#define REMINDER_RECHECK_SECONDS 600 /* after a check that found nothing due */
 #define SOON_DAYS 7
 
 typedef struct due_item {
@@ -175,34 +176,65 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
-void due_reminder(const cli_options *opts)
+/* The reminder's state beside the session: the account it belongs to, the
+ * Vietnam day it was last shown ("-" never) and until when a check that
+ * found nothing due holds (so commands do not each ask the server). */
+typedef struct reminder_state {
+    char day[11];
+    long long checked_until;
+    char server[300];
+    char username[72];
+} reminder_state;
+
+static void reminder_read(const char *path, reminder_state *st)
 {
-    char path[600], line[400] = "";
-    if (!*opts->token || config_path("due-reminder", path, sizeof(path)) != 0)
-        return;
+    memset(st, 0, sizeof(*st));
+    snprintf(st->day, sizeof(st->day), "-");
     FILE *f = fopen(path, "r");
-    long long expires = 0;
-    char server[300] = "";
-    if (f) {
-        if (fscanf(f, "%lld %299s\n", &expires, server) == 2 && fgets(line, sizeof(line), f))
-            line[strcspn(line, "\n")] = '\0';
-        fclose(f);
+    if (!f)
+        return;
+    if (fscanf(f, "%10s %lld %299s %71s", st->day, &st->checked_until, st->server,
+               st->username) != 4)
+        memset(st, 0, sizeof(*st));
+    fclose(f);
+}
+
+static void reminder_write(const char *path, const reminder_state *st)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "%s %lld %s %s\n", st->day, st->checked_until, st->server, st->username);
+    fclose(f);
+}
+
+void due_reminder(const cli_options *opts, const char *username)
+{
+    char path[600];
+    if (!*opts->token || !*username || config_path("due-reminder", path, sizeof(path)) != 0)
+        return;
+    reminder_state st;
+    reminder_read(path, &st);
+    if (strcmp(st.server, opts->server) != 0 || strcmp(st.username, username) != 0) {
+        memset(&st, 0, sizeof(st)); /* another account: its own day */
+        snprintf(st.day, sizeof(st.day), "-");
+        snprintf(st.server, sizeof(st.server), "%s", opts->server);
+        snprintf(st.username, sizeof(st.username), "%s", username);
     }
-    if (expires <= (long long)time(NULL) || strcmp(server, opts->server) != 0) {
-        due_list l;
-        line[0] = '\0';
-        if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon))
-            snprintf(line, sizeof(line),
-                     _("Nhắc: %d báo cáo quá hạn, %d đến hạn trong %d ngày — xem 'cchc due'."),
-                     l.overdue, l.soon, SOON_DAYS);
-        free(l.items);
-        f = fopen(path, "w");
-        if (f) {
-            fprintf(f, "%lld %s\n%s\n", (long long)time(NULL) + REMINDER_CACHE_SECONDS,
-                    opts->server, line);
-            fclose(f);
-        }
+    long long now = (long long)time(NULL);
+    char today_vn[11];
+    human_vietnam_day(now, today_vn, sizeof(today_vn));
+    if (strcmp(st.day, today_vn) == 0 || st.checked_until > now)
+        return; /* shown today, or nothing was due a moment ago */
+    due_list l;
+    if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon)) {
+        fprintf(stderr, _("Nhắc: %d báo cáo quá hạn, %d đến hạn trong %d ngày — xem 'cchc due'."),
+                l.overdue, l.soon, SOON_DAYS);
+        fputc('\n', stderr);
+        snprintf(st.day, sizeof(st.day), "%s", today_vn);
+    } else {
+        st.checked_until = now + REMINDER_RECHECK_SECONDS;
     }
-    if (*line)
-        fprintf(stderr, "%s\n", line);
+    free(l.items);
+    reminder_write(path, &st);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "i18n.h"
+#include "terminal.h"
 
 void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
 {
@@ -33,9 +34,12 @@ int cli_error_report(const cli_options *opts, const cli_error *err)
             json_decref(obj);
         }
     }
+    /* one colour over the whole message, its detail lines included */
+    fputs(terminal_colour_on(stderr, COLOUR_ERROR), stderr);
     if (err->code_name[0])
         fprintf(stderr, _("cchc: server error (%s): %s\n"), err->code_name, err->message);
     else
         fprintf(stderr, "cchc: %s\n", err->message);
+    fputs(terminal_colour_off(stderr, COLOUR_ERROR), stderr);
     return err->exit_code;
 }
