@@ -14,6 +14,7 @@
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
+#include "terminal.h"
 
 #define REMINDER_RECHECK_SECONDS 600 /* after a check that found nothing due */
 #define SOON_DAYS 7
@@ -34,35 +35,32 @@ typedef struct due_list {
     int overdue, soon;
 } due_list;
 
+/* Today in Vietnam, where deadlines fall (the server counts the same way:
+ * today_in_vietnam()), whatever the machine's time zone. */
 static void today(char out[11])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    human_vietnam_day((long long)time(NULL), out, 11);
+}
+
+/* The day number of an ISO date (days since 1970-01-01); -1 when not one. */
+static long long day_number(const char *date)
+{
+    struct tm tm = {0};
+    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12; /* noon: whole days apart whatever leap seconds say */
+    return (long long)timegm(&tm) / 86400;
 }
 
 /* Days from today to date (negative when past). */
 static long days_until(const char *date)
 {
-    struct tm tm = {0};
-    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-        return 1000;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_hour = 12;
-    tm.tm_isdst = -1;
-    time_t then = mktime(&tm);
-    /* noon to noon, rounded: counting from "now" would call a deadline
-     * that passed at midnight "due today" until noon */
-    time_t now = time(NULL);
-    struct tm today;
-    localtime_r(&now, &today);
-    today.tm_hour = 12;
-    today.tm_min = today.tm_sec = 0;
-    today.tm_isdst = -1;
-    long seconds = (long)(then - mktime(&today));
-    return (seconds + (seconds >= 0 ? 43200 : -43200)) / 86400;
+    char now[11];
+    today(now);
+    long long then = day_number(date), from = day_number(now);
+    return then < 0 || from < 0 ? 1000 : (long)(then - from);
 }
 
 static void add(due_list *l, const due_item *item)
@@ -162,10 +160,13 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
                          l.items[i].task_id, l.items[i].what, l.items[i].unit, l.items[i].unit);
             else
                 snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
-            snprintf(deadline, sizeof(deadline), "%s%s", l.items[i].deadline,
-                     strcmp(l.items[i].deadline, now) < 0 ? _(" (quá hạn)") : "");
+            int overdue = strcmp(l.items[i].deadline, now) < 0;
+            snprintf(deadline, sizeof(deadline), "%s%s", human_date(l.items[i].deadline),
+                     overdue ? _(" (quá hạn)") : "");
             const char *row[] = {l.items[i].period, task, l.items[i].state, deadline, l.items[i].reason};
             table_add_row(t, row);
+            if (overdue)
+                table_colour_last_row(t, COLOUR_LATE);
         }
         table_print(t, stdout, 1);
         table_free(t);

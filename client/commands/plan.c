@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "date_option.h"
 #include "decimal_text.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -49,10 +50,10 @@ static int plan_overview(const cli_options *opts)
     } else {
         if (ov->plan) {
             printf(_("Kế hoạch số %s ngày %s của UBND thành phố Cần Thơ\n"),
-                   ov->plan->number_printed, ov->plan->issued_on);
+                   ov->plan->number_printed, human_date(ov->plan->issued_on));
             printf("%s\n", ov->plan->title);
             printf(_("Hạn đơn vị ban hành kế hoạch và gửi Sở Nội vụ: %s\n\n"),
-                   ov->plan->unit_plan_deadline);
+                   human_date(ov->plan->unit_plan_deadline));
         }
         const char *headers[] = {_("Chỉ số"), _("Kết quả"), _("Năm trước"), _("Mục tiêu"),
                                  _("Tiêu chí"), _("Nhiệm vụ"), _("Điểm chuẩn"), _("Điểm đạt"),
@@ -65,7 +66,8 @@ static int plan_overview(const cli_options *opts)
                 const Cchc__V1__IndexResult *r = s->results[j];
                 char *dst = j == 0 ? now : before;
                 size_t size = j == 0 ? sizeof(now) : sizeof(before);
-                int len = snprintf(dst, size, "%d: %s %s%s", r->year, r->value,
+                /* published results keep their printed hundredths, % or points */
+                int len = snprintf(dst, size, "%d: %s %s%s", r->year, human_points(r->value),
                                    unit_symbol(r->unit), r->value_derived ? "*" : "");
                 if (r->rank && len > 0 && (size_t)len < size)
                     snprintf(dst + len, size - (size_t)len,
@@ -77,7 +79,8 @@ static int plan_overview(const cli_options *opts)
             snprintf(crit, sizeof(crit), "%d", s->criteria);
             snprintf(tasks, sizeof(tasks), "%d", s->tasks);
             const char *row[] = {s->code, now, before, target, crit, tasks,
-                                 s->max_points, s->score, s->points_lost};
+                                 human_points(s->max_points), human_points(s->score),
+                                 human_points(s->points_lost)};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
@@ -133,8 +136,9 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
             char name[1024], tasks[16];
             snprintf(name, sizeof(name), "%*s%s", c->depth * 2, "", c->name);
             snprintf(tasks, sizeof(tasks), "%d", c->tasks);
-            const char *row[] = {c->index_code, c->printed_code, name, c->max_points,
-                                 c->score, c->points_lost, c->tasks ? tasks : ""};
+            const char *row[] = {c->index_code, c->printed_code, name, human_points(c->max_points),
+                                 human_points(c->score), human_points(c->points_lost),
+                                 c->tasks ? tasks : ""};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
@@ -264,7 +268,7 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
                 printf("%s%s", j ? ", " : "", period_name(a->report_periods[j]));
             printf(")");
         }
-        printf(_("\nĐơn vị thực hiện (ngày %s):\n"), *as_of ? as_of : _("hôm nay"));
+        printf(_("\nĐơn vị thực hiện (ngày %s):\n"), *as_of ? human_date(as_of) : _("hôm nay"));
         for (size_t j = 0; j < a->n_implementers; j++) {
             const Cchc__V1__Implementer *im = a->implementers[j];
             printf("  %s", im->printed_text);
@@ -276,16 +280,16 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
         }
         if (*a->amended_from)
             printf(_("(Cơ quan chủ trì và đơn vị thực hiện theo điều chỉnh từ ngày %s; bản in giữ nguyên)\n"),
-                   a->amended_from);
+                   human_date(a->amended_from));
         for (size_t j = 0; j < a->n_amendments; j++) {
             const Cchc__V1__AssignmentAmendment *m = a->amendments[j];
             char impl[512], leads[256];
-            printf(_("Điều chỉnh từ ngày %s: thực hiện %s; chủ trì %s"), m->effective_from,
+            printf(_("Điều chỉnh từ ngày %s: thực hiện %s; chủ trì %s"), human_date(m->effective_from),
                    join(m->implementers, m->n_implementers, ", ", impl, sizeof(impl)),
                    join(m->leads, m->n_leads, ", ", leads, sizeof(leads)));
             if (*m->legal_basis)
                 printf(_(" (căn cứ: %s)"), m->legal_basis);
-            printf(_(" — ghi bởi %s lúc %s\n"), m->recorded_by, m->recorded_at);
+            printf(_(" — ghi bởi %s lúc %s\n"), m->recorded_by, human_time(m->recorded_at));
         }
     }
 }
@@ -412,10 +416,11 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->index_result_set->base));
     else if (r && r->rank)
-        printf(_("Đã ghi %s năm %d: %s %s, hạng %d/%d\n"), body.index_code, r->year, r->value,
+        printf(_("Đã ghi %s năm %d: %s %s, hạng %d/%d\n"), body.index_code, r->year,
+               human_points(r->value),
                unit_symbol(r->unit), r->rank, r->out_of);
     else if (r)
-        printf(_("Đã ghi %s năm %d: %s %s\n"), body.index_code, r->year, r->value,
+        printf(_("Đã ghi %s năm %d: %s %s\n"), body.index_code, r->year, human_points(r->value),
                unit_symbol(r->unit));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

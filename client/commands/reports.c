@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "file_read.h"
 #include "file_write.h"
+#include "human.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "output.h"
@@ -105,7 +106,7 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&mt->base));
     } else {
         printf(_("%s (%s), kỳ %s (%s), hạn gửi %s\n"), mt->unit_name, mt->unit_code,
-               mt->period->id, mt->period->state, mt->deadline);
+               mt->period->id, mt->period->state, human_date(mt->deadline));
         if (*mt->unit_notice)
             printf(_("Lưu ý: %s\n"), mt->unit_notice);
         const char *headers[] = {_("Mã"), _("Nhiệm vụ"), _("Báo cáo"), _("Lần"), _("Tiến độ"),
@@ -119,7 +120,7 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
             snprintf(id, sizeof(id), "%d", u->task_id);
             snprintf(rev, sizeof(rev), "%d", u->revision);
             if (*u->progress)
-                snprintf(progress, sizeof(progress), "%s %%", u->progress);
+                snprintf(progress, sizeof(progress), "%s", human_progress(u->progress));
             if (*u->return_reason)
                 snprintf(note, sizeof(note), _("trả lại: %s"), u->return_reason);
             else if (u->late)
@@ -913,8 +914,9 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             const Cchc__V1__ReportRevision *v = r->revisions[i];
             printf(_("\n— Lần %d (%s) bởi %s lúc %s%s\n"), v->revision,
                    strcmp(v->saved_as, "draft") == 0 ? _("nháp") : _("gửi"), v->username,
-                   v->saved_at, v->late ? _(", muộn") : "");
-            printf(_("  Trạng thái: %s, tiến độ %s %%\n"), report_status_label(v->status), v->progress);
+                   human_time(v->saved_at), v->late ? _(", muộn") : "");
+            printf(_("  Trạng thái: %s, tiến độ %s\n"), report_status_label(v->status),
+                   human_progress(v->progress));
             if (*v->results)
                 printf(_("  Kết quả: %s\n"), v->results);
             if (*v->difficulties)
@@ -934,7 +936,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             printf(_("\nXét duyệt:\n"));
         for (size_t i = 0; i < r->n_reviews; i++) {
             const Cchc__V1__ReviewEntry *e = r->reviews[i];
-            printf("  %s %s (%s, lần %d) %s%s%s\n", e->at, e->username, e->level, e->revision,
+            printf("  %s %s (%s, lần %d) %s%s%s\n", human_time(e->at), e->username, e->level, e->revision,
                    e->action, *e->reason ? ": " : "", e->reason);
         }
     }

@@ -14,6 +14,7 @@
 #include "date_option.h"
 #include "commune_csv.h"
 #include "file_read.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -38,11 +39,11 @@ static void print_tree(const Cchc__V1__UnitListResponse *ul, const Cchc__V1__Uni
 {
     printf("%*s%s (%s, %s)", depth * 2, "", u->name, u->code, kind_name(u->kind));
     if (show_dates && (*u->valid_from || *u->valid_until))
-        printf(_(" [%s – %s]"), *u->valid_from ? u->valid_from : "…",
-               *u->valid_until ? u->valid_until : "…");
+        printf(_(" [%s – %s]"), *u->valid_from ? human_date(u->valid_from) : "…",
+               *u->valid_until ? human_date(u->valid_until) : "…");
     for (size_t i = 0; i < u->n_successors; i++)
         printf(_(" → %s %s từ %s"), u->successors[i]->change, u->successors[i]->code,
-               u->successors[i]->effective_on);
+               human_date(u->successors[i]->effective_on));
     printf("\n");
     if (depth > 16)
         return;
@@ -116,7 +117,7 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         }
         free(printed);
         printf(_("%zu đơn vị (ngày %s).\n"), ul->n_units,
-               body.all ? _("mọi thời điểm") : (*body.as_of ? body.as_of : _("hôm nay")));
+               body.all ? _("mọi thời điểm") : (*body.as_of ? human_date(body.as_of) : _("hôm nay")));
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -314,7 +315,7 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     if (opts->json)
         output_json(json_pack("{s:s, s:s}", "recorded", op, "effective_on", body.effective_on));
     else
-        printf(_("Đã ghi nhận (%s) từ ngày %s.\n"), op, body.effective_on);
+        printf(_("Đã ghi nhận (%s) từ ngày %s.\n"), op, human_date(body.effective_on));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -536,13 +537,13 @@ static int units_history(const cli_options *opts, int argc, char **argv)
     } else {
         if (h->unit)
             printf(_("%s (%s, %s) [%s – %s]\n"), h->unit->name, h->unit->code, kind_name(h->unit->kind),
-                   *h->unit->valid_from ? h->unit->valid_from : "…",
-                   *h->unit->valid_until ? h->unit->valid_until : "…");
+                   *h->unit->valid_from ? human_date(h->unit->valid_from) : "…",
+                   *h->unit->valid_until ? human_date(h->unit->valid_until) : "…");
         if (h->n_events == 0)
             printf(_("  không có thay đổi nào được ghi nhận (no recorded change)\n"));
         for (size_t i = 0; i < h->n_events; i++) {
             const Cchc__V1__UnitEvent *e = h->events[i];
-            printf("  %s  %s", e->on_date, event_name(e->event));
+            printf("  %s  %s", human_date(e->on_date), event_name(e->event));
             if (*e->other_code)
                 printf(" %s (%s)", *e->other_name ? e->other_name : e->other_code, e->other_code);
             if (*e->note)

@@ -12,6 +12,7 @@
 #include "call.h"
 #include "commands.h"
 #include "date_option.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "password_policy.h"
@@ -108,7 +109,7 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
                              /* its unit closed: to be moved (cchc user move) */
                              : a->unit_closed ? _("đơn vị đã ngừng hoạt động, cần chuyển")
                                               : _("hoạt động"),
-                             sessions, a->last_login_at};
+                             sessions, human_time(a->last_login_at)};
         table_add_row(t, row);
     }
     table_print(t, stdout, 1);
@@ -118,9 +119,9 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
         if (*a->blocked_until)
-            printf(_("%s: bị chặn đăng nhập đến %s (UTC) sau %d lần đăng nhập sai "
+            printf(_("%s: bị chặn đăng nhập đến %s sau %d lần đăng nhập sai "
                      "(blocked by failed logins); gỡ chặn: cchc user unlock %s\n"),
-                   a->username, a->blocked_until, a->failed_logins, a->username);
+                   a->username, human_time(a->blocked_until), a->failed_logins, a->username);
     }
 }
 
@@ -378,13 +379,13 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&al->base));
     } else {
-        const char *headers[] = {_("Thời điểm (UTC)"), _("Tài khoản"), _("Địa chỉ"),
+        const char *headers[] = {_("Thời điểm"), _("Tài khoản"), _("Địa chỉ"),
                                  _("Thao tác"), _("Đối tượng"), _("Chi tiết")};
         const int widths[] = {0, 0, 0, 0, 30, 60};
         table *t = table_new(6, headers, widths);
         for (size_t i = 0; i < al->n_entries; i++) {
             const Cchc__V1__AuditEntry *e = al->entries[i];
-            const char *row[] = {e->at, e->username, e->address, e->action, e->target,
+            const char *row[] = {human_time(e->at), e->username, e->address, e->action, e->target,
                                  strcmp(e->detail, "{}") == 0 ? "" : e->detail};
             table_add_row(t, row);
         }

@@ -1,6 +1,9 @@
 /* See human.h. */
 #include "human.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static char mark = ',';
 static char slots[HUMAN_SLOTS][96];
 static unsigned next_slot;
@@ -43,4 +46,15 @@ const char *human_percent(const char *decimal)
 const char *human_progress(const char *decimal)
 {
     return human_format_figure(decimal, HUMAN_PROGRESS, mark, slot(), sizeof(slots[0]));
+}
+
+const char *human_milliseconds(double ms)
+{
+    /* a measurement, not a stored decimal: printf rounds it, the mark is ours */
+    char *out = slot();
+    snprintf(out, sizeof(slots[0]), "%.3f", ms);
+    char *point = strchr(out, '.');
+    if (point)
+        *point = mark;
+    return out;
 }

@@ -22,5 +22,7 @@ const char *human_time(const char *iso_utc);    /* 01/08/2023 01:29 UTC+7 */
 const char *human_points(const char *decimal);  /* 1,50 */
 const char *human_percent(const char *decimal); /* 60,9% */
 const char *human_progress(const char *decimal);/* 12,5% */
+/* A measured duration in milliseconds, 3 places: 0,214 */
+const char *human_milliseconds(double ms);
 
 #endif
