@@ -7,7 +7,7 @@ FROM debian:bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev \
       protobuf-c-compiler libpq-dev libjansson-dev libcsv-dev libsodium-dev libssl-dev \
-      libxlsxwriter-dev libzip-dev libexpat1-dev libutf8proc-dev \
+      libxlsxwriter-dev libzip-dev libexpat1-dev libutf8proc-dev gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Exactly what CMake reads with CCHC_TESTS=OFF: tests/ is not configured
@@ -20,6 +20,7 @@ COPY server server
 COPY client client
 COPY bench bench
 COPY sql sql
+COPY po po
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DCCHC_TESTS=OFF \
     && cmake --build /build -j"$(nproc)"
 
@@ -30,6 +31,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --no-create-home cchc
 COPY --from=build /build/server/cchcd /build/client/cchc /usr/local/bin/
+# cchc speaks Vietnamese from this catalogue (its default language)
+COPY --from=build /build/locale/vi/LC_MESSAGES/cchc.mo /usr/local/share/locale/vi/LC_MESSAGES/
 COPY docker/entrypoint.sh /usr/local/bin/cchcd-entrypoint
 USER cchc
 EXPOSE 7121

@@ -15,6 +15,7 @@
 #include "global_options.h"
 #include "human.h"
 #include "i18n.h"
+#include "lang.h"
 #include "outbox.h"
 #include "session_store.h"
 #include "terminal.h"
@@ -100,13 +101,20 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    /* messages follow the user's language; numbers never do: under
-     * vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and printf/strtod
-     * would read and write "100,5". User numbers are parsed by
-     * common/decimal_text.c, which ignores the locale anyway. */
+    /* messages follow the user's language; the C library's numbers never
+     * do: under vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and
+     * printf/strtod would read and write "100,5". User numbers are parsed
+     * by common/decimal_text.c, which ignores the locale anyway; figures
+     * shown to people get the chosen language's mark from render/human.c. */
     setlocale(LC_NUMERIC, "C");
-    bindtextdomain("cchc", CCHC_LOCALEDIR);
-    textdomain("cchc");
+    /* the language first, so even an error about the options is said in it */
+    const char *lang_flag = lang_flag_in(argc, argv);
+    if (lang_select(lang_flag) != 0) {
+        fprintf(stderr, _("cchc: --lang takes vi or en, not '%s'\n"), lang_flag);
+        return EXIT_USAGE;
+    }
+    /* numbers follow the language too: a decimal comma in Vietnamese */
+    human_use_english(lang_current() == LANG_EN);
 
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'},
@@ -119,6 +127,7 @@ int main(int argc, char **argv)
         {"ca", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
         {"insecure-plaintext", no_argument, NULL, 'I'},
+        {"lang", required_argument, NULL, 'G'}, /* chosen above by lang_flag_in */
         {"quiet", no_argument, NULL, 'q'},
         {"wide", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
@@ -148,6 +157,7 @@ int main(int argc, char **argv)
         case 'C': ca_flag = optarg; break;
         case 'P': pin_flag = optarg; break;
         case 'I': opts.insecure_plaintext = 1; break;
+        case 'G': break;
         case 'q': opts.quiet_notes = 1; break;
         case 'w': terminal_set_wide(1); break;
         default: usage(stderr); return EXIT_USAGE;
