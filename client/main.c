@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "lang.h"
 #include "outbox.h"
+#include "progress.h"
 #include "session_store.h"
 #include "terminal.h"
 
@@ -167,6 +168,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    /* a progress line is for people at a terminal (progress.h checks it is one) */
+    progress_enable(!opts.json && !opts.quiet_notes);
     /* `COMMAND … -h`: the command prints its usage and nothing else runs:
      * no configuration, session, outbox or reminder, no connection */
     if (cli_wants_help(argc - optind, argv + optind)) {
