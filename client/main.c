@@ -189,7 +189,7 @@ int main(int argc, char **argv)
     if (*opts.token && strcmp(name, "outbox") != 0 && strcmp(name, "logout") != 0 &&
         outbox_count(&opts) > 0) {
         int left;
-        outbox_send(&opts, opts.json, &left, NULL);
+        outbox_send(&opts, opts.json || opts.quiet_notes, &left, NULL);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(commands[i].name, name) != 0)

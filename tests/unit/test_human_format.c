@@ -167,10 +167,9 @@ static void test_tables_fit_the_width(void **state)
     (void)state;
     const char *headers[] = {"Mã", "Nhiệm vụ", "Hạn"};
     table *t = table_new(3, headers, NULL);
-    const char *row1[] = {"PLI-06",
-                          "Rà soát, đánh giá thủ tục hành chính và đơn giản hóa quy trình "
-                          "giải quyết cho người dân",
-                          "31/07/2023"};
+    const char *long_text = "Rà soát, đánh giá thủ tục hành chính và đơn giản hóa quy trình "
+                            "giải quyết cho người dân";
+    const char *row1[] = {"PLI-06", long_text, "31/07/2023"};
     const char *row2[] = {"PLI-07", "Ngắn", "01/08/2023"};
     table_add_row(t, row1);
     table_add_row(t, row2);
