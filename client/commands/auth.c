@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "password_policy.h"
 #include "pb_json.h"
@@ -36,15 +37,14 @@ static int prompt_line(const char *prompt, char *out, size_t size)
 
 static void print_account(const Cchc__V1__Account *a)
 {
-    printf(_("%s (%s) — %s (%s), vai trò: "), a->username, *a->full_name ? a->full_name : "-",
-           a->unit_name, a->unit_code);
-    for (size_t i = 0; i < a->n_roles; i++)
-        printf("%s%s", i ? ", " : "", a->roles[i]);
-    printf("\n");
+    char roles[200];
+    label_list(LABEL_ROLE, a->roles, a->n_roles, roles, sizeof(roles));
+    printf(_("%s (%s) — %s (%s), roles: %s\n"), a->username, *a->full_name ? a->full_name : "-",
+           a->unit_name, a->unit_code, roles);
     /* the unit closed in a reorganisation: say so rather than let the
      * clerk wonder why a new period lists no task (the server's words) */
     if (a->unit_closed)
-        printf(_("Lưu ý: %s\n"), a->unit_notice);
+        printf(_("Note: %s\n"), a->unit_notice);
 }
 
 /* The options of login and passwd: --password-stdin and --help. Returns
@@ -78,11 +78,11 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
     char username[72] = "", password[PASSWORD_MAX_LENGTH + 2];
     if (optind < argc)
         snprintf(username, sizeof(username), "%s", argv[optind]);
-    else if (prompt_line(_("Tên đăng nhập (username): "), username, sizeof(username)) != 0) {
+    else if (prompt_line(_("Username: "), username, sizeof(username)) != 0) {
         fprintf(stderr, _("cchc login: give the username: cchc login NAME\n"));
         return EXIT_USAGE;
     }
-    if (read_password(_("Mật khẩu (password): "), password, sizeof(password)) != 0) {
+    if (read_password(_("Password: "), password, sizeof(password)) != 0) {
         fprintf(stderr, _("cchc login: no password given\n"));
         return EXIT_USAGE;
     }
@@ -118,9 +118,9 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
         json_object_del(obj, "session_token"); /* the token stays in the 0600 file */
         output_json(obj);
     } else {
-        printf(_("Đã đăng nhập: "));
+        printf(_("Logged in: "));
         print_account(lr->account);
-        printf(_("Phiên hết hạn lúc %s, hoặc sau %d phút không dùng.\n"), human_time(lr->expires_at),
+        printf(_("The session expires at %s, or after %d minutes unused.\n"), human_time(lr->expires_at),
                lr->idle_timeout_seconds / 60);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -132,7 +132,7 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
     if (cli_help(argc, argv, _("usage: cchc logout\nEnds the session on the server and forgets it here.\n")))
         return EXIT_OK;
     if (!*opts->token) {
-        printf(_("Chưa đăng nhập vào %s.\n"), opts->server);
+        printf(_("Not logged in to %s.\n"), opts->server);
         return EXIT_OK;
     }
     Cchc__V1__LogoutRequest body = CCHC__V1__LOGOUT_REQUEST__INIT;
@@ -148,7 +148,7 @@ int cmd_logout(const cli_options *opts, int argc, char **argv)
         return rc;
     cchc__v1__response__free_unpacked(response, NULL);
     if (!opts->json)
-        printf(_("Đã đăng xuất.\n"));
+        printf(_("Logged out.\n"));
     else
         output_json(json_pack("{s:b}", "logged_out", 1));
     return EXIT_OK;
@@ -168,7 +168,7 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&response->whoami->base));
     } else {
         print_account(response->whoami->account);
-        printf(_("Máy chủ %s, phiên hết hạn lúc %s.\n"), opts->server,
+        printf(_("Server %s; the session expires at %s.\n"), opts->server,
                human_time(response->whoami->session_expires_at));
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -186,13 +186,13 @@ int cmd_passwd(const cli_options *opts, int argc, char **argv)
     char current[PASSWORD_MAX_LENGTH + 2], fresh[PASSWORD_MAX_LENGTH + 2],
         again[PASSWORD_MAX_LENGTH + 2], why[200];
     rc = EXIT_USAGE;
-    if (read_password(_("Mật khẩu hiện tại (current password): "), current, sizeof(current)) != 0 ||
-        read_password(_("Mật khẩu mới (new password): "), fresh, sizeof(fresh)) != 0) {
+    if (read_password(_("Current password: "), current, sizeof(current)) != 0 ||
+        read_password(_("New password: "), fresh, sizeof(fresh)) != 0) {
         fprintf(stderr, _("cchc passwd: two passwords are needed: the current one, then the new one\n"));
         goto out;
     }
     if (isatty(STDIN_FILENO) &&
-        (read_password(_("Nhập lại mật khẩu mới (again): "), again, sizeof(again)) != 0 ||
+        (read_password(_("New password again: "), again, sizeof(again)) != 0 ||
          strcmp(fresh, again) != 0)) {
         fprintf(stderr, _("cchc passwd: the new passwords differ\n"));
         goto out;
@@ -215,7 +215,7 @@ int cmd_passwd(const cli_options *opts, int argc, char **argv)
         if (opts->json)
             output_json(json_pack("{s:b}", "password_changed", 1));
         else
-            printf(_("Đã đổi mật khẩu. Mọi phiên đăng nhập đã kết thúc; hãy đăng nhập lại.\n"));
+            printf(_("Password changed. Every session has ended; log in again.\n"));
     }
 out:
     sodium_memzero(current, sizeof(current));

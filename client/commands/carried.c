@@ -87,10 +87,10 @@ size_t carried_hold_back(const cli_options *opts, report_sheet *sheet,
                    (row->carried_revision && row->carried_revision != t->carried_revision)) {
             if (!opts->json)
                 fprintf(stderr,
-                        _("dòng %d, nhiệm vụ %d: số liệu mang sang từ %s, lần %d; báo cáo kỳ trước "
-                          "nay là %s, lần %d. Dòng này không được gửi: tải mẫu mới, hoặc xóa trắng "
-                          "ô \"Mang sang từ kỳ\" nếu muốn gửi đúng như dòng đang ghi (the earlier "
-                          "report changed since this template)\n"),
+                        _("line %d, task %d: figures carried from %s, revision %d; the "
+                          "earlier period's report is now %s, revision %d. This line was not "
+                          "sent: download a fresh template, or clear the cell \"Mang sang từ "
+                          "kỳ\" to send the line as it stands\n"),
                         row->line, row->task_id, row->carried_from, row->carried_revision,
                         t->carried_from, t->carried_revision);
             row->held_back = 1;
@@ -103,8 +103,8 @@ size_t carried_hold_back(const cli_options *opts, report_sheet *sheet,
     }
     if (!mt && !opts->json)
         fprintf(stderr,
-                _("cchc: không hỏi được máy chủ để biết %zu dòng mang sang từ kỳ trước đã sửa hay "
-                  "chưa (%s); các dòng đó không được gửi (carried rows not checked, not sent)\n"),
+                _("cchc: could not ask the server whether the %zu lines carried from the "
+                  "earlier period were changed (%s); those lines were not sent\n"),
                 carried, unreachable ? unreachable : "");
     return held;
 }
@@ -114,9 +114,10 @@ void carried_explain(const carried_summary *summary, const char *source, const c
     size_t held = summary->unchanged + summary->stale + summary->unchecked;
     if (held == 0)
         return;
-    printf(_("%zu dòng mang sang từ kỳ trước chưa được gửi (%zu chưa sửa, %zu có báo cáo kỳ "
-             "trước mới hơn, %zu chưa kiểm tra được). Để gửi nguyên như vậy: xóa trắng ô \"Mang "
-             "sang từ kỳ\" của các dòng đó, hoặc: cchc submit --file %s%s%s --confirm-carried\n"),
+    printf(_("%zu lines carried from the earlier period were not sent (%zu unchanged, %zu "
+             "with a newer earlier report, %zu not checked). To send them as they are: clear "
+             "their cell \"Mang sang từ kỳ\", or: cchc submit --file %s%s%s "
+             "--confirm-carried\n"),
            held, summary->unchanged, summary->stale, summary->unchecked, source,
            *unit ? " --unit " : "", unit);
 }

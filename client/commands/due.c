@@ -11,6 +11,7 @@
 #include "config.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
@@ -146,31 +147,35 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
                                l.items[i].unit));
         output_json(json_pack("{s:o, s:i, s:i}", "due", arr, "overdue", l.overdue, "soon", l.soon));
     } else if (l.n == 0) {
-        printf(_("Không còn báo cáo nào phải nộp.\n"));
+        printf(_("No report is due.\n"));
     } else {
         char now[11];
         today(now);
-        const char *headers[] = {_("Kỳ"), _("Nhiệm vụ"), _("Tình trạng"), _("Hạn"), _("Lý do trả lại")};
+        const char *headers[] = {_("Period"), _("Task"), _("State"), _("Deadline"), _("Reason"
+                                                                                      " for r"
+                                                                                      "eturn")};
         const int widths[] = {0, 0, 0, 0, 60};
         table *t = table_new(5, headers, widths);
         for (size_t i = 0; i < l.n; i++) {
             char task[200], deadline[40];
             if (*l.items[i].unit)
-                snprintf(task, sizeof(task), _("%d (%s), thay đơn vị %s: --unit %s"),
+                snprintf(task, sizeof(task), _("%d (%s), for unit %s: --unit %s"),
                          l.items[i].task_id, l.items[i].what, l.items[i].unit, l.items[i].unit);
             else
                 snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
             int overdue = strcmp(l.items[i].deadline, now) < 0;
             snprintf(deadline, sizeof(deadline), "%s%s", human_date(l.items[i].deadline),
-                     overdue ? _(" (quá hạn)") : "");
-            const char *row[] = {l.items[i].period, task, l.items[i].state, deadline, l.items[i].reason};
+                     overdue ? _(" (overdue)") : "");
+            const char *row[] = {l.items[i].period, task,
+                                 label_of(LABEL_REPORT_STATE, l.items[i].state), deadline,
+                                 l.items[i].reason};
             table_add_row(t, row);
             if (overdue)
                 table_colour_last_row(t, COLOUR_LATE);
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu báo cáo phải nộp: %d quá hạn, %d đến hạn trong %d ngày.\n"), l.n, l.overdue,
+        printf(_("%zu reports due: %d overdue, %d due within %d days.\n"), l.n, l.overdue,
                l.soon, SOON_DAYS);
     }
     free(l.items);
@@ -229,7 +234,7 @@ void due_reminder(const cli_options *opts, const char *username)
         return; /* shown today, or nothing was due a moment ago */
     due_list l;
     if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon)) {
-        fprintf(stderr, _("Nhắc: %d báo cáo quá hạn, %d đến hạn trong %d ngày — xem 'cchc due'."),
+        fprintf(stderr, _("Reminder: %d reports overdue, %d due within %d days — see 'cchc due'."),
                 l.overdue, l.soon, SOON_DAYS);
         fputc('\n', stderr);
         snprintf(st.day, sizeof(st.day), "%s", today_vn);

@@ -16,22 +16,23 @@
 #include "date_option.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
 
 static void print_periods(Cchc__V1__Period **periods, size_t n)
 {
-    const char *headers[] = {_("Kỳ"), _("Số liệu từ"), _("đến"), _("Hạn đơn vị"),
-                             _("Hạn cơ quan chủ trì"), _("Trạng thái"), _("Đã nhận/Phải có")};
+    const char *headers[] = {_("Period"), _("Data from"), _("until"), _("Unit deadline"),
+                             _("Lead agency deadline"), _("Status"), _("Received/Expected")};
     table *t = table_new(7, headers, NULL);
     for (size_t i = 0; i < n; i++) {
         const Cchc__V1__Period *p = periods[i];
         char counts[32];
         snprintf(counts, sizeof(counts), "%d/%d", p->received, p->expected);
         const char *row[] = {p->id, human_date(p->data_from), human_date(p->data_until),
-                             human_date(p->unit_deadline), human_date(p->lead_deadline), p->state,
-                             counts};
+                             human_date(p->unit_deadline), human_date(p->lead_deadline),
+                             label_of(LABEL_PERIOD_STATE, p->state), counts};
         table_add_row(t, row);
     }
     table_print(t, stdout, 1);
@@ -85,16 +86,16 @@ static int confirm(const char *action, const char *period, const Cchc__V1__Perio
         return -1;
     }
     if (strcmp(action, "approve") == 0)
-        fprintf(stderr, _("Duyệt kỳ %s: khóa kỳ và cố định số liệu%s. Tiếp tục? [y/N] "
-                          "(approve %s: locks it and freezes its figures%s; continue?) "),
-                period, act->accept_remaining ? _(", chấp nhận mọi báo cáo chờ duyệt") : "",
+        fprintf(stderr, _("Approve period %s: this locks it and freezes its figures%s. "
+                          "Continue? [y/N] "),
                 period, act->accept_remaining ? _(", accepting every report awaiting review") : "");
     else
-        fprintf(stderr, _("Đóng kỳ %s: báo cáo nộp sau đây là trễ hạn. Tiếp tục? [y/N] "
-                          "(close %s: reports sent from now on are late; continue?) "),
-                period, period);
+        fprintf(stderr, _("Close period %s: reports sent from now on are late. Continue? "
+                          "[y/N] "),
+                period);
     char line[16];
-    if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+    /* y in English, c (có) in Vietnamese: either answer works in both */
+    if (!fgets(line, sizeof(line), stdin) || !strchr("yYcC", line[0]) || !line[0]) {
         fprintf(stderr, _("cchc: nothing done\n"));
         return -1;
     }

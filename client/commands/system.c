@@ -127,7 +127,7 @@ int cmd_version(const cli_options *opts, int argc, char **argv)
                                 "protocol", CCHC_PROTOCOL_VERSION);
         output_json(obj);
     } else {
-        printf("cchc %s (protocol %u)\n", CCHC_VERSION, CCHC_PROTOCOL_VERSION);
+        printf(_("cchc %s (protocol %u)\n"), CCHC_VERSION, CCHC_PROTOCOL_VERSION);
     }
     return EXIT_OK;
 }

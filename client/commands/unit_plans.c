@@ -65,21 +65,21 @@ int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&up->base));
     } else {
-        const char *headers[] = {_("Đơn vị"), _("Số kế hoạch"), _("Ban hành"), _("Sở Nội vụ nhận"),
-                                 _("Ghi chú")};
+        const char *headers[] = {_("Unit"), _("Plan number"), _("Issued"),
+                                 _("Received by Sở Nội vụ"), _("Note")};
         table *t = table_new(5, headers, NULL);
         for (size_t i = 0; i < up->n_units; i++) {
             const Cchc__V1__UnitPlan *u = up->units[i];
             char unit[300];
             snprintf(unit, sizeof(unit), "%s (%s)", u->unit_name, u->unit_code);
-            const char *note = !u->delivered ? _("chưa ban hành") : u->late ? _("quá hạn") : "";
+            const char *note = !u->delivered ? _("not issued") : u->late ? _("late") : "";
             const char *row[] = {unit, u->doc_number, human_date(u->issued_on),
                                  human_date(u->received_on), note};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%d/%d đơn vị đã ban hành kế hoạch (hạn %s).\n"), up->delivered, up->owed,
+        printf(_("%d/%d units have issued their plan (deadline %s).\n"), up->delivered, up->owed,
                human_date(up->n_units ? up->units[0]->deadline : "2023-07-31"));
     }
     cchc__v1__response__free_unpacked(response, NULL);

@@ -51,7 +51,7 @@ int cli_confirm(const cli_options *opts, const char *question, int yes)
                       question);
         return cli_error_report(opts, &err);
     }
-    fprintf(stderr, _("%s [c/K] (y/N) "), question);
+    fprintf(stderr, _("%s [y/N] "), question);
     fflush(stderr);
     char answer[32] = "";
     if (fgets(answer, sizeof(answer), stdin))

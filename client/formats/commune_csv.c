@@ -58,11 +58,11 @@ int commune_csv_parse(const char *data, size_t len, commune_list *out)
     snprintf(out->notice, sizeof(out->notice), "%s", records.notice);
     if (records.error[0])
         failed |= problem(out, &cap_problems, records.error_line,
-                          _("tệp CSV hỏng: %s (malformed CSV)"), records.error);
+                          _("malformed CSV file: %s"), records.error);
     out->rows = calloc(records.n ? records.n : 1, sizeof(*out->rows));
     if (!out->rows)
         failed = 1;
-    static const char *const names[] = {N_("mã"), N_("tên"), N_("quận/huyện")};
+    static const char *const names[] = {N_("code"), N_("name"), N_("district")};
     for (size_t i = 0; i < records.n && !failed; i++) {
         const csv_record *r = &records.records[i];
         if (i == 0 && is_header(r))
@@ -70,7 +70,7 @@ int commune_csv_parse(const char *data, size_t len, commune_list *out)
         int ok = 1;
         if (r->nfields != 3) {
             failed |= problem(out, &cap_problems, r->line,
-                              _("cần 3 cột (mã, tên, quận/huyện), có %zu cột (need 3 columns)"),
+                              _("3 columns are needed (code, name, district); there are %zu"),
                               r->nfields);
             ok = 0;
         }
@@ -78,11 +78,11 @@ int commune_csv_parse(const char *data, size_t len, commune_list *out)
             const char *value = csv_field(r, f);
             if (!utf8_valid(value, strlen(value))) {
                 failed |= problem(out, &cap_problems, r->line,
-                                  _("cột %s không phải UTF-8; hãy lưu tệp dạng CSV UTF-8 (not UTF-8)"),
+                                  _("column %s is not UTF-8; save the file as CSV UTF-8"),
                                   _(names[f]));
                 ok = 0;
             } else if (!*value && r->nfields == 3) {
-                failed |= problem(out, &cap_problems, r->line, _("cột %s trống (empty)"), _(names[f]));
+                failed |= problem(out, &cap_problems, r->line, _("column %s is empty"), _(names[f]));
                 ok = 0;
             }
         }

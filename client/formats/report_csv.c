@@ -100,11 +100,10 @@ void report_status_problem(const char *typed, char *out, size_t size)
                  statuses[i].label, statuses[i].code);
     }
     if (*guess)
-        snprintf(out, size, _("không có trạng thái \"%s\" — có phải ý bạn là: %s? (unknown status; "
-                              "valid: %s)"),
+        snprintf(out, size, _("there is no status \"%s\" — did you mean: %s? (valid: %s)"),
                  typed, guess, valid);
     else
-        snprintf(out, size, _("không có trạng thái \"%s\" (unknown status); hợp lệ (valid): %s"),
+        snprintf(out, size, _("there is no status \"%s\"; valid: %s"),
                  typed, valid);
 }
 
@@ -204,27 +203,27 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
         snprintf(sheet->period, sizeof(sheet->period), "%s", row->period);
     else if (strcmp(sheet->period, row->period) != 0)
         add_problem(sheet, line, headers[COL_PERIOD],
-                    _("kỳ %s khác kỳ %s của các dòng trước; mỗi tệp một kỳ (one period per file)"),
+                    _("period %s differs from period %s of the lines before; one period per "
+                      "file"),
                     row->period, sheet->period);
     if (*fields[COL_UNIT] && !*sheet->unit)
         snprintf(sheet->unit, sizeof(sheet->unit), "%s", fields[COL_UNIT]);
     else if (*fields[COL_UNIT] && strcmp(sheet->unit, fields[COL_UNIT]) != 0)
         add_problem(sheet, line, headers[COL_UNIT],
-                    _("đơn vị %s khác đơn vị %s của các dòng trước; mỗi tệp một đơn vị "
-                      "(one unit per file)"),
+                    _("unit %s differs from unit %s of the lines before; one unit per file"),
                     fields[COL_UNIT], sheet->unit);
     char *end = NULL;
     long task = strtol(fields[COL_TASK], &end, 10);
     if (!*fields[COL_TASK] || *end || task <= 0 || task > 1000000)
         add_problem(sheet, line, headers[COL_TASK],
-                    _("\"%s\" không phải mã nhiệm vụ (not a task number)"), fields[COL_TASK]);
+                    _("\"%s\" is not a task number"), fields[COL_TASK]);
     row->task_id = (int)task;
     /* blank (a template older than the column): no base, 0 */
     long base = strtol(fields[COL_BASE], &end, 10);
     if (*end || base < 0 || base > 1000000)
         add_problem(sheet, line, headers[COL_BASE],
-                    _("\"%s\" không phải số phiên bản; đừng sửa cột này, hãy tải mẫu mới "
-                      "(not a revision number; download a fresh template)"),
+                    _("\"%s\" is not a revision number; do not edit this column, download a "
+                      "fresh template"),
                     fields[COL_BASE]);
     row->base_revision = *end ? 0 : (int)base;
     const char *code = report_status_code(status_text);
@@ -256,8 +255,8 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
     row->carried_revision = rev ? atoi(rev + strlen("lần")) : 0;
     if (*row->carried_from && !validate_period(row->carried_from))
         add_problem(sheet, line, headers[COL_CARRIED],
-                    _("\"%s\" không phải kỳ báo cáo; để nguyên ô này, hoặc xóa trắng để xác nhận gửi "
-                      "số liệu mang sang (not a period: leave it, or clear it to confirm)"),
+                    _("\"%s\" is not a reporting period; leave this cell as it is, or clear "
+                      "it to confirm sending the carried figures"),
                     fields[COL_CARRIED]);
     return 0;
 }
@@ -281,7 +280,7 @@ int report_sheet_parse(const char *data, size_t len, report_sheet *sheet)
     snprintf(sheet->file_problem, sizeof(sheet->file_problem), "%s", records.unreadable);
     snprintf(sheet->notice, sizeof(sheet->notice), "%s", records.notice);
     if (records.error[0])
-        add_problem(sheet, records.error_line, "", _("tệp CSV hỏng: %s (malformed CSV)"),
+        add_problem(sheet, records.error_line, "", _("malformed CSV file: %s"),
                     records.error);
     int rc = 0;
     for (size_t i = 0; i < records.n && rc == 0; i++) {

@@ -25,8 +25,7 @@ int report_file_parse(const char *data, size_t len, report_sheet *sheet, char *e
         return report_xlsx_parse(data, len, sheet, error, error_size);
     case REPORT_FILE_XLS:
         snprintf(error, error_size,
-                 _("tệp Excel 97-2003 (.xls): hãy lưu thành .xlsx hoặc CSV UTF-8 "
-                   "(an old .xls file: save it as .xlsx or CSV UTF-8)"));
+                 _("an Excel 97-2003 file (.xls): save it as .xlsx or CSV UTF-8"));
         return 1;
     case REPORT_FILE_CSV:
         break;

@@ -55,11 +55,11 @@ int indicator_value_parse(const char *text, char *out, size_t size, char *why, s
 {
     decimal_parse d;
     if (decimal_text_quantity(text, 12, 4, &d) != DECIMAL_TEXT_OK) {
-        snprintf(why, why_size, _("giá trị chỉ số %s"), d.why);
+        snprintf(why, why_size, _("indicator value %s"), d.why);
         return -1;
     }
     if (strlen(d.value) >= size) {
-        snprintf(why, why_size, _("giá trị chỉ số \"%s\" quá dài (too long)"), d.value);
+        snprintf(why, why_size, _("indicator value \"%s\" is too long"), d.value);
         return -1;
     }
     memcpy(out, d.value, strlen(d.value) + 1);
@@ -100,7 +100,7 @@ static int parse_json_cell(const char *cell, indicator_list *out, char *why, siz
     json_error_t error;
     json_t *obj = json_loads(cell, JSON_REJECT_DUPLICATES, &error);
     if (!json_is_object(obj)) {
-        snprintf(why, why_size, _("ô chỉ số không phải đối tượng JSON hợp lệ: %s (bad JSON)"),
+        snprintf(why, why_size, _("the indicator cell is not a valid JSON object: %s"),
                  error.text);
         json_decref(obj);
         return 1;
@@ -117,8 +117,7 @@ static int parse_json_cell(const char *cell, indicator_list *out, char *why, siz
             snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(value));
         } else {
             snprintf(why, why_size,
-                     _("chỉ số \"%s\": ghi giá trị trong ngoặc kép, như \"12,5\" (write the value "
-                       "as text)"),
+                     _("indicator \"%s\": write the value in double quotes, like \"12,5\""),
                      name);
             rc = 1;
             break;
@@ -169,7 +168,7 @@ int indicators_parse_cell(const char *cell, indicator_list *out, char *why, size
         if (*p == '"') {
             if (!(name = quoted_name(&p))) {
                 snprintf(why, why_size,
-                         _("tên chỉ số trong ngoặc kép chưa đóng: %.40s (unclosed quote)"), p);
+                         _("an indicator name in double quotes is not closed: %.40s"), p);
                 goto refused;
             }
             p += strspn(p, " \t");
@@ -184,8 +183,7 @@ int indicators_parse_cell(const char *cell, indicator_list *out, char *why, size
         }
         if (*p != '=') {
             snprintf(why, why_size,
-                     _("chỉ số \"%s\" thiếu \"=giá trị\"; viết tên=giá trị; tên=giá trị "
-                       "(expected name=value)"),
+                     _("indicator \"%s\" lacks \"=value\"; write name=value; name=value"),
                      name);
             free(name);
             goto refused;
@@ -197,7 +195,7 @@ int indicators_parse_cell(const char *cell, indicator_list *out, char *why, size
         p += n;
         char vwhy[240];
         if (indicator_value_parse(value, parsed, sizeof(parsed), vwhy, sizeof(vwhy)) != 0) {
-            snprintf(why, why_size, _("chỉ số \"%.64s\": %s"), name, vwhy);
+            snprintf(why, why_size, _("indicator \"%.64s\": %s"), name, vwhy);
             free(name);
             goto refused;
         }

@@ -243,7 +243,7 @@ int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, 
         freelocale(c_numeric);
     }
     if (rc != LXW_NO_ERROR) {
-        snprintf(error, error_size, _("không ghi được %s: %s"), path, lxw_strerror(rc));
+        snprintf(error, error_size, _("cannot write %s: %s"), path, lxw_strerror(rc));
         return -1;
     }
     return 0;

@@ -18,19 +18,18 @@
 /* How to save a UTF-8 CSV, appended to every "cannot read" message. */
 static const char *save_as_utf8(void)
 {
-    return _("Hãy mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng CSV UTF-8 rồi gửi lại:\n"
-             "  Excel: Tệp > Lưu thành > kiểu tệp \"CSV UTF-8 (Comma delimited) (*.csv)\".\n"
-             "  LibreOffice Calc: Tệp > Lưu thành > kiểu tệp \"Văn bản CSV (.csv)\", chọn "
-             "\"Sửa thiết lập bộ lọc\", rồi Bộ ký tự \"Unicode (UTF-8)\".\n"
-             "(Save it as \"CSV UTF-8\": Excel: File > Save As > \"CSV UTF-8 (Comma delimited)\"; "
-             "LibreOffice: File > Save As > \"Text CSV\", Edit filter settings, Character set "
-             "\"Unicode (UTF-8)\". Nothing was sent.)");
+    return _("Open the file in Excel or LibreOffice, save it as CSV UTF-8 and send it "
+             "again:\n"
+             "  Excel: File > Save As > file type \"CSV UTF-8 (Comma delimited) (*.csv)\".\n"
+             "  LibreOffice Calc: File > Save As > file type \"Text CSV (.csv)\", tick "
+             "\"Edit filter settings\", then Character set \"Unicode (UTF-8)\".\n"
+             "Nothing was sent.");
 }
 
 static int unreadable(text_decoded *out, const char *seems)
 {
     snprintf(out->unreadable, sizeof(out->unreadable),
-             _("không đọc được tệp: tệp có vẻ là %s, không phải CSV UTF-8.\n%s"), seems,
+             _("cannot read the file: it seems to be %s, not CSV UTF-8.\n%s"), seems,
              save_as_utf8());
     return 0;
 }
@@ -174,12 +173,12 @@ int text_decode(const char *data, size_t len, text_decoded *out)
     int rc;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         if (memchr(data + 3, '\0', len - 3))
-            return unreadable(out, _("dữ liệu nhị phân, không phải văn bản (binary data)"));
+            return unreadable(out, _("binary data, not text"));
         out->encoding = "UTF-8"; /* damaged bytes, if any, are the readers' to name by line */
         return copy(data + 3, len - 3, out);
     }
     if (len >= 4 && (memcmp(s, "\xFF\xFE\0\0", 4) == 0 || memcmp(s, "\0\0\xFE\xFF", 4) == 0))
-        return unreadable(out, _("văn bản UTF-32 (UTF-32 text)"));
+        return unreadable(out, _("UTF-32 text"));
     if (len >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
         int le = s[0] == 0xFF;
         out->encoding = le ? "UTF-16LE" : "UTF-16BE";
@@ -188,29 +187,26 @@ int text_decode(const char *data, size_t len, text_decoded *out)
         if (rc > 0 || !utf8_valid(out->data, out->len)) {
             text_decoded_free(out);
             out->encoding = le ? "UTF-16LE" : "UTF-16BE";
-            return unreadable(out, _("văn bản UTF-16 (\"Unicode text\") nhưng có byte hỏng "
-                                     "(damaged UTF-16 text)"));
+            return unreadable(out, _("UTF-16 text (\"Unicode text\") with damaged bytes"));
         }
         out->converted = 1;
         snprintf(out->notice, sizeof(out->notice),
-                 _("đã đọc tệp theo mã %s (\"Unicode text\" của Excel) (read as %s)"),
-                 out->encoding, out->encoding);
+                 _("read the file as %s (Excel's \"Unicode text\")"), out->encoding);
         return 0;
     }
     if (len >= 4 && memcmp(s, "PK\x03\x04", 4) == 0)
-        return unreadable(out, _("một bảng tính nén (.xlsx hoặc .ods) đặt tên như CSV "
-                                 "(a zipped spreadsheet, not CSV)"));
+        return unreadable(out, _("a zipped spreadsheet (.xlsx or .ods) named like a CSV file"));
     if (len >= 8 && memcmp(s, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-        return unreadable(out, _("bảng tính Excel 97-2003 (.xls) (an Excel 97-2003 workbook)"));
+        return unreadable(out, _("an Excel 97-2003 workbook (.xls)"));
     if (len >= 5 && memcmp(s, "%PDF-", 5) == 0)
-        return unreadable(out, _("một tệp PDF (a PDF file)"));
+        return unreadable(out, _("a PDF file"));
     if (memchr(data, '\0', len)) {
         char order = utf16_without_bom(s, len);
         if (order)
             return unreadable(out, order == 'L'
-                                       ? _("văn bản UTF-16 LE không có BOM (UTF-16 without a byte order mark)")
-                                       : _("văn bản UTF-16 BE không có BOM (UTF-16 without a byte order mark)"));
-        return unreadable(out, _("dữ liệu nhị phân, không phải văn bản (binary data)"));
+                                       ? _("UTF-16 LE text without a byte order mark")
+                                       : _("UTF-16 BE text without a byte order mark"));
+        return unreadable(out, _("binary data, not text"));
     }
     if (utf8_valid(data, len) || mostly_utf8(data, len)) {
         /* a UTF-8 file with a few damaged bytes stays UTF-8: each reader
@@ -221,27 +217,26 @@ int text_decode(const char *data, size_t len, text_decoded *out)
     }
     evidence e = weigh(s, len);
     if (e.tcvn3 >= 2 && e.tcvn3 > e.cp1258)
-        return unreadable(out, _("văn bản mã TCVN3 (ABC, phông .VnTime), mã cũ trước Unicode; "
-                                 "chuyển sang Unicode trước, ví dụ bằng công cụ chuyển mã của "
-                                 "Unikey (legacy TCVN3 text)"));
+        return unreadable(out, _("text in TCVN3 (ABC, the .VnTime fonts), an encoding older "
+                                 "than Unicode; convert it to Unicode first, for example "
+                                 "with Unikey's converter"));
     if (e.vni >= 2 && e.vni > e.cp1258)
-        return unreadable(out, _("văn bản mã VNI (phông VNI-Times), mã cũ trước Unicode; chuyển "
-                                 "sang Unicode trước, ví dụ bằng công cụ chuyển mã của Unikey "
-                                 "(legacy VNI text)"));
+        return unreadable(out, _("text in VNI (the VNI-Times fonts), an encoding older than "
+                                 "Unicode; convert it to Unicode first, for example with "
+                                 "Unikey's converter"));
     out->encoding = e.cp1258 ? "WINDOWS-1258" : "WINDOWS-1252";
     if ((rc = convert(out->encoding, data, len, out)) < 0)
         return -1;
     if (rc > 0 || !utf8_valid(out->data, out->len)) {
         text_decoded_free(out);
-        return unreadable(out, _("văn bản 8 bit theo một mã không nhận ra được (text in an "
-                                 "unrecognised 8-bit encoding)"));
+        return unreadable(out, _("text in an unrecognised 8-bit encoding"));
     }
     out->converted = 1;
     const char *name = e.cp1258 ? "Windows-1258" : "Windows-1252";
     snprintf(out->notice, sizeof(out->notice),
-             e.cp1258 ? _("đã đọc tệp theo mã %s (tiếng Việt, CSV của Excel trên Windows) (read as %s)")
-                      : _("đã đọc tệp theo mã %s (không có chữ tiếng Việt) (read as %s)"),
-             name, name);
+             e.cp1258 ? _("read the file as %s (Vietnamese, Excel's CSV on Windows)")
+                      : _("read the file as %s (no Vietnamese letters)"),
+             name);
     return 0;
 }
 

@@ -85,18 +85,18 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
 {
     csv_records records;
     if (csv_read(data, len, &records) != 0)
-        return fail(why, why_size, _("hết bộ nhớ (out of memory)"));
+        return fail(why, why_size, _("out of memory"));
     json_t *out = NULL;
     if (records.unreadable[0]) {
         fail(why, why_size, "%s", records.unreadable);
         goto done;
     }
     if (records.error[0]) {
-        fail(why, why_size, _("dòng %d: tệp CSV hỏng: %s (malformed CSV)"), records.error_line, records.error);
+        fail(why, why_size, _("line %d: malformed CSV file: %s"), records.error_line, records.error);
         goto done;
     }
     if (records.n < 2) {
-        fail(why, why_size, _("không có dòng thay đổi nào (no changes)"));
+        fail(why, why_size, _("no change lines"));
         goto done;
     }
     int col[C_N];
@@ -109,7 +109,7 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
     }
     for (int c = 0; c < C_SOURCE; c++)
         if (col[c] < 0 && c != C_KIND && c != C_NAME && c != C_PARENT) {
-            fail(why, why_size, _("dòng %d: thiếu cột %s (missing column; see sql/units/README.md)"),
+            fail(why, why_size, _("line %d: column %s is missing (see sql/units/README.md)"),
                  header->line, column_names[c]);
             goto done;
         }
@@ -119,14 +119,14 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
         for (size_t f = 0; f < r->nfields && f < CSV_MAX_FIELDS; f++)
             if (!utf8_valid(csv_field(r, f), strlen(csv_field(r, f)))) {
                 json_decref(out);
-                out = fail(why, why_size, _("dòng %d: không phải UTF-8; hãy lưu tệp dạng CSV UTF-8 (not UTF-8)"),
+                out = fail(why, why_size, _("line %d: not UTF-8; save the file as CSV UTF-8"),
                            r->line);
                 goto done;
             }
         char iso[11], date_why[240];
         if (date_text_iso(csv_field(r, (size_t)col[C_DATE]), iso, date_why, sizeof(date_why)) != 0) {
             json_decref(out);
-            out = fail(why, why_size, _("dòng %d, cột effective_date: %s"), r->line, date_why);
+            out = fail(why, why_size, _("line %d, column effective_date: %s"), r->line, date_why);
             goto done;
         }
         json_t *change = csv_change(r, col);
@@ -144,11 +144,11 @@ static json_t *parse_json(const char *data, size_t len, char *why, size_t why_si
     json_error_t err;
     json_t *root = json_loadb(data, len, 0, &err);
     if (!root)
-        return fail(why, why_size, _("dòng %d: JSON hỏng: %s (malformed JSON)"), err.line, err.text);
+        return fail(why, why_size, _("line %d: malformed JSON: %s"), err.line, err.text);
     json_t *list = json_is_array(root) ? root : json_object_get(root, "changes");
     if (!json_is_array(list) || json_array_size(list) == 0) {
         json_decref(root);
-        return fail(why, why_size, _("cần một danh sách \"changes\" (need a list of changes)"));
+        return fail(why, why_size, _("a list \"changes\" is needed"));
     }
     json_t *out = json_array();
     for (size_t i = 0; i < json_array_size(list); i++) {
@@ -156,7 +156,7 @@ static json_t *parse_json(const char *data, size_t len, char *why, size_t why_si
         if (!json_is_object(c)) {
             json_decref(out);
             json_decref(root);
-            return fail(why, why_size, _("thay đổi %zu không phải một đối tượng (not an object)"), i + 1);
+            return fail(why, why_size, _("change %zu is not an object"), i + 1);
         }
         json_t *copy = json_deep_copy(c);
         if (!json_object_get(copy, "line"))
@@ -167,7 +167,7 @@ static json_t *parse_json(const char *data, size_t len, char *why, size_t why_si
             json_decref(copy);
             json_decref(out);
             json_decref(root);
-            return fail(why, why_size, _("thay đổi %zu, effective_on: %s"), i + 1, date_why);
+            return fail(why, why_size, _("change %zu, effective_on: %s"), i + 1, date_why);
         }
         if (date)
             json_object_set_new(copy, "effective_on", json_string(iso));

@@ -53,7 +53,7 @@ int xlsx_book_workbook(xlsx_book *book, const char *xml, size_t len, const char 
     if (xlsx_xml_parse("workbook.xml", xml, len, &h, &w, error, error_size) != 0)
         return -1;
     if (!w.found) {
-        snprintf(error, error_size, _("tệp .xlsx không có trang tính nào (no sheet in the workbook)"));
+        snprintf(error, error_size, _("the .xlsx file has no sheet"));
         return -1;
     }
     return 0;
@@ -135,14 +135,14 @@ static void strings_end(xlsx_xml *x, void *ctx, const char *name)
         s->in_si = 0;
         xlsx_book *b = s->book;
         if (b->n_strings == XLSX_MAX_SHARED_STRINGS) {
-            xlsx_xml_fail(x, _("quá nhiều chuỗi (too many shared strings)"));
+            xlsx_xml_fail(x, _("too many shared strings"));
             return;
         }
         if (b->n_strings == s->size) {
             size_t size = s->size ? s->size * 2 : 256;
             char **grown = realloc(b->strings, size * sizeof(*grown));
             if (!grown) {
-                xlsx_xml_fail(x, _("hết bộ nhớ (out of memory)"));
+                xlsx_xml_fail(x, _("out of memory"));
                 return;
             }
             b->strings = grown;
@@ -150,7 +150,7 @@ static void strings_end(xlsx_xml *x, void *ctx, const char *name)
         }
         char *copy = strdup(xlsx_text_get(&s->text));
         if (!copy) {
-            xlsx_xml_fail(x, _("hết bộ nhớ (out of memory)"));
+            xlsx_xml_fail(x, _("out of memory"));
             return;
         }
         xlsx_unescape(copy);
@@ -162,7 +162,7 @@ static void strings_text(xlsx_xml *x, void *ctx, const char *text, int len)
 {
     strings_state *s = ctx;
     if (s->in_t && xlsx_text_add(&s->text, text, (size_t)len) != 0)
-        xlsx_xml_fail(x, _("chuỗi quá dài hoặc hết bộ nhớ (string too long)"));
+        xlsx_xml_fail(x, _("a string too long, or out of memory"));
 }
 
 int xlsx_book_strings(xlsx_book *book, const char *xml, size_t len, char *error,
@@ -214,12 +214,12 @@ static void styles_start(xlsx_xml *x, void *ctx, const char *name, const char **
             return;
         if (s->n_customs == XLSX_MAX_NUMBER_FORMATS ||
             grow((void **)&s->customs, &s->size_customs, s->n_customs, sizeof(*s->customs)) != 0) {
-            xlsx_xml_fail(x, _("quá nhiều định dạng số (too many number formats)"));
+            xlsx_xml_fail(x, _("too many number formats"));
             return;
         }
         char *copy = strdup(code);
         if (!copy) {
-            xlsx_xml_fail(x, _("hết bộ nhớ (out of memory)"));
+            xlsx_xml_fail(x, _("out of memory"));
             return;
         }
         s->customs[s->n_customs].id = atoi(id);
@@ -228,7 +228,7 @@ static void styles_start(xlsx_xml *x, void *ctx, const char *name, const char **
         const char *id = xlsx_xml_attr(attrs, "numFmtId");
         if (s->n_xfs == XLSX_MAX_STYLES ||
             grow((void **)&s->xf_ids, &s->size_xfs, s->n_xfs, sizeof(*s->xf_ids)) != 0) {
-            xlsx_xml_fail(x, _("quá nhiều kiểu ô (too many cell styles)"));
+            xlsx_xml_fail(x, _("too many cell styles"));
             return;
         }
         s->xf_ids[s->n_xfs++] = id ? atoi(id) : 0;
@@ -252,7 +252,7 @@ int xlsx_book_styles(xlsx_book *book, const char *xml, size_t len, char *error,
     if (rc == 0 && s.n_xfs) {
         book->formats = calloc(s.n_xfs, sizeof(*book->formats));
         if (!book->formats) {
-            snprintf(error, error_size, _("hết bộ nhớ (out of memory)"));
+            snprintf(error, error_size, _("out of memory"));
             rc = -1;
         }
     }

@@ -120,8 +120,7 @@ int xlsx_read(const char *data, size_t len, const char *wanted, xlsx_table *out,
         snprintf(workbook, sizeof(workbook), "xl/workbook.xml");
     if (rc >= 0 && (rc = read_part(&r, workbook, XLSX_PART_MAX_SMALL, &xml, &xml_len)) > 0)
         snprintf(error, error_size,
-                 _("tệp nén không có workbook.xml: không phải bảng tính Excel .xlsx "
-                   "(no workbook in the zip)"));
+                 _("the zip file has no workbook.xml: not an Excel .xlsx workbook"));
     if (rc == 0) {
         rc = xlsx_book_workbook(&book, xml, xml_len, wanted, rel_id, sizeof(rel_id), sheet_name,
                                 sheet_name_size, error, error_size);
@@ -133,7 +132,7 @@ int xlsx_read(const char *data, size_t len, const char *wanted, xlsx_table *out,
         rc = related(&r, rels, dir, rel_id, NULL, sheet, sizeof(sheet));
         if (rc > 0)
             snprintf(error, error_size,
-                     _("không tìm thấy trang tính \"%s\" trong tệp .xlsx (sheet part missing)"),
+                     _("sheet \"%s\" is not in the .xlsx file"),
                      sheet_name);
     }
     if (rc == 0)
@@ -144,7 +143,7 @@ int xlsx_read(const char *data, size_t len, const char *wanted, xlsx_table *out,
                            xlsx_book_styles);
     if (rc == 0 && (rc = read_part(&r, sheet, XLSX_PART_MAX_SHEET, &xml, &xml_len)) > 0)
         snprintf(error, error_size,
-                 _("không tìm thấy trang tính \"%s\" (%s) trong tệp .xlsx (sheet part missing)"),
+                 _("sheet \"%s\" (%s) is not in the .xlsx file"),
                  sheet_name, sheet);
     if (rc == 0)
         rc = xlsx_sheet_parse(xml, xml_len, &book, out, error, error_size);

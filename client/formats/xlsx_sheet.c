@@ -24,7 +24,7 @@ typedef struct sheet_state {
 
 static void fail_memory(xlsx_xml *x)
 {
-    xlsx_xml_fail(x, _("hết bộ nhớ (out of memory)"));
+    xlsx_xml_fail(x, _("out of memory"));
 }
 
 static void sheet_start(xlsx_xml *x, void *ctx, const char *name, const char **attrs)
@@ -39,7 +39,7 @@ static void sheet_start(xlsx_xml *x, void *ctx, const char *name, const char **a
         char *end = NULL;
         long n = r ? strtol(r, &end, 10) : s->last_row + 1;
         if ((r && (*end || end == r)) || n < 1 || n > XLSX_MAX_ROW) {
-            xlsx_xml_fail(x, _("số dòng không hợp lệ (bad row number)"));
+            xlsx_xml_fail(x, _("bad row number"));
             return;
         }
         s->row = (int)n;
@@ -53,11 +53,11 @@ static void sheet_start(xlsx_xml *x, void *ctx, const char *name, const char **a
                    *style = xlsx_xml_attr(attrs, "s");
         int column = s->last_column + 1, row = s->row;
         if (ref && xlsx_cell_ref(ref, &column, &row) != 0) {
-            xlsx_xml_fail(x, _("địa chỉ ô không hợp lệ (bad cell reference)"));
+            xlsx_xml_fail(x, _("bad cell reference"));
             return;
         }
         if (row != s->row) {
-            xlsx_xml_fail(x, _("ô nằm ngoài dòng của nó (cell outside its row)"));
+            xlsx_xml_fail(x, _("a cell outside its row"));
             return;
         }
         s->column = column;
@@ -94,7 +94,7 @@ static char *render_cell(xlsx_xml *x, sheet_state *s)
         char *end = NULL;
         long i = strtol(v, &end, 10);
         if (*end || end == v || i < 0 || (size_t)i >= s->book->n_strings) {
-            xlsx_xml_fail(x, _("ô trỏ tới chuỗi dùng chung không có (missing shared string)"));
+            xlsx_xml_fail(x, _("a cell refers to a shared string that does not exist"));
             return NULL;
         }
         return strdup(s->book->strings[i]);
@@ -125,7 +125,7 @@ static void end_cell(xlsx_xml *x, sheet_state *s)
     xlsx_table *table = s->table;
     if (n > XLSX_SHEET_MAX_TEXT - table->text_bytes || s->current.n == XLSX_SHEET_MAX_COLUMNS) {
         free(text);
-        xlsx_xml_fail(x, _("bảng tính quá lớn (sheet too large)"));
+        xlsx_xml_fail(x, _("the sheet is too large"));
         return;
     }
     if (s->current.n == s->current_size) {
@@ -151,7 +151,7 @@ static void end_row(xlsx_xml *x, sheet_state *s)
         return;
     xlsx_table *table = s->table;
     if (table->n_rows == XLSX_SHEET_MAX_ROWS) {
-        xlsx_xml_fail(x, _("bảng tính có quá nhiều dòng (too many rows)"));
+        xlsx_xml_fail(x, _("the sheet has too many rows"));
         return;
     }
     if (table->n_rows == table->size) {
@@ -201,7 +201,7 @@ static void sheet_text(xlsx_xml *x, void *ctx, const char *text, int len)
     sheet_state *s = ctx;
     xlsx_text *into = s->in_value ? &s->value : s->in_t ? &s->inline_text : NULL;
     if (into && xlsx_text_add(into, text, (size_t)len) != 0)
-        xlsx_xml_fail(x, _("ô quá dài hoặc hết bộ nhớ (cell too long)"));
+        xlsx_xml_fail(x, _("a cell too long, or out of memory"));
 }
 
 int xlsx_sheet_parse(const char *xml, size_t len, const xlsx_book *book, xlsx_table *out,

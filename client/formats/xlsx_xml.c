@@ -49,7 +49,7 @@ static void XMLCALL on_start(void *data, const XML_Char *name, const XML_Char **
     if (x->failed)
         return;
     if (++x->depth > XLSX_XML_MAX_DEPTH) {
-        xlsx_xml_fail(x, _("XML lồng quá sâu (nested too deeply)"));
+        xlsx_xml_fail(x, _("XML nested too deeply"));
         return;
     }
     x->h->start(x, x->ctx, local_name(name), attrs);
@@ -76,7 +76,7 @@ static void XMLCALL on_doctype(void *data, const XML_Char *name, const XML_Char 
                                const XML_Char *pubid, int has_internal_subset)
 {
     (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
-    xlsx_xml_fail(data, _("có khai báo DTD/thực thể, không được phép (DTD not allowed)"));
+    xlsx_xml_fail(data, _("a DTD or entity declaration, which is not allowed"));
 }
 
 static void XMLCALL on_entity(void *data, const XML_Char *name, int is_parameter,
@@ -86,20 +86,20 @@ static void XMLCALL on_entity(void *data, const XML_Char *name, int is_parameter
 {
     (void)name, (void)is_parameter, (void)value, (void)value_length, (void)base, (void)sysid;
     (void)pubid, (void)notation;
-    xlsx_xml_fail(data, _("có khai báo DTD/thực thể, không được phép (DTD not allowed)"));
+    xlsx_xml_fail(data, _("a DTD or entity declaration, which is not allowed"));
 }
 
 int xlsx_xml_parse(const char *part, const char *data, size_t len, const xlsx_xml_handlers *h,
                    void *ctx, char *error, size_t error_size)
 {
     if (len > (size_t)0x7fffffff) {
-        snprintf(error, error_size, _("phần %s quá lớn (part too large)"), part);
+        snprintf(error, error_size, _("part %s is too large"), part);
         return -1;
     }
     xlsx_xml x = {.h = h, .ctx = ctx};
     x.parser = XML_ParserCreate("UTF-8");
     if (!x.parser) {
-        snprintf(error, error_size, _("hết bộ nhớ (out of memory)"));
+        snprintf(error, error_size, _("out of memory"));
         return -1;
     }
     XML_SetUserData(x.parser, &x);
@@ -111,10 +111,11 @@ int xlsx_xml_parse(const char *part, const char *data, size_t len, const xlsx_xm
     enum XML_Status status = XML_Parse(x.parser, data, (int)len, XML_TRUE);
     int rc = 0;
     if (x.failed) {
-        snprintf(error, error_size, _("phần %s của tệp .xlsx: %s"), part, x.message);
+        snprintf(error, error_size, _("part %s of the .xlsx file: %s"), part, x.message);
         rc = -1;
     } else if (status != XML_STATUS_OK) {
-        snprintf(error, error_size, _("phần %s của tệp .xlsx hỏng: %s, dòng %lu (malformed XML)"),
+        snprintf(error, error_size, _("part %s of the .xlsx file is malformed XML: %s, line "
+                                      "%lu"),
                  part, XML_ErrorString(XML_GetErrorCode(x.parser)),
                  (unsigned long)XML_GetCurrentLineNumber(x.parser));
         rc = -1;

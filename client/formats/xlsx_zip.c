@@ -21,7 +21,7 @@ xlsx_zip *xlsx_zip_open(const char *data, size_t len, char *error, size_t error_
     zip_t *archive = src ? zip_open_from_source(src, ZIP_RDONLY, &err) : NULL;
     xlsx_zip *zip = archive ? malloc(sizeof(*zip)) : NULL;
     if (!zip) {
-        snprintf(error, error_size, _("tệp nén .xlsx hỏng, không đọc được (not a readable zip: %s)"),
+        snprintf(error, error_size, _("the .xlsx zip file is damaged and cannot be read: %s"),
                  zip_error_strerror(&err));
         if (archive)
             zip_discard(archive);
@@ -46,18 +46,18 @@ int xlsx_zip_read(xlsx_zip *zip, const char *name, size_t cap, char **out, size_
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(zip->archive, (zip_uint64_t)index, 0, &st) != 0) {
-        snprintf(error, error_size, _("phần %s của tệp .xlsx hỏng (unreadable part)"), name);
+        snprintf(error, error_size, _("part %s of the .xlsx file is damaged"), name);
         return -1;
     }
     if ((st.valid & ZIP_STAT_SIZE) && st.size > cap) {
         snprintf(error, error_size,
-                 _("phần %s của tệp .xlsx quá lớn (%llu byte, tối đa %zu) (part too large)"), name,
+                 _("part %s of the .xlsx file is too large (%llu bytes, at most %zu)"), name,
                  (unsigned long long)st.size, cap);
         return -1;
     }
     zip_file_t *f = zip_fopen_index(zip->archive, (zip_uint64_t)index, 0);
     if (!f) {
-        snprintf(error, error_size, _("phần %s của tệp .xlsx không mở được: %s (cannot open part)"),
+        snprintf(error, error_size, _("part %s of the .xlsx file cannot be opened: %s"),
                  name, zip_strerror(zip->archive));
         return -1;
     }
@@ -66,12 +66,12 @@ int xlsx_zip_read(xlsx_zip *zip, const char *name, size_t cap, char **out, size_
     char *buf = malloc(size + 2);
     int rc = buf ? 0 : -1;
     if (!buf)
-        snprintf(error, error_size, _("hết bộ nhớ (out of memory)"));
+        snprintf(error, error_size, _("out of memory"));
     while (rc == 0) {
         if (used == size + 1) {
             if (size >= cap) {
                 snprintf(error, error_size,
-                         _("phần %s của tệp .xlsx giải nén quá %zu byte (part inflates too large)"),
+                         _("part %s of the .xlsx file inflates to more than %zu bytes"),
                          name, cap);
                 rc = -1;
                 break;
@@ -81,7 +81,7 @@ int xlsx_zip_read(xlsx_zip *zip, const char *name, size_t cap, char **out, size_
                 bigger = cap;
             char *grown = realloc(buf, bigger + 2);
             if (!grown) {
-                snprintf(error, error_size, _("hết bộ nhớ (out of memory)"));
+                snprintf(error, error_size, _("out of memory"));
                 rc = -1;
                 break;
             }
@@ -90,7 +90,7 @@ int xlsx_zip_read(xlsx_zip *zip, const char *name, size_t cap, char **out, size_
         }
         zip_int64_t n = zip_fread(f, buf + used, size + 1 - used);
         if (n < 0) {
-            snprintf(error, error_size, _("phần %s của tệp .xlsx hỏng: %s (corrupt part)"), name,
+            snprintf(error, error_size, _("part %s of the .xlsx file is damaged: %s"), name,
                      zip_file_strerror(f));
             rc = -1;
         } else if (n == 0) {

@@ -210,7 +210,7 @@ static int send_request(const cli_options *opts, Cchc__V1__Request *request,
     nfc_log log = {0};
     if (wire_nfc_message(&request->base, nfc_store_undoable, &log) < 0) {
         nfc_undo_all(&log);
-        cli_error_set(err, EXIT_USAGE, _("hết bộ nhớ (out of memory)"));
+        cli_error_set(err, EXIT_USAGE, _("out of memory"));
         return -1;
     }
     int rc = send_keyed(opts, request, response, err);

@@ -190,8 +190,7 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
         if (!conn->ssl && !conn->received_any &&
             tls_client_looks_like_tls(buf, (size_t)n)) {
             cli_error_set(err, EXIT_PROTOCOL,
-                          _("máy chủ %s yêu cầu TLS: dùng --tls và --ca TỆP (the server "
-                            "requires TLS: use --tls and --ca FILE)"),
+                          _("the server %s requires TLS: use --tls and --ca FILE"),
                           conn->server);
             return -1;
         }

@@ -75,7 +75,7 @@ static const char *last_reason(void)
     unsigned long e = ERR_peek_last_error();
     const char *reason = e ? ERR_reason_error_string(e) : NULL;
     ERR_clear_error();
-    return reason ? reason : "connection closed";
+    return reason ? reason : _("connection closed");
 }
 
 /* Why verification failed, for people. */
@@ -87,20 +87,20 @@ static void explain_verify(long result, const char *host, const char *server,
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("chứng chỉ TLS của máy chủ không mang tên %s: có thể đã kết nối nhầm "
-                        "máy (the server's TLS certificate is not for %s: wrong host name)"),
-                      host, host);
+                      _("the server's TLS certificate is not for %s: maybe this is the wrong "
+                        "machine"),
+                      host);
         return;
     case X509_V_ERR_CERT_HAS_EXPIRED:
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("chứng chỉ TLS của máy chủ %s đã hết hạn; báo quản trị viên máy chủ "
-                        "(the server's TLS certificate has expired)"),
+                      _("the TLS certificate of the server %s has expired; tell the server's "
+                        "administrator"),
                       server);
         return;
     case X509_V_ERR_CERT_NOT_YET_VALID:
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("chứng chỉ TLS của máy chủ %s chưa có hiệu lực; kiểm tra đồng hồ máy "
-                        "(the server's TLS certificate is not yet valid: check the clock)"),
+                      _("the TLS certificate of the server %s is not valid yet; check this "
+                        "computer's clock"),
                       server);
         return;
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
@@ -110,16 +110,13 @@ static void explain_verify(long result, const char *host, const char *server,
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_UNTRUSTED:
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("chứng chỉ TLS của máy chủ %s không được tin cậy: không do CA %s ký "
-                        "(the server's TLS certificate is untrusted: not signed by the CA "
-                        "%s): %s"),
-                      server, opts->ca[0] ? opts->ca : _("hệ thống (system)"),
-                      opts->ca[0] ? opts->ca : _("of the system store"), detail);
+                      _("the TLS certificate of the server %s is not trusted: it is not "
+                        "signed by the CA %s: %s"),
+                      server, opts->ca[0] ? opts->ca : _("of the system store"), detail);
         return;
     default:
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("không xác minh được chứng chỉ TLS của máy chủ %s (cannot verify the "
-                        "server's TLS certificate): %s"),
+                      _("cannot verify the TLS certificate of the server %s: %s"),
                       server, detail);
     }
 }
@@ -138,8 +135,8 @@ static SSL_CTX *client_context(const cli_options *opts, cli_error *err)
                              : SSL_CTX_set_default_verify_paths(ctx);
     if (loaded != 1) {
         cli_error_set(err, EXIT_USAGE,
-                      _("không đọc được tệp CA %s (từ %s) (cannot read the CA file): %s"),
-                      opts->ca[0] ? opts->ca : "(system)", opts->ca_source ? opts->ca_source : "",
+                      _("cannot read the CA file %s (from %s): %s"),
+                      opts->ca[0] ? opts->ca : _("(system)"), opts->ca_source ? opts->ca_source : "",
                       last_reason());
         SSL_CTX_free(ctx);
         return NULL;
@@ -159,8 +156,7 @@ static int check_pin(SSL *ssl, const char *server, const cli_options *opts, cli_
     unsigned n = 0;
     if (parse_pin(opts->pin, want) != 0) {
         cli_error_set(err, EXIT_USAGE,
-                      _("--pin phải có dạng sha256:HEX, 64 chữ số hex (--pin takes sha256:HEX, "
-                        "64 hex digits): %s"),
+                      _("--pin takes sha256:HEX, 64 hex digits: %s"),
                       opts->pin);
         return -1;
     }
@@ -171,8 +167,8 @@ static int check_pin(SSL *ssl, const char *server, const cli_options *opts, cli_
         if (cert && n == 32)
             hex_of(md, n, got, sizeof(got));
         cli_error_set(err, EXIT_PROTOCOL,
-                      _("vân tay chứng chỉ TLS của máy chủ %s là sha256:%s, không khớp --pin "
-                        "(the server's certificate fingerprint does not match the pin %s)"),
+                      _("the TLS certificate fingerprint of the server %s is sha256:%s, "
+                        "which does not match --pin %s"),
                       server, got, opts->pin);
         return -1;
     }
@@ -215,21 +211,19 @@ int tls_client_handshake(int fd, const char *host, const char *server, const cli
             if (wait_for(fd, e, deadline_ms))
                 continue;
             cli_error_set(err, EXIT_UNREACHABLE,
-                          _("máy chủ %s không hoàn tất bắt tay TLS trong %d ms (the TLS "
-                            "handshake timed out)"),
+                          _("the server %s did not complete the TLS handshake within %d ms"),
                           server, opts->timeout_ms);
         } else if (SSL_get_verify_result(ssl) != X509_V_OK) {
             explain_verify(SSL_get_verify_result(ssl), host, server, opts, err);
             ERR_clear_error();
         } else if (!SSL_get0_peer_certificate(ssl)) {
             cli_error_set(err, EXIT_PROTOCOL,
-                          _("máy chủ %s không nói TLS (the server does not speak TLS: %s); "
-                            "với cchcd không mã hoá trên loopback, bỏ --tls, --ca, --pin (for "
-                            "a plaintext cchcd on loopback, drop --tls, --ca and --pin)"),
+                          _("the server %s does not speak TLS (%s); for a cchcd without TLS "
+                            "on loopback, drop --tls, --ca and --pin"),
                           server, last_reason());
         } else {
             cli_error_set(err, EXIT_PROTOCOL,
-                          _("bắt tay TLS với máy chủ %s thất bại (TLS handshake failed): %s"),
+                          _("the TLS handshake with the server %s failed: %s"),
                           server, last_reason());
         }
         SSL_free(ssl);

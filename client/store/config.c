@@ -88,11 +88,11 @@ int config_resolve_server(cli_options *opts, const char *flag, cli_error *err)
     if (found < 0)
         return -1;
     if (found) {
-        opts->server_source = "config file";
+        opts->server_source = _("config file");
         return 0;
     }
     snprintf(opts->server, sizeof(opts->server), "127.0.0.1:7121");
-    opts->server_source = "default";
+    opts->server_source = _("default");
     return 0;
 }
 
@@ -126,8 +126,7 @@ int config_resolve_tls(cli_options *opts, const char *ca_flag, const char *pin_f
     if (opts->insecure_plaintext) {
         if (ca_flag || pin_flag || opts->tls) {
             cli_error_set(err, EXIT_USAGE,
-                          _("--insecure-plaintext không đi cùng --tls, --ca hay --pin "
-                            "(--insecure-plaintext excludes --tls, --ca and --pin)"));
+                          _("--insecure-plaintext excludes --tls, --ca and --pin"));
             return -1;
         }
         opts->ca[0] = opts->pin[0] = '\0';

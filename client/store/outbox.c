@@ -323,10 +323,13 @@ void outbox_set_rebase(outbox_rebase_fn rebase)
 static void say_conflict(const Cchc__V1__ReportSubmitRequest *body, const cli_error *err)
 {
     fprintf(stderr,
-            _("cchc: %s\nMột lần gửi đang chờ trong hộp thư đi (kỳ %s) làm từ bản cũ hơn bản đã lưu "
-              "trên máy chủ; không gửi để khỏi ghi đè. Nó vẫn được giữ. Hãy: 'cchc outbox send "
-              "--rebase' để áp các ô bạn đã sửa lên bản mới nhất, hoặc tải mẫu mới (cchc template "
-              "--period %s), nhập lại, bỏ bản đang chờ ('cchc outbox discard') rồi gửi tệp mới.\n"),
+            _("cchc: %s\n"
+              "A submission waiting in the outbox (period %s) was made from an older "
+              "revision than the one on the server; it was not sent, so nothing is "
+              "overwritten. It is kept. Either 'cchc outbox send --rebase' to apply the "
+              "cells you changed to the newest revision, or download a fresh template (cchc "
+              "template --period %s), enter your changes again, drop the waiting one ('cchc "
+              "outbox discard') and submit the new file.\n"),
             err->message, body->period_id, body->period_id);
 }
 
@@ -384,8 +387,8 @@ int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
             if (!quiet)
                 fprintf(stderr, _("cchc: the outbox waits (%s): %s\n"), err.code_name, err.message);
             if (!quiet && strcmp(err.code_name, "unauthenticated") == 0)
-                fprintf(stderr, _("cchc: đăng nhập lại ('cchc login'), rồi 'cchc outbox send' "
-                                  "(log in again, then send the outbox)\n"));
+                fprintf(stderr, _("cchc: log in again ('cchc login'), then 'cchc outbox "
+                                  "send'\n"));
         } else {
             unlink(path);
             if (rc == 0)
@@ -393,7 +396,7 @@ int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
             else if (dropped)
                 (*dropped)++;
             if (rc == 0 && !quiet)
-                printf(_("Đã gửi từ hộp thư đi: %zu báo cáo kỳ %s.\n"),
+                printf(_("Sent from the outbox: %zu reports of period %s.\n"),
                        response->report_submit->n_saved, body->period_id);
             else if (rc != 0)
                 fprintf(stderr, _("cchc: a waiting submission for %s was refused and dropped: %s\n"),

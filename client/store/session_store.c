@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "i18n.h"
 
 int session_path(char *out, size_t size)
 {
@@ -48,8 +49,8 @@ int session_load(const char *server, stored_session *out)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
         (st.st_mode & 077) != 0 || !folder_is_private(dir)) {
         close(fd);
-        fprintf(stderr, "cchc: ignoring %s: it must be yours, mode 0600, in a folder only you "
-                        "can write\n", path);
+        fprintf(stderr, _("cchc: ignoring %s: it must be yours, mode 0600, in a folder only you "
+                          "can write\n"), path);
         return -1;
     }
     FILE *f = fdopen(fd, "r");
@@ -107,7 +108,7 @@ int session_save(const stored_session *s)
         return -1;
     parent_of(path, dir, sizeof(dir));
     if (!folder_is_private(dir)) {
-        fprintf(stderr, "cchc: %s must be yours and writable by you alone (chmod 700)\n", dir);
+        fprintf(stderr, _("cchc: %s must be yours and writable by you alone (chmod 700)\n"), dir);
         errno = EPERM;
         return -1;
     }

@@ -40,7 +40,7 @@ static void test_ping_prints_round_trip_and_versions(void **state)
     const char *args[] = {"ping", NULL};
     harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.out, "round trip"));
+    assert_non_null(strstr(r.out, "thời gian khứ hồi"));
     assert_non_null(strstr(r.out, "cchcd " CCHC_VERSION));
     assert_non_null(strstr(r.out, "PostgreSQL 15"));
     assert_non_null(strstr(r.out, srv->addr));
@@ -91,7 +91,7 @@ static void test_version(void **state)
     const char *argv[] = {CCHC_BIN, "version", NULL};
     harness_run(&r, NULL, argv);
     assert_int_equal(r.exit_code, 0);
-    assert_string_equal(r.out, "cchc " CCHC_VERSION " (protocol 1)\n");
+    assert_string_equal(r.out, "cchc " CCHC_VERSION " (giao thức 1)\n");
     run_result_free(&r);
 }
 
@@ -105,7 +105,7 @@ static void test_unreachable_server_exit_code(void **state)
     const char *args[] = {"ping", NULL};
     harness_cchc(&r, &closed, args);
     assert_int_equal(r.exit_code, 3);
-    assert_non_null(strstr(r.err, "cannot reach the server at 127.0.0.1:1"));
+    assert_non_null(strstr(r.err, "không kết nối được tới máy chủ 127.0.0.1:1"));
     run_result_free(&r);
 
     const char *json_args[] = {"--json", "ping", NULL};
@@ -126,7 +126,7 @@ static void test_usage_errors_exit_2(void **state)
     const char *bogus[] = {"frobnicate", NULL};
     harness_cchc(&r, srv, bogus);
     assert_int_equal(r.exit_code, 2);
-    assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+    assert_non_null(strstr(r.err, "không có lệnh 'frobnicate'"));
     run_result_free(&r);
 
     const char *count[] = {"ping", "--count", "0", NULL};
@@ -179,7 +179,7 @@ static void test_server_address_sources(void **state)
     harness_write_file(path, "this line has no equals sign\n");
     harness_run(&r, NULL, plain);
     assert_int_equal(r.exit_code, 2);
-    assert_non_null(strstr(r.err, "line 1"));
+    assert_non_null(strstr(r.err, "dòng 1"));
     run_result_free(&r);
 
     harness_remove_home(dir);

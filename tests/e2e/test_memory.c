@@ -85,7 +85,7 @@ static void interrupt_at_prompt(char key, int sig)
         const char *argv[] = {CCHC_BIN, "--server", NOWHERE, "login", "admin", NULL};
         harness_exec(argv);
     }
-    terminal_output out = {.master = master, .awaited = "(password)"};
+    terminal_output out = {.master = master, .awaited = "Mật khẩu: "};
     if (!harness_poll(shows, &out, 10000)) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);

@@ -525,7 +525,7 @@ static void test_outbox_refusal_is_not_success(void **state)
     const char *send[] = {"--json", "outbox", "send", NULL};
     harness_cchc(&r, srv, send);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "refused and dropped"));
+    assert_non_null(strstr(r.err, "bị từ chối và đã bỏ"));
     assert_non_null(strstr(r.out, "\"sent\": 0"));
     assert_non_null(strstr(r.out, "\"dropped\": 1"));
     assert_non_null(strstr(r.out, "\"waiting\": 0"));

@@ -754,7 +754,7 @@ static void test_client_in_doubt_keeps_submission(void **state)
     run_result r;
     harness_cchc(&r, srv, submit);
     assert_int_equal(r.exit_code, 5);
-    assert_non_null(strstr(r.err, "may or may not have been applied"));
+    assert_non_null(strstr(r.err, "có thể đã được ghi, cũng có thể chưa"));
     assert_non_null(strstr(r.err, "hộp thư đi"));
     run_result_free(&r);
     assert_int_equal(proxy_cuts(), cuts + 1);

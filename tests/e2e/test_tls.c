@@ -175,9 +175,9 @@ static void test_bad_certificates_refused(void **state)
     static const struct {
         const char *file, *says;
     } cases[] = {
-        {"wronghost.crt", "wrong host name"},
-        {"expired.crt", "has expired"},
-        {"untrusted.crt", "is untrusted"},
+        {"wronghost.crt", "có thể đã kết nối nhầm máy"},
+        {"expired.crt", "đã hết hạn"},
+        {"untrusted.crt", "không được tin cậy"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         test_server bad;
@@ -203,7 +203,7 @@ static void test_pin(void **state)
     fingerprint(cert("server2.crt"), other, sizeof(other));
     const char *wrong[] = {"--pin", other, "ping", NULL};
     assert_int_equal(cchc_err(srv, wrong, err, sizeof(err)), 4);
-    assert_non_null(strstr(err, "does not match the pin"));
+    assert_non_null(strstr(err, "không khớp --pin"));
     assert_non_null(strstr(err, pin)); /* shows what the server presented */
     const char *garbled[] = {"--pin", "sha256:12ab", "ping", NULL};
     assert_int_equal(cchc_err(srv, garbled, err, sizeof(err)), 2);
@@ -223,7 +223,7 @@ static void test_ca_and_pin_from_config(void **state)
     const char *ping[] = {"ping", NULL};
     /* without a CA, the system store does not know the test CA */
     assert_int_equal(cchc_err(srv, (const char *[]){"--tls", "ping", NULL}, err, sizeof(err)), 4);
-    assert_non_null(strstr(err, "is untrusted"));
+    assert_non_null(strstr(err, "không được tin cậy"));
     snprintf(text, sizeof(text), "ca = %s\n", cert("ca.crt"));
     harness_write_file(path, text);
     assert_int_equal(cchc_err(srv, ping, err, sizeof(err)), 0);
@@ -231,7 +231,7 @@ static void test_ca_and_pin_from_config(void **state)
     snprintf(text, sizeof(text), "ca = %s\npin = %s\n", cert("ca.crt"), pin);
     harness_write_file(path, text);
     assert_int_equal(cchc_err(srv, ping, err, sizeof(err)), 4);
-    assert_non_null(strstr(err, "does not match the pin"));
+    assert_non_null(strstr(err, "không khớp --pin"));
     fingerprint(cert("server.crt"), pin, sizeof(pin));
     snprintf(text, sizeof(text), "ca = %s\npin = %s\n", cert("ca.crt"), pin);
     harness_write_file(path, text);
@@ -248,14 +248,14 @@ static void test_plaintext_and_tls_mismatch(void **state)
     /* plaintext client, TLS server */
     const char *plain[] = {"--insecure-plaintext", "ping", NULL};
     assert_int_equal(cchc_err(srv, plain, err, sizeof(err)), 4);
-    assert_non_null(strstr(err, "the server requires TLS"));
+    assert_non_null(strstr(err, "yêu cầu TLS"));
     harness_wait_log(srv, "TLS handshake failed: the client does not speak TLS", 10000);
     /* TLS client (CCHC_CA is set), plaintext server */
     test_server plain_srv;
     harness_server_start_plaintext(&plain_srv, fx.db.conninfo, NULL);
     const char *ping[] = {"ping", NULL};
     assert_int_equal(cchc_err(&plain_srv, ping, err, sizeof(err)), 4);
-    assert_non_null(strstr(err, "the server does not speak TLS"));
+    assert_non_null(strstr(err, "không nói TLS"));
     assert_int_equal(harness_server_stop(&plain_srv), 0);
     /* contradictory options */
     const char *both[] = {"--tls", "--insecure-plaintext", "ping", NULL};

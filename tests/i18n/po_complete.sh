@@ -15,12 +15,12 @@ tmp=$(mktemp -d /tmp/cchc-po.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 left_out=()
-usage_pending=0
+pending_msgids=()
 if [[ -f $src/po/pending ]]; then
   while read -r kind arg; do
     case $kind in
       source) left_out+=("$arg") ;;
-      usage) usage_pending=1 ;;
+      msgid) pending_msgids+=(-e "$arg") ;;
       ''|'#'*) ;;
       *) echo "po/pending: unknown line: $kind $arg" >&2; exit 1 ;;
     esac
@@ -28,8 +28,8 @@ if [[ -f $src/po/pending ]]; then
 fi
 bash "$src/po/extract.sh" "$src" "$tmp/all.pot"
 bash "$src/po/extract.sh" "$src" "$tmp/cchc.pot" "${left_out[@]}"
-if [[ $usage_pending -eq 1 ]]; then
-  msggrep --invert-match -K -E -e '^usage: ' "$tmp/cchc.pot" -o "$tmp/kept.pot"
+if [[ ${#pending_msgids[@]} -gt 0 ]]; then
+  msggrep --invert-match -K -E "${pending_msgids[@]}" "$tmp/cchc.pot" -o "$tmp/kept.pot"
   mv "$tmp/kept.pot" "$tmp/cchc.pot"
 fi
 exempt=$(( $(grep -c '^msgid ' "$tmp/all.pot") - $(grep -c '^msgid ' "$tmp/cchc.pot") ))

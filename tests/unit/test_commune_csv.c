@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
 #include <cmocka.h>
 
 #include "commune_csv.h"
 #include "csv_read.h"
+#include "lang.h"
 
 static void parse(const char *text, commune_list *out)
 {
@@ -115,6 +117,10 @@ static void test_formula_text_round_trips(void **state)
 
 int main(void)
 {
+    /* the messages checked are the Vietnamese ones, as a clerk reads them
+     * (the build tree's catalogue: CCHC_LOCALEDIR, tests/CMakeLists.txt) */
+    setlocale(LC_ALL, "");
+    lang_select(NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_excel_style_file),
         cmocka_unit_test(test_no_header_commas),

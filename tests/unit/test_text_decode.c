@@ -16,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
 #include <cmocka.h>
 
 #include "csv_read.h"
 #include "report_indicators.h"
 #include "text_decode.h"
 #include "unit_changes.h"
+#include "lang.h"
 
 static const char sheet_utf8[] =
     "Mã nhiệm vụ,Trạng thái,Tiến độ (%),Kết quả đạt được\r\n"
@@ -321,6 +323,10 @@ static void test_indicators_in_the_template(void **state)
 
 int main(void)
 {
+    /* the messages checked are the Vietnamese ones, as a clerk reads them
+     * (the build tree's catalogue: CCHC_LOCALEDIR, tests/CMakeLists.txt) */
+    setlocale(LC_ALL, "");
+    lang_select(NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_encoding_reads_the_same),
         cmocka_unit_test(test_1258_by_evidence),

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
 #include <cmocka.h>
 
 #include "xlsx_book.h"
 #include "xlsx_sheet.h"
+#include "lang.h"
 
 #define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
 
@@ -194,6 +196,10 @@ static void test_too_many_rows(void **state)
 
 int main(void)
 {
+    /* the messages checked are the Vietnamese ones, as a clerk reads them
+     * (the build tree's catalogue: CCHC_LOCALEDIR, tests/CMakeLists.txt) */
+    setlocale(LC_ALL, "");
+    lang_select(NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_strings),      cmocka_unit_test(test_styles),
         cmocka_unit_test(test_cells_of_every_kind), cmocka_unit_test(test_hostile_sheets),
