@@ -199,7 +199,9 @@ static void test_times_in_vietnam_time(void **state)
     fixture_as(&fx, REPORTER);
     const char *whoami[] = {"whoami", NULL};
     json_t *root = harness_cchc_json(srv, whoami);
-    const char *utc = jstr(root, "session_expires_at");
+    char utc[32];
+    snprintf(utc, sizeof(utc), "%s", jstr(root, "session_expires_at"));
+    json_decref(root);
     assert_int_equal(strlen(utc), 20);
     assert_int_equal(utc[19], 'Z');
     struct tm tm = {0};
@@ -214,7 +216,6 @@ static void test_times_in_vietnam_time(void **state)
     char expected[40];
     snprintf(expected, sizeof(expected), "%02d/%02d/%04d %02d:%02d UTC+7", local.tm_mday,
              local.tm_mon + 1, local.tm_year + 1900, local.tm_hour, local.tm_min);
-    json_decref(root);
 
     run_result r;
     run_piped(&r, whoami);
