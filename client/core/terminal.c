@@ -12,6 +12,11 @@ void terminal_set_wide(int wide)
     wide_flag = wide;
 }
 
+int terminal_wide(void)
+{
+    return wide_flag;
+}
+
 int terminal_is_tty(FILE *stream)
 {
     return isatty(fileno(stream));

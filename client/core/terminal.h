@@ -12,8 +12,10 @@
 
 #include <stdio.h>
 
-/* --wide given: tables never cut text. */
+/* --wide given: tables never cut text, not even at a column's own
+ * maximum width. */
 void terminal_set_wide(int wide);
+int terminal_wide(void);
 /* The columns a line of stdout may take; 0 = no limit. */
 int terminal_columns(void);
 /* True when stream is a terminal (progress lines, reminders). */

@@ -76,6 +76,8 @@ void table_colour_last_row(table *t, int colour)
 
 static size_t clamp_width(const table *t, int col, size_t width)
 {
+    if (terminal_wide())
+        return width; /* --wide: every cell whole */
     size_t max = (size_t)t->max_widths[col];
     return max && width > max ? max : width;
 }

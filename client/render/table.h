@@ -1,8 +1,9 @@
 /* Plain-text tables for people: columns padded by display width (see
  * text_width.h), long cells cut cleanly with "…". Rows are collected first
- * so every column is as wide as its widest cell; a table printed on
- * stdout then fits terminal_columns() (COLUMNS, the terminal, no limit
- * when piped or with --wide) by cutting its widest columns first. */
+ * so every column is as wide as its widest cell (up to the maximum a
+ * table sets for a column, which --wide lifts); a table printed on stdout
+ * then fits terminal_columns() (COLUMNS, the terminal, no limit when
+ * piped or with --wide) by cutting its widest columns first. */
 #ifndef CCHC_TABLE_H
 #define CCHC_TABLE_H
 
