@@ -21,6 +21,10 @@ COPY client client
 COPY bench bench
 COPY sql sql
 COPY po po
+# cmake/packaging.cmake configures the systemd unit and names the install
+# files (configuration, operator's guide)
+COPY dist dist
+COPY docs/operate.md docs/operate.md
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DCCHC_TESTS=OFF \
     && cmake --build /build -j"$(nproc)"
 

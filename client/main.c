@@ -10,9 +10,11 @@
 
 #include "cli_guard.h"
 #include "commands.h"
+#include "complete.h"
 #include "config.h"
 #include "due.h"
 #include "global_options.h"
+#include "help.h"
 #include "human.h"
 #include "i18n.h"
 #include "lang.h"
@@ -27,7 +29,10 @@ typedef struct command {
     const char *summary;
 } command;
 
+static int cmd_help(const cli_options *opts, int argc, char **argv);
+
 static const command commands[] = {
+    {"help", cmd_help, N_("step by step for your role; help COMMAND: one command with examples")},
     {"tasks", cmd_tasks, N_("my unit's tasks for a period and the state of each report")},
     {"template", cmd_template, N_("the report spreadsheet for a period (CSV for Excel/LibreOffice)")},
     {"submit", cmd_submit, N_("submit reports: a filled template, or one report")},
@@ -79,11 +84,17 @@ static void list_commands(void)
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--timeout MS] [--tls] [--ca FILE]\n"
-                   "            [--pin sha256:HEX] [--insecure-plaintext] COMMAND [ARGS]\n\n"
+    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--quiet] [--wide] [--lang vi|en]\n"
+                   "            [--timeout MS] [--tls] [--ca FILE] [--pin sha256:HEX]\n"
+                   "            [--insecure-plaintext] COMMAND [ARGS]\n"
+                   "--server, --json, --quiet, --wide and --lang may also go anywhere after\n"
+                   "the command. --quiet: no due reminder, progress line or outbox notes;\n"
+                   "--wide: tables are not cut to the terminal's width.\n\n"
                    "Commands:\n"));
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\nNew to cchc? 'cchc help' shows each role's job step by step;\n"
+                   "'cchc help COMMAND' shows one command with examples.\n"));
     fprintf(out, _("\nThe server is taken from --server, else CCHC_SERVER, else the line\n"
                    "\"server = HOST:PORT\" in ~/.config/cchc/config, else 127.0.0.1:7121.\n"
                    "\nTLS: cchc speaks TLS to every server that is not on loopback (127.0.0.1,\n"
@@ -97,6 +108,63 @@ static void usage(FILE *out)
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
                    "3 server unreachable, 4 incompatible or garbled answer,\n"
                    "5 a write may or may not have been applied (its outcome is unknown).\n"));
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* `COMMAND [SUBCOMMAND] … --help`: the command prints its usage and nothing
+ * else runs (no configuration, session, outbox, reminder or connection);
+ * then the examples of the role that uses it. */
+static int show_command_help(const cli_options *opts, const command *c, int argc, char **argv)
+{
+    int rc = c->run(opts, argc, argv);
+    if (rc == EXIT_OK)
+        help_examples(stdout, argc, argv);
+    return rc;
+}
+
+/* `cchc help`: every role's job, then the commands; `cchc help COMMAND
+ * [SUBCOMMAND]`: the same as `cchc COMMAND [SUBCOMMAND] --help`. */
+static int cmd_help(const cli_options *opts, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        help_guide(stdout);
+        usage(stdout);
+        char help_word[] = "help", *self[] = {help_word, NULL};
+        help_examples(stdout, 1, self); /* how to ask about one command */
+        return EXIT_OK;
+    }
+    const command *c = find_command(argv[1]);
+    if (!c || c->run == cmd_help) {
+        if (c) /* `cchc help help` */
+            return cmd_help(opts, 1, argv);
+        fprintf(stderr, _("cchc: unknown command '%s'; see 'cchc help'\n"), argv[1]);
+        return EXIT_USAGE;
+    }
+    char help_flag[] = "--help";
+    char *asked[] = {argv[1], argc > 2 ? argv[2] : help_flag, help_flag, NULL};
+    return show_command_help(opts, c, argc > 2 ? 3 : 2, asked);
+}
+
+/* `cchc --complete KIND [PREFIX]` (completion/cchc.bash). */
+static int complete_for_shell(cli_options *opts, const char *server_flag, const char *ca_flag,
+                              const char *pin_flag, const char *kind, const char *prefix)
+{
+    cli_error err;
+    opts->quiet = 1;
+    if (config_resolve_server(opts, server_flag, &err) != 0 ||
+        config_resolve_tls(opts, ca_flag, pin_flag, &err) != 0)
+        return err.exit_code;
+    stored_session session;
+    if (session_load(opts->server, &session) == 0)
+        snprintf(opts->token, sizeof(opts->token), "%s", session.token);
+    return complete_words(opts, kind, prefix);
 }
 
 int main(int argc, char **argv)
@@ -124,6 +192,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"list-commands", no_argument, NULL, 'L'}, /* hidden: for tests/e2e/test_help.c */
+        {"complete", required_argument, NULL, 'K'}, /* hidden: for completion/cchc.bash */
         {"tls", no_argument, NULL, 'T'},
         {"ca", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
@@ -136,7 +205,8 @@ int main(int argc, char **argv)
     cli_options opts;
     memset(&opts, 0, sizeof(opts));
     opts.timeout_ms = 10000;
-    const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL;
+    const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL, *complete_kind = NULL;
+    int timeout_given = 0;
     int opt;
     global_options_hoist(argc, argv, global_options_find_command(argc, argv));
     /* "+" stops at the command name so its options are left to it. */
@@ -145,6 +215,7 @@ int main(int argc, char **argv)
         case 's': server_flag = optarg; break;
         case 'j': opts.json = 1; break;
         case 't':
+            timeout_given = 1;
             opts.timeout_ms = atoi(optarg);
             if (opts.timeout_ms < 1) {
                 fprintf(stderr, _("cchc: --timeout takes milliseconds, more than 0\n"));
@@ -154,6 +225,7 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': return cmd_version(&opts, 0, NULL);
         case 'L': list_commands(); return EXIT_OK;
+        case 'K': complete_kind = optarg; break;
         case 'T': opts.tls = 1; break;
         case 'C': ca_flag = optarg; break;
         case 'P': pin_flag = optarg; break;
@@ -164,6 +236,12 @@ int main(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
+    if (complete_kind) { /* quick and silent: no outbox, no reminder, no message */
+        if (!timeout_given) /* a TAB must not hang on an absent server */
+            opts.timeout_ms = COMPLETE_TIMEOUT_MS;
+        return complete_for_shell(&opts, server_flag, ca_flag, pin_flag, complete_kind,
+                                  optind < argc ? argv[optind] : "");
+    }
     if (optind >= argc) {
         usage(stderr);
         return EXIT_USAGE;
@@ -172,10 +250,12 @@ int main(int argc, char **argv)
     progress_enable(!opts.json && !opts.quiet_notes);
     /* `COMMAND … -h`: the command prints its usage and nothing else runs:
      * no configuration, session, outbox or reminder, no connection */
+    if (strcmp(argv[optind], "help") == 0)
+        return cmd_help(&opts, argc - optind, argv + optind);
     if (cli_wants_help(argc - optind, argv + optind)) {
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-            if (strcmp(commands[i].name, argv[optind]) == 0)
-                return commands[i].run(&opts, argc - optind, argv + optind);
+        const command *c = find_command(argv[optind]);
+        if (c)
+            return show_command_help(&opts, c, argc - optind, argv + optind);
     }
     cli_error err;
     if (config_resolve_server(&opts, server_flag, &err) != 0 ||

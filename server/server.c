@@ -1,8 +1,10 @@
 /* The serve loop: listen, accept, start the database pool, and on SIGINT or
  * SIGTERM drain — stop accepting, stop reading, answer what is in flight,
  * flush replies, close the pool — then let the loop end by itself. A drain
- * that takes longer than drain_timeout_ms is cut short. SIGHUP loads the
- * TLS certificate and key again (a failed reload keeps the old ones). */
+ * that takes longer than drain_timeout_ms is cut short. SIGHUP builds the
+ * settings again (flags, environment, file), applies those that can change
+ * live, names those that need a restart, and loads the TLS certificate and
+ * key again (a failed reload keeps the old ones). */
 #include "server.h"
 
 #include <stdlib.h>
@@ -153,10 +155,106 @@ static void on_signal(uv_signal_t *handle, int signum)
     server_check_drained(srv);
 }
 
+/* Settings a running server takes from a reload: the log level, the
+ * session lifetimes (read by every request through the rpc context) and
+ * the connection limits and timeouts (read by the listener at each use;
+ * the keepalive delay applies to new connections). */
+#define LIVE(field, name)                                                                  \
+    do {                                                                                   \
+        if (next->field != cur->field) {                                                   \
+            log_info("SIGHUP: %s %lld -> %lld", name, (long long)cur->field,               \
+                     (long long)next->field);                                              \
+            cur->field = next->field;                                                      \
+        }                                                                                  \
+    } while (0)
+
+static void reload_live(server *srv, const server_config *next)
+{
+    server_config *cur = &srv->config;
+    if (next->log_level != cur->log_level) {
+        static const char *const names[] = {"debug", "info", "warn", "error"};
+        log_set_level(LOG_INFO < next->log_level ? LOG_INFO : next->log_level);
+        log_info("SIGHUP: log-level %s -> %s", names[cur->log_level], names[next->log_level]);
+        cur->log_level = next->log_level;
+        log_set_level(cur->log_level);
+    }
+    LIVE(session_ttl_s, "session-ttl");
+    LIVE(session_idle_s, "session-idle");
+    LIVE(max_connections, "max-connections");
+    LIVE(max_connections_per_address, "max-connections-per-address");
+    LIVE(hello_timeout_ms, "hello-timeout");
+    LIVE(frame_timeout_ms, "frame-timeout");
+    LIVE(idle_timeout_ms, "idle-timeout");
+    LIVE(keepalive_s, "tcp-keepalive");
+    LIVE(max_inflight, "max-inflight");
+    LIVE(max_reply_backlog, "max-reply-backlog");
+    LIVE(drain_timeout_ms, "drain-timeout");
+    srv->rpc.session_ttl_s = cur->session_ttl_s;
+    srv->rpc.session_idle_s = cur->session_idle_s;
+    srv->net.limits.max_connections = cur->max_connections;
+    srv->net.limits.max_connections_per_address = cur->max_connections_per_address;
+    srv->net.limits.hello_timeout_ms = cur->hello_timeout_ms;
+    srv->net.limits.frame_timeout_ms = cur->frame_timeout_ms;
+    srv->net.limits.idle_timeout_ms = cur->idle_timeout_ms;
+    srv->net.limits.keepalive_s = cur->keepalive_s;
+    srv->net.limits.max_inflight = cur->max_inflight;
+    srv->net.limits.max_reply_backlog = cur->max_reply_backlog;
+}
+
+static int text_differs(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/* The rest is built into the listener, the pool or the group commit at
+ * start: a changed value is named (never its content: db may hold a
+ * password) and waits for the next start. */
+static void reload_warn_restart(const server_config *cur, const server_config *next)
+{
+    const struct {
+        const char *name;
+        int differs;
+    } fixed[] = {
+        {"listen", text_differs(cur->listen, next->listen)},
+        {"db", text_differs(cur->db, next->db)},
+        {"tls-cert", text_differs(cur->tls_cert, next->tls_cert)},
+        {"tls-key", text_differs(cur->tls_key, next->tls_key)},
+        {"insecure-plaintext", cur->insecure_plaintext != next->insecure_plaintext},
+        {"proxy-from", memcmp(&cur->proxy_from, &next->proxy_from, sizeof(cur->proxy_from)) != 0},
+        {"db-pool", cur->db_pool_size != next->db_pool_size},
+        {"db-fair-share", cur->db_fair_share != next->db_fair_share},
+        {"db-retry-max", cur->db_backoff_max_ms != next->db_backoff_max_ms},
+        {"db-statement-timeout", cur->db_statement_timeout_ms != next->db_statement_timeout_ms},
+        {"db-lock-timeout", cur->db_lock_timeout_ms != next->db_lock_timeout_ms},
+        {"db-idle-tx-timeout", cur->db_idle_tx_timeout_ms != next->db_idle_tx_timeout_ms},
+        {"db-tcp-user-timeout", cur->db_tcp_user_timeout_ms != next->db_tcp_user_timeout_ms},
+        {"db-query-deadline", cur->db_query_deadline_ms != next->db_query_deadline_ms},
+        {"group-commit-window-us", cur->group_commit_window_us != next->group_commit_window_us},
+        {"group-commit-max", cur->group_commit_max != next->group_commit_max},
+        {"group-commit-inflight", cur->group_commit_inflight != next->group_commit_inflight},
+        {"max-frame", cur->max_frame != next->max_frame},
+    };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        if (fixed[i].differs)
+            log_warn("SIGHUP: %s changed; it takes effect at the next restart", fixed[i].name);
+}
+
 static void on_sighup(uv_signal_t *handle, int signum)
 {
     (void)signum;
     server *srv = handle->data;
+    if (srv->config.reload) {
+        server_config next;
+        char why[600];
+        if (srv->config.reload(srv->config.reload_arg, &next, why, sizeof(why)) != 0) {
+            log_error("SIGHUP: settings not reloaded, the previous ones stay: %s", why);
+        } else {
+            reload_live(srv, &next);
+            reload_warn_restart(&srv->config, &next);
+            log_info("SIGHUP: settings reloaded%s%s", srv->config.config_path ? " from " : "",
+                     srv->config.config_path ? srv->config.config_path : "");
+        }
+    }
     if (!srv->tls) {
         log_info("SIGHUP: no TLS certificate to reload (plaintext listener)");
         return;
@@ -268,6 +366,8 @@ int server_run(const server_config *config)
         .session_ttl_s = config->session_ttl_s,
         .session_idle_s = config->session_idle_s,
         .route = handlers_route,
+        .draining = &srv->draining,
+        .started_ms = uv_now(&loop),
         .on_request_finished = on_request_finished,
         .owner = srv,
     };

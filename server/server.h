@@ -58,6 +58,11 @@ typedef struct server_config {
     const char *tls_key;        /* its PEM private key */
     int insecure_plaintext;     /* allow plaintext on a non-loopback address */
     proxy_trust proxy_from;     /* peers that send a PROXY v2 header (n == 0: none) */
+    /* SIGHUP builds the settings again from their sources (main.c): 0 and
+     * *out, or -1 and why. NULL: SIGHUP reloads only the TLS files. */
+    int (*reload)(void *arg, struct server_config *out, char *why, size_t why_size);
+    void *reload_arg;
+    const char *config_path;    /* the file the settings came from, for logs */
 } server_config;
 
 typedef struct server {
@@ -66,7 +71,8 @@ typedef struct server {
     listener net;
     rpc_context rpc;            /* what every request carries */
     uv_signal_t sigint, sigterm;
-    uv_signal_t sighup;         /* reloads the TLS certificate */
+    uv_signal_t sighup;         /* reloads the settings and the TLS certificate */
+    uint64_t started_ms;        /* uv_now at start: the health answer's uptime */
     tls_server *tls;
     uv_timer_t drain_timer;
     uv_timer_t drain_check; /* re-checks the drain outside any callback */
@@ -77,7 +83,8 @@ typedef struct server {
 } server;
 
 void server_config_defaults(server_config *config);
-/* Runs until SIGINT/SIGTERM and a completed drain; SIGHUP reloads the TLS
+/* Runs until SIGINT/SIGTERM and a completed drain; SIGHUP reloads the
+ * settings (what can change live: server.c, reload_live) and the TLS
  * certificate and key. Returns the exit code. */
 int server_run(const server_config *config);
 

@@ -31,7 +31,7 @@ static const char *join(char **items, size_t n, const char *sep, char *buf, size
 
 static const char *unit_symbol(const char *unit)
 {
-    return strcmp(unit, "percent") == 0 ? "%" : _("điểm");
+    return strcmp(unit, "percent") == 0 ? "%" : _("points");
 }
 
 /* ---- cchc plan --------------------------------------------------------------- */
@@ -49,15 +49,16 @@ static int plan_overview(const cli_options *opts)
         output_json(pb_to_json(&ov->base));
     } else {
         if (ov->plan) {
-            printf(_("Kế hoạch số %s ngày %s của UBND thành phố Cần Thơ\n"),
+            printf(_("Plan no. %s of %s of the Can Tho City People's Committee\n"),
                    ov->plan->number_printed, human_date(ov->plan->issued_on));
             printf("%s\n", ov->plan->title);
-            printf(_("Hạn đơn vị ban hành kế hoạch và gửi Sở Nội vụ: %s\n\n"),
+            printf(_("Deadline for units to issue their plans and send them to the Department of "
+                     "Home Affairs: %s\n\n"),
                    human_date(ov->plan->unit_plan_deadline));
         }
-        const char *headers[] = {_("Chỉ số"), _("Kết quả"), _("Năm trước"), _("Mục tiêu"),
-                                 _("Tiêu chí"), _("Nhiệm vụ"), _("Điểm chuẩn"), _("Điểm đạt"),
-                                 _("Điểm mất")};
+        const char *headers[] = {_("Index"), _("Result"), _("Year before"), _("Target"),
+                                 _("Criteria"), _("Tasks"), _("Max points"), _("Score"),
+                                 _("Points lost")};
         table *t = table_new(9, headers, NULL);
         for (size_t i = 0; i < ov->n_indices; i++) {
             const Cchc__V1__IndexSummary *s = ov->indices[i];
@@ -71,10 +72,10 @@ static int plan_overview(const cli_options *opts)
                                    unit_symbol(r->unit), r->value_derived ? "*" : "");
                 if (r->rank && len > 0 && (size_t)len < size)
                     snprintf(dst + len, size - (size_t)len,
-                             r->out_of ? _(", hạng %d/%d") : _(", hạng %d"), r->rank, r->out_of);
+                             r->out_of ? _(", rank %d/%d") : _(", rank %d"), r->rank, r->out_of);
             }
             if (s->target_rank)
-                snprintf(target, sizeof(target), _("top %d từ %d"), s->target_rank,
+                snprintf(target, sizeof(target), _("top %d from %d"), s->target_rank,
                          s->target_from_year);
             snprintf(crit, sizeof(crit), "%d", s->criteria);
             snprintf(tasks, sizeof(tasks), "%d", s->tasks);
@@ -85,8 +86,8 @@ static int plan_overview(const cli_options *opts)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("\n* tính từ mức thay đổi kế hoạch nêu (derived from the printed change).\n"
-                 "Điểm: tổng các tiêu chí thành phần có điểm trong Phụ lục I, năm %d.\n"),
+        printf(_("\n* derived from the change the plan prints.\n"
+                 "Points: the sum of the scored sub-criteria in Annex I, year %d.\n"),
                ov->plan ? ov->plan->base_year : 2022);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -126,9 +127,9 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&cr->base));
     } else {
         char score_header[32];
-        snprintf(score_header, sizeof(score_header), _("Điểm %d"), cr->year);
-        const char *headers[] = {_("Chỉ số"), _("Mã"), _("Tiêu chí"), _("Điểm chuẩn"),
-                                 score_header, _("Điểm mất"), _("Nhiệm vụ")};
+        snprintf(score_header, sizeof(score_header), _("Score %d"), cr->year);
+        const char *headers[] = {_("Index"), _("Code"), _("Criterion"), _("Max points"),
+                                 score_header, _("Points lost"), _("Tasks")};
         const int widths[] = {0, 0, 70, 0, 0, 0, 0};
         table *t = table_new(7, headers, widths);
         for (size_t i = 0; i < cr->n_criteria; i++) {
@@ -191,8 +192,8 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&tl->base));
     } else {
-        const char *headers[] = {_("Mã"), _("Phụ lục"), _("Tiêu chí"), _("Nhiệm vụ"),
-                                 _("Cơ quan chủ trì")};
+        const char *headers[] = {_("Code"), _("Annex"), _("Criteria"), _("Task"),
+                                 _("Lead agency")};
         const int widths[] = {0, 0, 24, 60, 40};
         table *t = table_new(5, headers, widths);
         for (size_t i = 0; i < tl->n_tasks; i++) {
@@ -205,7 +206,7 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu nhiệm vụ. Xem đầy đủ: cchc plan task MÃ\n"), tl->n_tasks);
+        printf(_("%zu task(s). In full: cchc plan task CODE\n"), tl->n_tasks);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -213,83 +214,88 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
 
 /* ---- cchc plan task ID ------------------------------------------------------------ */
 
+/* How often an assignment reports, as people say it ("quarter",
+ * "half_year", "nine_months", "year" on the wire). */
 static const char *period_name(const char *code)
 {
-    if (strcmp(code, "quarter") == 0)
-        return _("quý");
-    if (strcmp(code, "half_year") == 0)
-        return _("6 tháng");
-    if (strcmp(code, "nine_months") == 0)
-        return _("9 tháng");
-    if (strcmp(code, "year") == 0)
-        return _("năm");
+    static const struct { const char *code, *name; } names[] = {
+        {"quarter", N_("quarterly")}, {"half_year", N_("6 months")},
+        {"nine_months", N_("9 months")}, {"year", N_("yearly")},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(names[i].code, code) == 0)
+            return _(names[i].name);
     return code;
 }
 
 static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
 {
-    printf(_("Nhiệm vụ %d (%s, Phụ lục %s)\n"), t->id, t->ref, t->annex);
+    printf(_("Task %d (%s, Annex %s)\n"), t->id, t->ref, t->annex);
     for (size_t i = 0; i < t->n_criteria; i++)
-        printf(_("Tiêu chí: %s — %s\n"), t->criteria[i], t->criteria_names[i]);
+        printf(_("Criterion: %s — %s\n"), t->criteria[i], t->criteria_names[i]);
     printf("\n%s\n", t->text);
     if (t->n_items) {
-        printf(_("\nCác nội dung:\n"));
+        printf("%s", _("\nItems:\n"));
         for (size_t i = 0; i < t->n_items; i++)
             printf("  %s) %s\n", t->items[i]->label, t->items[i]->text);
     }
     if (t->n_targets) {
-        printf(_("\nChỉ tiêu:\n"));
+        printf("%s", _("\nTargets:\n"));
         for (size_t i = 0; i < t->n_targets; i++)
             printf("  - %s\n", t->targets[i]->printed_text);
     }
     if (*t->note)
-        printf(_("\nGhi chú: %s\n"), t->note);
+        printf(_("\nNote: %s\n"), t->note);
     for (size_t i = 0; i < t->n_assignments; i++) {
         const Cchc__V1__Assignment *a = t->assignments[i];
         printf("\n");
         for (size_t j = 0; j < a->n_leads; j++) {
             const Cchc__V1__Lead *l = a->leads[j];
-            printf(_("Cơ quan chủ trì: %s (%s)"), l->unit->name, l->unit->code);
+            printf(_("Lead agency: %s (%s)"), l->unit->name, l->unit->code);
             if (strcmp(l->printed_text, l->unit->name) != 0)
-                printf(_(" — in trong kế hoạch: \"%s\""), l->printed_text);
+                printf(_(" — printed in the plan: \"%s\""), l->printed_text);
             if (strcmp(l->assigned_code, l->unit->code) != 0)
-                printf(_(" — kế thừa %s"), l->assigned_code);
+                printf(_(" — successor of %s"), l->assigned_code);
             printf("\n");
         }
         if (a->n_item_labels) {
             char buf[128];
-            printf(_("  phụ trách nội dung: %s\n"),
+            printf(_("  in charge of items: %s\n"),
                    join(a->item_labels, a->n_item_labels, ", ", buf, sizeof(buf)));
         }
-        printf(_("Thời gian thực hiện: %s"), a->timeline_text);
+        printf(_("Timeline: %s"), a->timeline_text);
         if (a->n_report_periods) {
-            printf(_(" (báo cáo: "));
+            printf("%s", _(" (reports: "));
             for (size_t j = 0; j < a->n_report_periods; j++)
                 printf("%s%s", j ? ", " : "", period_name(a->report_periods[j]));
             printf(")");
         }
-        printf(_("\nĐơn vị thực hiện (ngày %s):\n"), *as_of ? human_date(as_of) : _("hôm nay"));
+        if (*as_of)
+            printf(_("\nImplementing units (on %s):\n"), human_date(as_of));
+        else
+            printf("%s", _("\nImplementing units (today):\n"));
         for (size_t j = 0; j < a->n_implementers; j++) {
             const Cchc__V1__Implementer *im = a->implementers[j];
             printf("  %s", im->printed_text);
             if (*im->class_code)
-                printf(_(" [nhóm: %s, %zu đơn vị]"), im->class_name, im->n_units);
+                printf(_(" [class: %s, %zu unit(s)]"), im->class_name, im->n_units);
             printf("\n");
             for (size_t k = 0; k < im->n_units; k++)
                 printf("    - %s (%s)\n", im->units[k]->name, im->units[k]->code);
         }
         if (*a->amended_from)
-            printf(_("(Cơ quan chủ trì và đơn vị thực hiện theo điều chỉnh từ ngày %s; bản in giữ nguyên)\n"),
+            printf(_("(Lead agency and implementing units as amended from %s; the printed plan is "
+                     "unchanged)\n"),
                    human_date(a->amended_from));
         for (size_t j = 0; j < a->n_amendments; j++) {
             const Cchc__V1__AssignmentAmendment *m = a->amendments[j];
             char impl[512], leads[256];
-            printf(_("Điều chỉnh từ ngày %s: thực hiện %s; chủ trì %s"), human_date(m->effective_from),
+            printf(_("Amended from %s: implemented by %s; led by %s"), human_date(m->effective_from),
                    join(m->implementers, m->n_implementers, ", ", impl, sizeof(impl)),
                    join(m->leads, m->n_leads, ", ", leads, sizeof(leads)));
             if (*m->legal_basis)
-                printf(_(" (căn cứ: %s)"), m->legal_basis);
-            printf(_(" — ghi bởi %s lúc %s\n"), m->recorded_by, human_time(m->recorded_at));
+                printf(_(" (legal basis: %s)"), m->legal_basis);
+            printf(_(" — recorded by %s at %s\n"), m->recorded_by, human_time(m->recorded_at));
         }
     }
 }
@@ -317,7 +323,7 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
     char *end = NULL;
     long id = optind < argc ? strtol(argv[optind], &end, 10) : 0;
     if (optind + 1 != argc || !end || *end || id <= 0 || id > 1000000) {
-        fprintf(stderr, _("cchc plan task: give one task number, e.g. 'cchc plan task 101'\n"));
+        fprintf(stderr, "%s", _("cchc plan task: give one task number, e.g. 'cchc plan task 101'\n"));
         return EXIT_USAGE;
     }
     body.id = (int32_t)id;
@@ -336,6 +342,19 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
 
 /* ---- cchc plan check ---------------------------------------------------------------- */
 
+/* A finding's severity as the reader's language says it ("error",
+ * "warning", "info" on the wire and in --json). */
+static const char *severity_label(const char *severity)
+{
+    static const struct { const char *code, *label; } labels[] = {
+        {"error", N_("error")}, {"warning", N_("warning")}, {"info", N_("info")},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i].code, severity) == 0)
+            return _(labels[i].label);
+    return severity;
+}
+
 static int plan_check(const cli_options *opts)
 {
     Cchc__V1__PlanCheckRequest body = CCHC__V1__PLAN_CHECK_REQUEST__INIT;
@@ -351,10 +370,10 @@ static int plan_check(const cli_options *opts)
         for (size_t i = 0; i < pc->n_findings; i++) {
             const Cchc__V1__Inconsistency *f = pc->findings[i];
             char codes[512];
-            printf("[%s] %s: %s\n    %s\n", f->severity, f->kind,
+            printf("[%s] %s: %s\n    %s\n", severity_label(f->severity), f->kind,
                    join(f->codes, f->n_codes, ", ", codes, sizeof(codes)), f->detail);
         }
-        printf(_("%zu điểm cần lưu ý trong kế hoạch (số liệu giữ nguyên như bản in).\n"),
+        printf(_("%zu point(s) to note in the plan (the figures stay as printed).\n"),
                pc->n_findings);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -404,7 +423,7 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
         }
     }
     if (!*body.index_code || body.year == 0 || !*body.value) {
-        fprintf(stderr, _("cchc plan result: --index, --year and --value are required\n"));
+        fprintf(stderr, "%s", _("cchc plan result: --index, --year and --value are required\n"));
         return EXIT_USAGE;
     }
     Cchc__V1__Response *response;
@@ -416,11 +435,11 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->index_result_set->base));
     else if (r && r->rank)
-        printf(_("Đã ghi %s năm %d: %s %s, hạng %d/%d\n"), body.index_code, r->year,
+        printf(_("Recorded %s for %d: %s %s, rank %d/%d\n"), body.index_code, r->year,
                human_points(r->value),
                unit_symbol(r->unit), r->rank, r->out_of);
     else if (r)
-        printf(_("Đã ghi %s năm %d: %s %s\n"), body.index_code, r->year, human_points(r->value),
+        printf(_("Recorded %s for %d: %s %s\n"), body.index_code, r->year, human_points(r->value),
                unit_symbol(r->unit));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

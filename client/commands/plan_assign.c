@@ -98,8 +98,9 @@ int plan_assign(const cli_options *opts, int argc, char **argv)
     long id = optind < argc ? strtol(argv[optind], &end, 10) : 0;
     if (optind + 1 != argc || !end || *end || id <= 0 || id > 1000000 || !*body.effective_from ||
         (body.n_implementers == 0 && body.n_leads == 0)) {
-        fprintf(stderr, _("cchc plan assign: give one task number, --from and --implementers or --lead, "
-                          "e.g. 'cchc plan assign 105 --implementers UBND-XA --from 2025-07-01'\n"));
+        fprintf(stderr, "%s",
+                _("cchc plan assign: give one task number, --from and --implementers or --lead, "
+                  "e.g. 'cchc plan assign 105 --implementers UBND-XA --from 2025-07-01'\n"));
         return EXIT_USAGE;
     }
     body.task_id = (int32_t)id;
@@ -112,10 +113,10 @@ int plan_assign(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&r->base));
     } else if (r->amendment) {
-        printf(_("Đã ghi điều chỉnh phân công %d của nhiệm vụ %d từ ngày %s\n"), r->assignment_id, body.task_id,
+        printf(_("Recorded the amendment of assignment %d of task %d from %s\n"), r->assignment_id, body.task_id,
                human_date(r->amendment->effective_from));
-        print_names(_("  Đơn vị thực hiện: "), r->amendment->implementers, r->amendment->n_implementers);
-        print_names(_("  Cơ quan chủ trì: "), r->amendment->leads, r->amendment->n_leads);
+        print_names(_("  Implementing units: "), r->amendment->implementers, r->amendment->n_implementers);
+        print_names(_("  Lead agencies: "), r->amendment->leads, r->amendment->n_leads);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

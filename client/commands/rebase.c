@@ -150,8 +150,8 @@ static void print_collision(const Cchc__V1__ReportRow *row, const char *field, c
     else if (strcmp(field, "proposals") == 0)
         theirs = latest->proposals;
     fprintf(stderr,
-            _("dòng %d, nhiệm vụ %d, cột \"%s\": bạn ghi «%.200s», lần %d (%s, %s) ghi «%.200s» "
-              "(both changed this cell)\n"),
+            _("line %d, task %d, column \"%s\": you wrote «%.200s», revision %d (%s, %s) says "
+              "«%.200s»; both changed this cell\n"),
             row->line, row->task_id, report_column_of(field), mine, latest->revision,
             latest->username, human_time(latest->saved_at), theirs);
 }
@@ -255,9 +255,9 @@ static int rebase_row(const cli_options *opts, const char *period, const char *u
     if (!base) {
         out->no_base_rows++;
         fprintf(stderr,
-                _("dòng %d, nhiệm vụ %d: không rõ dòng này làm từ phiên bản nào (mẫu cũ, không có "
-                  "cột \"Phiên bản gốc\"), nên không biết bạn đã sửa ô nào; hãy tải mẫu mới "
-                  "(no base revision to rebase from)\n"),
+                _("line %d, task %d: no base revision to rebase from (an old template without "
+                  "the column \"Phiên bản gốc\"), so which cells you changed is unknown; download "
+                  "a new template\n"),
                 row->line, row->task_id);
         cchc__v1__response__free_unpacked(response, NULL);
         return 1;
@@ -291,8 +291,8 @@ static int rebase_row(const cli_options *opts, const char *period, const char *u
         set_text(&mine, mine_text, sizeof(mine_text));
         set_text(&latest_set, theirs_text, sizeof(theirs_text));
         fprintf(stderr,
-                _("dòng %d, nhiệm vụ %d, cột \"%s\": bạn ghi «%s», lần %d (%s, %s) ghi «%s» "
-                  "(both changed this cell)\n"),
+                _("line %d, task %d, column \"%s\": you wrote «%s», revision %d (%s, %s) says "
+                  "«%s»; both changed this cell\n"),
                 row->line, row->task_id, report_column_of("indicators"), mine_text,
                 latest->revision, latest->username, human_time(latest->saved_at), theirs_text);
         collided = 1;
@@ -332,7 +332,7 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
     Cchc__V1__ReportRow *rows = own(out, calloc(in->n_rows ? in->n_rows : 1, sizeof(*rows)));
     out->body.rows = own(out, calloc(in->n_rows ? in->n_rows : 1, sizeof(*out->body.rows)));
     if (!out->body.period_id || !rows || !out->body.rows) {
-        fprintf(stderr, _("cchc: out of memory\n"));
+        fprintf(stderr, "%s", _("cchc: out of memory\n"));
         return EXIT_USAGE;
     }
     int collisions = 0;
@@ -346,14 +346,15 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
     size_t collided = (size_t)collisions - out->no_base_rows;
     if (collided)
         fprintf(stderr,
-                _("cchc: không gửi gì: %zu dòng có ô mà cả bạn và người khác đều đã sửa; tải mẫu mới "
-                  "(cchc template --period %s), nhập lại các ô đó rồi gửi (nothing sent: collisions)\n"),
+                _("cchc: nothing sent: %zu row(s) have cells that both you and someone else "
+                  "changed; download a new template (cchc template --period %s), enter those cells "
+                  "again and send\n"),
                 collided, in->period_id);
     if (out->no_base_rows)
         fprintf(stderr,
-                _("cchc: không gửi gì: %zu dòng đã sửa không rõ làm từ phiên bản nào (mẫu cũ); tải "
-                  "mẫu mới (cchc template --period %s), nhập lại các ô đó rồi gửi (nothing sent: "
-                  "rows without a base revision)\n"),
+                _("cchc: nothing sent: %zu changed row(s) without a base revision (an old "
+                  "template); download a new template (cchc template --period %s), enter those "
+                  "cells again and send\n"),
                 out->no_base_rows, in->period_id);
     if (collisions)
         return EXIT_SERVER_ERROR;

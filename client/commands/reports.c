@@ -19,6 +19,7 @@
 #include "file_write.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "outbox.h"
 #include "output.h"
 #include "pb_json.h"
@@ -30,16 +31,24 @@
 
 static const char *state_label(const char *state)
 {
+    return label_of(LABEL_REPORT_STATE, state);
+}
+
+/* The fields a revision changed ("status", "progress", … on the wire), as
+ * the history line names them. */
+static const char *field_label(const char *field)
+{
     static const struct { const char *code, *label; } labels[] = {
-        {"missing", N_("chưa báo cáo")}, {"draft", N_("bản nháp")},
-        {"submitted", N_("đã gửi")},     {"returned", N_("bị trả lại")},
-        {"accepted", N_("đã chấp nhận")}, {"approved", N_("đã phê duyệt")},
+        {"status", N_("status")},           {"progress", N_("progress")},
+        {"results", N_("results")},         {"difficulties", N_("difficulties")},
+        {"proposals", N_("proposals")},     {"indicators", N_("indicators")},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].code, state) == 0)
+        if (strcmp(labels[i].code, field) == 0)
             return _(labels[i].label);
-    return state;
+    return field;
 }
+
 
 /* unit: "" for the caller's own unit, or a closed unit it succeeds */
 static int my_tasks(const cli_options *opts, const char *period, const char *unit,
@@ -105,12 +114,12 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&mt->base));
     } else {
-        printf(_("%s (%s), kỳ %s (%s), hạn gửi %s\n"), mt->unit_name, mt->unit_code,
-               mt->period->id, mt->period->state, human_date(mt->deadline));
+        printf(_("%s (%s), period %s (%s), deadline %s\n"), mt->unit_name, mt->unit_code,
+               mt->period->id, label_of(LABEL_PERIOD_STATE, mt->period->state), human_date(mt->deadline));
         if (*mt->unit_notice)
-            printf(_("Lưu ý: %s\n"), mt->unit_notice);
-        const char *headers[] = {_("Mã"), _("Nhiệm vụ"), _("Báo cáo"), _("Lần"), _("Tiến độ"),
-                                 _("Ghi chú")};
+            printf(_("Note: %s\n"), mt->unit_notice);
+        const char *headers[] = {_("Code"), _("Task"), _("Report"), _("Rev."), _("Progress"),
+                                 _("Note")};
         const int widths[] = {0, 56, 0, 0, 0, 50};
         table *t = table_new(6, headers, widths);
         size_t missing = 0, returned = 0;
@@ -122,12 +131,12 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
             if (*u->progress)
                 snprintf(progress, sizeof(progress), "%s", human_progress(u->progress));
             if (*u->return_reason)
-                snprintf(note, sizeof(note), _("trả lại: %s"), u->return_reason);
+                snprintf(note, sizeof(note), _("returned: %s"), u->return_reason);
             else if (u->late)
-                snprintf(note, sizeof(note), _("gửi muộn"));
+                snprintf(note, sizeof(note), "%s", _("sent late"));
             else if (*u->carried_from) /* docs/cumulative.md */
-                snprintf(note, sizeof(note), _("mẫu điền sẵn từ kỳ %s, lần %d"), u->carried_from,
-                         u->carried_revision);
+                snprintf(note, sizeof(note), _("template prefilled from period %s, revision %d"),
+                         u->carried_from, u->carried_revision);
             missing += strcmp(u->report_state, "missing") == 0;
             returned += strcmp(u->report_state, "returned") == 0;
             const char *row[] = {id, u->text, state_label(u->report_state),
@@ -136,17 +145,17 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu nhiệm vụ; %zu chưa báo cáo, %zu bị trả lại.\n"), mt->n_tasks, missing,
+        printf(_("%zu task(s); %zu not reported, %zu returned.\n"), mt->n_tasks, missing,
                returned);
         /* a closed predecessor's open reports are this unit's to send */
         for (size_t i = 0; i < mt->n_inherited; i++) {
             const Cchc__V1__UnitTask *u = mt->inherited[i];
             if (i == 0)
-                printf(_("Báo cáo còn nợ của đơn vị đã ngừng hoạt động mà đơn vị bạn kế thừa "
-                         "(gửi bằng: cchc submit --unit MÃ …):\n"));
-            printf(_("  %s (%s): nhiệm vụ %d (%s) — %s%s%s\n"), u->unit_name, u->unit_code,
+                printf(_("Reports still owed by closed units your unit succeeds "
+                         "(send them with: cchc submit --unit CODE …):\n"));
+            printf(_("  %s (%s): task %d (%s) — %s%s%s\n"), u->unit_name, u->unit_code,
                    u->task_id, u->ref, state_label(u->report_state),
-                   *u->return_reason ? _("; trả lại: ") : "", u->return_reason);
+                   *u->return_reason ? _("; returned: ") : "", u->return_reason);
         }
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -207,9 +216,8 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
     if (path && file_out_open(&out, path, force) != 0) {
         if (errno == EEXIST)
             fprintf(stderr,
-                    _("cchc template: %s đã có (có thể là báo cáo đã điền); không ghi đè. Chọn tên "
-                      "khác, hoặc thêm --force để thay tệp đó (the file exists and may hold a filled "
-                      "report: not overwritten; use another name, or --force)\n"),
+                    _("cchc template: %s already exists (perhaps a filled report): not overwritten. "
+                      "Choose another name, or add --force to replace that file\n"),
                     path);
         else
             fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
@@ -237,8 +245,8 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
     if (path) {
         if (file_out_commit(&out) != 0) {
             if (errno == EEXIST)
-                fprintf(stderr, _("cchc template: %s vừa được tạo bởi chương trình khác; không "
-                                  "ghi đè (appeared meanwhile: not overwritten)\n"),
+                fprintf(stderr, _("cchc template: %s was just created by another program: "
+                                  "not overwritten\n"),
                         path);
             else
                 fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
@@ -249,14 +257,16 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
         for (size_t i = 0; i < response->my_tasks->n_tasks; i++)
             carried += *response->my_tasks->tasks[i]->carried_from != '\0';
         fprintf(stderr,
-                _("Đã ghi %s: %zu nhiệm vụ kỳ %s. Điền cột Trạng thái, Tiến độ, Kết quả… rồi gửi:\n"
+                _("Wrote %s: %zu task(s) of period %s. Fill in the status, progress, results… "
+                  "columns, then send:\n"
                   "  cchc submit --file %s%s%s\n"),
                 path, response->my_tasks->n_tasks, period, path, *unit ? " --unit " : "", unit);
         if (carried)
             fprintf(stderr,
-                    _("%zu dòng đã điền sẵn số liệu mang sang từ kỳ trước (cột \"Mang sang từ kỳ\"): "
-                      "sửa những gì đã thay đổi. Dòng không sửa chỉ được gửi khi bạn xóa trắng ô "
-                      "\"Mang sang từ kỳ\" của dòng đó, hoặc gửi với --confirm-carried.\n"),
+                    _("%zu row(s) are prefilled with figures carried over from the previous period "
+                      "(column \"Mang sang từ kỳ\", carried over from): change what has changed. A "
+                      "row left unchanged is sent only when you clear its \"Mang sang từ kỳ\" cell, "
+                      "or send with --confirm-carried.\n"),
                     carried);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -290,14 +300,14 @@ static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest
     }
     if (strcmp(err->code_name, "unauthenticated") == 0)
         fprintf(stderr,
-                _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi. Phiên đăng nhập đã hết hạn hoặc "
-                  "kết thúc: đăng nhập lại bằng 'cchc login', rồi gửi bằng 'cchc outbox send' "
-                  "(saved in the outbox; log in again, then 'cchc outbox send': sent exactly once).\n"),
+                _("cchc: %s\nSaved %zu report(s) in the outbox. The session has expired or ended: "
+                  "log in again with 'cchc login', then send with 'cchc outbox send' (sent exactly "
+                  "once).\n"),
                 err->message, body->n_rows);
     else
         fprintf(stderr,
-                _("cchc: %s\nĐã lưu %zu báo cáo vào hộp thư đi; sẽ gửi (đúng một lần) bằng "
-                  "'cchc outbox send' hoặc lệnh cchc tiếp theo.\n"),
+                _("cchc: %s\nSaved %zu report(s) in the outbox; they will be sent (exactly once) "
+                  "by 'cchc outbox send' or the next cchc command.\n"),
                 err->message, body->n_rows);
     return err->exit_code;
 }
@@ -309,14 +319,16 @@ static void conflict_hint(const cli_options *opts, const char *period, int from_
         return;
     if (from_file)
         fprintf(stderr,
-                _("Các báo cáo trên đã được lưu lại sau khi bạn tải mẫu (ai, lúc nào: xem "
-                  "trên); không gửi gì để khỏi ghi đè. Tải mẫu mới (cchc template --period %s) "
-                  "rồi nhập lại, hoặc gửi lại với --rebase để áp các ô bạn đã sửa lên bản mới "
-                  "nhất.\n"),
+                _("The reports above were saved again after you downloaded the template (who "
+                  "and when: see above); nothing was sent, so that nothing is overwritten. "
+                  "Download a new template (cchc template --period %s) and enter your changes "
+                  "again, or send again with --rebase to apply the cells you changed onto the "
+                  "latest revision.\n"),
                 period);
     else
         fprintf(stderr,
-                _("Báo cáo đã có bản mới hơn; xem bằng cchc report show rồi gửi lại.\n"));
+                _("The report has a newer revision; read it with cchc report show, then send "
+                  "again.\n"));
 }
 
 /* Says which returned reports stay returned because the row repeated them
@@ -326,8 +338,9 @@ static void note_still_returned(const cli_options *opts, const Cchc__V1__ReportS
 {
     for (size_t i = 0; !opts->json && i < r->n_saved; i++)
         if (r->saved[i]->replayed && strcmp(r->saved[i]->state, "returned") == 0)
-            printf(_("Nhiệm vụ %d vẫn bị trả lại: không có gì thay đổi so với bản đã gửi. Sửa rồi gửi, "
-                     "hoặc nếu đơn vị giữ nguyên: cchc submit --task %d --period %s --resubmit\n"),
+            printf(_("Task %d is still returned: nothing changed from the revision sent. Change it "
+                     "and send, or if the unit stands by it: cchc submit --task %d --period %s "
+                     "--resubmit\n"),
                    r->saved[i]->task_id, r->saved[i]->task_id, period);
 }
 
@@ -377,12 +390,13 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
             late += r->saved[i]->late;
             replayed += r->saved[i]->replayed;
         }
-        printf(_("Đã %s %zu báo cáo kỳ %s"), body->draft ? _("lưu nháp") : _("gửi"), r->n_saved,
-               body->period_id);
+        printf(body->draft ? _("Saved %zu report(s) of period %s as drafts")
+                           : _("Sent %zu report(s) of period %s"),
+               r->n_saved, body->period_id);
         if (late)
-            printf(_(", %zu gửi muộn"), late);
+            printf(_(", %zu late"), late);
         if (replayed)
-            printf(_(", %zu đã nhận từ lần gửi trước"), replayed);
+            printf(_(", %zu already received from an earlier send"), replayed);
         printf(".\n");
         note_still_returned(opts, r, body->period_id);
     }
@@ -415,7 +429,7 @@ static int send_rebasing(const cli_options *opts, Cchc__V1__ReportSubmitRequest 
     rebased_submission rebased = {0};
     for (int attempt = 0; conflict && mode->rebase && attempt < 3; attempt++) {
         if (!opts->json)
-            fprintf(stderr, _("Đang áp các ô bạn đã sửa lên bản mới nhất…\n"));
+            fprintf(stderr, "%s", _("Applying the cells you changed onto the latest revision…\n"));
         rebased_submission next;
         rc = rebase_submission(opts, attempt ? &rebased.body : body, &next);
         rebase_free(&rebased);
@@ -425,7 +439,7 @@ static int send_rebasing(const cli_options *opts, Cchc__V1__ReportSubmitRequest 
             break;
         }
         if (!opts->json)
-            fprintf(stderr, _("%zu dòng đã chuyển lên bản mới nhất; đang gửi…\n"),
+            fprintf(stderr, _("%zu row(s) moved onto the latest revision; sending…\n"),
                     rebased.rebased_rows);
         conflict = 0;
         rc = send_submission(opts, &rebased.body, &conflict, opts->json && attempt < 2);
@@ -442,19 +456,19 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
                         const submit_mode *mode)
 {
     if (sheet->n_rows > 50 && !opts->json)
-        fprintf(stderr, _("Đang kiểm tra %zu dòng…\n"), sheet->n_rows);
+        fprintf(stderr, _("Checking %zu rows…\n"), sheet->n_rows);
     report_sheet_check(sheet);
     if (sheet->n_problems > 0) {
         for (size_t i = 0; i < sheet->n_problems; i++)
-            fprintf(stderr, _("%s: dòng %d, cột \"%s\": %s\n"), source, sheet->problems[i].line,
+            fprintf(stderr, _("%s: line %d, column \"%s\": %s\n"), source, sheet->problems[i].line,
                     sheet->problems[i].column, sheet->problems[i].message);
         if (sheet->more_problems)
-            fprintf(stderr, _("… và %zu lỗi khác\n"), sheet->more_problems);
-        fprintf(stderr, _("cchc: không gửi báo cáo nào; sửa rồi gửi lại (nothing sent)\n"));
+            fprintf(stderr, _("… and %zu more problem(s)\n"), sheet->more_problems);
+        fprintf(stderr, "%s", _("cchc: nothing sent; fix the file and send again\n"));
         return EXIT_USAGE;
     }
     if (sheet->n_rows == 0) {
-        fprintf(stderr, _("cchc: %s: không có dòng nào đã điền Trạng thái (no filled rows)\n"), source);
+        fprintf(stderr, _("cchc: %s: no row has its status filled in\n"), source);
         return EXIT_USAGE;
     }
     /* rows carried over from an earlier period and left as they were go
@@ -466,8 +480,8 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         if (opts->json)
             output_json(json_pack("{s:i, s:i}", "sent", 0, "carried_held_back", (int)held));
         else
-            printf(_("Không gửi gì kỳ %s: mọi dòng đã điền đều là số liệu mang sang từ kỳ trước "
-                     "chưa sửa (nothing sent).\n"),
+            printf(_("Nothing sent for period %s: every filled row holds figures carried over "
+                     "from an earlier period, unchanged.\n"),
                    sheet->period);
         if (!opts->json)
             carried_explain(&carried, source, mode->unit ? mode->unit : "");
@@ -526,10 +540,10 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
     body.rows = ptrs;
     body.n_rows = n_sent;
     if (n_sent > 50 && !opts->json)
-        fprintf(stderr, _("Đang gửi %zu báo cáo…\n"), n_sent);
+        fprintf(stderr, _("Sending %zu reports…\n"), n_sent);
     rc = send_rebasing(opts, &body, mode);
     if (rc == EXIT_OK && sheet->skipped && !opts->json)
-        printf(_("(%zu dòng chưa điền Trạng thái không được gửi.)\n"), sheet->skipped);
+        printf(_("(%zu row(s) without a status were not sent.)\n"), sheet->skipped);
     if (!opts->json)
         carried_explain(&carried, source, mode->unit ? mode->unit : "");
 out:
@@ -559,16 +573,15 @@ static int check_file_unit(const report_sheet *sheet, const char *path, const su
         return EXIT_OK;
     if (*mode->unit)
         fprintf(stderr,
-                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị %s (--unit) đang gửi; "
-                  "không gửi gì (the file is unit %s's, not %s's: nothing sent)\n"),
-                path, sheet->unit, target, sheet->unit, target);
+                _("cchc: %s is the template of unit %s, not of unit %s (--unit) being sent "
+                  "for: nothing sent\n"),
+                path, sheet->unit, target);
     else
         fprintf(stderr,
-                _("cchc: %s là mẫu của đơn vị %s, không phải của đơn vị bạn (%s); không gửi gì. "
-                  "Nếu %s là đơn vị đã ngừng hoạt động mà đơn vị bạn kế thừa, gửi bằng: cchc "
-                  "submit --file %s --unit %s (the file is unit %s's, not yours, %s: nothing "
-                  "sent)\n"),
-                path, sheet->unit, target, sheet->unit, path, sheet->unit, sheet->unit, target);
+                _("cchc: %s is the template of unit %s, not of your unit (%s): nothing sent. "
+                  "If %s is a closed unit your unit succeeds, send with: cchc submit --file %s "
+                  "--unit %s\n"),
+                path, sheet->unit, target, sheet->unit, path, sheet->unit);
     return EXIT_USAGE;
 }
 
@@ -584,7 +597,7 @@ static int submit_file(const cli_options *opts, const char *path, const submit_m
     free(data);
     if (parsed > 0) {
         free(sheet);
-        fprintf(stderr, _("cchc: %s: %s; không gửi gì (nothing sent)\n"), path, error);
+        fprintf(stderr, _("cchc: %s: %s; nothing sent\n"), path, error);
         return EXIT_USAGE;
     }
     if (parsed != 0) {
@@ -658,9 +671,9 @@ static int fetch_task_base(const cli_options *opts, const char *period, const ch
     if (found)
         snprintf(base, 16, "%d", found->revision);
     if (resubmit && (!found || strcmp(found->report_state, "returned") != 0)) {
-        fprintf(stderr, _("cchc submit: --resubmit: báo cáo nhiệm vụ %d kỳ %s không ở trạng thái bị "
-                          "trả lại (%s) (only a returned report is resubmitted)\n"),
-                task, period, found ? state_label(found->report_state) : _("không có"));
+        fprintf(stderr, _("cchc submit: --resubmit: the report of task %d, period %s, is not "
+                          "returned (%s); only a returned report is resubmitted\n"),
+                task, period, found ? state_label(found->report_state) : _("none"));
         rc = EXIT_USAGE;
     } else if (resubmit) {
         /* indicators travel as a JSON object; the sheet reads its cell
@@ -747,8 +760,8 @@ int cmd_submit(const cli_options *opts, int argc, char **argv)
                      "                   [--difficulties \"…\"] [--proposals \"…\"]\n"
                      "                   [--indicator tên=giá-trị]… [--draft] [--base-revision N]\n"
                      "       cchc submit --task ID --period P --resubmit\n"
-                     "S: \"chưa triển khai\", \"đang triển khai\", \"hoàn thành\", \"chậm tiến độ\"\n"
-                     "   (or not_started, in_progress, completed, behind)\n"
+                     "S: not_started, in_progress, completed, behind (or as the template's\n"
+                     "   drop-down list writes them, in Vietnamese)\n"
                      "Each row is sent with the revision it was made from (the template's\n"
                      "\"Phiên bản gốc\"; with --task, the latest, fetched first, or --base-revision N):\n"
                      "if someone saved the report since, nothing is sent (conflict).\n"
@@ -903,41 +916,42 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&r->base));
     } else {
         const Cchc__V1__ReportSummary *s = r->report;
-        printf(_("Báo cáo %lld: nhiệm vụ %d (%s), %s (%s), kỳ %s\n"), (long long)s->report_id,
+        printf(_("Report %lld: task %d (%s), %s (%s), period %s\n"), (long long)s->report_id,
                s->task_id, s->ref, s->unit_name, s->unit_code, s->period_id);
-        printf(_("Tình trạng: %s, lần %d%s\n"), state_label(s->state), s->revision,
-               s->late ? _(", gửi muộn") : "");
+        printf(_("State: %s, revision %d%s\n"), state_label(s->state), s->revision,
+               s->late ? _(", sent late") : "");
         if (*s->return_reason)
-            printf(_("Lý do trả lại: %s\n"), s->return_reason);
+            printf(_("Reason for return: %s\n"), s->return_reason);
         size_t shown = history ? r->n_revisions : (r->n_revisions ? 1 : 0);
         for (size_t i = 0; i < shown; i++) {
             const Cchc__V1__ReportRevision *v = r->revisions[i];
-            printf(_("\n— Lần %d (%s) bởi %s lúc %s%s\n"), v->revision,
-                   strcmp(v->saved_as, "draft") == 0 ? _("nháp") : _("gửi"), v->username,
-                   human_time(v->saved_at), v->late ? _(", muộn") : "");
-            printf(_("  Trạng thái: %s, tiến độ %s\n"), report_status_label(v->status),
+            printf(strcmp(v->saved_as, "draft") == 0 ? _("\n— Revision %d (draft) by %s at %s%s\n")
+                                                     : _("\n— Revision %d (sent) by %s at %s%s\n"),
+                   v->revision, v->username, human_time(v->saved_at), v->late ? _(", late") : "");
+            printf(_("  Status: %s, progress %s\n"), report_status_label(v->status),
                    human_progress(v->progress));
             if (*v->results)
-                printf(_("  Kết quả: %s\n"), v->results);
+                printf(_("  Results: %s\n"), v->results);
             if (*v->difficulties)
-                printf(_("  Khó khăn, vướng mắc: %s\n"), v->difficulties);
+                printf(_("  Difficulties: %s\n"), v->difficulties);
             if (*v->proposals)
-                printf(_("  Kiến nghị: %s\n"), v->proposals);
+                printf(_("  Proposals: %s\n"), v->proposals);
             if (*v->indicators)
-                printf(_("  Chỉ số: %s\n"), v->indicators);
+                printf(_("  Indicators: %s\n"), v->indicators);
             if (history && v->n_changed) {
-                printf(_("  Thay đổi:"));
+                printf("%s", _("  Changed:"));
                 for (size_t k = 0; k < v->n_changed; k++)
-                    printf(" %s", v->changed[k]);
+                    printf("%s %s", k ? "," : "", field_label(v->changed[k]));
                 printf("\n");
             }
         }
         if (r->n_reviews)
-            printf(_("\nXét duyệt:\n"));
+            printf("%s", _("\nReviews:\n"));
         for (size_t i = 0; i < r->n_reviews; i++) {
             const Cchc__V1__ReviewEntry *e = r->reviews[i];
-            printf("  %s %s (%s, lần %d) %s%s%s\n", human_time(e->at), e->username, e->level, e->revision,
-                   e->action, *e->reason ? ": " : "", e->reason);
+            printf(_("  %s %s (%s, revision %d) %s%s%s\n"), human_time(e->at), e->username,
+                   label_of(LABEL_REVIEW_LEVEL, e->level), e->revision, label_of(LABEL_ACTION, e->action),
+                   *e->reason ? ": " : "", e->reason);
         }
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -954,7 +968,7 @@ static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitR
     rebased_submission rebased;
     int ok = 0;
     if (!opts->json)
-        fprintf(stderr, _("Đang áp các ô bạn đã sửa lên bản mới nhất…\n"));
+        fprintf(stderr, "%s", _("Applying the cells you changed onto the latest revision…\n"));
     if (rebase_submission(opts, body, &rebased) == EXIT_OK) {
         Cchc__V1__Response *response = NULL;
         cli_error err = {0};
@@ -962,7 +976,8 @@ static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitR
                       &err) == 0 &&
              response->body_case == CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
         if (ok && !opts->json)
-            printf(_("Đã gửi từ hộp thư đi sau khi áp lên bản mới nhất: %zu báo cáo kỳ %s.\n"),
+            printf(_("Sent from the outbox after applying onto the latest revision: %zu report(s) "
+                     "of period %s.\n"),
                    response->report_submit->n_saved, body->period_id);
         else if (!ok && !opts->quiet)
             fprintf(stderr, "cchc: %s\n", err.message);
@@ -995,10 +1010,10 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             output_json(json_pack("{s:i, s:i, s:i}", "sent", sent, "dropped", dropped, "waiting",
                                   left));
         else if (dropped)
-            printf(_("Hộp thư đi: đã gửi %d, bị từ chối và đã bỏ %d, còn chờ %d.\n"), sent,
+            printf(_("Outbox: %d sent, %d refused and dropped, %d waiting.\n"), sent,
                    dropped, left);
         else
-            printf(_("Hộp thư đi: đã gửi %d, còn chờ %d.\n"), sent, left);
+            printf(_("Outbox: %d sent, %d waiting.\n"), sent, left);
         /* a refusal is the server's answer (1), like any refused submit */
         return left ? EXIT_UNREACHABLE : dropped ? EXIT_SERVER_ERROR : EXIT_OK;
     }
@@ -1007,7 +1022,7 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         if (opts->json)
             output_json(json_pack("{s:i}", "waiting", n));
         else
-            printf(_("Hộp thư đi: %d lần gửi đang chờ máy chủ %s.\n"), n, opts->server);
+            printf(_("Outbox: %d submission(s) waiting for the server %s.\n"), n, opts->server);
         return EXIT_OK;
     }
     if (strcmp(sub, "discard") == 0) {
@@ -1021,14 +1036,14 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
             if (opts->json)
                 output_json(json_pack("{s:i}", "discarded", 0));
             else
-                printf(_("Hộp thư đi trống; không có gì để bỏ.\n"));
+                printf("%s", _("The outbox is empty; nothing to discard.\n"));
             return EXIT_OK;
         }
         char question[200];
         snprintf(question, sizeof(question),
-                 _("Bỏ %d lần gửi chưa tới máy chủ? Các báo cáo đó sẽ mất (discard %d waiting "
-                   "submission(s))"),
-                 waiting, waiting);
+                 _("Discard %d submission(s) that have not reached the server? Those reports "
+                   "will be lost"),
+                 waiting);
         int rc = cli_confirm(opts, question, yes);
         if (rc != EXIT_OK)
             return rc;
@@ -1036,7 +1051,7 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         if (opts->json)
             output_json(json_pack("{s:i}", "discarded", n));
         else
-            printf(_("Hộp thư đi: đã bỏ %d lần gửi chưa tới máy chủ.\n"), n);
+            printf(_("Outbox: discarded %d submission(s) that had not reached the server.\n"), n);
         return EXIT_OK;
     }
     fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard [--yes]]\n"));

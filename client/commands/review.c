@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
@@ -91,8 +92,8 @@ static int list_reports(const cli_options *opts, const list_filter *f, Cchc__V1_
 
 static void print_reports(FILE *to, Cchc__V1__ReportSummary **reports, size_t n)
 {
-    const char *headers[] = {_("Số"), _("Nhiệm vụ"), _("Đơn vị"), _("Tình trạng"), _("Lần"),
-                             _("Tiến độ"), _("Gửi lúc"), _("Ghi chú")};
+    const char *headers[] = {_("No."), _("Task"), _("Unit"), _("State"), _("Rev."),
+                             _("Progress"), _("Sent at"), _("Note")};
     const int widths[] = {0, 0, 40, 0, 0, 0, 0, 40};
     table *t = table_new(8, headers, widths);
     for (size_t i = 0; i < n; i++) {
@@ -103,11 +104,11 @@ static void print_reports(FILE *to, Cchc__V1__ReportSummary **reports, size_t n)
         snprintf(rev, sizeof(rev), "%d", r->revision);
         snprintf(progress, sizeof(progress), "%s", human_progress(r->progress));
         if (*r->return_reason)
-            snprintf(note, sizeof(note), _("trả lại: %s"), r->return_reason);
+            snprintf(note, sizeof(note), _("returned: %s"), r->return_reason);
         else if (r->late)
-            snprintf(note, sizeof(note), _("muộn"));
-        const char *row[] = {id, task, r->unit_name, r->state, rev, progress,
-                             human_time(r->submitted_at), note};
+            snprintf(note, sizeof(note), "%s", _("sent late"));
+        const char *row[] = {id, task, r->unit_name, label_of(LABEL_REPORT_STATE, r->state), rev,
+                             progress, human_time(r->submitted_at), note};
         table_add_row(t, row);
         if (r->late)
             table_colour_last_row(t, COLOUR_LATE);
@@ -156,7 +157,7 @@ static int confirm_bulk(size_t n)
     }
     /* stdout may be a file; the question is for the person at the terminal */
     fflush(stdout);
-    fprintf(stderr, _("Chấp nhận %zu báo cáo trên, đúng các lần gửi đã liệt kê? [c/K] "), n);
+    fprintf(stderr, _("Accept the %zu report(s) above, exactly the revisions listed? [y/N] "), n);
     fflush(stderr);
     char answer[32];
     if (!fgets(answer, sizeof(answer), stdin))
@@ -239,7 +240,7 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
                 /* the client keeps nothing between commands, and the
                  * revision there now may be one nobody read */
                 fprintf(stderr, _("cchc review: say which revision of report %lld you read: %lld@REV, "
-                                  "REV from the \"Lần\" column of cchc review list (or report show)\n"),
+                                  "REV from the \"Rev.\" column of cchc review list (or report show)\n"),
                         (long long)ids[i], (long long)ids[i]);
                 rc = EXIT_USAGE;
                 goto out;
@@ -256,21 +257,21 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
         if (rc != EXIT_OK)
             goto out;
         if (n == 0) {
-            printf(_("Không có báo cáo nào chờ chấp nhận.\n"));
+            printf(_("No report is waiting to be accepted.\n"));
             goto out;
         }
         /* the list is what is confirmed: with --json (stdout is for the
          * answer) it goes to stderr when someone is asked */
         FILE *to = !opts->json ? stdout : !f.yes ? stderr : NULL;
         if (to) {
-            fprintf(to, _("Báo cáo sẽ chấp nhận (%zu), đúng lần gửi ghi ở cột \"Lần\":\n"), n);
+            fprintf(to, _("Reports to accept (%zu), exactly the revision in the \"Rev.\" column:\n"), n);
             print_reports(to, listed->report_list->reports, n);
         }
         if (!f.yes) {
             int yes = confirm_bulk(n);
             if (yes <= 0) {
                 if (yes == 0)
-                    printf(_("Không chấp nhận báo cáo nào.\n"));
+                    printf(_("No report accepted.\n"));
                 rc = yes < 0 ? EXIT_USAGE : EXIT_OK;
                 goto out;
             }
@@ -292,10 +293,11 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     if (call_raw(opts, CCHC__V1__REQUEST__BODY_REVIEW, &body, &response, &err) != 0) {
         rc = cli_error_report(opts, &err);
         if (strcmp(err.code_name, "conflict") == 0)
-            fprintf(stderr, bulk ? _("Không báo cáo nào được chấp nhận. Đọc lần gửi mới (lệnh ở trên), rồi "
-                                     "chạy lại lệnh này để xem danh sách mới.\n")
-                                 : _("Không báo cáo nào được xét duyệt. Đọc lần gửi mới (lệnh ở trên), rồi "
-                                     "xét duyệt lại với SỐ@LẦN mới.\n"));
+            fprintf(stderr, "%s",
+                    bulk ? _("No report was accepted. Read the new revision (the command above), "
+                             "then run this command again to see the new list.\n")
+                         : _("No report was reviewed. Read the new revision (the command above), "
+                             "then review again with the new ID@REV.\n"));
         goto out;
     }
     if (response->body_case != CCHC__V1__RESPONSE__BODY_REVIEW) {
@@ -307,7 +309,7 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     if (opts->json) {
         output_json(pb_to_json(&response->review->base));
     } else {
-        printf(is_return ? _("Đã trả lại %zu báo cáo:\n") : _("Đã chấp nhận %zu báo cáo:\n"),
+        printf(is_return ? _("Returned %zu report(s):\n") : _("Accepted %zu report(s):\n"),
                response->review->n_reviewed);
         print_reports(stdout, response->review->reviewed, response->review->n_reviewed);
     }

@@ -17,6 +17,7 @@
 #include "html_report.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "report_csv.h"
@@ -72,11 +73,22 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
     rows.rows = b->rows;
     if (!b->by_index || !b->by_district || !b->by_lead || !b->by_index->period) {
         cchc__v1__response__free_unpacked(response, NULL);
-        fprintf(stderr, _("cchc: the server's consolidated report is incomplete\n"));
+        fprintf(stderr, "%s", _("cchc: the server's consolidated report is incomplete\n"));
         return EXIT_PROTOCOL;
     }
-    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows};
+    /* the tasks' names: plan data, the same whatever the snapshot */
+    Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
+    Cchc__V1__Response *tasks = NULL;
+    rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
+              &tasks);
+    if (rc != EXIT_OK) {
+        cchc__v1__response__free_unpacked(response, NULL);
+        return rc;
+    }
+    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
+                                   tasks->task_list};
     html_report_write(&data, period, out);
+    cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -97,8 +109,8 @@ static void group_row(table *t, const Cchc__V1__StatusGroup *g)
 
 static table *group_table(const char *first)
 {
-    const char *headers[] = {first, _("Phải có"), _("Đã nhận"), _("Đúng hạn"), _("Muộn"),
-                             _("Còn thiếu"), _("TB tiến độ"), _("Tiến độ chung")};
+    const char *headers[] = {first, _("Expected"), _("Received"), _("On time"), _("Late"),
+                             _("Missing"), _("Mean progress"), _("Overall progress")};
     const int widths[] = {44, 0, 0, 0, 0, 0, 0, 0};
     return table_new(8, headers, widths);
 }
@@ -107,36 +119,37 @@ static table *group_table(const char *first)
 static const char *group_title(const char *by)
 {
     static const struct { const char *by, *title; } titles[] = {
-        {"unit", N_("Đơn vị")},       {"district", N_("Khu vực")},
-        {"lead", N_("Cơ quan chủ trì")}, {"task", N_("Nhiệm vụ")},
-        {"index", N_("Chỉ số")},      {"criterion", N_("Tiêu chí")},
+        {"unit", N_("Unit")},       {"district", N_("Area")},
+        {"lead", N_("Lead agency")}, {"task", N_("Task")},
+        {"index", N_("Index")},      {"criterion", N_("Criterion")},
     };
     for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
         if (strcmp(titles[i].by, by) == 0)
             return _(titles[i].title);
-    return _("Nhóm");
+    return _("Group");
 }
 
 static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
 {
     const Cchc__V1__StatusGroup *t = s->total;
-    printf(_("Kỳ %s (%s), số liệu %s – %s, hạn đơn vị %s%s\n"), s->period->id, s->period->state,
+    printf(_("Period %s (%s), data %s – %s, unit deadline %s%s\n"), s->period->id,
+           label_of(LABEL_PERIOD_STATE, s->period->state),
            human_date(s->period->data_from), human_date(s->period->data_until),
            human_date(s->period->unit_deadline),
-           s->all_tasks ? "" : _(" — chỉ các nhiệm vụ đơn vị bạn chủ trì"));
+           s->all_tasks ? "" : _(" — only the tasks your unit leads"));
     if (t) {
-        printf(_("Báo cáo: phải có %d, đã nhận %d (đúng hạn %d, muộn %d), còn thiếu %d.\n"),
+        printf(_("Reports: %d expected, %d received (%d on time, %d late), %d missing.\n"),
                t->expected, t->received, t->on_time, t->late, t->missing);
-        printf(_("Tình trạng: %d chưa triển khai, %d đang triển khai, %d hoàn thành, %d chậm tiến độ; "
-                 "tiến độ trung bình %s, tiến độ chung %s (báo cáo thiếu tính 0%%).\n"),
+        printf(_("Status: %d not started, %d in progress, %d completed, %d behind; mean progress "
+                 "%s, overall progress %s (missing reports count as 0%%).\n"),
                t->not_started, t->in_progress, t->completed, t->behind,
                *t->mean_progress ? human_percent(t->mean_progress) : "-",
                human_percent(t->effective_progress));
     }
-    if (s->n_groups && strcmp(by, _("Khu vực")) == 0)
-        printf(_("Khu vực: quận, huyện của đơn vị vào ngày cuối kỳ số liệu; từ 01/07/2025 (không còn cấp "
-                 "huyện) là tỉnh, thành phố cũ nơi đơn vị cấp xã được hình thành. Sở, ngành không thuộc "
-                 "khu vực nào.\n"));
+    if (s->n_groups && strcmp(by, _("Area")) == 0)
+        printf("%s", _("Area: the unit's district on the last day of the data period; from 1 July 2025 "
+                       "(no district level any more), the former province or city where the "
+                       "commune-level unit was formed. Departments belong to no area.\n"));
     if (s->n_groups) {
         printf("\n");
         table *g = group_table(by);
@@ -146,9 +159,10 @@ static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
         table_free(g);
     }
     if (s->n_at_risk) {
-        printf(_("\nTiêu chí có nguy cơ mất điểm nhất (điểm mất năm gốc × phần tiến độ chưa đạt):\n"));
-        const char *headers[] = {_("Chỉ số"), _("Mã"), _("Tiêu chí"), _("Điểm mất"), _("Tiến độ chung"),
-                                 _("Còn thiếu"), _("Nguy cơ")};
+        printf("%s", _("\nCriteria most at risk of losing points (points lost in the base year × "
+                       "progress not yet made):\n"));
+        const char *headers[] = {_("Index"), _("Code"), _("Criterion"), _("Points lost"),
+                                 _("Overall progress"), _("Missing"), _("Risk")};
         const int widths[] = {0, 0, 50, 0, 0, 0, 0};
         table *r = table_new(7, headers, widths);
         for (size_t i = 0; i < s->n_at_risk && i < 10; i++) {
@@ -182,26 +196,26 @@ static int status_task(const cli_options *opts, const char *period, const char *
     if (opts->json) {
         output_json(pb_to_json(&st->base));
     } else {
-        printf(_("Nhiệm vụ %d (%s), kỳ %s\n%s\n\n"), st->task_id, st->ref, period, st->text);
+        printf(_("Task %d (%s), period %s\n%s\n\n"), st->task_id, st->ref, period, st->text);
         if (st->summary) {
-            table *g = group_table(_("Nhiệm vụ"));
+            table *g = group_table(_("Task"));
             group_row(g, st->summary);
             table_print(g, stdout, 1);
             table_free(g);
         }
         for (size_t i = 0; i < st->n_reports; i++) {
             const Cchc__V1__UnitReport *u = st->reports[i];
-            printf("\n%s (%s): %s", u->unit_name, u->unit_code, u->state);
+            printf("\n%s (%s): %s", u->unit_name, u->unit_code, label_of(LABEL_REPORT_STATE, u->state));
             if (*u->status)
-                printf(_(", %s, %s%s"), report_status_label(u->status), human_progress(u->progress),
-                       u->late ? _(", muộn") : "");
+                printf(", %s, %s%s", report_status_label(u->status), human_progress(u->progress),
+                       u->late ? _(", late") : "");
             printf("\n");
             if (*u->results)
-                printf(_("  Kết quả: %s\n"), u->results);
+                printf(_("  Results: %s\n"), u->results);
             if (*u->difficulties)
-                printf(_("  Khó khăn, vướng mắc: %s\n"), u->difficulties);
+                printf(_("  Difficulties: %s\n"), u->difficulties);
             if (*u->proposals)
-                printf(_("  Kiến nghị: %s\n"), u->proposals);
+                printf(_("  Proposals: %s\n"), u->proposals);
         }
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -221,8 +235,8 @@ static int status_trend(const cli_options *opts, int year)
     if (opts->json) {
         output_json(pb_to_json(&tr->base));
     } else {
-        const char *headers[] = {_("Kỳ"), _("Phải có"), _("Đã nhận"), _("Đúng hạn"),
-                                 _("Tiến độ chung"), _("Điểm có nguy cơ mất")};
+        const char *headers[] = {_("Period"), _("Expected"), _("Received"), _("On time"),
+                                 _("Overall progress"), _("Points at risk")};
         table *t = table_new(6, headers, NULL);
         for (size_t i = 0; i < tr->n_points; i++) {
             const Cchc__V1__TrendPoint *p = tr->points[i];
@@ -274,12 +288,12 @@ int cmd_status(const cli_options *opts, int argc, char **argv)
     if (strcmp(sub, "trend") == 0)
         return status_trend(opts, year);
     if (!period) {
-        fprintf(stderr, _("cchc status: --period is required (e.g. --period 2026-Y)\n"));
+        fprintf(stderr, "%s", _("cchc status: --period is required (e.g. --period 2026-Y)\n"));
         return EXIT_USAGE;
     }
     if (strcmp(sub, "task") == 0) {
         if (optind + 2 != argc) {
-            fprintf(stderr, _("cchc status task: give one task number\n"));
+            fprintf(stderr, "%s", _("cchc status task: give one task number\n"));
             return EXIT_USAGE;
         }
         return status_task(opts, period, argv[optind + 1]);
@@ -327,7 +341,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
         }
     }
     if (!period) {
-        fprintf(stderr, _("cchc missing: --period is required\n"));
+        fprintf(stderr, "%s", _("cchc missing: --period is required\n"));
         return EXIT_USAGE;
     }
     Cchc__V1__Response *response;
@@ -338,7 +352,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&m->base));
     } else {
-        const char *headers[] = {_("Đơn vị"), _("Nhiệm vụ"), _("Tình trạng"), _("Cơ quan chủ trì")};
+        const char *headers[] = {_("Unit"), _("Task"), _("State"), _("Lead agency")};
         const int widths[] = {40, 0, 0, 50};
         table *t = table_new(4, headers, widths);
         for (size_t i = 0; i < m->n_missing; i++) {
@@ -348,7 +362,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
             /* a closed unit's report is owed by its successor(s) today */
             for (size_t k = 0; k < x->n_successors; k++) {
                 size_t used = strlen(unit);
-                snprintf(unit + used, sizeof(unit) - used, "%s%s", k ? ", " : _(" → nay: "),
+                snprintf(unit + used, sizeof(unit) - used, "%s%s", k ? ", " : _(" → now: "),
                          x->successors[k]);
             }
             snprintf(task, sizeof(task), "%d (%s)", x->task_id, x->ref);
@@ -356,36 +370,57 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
                 size_t used = strlen(leads);
                 snprintf(leads + used, sizeof(leads) - used, "%s%s", k ? "; " : "", x->leads[k]);
             }
-            const char *row[] = {unit, task, x->state, leads};
+            const char *row[] = {unit, task, label_of(LABEL_REPORT_STATE, x->state), leads};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
-        printf(_("%zu báo cáo còn thiếu.\n"), m->n_missing);
+        printf(_("%zu report(s) missing.\n"), m->n_missing);
         table_free(t);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
 
+/* The export's last review as the server joins it, "accept (lead)
+ * vp.kiemtra 2023-…Z": its action and level in the reader's words. */
+static void review_words(const char *joined, char *out, size_t size)
+{
+    const char *open = strstr(joined, " (");
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (!close) {
+        snprintf(out, size, "%s", joined);
+        return;
+    }
+    char action[32], level[32];
+    snprintf(action, sizeof(action), "%.*s", (int)(open - joined), joined);
+    snprintf(level, sizeof(level), "%.*s", (int)(close - open - 2), open + 2);
+    snprintf(out, size, "%s (%s)%s", label_of(LABEL_ACTION, action),
+             label_of(LABEL_REVIEW_LEVEL, level), close + 1);
+}
+
 static void export_csv(FILE *out, const Cchc__V1__ExportResponse *e)
 {
+    /* the export is read by people in a spreadsheet: headers in their language */
     static const char *const headers[] = {
-        "Kỳ báo cáo", "Mã đơn vị", "Đơn vị", "Mã nhiệm vụ", "Ký hiệu", "Tiêu chí", "Tình trạng báo cáo",
-        "Lần", "Gửi muộn", "Gửi lần đầu", "Trạng thái", "Tiến độ (%)", "Kết quả đạt được",
-        "Khó khăn, vướng mắc", "Kiến nghị", "Giá trị chỉ số", "Xét duyệt gần nhất", "Lý do trả lại"};
+        N_("Reporting period"), N_("Unit code"), N_("Unit"), N_("Task ID"), N_("Reference"),
+        N_("Criterion"), N_("Report state"), N_("Revision"), N_("Sent late"), N_("First sent"),
+        N_("Status"), N_("Progress (%)"), N_("Results achieved"), N_("Difficulties"),
+        N_("Proposals"), N_("Indicator values"), N_("Last review"), N_("Reason for return")};
     const size_t n = sizeof(headers) / sizeof(headers[0]);
     fputs("\xEF\xBB\xBF", out);
     for (size_t c = 0; c < n; c++)
-        csv_write_field(out, headers[c], c == n - 1);
+        csv_write_field(out, _(headers[c]), c == n - 1);
     for (size_t i = 0; i < e->n_rows; i++) {
         const Cchc__V1__ExportRow *r = e->rows[i];
-        char task[16], rev[16];
+        char task[16], rev[16], review[512];
+        review_words(r->last_review, review, sizeof(review));
         snprintf(task, sizeof(task), "%d", r->task_id);
         snprintf(rev, sizeof(rev), "%d", r->revision);
         const char *row[] = {r->period_id, r->unit_code, r->unit_name, task, r->ref, r->criteria,
-                             r->state, rev, r->late ? "có" : "không", r->submitted_at,
+                             label_of(LABEL_REPORT_STATE, r->state), rev, r->late ? _("yes") : _("no"),
+                             r->submitted_at,
                              report_status_label(r->status), r->progress, r->results,
-                             r->difficulties, r->proposals, r->indicators, r->last_review,
+                             r->difficulties, r->proposals, r->indicators, review,
                              r->return_reason};
         for (size_t c = 0; c < n; c++)
             csv_write_field(out, row[c], c == n - 1);
@@ -417,7 +452,7 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
     }
     int html = strcmp(format, "html") == 0;
     if (!period || (!html && strcmp(format, "csv") != 0)) {
-        fprintf(stderr, _("cchc export: --period P and --format csv or html\n"));
+        fprintf(stderr, "%s", _("cchc export: --period P and --format csv or html\n"));
         return EXIT_USAGE;
     }
     FILE *out = path ? fopen(path, "w") : stdout;
@@ -439,7 +474,7 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
     if (path) {
         fclose(out);
         if (rc == EXIT_OK)
-            fprintf(stderr, _("Đã ghi %s.\n"), path);
+            fprintf(stderr, _("Wrote %s.\n"), path);
         else
             remove(path);
     }

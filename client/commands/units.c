@@ -16,21 +16,30 @@
 #include "file_read.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "unit_changes.h"
 
 static const char *kind_name(const char *kind)
 {
-    if (strcmp(kind, "city") == 0)
-        return _("thành phố");
-    if (strcmp(kind, "department") == 0)
-        return _("sở, ngành");
-    if (strcmp(kind, "district") == 0)
-        return _("quận, huyện");
-    if (strcmp(kind, "commune") == 0)
-        return _("xã, phường");
-    return _("khác");
+    return label_of(LABEL_UNIT_KIND, kind);
+}
+
+static const char *event_name(const char *e);
+
+/* A succession's change ("rename", "merge", "split", "absorb") said as the
+ * unit's history says it. */
+static const char *change_name(const char *change)
+{
+    static const struct { const char *change, *event; } events[] = {
+        {"rename", "renamed_to"}, {"merge", "merged_into"},
+        {"split", "split_into"},  {"absorb", "absorbed_into"},
+    };
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+        if (strcmp(events[i].change, change) == 0)
+            return event_name(events[i].event);
+    return change;
 }
 
 /* Prints u and, indented below it, the units whose parent it is. */
@@ -39,10 +48,10 @@ static void print_tree(const Cchc__V1__UnitListResponse *ul, const Cchc__V1__Uni
 {
     printf("%*s%s (%s, %s)", depth * 2, "", u->name, u->code, kind_name(u->kind));
     if (show_dates && (*u->valid_from || *u->valid_until))
-        printf(_(" [%s – %s]"), *u->valid_from ? human_date(u->valid_from) : "…",
+        printf(" [%s – %s]", *u->valid_from ? human_date(u->valid_from) : "…",
                *u->valid_until ? human_date(u->valid_until) : "…");
     for (size_t i = 0; i < u->n_successors; i++)
-        printf(_(" → %s %s từ %s"), u->successors[i]->change, u->successors[i]->code,
+        printf(_(" → %s %s from %s"), change_name(u->successors[i]->change), u->successors[i]->code,
                human_date(u->successors[i]->effective_on));
     printf("\n");
     if (depth > 16)
@@ -110,14 +119,18 @@ static int units_list(const cli_options *opts, int argc, char **argv)
                 if (has_parent || printed[i] || (strcmp(u->kind, "other") == 0) != outside)
                     continue;
                 if (outside && !headed++)
-                    printf(_("\nNgoài bộ máy hành chính thành phố (outside the city administration):\n"));
+                    printf("%s", _("\nOutside the city administration:\n"));
                 printed[i] = 1;
                 print_tree(ul, u, outside, printed, body.all);
             }
         }
         free(printed);
-        printf(_("%zu đơn vị (ngày %s).\n"), ul->n_units,
-               body.all ? _("mọi thời điểm") : (*body.as_of ? human_date(body.as_of) : _("hôm nay")));
+        if (body.all)
+            printf(_("%zu unit(s) (all dates).\n"), ul->n_units);
+        else if (*body.as_of)
+            printf(_("%zu unit(s) (on %s).\n"), ul->n_units, human_date(body.as_of));
+        else
+            printf(_("%zu unit(s) (today).\n"), ul->n_units);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -150,7 +163,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        fprintf(stderr, _("cchc units import: give one CSV file\n"));
+        fprintf(stderr, "%s", _("cchc units import: give one CSV file\n"));
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
@@ -174,11 +187,11 @@ static int units_import(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, "%s: %s\n", path, list.notice);
     if (list.n_problems > 0 || list.n_rows == 0) {
         for (size_t i = 0; i < list.n_problems; i++)
-            fprintf(stderr, _("%s: dòng %d: %s\n"), path, list.problems[i].line,
+            fprintf(stderr, _("%s: line %d: %s\n"), path, list.problems[i].line,
                     list.problems[i].message);
         if (list.n_rows == 0 && list.n_problems == 0)
-            fprintf(stderr, _("%s: không có dòng dữ liệu nào (no data rows)\n"), path);
-        fprintf(stderr, _("cchc: nothing imported; fix the file and run again\n"));
+            fprintf(stderr, _("%s: no data rows\n"), path);
+        fprintf(stderr, "%s", _("cchc: nothing imported; fix the file and run again\n"));
         commune_list_free(&list);
         return EXIT_USAGE;
     }
@@ -212,7 +225,7 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->unit_import->base));
     else
-        printf(_("Đã nhập %d xã, phường, thị trấn.\n"), response->unit_import->imported);
+        printf(_("Imported %d commune(s), ward(s) and township(s).\n"), response->unit_import->imported);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -315,7 +328,7 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     if (opts->json)
         output_json(json_pack("{s:s, s:s}", "recorded", op, "effective_on", body.effective_on));
     else
-        printf(_("Đã ghi nhận (%s) từ ngày %s.\n"), op, human_date(body.effective_on));
+        printf(_("Recorded (%s) from %s.\n"), op, human_date(body.effective_on));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -397,13 +410,13 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
 {
     for (size_t i = 0; i < res->n_effects; i++) {
         const Cchc__V1__UnitChangeEffect *e = res->effects[i];
-        const char *state = strcmp(e->state, "already") == 0 ? _("đã có")
-                            : strcmp(e->state, "would_apply") == 0 ? _("sẽ áp dụng")
-                                                                    : _("đã áp dụng");
-        printf(_("dòng %d [%s] %s\n"), e->line, state, e->summary);
+        const char *state = strcmp(e->state, "already") == 0 ? _("already applied")
+                            : strcmp(e->state, "would_apply") == 0 ? _("would apply")
+                                                                    : _("applied");
+        printf(_("line %d [%s] %s\n"), e->line, state, e->summary);
         for (size_t k = 0; k < e->n_affected; k++) {
             const Cchc__V1__UnitAffected *a = e->affected[k];
-            printf(_("    %s kết thúc: %zu báo cáo còn chờ trong kỳ đang mở, %zu tài khoản\n"), a->unit,
+            printf(_("    %s ends: %zu report(s) still expected in open periods, %zu account(s)\n"), a->unit,
                    a->n_expected, a->n_accounts);
             /* "PERIOD/TASK", sorted: one line per period, its tasks after it */
             for (size_t x = 0; x < a->n_expected; x++) {
@@ -412,15 +425,15 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
                 int same = x > 0 && strncmp(a->expected[x - 1], a->expected[x], plen) == 0 &&
                            a->expected[x - 1][plen] == '/';
                 if (!same)
-                    printf(_("%s      còn chờ (still expected) kỳ %.*s, nhiệm vụ"), x ? "\n" : "", (int)plen,
+                    printf(_("%s      still expected in period %.*s, tasks"), x ? "\n" : "", (int)plen,
                            a->expected[x]);
                 printf(" %s", slash ? slash + 1 : "");
             }
             if (a->n_expected)
                 printf("\n");
             for (size_t x = 0; x < a->n_accounts; x++)
-                printf(_("      tài khoản %s: cchc user move %s --unit %s\n"), a->accounts[x], a->accounts[x],
-                       a->n_successors ? a->successors[0] : _("ĐƠN-VỊ-MỚI"));
+                printf(_("      account %s: cchc user move %s --unit %s\n"), a->accounts[x], a->accounts[x],
+                       a->n_successors ? a->successors[0] : _("NEW-UNIT"));
         }
     }
 }
@@ -450,7 +463,7 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        fprintf(stderr, _("cchc units apply: give one file\n"));
+        fprintf(stderr, "%s", _("cchc units apply: give one file\n"));
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
@@ -486,13 +499,14 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
     } else {
         print_effects(res);
         if (res->dry_run)
-            printf(_("Thử (dry run): %d thay đổi sẽ áp dụng, %d đã áp dụng trước đó; chưa ghi gì.\n"),
+            printf(_("Dry run (--dry-run): %d change(s) would apply, %d applied before; nothing "
+                     "written.\n"),
                    res->applied, res->already);
         else if (res->applied == 0)
-            printf(_("Không có gì thay đổi: đã áp dụng trước đó: %d thay đổi (already applied).\n"),
+            printf(_("Nothing changed: already applied before: %d change(s).\n"),
                    res->already);
         else
-            printf(_("Đã áp dụng %d thay đổi (%d đã áp dụng trước đó).\n"), res->applied, res->already);
+            printf(_("Applied %d change(s) (%d applied before).\n"), res->applied, res->already);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -503,12 +517,12 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
 static const char *event_name(const char *e)
 {
     static const struct { const char *code, *name; } names[] = {
-        {"created", N_("thành lập")},           {"formed_from", N_("hình thành từ")},
-        {"absorbed", N_("nhận nhập")},           {"renamed_from", N_("đổi tên từ")},
-        {"split_from", N_("tách từ")},           {"moved", N_("chuyển về")},
-        {"merged_into", N_("nhập vào")},         {"absorbed_into", N_("nhập vào")},
-        {"renamed_to", N_("đổi tên thành")},     {"split_into", N_("chia, một phần vào")},
-        {"closed", N_("kết thúc (ngày cuối là hôm trước)")},
+        {"created", N_("created")},           {"formed_from", N_("formed from")},
+        {"absorbed", N_("took in")},          {"renamed_from", N_("renamed from")},
+        {"split_from", N_("split off from")}, {"moved", N_("moved under")},
+        {"merged_into", N_("merged into")},   {"absorbed_into", N_("merged into")},
+        {"renamed_to", N_("renamed to")},     {"split_into", N_("split, a part into")},
+        {"closed", N_("closed (the day before was its last)")},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(e, names[i].code) == 0)
@@ -536,11 +550,11 @@ static int units_history(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&h->base));
     } else {
         if (h->unit)
-            printf(_("%s (%s, %s) [%s – %s]\n"), h->unit->name, h->unit->code, kind_name(h->unit->kind),
+            printf("%s (%s, %s) [%s – %s]\n", h->unit->name, h->unit->code, kind_name(h->unit->kind),
                    *h->unit->valid_from ? human_date(h->unit->valid_from) : "…",
                    *h->unit->valid_until ? human_date(h->unit->valid_until) : "…");
         if (h->n_events == 0)
-            printf(_("  không có thay đổi nào được ghi nhận (no recorded change)\n"));
+            printf("%s", _("  no recorded change\n"));
         for (size_t i = 0; i < h->n_events; i++) {
             const Cchc__V1__UnitEvent *e = h->events[i];
             printf("  %s  %s", human_date(e->on_date), event_name(e->event));
@@ -549,7 +563,7 @@ static int units_history(const cli_options *opts, int argc, char **argv)
             if (*e->note)
                 printf(" — %s", e->note);
             if (*e->legal_basis)
-                printf(_("\n              căn cứ: %s"), e->legal_basis);
+                printf(_("\n              legal basis: %s"), e->legal_basis);
             printf("\n");
         }
     }

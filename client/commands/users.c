@@ -14,6 +14,7 @@
 #include "date_option.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "output.h"
 #include "password_policy.h"
 #include "pb_json.h"
@@ -40,12 +41,12 @@ static const char *role_resolve(const char *typed)
         snprintf(guess + used, sizeof(guess) - used, "%s%s", k ? ", " : "", role_names[near[k]]);
     }
     if (n)
-        fprintf(stderr, _("cchc: không có vai trò \"%s\" — có phải ý bạn là: %s? (unknown role; "
-                          "roles: reporter, reviewer, admin, viewer)\n"),
+        fprintf(stderr, _("cchc: unknown role \"%s\" — did you mean: %s? (roles: reporter, "
+                          "reviewer, admin, viewer)\n"),
                 typed, guess);
     else
-        fprintf(stderr, _("cchc: không có vai trò \"%s\" (unknown role; roles: reporter, reviewer, "
-                          "admin, viewer)\n"),
+        fprintf(stderr, _("cchc: unknown role \"%s\" (roles: reporter, reviewer, admin, "
+                          "viewer)\n"),
                 typed);
     return NULL;
 }
@@ -68,16 +69,16 @@ static long split_roles(char *text, char **roles)
 static int read_new_password(const char *username, char *out, size_t size)
 {
     char again[PASSWORD_MAX_LENGTH + 2], why[200];
-    if (read_password(_("Mật khẩu mới (new password): "), out, size) != 0) {
-        fprintf(stderr, _("cchc: no password given (type it, or pipe it on standard input)\n"));
+    if (read_password(_("New password: "), out, size) != 0) {
+        fprintf(stderr, "%s", _("cchc: no password given (type it, or pipe it on standard input)\n"));
         return -1;
     }
     if (isatty(STDIN_FILENO)) {
-        int same = read_password(_("Nhập lại (again): "), again, sizeof(again)) == 0 &&
+        int same = read_password(_("Again: "), again, sizeof(again)) == 0 &&
                    strcmp(out, again) == 0;
         sodium_memzero(again, sizeof(again));
         if (!same) {
-            fprintf(stderr, _("cchc: the two passwords differ\n"));
+            fprintf(stderr, "%s", _("cchc: the two passwords differ\n"));
             return -1;
         }
     }
@@ -90,25 +91,22 @@ static int read_new_password(const char *username, char *out, size_t size)
 
 static void print_accounts(const Cchc__V1__UserResponse *ur)
 {
-    const char *headers[] = {_("Tài khoản"), _("Họ tên"), _("Đơn vị"), _("Vai trò"),
-                             _("Trạng thái"), _("Phiên"), _("Đăng nhập gần nhất")};
+    const char *headers[] = {_("Account"), _("Full name"), _("Unit"), _("Roles"),
+                             _("Status"), _("Sessions"), _("Last login")};
     const int widths[] = {0, 30, 40, 0, 0, 0, 0};
     table *t = table_new(7, headers, widths);
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
-        char unit[300], roles[128] = "", sessions[16];
+        char unit[300], roles[256], sessions[16];
         snprintf(unit, sizeof(unit), "%s (%s)", a->unit_name, a->unit_code);
-        for (size_t r = 0; r < a->n_roles; r++) {
-            size_t used = strlen(roles);
-            snprintf(roles + used, sizeof(roles) - used, "%s%s", r ? "," : "", a->roles[r]);
-        }
+        label_list(LABEL_ROLE, a->roles, a->n_roles, roles, sizeof(roles));
         snprintf(sessions, sizeof(sessions), "%d", a->active_sessions);
         const char *row[] = {a->username, a->full_name, unit, roles,
-                             a->disabled        ? _("đã khóa")
-                             : *a->blocked_until ? _("bị chặn đăng nhập")
+                             a->disabled        ? _("disabled")
+                             : *a->blocked_until ? _("login blocked")
                              /* its unit closed: to be moved (cchc user move) */
-                             : a->unit_closed ? _("đơn vị đã ngừng hoạt động, cần chuyển")
-                                              : _("hoạt động"),
+                             : a->unit_closed ? _("unit closed, to be moved")
+                                              : _("active"),
                              sessions, human_time(a->last_login_at)};
         table_add_row(t, row);
     }
@@ -119,8 +117,8 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
         if (*a->blocked_until)
-            printf(_("%s: bị chặn đăng nhập đến %s sau %d lần đăng nhập sai "
-                     "(blocked by failed logins); gỡ chặn: cchc user unlock %s\n"),
+            printf(_("%s: login blocked until %s after %d failed logins; to lift the block: "
+                     "cchc user unlock %s\n"),
                    a->username, human_time(a->blocked_until), a->failed_logins, a->username);
     }
 }
@@ -173,7 +171,7 @@ static int user_add(const cli_options *opts, int argc, char **argv)
         }
     }
     if (optind + 1 != argc || !*body.unit || !*roles_text) {
-        fprintf(stderr, _("cchc user add: NAME, --unit and --role are required\n"));
+        fprintf(stderr, "%s", _("cchc user add: NAME, --unit and --role are required\n"));
         return EXIT_USAGE;
     }
     body.username = argv[optind];
@@ -186,7 +184,7 @@ static int user_add(const cli_options *opts, int argc, char **argv)
     if (read_new_password(body.username, password, sizeof(password)) != 0)
         return EXIT_USAGE;
     body.password = password;
-    int rc = user_call(opts, CCHC__V1__REQUEST__BODY_USER_ADD, &body, _("Đã tạo tài khoản:"));
+    int rc = user_call(opts, CCHC__V1__REQUEST__BODY_USER_ADD, &body, _("Account created:"));
     sodium_memzero(password, sizeof(password));
     return rc;
 }
@@ -260,30 +258,29 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
         /* enabling lifts the admin's "khóa", not a lockout by failed logins
          * (that is user unlock); the account shown says whether one remains */
         return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ENABLED, &body,
-                         body.enabled ? _("Đã cho phép tài khoản hoạt động lại (enabled):")
-                                      : _("Đã khóa; mọi phiên của tài khoản đã kết thúc:"));
+                         body.enabled ? _("Account enabled again:")
+                                      : _("Disabled; every session of the account has ended:"));
     }
     if (strcmp(sub, "unlock") == 0) {
         Cchc__V1__UserUnlockRequest body = CCHC__V1__USER_UNLOCK_REQUEST__INIT;
         body.username = username;
         return user_call(opts, CCHC__V1__REQUEST__BODY_USER_UNLOCK, &body,
-                         _("Đã gỡ chặn đăng nhập; các lần đăng nhập sai trước đây không còn tính "
-                           "(login block cleared):"));
+                         _("Login block lifted; earlier failed logins no longer count:"));
     }
     if (strcmp(sub, "move") == 0) {
         if (!unit || !*unit) {
-            fprintf(stderr, _("cchc user move: --unit UNIT is required\n"));
+            fprintf(stderr, "%s", _("cchc user move: --unit UNIT is required\n"));
             return EXIT_USAGE;
         }
         Cchc__V1__UserMoveRequest body = CCHC__V1__USER_MOVE_REQUEST__INIT;
         body.username = username;
         body.unit = (char *)unit;
         return user_call(opts, CCHC__V1__REQUEST__BODY_USER_MOVE, &body,
-                         _("Đã chuyển tài khoản sang đơn vị mới (moved):"));
+                         _("Account moved to the new unit:"));
     }
     if (strcmp(sub, "roles") == 0) {
         if (!*roles_text) {
-            fprintf(stderr, _("cchc user roles: --set ROLE[,ROLE] is required\n"));
+            fprintf(stderr, "%s", _("cchc user roles: --set ROLE[,ROLE] is required\n"));
             return EXIT_USAGE;
         }
         char *roles[MAX_ROLES];
@@ -294,7 +291,7 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
             return EXIT_USAGE;
         body.n_roles = (size_t)n_roles;
         body.roles = roles;
-        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ROLES, &body, _("Đã đổi vai trò:"));
+        return user_call(opts, CCHC__V1__REQUEST__BODY_USER_SET_ROLES, &body, _("Roles changed:"));
     }
     /* reset-password */
     char password[PASSWORD_MAX_LENGTH + 2];
@@ -304,7 +301,7 @@ static int user_one(const cli_options *opts, const char *sub, int argc, char **a
     body.username = username;
     body.new_password = password;
     int rc = user_call(opts, CCHC__V1__REQUEST__BODY_USER_RESET_PASSWORD, &body,
-                       _("Đã đặt lại mật khẩu; mọi phiên của tài khoản đã kết thúc:"));
+                       _("Password reset; every session of the account has ended:"));
     sodium_memzero(password, sizeof(password));
     return rc;
 }
@@ -379,8 +376,8 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&al->base));
     } else {
-        const char *headers[] = {_("Thời điểm"), _("Tài khoản"), _("Địa chỉ"),
-                                 _("Thao tác"), _("Đối tượng"), _("Chi tiết")};
+        const char *headers[] = {_("Time"), _("Account"), _("Address"),
+                                 _("Action"), _("Object"), _("Details")};
         const int widths[] = {0, 0, 0, 0, 30, 60};
         table *t = table_new(6, headers, widths);
         for (size_t i = 0; i < al->n_entries; i++) {

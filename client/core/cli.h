@@ -37,13 +37,18 @@ typedef struct cli_options {
 typedef struct cli_error {
     int exit_code;
     char code_name[32]; /* server error code name, when from the server */
-    char message[1024];
+    char message[1024]; /* in the user's language */
+    /* what --json adds for a server error: a JSON object text with the
+     * message id, its arguments and the details, each with its field,
+     * label, id, arguments and rendered message ("" otherwise) */
+    char server_json[8192];
 } cli_error;
 
 void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prints the error to stderr (or as JSON on stdout with --json); returns
- * its exit code. */
+ * its exit code. A server error's line starts with what kind of refusal it
+ * is, in words (error_code_label), never the code. */
 int cli_error_report(const cli_options *opts, const cli_error *err);
 
 #endif

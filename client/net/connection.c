@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "progress.h"
 #include "protocol.h"
+#include "server_error.h"
 #include "tls_client.h"
 #include "wire.h"
 
@@ -82,14 +83,10 @@ void connection_error_from_response(const Cchc__V1__Error *error, cli_error *err
         error->code == CCHC__V1__ERROR_CODE__MALFORMED ||
         error->code == CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE)
         exit_code = EXIT_PROTOCOL;
-    cli_error_set(err, exit_code, "%s", error->message);
+    cli_error_set(err, exit_code, "%s", "");
     snprintf(err->code_name, sizeof(err->code_name), "%s",
              wire_error_code_name(error->code));
-    for (size_t i = 0; i < error->n_details; i++) {
-        size_t used = strlen(err->message);
-        snprintf(err->message + used, sizeof(err->message) - used, "\n  %s: %s",
-                 error->details[i]->field, error->details[i]->message);
-    }
+    server_error_render(error, err);
 }
 
 /* Requests at least this big show a progress line while they are sent

@@ -61,6 +61,11 @@ static const label_entry labels[] = {
     {LABEL_UNIT_KIND, "district", N_("district")},
     {LABEL_UNIT_KIND, "commune", N_("commune")},
     {LABEL_UNIT_KIND, "other", N_("other")},
+
+    /* TRANSLATORS: a review by the task's lead agency */
+    {LABEL_REVIEW_LEVEL, "lead", N_("lead agency")},
+    /* TRANSLATORS: a review by the district over its communes' reports */
+    {LABEL_REVIEW_LEVEL, "district", N_("district level")},
 };
 
 const char *label_of(label_kind kind, const char *code)

@@ -13,6 +13,7 @@ typedef enum {
     LABEL_TASK_STATUS,   /* not_started, in_progress, completed, behind */
     LABEL_ACTION,        /* submit, accept, return, approve, … (history lines) */
     LABEL_UNIT_KIND,     /* city, department, district, commune, other */
+    LABEL_REVIEW_LEVEL,  /* lead, district: who reviewed a report */
 } label_kind;
 
 /* The label of code in the chosen language; the code itself when the

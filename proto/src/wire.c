@@ -27,7 +27,13 @@ int wire_encode_frame(const ProtobufCMessage *msg, uint32_t max_payload,
 
 Cchc__V1__Request *wire_decode_request(const uint8_t *payload, size_t len)
 {
-    return cchc__v1__request__unpack(NULL, len, payload);
+    return wire_decode_request_in(payload, len, NULL);
+}
+
+Cchc__V1__Request *wire_decode_request_in(const uint8_t *payload, size_t len,
+                                          ProtobufCAllocator *allocator)
+{
+    return cchc__v1__request__unpack(allocator, len, payload);
 }
 
 Cchc__V1__Response *wire_decode_response(const uint8_t *payload, size_t len)
@@ -105,6 +111,7 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_STATUS_TASK: return "status_task";
     case CCHC__V1__REQUEST__BODY_EXPORT: return "export";
     case CCHC__V1__REQUEST__BODY_REPORT_BUNDLE: return "report_bundle";
+    case CCHC__V1__REQUEST__BODY_HEALTH: return "health";
     default: break;
     }
     return "none";

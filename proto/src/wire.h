@@ -17,6 +17,11 @@ int wire_encode_frame(const ProtobufCMessage *msg, uint32_t max_payload,
 /* Decodes a payload into a Request/Response, or NULL when it is not one.
  * Free with the matching cchc__v1__*__free_unpacked(…, NULL). */
 Cchc__V1__Request *wire_decode_request(const uint8_t *payload, size_t len);
+/* The same with protobuf-c's allocator set to allocator (NULL: malloc), so
+ * the server decodes a request into that request's arena: no malloc per
+ * field, nothing to free one by one. */
+Cchc__V1__Request *wire_decode_request_in(const uint8_t *payload, size_t len,
+                                          ProtobufCAllocator *allocator);
 Cchc__V1__Response *wire_decode_response(const uint8_t *payload, size_t len);
 
 /* Stable lowercase name of an error code ("unavailable"), for logs and JSON. */

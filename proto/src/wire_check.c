@@ -139,8 +139,17 @@ static size_t put_bytes(uint8_t *out, uint32_t number, const uint8_t *data, size
 
 Cchc__V1__Request *wire_decode_envelope(const wire_envelope *env)
 {
+    return wire_decode_envelope_in(env, NULL);
+}
+
+Cchc__V1__Request *wire_decode_envelope_in(const wire_envelope *env,
+                                           ProtobufCAllocator *allocator)
+{
+    /* the shell is re-encoded on the stack when it fits (a session token
+     * and a request key are far shorter), so decoding costs no malloc */
+    uint8_t stack[512];
     size_t cap = 3 * 20 + env->session_token_len + env->request_key_len;
-    uint8_t *buf = malloc(cap);
+    uint8_t *buf = cap <= sizeof(stack) ? stack : malloc(cap);
     if (!buf)
         return NULL;
     size_t n = put_varint(buf, (1u << 3) | WT_VARINT);
@@ -149,8 +158,9 @@ Cchc__V1__Request *wire_decode_envelope(const wire_envelope *env)
     n += put_bytes(buf + n, 3, env->request_key, env->request_key_len);
     if (env->body_case != CCHC__V1__REQUEST__BODY__NOT_SET)
         n += put_bytes(buf + n, (uint32_t)env->body_case, (const uint8_t *)"", 0);
-    Cchc__V1__Request *msg = cchc__v1__request__unpack(NULL, n, buf);
-    free(buf);
+    Cchc__V1__Request *msg = cchc__v1__request__unpack(allocator, n, buf);
+    if (buf != stack)
+        free(buf);
     return msg;
 }
 

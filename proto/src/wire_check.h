@@ -42,6 +42,9 @@ wire_check_status wire_scan_envelope(const uint8_t *payload, size_t len, wire_en
  * is not touched). NULL when memory is short. Free with
  * cchc__v1__request__free_unpacked. */
 Cchc__V1__Request *wire_decode_envelope(const wire_envelope *env);
+/* The same with protobuf-c's allocator set to allocator (NULL: malloc). */
+Cchc__V1__Request *wire_decode_envelope_in(const wire_envelope *env,
+                                           ProtobufCAllocator *allocator);
 
 typedef struct wire_text_report {
     /* the field at fault, e.g. "report_submit.rows[3].note" */

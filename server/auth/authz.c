@@ -12,6 +12,7 @@ static const authz_rule rules[] = {
     /* request                  who may send it */
     {R(HELLO),                  AUTHZ_PUBLIC},
     {R(PING),                   AUTHZ_PUBLIC},
+    {R(HEALTH),                 AUTHZ_PUBLIC},  /* load balancers have no account */
     {R(LOGIN),                  AUTHZ_PUBLIC},
     {R(LOGOUT),                 AUTHZ_ANY_ROLE},
     {R(WHOAMI),                 AUTHZ_ANY_ROLE},

@@ -99,6 +99,8 @@ struct db_pool {
     uv_timer_t deadline_timer; /* fails connections with overdue queries */
     char *resolve_host;        /* a TCP host name to resolve before connecting */
     int closing;
+    db_schema_state schema;    /* what the last set-up found (health) */
+    char last_problem[256];    /* the last connection failure (health) */
     int handles_open;
     void (*closed_fn)(void *);
     void *closed_arg;
@@ -361,6 +363,8 @@ static void conn_fail(db_conn *conn, const char *why)
     else if (!pool->closing)
         log_warn("database connection %d failed: %s (retrying in %u ms)",
                  conn->index, reason, conn->backoff_ms);
+    if (!pool->closing)
+        snprintf(pool->last_problem, sizeof(pool->last_problem), "%s", reason);
     uv_timer_stop(&conn->retry_timer);
     conn->broken = 0;
     poll_close(conn); /* before PQfinish closes the socket */
@@ -714,6 +718,8 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
     statement_id statement = query->steps[0].statement;
     if (query->kind == QUERY_SCHEMA_CHECK) {
         if (status != DB_OK) {
+            if (result) /* the database answered: no schema_migrations yet */
+                pool->schema = DB_SCHEMA_STALE;
             snprintf(conn->failure, sizeof(conn->failure),
                      "cannot read the schema version (%s); run 'cchcd migrate' first",
                      result ? PQresultErrorMessage(result) : "no result");
@@ -721,6 +727,7 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
         }
         int version = atoi(PQgetvalue(result, 0, 0));
         if (version != pool->config.expected_schema_version) {
+            pool->schema = DB_SCHEMA_STALE;
             snprintf(conn->failure, sizeof(conn->failure),
                      "database schema is at version %d, this cchcd needs %d; run 'cchcd migrate'",
                      version, pool->config.expected_schema_version);
@@ -729,6 +736,8 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
     }
     if (query->kind == QUERY_FUNCTIONS_CHECK) {
         if (status != DB_OK) {
+            if (result)
+                pool->schema = DB_SCHEMA_STALE;
             snprintf(conn->failure, sizeof(conn->failure),
                      "cannot read which SQL functions the database runs (%s); run 'cchcd migrate'",
                      result ? PQresultErrorMessage(result) : "no result");
@@ -736,6 +745,7 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
         }
         const char *digest = PQgetvalue(result, 0, 0);
         if (strcmp(digest, pool->config.expected_functions_digest) != 0) {
+            pool->schema = DB_SCHEMA_STALE;
             snprintf(conn->failure, sizeof(conn->failure),
                      "the database's SQL functions (sql/functions/ digest %.12s) are not those "
                      "this cchcd was built with (%.12s); run 'cchcd migrate'",
@@ -754,6 +764,7 @@ static void setup_result(db_conn *conn, db_query *query, db_status status)
         uv_timer_stop(&conn->retry_timer); /* the connect deadline */
         conn->state = CONN_READY;
         conn->backoff_ms = pool->config.backoff_min_ms;
+        pool->schema = DB_SCHEMA_CURRENT;
         if (was_ready == 0)
             log_info("database ready (connection %d)", conn->index);
         else
@@ -1083,6 +1094,15 @@ int db_pool_ready_count(const db_pool *pool)
     for (int i = 0; i < pool->config.size; i++)
         ready += pool->conns[i].state == CONN_READY;
     return ready;
+}
+
+void db_pool_health_get(const db_pool *pool, db_pool_health *out)
+{
+    out->size = pool->config.size;
+    out->ready = db_pool_ready_count(pool);
+    out->pending = db_pool_pending(pool);
+    out->schema = pool->schema;
+    snprintf(out->last_problem, sizeof(out->last_problem), "%s", pool->last_problem);
 }
 
 int db_pool_pending(const db_pool *pool)

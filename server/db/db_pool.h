@@ -124,6 +124,21 @@ void db_pool_start(db_pool *pool);
 int db_pool_ready_count(const db_pool *pool);
 /* Queries submitted and not yet answered. */
 int db_pool_pending(const db_pool *pool);
+/* What a health answer says about the pool (db_pool_health). */
+typedef enum db_schema_state {
+    DB_SCHEMA_UNKNOWN, /* no connection has finished its set-up yet */
+    DB_SCHEMA_CURRENT, /* the last set-up found the schema and functions this
+                          binary was built with */
+    DB_SCHEMA_STALE    /* the last set-up found others: run cchcd migrate */
+} db_schema_state;
+
+typedef struct db_pool_health {
+    int size, ready, pending;
+    db_schema_state schema;
+    char last_problem[256]; /* the last connection failure; "" when none */
+} db_pool_health;
+
+void db_pool_health_get(const db_pool *pool, db_pool_health *out);
 /* True when a submission would be taken now (some connection is up or on
  * its way up, and the pool is not closing). */
 int db_pool_accepting(const db_pool *pool);

@@ -84,16 +84,32 @@ void pg_fill(arena *a, ProtobufCMessage *msg, const PGresult *res, int row)
 void **pg_messages(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
                    size_t *n)
 {
-    int rows = PQntuples(res);
+    return pg_messages_range(a, desc, res, 0, PQntuples(res), n);
+}
+
+void **pg_messages_range(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
+                         int first, int count, size_t *n)
+{
     *n = 0;
-    void **out = arena_array(a, (size_t)rows, sizeof(void *));
-    for (int i = 0; i < rows && out; i++) {
+    void **out = arena_array(a, (size_t)count, sizeof(void *));
+    for (int i = 0; i < count && out; i++) {
         ProtobufCMessage *msg = arena_alloc(a, desc->sizeof_message);
         if (!msg)
             break;
         desc->message_init(msg);
-        pg_fill(a, msg, res, i);
+        pg_fill(a, msg, res, first + i);
         out[(*n)++] = msg;
     }
     return out;
+}
+
+int pg_section(const PGresult *res, int col, const char *name, int *first)
+{
+    int rows = PQntuples(res), i = 0;
+    while (i < rows && strcmp(pg_text(res, i, col), name) != 0)
+        i++;
+    *first = i;
+    while (i < rows && strcmp(pg_text(res, i, col), name) == 0)
+        i++;
+    return i - *first;
 }

@@ -29,5 +29,13 @@ void pg_fill(arena *a, ProtobufCMessage *msg, const PGresult *res, int row);
 /* One new message per row of res, each filled by pg_fill; *n rows. */
 void **pg_messages(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
                    size_t *n);
+/* The same for the rows first .. first + count - 1 of res (a section of a
+ * result that carries several kinds of row; see pg_section). */
+void **pg_messages_range(arena *a, const ProtobufCMessageDescriptor *desc, const PGresult *res,
+                         int first, int count, size_t *n);
+/* The rows of res whose column col holds name, when such rows are
+ * consecutive (the query orders by that column): sets *first and returns
+ * how many (0 when none). */
+int pg_section(const PGresult *res, int col, const char *name, int *first);
 
 #endif

@@ -138,7 +138,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT r.unit, r.lead,"
         "       CASE WHEN $1 <> '' AND r.unit IS NULL THEN unit_resolve_problem($1) END,"
         "       CASE WHEN $2 <> '' AND r.lead IS NULL"
-        "            THEN unit_resolve_problem($2, 'cơ quan chủ trì') END"
+        "            THEN unit_resolve_problem($2, 'lead') END"
         "  FROM (SELECT unit_resolve(nullif($1, '')) AS unit, unit_resolve(nullif($2, '')) AS lead) r"},
 
     /* $1 as_of, $2 unit, $3 lead, $4 criterion code, $5 index code */
@@ -648,21 +648,35 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  FROM status_groups($1, $2, $3, $4::boolean)"
         " WHERE $5 = '' OR key = $5"
         " ORDER BY CASE WHEN $2 IN ('unit', 'district', 'lead') THEN name END" VI ", key"},
-    /* $1 period, $2 caller's unit, $3 sees all */
-    [STMT_AT_RISK] = {"cchc_at_risk",
-        "SELECT index_code, code, name, max_points::text AS max_points, score::text AS score,"
-        "       points_lost::text AS points_lost, tasks, expected, received, missing,"
-        "       effective_progress::text AS effective_progress, risk::text AS risk"
-        "  FROM criteria_at_risk($1, $2, $3::boolean)"
-        " ORDER BY criteria_at_risk.risk DESC, criteria_at_risk.points_lost DESC,"
-        "          criteria_at_risk.index_code, " CODE_ORDER("criteria_at_risk.code")},
-    /* $1 year or 0, $2 caller's unit, $3 sees all: periods that have opened */
+    /* $1 period, $2 the groupings as a text array ('{lead}', '{}': none), $3
+     * caller's unit, $4 sees all: every figure of the period's status from
+     * its facts computed once (status_figures), one row per figure, by
+     * section: the period (with period_info's columns), the total, the
+     * groups of each grouping, the criteria at risk, each in the order
+     * `cchc status` prints it (handlers/status_figures.c splits them) */
+    [STMT_STATUS_FIGURES] = {"cchc_status_figures",
+        "SELECT s.section, s.key, s.name, s.expected, s.received, s.on_time, s.late, s.missing,"
+        "       s.not_started, s.in_progress, s.completed, s.behind,"
+        "       coalesce(s.mean_progress::text, '') AS mean_progress,"
+        "       coalesce(s.effective_progress::text, '') AS effective_progress,"
+        "       s.index_code, s.code, s.max_points::text AS max_points, s.score::text AS score,"
+        "       s.points_lost::text AS points_lost, s.tasks, s.risk::text AS risk,"
+        "       p.id, p.year, p.kind, p.data_from::text AS data_from, p.data_until::text AS data_until,"
+        "       p.unit_deadline::text AS unit_deadline, p.lead_deadline::text AS lead_deadline, p.state"
+        "  FROM status_figures($1, $2::text[], $3, $4::boolean) s"
+        "  LEFT JOIN report_period p ON s.section = 'period' AND p.id = $1"
+        " ORDER BY CASE s.section WHEN 'period' THEN 0 WHEN 'total' THEN 1 WHEN 'risk' THEN 3 ELSE 2 END,"
+        "          s.section,"
+        "          CASE WHEN s.section IN ('unit', 'district', 'lead') THEN s.name END" VI ", s.key,"
+        "          s.risk DESC, s.points_lost DESC, s.index_code, " CODE_ORDER("s.code")},
+    /* $1 year or 0, $2 caller's unit, $3 sees all: periods that have opened;
+     * an approved period's point is the one stored at its approval
+     * (trend_point, period_figures) */
     [STMT_TREND] = {"cchc_trend",
         "SELECT p.id AS period_id, t.expected, t.received, t.on_time,"
         "       t.effective_progress::text AS effective_progress,"
-        "       coalesce((SELECT sum(c.risk) FROM criteria_at_risk(p.id, $2, $3::boolean) c), 0)::text"
-        "         AS points_at_risk"
-        "  FROM report_period p CROSS JOIN LATERAL status_groups(p.id, 'total', $2, $3::boolean) t"
+        "       t.points_at_risk::text AS points_at_risk"
+        "  FROM report_period p CROSS JOIN LATERAL trend_point(p.id, $2, $3::boolean) t"
         " WHERE p.state <> 'planned' AND ($1::int = 0 OR p.year = $1::int)"
         " ORDER BY p.year, p.data_until, p.id"},
     /* $1 period, $2 district or '', $3 lead or '', $4 caller's unit, $5 sees all.

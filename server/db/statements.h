@@ -80,7 +80,7 @@ typedef enum statement_id {
     STMT_UNIT_PLAN_COUNTS,
     /* citywide status (handlers/status.c) */
     STMT_STATUS_GROUPS,
-    STMT_AT_RISK,
+    STMT_STATUS_FIGURES,
     STMT_TREND,
     STMT_MISSING,
     STMT_STATUS_TASK_UNITS,

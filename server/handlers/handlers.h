@@ -13,6 +13,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body);
 
 /* system.c */
 void handle_ping(request *req);
+void handle_health(request *req);
 
 /* plan.c */
 void handle_plan_overview(request *req);

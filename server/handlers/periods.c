@@ -23,7 +23,7 @@ void handle_period_list(request *req)
 {
     int year = req->msg->period_list->year;
     if (year < 0 || year > 2100) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year %s is not valid", REQUEST_NUM(year));
         return;
     }
     char text[16];
@@ -36,7 +36,7 @@ void handle_period_list(request *req)
 static void on_period_action(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (request_fail_rows(req, r[0], -1, "không thực hiện, số lỗi (nothing done; errors)"))
+    if (request_fail_rows(req, r[0], -1, "nothing done; errors: %s"))
         return;
     arena a = {0};
     Cchc__V1__PeriodActionResponse body = CCHC__V1__PERIOD_ACTION_RESPONSE__INIT;
@@ -64,17 +64,17 @@ void handle_period_action(request *req)
         known |= strcmp(in->action, actions[i]) == 0;
     if (!known) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "action: open, close, approve, reopen hoặc extend (unknown action)");
+                     "unknown period action; use open, close, approve, reopen or extend");
         return;
     }
     if ((in->accept_remaining || in->n_accept_report_ids) && strcmp(in->action, "approve") != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "accept: chỉ dùng khi duyệt kỳ (only with approve)");
+                     "accepting reports goes only with approving the period");
         return;
     }
     if (strcmp(in->action, "extend") == 0 && *in->unit && !*in->until) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "until: gia hạn cho một đơn vị cần ngày (an extension needs --until)");
+                     "extending for one unit needs a date: --until");
         return;
     }
     json_t *doc = json_pack("{s:o, s:s, s:s}", "actor", sql_doc_actor(req), "action", in->action,

@@ -64,7 +64,7 @@ static void on_criteria(request *req, PGresult *const *r, int n)
     const char *index = req->msg->criteria->index_code;
     if (PQntuples(res) == 0 && *index) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có chỉ số \"%s\" (unknown index; use PAR-INDEX, SIPAS or PAPI)", index);
+                     "unknown index \"%s\"; use PAR-INDEX, SIPAS or PAPI", index);
         return;
     }
     arena a = {0};
@@ -82,8 +82,8 @@ void handle_criteria(request *req)
     if (request_check_text(req, "index_code", in->index_code, 32) != 0)
         return;
     if (in->year < 0 || in->year > 2200) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ (invalid year)",
-                     in->year);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year %s is not valid",
+                     REQUEST_NUM(in->year));
         return;
     }
     char year[16];
@@ -102,11 +102,11 @@ static void on_task_list(request *req, PGresult *const *r, int n)
     const PGresult *resolved = r[0], *res = r[1];
     /* unit_resolve_problem's words: ambiguous, or the closest names */
     if (*in->unit && PQgetisnull(resolved, 0, 0)) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(resolved, 0, 2));
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND, pg_text(resolved, 0, 2));
         return;
     }
     if (*in->lead && PQgetisnull(resolved, 0, 1)) {
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(resolved, 0, 3));
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND, pg_text(resolved, 0, 3));
         return;
     }
     arena a = {0};
@@ -211,8 +211,8 @@ static void on_task_get(request *req, PGresult *const *r, int n)
     (void)n;
     if (PQntuples(r[R_TASK]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có nhiệm vụ %d (unknown task; see 'cchc plan tasks')",
-                     req->msg->task_get->id);
+                     "unknown task %s; see 'cchc plan tasks'",
+                     REQUEST_NUM(req->msg->task_get->id));
         return;
     }
     arena a = {0};
@@ -239,7 +239,7 @@ void handle_task_get(request *req)
     const Cchc__V1__TaskGetRequest *in = req->msg->task_get;
     if (in->id <= 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "id: mã nhiệm vụ phải là số dương (task id must be a positive number)");
+                     "a task id is a positive number");
         return;
     }
     if (request_check_date(req, "as_of", in->as_of) != 0)
@@ -283,15 +283,15 @@ static void on_index_result_set(request *req, PGresult *const *r, int n)
     const Cchc__V1__IndexResultSetRequest *in = req->msg->index_result_set;
     if (!pg_bool(r[0], 0, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có chỉ số \"%s\" (unknown index; use PAR-INDEX, SIPAS or PAPI)",
+                     "unknown index \"%s\"; use PAR-INDEX, SIPAS or PAPI",
                      in->index_code);
         return;
     }
     if (PQntuples(r[1]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
-                     "year: kết quả năm %d do kế hoạch in ra, không sửa được; chỉ nhập các năm "
-                     "sau %d (the plan's printed results cannot be changed)",
-                     in->year, pg_int(r[0], 0, 1));
+                     "the results of %s are printed in the plan and cannot be changed; enter "
+                     "only years after %s",
+                     REQUEST_NUM(in->year), pg_text(r[0], 0, 1));
         return;
     }
     arena a = {0};
@@ -316,9 +316,9 @@ void handle_index_result_set(request *req)
     if (in->year < 2000 || in->year > 2100 || in->rank < 0 || in->out_of < 0 ||
         (in->out_of > 0 && in->rank > in->out_of)) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "year %d, rank %d/%d: năm từ 2000 đến 2100, hạng không quá số tỉnh "
-                     "(year 2000-2100, rank at most out_of)",
-                     in->year, in->rank, in->out_of);
+                     "year %s, rank %s/%s: the year is 2000 to 2100, the rank at most the "
+                     "number of provinces",
+                     REQUEST_NUM(in->year), REQUEST_NUM(in->rank), REQUEST_NUM(in->out_of));
         return;
     }
     char year[16], rank[16], out_of[16];

@@ -33,12 +33,12 @@ static char **json_texts(arena *a, json_t *arr, size_t *n)
 static void on_plan_assign(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (request_fail_rows(req, r[0], -1, "không ghi điều chỉnh, số lỗi (nothing recorded; errors)"))
+    if (request_fail_rows(req, r[0], -1, "nothing recorded; errors: %s"))
         return;
     int col = PQfnumber(r[0], "result");
     json_t *doc = PQntuples(r[0]) == 1 && col >= 0 ? json_loads(PQgetvalue(r[0], 0, col), 0, NULL) : NULL;
     if (!doc) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "unexpected reply from plan_assign");
+        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "unexpected reply from the database");
         return;
     }
     arena a = {0};
@@ -67,8 +67,8 @@ static void on_plan_assign(request *req, PGresult *const *r, int n)
 static json_t *names_json(request *req, const char *field, char **names, size_t n)
 {
     if (n > MAX_ASSIGN_NAMES) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "%s: tối đa %d tên (at most %d names)", field,
-                     MAX_ASSIGN_NAMES, MAX_ASSIGN_NAMES);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "%s: at most %s names", field,
+                     REQUEST_NUM(MAX_ASSIGN_NAMES));
         return NULL;
     }
     json_t *arr = json_array();
@@ -87,12 +87,12 @@ void handle_plan_assign(request *req)
     const Cchc__V1__PlanAssignRequest *in = req->msg->plan_assign;
     if (in->task_id <= 0 || in->assignment < 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "task_id: mã nhiệm vụ phải là số dương (task id must be a positive number)");
+                     "a task id is a positive number");
         return;
     }
     if (!*in->effective_from) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "effective_from: cần ngày có hiệu lực, --from 2025-07-01 (a date is required)");
+                     "the amendment needs the date it takes effect: --from 2025-07-01");
         return;
     }
     if (request_check_date(req, "effective_from", in->effective_from) != 0 ||

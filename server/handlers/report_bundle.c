@@ -6,17 +6,20 @@
  * every statement runs in one batch under REPEATABLE READ, so all see one
  * snapshot, and the answer, often larger than a frame, goes out in parts
  * (rpc/request_stream.c). The same statements as status.c, so the figures
- * are those of `cchc status`, `cchc missing` and `cchc export`. */
+ * are those of `cchc status`, `cchc missing` and `cchc export`; the status
+ * by index, district and lead comes from one statement that computes the
+ * period's facts once for all three (status_figures.h). */
 #include "arena.h"
 #include "auth.h"
 #include "handlers.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
 #include "request_stream.h"
+#include "status_figures.h"
 
 enum {
     B_QUIET, B_SNAPSHOT, B_LOUD, /* one snapshot for the rest (statements.c) */
-    B_PERIOD, B_TOTAL, B_INDEX, B_DISTRICT, B_LEAD, B_RISK, B_MISSING, B_ROWS,
+    B_FIGURES, B_MISSING, B_ROWS,
     B_COUNT
 };
 
@@ -25,45 +28,22 @@ static const char *sees_all(const request *req)
     return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) ? "t" : "f";
 }
 
-/* A StatusResponse sharing the period, total and criteria at risk. */
-static Cchc__V1__StatusResponse *status_of(arena *a, const Cchc__V1__StatusResponse *shared,
-                                           const PGresult *groups)
-{
-    Cchc__V1__StatusResponse *s =
-        ARENA_NEW(a, Cchc__V1__StatusResponse, CCHC__V1__STATUS_RESPONSE__INIT);
-    if (!s)
-        return NULL;
-    *s = *shared;
-    s->groups = (Cchc__V1__StatusGroup **)pg_messages(a, &cchc__v1__status_group__descriptor,
-                                                      groups, &s->n_groups);
-    return s;
-}
-
 static void on_bundle(request *req, PGresult *const *r, int n)
 {
-    if (PQntuples(r[B_PERIOD]) == 0) {
+    if (!status_figures_found(r[B_FIGURES])) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có kỳ báo cáo %s (unknown period; see cchc period list)",
+                     "unknown period %s; see 'cchc period list'",
                      req->msg->report_bundle->period_id);
         return;
     }
     arena a = {0};
-    Cchc__V1__StatusResponse shared = CCHC__V1__STATUS_RESPONSE__INIT;
-    size_t one;
-    Cchc__V1__Period **period =
-        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[B_PERIOD], &one);
-    shared.period = one ? period[0] : NULL;
-    Cchc__V1__StatusGroup **total = (Cchc__V1__StatusGroup **)pg_messages(
-        &a, &cchc__v1__status_group__descriptor, r[B_TOTAL], &one);
-    shared.total = one ? total[0] : NULL;
-    shared.at_risk = (Cchc__V1__CriterionRisk **)pg_messages(
-        &a, &cchc__v1__criterion_risk__descriptor, r[B_RISK], &shared.n_at_risk);
-    shared.all_tasks = *sees_all(req) == 't';
-
+    int all = *sees_all(req) == 't';
+    /* three StatusResponses of the one result: the same period, total and
+     * criteria at risk, each with its grouping */
     Cchc__V1__ReportBundleResponse body = CCHC__V1__REPORT_BUNDLE_RESPONSE__INIT;
-    body.by_index = status_of(&a, &shared, r[B_INDEX]);
-    body.by_district = status_of(&a, &shared, r[B_DISTRICT]);
-    body.by_lead = status_of(&a, &shared, r[B_LEAD]);
+    body.by_index = status_figures_response(&a, r[B_FIGURES], "index", all);
+    body.by_district = status_figures_response(&a, r[B_FIGURES], "district", all);
+    body.by_lead = status_figures_response(&a, r[B_FIGURES], "lead", all);
     body.missing = (Cchc__V1__MissingReport **)pg_messages(
         &a, &cchc__v1__missing_report__descriptor, r[B_MISSING], &body.n_missing);
     body.rows = (Cchc__V1__ExportRow **)pg_messages(&a, &cchc__v1__export_row__descriptor,
@@ -77,24 +57,14 @@ void handle_report_bundle(request *req)
     if (request_check_period(req, in->period_id) != 0)
         return;
     const char *unit = req->auth.unit_code, *all = sees_all(req);
-    const char *period[] = {in->period_id};
-    const char *total[] = {in->period_id, "total", unit, all, ""};
-    const char *by_index[] = {in->period_id, "index", unit, all, ""};
-    const char *by_district[] = {in->period_id, "district", unit, all, ""};
-    const char *by_lead[] = {in->period_id, "lead", unit, all, ""};
-    const char *risk[] = {in->period_id, unit, all};
+    const char *figures[] = {in->period_id, "{index,district,lead}", unit, all};
     const char *missing[] = {in->period_id, "", "", unit, all};
     const char *rows[] = {in->period_id, unit, all};
     const db_step steps[B_COUNT] = {
         [B_QUIET] = {STMT_SNAPSHOT_QUIET, 0, NULL},
         [B_SNAPSHOT] = {STMT_SNAPSHOT_BEGIN, 0, NULL},
         [B_LOUD] = {STMT_SNAPSHOT_LOUD, 0, NULL},
-        [B_PERIOD] = {STMT_PERIOD_GET, 1, period},
-        [B_TOTAL] = {STMT_STATUS_GROUPS, 5, total},
-        [B_INDEX] = {STMT_STATUS_GROUPS, 5, by_index},
-        [B_DISTRICT] = {STMT_STATUS_GROUPS, 5, by_district},
-        [B_LEAD] = {STMT_STATUS_GROUPS, 5, by_lead},
-        [B_RISK] = {STMT_AT_RISK, 3, risk},
+        [B_FIGURES] = {STMT_STATUS_FIGURES, 4, figures},
         [B_MISSING] = {STMT_MISSING, 5, missing},
         [B_ROWS] = {STMT_EXPORT, 3, rows},
     };

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "handlers.h"
+#include "msg_format.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
 #include "request_stream.h"
@@ -40,12 +41,10 @@ static int fail_conflicts(request *req, const PGresult *res)
     size_t n = request_conflict_count(res, "conflict");
     if (n == 0)
         return 0;
-    char message[300];
-    snprintf(message, sizeof(message),
-             "không lưu báo cáo nào: %zu dòng làm từ bản cũ, đã có người lưu bản mới hơn "
-             "(nothing saved; rows made from an older revision: %zu)",
-             n, n);
-    request_fail_conflicts(req, res, PQfnumber(res, "line"), message);
+    (void)n;
+    request_fail_conflicts(req, res, PQfnumber(res, "line"),
+                           "nothing saved: %s rows were made from an older revision; someone "
+                           "has saved a newer one");
     return 1;
 }
 
@@ -54,7 +53,7 @@ static void on_submitted(request *req, PGresult *const *r, int n)
     (void)n;
     if (!fail_conflicts(req, r[0]) &&
         !request_fail_rows(req, r[0], PQfnumber(r[0], "line"),
-                           "không lưu báo cáo nào, số lỗi (nothing saved; errors)"))
+                           "nothing saved; errors: %s"))
         request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT, r[0]);
 }
 
@@ -66,8 +65,8 @@ void handle_report_submit(request *req)
         return;
     if (in->n_rows == 0 || in->n_rows > MAX_REPORT_ROWS) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "rows: cần từ 1 đến %d báo cáo, có %zu (need 1 to %d rows)", MAX_REPORT_ROWS,
-                     in->n_rows, MAX_REPORT_ROWS);
+                     "a submission holds 1 to %s reports, this one %s",
+                     REQUEST_NUM(MAX_REPORT_ROWS), REQUEST_NUM(in->n_rows));
         return;
     }
     /* every problem of every row, then all or nothing */
@@ -98,17 +97,17 @@ void handle_report_submit(request *req)
         field_problem found[16];
         size_t nfound = validate_report(&f, found, 16);
         for (size_t k = 0; k < nfound && k < 16 && nproblems < MAX_PROBLEMS; k++, nproblems++) {
-            snprintf(labels[nproblems], sizeof(labels[nproblems]), "dòng %d: %.64s", row->line,
+            snprintf(labels[nproblems], sizeof(labels[nproblems]), "line %d: %.64s", row->line,
                      found[k].field);
             problems[nproblems] = found[k];
             fields[nproblems] = labels[nproblems];
             messages[nproblems] = problems[nproblems].message;
         }
         if (row->base_revision < 0 && nproblems < MAX_PROBLEMS) {
-            snprintf(labels[nproblems], sizeof(labels[nproblems]), "dòng %d: base_revision",
+            snprintf(labels[nproblems], sizeof(labels[nproblems]), "line %d: base_revision",
                      row->line);
             fields[nproblems] = labels[nproblems];
-            messages[nproblems++] = "lần gốc không âm (base revision must not be negative)";
+            messages[nproblems++] = MSG_ID("the base revision must not be negative");
         }
         json_t *doc_row = json_pack(
             "{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "line", row->line, "task",
@@ -123,7 +122,7 @@ void handle_report_submit(request *req)
         json_array_append_new(rows, doc_row);
     }
     if (nproblems > 0) {
-        request_fail_details(req, "không lưu báo cáo nào, số lỗi (nothing saved; errors)", fields,
+        request_fail_details(req, "nothing saved; errors: %s", fields,
                              messages, nproblems);
         goto out;
     }
@@ -155,7 +154,7 @@ static void on_my_tasks(request *req, PGresult *const *r, int n)
     (void)n;
     if (PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có kỳ báo cáo %s; xem 'cchc period list' (unknown period)",
+                     "unknown period %s; see 'cchc period list'",
                      req->msg->my_tasks->period_id);
         return;
     }
@@ -169,8 +168,8 @@ static void on_my_tasks(request *req, PGresult *const *r, int n)
         pg_fill(&a, &body.base, r[1], 0);
     } else if (*req->msg->my_tasks->unit) {
         request_fail(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED,
-                     "unit: đơn vị của bạn không kế thừa đơn vị \"%s\" (only a successor of a closed "
-                     "unit sees and writes its reports)",
+                     "your unit does not succeed unit \"%s\": only a successor of a closed unit "
+                     "sees and writes its reports",
                      req->msg->my_tasks->unit);
         arena_free(&a);
         return;
@@ -236,12 +235,10 @@ static int fail_review_conflicts(request *req, const PGresult *res)
     size_t n = request_conflict_count(res, "revision");
     if (n == 0)
         return 0;
-    char message[300];
-    snprintf(message, sizeof(message),
-             "không xét duyệt báo cáo nào: %zu báo cáo đã được gửi lại sau lần bạn xem "
-             "(nothing reviewed: %zu reports have a newer revision than the one you read)",
-             n, n);
-    request_fail_conflicts(req, res, -1, message);
+    (void)n;
+    request_fail_conflicts(req, res, -1,
+                           "nothing reviewed: %s reports have a newer revision than the one you "
+                           "read");
     return 1;
 }
 
@@ -249,7 +246,7 @@ static void on_reviewed(request *req, PGresult *const *r, int n)
 {
     (void)n;
     if (!fail_review_conflicts(req, r[0]) &&
-        !request_fail_rows(req, r[0], -1, "không xét duyệt báo cáo nào, số lỗi (nothing reviewed; errors)"))
+        !request_fail_rows(req, r[0], -1, "nothing reviewed; errors: %s"))
         request_reply_rows(req, CCHC__V1__RESPONSE__BODY_REVIEW, r[1]);
 }
 
@@ -259,13 +256,13 @@ void handle_review(request *req)
     int is_return = strcmp(in->action, "return") == 0;
     if (!is_return && strcmp(in->action, "accept") != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "action: accept hoặc return (accept or return)");
+                     "unknown review action; use accept or return");
         return;
     }
     if (in->n_report_ids == 0 || in->n_report_ids > MAX_REPORT_ROWS) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "report_ids: cần từ 1 đến %d báo cáo (1 to %d reports)", MAX_REPORT_ROWS,
-                     MAX_REPORT_ROWS);
+                     "a review names 1 to %s reports",
+                     REQUEST_NUM(MAX_REPORT_ROWS));
         return;
     }
     /* A review without revisions comes from a cchc older than the rule
@@ -273,21 +270,20 @@ void handle_review(request *req)
      * would accept revisions nobody read, so it is refused. */
     if (in->n_revisions == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "revisions: hãy cập nhật cchc; xét duyệt phải nêu lần gửi đã xem "
-                     "(upgrade cchc: a review names the revision read)");
+                     "upgrade cchc: a review names the revision it read");
         return;
     }
     if (in->n_revisions != in->n_report_ids) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "revisions: cần %zu lần gửi, một cho mỗi báo cáo, có %zu "
-                     "(one revision per report)", in->n_report_ids, in->n_revisions);
+                     "one revision per report: %s needed, %s sent",
+                     REQUEST_NUM(in->n_report_ids), REQUEST_NUM(in->n_revisions));
         return;
     }
     if (request_check_text(req, "reason", in->reason, 4000) != 0)
         return;
     if (is_return && !*in->reason) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "reason: trả lại báo cáo phải nêu lý do (a return needs a reason)");
+                     "returning a report needs a reason: --reason");
         return;
     }
     json_t *ids = json_array(), *revisions = json_array();
@@ -309,8 +305,8 @@ static void on_report_get(request *req, PGresult *const *r, int n)
     const Cchc__V1__ReportGetRequest *in = req->msg->report_get;
     if (PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có báo cáo nhiệm vụ %d kỳ %s mà bạn được xem (no such report you may see)",
-                     in->task_id, in->period_id);
+                     "no report of task %s in period %s that you may see",
+                     REQUEST_NUM(in->task_id), in->period_id);
         return;
     }
     arena a = {0};

@@ -7,6 +7,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
 {
     switch (body) {
     case CCHC__V1__REQUEST__BODY_PING: return handle_ping;
+    case CCHC__V1__REQUEST__BODY_HEALTH: return handle_health;
     case CCHC__V1__REQUEST__BODY_PLAN_OVERVIEW: return handle_plan_overview;
     case CCHC__V1__REQUEST__BODY_CRITERIA: return handle_criteria;
     case CCHC__V1__REQUEST__BODY_TASK_LIST: return handle_task_list;

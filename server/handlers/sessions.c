@@ -20,8 +20,6 @@
 #include "pgvalue.h"
 #include "request_helpers.h"
 
-static const char *const wrong_credentials =
-    "sai tên đăng nhập hoặc mật khẩu (wrong username or password)";
 
 /* Replies with the account(s) in the rows of res as the given body. */
 static Cchc__V1__Account *account_from_row(arena *a, const PGresult *res, int row)
@@ -57,7 +55,7 @@ static void login_state_free(void *state)
 static void reply_busy(request *req)
 {
     request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                 "máy chủ đang bận; hãy thử lại sau ít phút (server busy; try again shortly)");
+                 "server busy; try again shortly");
 }
 
 /* Columns of STMT_LOGIN_ATTEMPT_BEGIN's row. Throttled when there is no
@@ -74,7 +72,7 @@ static void on_session_created(request *req, PGresult *const *r, int n)
     if (PQntuples(r[0]) == 0) {
         /* the password changed or the account was disabled meanwhile; the
          * attempt stays recorded as failed */
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "wrong username or password");
         return;
     }
     arena a = {0};
@@ -133,7 +131,7 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
     login_state *st = ctx;
     request *req = st->req;
     if (!ok || !*st->account_id || st->disabled) {
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "wrong username or password");
         return;
     }
     /* a hash made from the NFD or combining form before passwords were
@@ -150,8 +148,7 @@ static void on_login_verified(void *ctx, int ok, const char *hash)
  * account): answers and returns NULL when the caller is throttled (saying
  * what was wrong too often, in Vietnamese and English, and until when) or
  * memory ran out, else the state for the check. */
-static login_state *begin_password_check(request *req, PGresult *const *r, const char *what_vi,
-                                         const char *what_en)
+static login_state *begin_password_check(request *req, PGresult *const *r, int failed_logins)
 {
     const PGresult *begun = r[0];
     if (PQgetisnull(begun, 0, BEGIN_ATTEMPT_ID)) {
@@ -160,15 +157,17 @@ static login_state *begin_password_check(request *req, PGresult *const *r, const
         const char *address_until = pg_text(begun, 0, BEGIN_ADDRESS_BLOCKED_UNTIL);
         if (!PQgetisnull(begun, 0, BEGIN_USER_BLOCKED_UNTIL))
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                         "%s quá nhiều lần; hãy thử lại sau %s, hoặc nhờ quản trị viên gỡ chặn "
-                         "(too many %s; try again after %s, or ask an administrator: cchc user "
-                         "unlock)",
-                         what_vi, user_until, what_en, user_until);
+                         failed_logins ? "too many failed logins; try again after %s, or ask an "
+                                         "administrator to unblock the account (cchc user unlock)"
+                                       : "too many wrong passwords; try again after %s, or ask an "
+                                         "administrator to unblock the account (cchc user unlock)",
+                         user_until);
         else
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                         "%s quá nhiều lần từ địa chỉ này; hãy thử lại sau %s "
-                         "(too many %s from this address; try again after %s)",
-                         what_vi, address_until, what_en, address_until);
+                         failed_logins
+                             ? "too many failed logins from this address; try again after %s"
+                             : "too many wrong passwords from this address; try again after %s",
+                         address_until);
         return NULL;
     }
     login_state *st = calloc(1, sizeof(*st));
@@ -185,7 +184,7 @@ static login_state *begin_password_check(request *req, PGresult *const *r, const
 static void on_login_lookup(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    login_state *st = begin_password_check(req, r, "đăng nhập sai", "failed logins");
+    login_state *st = begin_password_check(req, r, 1);
     if (!st)
         return;
     const PGresult *acc = r[1];
@@ -208,7 +207,7 @@ void handle_login(request *req)
     if (!auth_username_valid(in->username) || strlen(in->password) > PASSWORD_MAX_LENGTH ||
         !*in->password) {
         /* the same answer as a wrong password: nothing to learn here */
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "%s", wrong_credentials);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED, "wrong username or password");
         return;
     }
     const char *who[] = {in->username, req->peer_ip};
@@ -266,8 +265,7 @@ static void on_password_changed(request *req, PGresult *const *r, int n)
     (void)n;
     if (pg_int(r[0], 0, 0) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
-                     "mật khẩu hoặc tài khoản vừa thay đổi; hãy đăng nhập lại "
-                     "(the password or the account changed meanwhile: log in again)");
+                     "the password or the account changed meanwhile: log in again");
         return;
     }
     Cchc__V1__PasswordChangeResponse body = CCHC__V1__PASSWORD_CHANGE_RESPONSE__INIT;
@@ -299,7 +297,7 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
     request *req = st->req;
     if (!ok) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
+                     "the current password is wrong");
         return;
     }
     if (auth_hash_async(req->ctx->loop, req->msg->password_change->new_password,
@@ -311,7 +309,7 @@ static void on_current_password_verified(void *ctx, int ok, const char *hash)
 static void on_password_hash_loaded(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    login_state *st = begin_password_check(req, r, "nhập sai mật khẩu", "wrong passwords");
+    login_state *st = begin_password_check(req, r, 0);
     if (!st)
         return;
     const char *stored = NULL;
@@ -331,11 +329,11 @@ void handle_password_change(request *req)
     char why[200];
     if (strlen(in->current_password) > PASSWORD_MAX_LENGTH) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "current_password: mật khẩu hiện tại không đúng (current password is wrong)");
+                     "the current password is wrong");
         return;
     }
     if (password_policy_check(req->auth.username, in->new_password, why, sizeof(why)) != 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new password: %s", why);
         return;
     }
     const char *who[] = {req->auth.username, req->peer_ip};

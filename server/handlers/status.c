@@ -14,6 +14,7 @@
 #include "pgvalue.h"
 #include "request_helpers.h"
 #include "request_stream.h"
+#include "status_figures.h"
 
 static const char *sees_all(const request *req)
 {
@@ -22,32 +23,20 @@ static const char *sees_all(const request *req)
 
 /* ---- overview ------------------------------------------------------------------ */
 
-enum { S_PERIOD, S_TOTAL, S_GROUPS, S_RISK, S_COUNT };
-
 static void on_status(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (PQntuples(r[S_PERIOD]) == 0) {
+    if (!status_figures_found(r[0])) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có kỳ báo cáo %s (unknown period; see cchc period list)",
+                     "unknown period %s; see 'cchc period list'",
                      req->msg->status->period_id);
         return;
     }
     arena a = {0};
-    Cchc__V1__StatusResponse body = CCHC__V1__STATUS_RESPONSE__INIT;
-    size_t one;
-    Cchc__V1__Period **period =
-        (Cchc__V1__Period **)pg_messages(&a, &cchc__v1__period__descriptor, r[S_PERIOD], &one);
-    body.period = one ? period[0] : NULL;
-    Cchc__V1__StatusGroup **total =
-        (Cchc__V1__StatusGroup **)pg_messages(&a, &cchc__v1__status_group__descriptor, r[S_TOTAL], &one);
-    body.total = one ? total[0] : NULL;
-    body.groups = (Cchc__V1__StatusGroup **)pg_messages(&a, &cchc__v1__status_group__descriptor,
-                                                        r[S_GROUPS], &body.n_groups);
-    body.at_risk = (Cchc__V1__CriterionRisk **)pg_messages(&a, &cchc__v1__criterion_risk__descriptor,
-                                                           r[S_RISK], &body.n_at_risk);
-    body.all_tasks = *sees_all(req) == 't';
-    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_STATUS, &body);
+    /* out of memory (NULL) marks the arena failed, which the reply reports */
+    Cchc__V1__StatusResponse *body =
+        status_figures_response(&a, r[0], req->msg->status->by, *sees_all(req) == 't');
+    request_reply_body(req, &a, CCHC__V1__RESPONSE__BODY_STATUS, body);
 }
 
 void handle_status(request *req)
@@ -61,22 +50,17 @@ void handle_status(request *req)
         known |= strcmp(in->by, dims[i]) == 0;
     if (!known) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "by: unit, district, lead, task, index hoặc criterion (unknown grouping)");
+                     "unknown grouping; use unit, district, lead, task, index or criterion");
         return;
     }
-    const char *period[] = {in->period_id};
-    const char *total[] = {in->period_id, "total", req->auth.unit_code, sees_all(req), ""};
-    /* without a grouping, the groups are empty: "none" matches no row */
-    const char *groups[] = {in->period_id, *in->by ? in->by : "none", req->auth.unit_code,
-                            sees_all(req), ""};
-    const char *risk[] = {in->period_id, req->auth.unit_code, sees_all(req)};
-    const db_step steps[S_COUNT] = {
-        [S_PERIOD] = {STMT_PERIOD_GET, 1, period},
-        [S_TOTAL] = {STMT_STATUS_GROUPS, 5, total},
-        [S_GROUPS] = {STMT_STATUS_GROUPS, 5, groups},
-        [S_RISK] = {STMT_AT_RISK, 3, risk},
-    };
-    request_query(req, steps, S_COUNT, on_status);
+    /* one statement: the period, the total, the groups and the criteria at
+     * risk from the period's facts computed once (a grouping of the list
+     * above is a valid array literal as it is) */
+    char grouping[32];
+    snprintf(grouping, sizeof(grouping), "{%s}", in->by);
+    const char *params[] = {in->period_id, grouping, req->auth.unit_code, sees_all(req)};
+    const db_step step = {STMT_STATUS_FIGURES, 4, params};
+    request_query(req, &step, 1, on_status);
 }
 
 /* ---- trend, missing, export ---------------------------------------------------- */
@@ -91,7 +75,7 @@ void handle_trend(request *req)
 {
     int year = req->msg->trend->year;
     if (year < 0 || year > 2100) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year: %d không hợp lệ", year);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "year %s is not valid", REQUEST_NUM(year));
         return;
     }
     char text[16];
@@ -107,7 +91,7 @@ static void on_missing(request *req, PGresult *const *r, int n)
     const Cchc__V1__MissingRequest *in = req->msg->missing;
     if ((*in->district && PQgetisnull(r[0], 0, 0)) || (*in->lead && PQgetisnull(r[0], 0, 1))) {
         /* unit_resolve_problem's words: ambiguous, or the closest names */
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s",
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
                      pg_text(r[0], 0, *in->district && PQgetisnull(r[0], 0, 0) ? 2 : 3));
         return;
     }
@@ -153,8 +137,8 @@ static void on_status_task(request *req, PGresult *const *r, int n)
     const Cchc__V1__StatusTaskRequest *in = req->msg->status_task;
     if (PQntuples(r[0]) == 0 || PQntuples(r[1]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có nhiệm vụ %d trong kỳ %s mà bạn được xem (no such task you may see)",
-                     in->task_id, in->period_id);
+                     "no task %s in period %s that you may see",
+                     REQUEST_NUM(in->task_id), in->period_id);
         return;
     }
     arena a = {0};

@@ -13,7 +13,7 @@ static void on_unit_plans(request *req, PGresult *const *r, int n)
     /* a record batch starts with the write: no row means no such unit owes one */
     if (n == 3 && PQntuples(r[0]) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "unit: \"%s\" không phải đơn vị phải ban hành kế hoạch (not a unit that owes a plan)",
+                     "\"%s\" is not a unit that owes a plan",
                      req->msg->unit_plan_record->unit);
         return;
     }
@@ -48,13 +48,12 @@ void handle_unit_plan_record(request *req)
         return;
     if (!*in->unit || !*in->doc_number || !*in->issued_on) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "unit, doc_number, issued_on: cần đơn vị, số văn bản và ngày ban hành "
-                     "(unit, number and date issued are required)");
+                     "the unit, the document number and the date issued are required");
         return;
     }
     if (*in->received_on && strcmp(in->received_on, in->issued_on) < 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "received_on: ngày nhận trước ngày ban hành (received before issued)");
+                     "the date received precedes the date issued");
         return;
     }
     const char *record[] = {in->unit, in->doc_number, in->issued_on, in->received_on,

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "handlers.h"
+#include "msg_format.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
 #include "sql_doc.h"
@@ -81,8 +82,7 @@ void handle_unit_list(request *req)
 static void on_unit_import(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"), "không nhập dòng nào, số lỗi "
-                                                             "(nothing imported; errors)"))
+    if (request_fail_rows(req, r[0], PQfnumber(r[0], "line"), "nothing imported; errors: %s"))
         return;
     Cchc__V1__UnitImportResponse body = CCHC__V1__UNIT_IMPORT_RESPONSE__INIT;
     body.imported = (int32_t)req->msg->unit_import->n_rows;
@@ -94,8 +94,8 @@ void handle_unit_import(request *req)
     const Cchc__V1__UnitImportRequest *in = req->msg->unit_import;
     if (in->n_rows == 0 || in->n_rows > MAX_IMPORT_ROWS) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "rows: cần từ 1 đến %d dòng, có %zu (need 1 to %d rows)", MAX_IMPORT_ROWS,
-                     in->n_rows, MAX_IMPORT_ROWS);
+                     "an import holds 1 to %s rows, this one %s",
+                     REQUEST_NUM(MAX_IMPORT_ROWS), REQUEST_NUM(in->n_rows));
         return;
     }
     if (request_check_date(req, "valid_from", in->valid_from) != 0)
@@ -194,6 +194,7 @@ static json_t *change_json(request *req, int line, const char *op, char *const *
 
 /* The result document of apply_unit_changes, parsed; NULL (answered) when
  * the rows were errors or the document is not what the function writes. */
+/* summary: a message id, its %s the count of errors (request_fail_rows) */
 static json_t *change_result(request *req, const PGresult *res, const char *summary)
 {
     if (request_fail_rows(req, res, PQfnumber(res, "line"), summary))
@@ -201,7 +202,7 @@ static json_t *change_result(request *req, const PGresult *res, const char *summ
     int col = PQfnumber(res, "result");
     json_t *doc = PQntuples(res) == 1 && col >= 0 ? json_loads(PQgetvalue(res, 0, col), 0, NULL) : NULL;
     if (!doc)
-        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "unexpected reply from apply_unit_changes");
+        request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL, "unexpected reply from the database");
     return doc;
 }
 
@@ -223,7 +224,7 @@ static char **arena_json_strings(arena *a, json_t *arr, size_t *n)
 static void on_unit_change_set(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    json_t *doc = change_result(req, r[0], "không áp dụng thay đổi nào, số lỗi (nothing applied; errors)");
+    json_t *doc = change_result(req, r[0], MSG_ID("nothing applied; errors: %s"));
     if (!doc)
         return;
     arena a = {0};
@@ -273,8 +274,8 @@ void handle_unit_change_set(request *req)
     const Cchc__V1__UnitChangeSetRequest *in = req->msg->unit_change_set;
     if (in->n_changes == 0 || in->n_changes > MAX_SET_CHANGES) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "changes: cần từ 1 đến %d thay đổi, có %zu (need 1 to %d changes)", MAX_SET_CHANGES,
-                     in->n_changes, MAX_SET_CHANGES);
+                     "a change set holds 1 to %s changes, this one %s",
+                     REQUEST_NUM(MAX_SET_CHANGES), REQUEST_NUM(in->n_changes));
         return;
     }
     if (request_check_text(req, "source_name", in->source_name, 300) != 0)
@@ -300,7 +301,7 @@ void handle_unit_change_set(request *req)
 static void on_unit_change(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    json_t *doc = change_result(req, r[0], "không ghi nhận thay đổi, số lỗi (change not recorded; errors)");
+    json_t *doc = change_result(req, r[0], MSG_ID("change not recorded; errors: %s"));
     if (!doc)
         return;
     json_decref(doc);
@@ -315,7 +316,7 @@ void handle_unit_change(request *req)
     const Cchc__V1__UnitChangeRequest *in = req->msg->unit_change;
     if (!*in->effective_on) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "effective_on: thiếu ngày hiệu lực (effective date required)");
+                     "the date the change takes effect is required");
         return;
     }
     json_t *one = change_json(req, 0, in->op, in->from, in->n_from, in->to, in->n_to, in->effective_on,
@@ -335,7 +336,7 @@ void handle_unit_change(request *req)
 static void on_unit_problem(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "%s", pg_text(r[0], 0, 0));
+    request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND, pg_text(r[0], 0, 0));
 }
 
 static void on_unit_history(request *req, PGresult *const *r, int n)

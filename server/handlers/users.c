@@ -22,7 +22,7 @@ static void reply_accounts(request *req, const PGresult *res, const char *userna
 {
     if (username && PQntuples(res) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "không có tài khoản \"%s\" (no such account)", username);
+                     "no account \"%s\"", username);
         return;
     }
     request_reply_rows(req, CCHC__V1__RESPONSE__BODY_USER, res);
@@ -69,16 +69,14 @@ static int roles_param(request *req, char **roles, size_t n, char *out, size_t s
     *mask = 0;
     if (n == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "roles: cần ít nhất một vai trò: reporter, reviewer, admin, viewer "
-                     "(at least one role)");
+                     "an account needs at least one role: reporter, reviewer, admin, viewer");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned bit;
         if (auth_roles_parse(roles[i], &bit) != 0 || !*roles[i] || strchr(roles[i], ',')) {
             request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                         "roles: vai trò không hợp lệ \"%.40s\" (use reporter, reviewer, admin, "
-                         "viewer)",
+                         "unknown role \"%s\"; use reporter, reviewer, admin or viewer",
                          roles[i]);
             return -1;
         }
@@ -96,8 +94,8 @@ static int check_username(request *req, const char *username)
     if (auth_username_valid(username))
         return 0;
     request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                 "username: 3-64 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang, bắt đầu bằng chữ "
-                 "hoặc số (3-64 of a-z 0-9 . _ -)");
+                 "a username is 3-64 of a-z, 0-9, dot, underscore, hyphen, starting with a "
+                 "letter or digit");
     return -1;
 }
 
@@ -114,12 +112,12 @@ static void on_user_added(request *req, PGresult *const *r, int n)
     const Cchc__V1__UserAddRequest *in = req->msg->user_add;
     if (pg_bool(r[0], 0, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__ALREADY_EXISTS,
-                     "username: tài khoản \"%s\" đã có (account already exists)", in->username);
+                     "account \"%s\" already exists", in->username);
         return;
     }
     if (PQgetisnull(r[0], 0, 1)) {
         /* unit_resolve_problem's words: ambiguous, or the closest names */
-        request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND, "unit: %s", pg_text(r[0], 0, 2));
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND, pg_text(r[0], 0, 2));
         return;
     }
     reply_accounts(req, r[2], in->username);
@@ -158,7 +156,7 @@ void handle_user_add(request *req)
         return;
     if (!*in->unit) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "unit: tài khoản phải thuộc một đơn vị (an account belongs to one unit)");
+                     "an account belongs to one unit: --unit");
         return;
     }
     user_add_state *st = calloc(1, sizeof(*st));
@@ -208,14 +206,15 @@ void handle_user_show(request *req)
 
 /* ---- enable, disable, roles ---------------------------------------------------------------- */
 
-static int refuse_self(request *req, const char *username, const char *what)
+/* disabling: the account is being disabled, else losing the admin role */
+static int refuse_self(request *req, const char *username, int disabling)
 {
     if (strcmp(username, req->auth.username) != 0)
         return 0;
     request_fail(req, CCHC__V1__ERROR_CODE__FAILED_PRECONDITION,
-                 "không thể %s chính tài khoản đang dùng; nhờ một quản trị viên khác "
-                 "(you cannot do this to your own account)",
-                 what);
+                 disabling ? "you cannot disable your own account; ask another administrator"
+                           : "you cannot take the admin role from your own account; ask another "
+                             "administrator");
     return -1;
 }
 
@@ -223,7 +222,7 @@ void handle_user_set_enabled(request *req)
 {
     const Cchc__V1__UserSetEnabledRequest *in = req->msg->user_set_enabled;
     if (check_username(req, in->username) != 0 ||
-        (!in->enabled && refuse_self(req, in->username, "khóa") != 0))
+        (!in->enabled && refuse_self(req, in->username, 1) != 0))
         return;
     const char *params[] = {in->username, in->enabled ? "t" : "f", req->auth.account_id,
                             req->auth.username, req->peer_ip};
@@ -238,7 +237,7 @@ void handle_user_set_roles(request *req)
     if (check_username(req, in->username) != 0 ||
         roles_param(req, in->roles, in->n_roles, roles, sizeof(roles), &mask) != 0)
         return;
-    if (!(mask & ROLE_ADMIN) && refuse_self(req, in->username, "bỏ quyền quản trị của") != 0)
+    if (!(mask & ROLE_ADMIN) && refuse_self(req, in->username, 0) != 0)
         return;
     const char *params[] = {in->username, roles, req->auth.account_id, req->auth.username,
                             req->peer_ip};
@@ -269,8 +268,7 @@ static void on_user_moved(request *req, PGresult *const *r, int n)
     const Cchc__V1__UserMoveRequest *in = req->msg->user_move;
     if (PQntuples(r[0]) == 1 && PQgetisnull(r[0], 0, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                     "unit: không có đơn vị \"%s\" đang hoạt động hôm nay (no unit of that name exists "
-                     "today; see 'cchc units')",
+                     "no unit \"%s\" exists today; see 'cchc units'",
                      in->unit);
         return;
     }
@@ -285,7 +283,7 @@ void handle_user_move(request *req)
         return;
     if (!*in->unit) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "unit: cần đơn vị chuyển đến: --unit MÃ (the unit to move to)");
+                     "name the unit to move to: --unit CODE");
         return;
     }
     const char *params[] = {in->username, in->unit, req->auth.account_id, req->auth.username,
@@ -320,7 +318,7 @@ void handle_user_reset_password(request *req)
     if (check_username(req, in->username) != 0)
         return;
     if (password_policy_check(in->username, in->new_password, why, sizeof(why)) != 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new_password: %s", why);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new password: %s", why);
         return;
     }
     if (auth_hash_async(req->ctx->loop, in->new_password, on_reset_hashed, req) != 0)
@@ -344,8 +342,8 @@ void handle_audit_list(request *req)
         request_check_date(req, "until", in->until) != 0)
         return;
     if (in->limit < 0 || in->limit > AUDIT_MAX_LIMIT) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "limit: từ 1 đến %d (1 to %d)",
-                     AUDIT_MAX_LIMIT, AUDIT_MAX_LIMIT);
+        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "the limit is 1 to %s",
+                     REQUEST_NUM(AUDIT_MAX_LIMIT));
         return;
     }
     char limit[16];

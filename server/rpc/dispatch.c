@@ -15,8 +15,10 @@
 #include "rpc.h"
 
 #include "authz.h"
+#include "authz_purpose.h"
 #include "connection.h"
 #include "log.h"
+#include "msg_format.h"
 #include "protocol.h"
 #include "request_budget.h"
 #include "request_helpers.h"
@@ -33,9 +35,10 @@ static void handle_hello(request *req)
     const Cchc__V1__HelloRequest *hello = req->msg->hello;
     if (hello->protocol_version != CCHC_PROTOCOL_VERSION) {
         request_fail(req, CCHC__V1__ERROR_CODE__VERSION_MISMATCH,
-                     "client speaks protocol version %u but this server "
-                     "(cchcd %s) speaks version %u; install a matching cchc",
-                     hello->protocol_version, CCHC_VERSION, CCHC_PROTOCOL_VERSION);
+                     "this cchc speaks protocol version %s but the server "
+                     "(cchcd %s) speaks version %s; install a matching cchc",
+                     REQUEST_NUM(hello->protocol_version), CCHC_VERSION,
+                     REQUEST_NUM(CCHC_PROTOCOL_VERSION));
         return;
     }
     connection_greeted(req->conn);
@@ -69,12 +72,14 @@ static void reject_frame(rpc_context *ctx, connection *c, const char *message)
  * made of descriptor names (ASCII). */
 static void bad_text_error(Cchc__V1__Error *err, Cchc__V1__FieldError *detail,
                            Cchc__V1__FieldError **details, char *message, size_t size,
-                           const char *path)
+                           const char *path, const char **args)
 {
-    snprintf(message, size,
-             "trường %s không phải văn bản UTF-8 hợp lệ hoặc chứa byte NUL "
-             "(field %s is not valid UTF-8 or holds a NUL byte)",
-             path, path);
+    static const char *const id = MSG_ID("field %s is not valid UTF-8 or holds a NUL byte");
+    args[0] = path; /* the caller's array: it outlives the error */
+    msg_format(message, size, id, args, 1);
+    err->message_id = (char *)id;
+    err->args = (char **)args;
+    err->n_args = 1;
     detail->field = (char *)path;
     detail->message = "invalid UTF-8 or NUL byte";
     details[0] = detail;
@@ -90,12 +95,24 @@ static void send_bad_text(rpc_context *ctx, connection *c, uint64_t request_id, 
     Cchc__V1__FieldError detail = CCHC__V1__FIELD_ERROR__INIT, *details[1];
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     char message[512];
-    bad_text_error(&err, &detail, details, message, sizeof(message), path);
+    const char *args[1];
+    bad_text_error(&err, &detail, details, message, sizeof(message), path, args);
     response.request_id = request_id;
     response.error = &err;
     log_info("client %llu request %llu: %s", (unsigned long long)c->id,
              (unsigned long long)request_id, message);
     rpc_send(ctx, c, &response);
+}
+
+/* A wire_nfc store for messages decoded into a request's arena: the NFC
+ * form is copied there too, the old string stays until the arena goes. */
+static int nfc_store_in_arena(void *mem, char **slot, const char *nfc, size_t len)
+{
+    char *copy = arena_strndup(mem, nfc, len);
+    if (!copy)
+        return -1;
+    *slot = copy;
+    return 0;
 }
 
 /* Decodes the body of req from the payload it kept: the strings are
@@ -111,52 +128,48 @@ static int decode_body(request *req)
         Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
         Cchc__V1__FieldError detail = CCHC__V1__FIELD_ERROR__INIT, *details[1];
         char message[512];
-        bad_text_error(&err, &detail, details, message, sizeof(message), text.path);
+        const char *args[1];
+        bad_text_error(&err, &detail, details, message, sizeof(message), text.path, args);
         request_fail_error(req, &err);
         return 0;
     }
     if (status != WIRE_CHECK_OK) {
-        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED, "the body of %s is not wire format",
+        request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
+                     "the body of request %s is not protobuf wire format",
                      wire_request_name(req->msg->body_case));
         return 0;
     }
     request_budget_hold(req, 0, 0);
     if (!request_budget_fits(req->conn, text.decoded_estimate, 0)) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                     "yêu cầu quá lớn để giải mã: khoảng %zu byte, mỗi kết nối tối đa %zu byte "
-                     "(request too large to decode: about %zu bytes of at most %zu per "
-                     "connection; send fewer rows or fewer requests at once)",
-                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION,
-                     text.decoded_estimate, (size_t)REQUEST_BUDGET_CONNECTION);
+                     "request too large to decode: about %s bytes of at most %s per "
+                     "connection; send fewer rows or fewer requests at once",
+                     REQUEST_NUM(text.decoded_estimate), REQUEST_NUM(REQUEST_BUDGET_CONNECTION));
         return 0;
     }
     if (req->auth.authenticated && !request_budget_hold_account(req, text.decoded_estimate)) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                     "tài khoản %s có quá nhiều yêu cầu lớn chưa được trả lời "
-                     "(too many large unanswered requests for this account; wait for answers)",
+                     "account %s has too many large unanswered requests; wait for the answers",
                      req->auth.username);
         return 0;
     }
-    Cchc__V1__Request *full = wire_decode_request(req->payload, req->payload_len);
+    /* into the request's arena, as the envelope (request.h) */
+    Cchc__V1__Request *full = wire_decode_request_in(req->payload, req->payload_len, &req->pb_alloc);
     if (!full || full->body_case != req->msg->body_case || full->request_id != req->id) {
-        if (full)
-            cchc__v1__request__free_unpacked(full, NULL);
         request_fail(req, CCHC__V1__ERROR_CODE__MALFORMED,
                      "frame payload is not a cchc.v1.Request message");
         return 0;
     }
     /* text normalised once, here, before any handler validates or stores
      * it (wire_nfc.h); the strings are checked UTF-8 already */
-    if (wire_nfc_message(&full->base, wire_nfc_store_malloc, NULL) < 0) {
-        cchc__v1__request__free_unpacked(full, NULL);
+    if (wire_nfc_message(&full->base, nfc_store_in_arena, &req->mem) < 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return 0;
     }
     request_budget_hold(req, text.decoded_estimate, 0);
     Cchc__V1__Request *envelope = req->msg;
     sodium_memzero(envelope->session_token, strlen(envelope->session_token));
-    cchc__v1__request__free_unpacked(envelope, NULL);
-    req->msg = full;
+    req->msg = full; /* the envelope stays in the arena until the request ends */
     sodium_memzero(req->payload, req->payload_len);
     free(req->payload);
     req->payload = NULL;
@@ -172,8 +185,7 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
     const PGresult *res = r[0];
     if (PQntuples(res) == 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED,
-                     "phiên đăng nhập đã hết hạn hoặc bị thu hồi; hãy đăng nhập lại "
-                     "(session expired or revoked: run cchc login)");
+                     "the session expired or was revoked: log in again (cchc login)");
         return;
     }
     auth_identity *who = &req->auth;
@@ -186,8 +198,9 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
     const authz_rule *rule = authz_rule_for(req->msg->body_case);
     if (!authz_allows(rule, who)) {
         request_fail(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED,
-                     "tài khoản %s (%s) không có quyền %s (your roles do not allow this request)",
-                     who->username, PQgetvalue(res, 0, 3), wire_request_name(req->msg->body_case));
+                     "account %s (%s) may not %s",
+                     who->username, PQgetvalue(res, 0, 3),
+                     authz_purpose(req->msg->body_case));
         return;
     }
     if (!decode_body(req))
@@ -217,33 +230,39 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
     int unverified = !(type_rule && type_rule->roles == AUTHZ_PUBLIC);
     size_t cap = request_budget_body_cap(env.body_case, !unverified, ctx->max_frame);
     if (env.body_len > cap || !request_budget_fits(c, len, unverified)) {
-        char message[256];
+        char message[256], got[24], most[24];
+        snprintf(got, sizeof(got), "%zu", env.body_len);
+        snprintf(most, sizeof(most), "%zu", cap);
+        const char *args[] = {wire_request_name(env.body_case), got, most};
         if (env.body_len > cap)
-            snprintf(message, sizeof(message),
-                     "yêu cầu %s quá lớn: %zu byte, tối đa %zu "
-                     "(request too large for its type)",
-                     wire_request_name(env.body_case), env.body_len, cap);
+            rpc_send_error_id(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                              message, sizeof(message),
+                              MSG_ID("request %s too large: %s bytes of at most %s"), args, 3);
         else
-            snprintf(message, sizeof(message),
-                     "quá nhiều yêu cầu chưa được trả lời trên kết nối này "
-                     "(too many unanswered request bytes on this connection; wait for answers)");
+            rpc_send_error_id(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
+                              message, sizeof(message),
+                              MSG_ID("too many unanswered request bytes on this connection; wait "
+                                     "for the answers"),
+                              NULL, 0);
         log_warn("client %llu (%s) request %llu: %s", (unsigned long long)c->id, c->peer,
                  (unsigned long long)env.request_id, message);
-        rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, message);
         return;
     }
-    Cchc__V1__Request *msg = wire_decode_envelope(&env);
-    request *req = msg ? request_new(ctx, c, msg) : NULL;
-    uint8_t *kept = req ? malloc(len) : NULL;
+    /* the envelope is decoded into the new request's arena (request.h) */
+    request *req = request_new(ctx, c, env.request_id);
+    Cchc__V1__Request *msg = req ? wire_decode_envelope_in(&env, &req->pb_alloc) : NULL;
+    if (req && msg)
+        req->msg = msg;
+    uint8_t *kept = msg ? malloc(len) : NULL;
     if (!kept) {
-        if (req) {
+        if (msg) {
             request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
             return;
         }
+        if (req)
+            request_discard(req);
         rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
                        "server out of memory");
-        if (msg)
-            cchc__v1__request__free_unpacked(msg, NULL);
         return;
     }
     memcpy(kept, payload, len);
@@ -255,9 +274,9 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
                              : ctx->route(msg->body_case);
     if (!handler) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNSUPPORTED,
-                     "this server (cchcd %s) does not know request type %d; "
+                     "this server (cchcd %s) does not know request type %s; "
                      "upgrade the server or use an older client",
-                     CCHC_VERSION, (int)msg->body_case);
+                     CCHC_VERSION, REQUEST_NUM(msg->body_case));
         return;
     }
     if (!c->greeted && msg->body_case != CCHC__V1__REQUEST__BODY_HELLO) {
@@ -279,7 +298,7 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
     size_t token_len = strlen(msg->session_token);
     if (token_len == 0 || token_len > 128) {
         request_fail(req, CCHC__V1__ERROR_CODE__UNAUTHENTICATED,
-                     "chưa đăng nhập: hãy chạy 'cchc login' (not logged in: run cchc login)");
+                     "not logged in: run 'cchc login'");
         return;
     }
     auth_token_hash(msg->session_token, req->auth.token_hash);

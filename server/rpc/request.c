@@ -16,6 +16,7 @@
 
 #include "connection.h"
 #include "log.h"
+#include "msg_format.h"
 #include "request_budget.h"
 #include "request_internal.h"
 #include "utf8.h"
@@ -50,7 +51,20 @@ static void wipe_secrets(Cchc__V1__Request *msg)
     }
 }
 
-request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg)
+static void *request_mem_alloc(void *mem, size_t size)
+{
+    return arena_alloc(mem, size);
+}
+
+/* protobuf-c frees what a failed unpack had built: the arena keeps it
+ * until the request ends */
+static void request_mem_keep(void *mem, void *pointer)
+{
+    (void)mem;
+    (void)pointer;
+}
+
+request *request_new(rpc_context *ctx, connection *c, uint64_t id)
 {
     request *req = calloc(1, sizeof(*req));
     if (!req)
@@ -59,8 +73,9 @@ request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg)
     req->conn = c;
     req->conn_id = c->id;
     snprintf(req->peer_ip, sizeof(req->peer_ip), "%s", c->ip);
-    req->msg = msg;
-    req->id = msg->request_id;
+    arena_init(&req->mem, req->mem_block, sizeof(req->mem_block));
+    req->pb_alloc = (ProtobufCAllocator){request_mem_alloc, request_mem_keep, &req->mem};
+    req->id = id;
     req->started_ns = uv_hrtime();
     connection_request_started(c);
     return req;
@@ -78,8 +93,11 @@ static void request_free(request *req)
     if (req->state_free)
         req->state_free(req->state);
     rpc_budget_release(req); /* the bytes it held count against its connection */
-    wipe_secrets(req->msg);
-    cchc__v1__request__free_unpacked(req->msg, NULL);
+    if (req->msg)
+        wipe_secrets(req->msg);
+    /* the message lived in the request's arena: wiped whole, since what
+     * NFC normalisation replaced (a password's other form) was not */
+    arena_wipe_free(&req->mem);
     connection *c = req->conn;
     sodium_memzero(req, sizeof(*req));
     free(req);
@@ -87,6 +105,11 @@ static void request_free(request *req)
     /* the last request of a closed connection may be what the drain waits for */
     if (ctx->on_request_finished)
         ctx->on_request_finished(ctx->owner);
+}
+
+void request_discard(request *req)
+{
+    request_free(req);
 }
 
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response)
@@ -118,6 +141,23 @@ void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
     Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
     err.code = code;
     err.message = (char *)message;
+    response.request_id = request_id;
+    response.error = &err;
+    rpc_send(ctx, c, &response);
+}
+
+void rpc_send_error_id(const rpc_context *ctx, connection *c, uint64_t request_id,
+                       Cchc__V1__ErrorCode code, char *english, size_t size, const char *id,
+                       const char *const *args, size_t nargs)
+{
+    msg_format(english, size, id, args, nargs);
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
+    err.code = code;
+    err.message = english;
+    err.message_id = (char *)id;
+    err.args = (char **)args;
+    err.n_args = nargs;
     response.request_id = request_id;
     response.error = &err;
     rpc_send(ctx, c, &response);
@@ -185,30 +225,41 @@ void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase bod
         arena_free(a);
 }
 
-void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+const char *request_num(char *buf, size_t size, long long n)
 {
-    char message[512];
+    snprintf(buf, size, "%lld", n);
+    return buf;
+}
+
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *id, ...)
+{
+    /* the arguments, copied and cut: they may echo what a client sent, and
+     * every one must still decode as a protobuf string */
+    char copies[REQUEST_FAIL_MAX_ARGS][REQUEST_FAIL_ARG_MAX];
+    char *args[REQUEST_FAIL_MAX_ARGS];
+    int arity = msg_format_arity(id);
+    size_t nargs = arity > 0 ? (size_t)arity : 0;
+    if (nargs > REQUEST_FAIL_MAX_ARGS)
+        nargs = REQUEST_FAIL_MAX_ARGS;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof(message), fmt, ap);
-    va_end(ap);
-    /* a message cut at 511 bytes may end inside a character, and one that
-     * echoes text from elsewhere must still decode as a protobuf string */
-    utf8_scrub(message);
-    if (req->answer_hook) {
-        Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-        err.code = code;
-        err.message = message;
-        request_fail_error(req, &err);
-        return;
+    va_start(ap, id);
+    for (size_t i = 0; i < nargs; i++) {
+        const char *arg = va_arg(ap, const char *);
+        msg_format(copies[i], sizeof(copies[i]), "%s", &arg, 1);
+        utf8_scrub(copies[i]);
+        args[i] = copies[i];
     }
-    rpc_send_error(req->ctx, req->conn, req->id, code, message);
-    /* nobody reads the answers of a client that has gone: the pool logs
-     * one line for all its dropped work, not one per request */
-    log_msg(req->conn->closing ? LOG_DEBUG : LOG_INFO, "client %llu request %llu %s: %s: %s",
-            (unsigned long long)req->conn_id, (unsigned long long)req->id,
-            wire_request_name(req->msg->body_case), wire_error_code_name(code), message);
-    request_free(req);
+    va_end(ap);
+    char message[512];
+    msg_format(message, sizeof(message), id, (const char *const *)args, nargs);
+    utf8_scrub(message);
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = code;
+    err.message = message;
+    err.message_id = (char *)id;
+    err.n_args = nargs;
+    err.args = args;
+    request_fail_error(req, &err);
 }
 
 /* A copy of text made valid UTF-8 (utf8_scrub), or NULL when memory is short. */
@@ -228,6 +279,15 @@ static int text_ok(const char *text)
     return !text || utf8_valid(text, strlen(text));
 }
 
+/* A message id and its arguments, all valid UTF-8 (or absent). */
+static int id_ok(const char *id, char *const *args, size_t nargs)
+{
+    int ok = text_ok(id);
+    for (size_t i = 0; ok && i < nargs; i++)
+        ok = text_ok(args[i]);
+    return ok;
+}
+
 /* Handlers' messages and field errors may quote what they were sent or
  * what they cut at a byte count; every reply must still decode as
  * protobuf strings, so any invalid text is scrubbed on a copy first. */
@@ -238,6 +298,10 @@ static void fail_error_scrubbed(request *req, const Cchc__V1__Error *error)
     char *message = NULL;
     if (!text_ok(error->message))
         copy.message = message = scrubbed_copy(error->message);
+    if (!id_ok(error->message_id, error->args, error->n_args)) {
+        copy.message_id = ""; /* the English message alone, scrubbed */
+        copy.n_args = 0;
+    }
     if (error->n_details) {
         items = calloc(error->n_details, sizeof(*items));
         ptrs = calloc(error->n_details, sizeof(*ptrs));
@@ -246,6 +310,10 @@ static void fail_error_scrubbed(request *req, const Cchc__V1__Error *error)
     for (size_t i = 0; ok && i < error->n_details; i++) {
         items[i] = *error->details[i];
         items[i].field = items[i].message = NULL;
+        if (!id_ok(items[i].message_id, items[i].args, items[i].n_args)) {
+            items[i].message_id = ""; /* the English message alone, scrubbed */
+            items[i].n_args = 0;
+        }
         items[i].field = scrubbed_copy(error->details[i]->field);
         items[i].message = scrubbed_copy(error->details[i]->message);
         ptrs[i] = &items[i];
@@ -269,9 +337,11 @@ static void fail_error_scrubbed(request *req, const Cchc__V1__Error *error)
 
 void request_fail_error(request *req, const Cchc__V1__Error *error)
 {
-    int valid = text_ok(error->message);
+    int valid = text_ok(error->message) && id_ok(error->message_id, error->args, error->n_args);
     for (size_t i = 0; valid && i < error->n_details; i++)
-        valid = text_ok(error->details[i]->field) && text_ok(error->details[i]->message);
+        valid = text_ok(error->details[i]->field) && text_ok(error->details[i]->message) &&
+                id_ok(error->details[i]->message_id, error->details[i]->args,
+                      error->details[i]->n_args);
     if (!valid) {
         fail_error_scrubbed(req, error);
         return;
@@ -282,9 +352,18 @@ void request_fail_error(request *req, const Cchc__V1__Error *error)
     if (answer_taken(req, &response))
         return;
     rpc_send(req->ctx, req->conn, &response);
-    log_info("client %llu request %llu %s: %s: %s (%zu field errors)",
-             (unsigned long long)req->conn_id, (unsigned long long)req->id,
-             wire_request_name(req->msg->body_case), wire_error_code_name(error->code),
-             error->message, error->n_details);
+    /* nobody reads the answers of a client that has gone: the pool logs
+     * one line for all its dropped work, not one per request */
+    if (error->n_details)
+        log_msg(req->conn->closing ? LOG_DEBUG : LOG_INFO,
+                "client %llu request %llu %s: %s: %s (%zu field errors)",
+                (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                wire_request_name(req->msg->body_case), wire_error_code_name(error->code),
+                error->message, error->n_details);
+    else
+        log_msg(req->conn->closing ? LOG_DEBUG : LOG_INFO, "client %llu request %llu %s: %s: %s",
+                (unsigned long long)req->conn_id, (unsigned long long)req->id,
+                wire_request_name(req->msg->body_case), wire_error_code_name(error->code),
+                error->message);
     request_free(req);
 }

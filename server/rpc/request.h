@@ -11,6 +11,7 @@
 #define CCHCD_RPC_REQUEST_H
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -38,6 +39,8 @@ typedef struct rpc_context {
     int session_ttl_s;         /* a session ends this long after login */
     int session_idle_s;        /* … or this long after its last request */
     handler_route_fn route;
+    const int *draining;       /* non-zero once a drain began (health) */
+    uint64_t started_ms;       /* uv_now when the server started (health) */
     /* called after each request ends (the server's drain check) */
     void (*on_request_finished)(void *owner);
     void *owner;
@@ -72,6 +75,13 @@ typedef struct request {
     size_t held_bytes;
     int held_unverified;
     size_t held_account;             /* … and against its account */
+    /* where the request's message is decoded (pb_alloc: protobuf-c's
+     * allocator on mem), its envelope and its body field by field without
+     * a malloc each: small requests fit in mem_block, larger ones take a
+     * few chunks; everything goes, wiped, when the request ends */
+    arena mem;
+    ProtobufCAllocator pb_alloc;
+    max_align_t mem_block[1024 / sizeof(max_align_t)];
 } request;
 
 /* Gives the request a state of the handler's that is released (state_free)
@@ -86,9 +96,21 @@ void request_reply(request *req, Cchc__V1__Response *response);
  * gets RESOURCE_EXHAUSTED instead, and a is freed either way. */
 void request_reply_body(request *req, arena *a, Cchc__V1__Response__BodyCase body_case,
                         void *body);
-/* Sends an error response and frees the request. */
-void request_fail(request *req, Cchc__V1__ErrorCode code, const char *fmt, ...)
+/* Sends an error response and frees the request. id is the English
+ * message as a format whose only conversions are %s (common/msg_format.h);
+ * its arguments follow, all strings (the format attribute has the compiler
+ * count and type them). The client shows the catalogue's translation of id
+ * with the same arguments; message carries the English, for old clients
+ * and the log. Each argument is cut at REQUEST_FAIL_ARG_MAX bytes, and at
+ * most REQUEST_FAIL_MAX_ARGS are sent. xgettext extracts id (po/). */
+#define REQUEST_FAIL_MAX_ARGS 16
+#define REQUEST_FAIL_ARG_MAX 256
+void request_fail(request *req, Cchc__V1__ErrorCode code, const char *id, ...)
     __attribute__((format(printf, 3, 4)));
+/* A number as an argument of request_fail: REQUEST_NUM(n) is its decimal
+ * text, valid until the end of the enclosing block. */
+const char *request_num(char *buf, size_t size, long long n);
+#define REQUEST_NUM(n) request_num((char[24]){""}, 24, (long long)(n))
 /* Sends a prepared error (with field details) and frees the request. */
 void request_fail_error(request *req, const Cchc__V1__Error *error);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "msg_format.h"
 #include "pgvalue.h"
 #include "request_internal.h"
 #include "request_keys.h"
@@ -86,10 +87,9 @@ void request_fail_write(request *req, db_status status, const char *message)
                  (unsigned long long)req->conn_id, (unsigned long long)req->id,
                  wire_request_name(req->msg->body_case), message);
         request_fail(req, CCHC__V1__ERROR_CODE__OUTCOME_UNKNOWN,
-                     "mất kết nối tới cơ sở dữ liệu sau khi đã gửi lệnh ghi: lệnh có thể đã được "
-                     "thực hiện; hãy gửi lại với cùng request_key để biết kết quả (cchc tự làm) "
-                     "(the database connection broke after the write was sent: it may have been "
-                     "applied; retry with the same request_key to learn the outcome, as cchc does)");
+                     "the database connection broke after the write was sent: it may have been "
+                     "applied; retry with the same request_key to learn the outcome, as cchc "
+                     "does");
         return;
     }
     request_fail_db(req, status, message);
@@ -102,15 +102,14 @@ void request_fail_db(request *req, db_status status, const char *message)
                  (unsigned long long)req->conn_id, (unsigned long long)req->id,
                  wire_request_name(req->msg->body_case), message);
         request_fail(req, CCHC__V1__ERROR_CODE__ABORTED,
-                     "cơ sở dữ liệu đã hủy lệnh do xung đột hoặc quá thời hạn, chưa có gì được "
-                     "ghi; hãy gửi lại với cùng request_key (cchc tự làm) (rolled back by a "
-                     "conflict or a deadline: nothing was applied; retry with the same "
-                     "request_key, as cchc does)");
+                     "rolled back by a conflict or a deadline: nothing was applied; retry with "
+                     "the same request_key, as cchc does");
         return;
     }
     if (status == DB_UNAVAILABLE || status == DB_OUTCOME_UNKNOWN) {
         /* nothing was applied, or a read (always safe to send again) */
-        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE, "%s", message);
+        request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
+                     "database unavailable, nothing was applied; try again shortly (%s)", message);
         return;
     }
     log_error("client %llu request %llu %s: database error: %s",
@@ -138,22 +137,65 @@ int request_check_text(request *req, const char *field, const char *value, size_
     return -1;
 }
 
-/* Answers code with message and one detail per (field, message). */
-static void fail_details_as(request *req, Cchc__V1__ErrorCode code, const char *message,
+/* A detail's message, as the SQL functions (cchc_msg) or the validators
+ * wrote it, as an id with arguments plus its English rendering, in a. */
+static int detail_from_text(arena *a, Cchc__V1__FieldError *f, const char *text)
+{
+    char *copy = arena_strndup(a, text, strlen(text));
+    const char *id, *args[REQUEST_FAIL_MAX_ARGS];
+    int n = copy ? msg_format_split(copy, &id, args, REQUEST_FAIL_MAX_ARGS) : 0;
+    if (!copy)
+        return -1;
+    if (n > REQUEST_FAIL_MAX_ARGS)
+        n = REQUEST_FAIL_MAX_ARGS;
+    if (n == 0 && msg_format_arity(id) != 0) {
+        /* a plain message holding a % of its own: no id to render */
+        f->message = (char *)text;
+        return 0;
+    }
+    f->message_id = (char *)id;
+    f->args = arena_array(a, (size_t)n + 1, sizeof(char *));
+    if (!f->args)
+        return -1;
+    for (int i = 0; i < n; i++)
+        f->args[i] = (char *)args[i];
+    f->n_args = (size_t)n;
+    size_t need = msg_format((char[1]){""}, 1, id, args, (size_t)n) + 1;
+    f->message = arena_alloc(a, need);
+    if (!f->message)
+        return -1;
+    msg_format(f->message, need, id, args, (size_t)n);
+    return 0;
+}
+
+/* Answers code with the message id summary (its one %s: how many details)
+ * and one detail per (field, message). */
+static void fail_details_as(request *req, Cchc__V1__ErrorCode code, const char *summary,
                             const char *const *fields, const char *const *messages, size_t n)
 {
     arena a = {0};
+    char count[24], message[300];
+    snprintf(count, sizeof(count), "%zu", n);
+    char *args[] = {count};
+    msg_format(message, sizeof(message), summary, (const char *const *)args, 1);
     Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
     err.code = code;
-    err.message = (char *)message;
+    err.message = message;
+    err.message_id = (char *)summary;
+    err.args = args;
+    err.n_args = 1;
     err.details = arena_array(&a, n, sizeof(*err.details));
     for (size_t i = 0; i < n && err.details; i++) {
         Cchc__V1__FieldError *f = ARENA_NEW(&a, Cchc__V1__FieldError, CCHC__V1__FIELD_ERROR__INIT);
-        if (!f)
+        if (!f || detail_from_text(&a, f, messages[i]) != 0)
             break;
         f->field = (char *)fields[i];
-        f->message = (char *)messages[i];
         err.details[err.n_details++] = f;
+    }
+    if (a.failed) {
+        arena_free(&a);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
     }
     request_fail_error(req, &err);
     arena_free(&a);
@@ -162,9 +204,26 @@ static void fail_details_as(request *req, Cchc__V1__ErrorCode code, const char *
 void request_fail_details(request *req, const char *summary, const char *const *fields,
                           const char *const *messages, size_t n)
 {
-    char message[300];
-    snprintf(message, sizeof(message), "%s: %zu", summary, n);
-    fail_details_as(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, message, fields, messages, n);
+    fail_details_as(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, summary, fields, messages, n);
+}
+
+void request_fail_sql(request *req, Cchc__V1__ErrorCode code, const char *text)
+{
+    arena a = {0};
+    Cchc__V1__FieldError f = CCHC__V1__FIELD_ERROR__INIT;
+    if (detail_from_text(&a, &f, text) != 0) {
+        arena_free(&a);
+        request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
+        return;
+    }
+    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
+    err.code = code;
+    err.message = f.message;
+    err.message_id = f.message_id;
+    err.args = f.args;
+    err.n_args = f.n_args;
+    request_fail_error(req, &err);
+    arena_free(&a);
 }
 
 size_t request_conflict_count(const PGresult *res, const char *field)
@@ -181,10 +240,11 @@ size_t request_conflict_count(const PGresult *res, const char *field)
     return n;
 }
 
-/* The error rows of res as details (labelled "dòng N: field" when line_col
- * names a line), answered with code; message NULL: "summary: count". */
+/* The error rows of res as details (labelled "line N: field" when line_col
+ * names a line, which the client shows in its language), answered with
+ * code and the message id summary (its %s: how many). */
 static int fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V1__ErrorCode code,
-                        const char *summary, const char *message)
+                        const char *summary)
 {
     int field_col = PQfnumber(res, "field"), message_col = PQfnumber(res, "message");
     int rows = PQntuples(res);
@@ -202,7 +262,7 @@ static int fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V
             continue;
         if (line_col >= 0 && pg_int(res, i, line_col) > 0) {
             char label[96];
-            snprintf(label, sizeof(label), "dòng %s: %s", pg_text(res, i, line_col),
+            snprintf(label, sizeof(label), "line %s: %s", pg_text(res, i, line_col),
                      pg_text(res, i, field_col));
             fields[k] = arena_strndup(&a, label, strlen(label));
         } else {
@@ -212,22 +272,20 @@ static int fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V
     }
     if (a.failed)
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
-    else if (message)
-        fail_details_as(req, code, message, fields, messages, k);
     else
-        request_fail_details(req, summary, fields, messages, k);
+        fail_details_as(req, code, summary, fields, messages, k);
     arena_free(&a);
     return 1;
 }
 
 int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary)
 {
-    return fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, summary, NULL);
+    return fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, summary);
 }
 
-void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *message)
+void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *summary)
 {
-    fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__CONFLICT, NULL, message);
+    fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__CONFLICT, summary);
 }
 
 ProtobufCMessage *request_body_new(arena *a, Cchc__V1__Response__BodyCase body_case)
@@ -267,9 +325,11 @@ int request_check_period(request *req, const char *period)
 {
     if (validate_period(period))
         return 0;
+    char shown[24]; /* what was sent, cut: it may be anything */
+    const char *arg[] = {period};
+    msg_format(shown, sizeof(shown), "%s", arg, 1);
     request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                 "period_id: kỳ \"%.20s\" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y "
-                 "(bad period id)",
-                 period);
+                 "period \"%s\" is not valid; write 2023-Q1, 2023-6M, 2023-9M or 2023-Y",
+                 shown);
     return -1;
 }

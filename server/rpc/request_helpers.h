@@ -34,6 +34,21 @@ void request_write(request *req, const db_step *steps, int nsteps, request_rows_
  * (--group-commit-max 0), exactly request_write. */
 void request_write_grouped(request *req, const db_step *step, statement_id keyed,
                            const char *order, request_rows_fn on_rows);
+/* What a health answer reports (request_health_probe). */
+typedef struct request_health {
+    int serving;                /* not draining */
+    int reachable;              /* the probe query came back */
+    db_pool_health pool;
+    uint64_t uptime_s;
+    char problem[300];          /* why the probe failed; "" when it did not */
+} request_health;
+
+/* Runs one query through the pool to see the database answer, and calls
+ * done with what it found: never answers the request itself, so a health
+ * check gets a health answer whatever state the database is in. */
+void request_health_probe(request *req, statement_id probe,
+                          void (*done)(request *req, const request_health *health));
+
 /* Answers a request whose batch the pool did not take (not DB_SUBMIT_OK). */
 void request_submit_failed(request *req, db_submit submitted);
 /* Answers a request whose batch failed (status != DB_OK): unavailable
@@ -53,17 +68,24 @@ void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, co
 /* When res (rows of a SQL check: columns "field" and "message", and a
  * line number in column line_col unless it is -1) has rows whose field is
  * set, answers INVALID_ARGUMENT with one detail per such row and returns 1;
- * returns 0 otherwise. summary precedes the count of errors. */
+ * returns 0 otherwise. summary is a message id whose one %s is the count
+ * of errors. A row's message made by cchc_msg (sql/functions/005_messages.sql)
+ * travels as its id and arguments; a detail's field is "line N: field"
+ * when the row names a line. */
 int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary);
 /* How many error rows (field set) res holds when every one of them names
  * field — a write based on something older than what the server holds —
  * and 0 when there are none or any other error is among them (the caller
  * then answers them all with request_fail_rows). */
 size_t request_conflict_count(const PGresult *res, const char *field);
-/* Answers CONFLICT with message and one detail per error row of res,
- * labelled as request_fail_rows labels them. */
-void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *message);
-/* Answers INVALID_ARGUMENT with the given details. */
+/* Answers CONFLICT with summary (a message id, its %s the count) and one
+ * detail per error row of res, labelled as request_fail_rows labels them. */
+void request_fail_conflicts(request *req, const PGresult *res, int line_col, const char *summary);
+/* Answers code with a message a SQL function made (cchc_msg: an id and its
+ * arguments joined by U+001F; a plain text is an id without arguments). */
+void request_fail_sql(request *req, Cchc__V1__ErrorCode code, const char *text);
+/* Answers INVALID_ARGUMENT with the given details; summary as for
+ * request_fail_rows, messages as a SQL function or a validator wrote them. */
 void request_fail_details(request *req, const char *summary, const char *const *fields,
                           const char *const *messages, size_t n);
 

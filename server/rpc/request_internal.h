@@ -6,12 +6,23 @@
 #include "connection.h"
 #include "request.h"
 
-/* A request for msg read from c (takes msg; NULL when memory is short). */
-request *request_new(rpc_context *ctx, connection *c, Cchc__V1__Request *msg);
+/* A request with id read from c, its message not decoded yet: the caller
+ * decodes its envelope into req->pb_alloc and sets req->msg (NULL when
+ * memory is short). */
+request *request_new(rpc_context *ctx, connection *c, uint64_t id);
+/* Ends a request that could not start (its envelope did not decode) without
+ * an answer: the caller answers with rpc_send_error. */
+void request_discard(request *req);
 /* Encodes and sends a response on c (dropped when c is closing). */
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
 void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
                     Cchc__V1__ErrorCode code, const char *message);
+/* The same for an error before any request exists, as a message id and
+ * its arguments (request_fail's rules); the English rendering goes to
+ * message, and to *english (size bytes) for the caller's log line. */
+void rpc_send_error_id(const rpc_context *ctx, connection *c, uint64_t request_id,
+                       Cchc__V1__ErrorCode code, char *english, size_t size, const char *id,
+                       const char *const *args, size_t nargs);
 /* Whom req's database work is for (db_pool.h): its account once its
  * session is checked, else the account its connection's last session check
  * found, else the connection alone; dropped unsent once the connection is

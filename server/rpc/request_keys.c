@@ -63,9 +63,8 @@ static void answer_from_record(request *req, const PGresult *rec)
     if (atoi(PQgetvalue(rec, 0, 0)) != (int)req->msg->body_case ||
         strcmp(PQgetvalue(rec, 0, 1), digest) != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "request_key: khóa này đã dùng cho một yêu cầu khác; yêu cầu mới cần khóa mới "
-                     "(this request_key was used for a different request; a new request needs a "
-                     "new key)");
+                     "this request_key was used for a different request; a new request needs a "
+                     "new key");
         return;
     }
     const char *hex = PQgetvalue(rec, 0, 2);
@@ -77,9 +76,8 @@ static void answer_from_record(request *req, const PGresult *rec)
     free(bytes);
     if (!answer) {
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL,
-                     "yêu cầu này đã được thực hiện nhưng không đọc lại được câu trả lời; hãy kiểm "
-                     "tra kết quả (this write was applied, but its recorded answer cannot be read; "
-                     "check its effect)");
+                     "this write was applied, but its recorded answer cannot be read; check its "
+                     "effect");
         return;
     }
     log_info("client %llu request %llu %s: answered from its request key",
@@ -113,9 +111,8 @@ void request_keys_serve(request *req)
     }
     if (!request_key_valid(req->msg->request_key)) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "request_key: %d-%d ký tự A-Z, a-z, 0-9, _ hoặc - (%d-%d characters of "
-                     "base64url)",
-                     REQUEST_KEY_MIN, REQUEST_KEY_MAX, REQUEST_KEY_MIN, REQUEST_KEY_MAX);
+                     "a request_key is %s-%s characters of A-Z, a-z, 0-9, _ or -",
+                     REQUEST_NUM(REQUEST_KEY_MIN), REQUEST_NUM(REQUEST_KEY_MAX));
         return;
     }
     look_up_key(req, on_key_looked_up);
@@ -131,8 +128,7 @@ void request_answer_send(request *req, db_status status, const char *message,
         request_fail_write(req, status, message);
     else if (!packed || !(answer = wire_decode_response(packed, len)))
         request_fail(req, CCHC__V1__ERROR_CODE__INTERNAL,
-                     "đã thực hiện nhưng máy chủ hết bộ nhớ khi trả lời; hãy kiểm tra kết quả "
-                     "(applied, but the server ran out of memory answering; check its effect)");
+                     "applied, but the server ran out of memory answering; check its effect");
     else
         request_reply(req, answer);
     if (answer)
@@ -202,8 +198,7 @@ static void on_key_recorded(request *req, PGresult *const *r, int n)
         answer_from_record(req, r[0]);
     else
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
-                     "một lần gửi khác với cùng request_key đang chạy; hãy thử lại (another attempt "
-                     "with this request_key is running; try again)");
+                     "another attempt with this request_key is running; try again");
 }
 
 void request_keys_answer_recorded(request *req)

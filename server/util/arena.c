@@ -1,4 +1,5 @@
-/* See arena.h. Chunks grow with demand; a large request gets its own. */
+/* See arena.h. Chunks grow with demand; a large request gets its own; an
+ * owner's first block (a request's, rpc/request.c) is used before any. */
 #include "arena.h"
 
 #include <stdint.h>
@@ -13,9 +14,22 @@ struct arena_chunk {
     max_align_t data[];
 };
 
+void arena_init(arena *a, void *block, size_t size)
+{
+    *a = (arena){0};
+    a->block = block;
+    a->block_size = size;
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
     size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (a->block && a->block_size - a->block_used >= size) {
+        void *p = a->block + a->block_used;
+        a->block_used += size;
+        memset(p, 0, size);
+        return p;
+    }
     arena_chunk *c = a->chunks;
     if (!c || c->size - c->used < size) {
         size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
@@ -71,4 +85,18 @@ void arena_free(arena *a)
         c = next;
     }
     a->chunks = NULL;
+    a->block_used = 0;
+}
+
+/* memset through a volatile pointer: a wipe of memory about to be freed is
+ * not optimised away */
+static void *(*volatile wipe_memset)(void *, int, size_t) = memset;
+
+void arena_wipe_free(arena *a)
+{
+    for (arena_chunk *c = a->chunks; c; c = c->next)
+        wipe_memset(c->data, 0, c->used);
+    if (a->block)
+        wipe_memset(a->block, 0, a->block_used);
+    arena_free(a);
 }

@@ -11,7 +11,16 @@ typedef struct arena_chunk arena_chunk;
 typedef struct arena {
     arena_chunk *chunks;
     int failed; /* an allocation failed: the reply must not be sent */
+    /* an optional first block the owner provides (arena_init): small
+     * needs are served from it without a malloc */
+    char *block;
+    size_t block_used, block_size;
 } arena;
+
+/* Starts an arena that serves allocations from block (size bytes, aligned
+ * for max_align_t, owned by the caller) before it mallocs chunks. An arena
+ * set to {0} works too, without such a block. */
+void arena_init(arena *a, void *block, size_t size);
 
 /* Zeroed memory for size bytes; NULL (and failed set) when out of memory. */
 void *arena_alloc(arena *a, size_t size);
@@ -24,5 +33,8 @@ void *arena_copy(arena *a, const void *init, size_t size);
 /* A new protobuf-c message of `type` in the arena, set to its INIT value. */
 #define ARENA_NEW(a, type, init) ((type *)arena_copy((a), &(type)init, sizeof(type)))
 void arena_free(arena *a);
+/* Zeroes every byte handed out (a request's arena held its secrets), then
+ * arena_free. */
+void arena_wipe_free(arena *a);
 
 #endif

@@ -1,17 +1,41 @@
 /* See log.h. The line is formatted into one buffer and written with a single
  * write(2) so concurrent processes' lines never interleave mid-line. Control
- * characters are replaced, so text from a peer cannot forge log lines. */
+ * characters are replaced, so text from a peer cannot forge log lines.
+ * When stderr is the journal's stream (systemd sets JOURNAL_STREAM to its
+ * device:inode, systemd.exec(5)), a line starts with the syslog priority
+ * as sd-daemon(3) prefixes it ("<4>" for a warning) instead of the time,
+ * which the journal records itself: `journalctl -p warning` then works. */
 #include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 static log_level min_level = LOG_INFO;
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+/* syslog priorities: debug 7, info 6, warning 4, err 3 */
+static const int level_priorities[] = {7, 6, 4, 3};
+static int journal = -1; /* -1: not checked yet */
+
+int log_to_journal(void)
+{
+    if (journal < 0) {
+        journal = 0;
+        const char *stream = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+        if (stream && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+            fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+            (unsigned long long)st.st_ino == ino)
+            journal = 1;
+    }
+    return journal;
+}
 
 void log_set_level(log_level level) { min_level = level; }
 
@@ -31,13 +55,18 @@ void log_msg(log_level level, const char *fmt, ...)
     if (level < min_level)
         return;
     char line[2048];
-    struct timeval now;
-    struct tm tm;
-    gettimeofday(&now, NULL);
-    gmtime_r(&now.tv_sec, &tm);
-    int n = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
-    n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ldZ %-5s ",
-                  (long)(now.tv_usec / 1000), level_names[level]);
+    int n;
+    if (log_to_journal()) {
+        n = snprintf(line, sizeof(line), "<%d>%-5s ", level_priorities[level], level_names[level]);
+    } else {
+        struct timeval now;
+        struct tm tm;
+        gettimeofday(&now, NULL);
+        gmtime_r(&now.tv_sec, &tm);
+        n = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ldZ %-5s ",
+                      (long)(now.tv_usec / 1000), level_names[level]);
+    }
     int start = n;
     va_list ap;
     va_start(ap, fmt);

@@ -1,11 +1,15 @@
-/* One line per event on stderr: time, level, message. Levels let an
- * operator quieten routine connection chatter without losing errors. */
+/* One line per event on stderr: time, level, message — or, under systemd
+ * with stderr connected to the journal, the syslog priority ("<4>"), level
+ * and message, the journal keeping the time. Levels let an operator
+ * quieten routine connection chatter without losing errors. */
 #ifndef CCHCD_LOG_H
 #define CCHCD_LOG_H
 
 typedef enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 
 void log_set_level(log_level level);
+/* True when stderr is the journal's stream (JOURNAL_STREAM names it). */
+int log_to_journal(void);
 /* Parses "debug", "info", "warn", "error"; returns -1 when unknown. */
 int log_level_parse(const char *text, log_level *out);
 void log_msg(log_level level, const char *fmt, ...)

@@ -101,26 +101,28 @@ BEGIN
 END
 $$;
 
--- Why what a person typed names no unit, in the "vi (en)" style of the
--- server's messages: the units an ambiguous forgiving match names (each
--- with its code, so the next try can be exact), or the closest names by
--- edit distance on their keys ("có phải ý bạn là …", did you mean), or
--- plain "unknown". role is how the message names the unit ("đơn vị", "cơ
--- quan chủ trì").
-CREATE OR REPLACE FUNCTION unit_resolve_problem(q text, role text DEFAULT 'đơn vị') RETURNS text
+-- Why what a person typed names no unit, as a message id with arguments
+-- (cchc_msg, 005_messages.sql): the units an ambiguous forgiving match
+-- names (each with its code, so the next try can be exact), or the closest
+-- names by edit distance on their keys (did you mean), or plain "unknown".
+-- role says which unit the message names: 'unit' (any unit) or 'lead' (a
+-- lead agency); the words are the message's, in the reader's language.
+CREATE OR REPLACE FUNCTION unit_resolve_problem(q text, role text DEFAULT 'unit') RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     listed text;
     key text := text_fold_key(coalesce(q, ''));
 BEGIN
     IF key = '' THEN
-        RETURN format('thiếu %s (no unit given)', role);
+        RETURN CASE role WHEN 'lead' THEN cchc_msg('no lead agency given')
+                         ELSE cchc_msg('no unit given') END;
     END IF;
     SELECT string_agg(format('"%s" (%s)', u.name, u.code), ', ' ORDER BY u.code) INTO listed
       FROM unit_resolve_folded(q) f JOIN org_unit u ON u.code = f;
     IF (SELECT count(*) FROM unit_resolve_folded(q)) > 1 THEN
-        RETURN format('"%s" khớp nhiều %s: %s — hãy gõ đủ dấu hoặc dùng mã (ambiguous: %s; type the '
-                      'diacritics or the code)', q, role, listed, listed);
+        RETURN CASE role WHEN 'lead'
+            THEN cchc_msg('"%s" matches several lead agencies: %s — type the diacritics or use the code', q, listed)
+            ELSE cchc_msg('"%s" matches several units: %s — type the diacritics or use the code', q, listed) END;
     END IF;
     -- the closest names among units existing today, by their keys, with
     -- and without "quận", "phường"… in front; only names whose length
@@ -141,10 +143,12 @@ BEGIN
              ORDER BY x.d, x.code
              LIMIT 3) c;
     IF listed IS NOT NULL THEN
-        RETURN format('không có %s "%s" — có phải ý bạn là: %s? (unknown unit; did you mean one of '
-                      'these?)', role, q, listed);
+        RETURN CASE role WHEN 'lead'
+            THEN cchc_msg('no lead agency "%s" — did you mean: %s?', q, listed)
+            ELSE cchc_msg('no unit "%s" — did you mean: %s?', q, listed) END;
     END IF;
-    RETURN format('không tìm thấy %s "%s" (unknown unit; see ''cchc units'')', role, q);
+    RETURN CASE role WHEN 'lead' THEN cchc_msg('lead agency "%s" not found; see ''cchc units''', q)
+                     ELSE cchc_msg('unit "%s" not found; see ''cchc units''', q) END;
 END
 $$;
 
@@ -305,26 +309,26 @@ BEGIN
 
     RETURN QUERY
     SELECT e.line, e.field, e.message FROM (
-        SELECT c.line, 'code' AS field, 'mã đơn vị trống (empty code)' AS message
+        SELECT c.line, 'code' AS field, cchc_msg('the unit code is empty') AS message
           FROM commune_import c WHERE coalesce(c.code, '') = ''
         UNION ALL
-        SELECT c.line, 'code', format('mã "%s" không hợp lệ: chỉ dùng chữ in hoa, số và dấu gạch ngang '
-                                      '(invalid code: use A-Z, 0-9 and -)', c.code)
+        SELECT c.line, 'code', cchc_msg('code "%s" is not valid: use capital letters, digits and hyphens',
+                                        c.code)
           FROM commune_import c WHERE c.code <> '' AND c.code !~ '^[A-Z0-9][A-Z0-9-]*$'
         UNION ALL
-        SELECT c.line, 'code', format('mã "%s" đã có: %s (code already used)', c.code, u.name)
+        SELECT c.line, 'code', cchc_msg('code "%s" is already used: %s', c.code, u.name)
           FROM commune_import c JOIN org_unit u ON u.code = c.code
         UNION ALL
-        SELECT c.line, 'code', format('mã "%s" lặp lại ở dòng %s (duplicate code in the file)', c.code, d.line)
+        SELECT c.line, 'code', cchc_msg('code "%s" is already on line %s', c.code, d.line::text)
           FROM commune_import c
           JOIN commune_import d ON d.code = c.code AND d.line < c.line
         UNION ALL
-        SELECT c.line, 'name', 'tên đơn vị trống (empty name)'
+        SELECT c.line, 'name', cchc_msg('the unit name is empty')
           FROM commune_import c WHERE coalesce(c.name, '') = ''
         UNION ALL
         SELECT c.line, 'district', CASE WHEN coalesce(c.district, '') = ''
-                                        THEN 'thiếu quận/huyện (district missing)'
-                                        ELSE format('không tìm thấy quận/huyện "%s" (unknown district)', c.district)
+                                        THEN cchc_msg('the district is missing')
+                                        ELSE cchc_msg('district "%s" not found', c.district)
                                    END
           FROM commune_import c WHERE c.district_code IS NULL
     ) e
@@ -365,12 +369,12 @@ BEGIN
     BEGIN
         d := (doc ->> 'effective_on')::date;
     EXCEPTION WHEN others THEN
-        RETURN QUERY SELECT 'effective_on', format('ngày không hợp lệ "%s" (invalid date, use YYYY-MM-DD)',
-                                                   doc ->> 'effective_on');
+        RETURN QUERY SELECT 'effective_on', cchc_msg('date "%s" is not valid; write YYYY-MM-DD',
+                                                     doc ->> 'effective_on');
         RETURN;
     END;
     IF d IS NULL THEN
-        RETURN QUERY SELECT 'effective_on', 'thiếu ngày hiệu lực (effective date missing)'::text;
+        RETURN QUERY SELECT 'effective_on', cchc_msg('the date the change takes effect is required');
         RETURN;
     END IF;
     SELECT array_agg(coalesce(unit_resolve(x), x) ORDER BY o)
@@ -379,22 +383,22 @@ BEGIN
     n_from := coalesce(array_length(from_codes, 1), 0);
 
     IF op NOT IN ('close', 'rename', 'merge', 'split') OR op IS NULL THEN
-        RETURN QUERY SELECT 'op', format('thao tác không hợp lệ "%s" (use close, rename, merge or split)', op);
+        RETURN QUERY SELECT 'op', cchc_msg('unknown change "%s"; use close, rename, merge or split', op);
         RETURN;
     END IF;
     IF n_from = 0 THEN
-        RETURN QUERY SELECT 'from', 'thiếu đơn vị (no unit given)'::text;
+        RETURN QUERY SELECT 'from', cchc_msg('no unit given');
         RETURN;
     END IF;
     IF (op IN ('close', 'rename', 'split') AND n_from <> 1) OR (op = 'merge' AND n_from < 2) THEN
-        RETURN QUERY SELECT 'from', format('%s cần %s đơn vị, có %s (wrong number of units)', op,
-                                           CASE op WHEN 'merge' THEN 'ít nhất 2' ELSE '1' END, n_from);
+        RETURN QUERY SELECT 'from', CASE op WHEN 'merge'
+            THEN cchc_msg('%s needs at least 2 units, got %s', op, n_from::text)
+            ELSE cchc_msg('%s needs 1 unit, got %s', op, n_from::text) END;
         RETURN;
     END IF;
     IF (op = 'close' AND n_to <> 0) OR (op IN ('rename', 'merge') AND n_to <> 1)
        OR (op = 'split' AND n_to < 2) THEN
-        RETURN QUERY SELECT 'to', format('%s: số đơn vị kế thừa không đúng (%s) (wrong number of successors)',
-                                         op, n_to);
+        RETURN QUERY SELECT 'to', cchc_msg('%s: wrong number of successors (%s)', op, n_to::text);
         RETURN;
     END IF;
     FOREACH f IN ARRAY from_codes LOOP
@@ -403,8 +407,7 @@ BEGIN
             RETURN;
         END IF;
         IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = f AND unit_exists_on(u, d - 1)) THEN
-            RETURN QUERY SELECT 'from', format('đơn vị "%s" không còn tồn tại ngày %s (unit does not exist then)',
-                                               f, d - 1);
+            RETURN QUERY SELECT 'from', cchc_msg('unit "%s" does not exist on %s', f, (d - 1)::text);
             RETURN;
         END IF;
     END LOOP;
@@ -413,52 +416,49 @@ BEGIN
     -- check every successor before changing anything
     FOR t IN SELECT * FROM jsonb_array_elements(coalesce(doc -> 'to', '[]'::jsonb)) LOOP
         IF coalesce(t ->> 'code', '') = '' THEN
-            RETURN QUERY SELECT 'to.code', 'thiếu mã đơn vị kế thừa (successor code missing)'::text;
+            RETURN QUERY SELECT 'to.code', cchc_msg('the successor''s code is missing');
             RETURN;
         END IF;
         IF (t ->> 'code') = ANY (from_codes) THEN
-            RETURN QUERY SELECT 'to.code', format('"%s" không thể kế thừa chính nó (a unit cannot succeed itself)',
-                                                  t ->> 'code');
+            RETURN QUERY SELECT 'to.code', cchc_msg('"%s" cannot succeed itself', t ->> 'code');
             RETURN;
         END IF;
         IF EXISTS (SELECT 1 FROM org_unit u WHERE u.code = t ->> 'code') THEN
             IF t ? 'name' THEN
-                RETURN QUERY SELECT 'to.code', format('mã "%s" đã có; bỏ tên để dùng đơn vị sẵn có (code exists)',
-                                                      t ->> 'code');
+                RETURN QUERY SELECT 'to.code', cchc_msg('code "%s" exists; leave out the name to use that unit',
+                                                        t ->> 'code');
                 RETURN;
             END IF;
             IF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = t ->> 'code' AND unit_exists_on(u, d)) THEN
-                RETURN QUERY SELECT 'to.code', format('đơn vị "%s" không tồn tại ngày %s (successor does not exist then)',
-                                                      t ->> 'code', d);
+                RETURN QUERY SELECT 'to.code', cchc_msg('successor "%s" does not exist on %s',
+                                                        t ->> 'code', d::text);
                 RETURN;
             END IF;
             CONTINUE;
         END IF;
         IF (t ->> 'code') !~ '^[A-Z0-9][A-Z0-9-]*$' THEN
-            RETURN QUERY SELECT 'to.code', format('mã "%s" không hợp lệ (invalid code: use A-Z, 0-9 and -)',
-                                                  t ->> 'code');
+            RETURN QUERY SELECT 'to.code', cchc_msg('code "%s" is not valid: use capital letters, digits and hyphens',
+                                                    t ->> 'code');
             RETURN;
         END IF;
         IF coalesce(btrim(t ->> 'name'), '') = '' THEN
-            RETURN QUERY SELECT 'to.name', format('đơn vị mới "%s" cần tên (a new unit needs a name)',
-                                                  t ->> 'code');
+            RETURN QUERY SELECT 'to.name', cchc_msg('the new unit "%s" needs a name', t ->> 'code');
             RETURN;
         END IF;
         IF coalesce(t ->> 'kind', first_from.kind) NOT IN ('city', 'department', 'district', 'commune', 'other') THEN
-            RETURN QUERY SELECT 'to.kind', format('loại đơn vị không hợp lệ "%s" (invalid kind)', t ->> 'kind');
+            RETURN QUERY SELECT 'to.kind', cchc_msg('unknown kind of unit "%s"', t ->> 'kind');
             RETURN;
         END IF;
         IF t ? 'parent' AND NOT EXISTS (SELECT 1 FROM org_unit u
                                          WHERE u.code = coalesce(unit_resolve(t ->> 'parent'), t ->> 'parent')
                                            AND unit_exists_on(u, d)) THEN
-            RETURN QUERY SELECT 'to.parent', format('không tìm thấy đơn vị cấp trên "%s" ngày %s (unknown parent)',
-                                                    t ->> 'parent', d);
+            RETURN QUERY SELECT 'to.parent', cchc_msg('parent unit "%s" not found on %s', t ->> 'parent', d::text);
             RETURN;
         END IF;
     END LOOP;
     IF EXISTS (SELECT 1 FROM org_unit u WHERE u.code = ANY (from_codes)
                 AND u.valid_from IS NOT NULL AND u.valid_from >= d) THEN
-        RETURN QUERY SELECT 'effective_on', format('ngày %s không sau ngày đơn vị bắt đầu (must be after the unit began)', d);
+        RETURN QUERY SELECT 'effective_on', cchc_msg('%s is not after the day the unit began', d::text);
         RETURN;
     END IF;
 

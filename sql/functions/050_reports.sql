@@ -246,8 +246,8 @@ BEGIN
     -- flight, and they for it, so no report slips into a locked period
     SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR SHARE;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 0, 'period', format('không có kỳ báo cáo "%s" (unknown period; see cchc period list)',
-                                               doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
+        RETURN QUERY SELECT 0, 'period', cchc_msg('unknown period "%s"; see ''cchc period list''',
+                                                 doc ->> 'period'), NULL::int, NULL::bigint, NULL::int,
                             NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
@@ -259,9 +259,8 @@ BEGIN
     END IF;
     IF NOT may_report_for(caller_unit, unit) THEN
         RETURN QUERY SELECT 0, 'unit',
-            format('đơn vị %s không báo cáo thay cho "%s": chỉ đơn vị kế thừa của một đơn vị đã ngừng hoạt động '
-                   'mới gửi hoặc sửa báo cáo còn thiếu của đơn vị đó (not a predecessor of your unit)',
-                   caller_unit, unit),
+            cchc_msg('unit %s does not report for "%s": only the successor of a unit that has closed '
+                     'sends or fixes the reports that unit still owes', caller_unit, unit),
             NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
@@ -276,8 +275,8 @@ BEGIN
     IF p.state IN ('planned', 'approved')
        AND EXISTS (SELECT 1 FROM submit_rows(doc, p.id, unit, is_draft) s WHERE NOT s.retried) THEN
         RETURN QUERY SELECT 0, 'period',
-            CASE p.state WHEN 'planned' THEN format('kỳ %s chưa mở (period not open yet)', p.id)
-                         ELSE format('kỳ %s đã khóa, không sửa được (period locked)', p.id) END,
+            CASE p.state WHEN 'planned' THEN cchc_msg('period %s is not open yet', p.id)
+                         ELSE cchc_msg('period %s is locked and cannot be changed', p.id) END,
             NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
@@ -298,8 +297,8 @@ BEGIN
            NULL::boolean, NULL::boolean
       FROM (
         SELECT s.line, 'task' AS field,
-               format('nhiệm vụ %s không giao cho đơn vị %s trong kỳ %s (task not assigned to this unit)',
-                      s.task, unit, p.id) AS message
+               cchc_msg('task %s is not assigned to unit %s in period %s',
+                        s.task::text, unit, p.id) AS message
           FROM submit_rows s
          WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
                             WHERE x.unit_code = unit AND x.task_id = s.task)
@@ -310,28 +309,29 @@ BEGIN
                               AND x.first_submitted_at IS NOT NULL)
            AND NOT s.retried
         UNION ALL
-        SELECT s.line, 'task', format('nhiệm vụ %s lặp lại ở dòng %s (the same task twice)', s.task, d.line)
+        SELECT s.line, 'task', cchc_msg('task %s is already on line %s', s.task::text, d.line::text)
           FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
         UNION ALL
-        SELECT s.line, 'key', format('khóa chống gửi trùng lặp lại ở dòng %s (the same idempotency key twice)', d.line)
+        SELECT s.line, 'key', cchc_msg('the same idempotency key is already on line %s', d.line::text)
           FROM submit_rows s JOIN submit_rows d ON d.key = s.key AND d.ord < s.ord
         UNION ALL
         SELECT s.line, 'state',
-               format('báo cáo nhiệm vụ %s đã được %s, không sửa được nữa (already %s)', s.task,
-                      CASE x.state WHEN 'accepted' THEN 'chấp nhận' ELSE 'phê duyệt' END, x.state)
+               CASE x.state WHEN 'accepted'
+                    THEN cchc_msg('the report of task %s is already accepted and cannot be changed', s.task::text)
+                    ELSE cchc_msg('the report of task %s is already approved and cannot be changed', s.task::text) END
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE x.state IN ('accepted', 'approved') AND NOT s.unchanged
            AND NOT s.retried
         UNION ALL
         SELECT s.line, 'draft',
-               format('báo cáo nhiệm vụ %s đã gửi; hãy gửi lại thay vì lưu nháp (already submitted)', s.task)
+               cchc_msg('the report of task %s is already submitted; submit again instead of saving a draft', s.task::text)
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
          WHERE is_draft AND x.state = 'submitted'
            AND NOT s.retried
         UNION ALL
-        SELECT s.line, 'key', 'khóa chống gửi trùng đã dùng cho báo cáo khác (idempotency key reused)'
+        SELECT s.line, 'key', cchc_msg('this idempotency key was used for another report')
           FROM submit_rows s
           JOIN submission_key k ON k.key = s.key
           JOIN report x ON x.id = k.report_id
@@ -340,17 +340,15 @@ BEGIN
         -- made from an older revision than the report's latest: writing
         -- it would silently put back what someone saved since
         SELECT s.line, 'conflict',
-               format('nhiệm vụ %s đã có lần %s do %s lưu lúc %s; bản của bạn làm từ lần %s '
-                      '(conflict: task %s is at revision %s, saved by %s at %s; yours was made from revision %s)',
-                      s.task, x.revision, v.username, iso_utc(v.saved_at), s.base,
-                      s.task, x.revision, v.username, iso_utc(v.saved_at), s.base)
+               cchc_msg('task %s is at revision %s, saved by %s at %s; yours was made from revision %s',
+                        s.task::text, x.revision::text, v.username, iso_utc(v.saved_at), s.base::text)
           FROM submit_rows s
           JOIN report x ON x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
           JOIN report_revision v ON v.report_id = x.id AND v.revision = x.revision
          WHERE NOT s.retried AND NOT s.unchanged AND s.base <> x.revision
         UNION ALL
         SELECT s.line, 'base_revision',
-               format('nhiệm vụ %s chưa có báo cáo nào, không có lần %s (no such revision)', s.task, s.base)
+               cchc_msg('task %s has no report yet, so no revision %s', s.task::text, s.base::text)
           FROM submit_rows s
          WHERE NOT s.retried AND s.base <> 0
            AND NOT EXISTS (SELECT 1 FROM report x
@@ -540,33 +538,34 @@ BEGIN
          WHERE v.report_id IN (SELECT t.id FROM review_targets t) AND v.saved_as = 'submitted'
          ORDER BY v.report_id, v.revision DESC)
     SELECT e.id, e.field, e.message, NULL::text, NULL::text FROM (
-        SELECT t.id, 'ids' AS field, format('không có báo cáo %s (no such report)', t.id) AS message
+        SELECT t.id, 'ids' AS field, cchc_msg('no report %s', t.id::text) AS message
           FROM review_targets t WHERE NOT EXISTS (SELECT 1 FROM report x WHERE x.id = t.id)
         UNION ALL
-        SELECT t.id, 'ids', format('báo cáo %s được nêu hai lần (the same report twice)', t.id)
+        SELECT t.id, 'ids', cchc_msg('report %s is named twice', t.id::text)
           FROM review_targets t JOIN review_targets d ON d.id = t.id AND d.ord < t.ord
         UNION ALL
-        SELECT t.id, 'ids', format('báo cáo %s là của chính đơn vị bạn; không tự xét duyệt (own unit)', t.id)
+        SELECT t.id, 'ids', cchc_msg('report %s is your own unit''s; no unit reviews itself', t.id::text)
           FROM review_targets t JOIN report x ON x.id = t.id WHERE x.unit_code = reviewer_unit
         UNION ALL
-        SELECT t.id, 'ids', format('báo cáo %s không thuộc phạm vi xét duyệt của đơn vị bạn (not yours to review)', t.id)
+        SELECT t.id, 'ids', cchc_msg('report %s is not your unit''s to review', t.id::text)
           FROM review_targets t JOIN report x ON x.id = t.id
          WHERE x.unit_code <> reviewer_unit AND t.level IS NULL
         UNION ALL
-        SELECT t.id, 'ids', format('cấp huyện chỉ trả lại báo cáo của xã, không chấp nhận (a district returns, the lead agency accepts)')
+        SELECT t.id, 'ids', cchc_msg('a district returns a commune''s report but does not accept it; the lead agency accepts')
           FROM review_targets t WHERE t.level = 'district' AND action = 'accept'
         UNION ALL
-        SELECT t.id, 'ids', format('báo cáo %s đang ở trạng thái %s, không thể %s (wrong state)', t.id, x.state,
-                            CASE action WHEN 'accept' THEN 'chấp nhận' ELSE 'trả lại' END)
+        SELECT t.id, 'ids', CASE action WHEN 'accept'
+                            THEN cchc_msg('report %s is %s and cannot be accepted', t.id::text, x.state)
+                            ELSE cchc_msg('report %s is %s and cannot be returned', t.id::text, x.state) END
           FROM review_targets t JOIN report x ON x.id = t.id
          WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
            AND NOT (x.state = 'submitted' OR (action = 'return' AND x.state = 'accepted'))
         UNION ALL
-        SELECT t.id, 'ids', format('kỳ %s đã khóa (period locked)', x.period_id)
+        SELECT t.id, 'ids', cchc_msg('period %s is locked', x.period_id)
           FROM review_targets t JOIN report x ON x.id = t.id JOIN report_period p ON p.id = x.period_id
          WHERE p.state = 'approved'
         UNION ALL
-        SELECT t.id, 'ids', format('báo cáo %s không có lần gửi %s (no such revision)', t.id, t.seen)
+        SELECT t.id, 'ids', cchc_msg('report %s has no revision %s', t.id::text, t.seen::text)
           FROM review_targets t JOIN report x ON x.id = t.id LEFT JOIN latest l ON l.report_id = t.id
          WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
            AND (t.seen IS NULL OR t.seen < 1 OR t.seen > coalesce(l.revision, 0))
@@ -574,12 +573,10 @@ BEGIN
         -- the point of naming revisions: what was read is no longer what
         -- would be reviewed
         SELECT t.id, 'revision',
-               format('báo cáo %s (kỳ %s, nhiệm vụ %s, đơn vị %s) đã có lần gửi %s của %s lúc %s; bạn đã xem lần %s. '
-                      'Đọc lần mới: cchc report show --period %s --task %s --unit %s '
-                      '(newer revision %s; you read %s)',
-                      t.id, x.period_id, x.task_id, x.unit_code, l.revision, l.username,
-                      iso_utc(l.saved_at), t.seen, x.period_id, x.task_id, x.unit_code,
-                      l.revision, t.seen)
+               cchc_msg('report %s (period %s, task %s, unit %s) has revision %s by %s at %s; you read '
+                        'revision %s. Read the new one: cchc report show --period %s --task %s --unit %s',
+                        t.id::text, x.period_id, x.task_id::text, x.unit_code, l.revision::text, l.username,
+                        iso_utc(l.saved_at), t.seen::text, x.period_id, x.task_id::text, x.unit_code)
           FROM review_targets t JOIN report x ON x.id = t.id JOIN latest l ON l.report_id = t.id
          WHERE t.level IS NOT NULL AND x.unit_code <> reviewer_unit
            AND t.seen >= 1 AND t.seen < l.revision

@@ -5,7 +5,12 @@
 -- was submitted at least once; drafts do not count), on time or late, and
 -- the status and progress of its latest submitted revision. Every figure
 -- below is a GROUP BY over it, so completeness, roll-ups, the criteria at
--- risk and the trends always agree with each other.
+-- risk and the trends always agree with each other. A request reads the
+-- facts once (issue 15): status_figures computes every figure of `cchc
+-- status` and of the HTML report from one reading, and the trend's point
+-- of an approved period is stored at its approval (trend_figures,
+-- period_figures in 0018_period_figures), so the trend computes only the
+-- periods not approved.
 --
 -- Effective progress counts a missing report as 0 %: the sum of the
 -- received reports' progress divided by the number expected. A criterion's
@@ -153,72 +158,182 @@ LANGUAGE sql STABLE AS $$
                                       WHERE l.unit_code = viewer_unit)
 $$;
 
--- Completeness, timeliness and status roll-up of a period, grouped by
--- dim: total, unit, district (the area: unit_areas_on above; a district's
--- own reports and its communes' before 2025-07-01), lead,
--- task, index or criterion.
+-- The criteria that print points (PAR-INDEX, Annex I) with their score in
+-- the plan's base year and the points lost there: what risk is made of.
+CREATE OR REPLACE FUNCTION criteria_scored()
+RETURNS TABLE (index_code text, code text, name text, max_points numeric, score numeric, lost numeric)
+LANGUAGE sql STABLE AS $$
+    SELECT c.index_code, c.code, c.name, c.max_points, s.score, c.max_points - s.score
+      FROM criterion c
+      JOIN criterion_score s ON s.index_code = c.index_code AND s.criterion_code = c.code
+                            AND s.year = (SELECT base_year FROM plan ORDER BY issued_on LIMIT 1)
+     WHERE c.max_points IS NOT NULL
+$$;
+
+-- Every figure of a period's status from its facts computed once (issue
+-- 15): the facts (report_facts) and the lead agencies (period_leads) are
+-- read once, the caller's scope applied once, and every figure is a GROUP
+-- BY over that one set, in sections:
+--   period     the period's expected and received reports, all tasks
+--              (what period_info counts; no row for an unknown period)
+--   total      the caller's tasks as one group (no row when none)
+--   unit, district, lead, task, index, criterion
+--              completeness, timeliness and status roll-up grouped by
+--              each dimension named in dims: the unit; the area
+--              (unit_areas_on above: a district's own reports and its
+--              communes' before 2025-07-01); each lead agency of the task;
+--              the task; the index or criterion the task serves
+--   risk       the criteria that print points, ranked by risk (see the
+--              top of this file)
+-- `cchc status` asks for one dimension, the HTML report (report_bundle)
+-- for index, district and lead at once.
+CREATE OR REPLACE FUNCTION status_figures(pid text, dims text[], viewer_unit text, sees_all boolean)
+RETURNS TABLE (section text, key text, name text, expected int, received int, on_time int, late int,
+               missing int, not_started int, in_progress int, completed int, behind int,
+               mean_progress numeric, effective_progress numeric,
+               index_code text, code text, max_points numeric, score numeric, points_lost numeric,
+               tasks int, risk numeric)
+LANGUAGE sql STABLE AS $$
+    WITH facts AS MATERIALIZED (SELECT * FROM report_facts(pid)),
+    leads AS MATERIALIZED (SELECT * FROM period_leads(pid)),
+    f AS MATERIALIZED (
+        SELECT x.* FROM facts x
+         WHERE sees_all OR x.task_id IN (SELECT l.task_id FROM leads l WHERE l.unit_code = viewer_unit)),
+    keyed AS (
+        SELECT 'total'::text AS section, 'total'::text AS key, 'Toàn thành phố'::text AS name,
+               f.received, f.on_time, f.late, f.status, f.progress
+          FROM f
+        UNION ALL
+        SELECT 'unit', f.unit_code, f.unit_name, f.received, f.on_time, f.late, f.status, f.progress
+          FROM f WHERE 'unit' = ANY (dims)
+        UNION ALL
+        -- named once per area below, not once per report
+        SELECT 'district', f.district_code, NULL, f.received, f.on_time, f.late, f.status, f.progress
+          FROM f WHERE 'district' = ANY (dims) AND f.district_code IS NOT NULL
+        UNION ALL
+        SELECT 'lead', l.unit_code, lu.name, f.received, f.on_time, f.late, f.status, f.progress
+          FROM f JOIN leads l ON l.task_id = f.task_id JOIN org_unit lu ON lu.code = l.unit_code
+         WHERE 'lead' = ANY (dims)
+        UNION ALL
+        SELECT 'task', f.task_id::text, t.ref, f.received, f.on_time, f.late, f.status, f.progress
+          FROM f JOIN task t ON t.id = f.task_id WHERE 'task' = ANY (dims)
+        UNION ALL
+        SELECT 'index', i.index_code, i.name, f.received, f.on_time, f.late, f.status, f.progress
+          FROM f JOIN (SELECT DISTINCT tc.task_id, tc.index_code, g.name FROM task_criterion tc
+                         JOIN gov_index g ON g.code = tc.index_code) i ON i.task_id = f.task_id
+         WHERE 'index' = ANY (dims)
+        UNION ALL
+        SELECT 'criterion', tc.index_code || ' ' || tc.criterion_code, c.name,
+               f.received, f.on_time, f.late, f.status, f.progress
+          FROM f JOIN task_criterion tc ON tc.task_id = f.task_id
+          JOIN criterion c ON c.index_code = tc.index_code AND c.code = tc.criterion_code
+         WHERE 'criterion' = ANY (dims))
+    SELECT 'period', NULL::text, NULL::text, count(*)::int, (count(*) FILTER (WHERE x.received))::int,
+           NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int,
+           NULL::numeric, NULL::numeric, NULL::text, NULL::text, NULL::numeric, NULL::numeric,
+           NULL::numeric, NULL::int, NULL::numeric
+      FROM facts x
+    HAVING EXISTS (SELECT 1 FROM report_period p WHERE p.id = pid)
+    UNION ALL
+    SELECT k.section, k.key, CASE WHEN k.section = 'district' THEN area_name(k.key) ELSE k.name END,
+           count(*)::int, (count(*) FILTER (WHERE k.received))::int,
+           (count(*) FILTER (WHERE k.on_time))::int, (count(*) FILTER (WHERE k.late))::int,
+           (count(*) FILTER (WHERE NOT k.received))::int,
+           (count(*) FILTER (WHERE k.received AND k.status = 'not_started'))::int,
+           (count(*) FILTER (WHERE k.received AND k.status = 'in_progress'))::int,
+           (count(*) FILTER (WHERE k.received AND k.status = 'completed'))::int,
+           (count(*) FILTER (WHERE k.received AND k.status = 'behind'))::int,
+           round(avg(k.progress) FILTER (WHERE k.received), 2),
+           round(coalesce(sum(k.progress) FILTER (WHERE k.received), 0) / count(*), 2),
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM keyed k
+     GROUP BY k.section, k.key, k.name
+    UNION ALL
+    SELECT 'risk', NULL, c.name, count(*)::int, (count(*) FILTER (WHERE f.received))::int, NULL, NULL,
+           (count(*) FILTER (WHERE NOT f.received))::int, NULL, NULL, NULL, NULL, NULL,
+           round(coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*), 2),
+           c.index_code, c.code, c.max_points, c.score, c.lost, (count(DISTINCT f.task_id))::int,
+           round(c.lost * (1 - coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*) / 100), 4)
+      FROM criteria_scored() c
+      JOIN task_criterion tc ON tc.index_code = c.index_code AND tc.criterion_code = c.code
+      JOIN f ON f.task_id = tc.task_id
+     GROUP BY c.index_code, c.code, c.name, c.max_points, c.score, c.lost
+$$;
+
+-- One dimension of status_figures (status --task's summary).
 CREATE OR REPLACE FUNCTION status_groups(pid text, dim text, viewer_unit text, sees_all boolean)
 RETURNS TABLE (key text, name text, expected int, received int, on_time int, late int,
                missing int, not_started int, in_progress int, completed int, behind int,
                mean_progress numeric, effective_progress numeric)
 LANGUAGE sql STABLE AS $$
-    WITH f AS (SELECT * FROM scoped_facts(pid, viewer_unit, sees_all)),
-    keyed AS (
-        SELECT f.*, k.key, k.name
-          FROM f CROSS JOIN LATERAL (
-               SELECT 'total'::text AS key, 'Toàn thành phố'::text AS name WHERE dim = 'total'
-               UNION ALL
-               SELECT f.unit_code, f.unit_name WHERE dim = 'unit'
-               UNION ALL
-               SELECT f.district_code, area_name(f.district_code)
-                WHERE dim = 'district' AND f.district_code IS NOT NULL
-               UNION ALL
-               SELECT l.unit_code, lu.name FROM period_leads(pid) l JOIN org_unit lu ON lu.code = l.unit_code
-                WHERE dim = 'lead' AND l.task_id = f.task_id
-               UNION ALL
-               SELECT f.task_id::text, t.ref FROM task t WHERE dim = 'task' AND t.id = f.task_id
-               UNION ALL
-               SELECT DISTINCT tc.index_code, g.name FROM task_criterion tc
-                 JOIN gov_index g ON g.code = tc.index_code
-                WHERE dim = 'index' AND tc.task_id = f.task_id
-               UNION ALL
-               SELECT tc.index_code || ' ' || tc.criterion_code, c.name FROM task_criterion tc
-                 JOIN criterion c ON c.index_code = tc.index_code AND c.code = tc.criterion_code
-                WHERE dim = 'criterion' AND tc.task_id = f.task_id) k)
-    SELECT key, name, count(*)::int, (count(*) FILTER (WHERE received))::int,
-           (count(*) FILTER (WHERE on_time))::int, (count(*) FILTER (WHERE late))::int,
-           (count(*) FILTER (WHERE NOT received))::int,
-           (count(*) FILTER (WHERE received AND status = 'not_started'))::int,
-           (count(*) FILTER (WHERE received AND status = 'in_progress'))::int,
-           (count(*) FILTER (WHERE received AND status = 'completed'))::int,
-           (count(*) FILTER (WHERE received AND status = 'behind'))::int,
-           round(avg(progress) FILTER (WHERE received), 2),
-           round(coalesce(sum(progress) FILTER (WHERE received), 0) / count(*), 2)
-      FROM keyed
-     GROUP BY key, name
+    SELECT s.key, s.name, s.expected, s.received, s.on_time, s.late, s.missing, s.not_started,
+           s.in_progress, s.completed, s.behind, s.mean_progress, s.effective_progress
+      FROM status_figures(pid, ARRAY[dim], viewer_unit, sees_all) s
+     WHERE s.section = dim AND dim NOT IN ('period', 'risk')
 $$;
 
--- The criteria that print points, ranked by risk (see the top of this file).
+-- The criteria at risk of status_figures.
 CREATE OR REPLACE FUNCTION criteria_at_risk(pid text, viewer_unit text, sees_all boolean)
 RETURNS TABLE (index_code text, code text, name text, max_points numeric, score numeric,
                points_lost numeric, tasks int, expected int, received int, missing int,
                effective_progress numeric, risk numeric)
 LANGUAGE sql STABLE AS $$
-    WITH f AS (SELECT * FROM scoped_facts(pid, viewer_unit, sees_all)),
-    base AS (SELECT base_year AS y FROM plan ORDER BY issued_on LIMIT 1),
-    crit AS (
-        SELECT c.index_code, c.code, c.name, c.max_points, s.score, c.max_points - s.score AS lost
-          FROM criterion c
-          JOIN criterion_score s ON s.index_code = c.index_code AND s.criterion_code = c.code
-                                AND s.year = (SELECT y FROM base)
-         WHERE c.max_points IS NOT NULL)
-    SELECT c.index_code, c.code, c.name, c.max_points, c.score, c.lost,
-           (count(DISTINCT f.task_id))::int, count(*)::int,
-           (count(*) FILTER (WHERE f.received))::int, (count(*) FILTER (WHERE NOT f.received))::int,
-           round(coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*), 2) AS effective,
-           round(c.lost * (1 - coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*) / 100), 4)
-      FROM crit c
-      JOIN task_criterion tc ON tc.index_code = c.index_code AND tc.criterion_code = c.code
-      JOIN f ON f.task_id = tc.task_id
-     GROUP BY c.index_code, c.code, c.name, c.max_points, c.score, c.lost
+    SELECT s.index_code, s.code, s.name, s.max_points, s.score, s.points_lost, s.tasks, s.expected,
+           s.received, s.missing, s.effective_progress, s.risk
+      FROM status_figures(pid, '{}', viewer_unit, sees_all) s
+     WHERE s.section = 'risk'
+$$;
+
+-- A period's point of the trend for every scope at once: '' (every task:
+-- administrators and viewers) and, with every_lead, each lead agency (the
+-- tasks it leads), else the caller's own unit when it does not see all.
+-- The facts and the leads are read once. expected, received, on time and
+-- effective progress are status_figures' total of that scope, and
+-- points_at_risk the sum of its criteria's risk (0 when none print
+-- points). No row for a scope with no report (as the total has none).
+-- The approval of a period stores these (period_figures, 0018) and the
+-- trend reads them (trend_point below).
+CREATE OR REPLACE FUNCTION trend_figures(pid text, viewer_unit text, sees_all boolean, every_lead boolean)
+RETURNS TABLE (scope text, expected int, received int, on_time int, effective_progress numeric,
+               points_at_risk numeric)
+LANGUAGE sql STABLE AS $$
+    WITH facts AS MATERIALIZED (SELECT * FROM report_facts(pid)),
+    scoped AS MATERIALIZED (
+        SELECT ''::text AS scope, x.task_id, x.received, x.on_time, x.progress
+          FROM facts x WHERE sees_all
+        UNION ALL
+        SELECT l.unit_code, x.task_id, x.received, x.on_time, x.progress
+          FROM facts x JOIN period_leads(pid) l ON l.task_id = x.task_id
+         WHERE every_lead OR (NOT sees_all AND l.unit_code = viewer_unit)),
+    risks AS (
+        SELECT s.scope,
+               round(c.lost * (1 - coalesce(sum(s.progress) FILTER (WHERE s.received), 0) / count(*) / 100), 4)
+                 AS risk
+          FROM criteria_scored() c
+          JOIN task_criterion tc ON tc.index_code = c.index_code AND tc.criterion_code = c.code
+          JOIN scoped s ON s.task_id = tc.task_id
+         GROUP BY s.scope, c.index_code, c.code, c.lost)
+    SELECT s.scope, count(*)::int, (count(*) FILTER (WHERE s.received))::int,
+           (count(*) FILTER (WHERE s.on_time))::int,
+           round(coalesce(sum(s.progress) FILTER (WHERE s.received), 0) / count(*), 2),
+           coalesce((SELECT sum(r.risk) FROM risks r WHERE r.scope = s.scope), 0)
+      FROM scoped s
+     GROUP BY s.scope
+$$;
+
+-- A period's point of the trend as the caller sees it: stored at its
+-- approval when it is approved (period_figures; a reopen deletes them),
+-- computed otherwise.
+CREATE OR REPLACE FUNCTION trend_point(pid text, viewer_unit text, sees_all boolean)
+RETURNS TABLE (expected int, received int, on_time int, effective_progress numeric,
+               points_at_risk numeric)
+LANGUAGE sql STABLE AS $$
+    SELECT s.expected, s.received, s.on_time, s.effective_progress, s.points_at_risk
+      FROM period_figures s
+     WHERE s.approval_id = period_current_approval(pid)
+       AND s.scope = CASE WHEN sees_all THEN '' ELSE viewer_unit END
+    UNION ALL
+    SELECT t.expected, t.received, t.on_time, t.effective_progress, t.points_at_risk
+      FROM trend_figures(pid, viewer_unit, sees_all, false) t
+     WHERE period_current_approval(pid) IS NULL
 $$;

@@ -32,8 +32,9 @@ $$;
 -- (accept_remaining) or it accepts the ones listed and none is left; it
 -- then marks the accepted reports approved and freezes the figures
 -- (period_approval and its snapshot). Returned reports stay returned and
--- missing ones missing in the snapshot. reopen ends the approval (its
--- snapshot stays as history), puts the reports back to accepted and the
+-- missing ones missing in the snapshot, and stores the trend's figures
+-- (period_figures, 0018). reopen ends the approval (its snapshot stays as
+-- history; its stored figures go), puts the reports back to accepted and the
 -- period back to closed. Returns the errors (field, message), or no rows.
 CREATE OR REPLACE FUNCTION period_action(doc jsonb)
 RETURNS TABLE (field text, message text)
@@ -57,20 +58,18 @@ BEGIN
     -- SHARE while they work, so none is half done while its state changes.
     SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 'period', format('kỳ "%s" không hợp lệ; dạng 2023-Q1, 2023-6M, 2023-9M, 2023-Y (bad period id)',
-                                             doc ->> 'period');
+        RETURN QUERY SELECT 'period', cchc_msg('period "%s" is not valid; write 2023-Q1, 2023-6M, 2023-9M or 2023-Y',
+                                               doc ->> 'period');
         RETURN;
     END IF;
     legal := array_to_string(period_next_actions(p.state), ', ');
     IF action = 'lock' THEN
-        RETURN QUERY SELECT 'action', format('không còn thao tác lock: duyệt kỳ (approve) là khóa kỳ; kỳ %s đang %s, được phép: %s '
-                                             '(lock is gone: approving a period locks it; period %s is %s, legal next actions: %s)',
-                                             p.id, p.state, legal,
-                                             p.id, p.state, legal);
+        RETURN QUERY SELECT 'action', cchc_msg('there is no lock action any more: approving a period locks it; period %s is %s, '
+                                               'next actions allowed: %s', p.id, p.state, legal);
         RETURN;
     END IF;
     IF action NOT IN ('open', 'close', 'approve', 'reopen', 'extend') THEN
-        RETURN QUERY SELECT 'action', format('thao tác không hợp lệ "%s" (use open, close, approve, reopen, extend)', action);
+        RETURN QUERY SELECT 'action', cchc_msg('unknown action "%s"; use open, close, approve, reopen or extend', action);
         RETURN;
     END IF;
     -- open on an open period, close on a closed one: already done (a
@@ -79,10 +78,8 @@ BEGIN
         RETURN;
     END IF;
     IF NOT action = ANY (period_next_actions(p.state)) THEN
-        RETURN QUERY SELECT 'action', format('kỳ %s đang ở trạng thái %s, không thể %s; được phép: %s '
-                                             '(period %s is %s, cannot %s; legal next actions: %s)',
-                                             p.id, p.state, action, legal,
-                                             p.id, p.state, action, legal);
+        RETURN QUERY SELECT 'action', cchc_msg('period %s is %s and cannot %s; next actions allowed: %s',
+                                               p.id, p.state, action, legal);
         RETURN;
     END IF;
 
@@ -96,7 +93,7 @@ BEGIN
                                 coalesce(doc -> 'accept_ids', '[]')) j ORDER BY 1);
         RETURN QUERY
         SELECT 'accept_report_ids',
-               format('báo cáo %s không phải báo cáo chờ duyệt của kỳ %s (not a submitted report of this period)', i, p.id)
+               cchc_msg('report %s is not a submitted report of period %s', i::text, p.id)
           FROM unnest(accept_ids) i
          WHERE NOT EXISTS (SELECT 1 FROM report x WHERE x.id = i AND x.period_id = p.id AND x.state = 'submitted')
          ORDER BY i;
@@ -108,11 +105,10 @@ BEGIN
                           ORDER BY x.id);
         IF cardinality(waiting) > 0 AND NOT coalesce((doc ->> 'accept_remaining')::boolean, false) THEN
             RETURN QUERY SELECT 'period',
-                format('kỳ %s còn %s báo cáo chờ duyệt (%s%s); hãy duyệt chúng (cchc review), hoặc duyệt kỳ với '
-                       '--accept-remaining hay --accept ID,… '
-                       '(%s reports still await review; review them, or approve with --accept-remaining or --accept ID,…)',
-                       p.id, cardinality(waiting), array_to_string(waiting[1:20], ', '),
-                       CASE WHEN cardinality(waiting) > 20 THEN ', …' ELSE '' END, cardinality(waiting));
+                cchc_msg('period %s has %s reports awaiting review (%s%s); review them (cchc review), or '
+                         'approve the period with --accept-remaining or --accept ID,…',
+                         p.id, cardinality(waiting)::text, array_to_string(waiting[1:20], ', '),
+                         CASE WHEN cardinality(waiting) > 20 THEN ', …' ELSE '' END);
             RETURN;
         END IF;
         -- the approval accepts what it was told to, each audited as a
@@ -143,6 +139,10 @@ BEGIN
           FROM live_report_facts(p.id) f JOIN org_unit u ON u.code = f.unit_code;
         INSERT INTO period_frozen_lead
         SELECT approval, l.task_id, l.unit_code FROM live_period_leads(p.id) l;
+        -- the trend's figures of every scope, from the snapshot just taken
+        -- (report_facts reads it now: the approval is current)
+        INSERT INTO period_figures
+        SELECT approval, t.* FROM trend_figures(p.id, '', true, true) t;
         UPDATE report_period SET state = 'approved', approved_at = now(),
                approved_by = (doc -> 'actor' ->> 'id')::bigint
          WHERE id = p.id;
@@ -155,9 +155,13 @@ BEGIN
                           WHERE f.approval_id = approval AND f.state = 'returned'));
     WHEN 'reopen' THEN
         IF btrim(coalesce(doc ->> 'reason', '')) = '' THEN
-            RETURN QUERY SELECT 'reason', format('mở lại kỳ %s cần lý do: --reason "…" (reopening needs a reason)', p.id);
+            RETURN QUERY SELECT 'reason', cchc_msg('reopening period %s needs a reason: --reason "…"', p.id);
             RETURN;
         END IF;
+        -- the stored trend figures end with the approval (its snapshot stays)
+        DELETE FROM period_figures
+         WHERE approval_id = (SELECT a.id FROM period_approval a
+                               WHERE a.period_id = p.id AND a.reopened_at IS NULL);
         UPDATE period_approval
            SET reopened_at = now(), reopened_by = (doc -> 'actor' ->> 'id')::bigint,
                reopened_by_name = doc -> 'actor' ->> 'username', reopen_reason = btrim(doc ->> 'reason')
@@ -173,7 +177,7 @@ BEGIN
                 RETURN;
             END IF;
             IF (doc ->> 'until')::date < p.unit_deadline THEN
-                RETURN QUERY SELECT 'until', 'gia hạn phải sau hạn chung (an extension ends after the deadline)'::text;
+                RETURN QUERY SELECT 'until', cchc_msg('an extension ends after the common deadline');
                 RETURN;
             END IF;
             INSERT INTO period_extension (period_id, unit_code, until, granted_by)
@@ -183,13 +187,12 @@ BEGIN
         ELSE
             IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline)
                > coalesce((doc ->> 'lead_deadline')::date, p.lead_deadline) THEN
-                RETURN QUERY SELECT 'lead_deadline', 'hạn của cơ quan chủ trì phải sau hạn của đơn vị (lead deadline after unit deadline)'::text;
+                RETURN QUERY SELECT 'lead_deadline', cchc_msg('the lead agencies'' deadline comes after the units'' deadline');
                 RETURN;
             END IF;
             IF coalesce((doc ->> 'unit_deadline')::date, p.unit_deadline) < p.data_until THEN
                 RETURN QUERY SELECT 'unit_deadline',
-                    format('hạn nộp phải từ ngày %s, cuối kỳ số liệu (the deadline cannot precede the data window''s end)',
-                           p.data_until)::text;
+                    cchc_msg('the deadline is on or after %s, the end of the data window', p.data_until::text);
                 RETURN;
             END IF;
             UPDATE report_period

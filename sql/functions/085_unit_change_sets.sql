@@ -55,11 +55,11 @@ BEGIN
         d := (c ->> 'effective_on')::date;
     EXCEPTION WHEN others THEN
         RETURN QUERY SELECT 'error', 'effective_on',
-            format('ngày không hợp lệ "%s" (invalid date, use YYYY-MM-DD)', c ->> 'effective_on'), '', NULL::jsonb;
+            cchc_msg('date "%s" is not valid; write YYYY-MM-DD', c ->> 'effective_on'), '', NULL::jsonb;
         RETURN;
     END;
     IF d IS NULL THEN
-        RETURN QUERY SELECT 'error', 'effective_on', 'thiếu ngày hiệu lực (effective date missing)', '', NULL::jsonb;
+        RETURN QUERY SELECT 'error', 'effective_on', cchc_msg('the date the change takes effect is required'), '', NULL::jsonb;
         RETURN;
     END IF;
     SELECT coalesce(array_agg(coalesce(unit_resolve(btrim(x)), btrim(x)) ORDER BY o), '{}')
@@ -72,20 +72,19 @@ BEGIN
       INTO parts FROM jsonb_array_elements_text(coalesce(c -> 'partial', '[]'::jsonb)) x;
 
     IF op IS NULL OR op NOT IN ('close', 'rename', 'merge', 'split', 'move', 'create') THEN
-        RETURN QUERY SELECT 'error', 'op', format('thao tác không hợp lệ "%s" (use close, rename, merge, '
-                                                  'split, move or create)', op), '', NULL::jsonb;
+        RETURN QUERY SELECT 'error', 'op', cchc_msg('unknown change "%s"; use close, rename, merge, split, move or create',
+                                                    op), '', NULL::jsonb;
         RETURN;
     END IF;
     IF (op IN ('close', 'rename', 'split', 'move') AND n_from <> 1) OR (op = 'merge' AND n_from < 1)
        OR (op = 'create' AND n_from <> 0) THEN
-        RETURN QUERY SELECT 'error', 'from', format('%s: số đơn vị không đúng (%s) (wrong number of units)',
-                                                    op, n_from), '', NULL::jsonb;
+        RETURN QUERY SELECT 'error', 'from', cchc_msg('%s: wrong number of units (%s)',
+                                                      op, n_from::text), '', NULL::jsonb;
         RETURN;
     END IF;
     IF (op = 'close' AND n_to <> 0) OR (op IN ('rename', 'merge', 'create', 'move') AND n_to <> 1)
        OR (op = 'split' AND n_to < 2) THEN
-        RETURN QUERY SELECT 'error', 'to', format('%s: số đơn vị kế thừa không đúng (%s) (wrong number of '
-                                                  'successors)', op, n_to), '', NULL::jsonb;
+        RETURN QUERY SELECT 'error', 'to', cchc_msg('%s: wrong number of successors (%s)', op, n_to::text), '', NULL::jsonb;
         RETURN;
     END IF;
     FOREACH f IN ARRAY from_codes LOOP
@@ -101,13 +100,13 @@ BEGIN
         SELECT * INTO u FROM org_unit x WHERE x.code = from_codes[1];
         parent := coalesce(unit_resolve(to_list -> 0 ->> 'parent'), to_list -> 0 ->> 'parent');
         IF coalesce(to_list -> 0 ->> 'code', u.code) NOT IN (u.code, '') THEN
-            RETURN QUERY SELECT 'error', 'to.code', format('move: "%s" phải là chính đơn vị "%s" (a move keeps '
-                                                           'the unit)', to_list -> 0 ->> 'code', u.code), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.code', cchc_msg('move: "%s" must be the unit "%s" itself (a move keeps the unit)',
+                                                             to_list -> 0 ->> 'code', u.code), '', NULL::jsonb;
             RETURN;
         END IF;
         IF parent IS NULL OR NOT EXISTS (SELECT 1 FROM org_unit x WHERE x.code = parent AND unit_exists_on(x, d)) THEN
-            RETURN QUERY SELECT 'error', 'to.parent', format('không tìm thấy đơn vị cấp trên "%s" ngày %s (unknown '
-                                                             'parent)', to_list -> 0 ->> 'parent', d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.parent', cchc_msg('parent unit "%s" not found on %s',
+                                                               to_list -> 0 ->> 'parent', d::text), '', NULL::jsonb;
             RETURN;
         END IF;
         IF EXISTS (SELECT 1 FROM unit_parent_change p WHERE p.unit_code = u.code AND p.effective_on = d
@@ -117,13 +116,13 @@ BEGIN
             RETURN;
         END IF;
         IF NOT unit_exists_on(u, d) OR (u.valid_from IS NOT NULL AND u.valid_from >= d) THEN
-            RETURN QUERY SELECT 'error', 'from', format('đơn vị "%s" không tồn tại ngày %s, hoặc bắt đầu từ ngày đó '
-                                                        '(unit does not exist then)', u.code, d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from', cchc_msg('unit "%s" does not exist on %s, or begins that day',
+                                                          u.code, d::text), '', NULL::jsonb;
             RETURN;
         END IF;
         IF EXISTS (SELECT 1 FROM unit_parent_change p WHERE p.unit_code = u.code AND p.effective_on = d) THEN
-            RETURN QUERY SELECT 'error', 'to.parent', format('"%s" đã được chuyển về đơn vị khác từ ngày %s (already '
-                                                             'moved elsewhere on that date)', u.code, d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.parent', cchc_msg('"%s" is already moved to another unit from %s',
+                                                               u.code, d::text), '', NULL::jsonb;
             RETURN;
         END IF;
         INSERT INTO unit_parent_change (unit_code, parent_code, effective_on, legal_basis)
@@ -138,26 +137,25 @@ BEGIN
         SELECT * INTO u FROM org_unit x WHERE x.code = from_codes[1];
         IF u.valid_until = d - 1 AND NOT EXISTS (SELECT 1 FROM unit_succession s
                                                   WHERE s.predecessor_code = u.code AND s.effective_on = d) THEN
-            RETURN QUERY SELECT 'already', 'from', format('đơn vị "%s" đã đóng từ ngày %s (already closed)', u.code, d),
+            RETURN QUERY SELECT 'already', 'from', cchc_msg('unit "%s" is already closed from %s', u.code, d::text),
                 format('đóng %s (%s) từ %s', u.name, u.code, d), NULL::jsonb;
             RETURN;
         END IF;
         IF u.valid_until IS NOT NULL THEN
-            RETURN QUERY SELECT 'error', 'from', format('đơn vị "%s" đã kết thúc ngày %s (already closed)',
-                                                        u.code, u.valid_until), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from', cchc_msg('unit "%s" already ended on %s',
+                                                          u.code, u.valid_until::text), '', NULL::jsonb;
             RETURN;
         END IF;
         IF u.valid_from IS NOT NULL AND u.valid_from >= d THEN
-            RETURN QUERY SELECT 'error', 'effective_on', format('ngày %s không sau ngày "%s" bắt đầu (%s) (must be '
-                                                                'after the unit began)', d, u.code, u.valid_from), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'effective_on', cchc_msg('%s is not after the day "%s" began (%s)',
+                                                                  d::text, u.code, u.valid_from::text), '', NULL::jsonb;
             RETURN;
         END IF;
         SELECT count(*) INTO n_children FROM org_unit x
          WHERE unit_exists_on(x, d) AND unit_parent_on(x.code, d) = u.code;
         IF n_children > 0 THEN
-            RETURN QUERY SELECT 'error', 'from', format('"%s" còn %s đơn vị trực thuộc ngày %s; chuyển hoặc sáp nhập '
-                                                        'chúng trước (units still under it: move or merge them first)',
-                                                        u.code, n_children, d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from', cchc_msg('"%s" still has %s units under it on %s; move or merge them first',
+                                                          u.code, n_children::text, d::text), '', NULL::jsonb;
             RETURN;
         END IF;
         UPDATE org_unit x SET valid_until = d - 1, ended_basis = basis WHERE x.code = u.code;
@@ -173,10 +171,10 @@ BEGIN
         SELECT * INTO res FROM org_unit x WHERE x.code = r;
         IF FOUND THEN
             IF res.valid_from = d AND res.name = btrim(coalesce(t ->> 'name', '')) THEN
-                RETURN QUERY SELECT 'already', 'to.code', format('đơn vị "%s" đã có từ ngày %s (already created)', r, d),
+                RETURN QUERY SELECT 'already', 'to.code', cchc_msg('unit "%s" already exists from %s', r, d::text),
                     format('lập %s (%s) từ %s', res.name, r, d), NULL::jsonb;
             ELSE
-                RETURN QUERY SELECT 'error', 'to.code', format('mã "%s" đã có: %s (code already used)', r, res.name),
+                RETURN QUERY SELECT 'error', 'to.code', cchc_msg('code "%s" is already used: %s', r, res.name),
                     '', NULL::jsonb;
             END IF;
             RETURN;
@@ -187,36 +185,35 @@ BEGIN
     FOR t IN SELECT * FROM jsonb_array_elements(to_list) LOOP
         r := btrim(coalesce(t ->> 'code', ''));
         IF r = '' THEN
-            RETURN QUERY SELECT 'error', 'to.code', 'thiếu mã đơn vị kế thừa (successor code missing)', '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.code', cchc_msg('the successor''s code is missing'), '', NULL::jsonb;
             RETURN;
         END IF;
         SELECT * INTO res FROM org_unit x WHERE x.code = r;
         IF FOUND THEN
             IF op = 'rename' THEN
-                RETURN QUERY SELECT 'error', 'to.code', format('mã "%s" đã có (rename needs a new code)', r), '',
+                RETURN QUERY SELECT 'error', 'to.code', cchc_msg('code "%s" already exists; a rename needs a new code', r), '',
                                     NULL::jsonb;
                 RETURN;
             END IF;
             IF coalesce(btrim(t ->> 'name'), '') NOT IN ('', res.name) THEN
-                RETURN QUERY SELECT 'error', 'to.name', format('mã "%s" đã có với tên "%s"; bỏ tên để dùng đơn vị sẵn có '
-                                                               '(code exists with another name)', r, res.name), '', NULL::jsonb;
+                RETURN QUERY SELECT 'error', 'to.name', cchc_msg('code "%s" exists with the name "%s"; leave out the name to use that unit',
+                                                                 r, res.name), '', NULL::jsonb;
                 RETURN;
             END IF;
             IF NOT unit_exists_on(res, d) AND NOT (res.valid_from = d AND EXISTS (
                     SELECT 1 FROM unit_succession s WHERE s.successor_code = r AND s.effective_on = d)) THEN
-                RETURN QUERY SELECT 'error', 'to.code', format('đơn vị "%s" không tồn tại ngày %s (successor does not '
-                                                               'exist then)', r, d), '', NULL::jsonb;
+                RETURN QUERY SELECT 'error', 'to.code', cchc_msg('successor "%s" does not exist on %s', r, d::text), '', NULL::jsonb;
                 RETURN;
             END IF;
             CONTINUE;
         END IF;
         IF r !~ '^[A-Z0-9][A-Z0-9-]*$' THEN
-            RETURN QUERY SELECT 'error', 'to.code', format('mã "%s" không hợp lệ (invalid code: use A-Z, 0-9 and -)', r),
+            RETURN QUERY SELECT 'error', 'to.code', cchc_msg('code "%s" is not valid: use capital letters, digits and hyphens', r),
                                 '', NULL::jsonb;
             RETURN;
         END IF;
         IF coalesce(btrim(t ->> 'name'), '') = '' THEN
-            RETURN QUERY SELECT 'error', 'to.name', format('đơn vị mới "%s" cần tên (a new unit needs a name)', r), '',
+            RETURN QUERY SELECT 'error', 'to.name', cchc_msg('the new unit "%s" needs a name', r), '',
                                 NULL::jsonb;
             RETURN;
         END IF;
@@ -225,19 +222,18 @@ BEGIN
         IF kind IS NULL OR kind NOT IN ('city', 'department', 'district', 'commune', 'other')
            OR (kind = 'other' AND NOT EXISTS (SELECT 1 FROM org_unit x WHERE x.code = from_codes[1]
                                                 AND x.kind = 'other')) THEN
-            RETURN QUERY SELECT 'error', 'to.kind', format('loại đơn vị không hợp lệ "%s" (invalid kind)',
-                                                           coalesce(t ->> 'kind', '')), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.kind', cchc_msg('unknown kind of unit "%s"',
+                                                             coalesce(t ->> 'kind', '')), '', NULL::jsonb;
             RETURN;
         END IF;
         parent := coalesce(unit_resolve(nullif(t ->> 'parent', '')), nullif(t ->> 'parent', ''));
         IF parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_unit x WHERE x.code = parent AND unit_exists_on(x, d)) THEN
-            RETURN QUERY SELECT 'error', 'to.parent', format('không tìm thấy đơn vị cấp trên "%s" ngày %s (unknown '
-                                                             'parent)', t ->> 'parent', d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.parent', cchc_msg('parent unit "%s" not found on %s',
+                                                               t ->> 'parent', d::text), '', NULL::jsonb;
             RETURN;
         END IF;
         IF op = 'create' AND parent IS NULL THEN
-            RETURN QUERY SELECT 'error', 'to.parent', format('đơn vị mới "%s" cần đơn vị cấp trên (a new unit needs a '
-                                                             'parent)', r), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'to.parent', cchc_msg('the new unit "%s" needs a parent unit', r), '', NULL::jsonb;
             RETURN;
         END IF;
     END LOOP;
@@ -261,12 +257,11 @@ BEGIN
     IF n_done > 0 THEN
         IF n_done = (SELECT count(*) FROM unnest(from_codes) fc, jsonb_array_elements(to_list) tt
                       WHERE fc <> tt ->> 'code') THEN
-            RETURN QUERY SELECT 'already', 'from', format('%s đã được ghi nhận từ ngày %s (already recorded)', op, d),
+            RETURN QUERY SELECT 'already', 'from', cchc_msg('%s is already recorded from %s', op, d::text),
                 format('%s %s → %s từ %s', op, array_to_string(from_codes, ', '),
                        (SELECT string_agg(tt ->> 'code', ', ') FROM jsonb_array_elements(to_list) tt), d), NULL::jsonb;
         ELSE
-            RETURN QUERY SELECT 'error', 'from', format('%s chỉ được ghi nhận một phần từ ngày %s (partly recorded '
-                                                        'already: fix the file)', op, d), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from', cchc_msg('%s is only partly recorded from %s: fix the file', op, d::text), '', NULL::jsonb;
         END IF;
         RETURN;
     END IF;
@@ -275,17 +270,16 @@ BEGIN
             -- absorbing into one of the subjects: it stays open
             SELECT * INTO u FROM org_unit x WHERE x.code = f;
             IF op <> 'merge' OR NOT unit_exists_on(u, d) OR NOT unit_exists_on(u, d - 1) THEN
-                RETURN QUERY SELECT 'error', 'to.code', format('"%s" không thể kế thừa chính nó ở đây (a unit can '
-                                                               'absorb others only in a merge, existing before and '
-                                                               'after the date)', f), '', NULL::jsonb;
+                RETURN QUERY SELECT 'error', 'to.code', cchc_msg('"%s" cannot succeed itself here: a unit absorbs others only in a merge, '
+                                                                 'existing before and after the date', f), '', NULL::jsonb;
                 RETURN;
             END IF;
             CONTINUE;
         END IF;
         SELECT * INTO u FROM org_unit x WHERE x.code = f;
         IF u.valid_from IS NOT NULL AND u.valid_from >= d THEN
-            RETURN QUERY SELECT 'error', 'effective_on', format('ngày %s không sau ngày "%s" bắt đầu (%s) (must be after '
-                                                                'the unit began)', d, f, u.valid_from), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'effective_on', cchc_msg('%s is not after the day "%s" began (%s)',
+                                                                  d::text, f, u.valid_from::text), '', NULL::jsonb;
             RETURN;
         END IF;
         -- a unit split between rows (CODE:part / CODE:rest) is closed by the
@@ -293,8 +287,8 @@ BEGIN
         IF u.valid_until IS NOT NULL AND NOT (u.valid_until = d - 1 AND parts ? f AND EXISTS (
                 SELECT 1 FROM unit_succession s WHERE s.predecessor_code = f AND s.effective_on = d
                    AND s.part IS NOT NULL)) THEN
-            RETURN QUERY SELECT 'error', 'from', format('đơn vị "%s" đã kết thúc ngày %s (already closed)',
-                                                        f, u.valid_until), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from', cchc_msg('unit "%s" already ended on %s',
+                                                          f, u.valid_until::text), '', NULL::jsonb;
             RETURN;
         END IF;
     END LOOP;
@@ -365,14 +359,14 @@ DECLARE
     n_already int := 0;
 BEGIN
     IF jsonb_array_length(coalesce(doc -> 'changes', '[]'::jsonb)) = 0 THEN
-        RETURN QUERY SELECT 0, 'changes', 'không có thay đổi nào (no changes)', NULL::jsonb;
+        RETURN QUERY SELECT 0, 'changes', cchc_msg('no changes'), NULL::jsonb;
         RETURN;
     END IF;
     -- the same change twice in one file is a mistake, not "already applied"
     RETURN QUERY
     SELECT coalesce((b.x ->> 'line')::int, b.n::int), 'op',
-           format('thay đổi lặp lại dòng %s (the same change twice in the file)',
-                  coalesce((a.x ->> 'line')::int, a.n::int)), NULL::jsonb
+           cchc_msg('the same change is already on line %s',
+                    coalesce((a.x ->> 'line')::int, a.n::int)::text), NULL::jsonb
       FROM jsonb_array_elements(doc -> 'changes') WITH ORDINALITY AS a (x, n)
       JOIN jsonb_array_elements(doc -> 'changes') WITH ORDINALITY AS b (x, n)
         ON a.n < b.n AND (a.x - 'line') = (b.x - 'line')

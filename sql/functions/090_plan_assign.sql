@@ -60,36 +60,36 @@ BEGIN
         d := NULL;
     END;
     IF d IS NULL THEN
-        RETURN QUERY SELECT 'from', format('ngày "%s" không hợp lệ; dạng 2025-07-01 (bad date)', doc ->> 'from'),
+        RETURN QUERY SELECT 'from', cchc_msg('date "%s" is not valid; write 2025-07-01', doc ->> 'from'),
                             NULL::jsonb;
         RETURN;
     END IF;
     SELECT count(*) INTO n_assignments FROM task_assignment a WHERE a.task_id = tid;
     IF n_assignments = 0 THEN
-        RETURN QUERY SELECT 'task', format('không có nhiệm vụ %s (no such task)', tid), NULL::jsonb;
+        RETURN QUERY SELECT 'task', cchc_msg('no task %s', tid::text), NULL::jsonb;
         RETURN;
     END IF;
     IF aseq = 0 AND n_assignments > 1 THEN
         RETURN QUERY SELECT 'assignment',
-            format('nhiệm vụ %s có %s dòng phân công; chọn một bằng --assignment 1..%s (several assignments)',
-                   tid, n_assignments, n_assignments), NULL::jsonb;
+            cchc_msg('task %s has %s assignment lines; choose one with --assignment 1..%s',
+                     tid::text, n_assignments::text, n_assignments::text), NULL::jsonb;
         RETURN;
     END IF;
     SELECT a.id INTO aid FROM task_assignment a
      WHERE a.task_id = tid AND (a.seq = aseq OR aseq = 0);
     IF aid IS NULL THEN
-        RETURN QUERY SELECT 'assignment', format('nhiệm vụ %s không có dòng phân công %s (no such assignment)',
-                                                 tid, aseq), NULL::jsonb;
+        RETURN QUERY SELECT 'assignment', cchc_msg('task %s has no assignment line %s',
+                                                   tid::text, aseq::text), NULL::jsonb;
         RETURN;
     END IF;
     IF jsonb_array_length(coalesce(doc -> 'implementers', '[]')) = 0
        AND jsonb_array_length(coalesce(doc -> 'leads', '[]')) = 0 THEN
-        RETURN QUERY SELECT 'implementers', 'cần --implementers hoặc --lead (nothing to amend)'::text, NULL::jsonb;
+        RETURN QUERY SELECT 'implementers', cchc_msg('nothing to amend: give --implementers or --lead'), NULL::jsonb;
         RETURN;
     END IF;
     IF EXISTS (SELECT 1 FROM assignment_amendment m WHERE m.assignment_id = aid AND m.effective_from = d) THEN
-        RETURN QUERY SELECT 'from', format('phân công %s đã có điều chỉnh từ ngày %s (an amendment from that day exists)',
-                                           aid, d), NULL::jsonb;
+        RETURN QUERY SELECT 'from', cchc_msg('assignment %s already has an amendment from %s',
+                                             aid::text, d::text), NULL::jsonb;
         RETURN;
     END IF;
 
@@ -99,15 +99,16 @@ BEGIN
         pos := pos + 1;
         SELECT r.kind, r.code INTO k, c FROM implementer_resolve(q) r;
         IF NOT FOUND THEN
-            fields := fields || 'implementers'::text;
-            errors := errors || format('"%s" không phải đơn vị hay nhóm đơn vị (no such unit or class): %s', q,
-                                       unit_resolve_problem(btrim(q)));
+            -- two rows, so that neither message nests the other
+            fields := fields || 'implementers'::text || 'implementers'::text;
+            errors := errors || cchc_msg('"%s" is neither a unit nor a class of units', q)
+                             || unit_resolve_problem(btrim(q));
         ELSIF k = 'unit' AND NOT EXISTS (SELECT unit_on(c, d)) THEN
             fields := fields || 'implementers'::text;
-            errors := errors || format('đơn vị %s không còn (cũng không có đơn vị kế thừa) vào ngày %s (no unit on that day)', c, d);
+            errors := errors || cchc_msg('unit %s no longer exists (nor does a successor) on %s', c, d::text);
         ELSIF impl @> jsonb_build_array(jsonb_build_object(k, c)) THEN
             fields := fields || 'implementers'::text;
-            errors := errors || format('"%s" được nêu hai lần (named twice)', q);
+            errors := errors || cchc_msg('"%s" is named twice', q);
         ELSE
             impl := impl || jsonb_build_array(jsonb_build_object(k, c));
         END IF;
@@ -116,13 +117,13 @@ BEGIN
         c := unit_resolve(btrim(q));
         IF c IS NULL THEN
             fields := fields || 'leads'::text;
-            errors := errors || unit_resolve_problem(btrim(q), 'cơ quan chủ trì');
+            errors := errors || unit_resolve_problem(btrim(q), 'lead');
         ELSIF NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = c AND unit_exists_on(u, d)) THEN
             fields := fields || 'leads'::text;
-            errors := errors || format('đơn vị %s không tồn tại vào ngày %s (not a unit on that day)', c, d);
+            errors := errors || cchc_msg('unit %s does not exist on %s', c, d::text);
         ELSIF leads ? c THEN
             fields := fields || 'leads'::text;
-            errors := errors || format('"%s" được nêu hai lần (named twice)', q);
+            errors := errors || cchc_msg('"%s" is named twice', q);
         ELSE
             leads := leads || to_jsonb(c);
         END IF;

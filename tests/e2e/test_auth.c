@@ -117,6 +117,7 @@ static char *from_unit[1];
 BUILD(b_hello, hello, Cchc__V1__HelloRequest, CCHC__V1__HELLO_REQUEST__INIT, HELLO,
       body.protocol_version = 1)
 BUILD(b_ping, ping, Cchc__V1__PingRequest, CCHC__V1__PING_REQUEST__INIT, PING, (void)0)
+BUILD(b_health, health, Cchc__V1__HealthRequest, CCHC__V1__HEALTH_REQUEST__INIT, HEALTH, (void)0)
 BUILD(b_login, login, Cchc__V1__LoginRequest, CCHC__V1__LOGIN_REQUEST__INIT, LOGIN,
       body.username = "ubnd.lanhdao"; body.password = "Lanh-dao-UBND-TP-2023")
 BUILD(b_whoami, whoami, Cchc__V1__WhoamiRequest, CCHC__V1__WHOAMI_REQUEST__INIT, WHOAMI, (void)0)
@@ -252,6 +253,7 @@ static const matrix_row matrix[] = {
     {"status_task", READS_REPORTS, b_status_task},
     {"export", READS_REPORTS, b_export},
     {"report_bundle", READS_REPORTS, b_report_bundle},
+    {"health", PUBLIC, b_health}, /* load balancers have no account */
     {"logout", ANY, b_logout},
 };
 #define MATRIX_ROWS (sizeof(matrix) / sizeof(matrix[0]))
@@ -337,8 +339,8 @@ static void test_authorization_matrix(void **state)
     fixture_as(&fx, -1);
 }
 
-/* Without a session, or with a made-up one, only hello, ping and login
- * are answered. */
+/* Without a session, or with a made-up one, only hello, ping, health and
+ * login are answered. */
 static void test_no_session_only_public(void **state)
 {
     (void)state;
@@ -401,7 +403,7 @@ static void test_login_errors_reveal_nothing_and_throttle(void **state)
     snprintf(right, sizeof(right), "%s\n", people[REPORTER].password);
     harness_cchc_input(&b, srv, right, argv_b);
     assert_int_equal(b.exit_code, 1);
-    assert_non_null(strstr(b.err, "resource_exhausted"));
+    assert_non_null(strstr(b.err, "máy chủ bận hoặc vượt giới hạn"));
     run_result_free(&b);
     /* other accounts are not affected */
     assert_int_equal(harness_login(srv, people[VIEWER].username, people[VIEWER].password), 0);
@@ -465,8 +467,8 @@ static void test_passwd_guesses_are_throttled(void **state)
     for (int i = 0; i < 7; i++) {
         harness_cchc_input(&r, srv, "Doan-thu-mat-khau\nMat-khau-moi-hon-2024\n", passwd);
         assert_int_equal(r.exit_code, 1);
-        wrong += strstr(r.err, "invalid_argument") != NULL;
-        throttled += strstr(r.err, "resource_exhausted") != NULL;
+        wrong += strstr(r.err, "dữ liệu không hợp lệ") != NULL;
+        throttled += strstr(r.err, "máy chủ bận hoặc vượt giới hạn") != NULL;
         run_result_free(&r);
     }
     assert_int_equal(wrong, 5);
@@ -623,18 +625,18 @@ static void test_admin_manages_accounts(void **state)
                          "--role", "viewer", NULL};
     harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", dup);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already_exists"));
+    assert_non_null(strstr(r.err, "cchc: đã có:"));
     run_result_free(&r);
     const char *nounit[] = {"user", "add", "ai.do", "--unit",
                             "Sở Không Có", "--role", "viewer", NULL};
     harness_cchc_input(&r, srv, "Mot-mat-khau-dai-2024\n", nounit);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
     const char *self[] = {"user", "disable", HARNESS_ADMIN, NULL};
     harness_cchc(&r, srv, self);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "failed_precondition"));
+    assert_non_null(strstr(r.err, "chưa thể thực hiện"));
     run_result_free(&r);
     const char *demote[] = {"user", "roles", HARNESS_ADMIN, "--set", "viewer", NULL};
     harness_cchc(&r, srv, demote);
@@ -643,7 +645,7 @@ static void test_admin_manages_accounts(void **state)
     const char *missing[] = {"user", "show", "khong.co.ai", NULL};
     harness_cchc(&r, srv, missing);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
 }
 
@@ -724,7 +726,7 @@ static void test_audit_records_writes(void **state)
     const char *audit[] = {"audit", NULL};
     harness_cchc(&r, srv, audit);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     fixture_as(&fx, -1);
 }

@@ -212,9 +212,9 @@ static void test_two_clerks_race(void **state)
     run_result r;
     harness_cchc(&r, srv, send_minh);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "conflict"));
-    assert_non_null(strstr(r.err, "task 105 is at revision 2, saved by nk.lan"));
-    assert_non_null(strstr(r.err, "task 107 is at revision 2, saved by nk.lan"));
+    assert_non_null(strstr(r.err, "đã có thay đổi mới hơn"));
+    assert_non_null(strstr(r.err, "nhiệm vụ 105 đã có lần 2 do nk.lan lưu"));
+    assert_non_null(strstr(r.err, "nhiệm vụ 107 đã có lần 2 do nk.lan lưu"));
     assert_null(strstr(r.err, "task 106 is at")); /* nobody changed 106 */
     assert_non_null(strstr(r.err, "--rebase"));
     assert_non_null(strstr(r.err, "cchc template"));
@@ -282,8 +282,8 @@ static void test_same_cell_collides(void **state)
                               "Đã trình dự thảo kế hoạch", "--base-revision", "1", NULL};
     harness_cchc(&r, srv, old_base);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "task 102 is at revision 2, saved by nk.lan"));
-    assert_non_null(strstr(r.err, "yours was made from revision 1"));
+    assert_non_null(strstr(r.err, "nhiệm vụ 102 đã có lần 2 do nk.lan lưu"));
+    assert_non_null(strstr(r.err, "bản của bạn làm từ lần 1"));
     run_result_free(&r);
     assert_report("2023-6M", 102, "revision", "2");
     old_base[12] = "2";
@@ -392,7 +392,7 @@ static void test_outbox_late_send_conflicts(void **state)
     const char *tasks[] = {"tasks", "--period", "2023-9M", NULL};
     harness_cchc(&r, srv, tasks);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.err, "task 106 is at revision 2, saved by nk.minh"));
+    assert_non_null(strstr(r.err, "nhiệm vụ 106 đã có lần 2 do nk.minh lưu"));
     assert_non_null(strstr(r.err, "cchc outbox send --rebase"));
     assert_non_null(strstr(r.err, "cchc outbox discard"));
     run_result_free(&r);
@@ -451,7 +451,7 @@ static void test_offline_task_submission_never_reverts(void **state)
     fixture_as(&fx, CLERK_A);
     harness_cchc(&r, srv, send);
     assert_int_equal(r.exit_code, 3);
-    assert_non_null(strstr(r.err, "task 108 is at revision 1, saved by nk.minh"));
+    assert_non_null(strstr(r.err, "nhiệm vụ 108 đã có lần 1 do nk.minh lưu"));
     run_result_free(&r);
     json_t *c = harness_cchc_json(srv, count);
     assert_int_equal(jint(c, "waiting"), 1);
@@ -498,16 +498,16 @@ static void test_template_without_base(void **state)
     run_result r;
     harness_cchc(&r, srv, send);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "yours was made from revision 0"));
+    assert_non_null(strstr(r.err, "bản của bạn làm từ lần 0"));
     run_result_free(&r);
     const char *rebase[] = {"submit", "--file", "cu.csv", "--rebase", NULL};
     harness_cchc(&r, srv, rebase);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "no base revision to rebase from"));
+    assert_non_null(strstr(r.err, "không rõ dòng này làm từ phiên bản nào"));
     /* only the changed row is named; the untouched one is no collision */
     assert_null(strstr(r.err, "nhiệm vụ 110"));
     assert_non_null(strstr(r.err, "1 dòng đã sửa không rõ làm từ phiên bản nào"));
-    assert_null(strstr(r.err, "collisions"));
+    assert_null(strstr(r.err, "cả bạn và người khác đều đã sửa")); /* no collision summary */
     run_result_free(&r);
     assert_latest("2023-9M", 107, "progress", "20.00");
     /* the same file with its rows unchanged is still accepted as unchanged */

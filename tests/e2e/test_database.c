@@ -186,7 +186,7 @@ static void test_unavailable_then_recovers(void **state)
     const char *args[] = {"ping", NULL};
     harness_cchc(&r, &srv, args);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "unavailable"));
+    assert_non_null(strstr(r.err, "máy chủ chưa sẵn sàng"));
     run_result_free(&r);
 
     /* created but not migrated: still unavailable, and the log says why */
@@ -197,7 +197,7 @@ static void test_unavailable_then_recovers(void **state)
     harness_wait_log(&srv, "run 'cchcd migrate'", RECOVERY_TIMEOUT_MS);
     harness_cchc(&r, &srv, args);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "unavailable"));
+    assert_non_null(strstr(r.err, "máy chủ chưa sẵn sàng"));
     run_result_free(&r);
 
     const char *migrate[] = {CCHCD_BIN, "migrate", "--db", db.conninfo, NULL};

@@ -1,14 +1,25 @@
-/* Asking for help never acts, and nothing a clerk submits is lost to a
- * session that ran out (issue 10, part 7).
+/* Asking for help never acts, help teaches, and nothing a clerk submits is
+ * lost to a session that ran out (issue 10, part 7; issue 14, part H4).
  *
  * Help: the list of commands and subcommands comes from the client itself
  * (`cchc --list-commands`, main.c's table and each command file's list of
  * subcommands), and each is run with -h and with --help from a home that
  * holds a session and a waiting outbox submission, against an address
  * where a listener of this test waits: every run must exit 0 with its
- * usage on stdout, leave no connection in the listener's queue (the kernel
- * queues one even though the test never accepts), and leave the home
- * exactly as it was.
+ * usage on stdout, in Vietnamese (the default: "cách dùng:", no English
+ * "usage:"), followed by examples ("Ví dụ"), leave no connection in the
+ * listener's queue (the kernel queues one even though the test never
+ * accepts), and leave the home exactly as it was.
+ *
+ * `cchc help` walks each role through its job: the clerk's, the reviewer's
+ * and Sở Nội vụ's sections are there, in one language, and every `cchc
+ * WORD` it shows names a real command; `cchc help COMMAND` prints exactly
+ * what `cchc COMMAND --help` does; an unknown command is a usage error.
+ *
+ * Completion (`cchc --complete periods|tasks|units PREFIX`, for
+ * completion/cchc.bash): words from the server, cached beside the session;
+ * a fresh cache answers without connecting; an old one is used when the
+ * server does not answer; with neither, nothing is printed at all.
  *
  * Discarding the outbox asks first: refused without --yes when stdin is no
  * terminal, asked on a terminal (a pseudo-terminal here), done with --yes.
@@ -31,6 +42,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,8 +197,14 @@ static void check_help_only(char *const *words, int nwords, const char *const *e
     snapshot(trap_home, after, sizeof(after));
     if (r.exit_code != 0)
         fail_msg("cchc%s: exit %d, stderr: %s", what, r.exit_code, r.err);
-    if (!strstr(r.out, "usage: cchc"))
-        fail_msg("cchc%s: no usage on stdout: %s", what, r.out);
+    /* Vietnamese, the default language, and nothing of the English */
+    if (!strstr(r.out, "cách dùng: cchc"))
+        fail_msg("cchc%s: no Vietnamese usage on stdout: %s", what, r.out);
+    if (strstr(r.out, "usage:") || strstr(r.out, "Examples"))
+        fail_msg("cchc%s: English in the Vietnamese help: %s", what, r.out);
+    /* help that teaches: every command and subcommand shows examples */
+    if (!strstr(r.out, "Ví dụ"))
+        fail_msg("cchc%s: no examples (\"Ví dụ\"): %s", what, r.out);
     if (!strstr(r.out, words[0]))
         fail_msg("cchc%s: the usage does not name the command: %s", what, r.out);
     if (trap_was_called())
@@ -245,6 +263,206 @@ static void test_help_never_acts(void **state)
     char *unlock[] = {"user", "unlock"};
     const char *unlock_args[] = {"nk.baocao", "--help", NULL};
     check_help_only(unlock, 2, unlock_args);
+    fixture_as(&fx, -1);
+}
+
+/* Runs cchc --server TRAP --timeout 2000 ARGS… from the trap's home; the
+ * trap must not have been called. */
+static void run_offline(run_result *r, const char *const *args)
+{
+    const char *argv[16] = {"--timeout", "2000"};
+    int n = 2;
+    for (int i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    harness_use_home(trap_home);
+    harness_cchc(r, &trap, argv);
+    if (trap_was_called())
+        fail_msg("cchc %s: connected to the server", args[0]);
+}
+
+/* `cchc help`: each role's job, step by step, in one language, naming
+ * only real commands; `help COMMAND` is `COMMAND --help`. */
+static void test_help_teaches(void **state)
+{
+    (void)state;
+    const char *list_argv[] = {CCHC_BIN, "--list-commands", NULL};
+    run_result list;
+    harness_run(&list, NULL, list_argv);
+    assert_int_equal(list.exit_code, 0);
+
+    const char *guide_args[] = {"help", NULL};
+    run_result r;
+    run_offline(&r, guide_args);
+    assert_int_equal(r.exit_code, 0);
+    const char *sections[] = {
+        "Người báo cáo", "Người duyệt", "Sở Nội vụ (admin",
+        /* the clerk's quarterly job, in order */
+        "cchc login", "cchc due", "cchc template --period", "cchc submit --file",
+        "cchc tasks --period",
+        /* the reviewer's and the administrator's */
+        "cchc review list", "cchc review accept", "cchc review return", "cchc period open",
+        "cchc period approve", "cchc export --period",
+        /* and the command list after them */
+        "cách dùng: cchc", "Các lệnh:",
+    };
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+        if (!strstr(r.out, sections[i]))
+            fail_msg("cchc help lacks \"%s\":\n%s", sections[i], r.out);
+    assert_null(strstr(r.out, "usage:"));
+    assert_null(strstr(r.out, "District or commune clerk"));
+    /* the clerk's steps come in the order of the job */
+    const char *login = strstr(r.out, "1. cchc login"), *template = strstr(r.out, "3. cchc template"),
+               *submit = strstr(r.out, "5. cchc submit --file");
+    assert_non_null(login);
+    assert_true(login < template && template < submit);
+    /* every `cchc WORD` the guide shows (before the usage) is a command of
+     * this client */
+    int named = 0;
+    const char *guide_end = strstr(r.out, "cách dùng: cchc");
+    for (const char *p = strstr(r.out, "cchc "); p && p < guide_end; p = strstr(p + 5, "cchc ")) {
+        char word[32] = "", line[40];
+        int len = 0;
+        if (sscanf(p + 5, "%31[a-z-]%n", word, &len) != 1 || (p[5 + len] != ' ' && p[5 + len] != '\n'))
+            continue; /* prose, not a command line */
+        snprintf(line, sizeof(line), "\n%s\n", word);
+        char wrapped[4096];
+        snprintf(wrapped, sizeof(wrapped), "\n%s", list.out);
+        if (!strstr(wrapped, line))
+            fail_msg("cchc help shows 'cchc %s', which is no command", word);
+        named++;
+    }
+    assert_true(named >= 20);
+    run_result_free(&r);
+
+    /* English on request, and only English */
+    const char *english_args[] = {"--lang", "en", "help", NULL};
+    run_offline(&r, english_args);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "District or commune clerk"));
+    assert_non_null(strstr(r.out, "usage: cchc"));
+    assert_null(strstr(r.out, "Người báo cáo"));
+    assert_null(strstr(r.out, "cách dùng"));
+    run_result_free(&r);
+
+    /* help COMMAND [SUBCOMMAND] is COMMAND [SUBCOMMAND] --help, byte for byte */
+    const char *pairs[][2][5] = {
+        {{"help", "submit", NULL}, {"submit", "--help", NULL}},
+        {{"help", "review", "return", NULL}, {"review", "return", "--help", NULL}},
+        {{"help", "period", NULL}, {"period", "-h", NULL}},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        run_result a, b;
+        run_offline(&a, pairs[i][0]);
+        run_offline(&b, pairs[i][1]);
+        assert_int_equal(a.exit_code, 0);
+        assert_int_equal(b.exit_code, 0);
+        assert_string_equal(a.out, b.out);
+        assert_non_null(strstr(a.out, "Ví dụ"));
+        run_result_free(&a);
+        run_result_free(&b);
+    }
+    const char *unknown[] = {"help", "nope", NULL};
+    run_offline(&r, unknown);
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "nope"));
+    assert_string_equal(r.out, "");
+    run_result_free(&r);
+    run_result_free(&list);
+    fixture_as(&fx, -1);
+}
+
+/* The cache file of kind in home. */
+static void cache_path(const char *home, const char *kind, char *out, size_t size)
+{
+    snprintf(out, size, "%s/cchc/complete-%s", home, kind);
+}
+
+/* Runs cchc --complete KIND PREFIX against srv (with --timeout when
+ * timeout is set) from the current home. */
+static void complete(run_result *r, const test_server *to, const char *timeout, const char *kind,
+                     const char *prefix)
+{
+    const char *args[] = {"--timeout", timeout, "--complete", kind, prefix, NULL};
+    harness_cchc(r, to, timeout ? args : args + 2);
+}
+
+static void test_complete_words(void **state)
+{
+    (void)state;
+    /* from the server, as the reporter: every period, task and unit */
+    fixture_as(&fx, REPORTER);
+    run_result r;
+    complete(&r, srv, NULL, "periods", "2023-");
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "2023-6M\n"));
+    assert_null(strstr(r.out, "2024-")); /* only words with the prefix */
+    assert_string_equal(r.err, "");
+    run_result_free(&r);
+    complete(&r, srv, NULL, "tasks", "10");
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "105\n"));
+    for (const char *line = r.out; *line; line = strchr(line, '\n') + 1)
+        assert_memory_equal(line, "10", 2);
+    run_result_free(&r);
+    complete(&r, srv, NULL, "units", "Q-");
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "Q-NINHKIEU\n"));
+    run_result_free(&r);
+    /* kept beside the session, for this server */
+    char path[256];
+    cache_path(fx.homes[REPORTER], "periods", path, sizeof(path));
+    char *cached = harness_read_file(path);
+    char first[128];
+    snprintf(first, sizeof(first), "server=%s\n", srv->addr);
+    assert_memory_equal(cached, first, strlen(first));
+    assert_non_null(strstr(cached, "\n2023-6M\n"));
+    free(cached);
+    complete(&r, srv, NULL, "colours", "");
+    assert_int_equal(r.exit_code, 2);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "");
+    run_result_free(&r);
+
+    /* the trap never answers: a fresh cache answers without asking it */
+    harness_use_home(trap_home);
+    cache_path(trap_home, "periods", path, sizeof(path));
+    char text[256];
+    snprintf(text, sizeof(text), "server=%s\n2023-Q1\n2023-6M\n2022-Y\n", trap.addr);
+    harness_write_file(path, text);
+    complete(&r, &trap, "500", "periods", "2023");
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "2023-Q1\n2023-6M\n");
+    assert_false(trap_was_called());
+    run_result_free(&r);
+    /* an hour old: the server is asked, does not answer, the cache does */
+    struct timeval old[2];
+    gettimeofday(&old[0], NULL);
+    old[0].tv_sec -= 3600;
+    old[1] = old[0];
+    assert_int_equal(utimes(path, old), 0);
+    complete(&r, &trap, "500", "periods", "2023-6");
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "2023-6M\n");
+    assert_string_equal(r.err, "");
+    assert_true(trap_was_called());
+    run_result_free(&r);
+    /* no cache, no answer: silence, and a failure's exit code */
+    assert_int_equal(unlink(path), 0);
+    complete(&r, &trap, "500", "periods", "");
+    assert_int_not_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "");
+    trap_was_called();
+    run_result_free(&r);
+    /* another server's cache is not this one's */
+    snprintf(text, sizeof(text), "server=%s\n2023-Q1\n", srv->addr);
+    harness_write_file(path, text);
+    complete(&r, &trap, "500", "periods", "");
+    assert_string_equal(r.out, "");
+    trap_was_called();
+    run_result_free(&r);
+    assert_int_equal(unlink(path), 0);
     fixture_as(&fx, -1);
 }
 
@@ -311,7 +529,7 @@ static void test_discard_confirms(void **state)
     /* a terminal: asked; "n" keeps it, "c" (có) discards it */
     char out[4096];
     assert_int_equal(run_on_terminal(discard, "n\n", out, sizeof(out)), 2);
-    assert_non_null(strstr(out, "discard 1 waiting submission"));
+    assert_non_null(strstr(out, "Bỏ 1 lần gửi chưa tới máy chủ?"));
     assert_true(outbox_item_exists());
     assert_int_equal(run_on_terminal(discard, "c\n", out, sizeof(out)), 0);
     assert_non_null(strstr(out, "đã bỏ 1"));
@@ -410,6 +628,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_never_acts),
+        cmocka_unit_test(test_help_teaches),
+        cmocka_unit_test(test_complete_words),
         cmocka_unit_test(test_discard_confirms),
         cmocka_unit_test(test_expired_session_keeps_submission),
         cmocka_unit_test(test_revoked_session_keeps_submission),

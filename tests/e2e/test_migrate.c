@@ -473,7 +473,7 @@ static void test_changed_file_reapplied(void **state)
     const char *ping[] = {"ping", NULL};
     harness_cchc(&r, &srv, ping);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "unavailable"));
+    assert_non_null(strstr(r.err, "máy chủ chưa sẵn sàng"));
     run_result_free(&r);
 
     run_migrate(&r, &db, 1);

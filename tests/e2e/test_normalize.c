@@ -263,7 +263,7 @@ static void test_ambiguous_unit_lists_both(void **state)
     run_result r;
     harness_cchc(&r, srv, args);
     assert_int_not_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.err, "ambiguous"));
+    assert_non_null(strstr(r.err, "khớp nhiều đơn vị"));
     assert_non_null(strstr(r.err, "39001"));
     assert_non_null(strstr(r.err, "39002"));
     run_result_free(&r);

@@ -222,15 +222,15 @@ static void test_every_transition(void **state)
     /* planned (the first action on a year makes its periods): only open
      * (and extend) */
     const char *close[] = {"period", "close", P, "--yes", NULL};
-    refused(close, 1, "legal next actions: open, extend");
+    refused(close, 1, "được phép: open, extend");
     assert_state(P, "planned");
     const char *approve[] = {"period", "approve", P, "--yes", NULL};
-    refused(approve, 1, "legal next actions: open, extend");
+    refused(approve, 1, "được phép: open, extend");
     const char *reopen[] = {"period", "reopen", P, "--reason", "thử", NULL};
-    refused(reopen, 1, "legal next actions: open, extend");
+    refused(reopen, 1, "được phép: open, extend");
     /* lock is gone: a clear error naming the way forward */
     const char *lock[] = {"period", "lock", P, NULL};
-    refused(lock, 1, "approving a period locks it");
+    refused(lock, 1, "duyệt kỳ (approve) là khóa kỳ");
     assert_state(P, "planned");
     const char *extend[] = {"period", "extend", P, "--unit-deadline", "2099-01-01", "--lead-deadline",
                             "2099-02-01", NULL};
@@ -242,8 +242,8 @@ static void test_every_transition(void **state)
     action_ok("open", P); /* again: already open, no error */
     assert_state(P, "open");
     /* open: close (and extend); approve needs a closed period */
-    refused(approve, 1, "legal next actions: close, extend");
-    refused(reopen, 1, "legal next actions: close, extend");
+    refused(approve, 1, "được phép: close, extend");
+    refused(reopen, 1, "được phép: close, extend");
     /* close asks first; a script must say --yes */
     const char *close_unconfirmed[] = {"period", "close", P, NULL};
     refused(close_unconfirmed, 2, "--yes");
@@ -253,7 +253,7 @@ static void test_every_transition(void **state)
     action_ok("close", P);
     assert_state(P, "closed");
     /* closed: approve, or open again, or extend */
-    refused(reopen, 1, "legal next actions: approve, open, extend");
+    refused(reopen, 1, "được phép: approve, open, extend");
     action_ok("open", P);
     assert_state(P, "open");
     action_ok("close", P);
@@ -263,12 +263,12 @@ static void test_every_transition(void **state)
     action_ok("approve", P); /* nothing submitted: nothing awaits review */
     assert_state(P, "approved");
     /* approved: only reopen, with a reason */
-    refused(close, 1, "legal next actions: reopen");
-    refused(approve, 1, "legal next actions: reopen");
+    refused(close, 1, "được phép: reopen");
+    refused(approve, 1, "được phép: reopen");
     const char *open[] = {"period", "open", P, NULL};
-    refused(open, 1, "legal next actions: reopen");
-    refused(extend, 1, "legal next actions: reopen");
-    refused(lock, 1, "legal next actions: reopen");
+    refused(open, 1, "được phép: reopen");
+    refused(extend, 1, "được phép: reopen");
+    refused(lock, 1, "được phép: reopen");
     const char *no_reason[] = {"period", "reopen", P, NULL};
     refused(no_reason, 2, "--reason");
     const char *blank_reason[] = {"period", "reopen", P, "--reason", "", NULL};
@@ -324,7 +324,7 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     assert_state(P, "closed");
     /* an id that is not waiting in this period */
     const char *approve_bad[] = {"period", "approve", P, "--accept", id_text, "--yes", NULL};
-    refused(approve_bad, 1, "not a submitted report of this period");
+    refused(approve_bad, 1, "không phải báo cáo chờ duyệt của kỳ");
 
     const char *remaining[] = {"period", "approve", P, "--accept-remaining", "--yes", NULL};
     harness_cchc_ok(srv, remaining);
@@ -366,13 +366,13 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     fixture_as(&fx, NK);
     const char *late[] = {"submit", "--task", "107", "--period", P, "--status", "đang triển khai",
                           "--progress", "10", "--result", "Sau khi duyệt", NULL};
-    refused(late, 1, "locked");
+    refused(late, 1, "đã khóa");
     /* nor does a review change an approved report */
     char tan_an_text[32];
     snprintf(tan_an_text, sizeof(tan_an_text), "%lld@1", tan_an);
     fixture_as(&fx, LEAD);
     const char *give_back[] = {"review", "return", tan_an_text, "--reason", "Sau khi duyệt kỳ", NULL};
-    refused(give_back, 1, "period locked");
+    refused(give_back, 1, "đã khóa");
     fixture_as(&fx, -1);
     assert_string_equal(report_state(P, "31117", "105", st, sizeof(st)), "approved");
 }
@@ -396,7 +396,7 @@ static void test_approval_freezes_figures(void **state)
     snprintf(b, sizeof(b), "%lld", report_id(P, "Q-NINHKIEU", "106"));
     /* two lists of ids, and Tân An's 106 left waiting: refused */
     const char *partial[] = {"period", "approve", P, "--accept", a, "--accept", b, "--yes", NULL};
-    refused(partial, 1, "await review");
+    refused(partial, 1, "báo cáo chờ duyệt (");
     char all[48];
     snprintf(all, sizeof(all), "%s,%lld", a, report_id(P, "31117", "106"));
     const char *approve[] = {"period", "approve", P, "--accept", all, "--accept", b, "--yes", NULL};
@@ -549,14 +549,15 @@ static void test_locked_periods_migrate(void **state)
     test_db db;
     harness_db_create_migrated(&db, "locked");
     free(harness_db_query(&db,
-        "DROP TABLE period_frozen_lead, period_frozen_report, period_approval;"
+        /* as before 0011, and so before 0018 (whose table refers to 0011's) */
+        "DROP TABLE period_figures, period_frozen_lead, period_frozen_report, period_approval;"
         "ALTER TABLE report_period DROP CONSTRAINT report_period_state_check;"
         "ALTER TABLE report_period ADD CONSTRAINT report_period_state_check"
         "    CHECK (state IN ('planned', 'open', 'closed', 'locked'));"
         "SELECT ensure_periods(2023);"
         "UPDATE report_period SET state = 'locked' WHERE id IN ('2023-Q1', '2023-6M');"
         "UPDATE report_period SET approved_at = now() WHERE id = '2023-6M';"
-        "DELETE FROM schema_migrations WHERE version = 11;"
+        "DELETE FROM schema_migrations WHERE version IN (11, 18);"
         "SELECT 1"));
     const char *migrate[] = {CCHCD_BIN, "migrate", "--db", db.conninfo, NULL};
     run_result r;

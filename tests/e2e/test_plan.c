@@ -400,7 +400,7 @@ static void test_filters(void **state)
     const char *unknown[] = {"plan", "tasks", "--unit", "Sở Không Có", NULL};
     harness_cchc(&r, srv, unknown);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
     const char *bad_date[] = {"plan", "tasks", "--as-of", "2023-02-30", NULL};
     harness_cchc(&r, srv, bad_date); /* refused by the client now (common/date_text.c) */
@@ -410,7 +410,7 @@ static void test_filters(void **state)
     const char *no_task[] = {"plan", "task", "999", NULL};
     harness_cchc(&r, srv, no_task);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
     const char *bad_index[] = {"plan", "criteria", "--index", "GDP", NULL};
     harness_cchc(&r, srv, bad_index);
@@ -502,7 +502,7 @@ static void test_later_year_results(void **state)
     const char *printed[] = {"plan", "result", "--index", "SIPAS", "--year", "2022", "--value", "90", NULL};
     harness_cchc(&r, srv, printed);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "failed_precondition"));
+    assert_non_null(strstr(r.err, "chưa thể thực hiện"));
     run_result_free(&r);
     const char *bad[] = {"plan", "result", "--index", "PAPI", "--year", "2024", "--value", "4O.1", NULL};
     harness_cchc(&r, srv, bad); /* refused by the client's number rule (decimal_text.h) */
@@ -517,7 +517,7 @@ static void test_later_year_results(void **state)
     const char *unknown[] = {"plan", "result", "--index", "GDP", "--year", "2024", "--value", "1", NULL};
     harness_cchc(&r, srv, unknown);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not_found"));
+    assert_non_null(strstr(r.err, "không tìm thấy"));
     run_result_free(&r);
     root = harness_cchc_json(srv, overview); /* 2022 as printed, untouched */
     json_t *sipas = json_array_get(json_object_get(root, "indices"), 1);

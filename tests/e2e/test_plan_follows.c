@@ -196,7 +196,7 @@ static void test_the_review_chain_skips_the_missing_level(void **state)
     run_result r;
     harness_cchc(&r, srv, ret_after);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not yours to review"));
+    assert_non_null(strstr(r.err, "không thuộc phạm vi xét duyệt của đơn vị bạn"));
     run_result_free(&r);
     /* the lead agency accepts it directly */
     fixture_as(&fx, LEAD);
@@ -250,7 +250,7 @@ static void test_an_amendment_moves_a_district_task_to_the_communes(void **state
     harness_cchc(&r, srv, bad);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "Không có"));
-    assert_non_null(strstr(r.err, "no such unit or class"));
+    assert_non_null(strstr(r.err, "không phải đơn vị hay nhóm đơn vị"));
     run_result_free(&r);
     assert_int_equal(query_int("SELECT count(*) FROM assignment_amendment"), 0);
 
@@ -276,7 +276,7 @@ static void test_an_amendment_moves_a_district_task_to_the_communes(void **state
     /* the same day twice: refused */
     harness_cchc(&r, srv, assign);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "an amendment from that day exists"));
+    assert_non_null(strstr(r.err, "đã có điều chỉnh từ ngày"));
     run_result_free(&r);
 
     /* plan task shows the amendment with its date; the printed rows stay */

@@ -196,7 +196,7 @@ static void test_template_submit_review_fix(void **state)
                             "--progress", "100", "--result", "Sửa", NULL};
     harness_cchc(&r, srv, change);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already accepted"));
+    assert_non_null(strstr(r.err, "đã được chấp nhận, không sửa được nữa"));
     run_result_free(&r);
 
     fixture_as(&fx, LEAD_REVIEWER);
@@ -373,7 +373,7 @@ static void test_district_returns_commune_report(void **state)
     run_result r;
     harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "district returns"));
+    assert_non_null(strstr(r.err, "cấp huyện chỉ trả lại báo cáo của xã"));
     run_result_free(&r);
     const char *ret[] = {"review", "return", id, "--reason", "Bổ sung số hồ sơ tồn", NULL};
     harness_cchc_ok(srv, ret);
@@ -386,7 +386,7 @@ static void test_district_returns_commune_report(void **state)
     fixture_as(&fx, COMMUNE_REPORTER);
     harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     json_t *t = my_task("2023-6M", 105);
     assert_string_equal(jstr(t, "report_state"), "returned");
@@ -475,7 +475,7 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
     run_result r;
     harness_cchc(&r, srv, planned);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "not open"));
+    assert_non_null(strstr(r.err, "chưa mở"));
     run_result_free(&r);
 
     fixture_as(&fx, -1);
@@ -500,7 +500,7 @@ static void test_closed_period_is_late_and_approval_locks(void **state)
                            "--progress", "100", "--result", "Sau khi khóa", NULL};
     harness_cchc(&r, srv, after);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "locked"));
+    assert_non_null(strstr(r.err, "đã khóa"));
     run_result_free(&r);
     fixture_as(&fx, -1);
 }
@@ -722,7 +722,7 @@ static void test_due_reminder_and_unit_plans(void **state)
     json_decref(m);
     harness_cchc(&r, srv, record);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     fixture_as(&fx, -1);
 }
@@ -744,7 +744,7 @@ static void test_rows_of_one_request_checked_together(void **state)
     Cchc__V1__Response *resp = raw_read_response(fd, 10000);
     assert_non_null(resp);
     assert_non_null(resp->error);
-    assert_true(details_say(resp->error, "the same idempotency key twice"));
+    assert_true(details_say(resp->error, "the same idempotency key is already on line"));
     cchc__v1__response__free_unpacked(resp, NULL);
 
     Cchc__V1__ReportRow c = raw_row(0, 102, "same-line-same-task-0001");
@@ -754,7 +754,7 @@ static void test_rows_of_one_request_checked_together(void **state)
     resp = raw_read_response(fd, 10000);
     assert_non_null(resp);
     assert_non_null(resp->error);
-    assert_true(details_say(resp->error, "the same task twice"));
+    assert_true(details_say(resp->error, "task 102 is already on line"));
     cchc__v1__response__free_unpacked(resp, NULL);
     close(fd);
     char *after = harness_db_query(&fx.db, "SELECT count(*) FROM report_revision");

@@ -844,7 +844,7 @@ static void test_database_down_is_unavailable(void **state)
     run_result out;
     harness_cchc_input(&out, srv, "Xem-bao-cao-Can-Tho-2023\n", add);
     assert_int_equal(out.exit_code, 1);
-    assert_non_null(strstr(out.err, "unavailable"));
+    assert_non_null(strstr(out.err, "máy chủ chưa sẵn sàng"));
     run_result_free(&out);
 
     log_wait ready = {"database ready", log_count("database ready") + 1};

@@ -189,8 +189,8 @@ static void test_superseded_revision_is_refused(void **state)
     const char *accept[] = {"review", "accept", seen, NULL};
     harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "(conflict)"));
-    assert_non_null(strstr(r.err, "newer revision 2; you read 1"));
+    assert_non_null(strstr(r.err, "cchc: đã có thay đổi mới hơn:"));
+    assert_non_null(strstr(r.err, "đã có lần gửi 2 của"));
     assert_non_null(strstr(r.err, "nk.baocao"));
     assert_non_null(strstr(r.err, "cchc report show --period 2023-6M --task 105 --unit Q-NINHKIEU"));
     assert_non_null(strstr(r.err, "SỐ@LẦN")); /* what to do next */
@@ -200,7 +200,7 @@ static void test_superseded_revision_is_refused(void **state)
     const char *ret[] = {"review", "return", seen, "--reason", "Thiếu số liệu", NULL};
     harness_cchc(&r, srv, ret);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "(conflict)"));
+    assert_non_null(strstr(r.err, "cchc: đã có thay đổi mới hơn:"));
     run_result_free(&r);
     assert_report(l.id, "submitted 2", "0");
 
@@ -245,14 +245,14 @@ static void test_review_without_revision_is_refused(void **state)
     const char *accept_bare[] = {"review", "accept", bare, NULL};
     harness_cchc(&r, srv, accept_bare);
     assert_int_equal(r.exit_code, 2);
-    assert_non_null(strstr(r.err, "@REV"));
+    assert_non_null(strstr(r.err, "@LẦN"));
     run_result_free(&r);
     char future[48];
     snprintf(future, sizeof(future), "%lld@%d", l.id, l.revision + 1);
     const char *accept_future[] = {"review", "accept", future, NULL};
     harness_cchc(&r, srv, accept_future);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "no such revision"));
+    assert_non_null(strstr(r.err, "không có lần gửi"));
     run_result_free(&r);
     assert_report(l.id, "submitted 1", "0");
 
@@ -386,8 +386,8 @@ static void test_resubmission_between_list_and_accept(void **state)
     const char *accept[] = {"review", "accept", items[0], items[1], items[2], NULL};
     harness_cchc(&r, srv, accept);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "(conflict)"));
-    assert_non_null(strstr(r.err, "nothing reviewed: 1 reports have a newer revision"));
+    assert_non_null(strstr(r.err, "cchc: đã có thay đổi mới hơn:"));
+    assert_non_null(strstr(r.err, "không xét duyệt báo cáo nào: 1 báo cáo đã được gửi lại sau lần bạn xem"));
     char named[64];
     snprintf(named, sizeof(named), "báo cáo %lld (", l[1].id);
     assert_non_null(strstr(r.err, named));

@@ -333,7 +333,8 @@ static void use_locale(const char *name)
 }
 
 /* Every bar of the HTML report's charts has the width its printed value
- * gives (value / max × 360 px); returns how many bars are wider than 0. */
+ * gives (value / max × the width of its frame, the outlined rect after
+ * it); returns how many bars are wider than 0. */
 static int check_bars(const char *html)
 {
     int wide = 0, bars = 0;
@@ -341,20 +342,26 @@ static int check_bars(const char *html)
         const char *end = strstr(p, "</svg>");
         assert_non_null(end);
         double value[16], max = 0;
-        int width[16], n = 0;
+        int width[16], track[16], n = 0;
         for (const char *q = strstr(p, "fill=\"#2f6f9f\""); q && q < end && n < 16;
              q = strstr(q + 1, "fill=\"#2f6f9f\"")) {
             const char *w = q;
             while (w > p && strncmp(w, "width=\"", 7) != 0)
                 w--;
             width[n] = atoi(w + 7);
+            const char *frame = strstr(q, "fill=\"none\"");
+            assert_non_null(frame);
+            while (frame > q && strncmp(frame, "width=\"", 7) != 0)
+                frame--;
+            track[n] = atoi(frame + 7);
             const char *text = strstr(q, "font-size=\"12\">");
             assert_non_null(text);
             text += strlen("font-size=\"12\">");
-            /* the printed decimal, read digit by digit (no locale) */
+            /* the printed decimal (a decimal comma), read digit by digit
+             * (no locale) */
             double v = 0, scale = 0;
-            for (; (*text >= '0' && *text <= '9') || *text == '.'; text++) {
-                if (*text == '.')
+            for (; (*text >= '0' && *text <= '9') || *text == ','; text++) {
+                if (*text == ',')
                     scale = 1;
                 else if (scale > 0)
                     v += (*text - '0') * (scale /= 10);
@@ -370,9 +377,9 @@ static int check_bars(const char *html)
         if (percent)
             max = 100;
         for (int i = 0; i < n; i++) {
-            int expected = max > 0 ? (int)(value[i] / max * 360 + 0.5) : 0;
-            if (expected > 360)
-                expected = 360;
+            int expected = max > 0 ? (int)(value[i] / max * track[i] + 0.5) : 0;
+            if (expected > track[i])
+                expected = track[i];
             if (width[i] != expected)
                 fail_msg("bar %d: width %d for %.2f of %.2f, expected %d", i, width[i], value[i], max,
                          expected);

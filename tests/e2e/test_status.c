@@ -254,7 +254,7 @@ static void test_scope_and_trend(void **state)
     run_result r;
     harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "permission_denied"));
+    assert_non_null(strstr(r.err, "không có quyền"));
     run_result_free(&r);
     fixture_as(&fx, -1);
     const char *trend[] = {"status", "trend", "--year", "2024", NULL};
@@ -266,7 +266,7 @@ static void test_scope_and_trend(void **state)
     json_decref(tr);
 }
 
-/* The value of data-figure="key" in the HTML, or NULL. */
+/* The figure data-figure="key" as printed (decimal comma), or NULL. */
 static char *html_figure(const char *html, const char *key)
 {
     char needle[200];
@@ -277,6 +277,21 @@ static char *html_figure(const char *html, const char *key)
     p += strlen(needle);
     const char *end = strchr(p, '<');
     return end ? strndup(p, (size_t)(end - p)) : NULL;
+}
+
+/* The server's canonical value of the figure data-figure="key" (its
+ * data-value attribute, written just before data-figure), or NULL. */
+static char *html_value(const char *html, const char *key)
+{
+    char needle[200];
+    snprintf(needle, sizeof(needle), "\" data-figure=\"%s\">", key);
+    const char *end = strstr(html, needle);
+    if (!end)
+        return NULL;
+    const char *p = end;
+    while (p > html && strncmp(p, "data-value=\"", 12) != 0)
+        p--;
+    return strncmp(p, "data-value=\"", 12) == 0 ? strndup(p + 12, (size_t)(end - p - 12)) : NULL;
 }
 
 static void test_html_and_csv_exports(void **state)
@@ -311,11 +326,19 @@ static void test_html_and_csv_exports(void **state)
             fail_msg("%s: html %s, json %s", key, got ? got : "(none)", want);
         free(got);
     }
-    char *mean = html_figure(html, "total.mean_progress");
+    /* decimals: the server's value kept in data-value, printed with a
+     * decimal comma and two decimals */
+    char *mean = html_value(html, "total.mean_progress");
     assert_string_equal(mean, jstr(t, "mean_progress"));
     free(mean);
-    char *first_risk = html_figure(html, "risk.5.4.risk");
+    mean = html_figure(html, "total.mean_progress");
+    assert_string_equal(mean, "46,00");
+    free(mean);
+    char *first_risk = html_value(html, "risk.5.4.risk");
     assert_string_equal(first_risk, "1.5000");
+    free(first_risk);
+    first_risk = html_figure(html, "risk.5.4.risk");
+    assert_string_equal(first_risk, "1,50");
     free(first_risk);
     json_decref(st);
     char *nk = html_figure(html, "district.Q-NINHKIEU.received");

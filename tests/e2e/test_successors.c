@@ -421,7 +421,7 @@ static void test_successor_sees_and_fixes_its_predecessors_open_reports(void **s
                               "--status", "hoàn thành", "--progress", "100", "--result", "Sửa", NULL};
     harness_cchc(&r, srv, accepted);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already accepted"));
+    assert_non_null(strstr(r.err, "đã được chấp nhận, không sửa được nữa"));
     run_result_free(&r);
     snprintf(sql, sizeof(sql), "SELECT state || ' ' || revision FROM report WHERE id = %lld",
              accepted_id);
@@ -465,7 +465,7 @@ static void test_other_units_may_not_write_a_closed_units_reports(void **state)
                           "--status", "hoàn thành", "--progress", "100", "--result", "Sửa",
                           "--base-revision", "1", NULL};
     harness_cchc(&r, srv, args);
-    if (r.exit_code != 1 || !strstr(r.err, "not a predecessor of your unit"))
+    if (r.exit_code != 1 || !strstr(r.err, "chỉ đơn vị kế thừa của một đơn vị đã ngừng hoạt động"))
         fail_msg("exit %d: %s", r.exit_code, r.err);
     run_result_free(&r);
     const char *tasks[] = {"tasks", "--period", PERIOD, "--unit", CLOSED, NULL};
@@ -538,7 +538,7 @@ static void test_accounts_of_the_closed_unit_are_told_and_moved(void **state)
     const char *to_closed[] = {"user", "move", "nk.vanthu", "--unit", "Q-BINHTHUY", NULL};
     harness_cchc(&r, srv, to_closed);
     assert_int_not_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.err, "no unit of that name exists today"));
+    assert_non_null(strstr(r.err, "đang hoạt động hôm nay"));
     run_result_free(&r);
     const char *to_nowhere[] = {"user", "move", "nk.vanthu", "--unit", "KHONG-CO", NULL};
     harness_cchc(&r, srv, to_nowhere);

@@ -134,11 +134,11 @@ static void test_dry_run_changes_nothing(void **state)
     harness_cchc(&r, srv, dry);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "[sẽ áp dụng] merge P-NK-ANHOA, P-NK-CAIKHE, P-BT-BUIHUUNGHIA → P-CAIKHE"));
-    assert_non_null(strstr(r.out, "Thử (dry run): 114 thay đổi sẽ áp dụng"));
+    assert_non_null(strstr(r.out, "Chạy thử (--dry-run): 114 thay đổi sẽ áp dụng"));
     /* the account on a ward that ends, with the command that moves it */
     assert_non_null(strstr(r.out, "cchc user move anhoa.clerk --unit P-CAIKHE"));
     /* the ward's reports for the open half-year still expected */
-    assert_non_null(strstr(r.out, "còn chờ (still expected) kỳ 2025-6M, nhiệm vụ "));
+    assert_non_null(strstr(r.out, "còn chờ kỳ 2025-6M, nhiệm vụ "));
     run_result_free(&r);
 
     const char *dry_json[] = {"units", "apply", CHANGES_2025, "--dry-run", NULL};
@@ -279,18 +279,18 @@ static void test_bad_changes_refused_whole(void **state)
     char json[1024];
     snprintf(json, sizeof(json), "[%s, {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"NO-SUCH\"]}]",
              good);
-    expect_refused("bad1.json", json, "unknown unit");
+    expect_refused("bad1.json", json, "không tìm thấy đơn vị");
     snprintf(json, sizeof(json), "[%s, {\"op\": \"close\", \"effective_on\": \"2024-06-01\", \"from\": [\"TEST-SD\"]}]",
              good);
-    expect_refused("bad2.json", json, "must be after the unit began");
+    expect_refused("bad2.json", json, "không sau ngày");
     snprintf(json, sizeof(json),
              "[%s, {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"TEST-SD\"]},"
              " {\"op\": \"close\", \"effective_on\": \"2025-05-01\", \"from\": [\"TEST-SD\"]}]",
              good);
-    expect_refused("bad3.json", json, "the same change twice");
+    expect_refused("bad3.json", json, "thay đổi lặp lại dòng");
     /* closing a unit the reform already closed, on another day */
     expect_refused("bad4.json", "[{\"op\": \"close\", \"effective_on\": \"2025-08-01\", \"from\": [\"Q-OMON\"]}]",
-                   "already closed");
+                   "đã kết thúc ngày");
     assert_false(listed("2025-02-01", "TEST-SD"));
 
     /* the one-change command: closing twice is refused the second time */
@@ -299,7 +299,7 @@ static void test_bad_changes_refused_whole(void **state)
     run_result r;
     harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already closed"));
+    assert_non_null(strstr(r.err, "đã đóng từ ngày"));
     run_result_free(&r);
 }
 

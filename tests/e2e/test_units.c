@@ -98,9 +98,9 @@ static void test_import_rejects_bad_file_whole(void **state)
     const char *args2[] = {"units", "import", "communes-bad2.csv", NULL};
     harness_cchc(&r, srv, args2);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "dòng 2: code"));
-    assert_non_null(strstr(r.err, "dòng 3: district"));
-    assert_non_null(strstr(r.err, "dòng 4: code"));
+    assert_non_null(strstr(r.err, "dòng 2: mã"));
+    assert_non_null(strstr(r.err, "dòng 3: quận/huyện"));
+    assert_non_null(strstr(r.err, "dòng 4: mã"));
     run_result_free(&r);
     assert_false(unit_listed("2024-01-01", "31117")); /* nothing was imported */
     unlink("communes-bad.csv");
@@ -200,7 +200,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     const char *again[] = {"units", "close", "31117", "--on", "2026-01-01", NULL};
     harness_cchc(&r, srv, again); /* 31117 ended on 2025-06-30 */
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "from"));
+    assert_non_null(strstr(r.err, "đơn vị thay đổi"));
     run_result_free(&r);
     const char *bad_date[] = {"units", "close", "Q-OMON", "--on", "2025-13-01", NULL};
     harness_cchc(&r, srv, bad_date); /* refused by the client now (common/date_text.c) */
@@ -234,7 +234,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     assert_false(unit_listed("2025-07-01", "SGTVT"));
     harness_cchc(&r, srv, close);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.err, "already closed"));
+    assert_non_null(strstr(r.err, "đã đóng từ ngày"));
     run_result_free(&r);
 }
 

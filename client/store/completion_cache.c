@@ -1,0 +1,78 @@
+/* See completion_cache.h. The file's first line names the server the
+ * words came from ("server=HOST:PORT"); the rest are the words. Nothing
+ * here is secret (the same lists every account may read), but the file
+ * is still made 0600 in the private folder like everything beside it. */
+#include "completion_cache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static int cache_path(const char *kind, char *out, size_t size)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "complete-%s", kind);
+    return config_path(name, out, size);
+}
+
+int completion_cache_read(const char *server, const char *kind, char **words, long *age)
+{
+    *words = NULL;
+    char path[600];
+    if (cache_path(kind, path, sizeof(path)) != 0)
+        return -1;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    struct stat st;
+    char first[400];
+    char expected[400];
+    snprintf(expected, sizeof(expected), "server=%s\n", server);
+    if (fstat(fileno(f), &st) != 0 || st.st_size > (1 << 20) ||
+        !fgets(first, sizeof(first), f) || strcmp(first, expected) != 0) {
+        fclose(f);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, used = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return -1;
+    }
+    used = fread(buf, 1, cap - 1, f);
+    buf[used] = '\0';
+    fclose(f);
+    *words = buf;
+    *age = (long)(time(NULL) - st.st_mtime);
+    return 0;
+}
+
+int completion_cache_write(const char *server, const char *kind, const char *words)
+{
+    char path[600], dir[600], tmp[640];
+    if (config_dir(dir, sizeof(dir)) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST) ||
+        cache_path(kind, path, sizeof(path)) != 0)
+        return -1;
+    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return -1;
+    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    fprintf(f, "server=%s\n%s", server, words);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
