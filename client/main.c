@@ -1,6 +1,7 @@
 /* cchc's entry point: global options, then one command per job. Global
- * options may stand before the command (`cchc --json ping`); the command's
- * own options follow it. */
+ * options stand before the command (`cchc --json ping`); --json, --quiet,
+ * --wide, --server and --lang may also follow it (`cchc ping --json`,
+ * global_options.h); the command's own options follow it. */
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -12,11 +13,15 @@
 #include "complete.h"
 #include "config.h"
 #include "due.h"
+#include "global_options.h"
 #include "help.h"
+#include "human.h"
 #include "i18n.h"
 #include "lang.h"
 #include "outbox.h"
+#include "progress.h"
 #include "session_store.h"
+#include "terminal.h"
 
 typedef struct command {
     const char *name;
@@ -79,8 +84,12 @@ static void list_commands(void)
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--timeout MS] [--tls] [--ca FILE]\n"
-                   "            [--pin sha256:HEX] [--insecure-plaintext] COMMAND [ARGS]\n\n"
+    fprintf(out, _("usage: cchc [--server HOST:PORT] [--json] [--quiet] [--wide] [--lang vi|en]\n"
+                   "            [--timeout MS] [--tls] [--ca FILE] [--pin sha256:HEX]\n"
+                   "            [--insecure-plaintext] COMMAND [ARGS]\n"
+                   "--server, --json, --quiet, --wide and --lang may also go anywhere after\n"
+                   "the command. --quiet: no due reminder, progress line or outbox notes;\n"
+                   "--wide: tables are not cut to the terminal's width.\n\n"
                    "Commands:\n"));
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
@@ -161,10 +170,11 @@ static int complete_for_shell(cli_options *opts, const char *server_flag, const 
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    /* messages follow the user's language; numbers never do: under
-     * vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and printf/strtod
-     * would read and write "100,5". User numbers are parsed by
-     * common/decimal_text.c, which ignores the locale anyway. */
+    /* messages follow the user's language; the C library's numbers never
+     * do: under vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and
+     * printf/strtod would read and write "100,5". User numbers are parsed
+     * by common/decimal_text.c, which ignores the locale anyway; figures
+     * shown to people get the chosen language's mark from render/human.c. */
     setlocale(LC_NUMERIC, "C");
     /* the language first, so even an error about the options is said in it */
     const char *lang_flag = lang_flag_in(argc, argv);
@@ -172,6 +182,8 @@ int main(int argc, char **argv)
         fprintf(stderr, _("cchc: --lang takes vi or en, not '%s'\n"), lang_flag);
         return EXIT_USAGE;
     }
+    /* numbers follow the language too: a decimal comma in Vietnamese */
+    human_use_english(lang_current() == LANG_EN);
 
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'},
@@ -186,6 +198,8 @@ int main(int argc, char **argv)
         {"pin", required_argument, NULL, 'P'},
         {"insecure-plaintext", no_argument, NULL, 'I'},
         {"lang", required_argument, NULL, 'G'}, /* chosen above by lang_flag_in */
+        {"quiet", no_argument, NULL, 'q'},
+        {"wide", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
     cli_options opts;
@@ -194,6 +208,7 @@ int main(int argc, char **argv)
     const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL, *complete_kind = NULL;
     int timeout_given = 0;
     int opt;
+    global_options_hoist(argc, argv, global_options_find_command(argc, argv));
     /* "+" stops at the command name so its options are left to it. */
     while ((opt = getopt_long(argc, argv, "+s:jt:hV", options, NULL)) != -1) {
         switch (opt) {
@@ -216,6 +231,8 @@ int main(int argc, char **argv)
         case 'P': pin_flag = optarg; break;
         case 'I': opts.insecure_plaintext = 1; break;
         case 'G': break;
+        case 'q': opts.quiet_notes = 1; break;
+        case 'w': terminal_set_wide(1); break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
@@ -229,6 +246,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    /* a progress line is for people at a terminal (progress.h checks it is one) */
+    progress_enable(!opts.json && !opts.quiet_notes);
     /* `COMMAND … -h`: the command prints its usage and nothing else runs:
      * no configuration, session, outbox or reminder, no connection */
     if (strcmp(argv[optind], "help") == 0)
@@ -250,20 +269,22 @@ int main(int argc, char **argv)
     if (*opts.token && strcmp(name, "outbox") != 0 && strcmp(name, "logout") != 0 &&
         outbox_count(&opts) > 0) {
         int left;
-        outbox_send(&opts, opts.json, &left, NULL);
+        outbox_send(&opts, opts.json || opts.quiet_notes, &left, NULL);
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(commands[i].name, name) != 0)
             continue;
         int rc = commands[i].run(&opts, argc - optind, argv + optind);
-        /* a reporter is reminded of what is due, after login and other work */
-        if (rc == EXIT_OK && !opts.json && strcmp(name, "due") != 0 &&
+        /* a reporter is reminded of what is due, after login and other work,
+         * on a terminal only: never into a pipe, a file or --json */
+        if (rc == EXIT_OK && !opts.json && !opts.quiet_notes && terminal_is_tty(stdout) &&
+            strcmp(name, "due") != 0 &&
             strcmp(name, "logout") != 0 && strcmp(name, "version") != 0 &&
             strcmp(name, "ping") != 0) {
             if (session_load(opts.server, &session) == 0) { /* login may have made it */
                 snprintf(opts.token, sizeof(opts.token), "%s", session.token);
                 if (strstr(session.roles, "reporter"))
-                    due_reminder(&opts);
+                    due_reminder(&opts, session.username);
             }
         }
         return rc;

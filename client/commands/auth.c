@@ -10,6 +10,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
@@ -119,7 +120,7 @@ int cmd_login(const cli_options *opts, int argc, char **argv)
     } else {
         printf(_("Logged in: "));
         print_account(lr->account);
-        printf(_("The session expires at %s, or after %d minutes unused.\n"), lr->expires_at,
+        printf(_("The session expires at %s, or after %d minutes unused.\n"), human_time(lr->expires_at),
                lr->idle_timeout_seconds / 60);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -168,7 +169,7 @@ int cmd_whoami(const cli_options *opts, int argc, char **argv)
     } else {
         print_account(response->whoami->account);
         printf(_("Server %s; the session expires at %s.\n"), opts->server,
-               response->whoami->session_expires_at);
+               human_time(response->whoami->session_expires_at));
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

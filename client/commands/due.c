@@ -9,13 +9,15 @@
 #include "call.h"
 #include "cli_guard.h"
 #include "config.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
+#include "terminal.h"
 
-#define REMINDER_CACHE_SECONDS 600
+#define REMINDER_RECHECK_SECONDS 600 /* after a check that found nothing due */
 #define SOON_DAYS 7
 
 typedef struct due_item {
@@ -34,35 +36,32 @@ typedef struct due_list {
     int overdue, soon;
 } due_list;
 
+/* Today in Vietnam, where deadlines fall (the server counts the same way:
+ * today_in_vietnam()), whatever the machine's time zone. */
 static void today(char out[11])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    human_vietnam_day((long long)time(NULL), out, 11);
+}
+
+/* The day number of an ISO date (days since 1970-01-01); -1 when not one. */
+static long long day_number(const char *date)
+{
+    struct tm tm = {0};
+    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12; /* noon: whole days apart whatever leap seconds say */
+    return (long long)timegm(&tm) / 86400;
 }
 
 /* Days from today to date (negative when past). */
 static long days_until(const char *date)
 {
-    struct tm tm = {0};
-    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-        return 1000;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_hour = 12;
-    tm.tm_isdst = -1;
-    time_t then = mktime(&tm);
-    /* noon to noon, rounded: counting from "now" would call a deadline
-     * that passed at midnight "due today" until noon */
-    time_t now = time(NULL);
-    struct tm today;
-    localtime_r(&now, &today);
-    today.tm_hour = 12;
-    today.tm_min = today.tm_sec = 0;
-    today.tm_isdst = -1;
-    long seconds = (long)(then - mktime(&today));
-    return (seconds + (seconds >= 0 ? 43200 : -43200)) / 86400;
+    char now[11];
+    today(now);
+    long long then = day_number(date), from = day_number(now);
+    return then < 0 || from < 0 ? 1000 : (long)(then - from);
 }
 
 static void add(due_list *l, const due_item *item)
@@ -164,12 +163,15 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
                          l.items[i].task_id, l.items[i].what, l.items[i].unit, l.items[i].unit);
             else
                 snprintf(task, sizeof(task), "%d (%s)", l.items[i].task_id, l.items[i].what);
-            snprintf(deadline, sizeof(deadline), "%s%s", l.items[i].deadline,
-                     strcmp(l.items[i].deadline, now) < 0 ? _(" (overdue)") : "");
+            int overdue = strcmp(l.items[i].deadline, now) < 0;
+            snprintf(deadline, sizeof(deadline), "%s%s", human_date(l.items[i].deadline),
+                     overdue ? _(" (overdue)") : "");
             const char *row[] = {l.items[i].period, task,
                                  label_of(LABEL_REPORT_STATE, l.items[i].state), deadline,
                                  l.items[i].reason};
             table_add_row(t, row);
+            if (overdue)
+                table_colour_last_row(t, COLOUR_LATE);
         }
         table_print(t, stdout, 1);
         table_free(t);
@@ -180,34 +182,65 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
     return EXIT_OK;
 }
 
-void due_reminder(const cli_options *opts)
+/* The reminder's state beside the session: the account it belongs to, the
+ * Vietnam day it was last shown ("-" never) and until when a check that
+ * found nothing due holds (so commands do not each ask the server). */
+typedef struct reminder_state {
+    char day[11];
+    long long checked_until;
+    char server[300];
+    char username[72];
+} reminder_state;
+
+static void reminder_read(const char *path, reminder_state *st)
 {
-    char path[600], line[400] = "";
-    if (!*opts->token || config_path("due-reminder", path, sizeof(path)) != 0)
-        return;
+    memset(st, 0, sizeof(*st));
+    snprintf(st->day, sizeof(st->day), "-");
     FILE *f = fopen(path, "r");
-    long long expires = 0;
-    char server[300] = "";
-    if (f) {
-        if (fscanf(f, "%lld %299s\n", &expires, server) == 2 && fgets(line, sizeof(line), f))
-            line[strcspn(line, "\n")] = '\0';
-        fclose(f);
+    if (!f)
+        return;
+    if (fscanf(f, "%10s %lld %299s %71s", st->day, &st->checked_until, st->server,
+               st->username) != 4)
+        memset(st, 0, sizeof(*st));
+    fclose(f);
+}
+
+static void reminder_write(const char *path, const reminder_state *st)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "%s %lld %s %s\n", st->day, st->checked_until, st->server, st->username);
+    fclose(f);
+}
+
+void due_reminder(const cli_options *opts, const char *username)
+{
+    char path[600];
+    if (!*opts->token || !*username || config_path("due-reminder", path, sizeof(path)) != 0)
+        return;
+    reminder_state st;
+    reminder_read(path, &st);
+    if (strcmp(st.server, opts->server) != 0 || strcmp(st.username, username) != 0) {
+        memset(&st, 0, sizeof(st)); /* another account: its own day */
+        snprintf(st.day, sizeof(st.day), "-");
+        snprintf(st.server, sizeof(st.server), "%s", opts->server);
+        snprintf(st.username, sizeof(st.username), "%s", username);
     }
-    if (expires <= (long long)time(NULL) || strcmp(server, opts->server) != 0) {
-        due_list l;
-        line[0] = '\0';
-        if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon))
-            snprintf(line, sizeof(line),
-                     _("Reminder: %d reports overdue, %d due within %d days — see 'cchc due'."),
-                     l.overdue, l.soon, SOON_DAYS);
-        free(l.items);
-        f = fopen(path, "w");
-        if (f) {
-            fprintf(f, "%lld %s\n%s\n", (long long)time(NULL) + REMINDER_CACHE_SECONDS,
-                    opts->server, line);
-            fclose(f);
-        }
+    long long now = (long long)time(NULL);
+    char today_vn[11];
+    human_vietnam_day(now, today_vn, sizeof(today_vn));
+    if (strcmp(st.day, today_vn) == 0 || st.checked_until > now)
+        return; /* shown today, or nothing was due a moment ago */
+    due_list l;
+    if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon)) {
+        fprintf(stderr, _("Reminder: %d reports overdue, %d due within %d days — see 'cchc due'."),
+                l.overdue, l.soon, SOON_DAYS);
+        fputc('\n', stderr);
+        snprintf(st.day, sizeof(st.day), "%s", today_vn);
+    } else {
+        st.checked_until = now + REMINDER_RECHECK_SECONDS;
     }
-    if (*line)
-        fprintf(stderr, "%s\n", line);
+    free(l.items);
+    reminder_write(path, &st);
 }

@@ -14,6 +14,7 @@
 #include "call.h"
 #include "commands.h"
 #include "date_option.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
@@ -29,8 +30,9 @@ static void print_periods(Cchc__V1__Period **periods, size_t n)
         const Cchc__V1__Period *p = periods[i];
         char counts[32];
         snprintf(counts, sizeof(counts), "%d/%d", p->received, p->expected);
-        const char *row[] = {p->id, p->data_from, p->data_until, p->unit_deadline,
-                             p->lead_deadline, label_of(LABEL_PERIOD_STATE, p->state), counts};
+        const char *row[] = {p->id, human_date(p->data_from), human_date(p->data_until),
+                             human_date(p->unit_deadline), human_date(p->lead_deadline),
+                             label_of(LABEL_PERIOD_STATE, p->state), counts};
         table_add_row(t, row);
     }
     table_print(t, stdout, 1);

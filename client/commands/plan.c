@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "date_option.h"
 #include "decimal_text.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -49,11 +50,11 @@ static int plan_overview(const cli_options *opts)
     } else {
         if (ov->plan) {
             printf(_("Plan no. %s of %s of the Can Tho City People's Committee\n"),
-                   ov->plan->number_printed, ov->plan->issued_on);
+                   ov->plan->number_printed, human_date(ov->plan->issued_on));
             printf("%s\n", ov->plan->title);
             printf(_("Deadline for units to issue their plans and send them to the Department of "
                      "Home Affairs: %s\n\n"),
-                   ov->plan->unit_plan_deadline);
+                   human_date(ov->plan->unit_plan_deadline));
         }
         const char *headers[] = {_("Index"), _("Result"), _("Year before"), _("Target"),
                                  _("Criteria"), _("Tasks"), _("Max points"), _("Score"),
@@ -66,7 +67,8 @@ static int plan_overview(const cli_options *opts)
                 const Cchc__V1__IndexResult *r = s->results[j];
                 char *dst = j == 0 ? now : before;
                 size_t size = j == 0 ? sizeof(now) : sizeof(before);
-                int len = snprintf(dst, size, "%d: %s %s%s", r->year, r->value,
+                /* published results keep their printed hundredths, % or points */
+                int len = snprintf(dst, size, "%d: %s %s%s", r->year, human_points(r->value),
                                    unit_symbol(r->unit), r->value_derived ? "*" : "");
                 if (r->rank && len > 0 && (size_t)len < size)
                     snprintf(dst + len, size - (size_t)len,
@@ -78,7 +80,8 @@ static int plan_overview(const cli_options *opts)
             snprintf(crit, sizeof(crit), "%d", s->criteria);
             snprintf(tasks, sizeof(tasks), "%d", s->tasks);
             const char *row[] = {s->code, now, before, target, crit, tasks,
-                                 s->max_points, s->score, s->points_lost};
+                                 human_points(s->max_points), human_points(s->score),
+                                 human_points(s->points_lost)};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
@@ -134,8 +137,9 @@ static int plan_criteria(const cli_options *opts, int argc, char **argv)
             char name[1024], tasks[16];
             snprintf(name, sizeof(name), "%*s%s", c->depth * 2, "", c->name);
             snprintf(tasks, sizeof(tasks), "%d", c->tasks);
-            const char *row[] = {c->index_code, c->printed_code, name, c->max_points,
-                                 c->score, c->points_lost, c->tasks ? tasks : ""};
+            const char *row[] = {c->index_code, c->printed_code, name, human_points(c->max_points),
+                                 human_points(c->score), human_points(c->points_lost),
+                                 c->tasks ? tasks : ""};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
@@ -267,7 +271,7 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
             printf(")");
         }
         if (*as_of)
-            printf(_("\nImplementing units (on %s):\n"), as_of);
+            printf(_("\nImplementing units (on %s):\n"), human_date(as_of));
         else
             printf("%s", _("\nImplementing units (today):\n"));
         for (size_t j = 0; j < a->n_implementers; j++) {
@@ -282,16 +286,16 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
         if (*a->amended_from)
             printf(_("(Lead agency and implementing units as amended from %s; the printed plan is "
                      "unchanged)\n"),
-                   a->amended_from);
+                   human_date(a->amended_from));
         for (size_t j = 0; j < a->n_amendments; j++) {
             const Cchc__V1__AssignmentAmendment *m = a->amendments[j];
             char impl[512], leads[256];
-            printf(_("Amended from %s: implemented by %s; led by %s"), m->effective_from,
+            printf(_("Amended from %s: implemented by %s; led by %s"), human_date(m->effective_from),
                    join(m->implementers, m->n_implementers, ", ", impl, sizeof(impl)),
                    join(m->leads, m->n_leads, ", ", leads, sizeof(leads)));
             if (*m->legal_basis)
                 printf(_(" (legal basis: %s)"), m->legal_basis);
-            printf(_(" — recorded by %s at %s\n"), m->recorded_by, m->recorded_at);
+            printf(_(" — recorded by %s at %s\n"), m->recorded_by, human_time(m->recorded_at));
         }
     }
 }
@@ -431,10 +435,11 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->index_result_set->base));
     else if (r && r->rank)
-        printf(_("Recorded %s for %d: %s %s, rank %d/%d\n"), body.index_code, r->year, r->value,
+        printf(_("Recorded %s for %d: %s %s, rank %d/%d\n"), body.index_code, r->year,
+               human_points(r->value),
                unit_symbol(r->unit), r->rank, r->out_of);
     else if (r)
-        printf(_("Recorded %s for %d: %s %s\n"), body.index_code, r->year, r->value,
+        printf(_("Recorded %s for %d: %s %s\n"), body.index_code, r->year, human_points(r->value),
                unit_symbol(r->unit));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

@@ -12,6 +12,7 @@
 #include "call.h"
 #include "commands.h"
 #include "date_option.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -113,7 +114,7 @@ int plan_assign(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&r->base));
     } else if (r->amendment) {
         printf(_("Recorded the amendment of assignment %d of task %d from %s\n"), r->assignment_id, body.task_id,
-               r->amendment->effective_from);
+               human_date(r->amendment->effective_from));
         print_names(_("  Implementing units: "), r->amendment->implementers, r->amendment->n_implementers);
         print_names(_("  Lead agencies: "), r->amendment->leads, r->amendment->n_leads);
     }

@@ -12,6 +12,7 @@
 
 #include "call.h"
 #include "cell_compare.h"
+#include "human.h"
 #include "i18n.h"
 #include "report_csv.h"
 #include "validate.h"
@@ -152,7 +153,7 @@ static void print_collision(const Cchc__V1__ReportRow *row, const char *field, c
             _("line %d, task %d, column \"%s\": you wrote «%.200s», revision %d (%s, %s) says "
               "«%.200s»; both changed this cell\n"),
             row->line, row->task_id, report_column_of(field), mine, latest->revision,
-            latest->username, latest->saved_at, theirs);
+            latest->username, human_time(latest->saved_at), theirs);
 }
 
 /* The three-way merge of one cell: the clerk's value when they changed it,
@@ -293,7 +294,7 @@ static int rebase_row(const cli_options *opts, const char *period, const char *u
                 _("line %d, task %d, column \"%s\": you wrote «%s», revision %d (%s, %s) says "
                   "«%s»; both changed this cell\n"),
                 row->line, row->task_id, report_column_of("indicators"), mine_text,
-                latest->revision, latest->username, latest->saved_at, theirs_text);
+                latest->revision, latest->username, human_time(latest->saved_at), theirs_text);
         collided = 1;
     }
     if (collided) {

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "file_read.h"
 #include "file_write.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "outbox.h"
@@ -114,7 +115,7 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         output_json(pb_to_json(&mt->base));
     } else {
         printf(_("%s (%s), period %s (%s), deadline %s\n"), mt->unit_name, mt->unit_code,
-               mt->period->id, label_of(LABEL_PERIOD_STATE, mt->period->state), mt->deadline);
+               mt->period->id, label_of(LABEL_PERIOD_STATE, mt->period->state), human_date(mt->deadline));
         if (*mt->unit_notice)
             printf(_("Note: %s\n"), mt->unit_notice);
         const char *headers[] = {_("Code"), _("Task"), _("Report"), _("Rev."), _("Progress"),
@@ -128,7 +129,7 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
             snprintf(id, sizeof(id), "%d", u->task_id);
             snprintf(rev, sizeof(rev), "%d", u->revision);
             if (*u->progress)
-                snprintf(progress, sizeof(progress), "%s %%", u->progress);
+                snprintf(progress, sizeof(progress), "%s", human_progress(u->progress));
             if (*u->return_reason)
                 snprintf(note, sizeof(note), _("returned: %s"), u->return_reason);
             else if (u->late)
@@ -926,8 +927,9 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             const Cchc__V1__ReportRevision *v = r->revisions[i];
             printf(strcmp(v->saved_as, "draft") == 0 ? _("\n— Revision %d (draft) by %s at %s%s\n")
                                                      : _("\n— Revision %d (sent) by %s at %s%s\n"),
-                   v->revision, v->username, v->saved_at, v->late ? _(", late") : "");
-            printf(_("  Status: %s, progress %s %%\n"), report_status_label(v->status), v->progress);
+                   v->revision, v->username, human_time(v->saved_at), v->late ? _(", late") : "");
+            printf(_("  Status: %s, progress %s\n"), report_status_label(v->status),
+                   human_progress(v->progress));
             if (*v->results)
                 printf(_("  Results: %s\n"), v->results);
             if (*v->difficulties)
@@ -947,7 +949,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             printf("%s", _("\nReviews:\n"));
         for (size_t i = 0; i < r->n_reviews; i++) {
             const Cchc__V1__ReviewEntry *e = r->reviews[i];
-            printf(_("  %s %s (%s, revision %d) %s%s%s\n"), e->at, e->username,
+            printf(_("  %s %s (%s, revision %d) %s%s%s\n"), human_time(e->at), e->username,
                    label_of(LABEL_REVIEW_LEVEL, e->level), e->revision, label_of(LABEL_ACTION, e->action),
                    *e->reason ? ": " : "", e->reason);
         }

@@ -17,11 +17,13 @@
 
 #include "call.h"
 #include "commands.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
+#include "terminal.h"
 
 typedef struct list_filter {
     const char *period, *state, *unit;
@@ -100,14 +102,16 @@ static void print_reports(FILE *to, Cchc__V1__ReportSummary **reports, size_t n)
         snprintf(id, sizeof(id), "%lld", (long long)r->report_id);
         snprintf(task, sizeof(task), "%d (%s)", r->task_id, r->ref);
         snprintf(rev, sizeof(rev), "%d", r->revision);
-        snprintf(progress, sizeof(progress), "%s%s", r->progress, *r->progress ? " %" : "");
+        snprintf(progress, sizeof(progress), "%s", human_progress(r->progress));
         if (*r->return_reason)
             snprintf(note, sizeof(note), _("returned: %s"), r->return_reason);
         else if (r->late)
             snprintf(note, sizeof(note), "%s", _("sent late"));
         const char *row[] = {id, task, r->unit_name, label_of(LABEL_REPORT_STATE, r->state), rev,
-                             progress, r->submitted_at, note};
+                             progress, human_time(r->submitted_at), note};
         table_add_row(t, row);
+        if (r->late)
+            table_colour_last_row(t, COLOUR_LATE);
     }
     table_print(t, to, 1);
     table_free(t);

@@ -15,12 +15,14 @@
 #include "commands.h"
 #include "csv_read.h"
 #include "html_report.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
 #include "report_csv.h"
 #include "table.h"
+#include "terminal.h"
 
 static int status_fetch(const cli_options *opts, const char *period, const char *by,
                  Cchc__V1__Response **response)
@@ -99,8 +101,8 @@ static void group_row(table *t, const Cchc__V1__StatusGroup *g)
     snprintf(ot, sizeof(ot), "%d", g->on_time);
     snprintf(lt, sizeof(lt), "%d", g->late);
     snprintf(m, sizeof(m), "%d", g->missing);
-    snprintf(mean, sizeof(mean), "%s%s", g->mean_progress, *g->mean_progress ? " %" : "");
-    snprintf(eff, sizeof(eff), "%s %%", g->effective_progress);
+    snprintf(mean, sizeof(mean), "%s", human_percent(g->mean_progress));
+    snprintf(eff, sizeof(eff), "%s", human_percent(g->effective_progress));
     const char *row[] = {g->name, e, rc, ot, lt, m, mean, eff};
     table_add_row(t, row);
 }
@@ -132,15 +134,17 @@ static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
     const Cchc__V1__StatusGroup *t = s->total;
     printf(_("Period %s (%s), data %s – %s, unit deadline %s%s\n"), s->period->id,
            label_of(LABEL_PERIOD_STATE, s->period->state),
-           s->period->data_from, s->period->data_until, s->period->unit_deadline,
+           human_date(s->period->data_from), human_date(s->period->data_until),
+           human_date(s->period->unit_deadline),
            s->all_tasks ? "" : _(" — only the tasks your unit leads"));
     if (t) {
         printf(_("Reports: %d expected, %d received (%d on time, %d late), %d missing.\n"),
                t->expected, t->received, t->on_time, t->late, t->missing);
         printf(_("Status: %d not started, %d in progress, %d completed, %d behind; mean progress "
-                 "%s%%, overall progress %s%% (missing reports count as 0%%).\n"),
+                 "%s, overall progress %s (missing reports count as 0%%).\n"),
                t->not_started, t->in_progress, t->completed, t->behind,
-               *t->mean_progress ? t->mean_progress : "-", t->effective_progress);
+               *t->mean_progress ? human_percent(t->mean_progress) : "-",
+               human_percent(t->effective_progress));
     }
     if (s->n_groups && strcmp(by, _("Area")) == 0)
         printf("%s", _("Area: the unit's district on the last day of the data period; from 1 July 2025 "
@@ -164,10 +168,14 @@ static void print_status(const Cchc__V1__StatusResponse *s, const char *by)
         for (size_t i = 0; i < s->n_at_risk && i < 10; i++) {
             const Cchc__V1__CriterionRisk *c = s->at_risk[i];
             char eff[24], miss[24];
-            snprintf(eff, sizeof(eff), "%s %%", c->effective_progress);
+            snprintf(eff, sizeof(eff), "%s", human_percent(c->effective_progress));
             snprintf(miss, sizeof(miss), "%d/%d", c->missing, c->expected);
-            const char *row[] = {c->index_code, c->code, c->name, c->points_lost, eff, miss, c->risk};
+            const char *row[] = {c->index_code, c->code, c->name, human_points(c->points_lost),
+                                 eff, miss, human_points(c->risk)};
             table_add_row(r, row);
+            /* coloured when the risk shown is more than zero */
+            if (strcmp(human_points(c->risk), human_points("0")) != 0)
+                table_colour_last_row(r, COLOUR_AT_RISK);
         }
         table_print(r, stdout, 1);
         table_free(r);
@@ -199,7 +207,7 @@ static int status_task(const cli_options *opts, const char *period, const char *
             const Cchc__V1__UnitReport *u = st->reports[i];
             printf("\n%s (%s): %s", u->unit_name, u->unit_code, label_of(LABEL_REPORT_STATE, u->state));
             if (*u->status)
-                printf(", %s, %s %%%s", report_status_label(u->status), u->progress,
+                printf(", %s, %s%s", report_status_label(u->status), human_progress(u->progress),
                        u->late ? _(", late") : "");
             printf("\n");
             if (*u->results)
@@ -236,8 +244,8 @@ static int status_trend(const cli_options *opts, int year)
             snprintf(e, sizeof(e), "%d", p->expected);
             snprintf(r, sizeof(r), "%d", p->received);
             snprintf(o, sizeof(o), "%d", p->on_time);
-            snprintf(eff, sizeof(eff), "%s %%", p->effective_progress);
-            const char *row[] = {p->period_id, e, r, o, eff, p->points_at_risk};
+            snprintf(eff, sizeof(eff), "%s", human_percent(p->effective_progress));
+            const char *row[] = {p->period_id, e, r, o, eff, human_points(p->points_at_risk)};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "connection.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "protocol.h"
@@ -101,12 +102,13 @@ int cmd_ping(const cli_options *opts, int argc, char **argv)
         char version[96], rtt[96], db[128];
         snprintf(version, sizeof(version), "cchcd %s", conn.server_version);
         if (count == 1)
-            snprintf(rtt, sizeof(rtt), "%.3f ms", avg);
+            snprintf(rtt, sizeof(rtt), "%s ms", human_milliseconds(avg));
         else
-            snprintf(rtt, sizeof(rtt), _("%.3f ms average (min %.3f, max %.3f, %d pings)"),
-                     avg, min, max, count);
-        snprintf(db, sizeof(db), _("PostgreSQL %s, query %.3f ms"), db_version,
-                 (double)db_us / 1e3);
+            snprintf(rtt, sizeof(rtt), _("%s ms average (min %s, max %s, %d pings)"),
+                     human_milliseconds(avg), human_milliseconds(min), human_milliseconds(max),
+                     count);
+        snprintf(db, sizeof(db), _("PostgreSQL %s, query %s ms"), db_version,
+                 human_milliseconds((double)db_us / 1e3));
         const char *labels[] = {_("server"), _("version"), _("round trip"),
                                 check_db ? _("database") : NULL, NULL};
         const char *values[] = {opts->server, version, rtt, db, NULL};

@@ -8,6 +8,7 @@
 #include "call.h"
 #include "commands.h"
 #include "date_option.h"
+#include "human.h"
 #include "i18n.h"
 #include "output.h"
 #include "pb_json.h"
@@ -72,13 +73,14 @@ int cmd_unit_plans(const cli_options *opts, int argc, char **argv)
             char unit[300];
             snprintf(unit, sizeof(unit), "%s (%s)", u->unit_name, u->unit_code);
             const char *note = !u->delivered ? _("not issued") : u->late ? _("late") : "";
-            const char *row[] = {unit, u->doc_number, u->issued_on, u->received_on, note};
+            const char *row[] = {unit, u->doc_number, human_date(u->issued_on),
+                                 human_date(u->received_on), note};
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
         table_free(t);
         printf(_("%d/%d units have issued their plan (deadline %s).\n"), up->delivered, up->owed,
-               up->n_units ? up->units[0]->deadline : "2023-07-31");
+               human_date(up->n_units ? up->units[0]->deadline : "2023-07-31"));
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

@@ -14,6 +14,7 @@
 #include "date_option.h"
 #include "commune_csv.h"
 #include "file_read.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
@@ -47,11 +48,11 @@ static void print_tree(const Cchc__V1__UnitListResponse *ul, const Cchc__V1__Uni
 {
     printf("%*s%s (%s, %s)", depth * 2, "", u->name, u->code, kind_name(u->kind));
     if (show_dates && (*u->valid_from || *u->valid_until))
-        printf(" [%s – %s]", *u->valid_from ? u->valid_from : "…",
-               *u->valid_until ? u->valid_until : "…");
+        printf(" [%s – %s]", *u->valid_from ? human_date(u->valid_from) : "…",
+               *u->valid_until ? human_date(u->valid_until) : "…");
     for (size_t i = 0; i < u->n_successors; i++)
         printf(_(" → %s %s from %s"), change_name(u->successors[i]->change), u->successors[i]->code,
-               u->successors[i]->effective_on);
+               human_date(u->successors[i]->effective_on));
     printf("\n");
     if (depth > 16)
         return;
@@ -127,7 +128,7 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         if (body.all)
             printf(_("%zu unit(s) (all dates).\n"), ul->n_units);
         else if (*body.as_of)
-            printf(_("%zu unit(s) (on %s).\n"), ul->n_units, body.as_of);
+            printf(_("%zu unit(s) (on %s).\n"), ul->n_units, human_date(body.as_of));
         else
             printf(_("%zu unit(s) (today).\n"), ul->n_units);
     }
@@ -327,7 +328,7 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
     if (opts->json)
         output_json(json_pack("{s:s, s:s}", "recorded", op, "effective_on", body.effective_on));
     else
-        printf(_("Recorded (%s) from %s.\n"), op, body.effective_on);
+        printf(_("Recorded (%s) from %s.\n"), op, human_date(body.effective_on));
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -550,13 +551,13 @@ static int units_history(const cli_options *opts, int argc, char **argv)
     } else {
         if (h->unit)
             printf("%s (%s, %s) [%s – %s]\n", h->unit->name, h->unit->code, kind_name(h->unit->kind),
-                   *h->unit->valid_from ? h->unit->valid_from : "…",
-                   *h->unit->valid_until ? h->unit->valid_until : "…");
+                   *h->unit->valid_from ? human_date(h->unit->valid_from) : "…",
+                   *h->unit->valid_until ? human_date(h->unit->valid_until) : "…");
         if (h->n_events == 0)
             printf("%s", _("  no recorded change\n"));
         for (size_t i = 0; i < h->n_events; i++) {
             const Cchc__V1__UnitEvent *e = h->events[i];
-            printf("  %s  %s", e->on_date, event_name(e->event));
+            printf("  %s  %s", human_date(e->on_date), event_name(e->event));
             if (*e->other_code)
                 printf(" %s (%s)", *e->other_name ? e->other_name : e->other_code, e->other_code);
             if (*e->note)

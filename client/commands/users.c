@@ -12,6 +12,7 @@
 #include "call.h"
 #include "commands.h"
 #include "date_option.h"
+#include "human.h"
 #include "i18n.h"
 #include "labels.h"
 #include "output.h"
@@ -106,7 +107,7 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
                              /* its unit closed: to be moved (cchc user move) */
                              : a->unit_closed ? _("unit closed, to be moved")
                                               : _("active"),
-                             sessions, a->last_login_at};
+                             sessions, human_time(a->last_login_at)};
         table_add_row(t, row);
     }
     table_print(t, stdout, 1);
@@ -116,9 +117,9 @@ static void print_accounts(const Cchc__V1__UserResponse *ur)
     for (size_t i = 0; i < ur->n_accounts; i++) {
         const Cchc__V1__Account *a = ur->accounts[i];
         if (*a->blocked_until)
-            printf(_("%s: login blocked until %s (UTC) after %d failed logins; to lift the block: "
+            printf(_("%s: login blocked until %s after %d failed logins; to lift the block: "
                      "cchc user unlock %s\n"),
-                   a->username, a->blocked_until, a->failed_logins, a->username);
+                   a->username, human_time(a->blocked_until), a->failed_logins, a->username);
     }
 }
 
@@ -375,13 +376,13 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
     if (opts->json) {
         output_json(pb_to_json(&al->base));
     } else {
-        const char *headers[] = {_("Time (UTC)"), _("Account"), _("Address"),
+        const char *headers[] = {_("Time"), _("Account"), _("Address"),
                                  _("Action"), _("Object"), _("Details")};
         const int widths[] = {0, 0, 0, 0, 30, 60};
         table *t = table_new(6, headers, widths);
         for (size_t i = 0; i < al->n_entries; i++) {
             const Cchc__V1__AuditEntry *e = al->entries[i];
-            const char *row[] = {e->at, e->username, e->address, e->action, e->target,
+            const char *row[] = {human_time(e->at), e->username, e->address, e->action, e->target,
                                  strcmp(e->detail, "{}") == 0 ? "" : e->detail};
             table_add_row(t, row);
         }

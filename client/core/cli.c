@@ -8,6 +8,7 @@
 
 #include "error_codes.h"
 #include "i18n.h"
+#include "terminal.h"
 
 void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
 {
@@ -39,10 +40,13 @@ int cli_error_report(const cli_options *opts, const cli_error *err)
             json_decref(obj);
         }
     }
+    /* one colour over the whole message, its detail lines included */
+    fputs(terminal_colour_on(stderr, COLOUR_ERROR), stderr);
     if (err->code_name[0])
         /* TRANSLATORS: the kind of refusal (error_codes.c), then the server's message */
         fprintf(stderr, _("cchc: %s: %s\n"), error_code_label(err->code_name), err->message);
     else
         fprintf(stderr, "cchc: %s\n", err->message);
+    fputs(terminal_colour_off(stderr, COLOUR_ERROR), stderr);
     return err->exit_code;
 }

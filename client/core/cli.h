@@ -22,6 +22,8 @@ typedef struct cli_options {
     int timeout_ms;
     char token[128];    /* the stored session for this server, or "" */
     int quiet;          /* report no errors (background checks) */
+    int quiet_notes;    /* --quiet: no reminder, no progress line, no notes;
+                           errors are still reported */
     /* TLS (docs/security.md): */
     char ca[512];       /* CA file to trust (--ca, CCHC_CA, config), "" = system */
     const char *ca_source;

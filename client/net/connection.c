@@ -18,6 +18,7 @@
 #include "deadline.h"
 #include "hostport.h"
 #include "i18n.h"
+#include "progress.h"
 #include "protocol.h"
 #include "server_error.h"
 #include "tls_client.h"
@@ -88,11 +89,17 @@ void connection_error_from_response(const Cchc__V1__Error *error, cli_error *err
     server_error_render(error, err);
 }
 
+/* Requests at least this big show a progress line while they are sent
+ * (a filled template of a whole period): on a slow line they take a while. */
+#define PROGRESS_MIN_BYTES (32 * 1024)
+
 static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error *err)
 {
     int64_t deadline = deadline_now_ms() + conn->timeout_ms;
     size_t off = 0;
     while (off < len) {
+        if (len >= PROGRESS_MIN_BYTES)
+            progress_show(_("Sending to the server: %zu of %zu KiB…"), off / 1024, len / 1024);
         short want;
         ssize_t n = send_some(conn, data + off, len - off, &want);
         if (n > 0) {
@@ -189,8 +196,11 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
         unsigned parts = conn->parts.count;
         frame_status st = frame_reader_feed(&conn->reader, buf, (size_t)n, on_frame,
                                             conn, &bad);
-        if (conn->parts.count != parts)
+        if (conn->parts.count != parts) {
             deadline = deadline_now_ms() + conn->timeout_ms; /* the timeout is per part */
+            progress_show(_("Receiving the answer: part %u, %zu KiB…"), conn->parts.count,
+                          conn->parts.len / 1024);
+        }
         if (conn->pending) {
             *response = conn->pending;
             conn->pending = NULL;
@@ -228,8 +238,8 @@ static int answer_from_parts(connection *conn, Cchc__V1__Response **answer, cli_
     return -1;
 }
 
-int connection_call(connection *conn, Cchc__V1__Request *request,
-                    Cchc__V1__Response **response, cli_error *err)
+static int call_once(connection *conn, Cchc__V1__Request *request,
+                     Cchc__V1__Response **response, cli_error *err)
 {
     request->request_id = ++conn->next_request_id;
     uint8_t *frame;
@@ -249,6 +259,8 @@ int connection_call(connection *conn, Cchc__V1__Request *request,
     if (rc != 0)
         return -1;
     conn->request_sent = 1;
+    if (len >= PROGRESS_MIN_BYTES)
+        progress_show(_("Sent %zu KiB; waiting for the server…"), len / 1024);
     conn->awaited_id = request->request_id;
     Cchc__V1__Response *answer = NULL;
     if (receive(conn, &answer, err) != 0)
@@ -262,6 +274,14 @@ int connection_call(connection *conn, Cchc__V1__Request *request,
     }
     *response = answer;
     return 0;
+}
+
+int connection_call(connection *conn, Cchc__V1__Request *request,
+                    Cchc__V1__Response **response, cli_error *err)
+{
+    int rc = call_once(conn, request, response, err);
+    progress_end(); /* before anything else is said on stderr */
+    return rc;
 }
 
 int connection_open(connection *conn, const cli_options *opts, cli_error *err)

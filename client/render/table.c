@@ -4,13 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "terminal.h"
 #include "text_width.h"
+
+/* A column cut to fit the terminal keeps at least this many columns (or
+ * its natural width when narrower): below that text says nothing. */
+#define TABLE_MIN_CUT_WIDTH 10
 
 struct table {
     int ncols;
     char **headers;
     int *max_widths;
     char ***rows;
+    int *row_colours; /* terminal_colour of each row */
     int nrows, cap;
 };
 
@@ -46,6 +52,10 @@ int table_add_row(table *t, const char *const *cells)
         if (!rows)
             return -1;
         t->rows = rows;
+        int *colours = realloc(t->row_colours, (size_t)cap * sizeof(*colours));
+        if (!colours)
+            return -1;
+        t->row_colours = colours;
         t->cap = cap;
     }
     char **row = calloc((size_t)t->ncols, sizeof(char *));
@@ -53,12 +63,21 @@ int table_add_row(table *t, const char *const *cells)
         return -1;
     for (int i = 0; i < t->ncols; i++)
         row[i] = dup_or_empty(cells[i]);
+    t->row_colours[t->nrows] = COLOUR_NONE;
     t->rows[t->nrows++] = row;
     return 0;
 }
 
+void table_colour_last_row(table *t, int colour)
+{
+    if (t->nrows > 0)
+        t->row_colours[t->nrows - 1] = colour;
+}
+
 static size_t clamp_width(const table *t, int col, size_t width)
 {
+    if (terminal_wide())
+        return width; /* --wide: every cell whole */
     size_t max = (size_t)t->max_widths[col];
     return max && width > max ? max : width;
 }
@@ -80,8 +99,9 @@ static size_t print_cell(FILE *out, const char *text, size_t width)
     return used + 1;
 }
 
-static void print_row(FILE *out, char *const *cells, const size_t *widths, int ncols)
+static void print_row(FILE *out, char *const *cells, const size_t *widths, int ncols, int colour)
 {
+    fputs(terminal_colour_on(out, (terminal_colour)colour), out);
     size_t pending = 0; /* blanks owed before the next non-empty cell */
     for (int c = 0; c < ncols; c++) {
         if (cells[c][0] != '\0') {
@@ -93,10 +113,36 @@ static void print_row(FILE *out, char *const *cells, const size_t *widths, int n
         }
         pending += 2;
     }
+    fputs(terminal_colour_off(out, (terminal_colour)colour), out);
     fputc('\n', out);
 }
 
+/* Narrows the widest column, one column at a time, until the line fits
+ * limit or every column is down to its minimum: long text gives way
+ * first, short codes and dates keep their width. */
+static void fit_widths(size_t *widths, int ncols, size_t limit)
+{
+    size_t total = 0;
+    for (int c = 0; c < ncols; c++)
+        total += widths[c] + (c ? 2 : 0);
+    while (total > limit) {
+        int widest = -1;
+        for (int c = 0; c < ncols; c++)
+            if (widths[c] > TABLE_MIN_CUT_WIDTH && (widest < 0 || widths[c] >= widths[widest]))
+                widest = c;
+        if (widest < 0)
+            return; /* as narrow as it goes: the line overflows */
+        widths[widest]--;
+        total--;
+    }
+}
+
 void table_print(const table *t, FILE *out, int show_header)
+{
+    table_print_fit(t, out, show_header, out == stdout ? terminal_columns() : 0);
+}
+
+void table_print_fit(const table *t, FILE *out, int show_header, int columns)
 {
     size_t *widths = calloc((size_t)t->ncols, sizeof(size_t));
     if (!widths)
@@ -110,8 +156,10 @@ void table_print(const table *t, FILE *out, int show_header)
         }
         widths[c] = clamp_width(t, c, widths[c]);
     }
+    if (columns > 0)
+        fit_widths(widths, t->ncols, (size_t)columns);
     if (show_header) {
-        print_row(out, t->headers, widths, t->ncols);
+        print_row(out, t->headers, widths, t->ncols, COLOUR_NONE);
         for (int c = 0; c < t->ncols; c++) {
             for (size_t i = 0; i < widths[c]; i++)
                 fputs("─", out);
@@ -121,7 +169,7 @@ void table_print(const table *t, FILE *out, int show_header)
         fputc('\n', out);
     }
     for (int r = 0; r < t->nrows; r++)
-        print_row(out, t->rows[r], widths, t->ncols);
+        print_row(out, t->rows[r], widths, t->ncols, t->row_colours[r]);
     free(widths);
 }
 
@@ -135,6 +183,7 @@ void table_free(table *t)
         free(t->rows[r]);
     }
     free(t->rows);
+    free(t->row_colours);
     for (int c = 0; c < t->ncols && t->headers; c++)
         free(t->headers[c]);
     free(t->headers);

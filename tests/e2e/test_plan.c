@@ -469,7 +469,7 @@ static void test_table_output(void **state)
     harness_cchc(&r, srv, args);
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.out, "121 /KH-UBND"));
-    assert_non_null(strstr(r.out, "PAR-INDEX  2022: 86.11 %, hạng 26/63"));
+    assert_non_null(strstr(r.out, "PAR-INDEX  2022: 86,11 %, hạng 26/63"));
     run_result_free(&r);
     const char *task[] = {"plan", "task", "201", NULL};
     harness_cchc(&r, srv, task);

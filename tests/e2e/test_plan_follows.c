@@ -299,7 +299,7 @@ static void test_an_amendment_moves_a_district_task_to_the_communes(void **state
     const char *text[] = {"plan", "task", "108", "--as-of", "2026-03-31", NULL};
     harness_cchc(&r, srv, text);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.out, "Điều chỉnh từ ngày 2025-07-01: thực hiện SBN-TP, UBND-XA"));
+    assert_non_null(strstr(r.out, "Điều chỉnh từ ngày 01/07/2025: thực hiện SBN-TP, UBND-XA"));
     run_result_free(&r);
     char *check_after = plan_check_text();
     assert_string_equal(check_after, check_before);

@@ -311,7 +311,7 @@ static void test_history_of_merged_and_split_units(void **state)
     run_result r;
     harness_cchc(&r, srv, anphu);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.out, "2024-11-01  nhập vào Phường Thới Bình (P-NK-THOIBINH)"));
+    assert_non_null(strstr(r.out, "01/11/2024  nhập vào Phường Thới Bình (P-NK-THOIBINH)"));
     assert_non_null(strstr(r.out, "1192/NQ-UBTVQH15 ngày 28/09/2024"));
     run_result_free(&r);
 
