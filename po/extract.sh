@@ -4,7 +4,6 @@
 # `cchc-pot` build target and by tests/i18n/po_complete.sh, so the check
 # and a translator see the same messages.
 #   po/extract.sh SOURCE_DIR OUTPUT.pot [LEFT_OUT_FILE...]
-# (tests/i18n/po_complete.sh leaves out the files po/pending names)
 # Keywords: _() translates at the call, N_() marks a string a table keeps
 # and translates where it is shown (client/core/i18n.h). The server's
 # messages travel as English ids the client translates (docs/error-messages.md):

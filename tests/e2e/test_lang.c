@@ -18,11 +18,7 @@
  * and a whole quarter's job end to end — login, whoami, the periods,
  * tasks, template, submit, due, review list and accept, status, ping, an
  * unknown command, logout — once in each language.
- *
- * po/pending lists the messages other parts of issue 14 are still moving
- * to English ids; a step whose source file (or the usage text) is listed
- * there runs and must succeed, but its language is not asserted (the test
- * says so). With po/pending gone every assertion holds. */
+ */
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,7 +46,7 @@ static const test_person people[NPEOPLE] = {
 
 typedef enum { VI, EN } language;
 
-/* ---- the catalogue and what is pending ------------------------------------ */
+/* ---- the catalogue ------------------------------------------------------- */
 
 typedef struct {
     char *id, *str;
@@ -58,12 +54,6 @@ typedef struct {
 
 static message *catalogue;
 static size_t n_catalogue;
-
-#define MAX_PENDING 32
-static char *pending_sources[MAX_PENDING];
-static size_t n_pending_sources;
-static regex_t pending_ids[MAX_PENDING];
-static size_t n_pending_ids;
 
 /* Appends the C-escaped text between the quotes of a .po line to *buf. */
 static void po_append(char **buf, const char *line)
@@ -127,40 +117,6 @@ static void load_catalogue(void)
     }
     fclose(f);
     assert_true(n_catalogue > 100);
-}
-
-static void load_pending(void)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/po/pending", CCHC_SOURCE_DIR);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return; /* issue 14 merged: nothing is exempt */
-    char line[512];
-    while (fgets(line, sizeof(line), f)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "source ", 7) == 0 && n_pending_sources < MAX_PENDING)
-            pending_sources[n_pending_sources++] = strdup(line + 7);
-        else if (strncmp(line, "msgid ", 6) == 0 && n_pending_ids < MAX_PENDING)
-            assert_int_equal(regcomp(&pending_ids[n_pending_ids++], line + 6, REG_EXTENDED | REG_NOSUB), 0);
-    }
-    fclose(f);
-}
-
-static int source_pending(const char *source)
-{
-    for (size_t i = 0; i < n_pending_sources; i++)
-        if (strcmp(pending_sources[i], source) == 0)
-            return 1;
-    return 0;
-}
-
-static int msgid_pending(const char *id)
-{
-    for (size_t i = 0; i < n_pending_ids; i++)
-        if (regexec(&pending_ids[i], id, 0, NULL, 0) == 0)
-            return 1;
-    return 0;
 }
 
 /* ---- the language checks ---------------------------------------------------- */
@@ -274,8 +230,6 @@ static void assert_one_language(language want, const char *what, const char *tex
 {
     leak_search s = {text, NULL, want, ""};
     for (size_t i = 0; i < n_catalogue; i++) {
-        if (msgid_pending(catalogue[i].id))
-            continue;
         s.other = want == VI ? catalogue[i].str : catalogue[i].id;
         if (each_fragment(want == VI ? catalogue[i].id : catalogue[i].str, fragment_leaks, &s))
             fail_msg("%s (%s) shows \"%s\", from the other language's message \"%s\":\n%s", what,
@@ -316,8 +270,8 @@ static void run_in(run_result *r, language lang, const char *stdin_text, const c
 }
 
 /* Runs one step of the job as who, in lang; fails unless it exits 0, then
- * checks its stdout and stderr speak lang (unless source is pending). */
-static char *step(language lang, int who, const char *source, const char *stdin_text,
+ * checks its stdout and stderr speak lang. */
+static char *step(language lang, int who, const char *stdin_text,
                   const char *const *args)
 {
     fixture_as(&fx, who);
@@ -327,12 +281,8 @@ static char *step(language lang, int who, const char *source, const char *stdin_
     snprintf(what, sizeof(what), "cchc %s %s", args[0], args[1] ? args[1] : "");
     if (r.exit_code != 0)
         fail_msg("%s exited %d\nstdout: %s\nstderr: %s", what, r.exit_code, r.out, r.err);
-    if (source_pending(source)) {
-        printf("# %s: language not checked, %s is pending (po/pending)\n", what, source);
-    } else {
-        assert_one_language(lang, what, r.out);
-        assert_one_language(lang, what, r.err);
-    }
+    assert_one_language(lang, what, r.out);
+    assert_one_language(lang, what, r.err);
     char *out = strdup(r.out);
     run_result_free(&r);
     return out;
@@ -344,7 +294,6 @@ static int setup(void **state)
 {
     (void)state;
     load_catalogue();
-    load_pending();
     fixture_start(&fx, "lang", NULL);
     fixture_add_people(&fx, people, NPEOPLE, 0);
     harness_open_period(srv, "2023-6M");
@@ -362,9 +311,6 @@ static int teardown(void **state)
 static void test_usage_speaks_one_language(void **state)
 {
     (void)state;
-    int usage_pending = msgid_pending("usage: cchc");
-    if (usage_pending)
-        printf("# usage text: language not checked, it is pending (po/pending)\n");
     const char *list[] = {"--list-commands", NULL};
     run_result r;
     run_in(&r, EN, NULL, list);
@@ -382,13 +328,12 @@ static void test_usage_speaks_one_language(void **state)
             run_in(&r, lang, NULL, args);
             if (r.exit_code != 0 || !*r.out)
                 fail_msg("cchc %s %s --help exited %d with no usage:\n%s", cmd, sub, r.exit_code, r.err);
-            if (!usage_pending)
-                assert_one_language(lang, line, r.out);
+            assert_one_language(lang, line, r.out);
             text[lang] = strdup(r.out);
             run_result_free(&r);
         }
         /* the two languages differ: the usage is translated, not shared */
-        if (!usage_pending && strcmp(text[VI], text[EN]) == 0)
+        if (strcmp(text[VI], text[EN]) == 0)
             fail_msg("cchc %s %s --help is the same in both languages:\n%s", cmd, sub, text[VI]);
         free(text[VI]);
         free(text[EN]);
@@ -403,48 +348,47 @@ static void test_usage_speaks_one_language(void **state)
  * due; the lead agency reviews and accepts it; Sở Nội vụ sees the status. */
 static void job(language lang, const char *period)
 {
-    const char *auth = "client/commands/auth.c", *reports = "client/commands/reports.c";
     char password[128];
     snprintf(password, sizeof(password), "%s\n", people[REPORTER].password);
     const char *login[] = {"login", people[REPORTER].username, "--password-stdin", NULL};
-    free(step(lang, REPORTER, auth, password, login));
+    free(step(lang, REPORTER, password, login));
 
     const char *whoami[] = {"whoami", NULL};
-    char *out = step(lang, REPORTER, auth, NULL, whoami);
+    char *out = step(lang, REPORTER, NULL, whoami);
     /* the role through the label table, in the language asked for */
     assert_non_null(strstr(out, lang == VI ? "người báo cáo" : "reporter"));
     assert_null(strstr(out, lang == VI ? "reporter" : "người báo cáo"));
     free(out);
 
     const char *periods[] = {"period", "list", NULL};
-    out = step(lang, REPORTER, "client/commands/periods.c", NULL, periods);
+    out = step(lang, REPORTER, NULL, periods);
     assert_non_null(strstr(out, lang == VI ? "đang mở" : "open"));
     assert_null(strstr(out, lang == VI ? "open" : "đang mở"));
     assert_non_null(strstr(out, lang == VI ? "Hạn đơn vị" : "Unit deadline"));
     free(out);
 
     const char *tasks[] = {"tasks", "--period", period, NULL};
-    free(step(lang, REPORTER, reports, NULL, tasks));
+    free(step(lang, REPORTER, NULL, tasks));
 
     char template_path[256];
     snprintf(template_path, sizeof(template_path), "%s/bao-cao-%s.csv", fx.homes[REPORTER], period);
     const char *template[] = {"template", "--period", period, "-o", template_path, NULL};
-    free(step(lang, REPORTER, reports, NULL, template));
+    free(step(lang, REPORTER, NULL, template));
 
     const char *submit[] = {"submit", "--task", "105", "--period", period, "--status",
                             "in_progress", "--progress", "40", "--result",
                             "Đã tiếp nhận hồ sơ trực tuyến", NULL};
-    free(step(lang, REPORTER, reports, NULL, submit));
+    free(step(lang, REPORTER, NULL, submit));
 
     const char *due[] = {"due", NULL};
-    free(step(lang, REPORTER, "client/commands/due.c", NULL, due));
+    free(step(lang, REPORTER, NULL, due));
 
     fixture_as(&fx, REVIEWER);
     const char *login_reviewer[] = {"login", people[REVIEWER].username, "--password-stdin", NULL};
     snprintf(password, sizeof(password), "%s\n", people[REVIEWER].password);
-    free(step(lang, REVIEWER, auth, password, login_reviewer));
+    free(step(lang, REVIEWER, password, login_reviewer));
     const char *list[] = {"review", "list", "--period", period, NULL};
-    free(step(lang, REVIEWER, "client/commands/review.c", NULL, list));
+    free(step(lang, REVIEWER, NULL, list));
     const char *list_json[] = {"review", "list", "--period", period, "--task", "105", NULL};
     json_t *root = harness_cchc_json(srv, list_json);
     json_t *first = json_array_get(json_object_get(root, "reports"), 0);
@@ -453,13 +397,13 @@ static void job(language lang, const char *period)
     snprintf(item, sizeof(item), "%lld@%lld", jint(first, "report_id"), jint(first, "revision"));
     json_decref(root);
     const char *accept[] = {"review", "accept", item, NULL};
-    free(step(lang, REVIEWER, "client/commands/review.c", NULL, accept));
+    free(step(lang, REVIEWER, NULL, accept));
 
     const char *status[] = {"status", "--period", period, NULL};
-    free(step(lang, ADMIN, "client/commands/status.c", NULL, status));
+    free(step(lang, ADMIN, NULL, status));
 
     const char *ping[] = {"ping", NULL};
-    out = step(lang, ADMIN, "client/commands/system.c", NULL, ping);
+    out = step(lang, ADMIN, NULL, ping);
     assert_non_null(strstr(out, lang == VI ? "cơ sở dữ liệu" : "database"));
     free(out);
 
@@ -473,7 +417,7 @@ static void job(language lang, const char *period)
     run_result_free(&r);
 
     const char *logout[] = {"logout", NULL};
-    out = step(lang, REPORTER, auth, NULL, logout);
+    out = step(lang, REPORTER, NULL, logout);
     assert_non_null(strstr(out, lang == VI ? "Đã đăng xuất" : "Logged out"));
     free(out);
 }

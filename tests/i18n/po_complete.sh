@@ -5,8 +5,6 @@
 # from the sources (po/extract.sh), merges them with po/vi.po and fails on
 # any untranslated or fuzzy entry; also fails when msgfmt --check refuses
 # po/vi.po (a format whose conversions differ from its msgid's, a duplicate).
-# Messages listed as pending in po/pending (issue 14's parts still moving
-# theirs) are left out and counted.
 #   tests/i18n/po_complete.sh SOURCE_DIR
 set -euo pipefail
 src=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
@@ -14,25 +12,7 @@ po=$src/po/vi.po
 tmp=$(mktemp -d /tmp/cchc-po.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-left_out=()
-pending_msgids=()
-if [[ -f $src/po/pending ]]; then
-  while read -r kind arg; do
-    case $kind in
-      source) left_out+=("$arg") ;;
-      msgid) pending_msgids+=(-e "$arg") ;;
-      ''|'#'*) ;;
-      *) echo "po/pending: unknown line: $kind $arg" >&2; exit 1 ;;
-    esac
-  done <"$src/po/pending"
-fi
-bash "$src/po/extract.sh" "$src" "$tmp/all.pot"
-bash "$src/po/extract.sh" "$src" "$tmp/cchc.pot" "${left_out[@]}"
-if [[ ${#pending_msgids[@]} -gt 0 ]]; then
-  msggrep --invert-match -K -E "${pending_msgids[@]}" "$tmp/cchc.pot" -o "$tmp/kept.pot"
-  mv "$tmp/kept.pot" "$tmp/cchc.pot"
-fi
-exempt=$(( $(grep -c '^msgid ' "$tmp/all.pot") - $(grep -c '^msgid ' "$tmp/cchc.pot") ))
+bash "$src/po/extract.sh" "$src" "$tmp/cchc.pot"
 
 status=0
 msgfmt --check -o /dev/null "$po" || { echo "FAIL: msgfmt --check refuses po/vi.po"; status=1; }
@@ -53,5 +33,5 @@ if [[ $fuzzy -gt 0 ]]; then
   status=1
 fi
 total=$(grep -c '^msgid ' "$tmp/cchc.pot"); total=$((total - 1))
-echo "po/vi.po: $total message(s) checked, $untranslated untranslated, $fuzzy fuzzy; $exempt pending (po/pending)"
+echo "po/vi.po: $total message(s) checked, $untranslated untranslated, $fuzzy fuzzy"
 exit $status
