@@ -14,6 +14,7 @@
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
+#include "private_file.h"
 #include "table.h"
 #include "terminal.h"
 
@@ -207,11 +208,10 @@ static void reminder_read(const char *path, reminder_state *st)
 
 static void reminder_write(const char *path, const reminder_state *st)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
-    fprintf(f, "%s %lld %s %s\n", st->day, st->checked_until, st->server, st->username);
-    fclose(f);
+    char text[420];
+    snprintf(text, sizeof(text), "%s %lld %s %s\n", st->day, st->checked_until, st->server,
+             st->username);
+    (void)private_file_replace(path, NULL, text); /* a lost write only repeats a reminder */
 }
 
 void due_reminder(const cli_options *opts, const char *username)

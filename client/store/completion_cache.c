@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "private_file.h"
 
 static int cache_path(const char *kind, char *out, size_t size)
 {
@@ -55,24 +56,16 @@ int completion_cache_read(const char *server, const char *kind, char **words, lo
 
 int completion_cache_write(const char *server, const char *kind, const char *words)
 {
-    char path[600], dir[600], tmp[640];
+    char path[600], dir[600];
     if (config_dir(dir, sizeof(dir)) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST) ||
         cache_path(kind, path, sizeof(path)) != 0)
         return -1;
-    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
+    size_t size = strlen("server=\n") + strlen(server) + strlen(words) + 1;
+    char *text = malloc(size);
+    if (!text)
         return -1;
-    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    fprintf(f, "server=%s\n%s", server, words);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    snprintf(text, size, "server=%s\n%s", server, words);
+    int rc = private_file_replace(path, NULL, text);
+    free(text);
+    return rc;
 }

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "i18n.h"
+#include "private_file.h"
 
 int session_path(char *out, size_t size)
 {
@@ -103,7 +105,7 @@ static int make_parent_dirs(const char *path)
 
 int session_save(const stored_session *s)
 {
-    char path[600], dir[600], tmp[620];
+    char path[600], dir[600];
     if (session_path(path, sizeof(path)) != 0 || make_parent_dirs(path) != 0)
         return -1;
     parent_of(path, dir, sizeof(dir));
@@ -112,24 +114,12 @@ int session_save(const stored_session *s)
         errno = EPERM;
         return -1;
     }
-    /* a fresh, unpredictable name: nothing planted can be opened instead */
-    snprintf(tmp, sizeof(tmp), "%s/.session.XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return -1;
-    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    fprintf(f, "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\nroles=%s\n", s->server,
-            s->username, s->token, s->expires_at, s->roles);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    char text[1400];
+    snprintf(text, sizeof(text), "server=%s\nusername=%s\ntoken=%s\nexpires_at=%s\nroles=%s\n",
+             s->server, s->username, s->token, s->expires_at, s->roles);
+    int rc = private_file_replace(path, ".session", text);
+    sodium_memzero(text, sizeof(text)); /* the token */
+    return rc;
 }
 
 int session_forget(void)
