@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "msg_format.h"
 #include "validate.h"
 
 /* Reads 1..max digits at *p into *value; returns how many were read. */
@@ -62,30 +63,34 @@ int date_text_iso(const char *text, char iso[11], char *why, size_t why_size)
         }
     }
     if (!day_first || nb == 0 || *p != '\0' || (nc != 4 && nc != 2)) {
-        snprintf(why, why_size,
-                 "ngày \"%s\" không đúng dạng: viết 05/12/2026 (ngày/tháng/năm) hoặc 2026-12-05 "
-                 "(expected dd/mm/yyyy or YYYY-MM-DD)",
-                 trimmed);
+        const char *args[] = {trimmed};
+        msg_encode(why, why_size,
+                   MSG_ID("date \"%s\" is not in the form dd/mm/yyyy (05/12/2026) or YYYY-MM-DD "
+                          "(2026-12-05)"),
+                   args, 1);
         return -1;
     }
     if (nc == 2) {
-        snprintf(why, why_size,
-                 "ngày \"%s\": viết năm đủ 4 chữ số, ví dụ %02d/%02d/20%02d (a four-digit year)",
-                 trimmed, a, b, c);
+        char example[40];
+        snprintf(example, sizeof(example), "%02d/%02d/20%02d", a, b, c);
+        const char *args[] = {trimmed, example};
+        msg_encode(why, why_size, MSG_ID("date \"%s\": write a four-digit year, e.g. %s"), args, 2);
         return -1;
     }
     if (b > 12 && a <= 12) {
-        snprintf(why, why_size,
-                 "ngày \"%s\" có vẻ viết tháng trước ngày; ngày viết ngày/tháng/năm: %02d/%02d/%04d "
-                 "(looks month-first; the format is dd/mm/yyyy)",
-                 trimmed, b, a, c);
+        char swapped[40];
+        snprintf(swapped, sizeof(swapped), "%02d/%02d/%04d", b, a, c);
+        const char *args[] = {trimmed, swapped};
+        msg_encode(why, why_size,
+                   MSG_ID("date \"%s\" looks month-first; the format is dd/mm/yyyy: %s"), args, 2);
         return -1;
     }
     char candidate[40]; /* a, b: 2 digits, c: 4 digits, so 10 characters */
     snprintf(candidate, sizeof(candidate), "%04d-%02d-%02d", c, b, a);
     if (b < 1 || b > 12 || validate_date(candidate, why, why_size) != 0) {
-        snprintf(why, why_size, "ngày \"%s\" không có thật (no such date; the format is dd/mm/yyyy)",
-                 trimmed);
+        const char *args[] = {trimmed};
+        msg_encode(why, why_size, MSG_ID("date \"%s\" does not exist; the format is dd/mm/yyyy"),
+                   args, 1);
         return -1;
     }
     memcpy(iso, candidate, 10);

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 /* Converts text to iso ("" stays "": an optional date left out). Spaces
- * around it are ignored. Returns 0, or -1 with why (Vietnamese first,
- * English in brackets). */
+ * around it are ignored. Returns 0, or -1 with why: an English message id
+ * with its arguments (msg_encode, msg_format.h), rendered by the reader. */
 int date_text_iso(const char *text, char iso[11], char *why, size_t why_size);
 
 #endif

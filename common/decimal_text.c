@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "msg_format.h"
 #include "utf8.h"
 
 const char DECIMAL_TEXT_RULE_VI[] =
@@ -140,16 +141,15 @@ int decimal_text_percent(const char *text, decimal_parse *out)
     int negative = 0;
     int rc = skeleton(text, 1, sk, sizeof(sk), &negative);
     if (rc == DECIMAL_TEXT_EMPTY) {
-        snprintf(out->why, sizeof(out->why), "chưa điền tiến độ (%%) (progress missing)");
+        msg_encode(out->why, sizeof(out->why), MSG_ID("progress (%%) missing"), NULL, 0);
         return rc;
     }
     const char *mark = strpbrk(sk, ".,");
     if (rc != DECIMAL_TEXT_OK || strchr(sk, 'S') || (mark && strpbrk(mark + 1, ".,")) ||
         (mark && !mark[1])) {
-        snprintf(out->why, sizeof(out->why),
-                 "\"%s\" không phải tiến độ: viết 75, 75%%, 75,5 hoặc 75.5 "
-                 "(progress is a percentage like 75 or 75.5)",
-                 utf8_quotable(text, quoted, 40));
+        const char *args[] = {utf8_quotable(text, quoted, 40)};
+        msg_encode(out->why, sizeof(out->why),
+                   MSG_ID("\"%s\" is not a progress: write 75, 75%%, 75,5 or 75.5"), args, 1);
         return DECIMAL_TEXT_NOT_A_NUMBER;
     }
     size_t ni = mark ? (size_t)(mark - sk) : strlen(sk);
@@ -158,15 +158,16 @@ int decimal_text_percent(const char *text, decimal_parse *out)
     canonical(sk, ni, fraction, strlen(fraction), out->value, sizeof(out->value), &di, &df);
     (void)di;
     if ((negative && strcmp(out->value, "0") != 0) || decimal_text_compare(out->value, "100") > 0) {
-        snprintf(out->why, sizeof(out->why), "tiến độ \"%s\" phải từ 0 đến 100 (progress 0-100)",
-                 utf8_quotable(text, quoted, 40));
+        const char *args[] = {utf8_quotable(text, quoted, 40)};
+        msg_encode(out->why, sizeof(out->why), MSG_ID("progress \"%s\" must be from 0 to 100"),
+                   args, 1);
         out->value[0] = '\0';
         return negative ? DECIMAL_TEXT_NEGATIVE : DECIMAL_TEXT_OUT_OF_RANGE;
     }
     if (df > 2) {
-        snprintf(out->why, sizeof(out->why),
-                 "tiến độ \"%s\": tối đa 2 chữ số thập phân (at most 2 decimals)",
-                 utf8_quotable(text, quoted, 40));
+        const char *args[] = {utf8_quotable(text, quoted, 40)};
+        msg_encode(out->why, sizeof(out->why), MSG_ID("progress \"%s\": at most 2 decimals"),
+                   args, 1);
         out->value[0] = '\0';
         return DECIMAL_TEXT_TOO_PRECISE;
     }
@@ -181,7 +182,7 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
     int negative = 0;
     int rc = skeleton(text, 0, sk, sizeof(sk), &negative);
     if (rc == DECIMAL_TEXT_EMPTY) {
-        snprintf(out->why, sizeof(out->why), "chưa có giá trị (no value)");
+        msg_encode(out->why, sizeof(out->why), MSG_ID("no value"), NULL, 0);
         return rc;
     }
     const char *last_dot = strrchr(sk, '.'), *last_comma = strrchr(sk, ',');
@@ -219,11 +220,12 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
             canonical(sk, before, at + 1, 3, decimal, sizeof(decimal), &di, &df);
             snprintf(out->as_thousands, sizeof(out->as_thousands), "%s", thousands);
             decimal_text_sheet_form(decimal, out->as_decimal, sizeof(out->as_decimal));
-            snprintf(out->why, sizeof(out->why),
-                     "\"%s\" là %s hay %s? viết %s hoặc %s (ambiguous: %s or %s? write one of "
-                     "them; ',' is the decimal mark)",
-                     utf8_quotable(text, quoted, 40), out->as_thousands, out->as_decimal,
-                     out->as_thousands, out->as_decimal, out->as_thousands, decimal);
+            const char *args[] = {utf8_quotable(text, quoted, 40), out->as_thousands,
+                                  out->as_decimal};
+            msg_encode(out->why, sizeof(out->why),
+                       MSG_ID("\"%1$s\" is ambiguous: %2$s or %3$s? write %2$s or %3$s; ',' is "
+                              "the decimal mark"),
+                       args, 3);
             return rc;
         } else {
             mark = c;
@@ -249,33 +251,37 @@ int decimal_text_quantity(const char *text, int max_integer, int max_fraction,
         }
     }
     if (rc != DECIMAL_TEXT_OK) {
-        snprintf(out->why, sizeof(out->why),
-                 "\"%s\" không phải số; dấu phẩy là dấu thập phân, ví dụ 12530 hoặc 12,53 (not a "
-                 "number; ',' is the decimal mark)",
-                 utf8_quotable(text, quoted, 40));
+        const char *args[] = {utf8_quotable(text, quoted, 40)};
+        msg_encode(out->why, sizeof(out->why),
+                   MSG_ID("\"%s\" is not a number; ',' is the decimal mark, e.g. 12530 or 12,53"),
+                   args, 1);
         return DECIMAL_TEXT_NOT_A_NUMBER;
     }
     int di, df;
     canonical(digits, strlen(digits), fraction, strlen(fraction), out->value, sizeof(out->value),
               &di, &df);
     if (negative && strcmp(out->value, "0") != 0) {
-        snprintf(out->why, sizeof(out->why), "\"%s\": không nhận số âm (no negative values)",
-                 utf8_quotable(text, quoted, 40));
+        const char *args[] = {utf8_quotable(text, quoted, 40)};
+        msg_encode(out->why, sizeof(out->why), MSG_ID("\"%s\": no negative values"), args, 1);
         out->value[0] = '\0';
         return DECIMAL_TEXT_NEGATIVE;
     }
     if (di > max_integer) {
-        snprintf(out->why, sizeof(out->why),
-                 "\"%s\" quá lớn: tối đa %d chữ số phần nguyên (at most %d digits before the "
-                 "decimal mark)",
-                 utf8_quotable(text, quoted, 40), max_integer, max_integer);
+        char limit[16];
+        snprintf(limit, sizeof(limit), "%d", max_integer);
+        const char *args[] = {utf8_quotable(text, quoted, 40), limit};
+        msg_encode(out->why, sizeof(out->why),
+                   MSG_ID("\"%s\" is too large: at most %s digits before the decimal mark"), args,
+                   2);
         out->value[0] = '\0';
         return DECIMAL_TEXT_OUT_OF_RANGE;
     }
     if (df > max_fraction) {
-        snprintf(out->why, sizeof(out->why),
-                 "\"%s\": tối đa %d chữ số sau dấu thập phân (at most %d decimals)",
-                 utf8_quotable(text, quoted, 40), max_fraction, max_fraction);
+        char limit[16];
+        snprintf(limit, sizeof(limit), "%d", max_fraction);
+        const char *args[] = {utf8_quotable(text, quoted, 40), limit};
+        msg_encode(out->why, sizeof(out->why),
+                   MSG_ID("\"%s\": at most %s digits after the decimal mark"), args, 2);
         out->value[0] = '\0';
         return DECIMAL_TEXT_TOO_PRECISE;
     }

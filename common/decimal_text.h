@@ -34,7 +34,7 @@ typedef struct decimal_parse {
     /* AMBIGUOUS: the two readings, as a person would write each
      * unambiguously ("12530", "12,53") */
     char as_thousands[DECIMAL_TEXT_MAX], as_decimal[DECIMAL_TEXT_MAX];
-    char why[400]; /* set unless OK */
+    char why[400]; /* set unless OK: a message id with its arguments (msg_encode) */
 } decimal_parse;
 
 /* The rule for indicator values, in Vietnamese, for the template's

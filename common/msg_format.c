@@ -101,3 +101,37 @@ int msg_format_split(char *text, const char **id, const char **args, size_t max_
     }
     return n;
 }
+
+void msg_encode(char *out, size_t size, const char *id, const char *const *args, size_t nargs)
+{
+    size_t used = 0;
+    /* whole characters only: the text may end up in a protobuf string */
+    for (size_t part = 0; part <= nargs; part++) {
+        const char *s = part == 0 ? id : args[part - 1] ? args[part - 1] : "";
+        if (part > 0 && used + 1 < size)
+            out[used++] = MSG_FORMAT_SEP;
+        size_t n = strlen(s);
+        if (used + n >= size) {
+            n = size - 1 - used;
+            while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+                n--;
+        }
+        for (size_t i = 0; i < n; i++) /* an argument's own separator would split it */
+            out[used + i] = s[i] == MSG_FORMAT_SEP ? '?' : s[i];
+        used += n;
+    }
+    out[used] = '\0';
+}
+
+size_t msg_format_encoded(char *out, size_t size, const char *text)
+{
+    char copy[1024];
+    size_t len = strlen(text);
+    if (len >= sizeof(copy))
+        len = sizeof(copy) - 1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    const char *id, *args[MSG_FORMAT_MAX_ARGS];
+    int n = msg_format_split(copy, &id, args, MSG_FORMAT_MAX_ARGS);
+    return msg_format(out, size, id, args, n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
+}

@@ -37,4 +37,20 @@ size_t msg_format(char *out, size_t size, const char *fmt, const char *const *ar
  * separator is an id without arguments: returns 0, *id = text. */
 int msg_format_split(char *text, const char **id, const char **args, size_t max_args);
 
+/* The other direction, for the validators of common/ (validate.h,
+ * password_policy.h, date_text.h, decimal_text.h): writes id and args
+ * joined by MSG_FORMAT_SEP into out (size > 0; always terminated, cut at a
+ * character boundary), as cchc_msg does, so the server sends a reason as
+ * an id with arguments and the client renders it in its language. A
+ * separator inside an argument is written as '?'. */
+void msg_encode(char *out, size_t size, const char *id, const char *const *args, size_t nargs);
+
+/* The most arguments msg_format_encoded substitutes. */
+#define MSG_FORMAT_MAX_ARGS 8
+
+/* Writes text made by msg_encode (or cchc_msg) rendered in English, the id
+ * itself as the format, into out like msg_format: for the server's log
+ * and its own command line, which speak English. */
+size_t msg_format_encoded(char *out, size_t size, const char *text);
+
 #endif

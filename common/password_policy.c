@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "msg_format.h"
 #include "utf8.h"
 
 static const char *const common_passwords[] = {
@@ -50,36 +51,36 @@ static int contains_ci(const char *haystack, const char *needle)
     return 0;
 }
 
+/* A reason as an English message id with at most one argument (msg_encode):
+ * the server sends it so and the client shows it in its language. */
+static int refuse(char *why, size_t why_size, const char *id, int number)
+{
+    char text[16];
+    snprintf(text, sizeof(text), "%d", number);
+    const char *args[] = {text};
+    msg_encode(why, why_size, id, args, number >= 0 ? 1 : 0);
+    return -1;
+}
+
 int password_policy_check(const char *username, const char *password, char *why,
                           size_t why_size)
 {
     size_t bytes = strlen(password);
-    if (!utf8_valid(password, bytes)) {
-        snprintf(why, why_size, "mật khẩu không phải văn bản UTF-8 hợp lệ (password is not valid UTF-8)");
-        return -1;
-    }
+    if (!utf8_valid(password, bytes))
+        return refuse(why, why_size, MSG_ID("the password is not valid UTF-8 text"), -1);
     size_t chars = utf8_chars(password);
-    if (chars < PASSWORD_MIN_LENGTH) {
-        snprintf(why, why_size, "mật khẩu cần ít nhất %d ký tự (password needs at least %d characters)",
-                 PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH);
-        return -1;
-    }
-    if (bytes > PASSWORD_MAX_LENGTH) {
-        snprintf(why, why_size, "mật khẩu dài quá %d byte (password too long)", PASSWORD_MAX_LENGTH);
-        return -1;
-    }
-    if (username && strlen(username) >= 3 && contains_ci(password, username)) {
-        snprintf(why, why_size, "mật khẩu không được chứa tên đăng nhập (password contains the username)");
-        return -1;
-    }
+    if (chars < PASSWORD_MIN_LENGTH)
+        return refuse(why, why_size, MSG_ID("the password needs at least %s characters"),
+                      PASSWORD_MIN_LENGTH);
+    if (bytes > PASSWORD_MAX_LENGTH)
+        return refuse(why, why_size, MSG_ID("the password is longer than %s bytes"),
+                      PASSWORD_MAX_LENGTH);
+    if (username && strlen(username) >= 3 && contains_ci(password, username))
+        return refuse(why, why_size, MSG_ID("the password contains the username"), -1);
     for (size_t i = 0; i < sizeof(common_passwords) / sizeof(common_passwords[0]); i++)
-        if (strcasecmp(password, common_passwords[i]) == 0) {
-            snprintf(why, why_size, "mật khẩu quá phổ biến (password is too common)");
-            return -1;
-        }
-    if (trivial_run(password)) {
-        snprintf(why, why_size, "mật khẩu quá đơn giản (password is a trivial sequence)");
-        return -1;
-    }
+        if (strcasecmp(password, common_passwords[i]) == 0)
+            return refuse(why, why_size, MSG_ID("the password is too common"), -1);
+    if (trivial_run(password))
+        return refuse(why, why_size, MSG_ID("the password is a trivial sequence"), -1);
     return 0;
 }

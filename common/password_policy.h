@@ -10,7 +10,8 @@
 #define PASSWORD_MIN_LENGTH 10
 #define PASSWORD_MAX_LENGTH 256
 
-/* Returns 0 when acceptable, or -1 with the reason in why. */
+/* Returns 0 when acceptable, or -1 with the reason in why, a message id
+ * with its arguments (msg_encode in msg_format.h). */
 int password_policy_check(const char *username, const char *password, char *why,
                           size_t why_size);
 

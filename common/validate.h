@@ -1,6 +1,8 @@
 /* Checks on request fields that need no database: pure functions, unit
- * tested and fuzzable. Each returns 0 when valid, or -1 with a sentence in
- * why (Vietnamese first, English in brackets, as the client shows it). */
+ * tested and fuzzable. Each returns 0 when valid, or -1 with the reason in
+ * why as an English message id with its arguments (msg_encode in
+ * msg_format.h): the server sends it so, the client renders it in the
+ * user's language. field_problem.message holds one too. */
 #ifndef CCHCD_VALIDATE_H
 #define CCHCD_VALIDATE_H
 

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "human.h"
 #include "i18n.h"
+#include "lang.h"
 #include "labels.h"
 #include "output.h"
 #include "password_policy.h"
@@ -200,7 +201,9 @@ int cmd_passwd(const cli_options *opts, int argc, char **argv)
     stored_session s;
     if (password_policy_check(session_load(opts->server, &s) == 0 ? s.username : NULL, fresh,
                               why, sizeof(why)) != 0) {
-        fprintf(stderr, "cchc passwd: %s\n", why);
+        char shown[256];
+        msg_render(why, shown, sizeof(shown));
+        fprintf(stderr, "cchc passwd: %s\n", shown);
         goto out;
     }
     Cchc__V1__PasswordChangeRequest body = CCHC__V1__PASSWORD_CHANGE_REQUEST__INIT;

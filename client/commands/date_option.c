@@ -6,6 +6,7 @@
 
 #include "date_text.h"
 #include "i18n.h"
+#include "lang.h"
 
 char *date_option(const char *option, const char *text)
 {
@@ -25,7 +26,9 @@ char *date_option(const char *option, const char *text)
         }
     char why[240];
     if (date_text_iso(text, iso, why, sizeof(why)) != 0) {
-        fprintf(stderr, _("cchc: %s: %s\n"), option, why);
+        char shown[240];
+        msg_render(why, shown, sizeof(shown));
+        fprintf(stderr, _("cchc: %s: %s\n"), option, shown);
         return NULL;
     }
     return iso;

@@ -15,6 +15,7 @@
 #include "decimal_text.h"
 #include "human.h"
 #include "i18n.h"
+#include "lang.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
@@ -406,7 +407,9 @@ static int plan_result(const cli_options *opts, int argc, char **argv)
              * the locale (common/decimal_text.h) */
             decimal_parse number;
             if (decimal_text_quantity(optarg, 5, 4, &number) != DECIMAL_TEXT_OK) {
-                fprintf(stderr, _("cchc plan result: --value: %s\n"), number.why);
+                char shown[400];
+                msg_render(number.why, shown, sizeof(shown));
+                fprintf(stderr, _("cchc plan result: --value: %s\n"), shown);
                 return EXIT_USAGE;
             }
             snprintf(value, sizeof(value), "%s", number.value);

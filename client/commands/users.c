@@ -14,6 +14,7 @@
 #include "date_option.h"
 #include "human.h"
 #include "i18n.h"
+#include "lang.h"
 #include "labels.h"
 #include "output.h"
 #include "password_policy.h"
@@ -83,7 +84,9 @@ static int read_new_password(const char *username, char *out, size_t size)
         }
     }
     if (password_policy_check(username, out, why, sizeof(why)) != 0) {
-        fprintf(stderr, "cchc: %s\n", why);
+        char shown[256];
+        msg_render(why, shown, sizeof(shown));
+        fprintf(stderr, "cchc: %s\n", shown);
         return -1;
     }
     return 0;

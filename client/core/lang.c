@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg_format.h"
+
 #ifndef CCHC_LOCALEDIR
 #define CCHC_LOCALEDIR "/usr/local/share/locale"
 #endif
@@ -135,4 +137,19 @@ lang_id lang_current(void)
 const char *lang_code(void)
 {
     return current == LANG_EN ? "en" : "vi";
+}
+
+void msg_render(const char *why, char *out, size_t size)
+{
+    char copy[1024];
+    size_t len = strlen(why);
+    if (len >= sizeof(copy))
+        len = sizeof(copy) - 1;
+    memcpy(copy, why, len);
+    copy[len] = '\0';
+    const char *id, *args[MSG_FORMAT_MAX_ARGS];
+    int n = msg_format_split(copy, &id, args, MSG_FORMAT_MAX_ARGS);
+    /* gettext("") is the catalogue's header: an empty id stays empty */
+    msg_format(out, size, *id ? gettext(id) : "", args,
+               n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
 }

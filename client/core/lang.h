@@ -4,6 +4,8 @@
 #ifndef CCHC_LANG_H
 #define CCHC_LANG_H
 
+#include <stddef.h>
+
 typedef enum { LANG_VI, LANG_EN } lang_id;
 
 /* The value of "--lang X" or "--lang=X" anywhere on the command line
@@ -24,5 +26,12 @@ lang_id lang_current(void);
 
 /* "vi" or "en": for --json and for people reading logs. */
 const char *lang_code(void);
+
+/* Writes a reason a validator of common/ wrote (an English message id
+ * with its arguments, msg_encode in msg_format.h) into out (size > 0) in
+ * the chosen language: the id through the catalogue, the arguments (values
+ * the user typed, numbers) as they are. The one way the client shows such
+ * a why, so it never prints the id's separators. */
+void msg_render(const char *why, char *out, size_t size);
 
 #endif

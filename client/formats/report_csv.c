@@ -10,6 +10,7 @@
 #include "decimal_text.h"
 #include "report_indicators.h"
 #include "i18n.h"
+#include "lang.h"
 #include "text_fold.h"
 #include "validate.h"
 
@@ -234,7 +235,9 @@ int report_sheet_add(report_sheet *sheet, int line, const char *const *given)
     } else {
         snprintf(row->progress, sizeof(row->progress), "%s", fields[COL_PROGRESS]);
         row->unread |= REPORT_READ_PROGRESS;
-        add_problem(sheet, line, headers[COL_PROGRESS], "%s", number.why);
+        char shown[400];
+        msg_render(number.why, shown, sizeof(shown));
+        add_problem(sheet, line, headers[COL_PROGRESS], "%s", shown);
     }
     row->results = strdup(fields[COL_RESULTS]);
     row->difficulties = strdup(fields[COL_DIFFICULTIES]);
@@ -327,7 +330,9 @@ void report_sheet_check(report_sheet *sheet)
                 add_problem(sheet, row->line, report_column_of("status"), "%s", why);
                 continue;
             }
-            add_problem(sheet, row->line, report_column_of(found[k].field), "%s", found[k].message);
+            char shown[400];
+            msg_render(found[k].message, shown, sizeof(shown));
+            add_problem(sheet, row->line, report_column_of(found[k].field), "%s", shown);
         }
     }
 }

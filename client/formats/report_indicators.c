@@ -8,6 +8,7 @@
 
 #include "decimal_text.h"
 #include "i18n.h"
+#include "lang.h"
 
 static const char *const SPACES = " \t\r\n";
 
@@ -55,7 +56,9 @@ int indicator_value_parse(const char *text, char *out, size_t size, char *why, s
 {
     decimal_parse d;
     if (decimal_text_quantity(text, 12, 4, &d) != DECIMAL_TEXT_OK) {
-        snprintf(why, why_size, _("indicator value %s"), d.why);
+        char shown[400];
+        msg_render(d.why, shown, sizeof(shown));
+        snprintf(why, why_size, _("indicator value %s"), shown);
         return -1;
     }
     if (strlen(d.value) >= size) {

@@ -10,6 +10,7 @@
 #include "csv_read.h"
 #include "date_text.h"
 #include "i18n.h"
+#include "lang.h"
 #include "utf8.h"
 
 static json_t *fail(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -126,7 +127,9 @@ static json_t *parse_csv(const char *data, size_t len, char *why, size_t why_siz
         char iso[11], date_why[240];
         if (date_text_iso(csv_field(r, (size_t)col[C_DATE]), iso, date_why, sizeof(date_why)) != 0) {
             json_decref(out);
-            out = fail(why, why_size, _("line %d, column effective_date: %s"), r->line, date_why);
+            char shown[240];
+            msg_render(date_why, shown, sizeof(shown));
+            out = fail(why, why_size, _("line %d, column effective_date: %s"), r->line, shown);
             goto done;
         }
         json_t *change = csv_change(r, col);
@@ -167,7 +170,9 @@ static json_t *parse_json(const char *data, size_t len, char *why, size_t why_si
             json_decref(copy);
             json_decref(out);
             json_decref(root);
-            return fail(why, why_size, _("change %zu, effective_on: %s"), i + 1, date_why);
+            char shown[240];
+            msg_render(date_why, shown, sizeof(shown));
+            return fail(why, why_size, _("change %zu, effective_on: %s"), i + 1, shown);
         }
         if (date)
             json_object_set_new(copy, "effective_on", json_string(iso));

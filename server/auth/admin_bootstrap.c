@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "msg_format.h"
 #include "password_policy.h"
 #include "text_fold.h"
 #include "tty_password.h"
@@ -53,7 +54,9 @@ int admin_bootstrap_run(const char *conninfo, const char *username, const char *
     }
     if (password_policy_check(username, password, why, sizeof(why)) != 0) {
         sodium_memzero(password, sizeof(password));
-        fprintf(stderr, "cchcd: %s\n", why);
+        char shown[256];
+        msg_format_encoded(shown, sizeof(shown), why);
+        fprintf(stderr, "cchcd: %s\n", shown);
         return 2;
     }
     /* hashed in NFC, as every password the server receives (wire_nfc.h),

@@ -310,7 +310,7 @@ void handle_index_result_set(request *req)
     if (request_check_text(req, "index_code", in->index_code, 32) != 0)
         return;
     if (validate_decimal(in->value, 5, 4, why, sizeof(why)) != 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "value: %s", why);
+        request_fail_field(req, "value", why);
         return;
     }
     if (in->year < 2000 || in->year > 2100 || in->rank < 0 || in->out_of < 0 ||

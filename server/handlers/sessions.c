@@ -333,7 +333,7 @@ void handle_password_change(request *req)
         return;
     }
     if (password_policy_check(req->auth.username, in->new_password, why, sizeof(why)) != 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new password: %s", why);
+        request_fail_field(req, "new_password", why);
         return;
     }
     const char *who[] = {req->auth.username, req->peer_ip};

@@ -171,7 +171,7 @@ void handle_user_add(request *req)
     }
     if (password_policy_check(in->username, in->password, why, sizeof(why)) != 0) {
         free(st);
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "password: %s", why);
+        request_fail_field(req, "password", why);
         return;
     }
     st->req = req;
@@ -318,7 +318,7 @@ void handle_user_reset_password(request *req)
     if (check_username(req, in->username) != 0)
         return;
     if (password_policy_check(in->username, in->new_password, why, sizeof(why)) != 0) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "new password: %s", why);
+        request_fail_field(req, "new_password", why);
         return;
     }
     if (auth_hash_async(req->ctx->loop, in->new_password, on_reset_hashed, req) != 0)

@@ -119,23 +119,6 @@ void request_fail_db(request *req, db_status status, const char *message)
                  "internal database error; the server log has the details");
 }
 
-int request_check_date(request *req, const char *field, const char *value)
-{
-    char why[160];
-    if (validate_date(value, why, sizeof(why)) == 0)
-        return 0;
-    request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "%s: %s", field, why);
-    return -1;
-}
-
-int request_check_text(request *req, const char *field, const char *value, size_t max_bytes)
-{
-    char why[160];
-    if (validate_text(value, max_bytes, why, sizeof(why)) == 0)
-        return 0;
-    request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, "%s: %s", field, why);
-    return -1;
-}
 
 /* A detail's message, as the SQL functions (cchc_msg) or the validators
  * wrote it, as an id with arguments plus its English rendering, in a. */
@@ -224,6 +207,30 @@ void request_fail_sql(request *req, Cchc__V1__ErrorCode code, const char *text)
     err.n_args = f.n_args;
     request_fail_error(req, &err);
     arena_free(&a);
+}
+
+void request_fail_field(request *req, const char *field, const char *why)
+{
+    const char *fields[] = {field}, *messages[] = {why};
+    request_fail_details(req, "the request has errors: %s", fields, messages, 1);
+}
+
+int request_check_date(request *req, const char *field, const char *value)
+{
+    char why[160];
+    if (validate_date(value, why, sizeof(why)) == 0)
+        return 0;
+    request_fail_field(req, field, why);
+    return -1;
+}
+
+int request_check_text(request *req, const char *field, const char *value, size_t max_bytes)
+{
+    char why[160];
+    if (validate_text(value, max_bytes, why, sizeof(why)) == 0)
+        return 0;
+    request_fail_field(req, field, why);
+    return -1;
 }
 
 size_t request_conflict_count(const PGresult *res, const char *field)

@@ -88,6 +88,10 @@ void request_fail_sql(request *req, Cchc__V1__ErrorCode code, const char *text);
  * request_fail_rows, messages as a SQL function or a validator wrote them. */
 void request_fail_details(request *req, const char *summary, const char *const *fields,
                           const char *const *messages, size_t n);
+/* Answers INVALID_ARGUMENT with one detail: field, and why as a validator
+ * of common/ wrote it (an id with its arguments, msg_encode), so the client
+ * shows the reason in its language and the field by its label. */
+void request_fail_field(request *req, const char *field, const char *why);
 
 /* Answers INVALID_ARGUMENT and returns -1 when a date field is malformed. */
 int request_check_date(request *req, const char *field, const char *value);

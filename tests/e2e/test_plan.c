@@ -405,7 +405,7 @@ static void test_filters(void **state)
     const char *bad_date[] = {"plan", "tasks", "--as-of", "2023-02-30", NULL};
     harness_cchc(&r, srv, bad_date); /* refused by the client now (common/date_text.c) */
     assert_int_equal(r.exit_code, 2);
-    assert_non_null(strstr(r.err, "no such date"));
+    assert_non_null(strstr(r.err, "không có thật"));
     run_result_free(&r);
     const char *no_task[] = {"plan", "task", "999", NULL};
     harness_cchc(&r, srv, no_task);

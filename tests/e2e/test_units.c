@@ -206,7 +206,7 @@ static void test_import_then_merge_rename_close_split(void **state)
     harness_cchc(&r, srv, bad_date); /* refused by the client now (common/date_text.c) */
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "--on"));
-    assert_non_null(strstr(r.err, "no such date"));
+    assert_non_null(strstr(r.err, "không có thật"));
     run_result_free(&r);
     const char *unknown[] = {"units", "close", "NO-SUCH", "--on", "2025-07-01", NULL};
     harness_cchc(&r, srv, unknown);

@@ -102,6 +102,30 @@ static void test_split(void **state)
     assert_string_equal(args[0], "");
 }
 
+/* What the validators write (msg_encode) splits back into the same id and
+ * arguments, renders in English, and is never cut inside a character. */
+static void test_encode(void **state)
+{
+    (void)state;
+    char out[64];
+    const char *in[] = {"5\x1f" "6", "ngày"};
+    msg_encode(out, sizeof(out), "%s and %s", in, 2);
+    assert_string_equal(out, "%s and %s\x1f" "5?6\x1f" "ngày"); /* a separator in an argument */
+    const char *id, *args[4];
+    assert_int_equal(msg_format_split(out, &id, args, 4), 2);
+    assert_string_equal(id, "%s and %s");
+    assert_string_equal(args[1], "ngày");
+
+    char english[64];
+    msg_encode(out, sizeof(out), "too long: %s bytes", (const char *[]){"12"}, 1);
+    msg_format_encoded(english, sizeof(english), out);
+    assert_string_equal(english, "too long: 12 bytes");
+
+    char small[7]; /* "ab", separator, then "ngày" cut before its 2-byte "à" */
+    msg_encode(small, sizeof(small), "ab", (const char *[]){"ngày"}, 1);
+    assert_string_equal(small, "ab\x1f" "ng");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_cut_at_character_boundary),
         cmocka_unit_test(test_arity),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_encode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
