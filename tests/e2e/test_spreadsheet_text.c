@@ -408,7 +408,7 @@ static void test_same_under_vi_VN_and_C(void **state)
         const char *over[] = {"submit", "--task", id, "--period", PERIOD, "--status", "đang triển khai",
                               "--progress", "100.5", "--result", "Gần xong", NULL};
         harness_cchc(&r, srv, over);
-        if (r.exit_code != 2 || !strstr(r.err, "0-100"))
+        if (r.exit_code != 2 || !strstr(r.err, "phải từ 0 đến 100"))
             fail_msg("%s: 100.5 not refused by the client (exit %d): %s", locales[l], r.exit_code,
                      r.err);
         run_result_free(&r);

@@ -10,19 +10,29 @@
 
 #include <cmocka.h>
 
+#include "msg_format.h"
 #include "utf8.h"
 #include "validate.h"
 
 /* fuzz_request: a date field holding an invalid byte ("2024-03\x9c" "31")
  * was quoted as is, and a long one cut at 40 bytes inside a character, so
  * the reason, which goes into the error reply, was not valid UTF-8. */
+/* A reason is an id with its arguments (msg_encode); the quotes are the
+ * id's, so the tests look in its English rendering. */
+static const char *english(const char *why)
+{
+    static char text[400];
+    msg_format_encoded(text, sizeof(text), why);
+    return text;
+}
+
 static void test_date_reason_is_utf8(void **state)
 {
     (void)state;
     char why[160];
     assert_int_equal(validate_date("2024-03\x9c" "31", why, sizeof(why)), -1);
     assert_true(utf8_valid(why, strlen(why)));
-    assert_non_null(strstr(why, "\"2024-03\""));
+    assert_non_null(strstr(english(why), "\"2024-03\""));
 
     /* 13 × "ầ" (3 bytes) = 39 bytes, then "ầ" would end at byte 42 */
     char long_date[64] = "";
@@ -35,11 +45,11 @@ static void test_date_reason_is_utf8(void **state)
         strcat(thirteen, "ầ");
     char expected[80];
     snprintf(expected, sizeof(expected), "\"%s\"", thirteen);
-    assert_non_null(strstr(why, expected));
+    assert_non_null(strstr(english(why), expected));
 
     /* valid text is still quoted whole */
     assert_int_equal(validate_date("ngày 31/3", why, sizeof(why)), -1);
-    assert_non_null(strstr(why, "\"ngày 31/3\""));
+    assert_non_null(strstr(english(why), "\"ngày 31/3\""));
 }
 
 /* fuzz_request: an index result's value "\xb8" "7.52" was quoted as is in
@@ -50,7 +60,7 @@ static void test_decimal_reason_is_utf8(void **state)
     char why[200];
     assert_int_equal(validate_decimal("\xb8" "7.52", 5, 4, why, sizeof(why)), -1);
     assert_true(utf8_valid(why, strlen(why)));
-    assert_non_null(strstr(why, "\"\" không phải số"));
+    assert_non_null(strstr(english(why), "\"\" is not a valid decimal"));
 
     char long_text[64] = "";
     for (int i = 0; i < 14; i++)
@@ -59,7 +69,7 @@ static void test_decimal_reason_is_utf8(void **state)
     assert_true(utf8_valid(why, strlen(why)));
 
     assert_int_equal(validate_decimal("87,52", 5, 4, why, sizeof(why)), -1);
-    assert_non_null(strstr(why, "\"87,52\""));
+    assert_non_null(strstr(english(why), "\"87,52\""));
 }
 
 int main(void)
