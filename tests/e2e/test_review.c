@@ -7,8 +7,6 @@
  * refuses to act without --yes when no terminal can confirm; a bare
  * report number, or a review from a client that sends no
  * revisions, is refused rather than taken to mean "whatever is there". */
-#include <poll.h>
-#include <pty.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +23,7 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "harness_terminal.h"
 
 static test_fixture fx;
 static test_server *const srv = &fx.srv;
@@ -122,53 +121,8 @@ static int reviewed_revision(long long id)
  * Returns the exit code; out gets everything the terminal showed. */
 static int run_on_terminal(const char *const *args, const char *answer, char *out, size_t size)
 {
-    const char *argv[40];
-    int argc = harness_cchc_argv(srv, argv);
-    for (int i = 0; args[i] && argc < 39; i++)
-        argv[argc++] = args[i];
-    argv[argc] = NULL;
-    int master;
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
-    assert_true(pid >= 0);
-    if (pid == 0)
-        harness_exec(argv);
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    size_t used = 0;
-    int answered = 0;
-    out[0] = '\0';
-    for (;;) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = harness_scaled_ms(20000) - (long)((now.tv_sec - start.tv_sec) * 1000 +
-                                   (now.tv_nsec - start.tv_nsec) / 1000000);
-        if (left <= 0) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            close(master);
-            fail_msg("cchc on a terminal did not finish; it showed: %s", out);
-        }
-        struct pollfd p = {master, POLLIN, 0};
-        if (poll(&p, 1, (int)left) <= 0)
-            continue;
-        ssize_t n = read(master, out + used, size - 1 - used);
-        if (n <= 0) /* EIO: the child closed the terminal */
-            break;
-        used += (size_t)n;
-        out[used] = '\0';
-        if (!answered && strstr(out, "[c/K]")) {
-            assert_true(write(master, answer, strlen(answer)) == (ssize_t)strlen(answer));
-            assert_true(write(master, "\n", 1) == 1);
-            answered = 1;
-        }
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    close(master);
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (harness_valgrind_check(pid, code))
-        fail_msg("valgrind memcheck found errors in cchc on a terminal");
-    return code;
+    const harness_terminal t = {.question = "[c/K]", .answer = answer};
+    return harness_cchc_on_terminal(srv, args, &t, out, size);
 }
 
 /* The reviewer read revision 1; the unit sent revision 2 before the click.
