@@ -123,7 +123,8 @@ void msg_encode(char *out, size_t size, const char *id, const char *const *args,
     out[used] = '\0';
 }
 
-size_t msg_format_encoded(char *out, size_t size, const char *text)
+size_t msg_format_encoded_as(char *out, size_t size, const char *text,
+                             const char *(*translate)(const char *id))
 {
     char copy[1024];
     size_t len = strlen(text);
@@ -133,5 +134,11 @@ size_t msg_format_encoded(char *out, size_t size, const char *text)
     copy[len] = '\0';
     const char *id, *args[MSG_FORMAT_MAX_ARGS];
     int n = msg_format_split(copy, &id, args, MSG_FORMAT_MAX_ARGS);
-    return msg_format(out, size, id, args, n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
+    const char *fmt = translate && *id ? translate(id) : id;
+    return msg_format(out, size, fmt, args, n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
+}
+
+size_t msg_format_encoded(char *out, size_t size, const char *text)
+{
+    return msg_format_encoded_as(out, size, text, NULL);
 }

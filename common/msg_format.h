@@ -53,4 +53,9 @@ void msg_encode(char *out, size_t size, const char *id, const char *const *args,
  * and its own command line, which speak English. */
 size_t msg_format_encoded(char *out, size_t size, const char *text);
 
+/* The same with the format looked up by translate(id) first (the client
+ * passes its catalogue); an empty id renders as "" without a lookup. */
+size_t msg_format_encoded_as(char *out, size_t size, const char *text,
+                             const char *(*translate)(const char *id));
+
 #endif

@@ -139,17 +139,13 @@ const char *lang_code(void)
     return current == LANG_EN ? "en" : "vi";
 }
 
+/* gettext's shape for msg_format_encoded_as (gettext takes char *). */
+static const char *catalogue_text(const char *id)
+{
+    return gettext(id);
+}
+
 void msg_render(const char *why, char *out, size_t size)
 {
-    char copy[1024];
-    size_t len = strlen(why);
-    if (len >= sizeof(copy))
-        len = sizeof(copy) - 1;
-    memcpy(copy, why, len);
-    copy[len] = '\0';
-    const char *id, *args[MSG_FORMAT_MAX_ARGS];
-    int n = msg_format_split(copy, &id, args, MSG_FORMAT_MAX_ARGS);
-    /* gettext("") is the catalogue's header: an empty id stays empty */
-    msg_format(out, size, *id ? gettext(id) : "", args,
-               n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
+    msg_format_encoded_as(out, size, why, catalogue_text);
 }
