@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/buffer.h>
 #include <openssl/x509.h>
 
 struct tls_server {
@@ -170,6 +171,44 @@ tls_session *tls_session_new(tls_server *ts)
     return s;
 }
 
+/* A memory BIO keeps the capacity of the most it ever held (the
+ * handshake's flight of certificates, the largest request or reply), and
+ * an idle connection would keep it for its whole life: 10,000 idle TLS
+ * connections are ~60 MiB of such buffers. Once a BIO is empty and larger
+ * than this, it is swapped for a new one. */
+#define TLS_BIO_KEPT_BYTES 2048
+
+static int bio_empty_and_large(BIO *bio)
+{
+    BUF_MEM *mem = NULL;
+    if (BIO_ctrl_pending(bio) != 0 || BIO_get_mem_ptr(bio, &mem) <= 0 || !mem)
+        return 0;
+    return mem->max > TLS_BIO_KEPT_BYTES;
+}
+
+static void trim_input_bio(tls_session *s)
+{
+    if (!bio_empty_and_large(s->in))
+        return;
+    BIO *fresh = BIO_new(BIO_s_mem());
+    if (!fresh) /* the old one still works; it is only large */
+        return;
+    BIO_set_mem_eof_return(fresh, -1);
+    SSL_set0_rbio(s->ssl, fresh); /* frees the old one */
+    s->in = fresh;
+}
+
+static void trim_output_bio(tls_session *s)
+{
+    if (!bio_empty_and_large(s->out))
+        return;
+    BIO *fresh = BIO_new(BIO_s_mem());
+    if (!fresh)
+        return;
+    SSL_set0_wbio(s->ssl, fresh);
+    s->out = fresh;
+}
+
 void tls_session_free(tls_session *s)
 {
     if (!s)
@@ -210,6 +249,8 @@ long tls_session_read(tls_session *s, uint8_t *out, size_t size, char *why, size
         return n;
     switch (SSL_get_error(s->ssl, n)) {
     case SSL_ERROR_WANT_READ:
+        trim_input_bio(s); /* everything received so far was consumed */
+        return 0;
     case SSL_ERROR_WANT_WRITE:
     case SSL_ERROR_ZERO_RETURN: /* close_notify: the TCP end follows */
         return 0;
@@ -259,5 +300,6 @@ int tls_session_take_output(tls_session *s, uint8_t **out, size_t *len)
     }
     *out = buf;
     *len = (size_t)n;
+    trim_output_bio(s);
     return 0;
 }
