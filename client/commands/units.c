@@ -17,6 +17,7 @@
 #include "human.h"
 #include "i18n.h"
 #include "labels.h"
+#include "message_text.h"
 #include "output.h"
 #include "pb_json.h"
 #include "unit_changes.h"
@@ -413,7 +414,10 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
         const char *state = strcmp(e->state, "already") == 0 ? _("already applied")
                             : strcmp(e->state, "would_apply") == 0 ? _("would apply")
                                                                     : _("applied");
-        printf(_("line %d [%s] %s\n"), e->line, state, e->summary);
+        char summary[512];
+        message_text(e->summary_id, e->summary_args, e->n_summary_args, e->summary, summary,
+                     sizeof(summary));
+        printf(_("line %d [%s] %s\n"), e->line, state, summary);
         for (size_t k = 0; k < e->n_affected; k++) {
             const Cchc__V1__UnitAffected *a = e->affected[k];
             printf(_("    %s ends: %zu report(s) still expected in open periods, %zu account(s)\n"), a->unit,
