@@ -133,7 +133,8 @@ static void test_dry_run_changes_nothing(void **state)
     run_result r;
     harness_cchc(&r, srv, dry);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.out, "[sẽ áp dụng] merge P-NK-ANHOA, P-NK-CAIKHE, P-BT-BUIHUUNGHIA → P-CAIKHE"));
+    /* the summary in Vietnamese (issue 14: an id with arguments, the verb and date the reader's) */
+    assert_non_null(strstr(r.out, "[sẽ áp dụng] hợp nhất P-NK-ANHOA, P-NK-CAIKHE, P-BT-BUIHUUNGHIA → P-CAIKHE"));
     assert_non_null(strstr(r.out, "Chạy thử (--dry-run): 114 thay đổi sẽ áp dụng"));
     /* the account on a ward that ends, with the command that moves it */
     assert_non_null(strstr(r.out, "cchc user move anhoa.clerk --unit P-CAIKHE"));
