@@ -564,8 +564,11 @@ static int units_history(const cli_options *opts, int argc, char **argv)
             printf("  %s  %s", human_date(e->on_date), event_name(e->event));
             if (*e->other_code)
                 printf(" %s (%s)", *e->other_name ? e->other_name : e->other_code, e->other_code);
+            /* part of a split unit by its label; --json keeps the code */
+            if (*e->part)
+                printf(" — %s", label_of(LABEL_SUCCESSION_PART, e->part));
             if (*e->note)
-                printf(" — %s", e->note);
+                printf("%s%s", *e->part ? "; " : " — ", e->note);
             if (*e->legal_basis)
                 printf(_("\n              legal basis: %s"), e->legal_basis);
             printf("\n");

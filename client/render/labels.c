@@ -129,6 +129,11 @@ static const label_entry labels[] = {
     {LABEL_FINDING, "criterion_without_task", N_("criterion without a task")},
     {LABEL_FINDING, "fragment_not_in_text", N_("fragment not in the task text")},
     {LABEL_FINDING, "assignment_text", N_("assignment text mismatch")},
+
+    /* TRANSLATORS: a unit split between successors: this one took a part */
+    {LABEL_SUCCESSION_PART, "part", N_("part of the unit")},
+    /* TRANSLATORS: a unit split between successors: this one took what was left */
+    {LABEL_SUCCESSION_PART, "rest", N_("the rest of the unit")},
 };
 
 const char *label_of(label_kind kind, const char *code)

@@ -18,6 +18,7 @@ typedef enum {
     LABEL_AUDIT_ACTION,  /* session.login, report.submit, period.close, … (cchc audit) */
     LABEL_SEVERITY,      /* error, warning, info (a plan check finding) */
     LABEL_FINDING,       /* group_score_sum, numbering_slip, … (plan check's kinds) */
+    LABEL_SUCCESSION_PART, /* part, rest: what of a split unit a succession took */
 } label_kind;
 
 /* The label of code in the chosen language; the code itself when the

@@ -33,6 +33,7 @@ static const arg_kinds table[] = {
     {"%s needs at least 2 units, got %s", "u-"},
     {"%s needs 1 unit, got %s", "u-"},
     {"%s: wrong number of successors (%s)", "u-"},
+    {"%s: wrong number of units (%s)", "u-"},
     /* sql/functions/040_accounts.sql: an account whose unit has closed */
     {"unit %s (%s) no longer exists from %s and no unit carries its duties; ask an "
      "administrator to move this account: cchc user move %s --unit UNIT-CODE",

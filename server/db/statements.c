@@ -313,7 +313,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT line, field, message, result::text AS result FROM apply_unit_changes($1::jsonb)"},
     /* $1 a unit's code, name or alias: its life, oldest first */
     [STMT_UNIT_HISTORY] = {"cchc_unit_history",
-        "SELECT on_date, event, other_code, other_name, legal_basis, note"
+        "SELECT on_date, event, other_code, other_name, legal_basis, note, part"
         "  FROM unit_history(coalesce(unit_resolve($1), $1))"},
     /* $1 what was typed for a unit that resolved to none: why, in words */
     [STMT_UNIT_PROBLEM] = {"cchc_unit_problem", "SELECT unit_resolve_problem($1)"},

@@ -7,8 +7,9 @@
  * the other language would print:
  *   1. `plan check` findings: kind, severity and detail, decimals with
  *      the reader's mark;
- *   2. a closed unit's notice (whoami) and a unit change's summary
- *      (`units apply --dry-run`), dates dd/mm/yyyy;
+ *   2. a closed unit's notice (whoami), a unit change's summary
+ *      (`units apply --dry-run`), dates dd/mm/yyyy, and the part of a
+ *      split unit in its history;
  *   3. the refusals of a bad frame (raw socket: id and arguments on the
  *      wire; tests/unit/test_message_text.c renders them);
  *   4. a code inside a sentence ("cannot %s": the period action by its
@@ -237,6 +238,50 @@ static void test_unit_change_summary_in_one_language(void **state)
     unlink(CHANGES);
 }
 
+/* A unit's history: the part of a split unit a succession took, by its
+ * label (it was "một phần (part)" in both languages). Runs last: it
+ * applies the city's 2025 reorganisation. */
+static void test_unit_history_part_in_one_language(void **state)
+{
+    (void)state;
+    fixture_as(&fx, ADMIN);
+    const char *apply[] = {"units", "apply", CCHC_SOURCE_DIR "/sql/units/changes_2025.csv", NULL};
+    harness_cchc_ok(srv, apply);
+    /* a ward split between two new wards in 2025 */
+    const char *history[] = {"units", "history", "P-BT-BUIHUUNGHIA", NULL};
+    run_result r;
+    run_in(&r, 0, history);
+    expect_exit(&r, 0);
+    expect_has(r.out, "(P-CAIKHE) — một phần");
+    expect_has(r.out, "(P-BINHTHUY) — phần còn lại");
+    expect_lacks(r.out, "part");
+    expect_lacks(r.out, "rest");
+    run_result_free(&r);
+    run_in(&r, 1, history);
+    expect_exit(&r, 0);
+    expect_has(r.out, "(P-CAIKHE) — part of the unit");
+    expect_has(r.out, "(P-BINHTHUY) — the rest of the unit");
+    expect_lacks(r.out, "một phần");
+    expect_lacks(r.out, "phần còn lại");
+    run_result_free(&r);
+    json_t *root = harness_cchc_json(srv, history);
+    json_t *events = json_object_get(root, "events");
+    int parts = 0;
+    for (size_t i = 0; i < json_array_size(events); i++) {
+        json_t *e = json_array_get(events, i);
+        json_t *part = json_object_get(e, "part");
+        if (json_is_string(part) && (strcmp(json_string_value(part), "part") == 0 ||
+                                     strcmp(json_string_value(part), "rest") == 0)) {
+            parts++;
+            json_t *note = json_object_get(e, "note"); /* left out when empty */
+            if (json_is_string(note))
+                expect_lacks(json_string_value(note), "(part)");
+        }
+    }
+    assert_int_equal(parts, 2);
+    json_decref(root);
+}
+
 /* ---- 3. the refusals of a bad frame -------------------------------------- */
 
 static void test_bad_frames_are_refused_with_ids(void **state)
@@ -368,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_bad_frames_are_refused_with_ids),
         cmocka_unit_test(test_action_inside_a_sentence_by_its_label),
         cmocka_unit_test(test_audit_actions_by_their_labels),
+        cmocka_unit_test(test_unit_history_part_in_one_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
