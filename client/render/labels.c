@@ -66,6 +66,8 @@ static const label_entry labels[] = {
     {LABEL_REVIEW_LEVEL, "lead", N_("lead agency")},
     /* TRANSLATORS: a review by the district over its communes' reports */
     {LABEL_REVIEW_LEVEL, "district", N_("district level")},
+    /* TRANSLATORS: the acceptance an administrator's approval of the period made */
+    {LABEL_REVIEW_LEVEL, "admin", N_("administrator")},
 
     /* TRANSLATORS: a unit change: the unit ends, no successor */
     {LABEL_UNIT_CHANGE, "close", N_("close")},
