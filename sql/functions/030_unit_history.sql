@@ -524,7 +524,7 @@ $$;
 -- (issue 14: it was written into the note as "một phần (part)"). Dropped
 -- first: a column was added, and CREATE OR REPLACE cannot change a result.
 DROP FUNCTION IF EXISTS unit_history(text);
-CREATE FUNCTION unit_history(code text)
+CREATE OR REPLACE FUNCTION unit_history(code text)
 RETURNS TABLE (on_date text, event text, other_code text, other_name text, legal_basis text, note text,
                part text)
 LANGUAGE sql STABLE AS $$
