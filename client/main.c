@@ -18,8 +18,10 @@
 #include "human.h"
 #include "i18n.h"
 #include "lang.h"
+#include "message_text.h"
 #include "outbox.h"
 #include "progress.h"
+#include "server_error.h"
 #include "session_store.h"
 #include "terminal.h"
 
@@ -184,6 +186,7 @@ int main(int argc, char **argv)
     }
     /* numbers follow the language too: a decimal comma in Vietnamese */
     human_use_english(lang_current() == LANG_EN);
+    server_error_set_arg_shown(message_arg_shown); /* codes inside server messages by their labels */
 
     static const struct option options[] = {
         {"server", required_argument, NULL, 's'},

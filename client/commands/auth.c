@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "lang.h"
 #include "labels.h"
+#include "message_text.h"
 #include "output.h"
 #include "password_policy.h"
 #include "pb_json.h"
@@ -44,8 +45,12 @@ static void print_account(const Cchc__V1__Account *a)
            a->unit_name, a->unit_code, roles);
     /* the unit closed in a reorganisation: say so rather than let the
      * clerk wonder why a new period lists no task (the server's words) */
-    if (a->unit_closed)
-        printf(_("Note: %s\n"), a->unit_notice);
+    if (a->unit_closed) {
+        char notice[768];
+        message_text(a->unit_notice_id, a->unit_notice_args, a->n_unit_notice_args, a->unit_notice,
+                     notice, sizeof(notice));
+        printf(_("Note: %s\n"), notice);
+    }
 }
 
 /* The options of login and passwd: --password-stdin and --help. Returns

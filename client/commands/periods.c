@@ -81,8 +81,9 @@ static int add_accept_ids(Cchc__V1__PeriodActionRequest *act, const char *list)
 static int confirm(const char *action, const char *period, const Cchc__V1__PeriodActionRequest *act)
 {
     if (!isatty(STDIN_FILENO)) {
+        /* the command as typed, then the action as the reader says it */
         fprintf(stderr, _("cchc period %s: not a terminal; add --yes to %s %s from a script\n"),
-                action, action, period);
+                action, label_of(LABEL_ACTION, action), period);
         return -1;
     }
     if (strcmp(action, "approve") == 0)

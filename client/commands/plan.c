@@ -15,7 +15,9 @@
 #include "decimal_text.h"
 #include "human.h"
 #include "i18n.h"
+#include "labels.h"
 #include "lang.h"
+#include "message_text.h"
 #include "output.h"
 #include "pb_json.h"
 #include "table.h"
@@ -343,19 +345,6 @@ static int plan_task(const cli_options *opts, int argc, char **argv)
 
 /* ---- cchc plan check ---------------------------------------------------------------- */
 
-/* A finding's severity as the reader's language says it ("error",
- * "warning", "info" on the wire and in --json). */
-static const char *severity_label(const char *severity)
-{
-    static const struct { const char *code, *label; } labels[] = {
-        {"error", N_("error")}, {"warning", N_("warning")}, {"info", N_("info")},
-    };
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].code, severity) == 0)
-            return _(labels[i].label);
-    return severity;
-}
-
 static int plan_check(const cli_options *opts)
 {
     Cchc__V1__PlanCheckRequest body = CCHC__V1__PLAN_CHECK_REQUEST__INIT;
@@ -370,9 +359,13 @@ static int plan_check(const cli_options *opts)
     } else {
         for (size_t i = 0; i < pc->n_findings; i++) {
             const Cchc__V1__Inconsistency *f = pc->findings[i];
-            char codes[512];
-            printf("[%s] %s: %s\n    %s\n", severity_label(f->severity), f->kind,
-                   join(f->codes, f->n_codes, ", ", codes, sizeof(codes)), f->detail);
+            /* severity, kind and detail in the reader's language; --json
+             * keeps the codes, the English detail and its id with args */
+            char codes[512], detail[1024];
+            message_text(f->message_id, f->args, f->n_args, f->detail, detail, sizeof(detail));
+            printf("[%s] %s: %s\n    %s\n", label_of(LABEL_SEVERITY, f->severity),
+                   label_of(LABEL_FINDING, f->kind), join(f->codes, f->n_codes, ", ", codes, sizeof(codes)),
+                   detail);
         }
         printf(_("%zu point(s) to note in the plan (the figures stay as printed).\n"),
                pc->n_findings);

@@ -20,6 +20,7 @@
 #include "human.h"
 #include "i18n.h"
 #include "labels.h"
+#include "message_text.h"
 #include "outbox.h"
 #include "output.h"
 #include "pb_json.h"
@@ -116,8 +117,12 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
     } else {
         printf(_("%s (%s), period %s (%s), deadline %s\n"), mt->unit_name, mt->unit_code,
                mt->period->id, label_of(LABEL_PERIOD_STATE, mt->period->state), human_date(mt->deadline));
-        if (*mt->unit_notice)
-            printf(_("Note: %s\n"), mt->unit_notice);
+        if (*mt->unit_notice) {
+            char notice[768];
+            message_text(mt->unit_notice_id, mt->unit_notice_args, mt->n_unit_notice_args,
+                         mt->unit_notice, notice, sizeof(notice));
+            printf(_("Note: %s\n"), notice);
+        }
         const char *headers[] = {_("Code"), _("Task"), _("Report"), _("Rev."), _("Progress"),
                                  _("Note")};
         const int widths[] = {0, 56, 0, 0, 0, 50};

@@ -17,6 +17,7 @@
 #include "human.h"
 #include "i18n.h"
 #include "labels.h"
+#include "message_text.h"
 #include "output.h"
 #include "pb_json.h"
 #include "unit_changes.h"
@@ -413,7 +414,10 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
         const char *state = strcmp(e->state, "already") == 0 ? _("already applied")
                             : strcmp(e->state, "would_apply") == 0 ? _("would apply")
                                                                     : _("applied");
-        printf(_("line %d [%s] %s\n"), e->line, state, e->summary);
+        char summary[512];
+        message_text(e->summary_id, e->summary_args, e->n_summary_args, e->summary, summary,
+                     sizeof(summary));
+        printf(_("line %d [%s] %s\n"), e->line, state, summary);
         for (size_t k = 0; k < e->n_affected; k++) {
             const Cchc__V1__UnitAffected *a = e->affected[k];
             printf(_("    %s ends: %zu report(s) still expected in open periods, %zu account(s)\n"), a->unit,
@@ -560,8 +564,11 @@ static int units_history(const cli_options *opts, int argc, char **argv)
             printf("  %s  %s", human_date(e->on_date), event_name(e->event));
             if (*e->other_code)
                 printf(" %s (%s)", *e->other_name ? e->other_name : e->other_code, e->other_code);
+            /* part of a split unit by its label; --json keeps the code */
+            if (*e->part)
+                printf(" — %s", label_of(LABEL_SUCCESSION_PART, e->part));
             if (*e->note)
-                printf(" — %s", e->note);
+                printf("%s%s", *e->part ? "; " : " — ", e->note);
             if (*e->legal_basis)
                 printf(_("\n              legal basis: %s"), e->legal_basis);
             printf("\n");

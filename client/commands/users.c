@@ -385,7 +385,9 @@ int cmd_audit(const cli_options *opts, int argc, char **argv)
         table *t = table_new(6, headers, widths);
         for (size_t i = 0; i < al->n_entries; i++) {
             const Cchc__V1__AuditEntry *e = al->entries[i];
-            const char *row[] = {human_time(e->at), e->username, e->address, e->action, e->target,
+            /* the action by its label; --json keeps the code */
+            const char *row[] = {human_time(e->at), e->username, e->address,
+                                 label_of(LABEL_AUDIT_ACTION, e->action), e->target,
                                  strcmp(e->detail, "{}") == 0 ? "" : e->detail};
             table_add_row(t, row);
         }

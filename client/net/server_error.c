@@ -12,6 +12,13 @@
 
 #define MAX_ARGS 16
 
+static server_error_arg_fn arg_shown;
+
+void server_error_set_arg_shown(server_error_arg_fn shown)
+{
+    arg_shown = shown;
+}
+
 void server_error_text(const char *id, char *const *args, size_t nargs, const char *message,
                        char *out, size_t size)
 {
@@ -20,8 +27,14 @@ void server_error_text(const char *id, char *const *args, size_t nargs, const ch
         return;
     }
     const char *shown[MAX_ARGS];
+    char coded[MAX_ARGS][160];
     size_t n = nargs < MAX_ARGS ? nargs : MAX_ARGS;
     for (size_t i = 0; i < n; i++) {
+        /* a code by the position the table gives it ("cannot %s": an action) */
+        if (arg_shown && args[i] && arg_shown(id, i, args[i], coded[i], sizeof(coded[i]))) {
+            shown[i] = coded[i];
+            continue;
+        }
         /* a field name ("as_of: …") by its label; gettext("") is the
          * catalogue's header: an empty argument stays empty */
         const char *label = args[i] && *args[i] ? field_label_known(args[i]) : NULL;

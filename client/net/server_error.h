@@ -20,6 +20,15 @@
 void server_error_text(const char *id, char *const *args, size_t nargs, const char *message,
                        char *out, size_t size);
 
+/* How an argument that is a code (a state, an action, a date…) is shown,
+ * asked before the rules above: writes into out and returns 1, or returns
+ * 0 for an argument it does not know. client/render/message_text.h holds
+ * the table of ids and positions; main sets it here, since the network
+ * layer does not see the render layer's labels. */
+typedef int (*server_error_arg_fn)(const char *id, size_t index, const char *arg, char *out,
+                                   size_t size);
+void server_error_set_arg_shown(server_error_arg_fn shown);
+
 /* Fills err from error: the message and one line per detail in the chosen
  * language, and err->server_json for --json. Leaves exit code and code
  * name to the caller. */

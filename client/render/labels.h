@@ -14,6 +14,11 @@ typedef enum {
     LABEL_ACTION,        /* submit, accept, return, approve, … (history lines) */
     LABEL_UNIT_KIND,     /* city, department, district, commune, other */
     LABEL_REVIEW_LEVEL,  /* lead, district: who reviewed a report */
+    LABEL_UNIT_CHANGE,   /* close, rename, merge, split, move, create (a unit change) */
+    LABEL_AUDIT_ACTION,  /* session.login, report.submit, period.close, … (cchc audit) */
+    LABEL_SEVERITY,      /* error, warning, info (a plan check finding) */
+    LABEL_FINDING,       /* group_score_sum, numbering_slip, … (plan check's kinds) */
+    LABEL_SUCCESSION_PART, /* part, rest: what of a split unit a succession took */
 } label_kind;
 
 /* The label of code in the chosen language; the code itself when the

@@ -246,9 +246,12 @@ const statement_def cchc_statements[STMT_COUNT] = {
     [STMT_PLAN_ASSIGN] = {"cchc_plan_assign",
         "SELECT field, message, result::text AS result FROM plan_assign($1::jsonb)"},
     [STMT_PLAN_CHECK] = {"cchc_plan_check",
-        "SELECT kind, severity, array_to_string(codes, E'\\x1f') AS codes, detail"
+        "SELECT kind, severity, array_to_string(codes, E'\\x1f') AS codes,"
+        "       cchc_msg_english(detail) AS detail, cchc_msg_id(detail) AS message_id,"
+        "       cchc_msg_args(detail) AS args"
         "  FROM plan_inconsistency"
-        " ORDER BY array_position(ARRAY['error','warning','info']::text[], severity), kind, detail"},
+        " ORDER BY array_position(ARRAY['error','warning','info']::text[], severity), kind,"
+        "          cchc_msg_english(detail)"},
 
     /* $1 index code: is there such an index, and the plan's base year */
     [STMT_INDEX_RESULT_CONTEXT] = {"cchc_index_result_context",
@@ -310,7 +313,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT line, field, message, result::text AS result FROM apply_unit_changes($1::jsonb)"},
     /* $1 a unit's code, name or alias: its life, oldest first */
     [STMT_UNIT_HISTORY] = {"cchc_unit_history",
-        "SELECT on_date, event, other_code, other_name, legal_basis, note"
+        "SELECT on_date, event, other_code, other_name, legal_basis, note, part"
         "  FROM unit_history(coalesce(unit_resolve($1), $1))"},
     /* $1 what was typed for a unit that resolved to none: why, in words */
     [STMT_UNIT_PROBLEM] = {"cchc_unit_problem", "SELECT unit_resolve_problem($1)"},
@@ -525,9 +528,12 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * reports (tasks_unit, functions/050) */
     [STMT_UNIT_PERIOD] = {"cchc_unit_period",
         "SELECT u.name AS unit_name, u.code AS unit_code, unit_deadline(p, u.code)::text AS deadline,"
-        "       CASE WHEN $2 = '' THEN coalesce(account_unit_notice($4, u.code), '') ELSE '' END"
-        "         AS unit_notice"
-        "  FROM report_period p, org_unit u WHERE p.id = $1 AND u.code = (SELECT tasks_unit($2, $3))"},
+        "       coalesce(cchc_msg_english(n.notice), '') AS unit_notice,"
+        "       coalesce(cchc_msg_id(n.notice), '') AS unit_notice_id,"
+        "       coalesce(cchc_msg_args(n.notice), '') AS unit_notice_args"
+        "  FROM report_period p, org_unit u"
+        " CROSS JOIN LATERAL (SELECT CASE WHEN $2 = '' THEN account_unit_notice($4, u.code) END AS notice) n"
+        " WHERE p.id = $1 AND u.code = (SELECT tasks_unit($2, $3))"},
     /* $1 period id, $2 unit as typed ('' = the caller's), $3 the caller's
      * unit: that unit's expected reports with their state */
     [STMT_MY_TASKS] = {"cchc_my_tasks",

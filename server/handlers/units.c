@@ -245,6 +245,8 @@ static void on_unit_change_set(request *req, PGresult *const *r, int n)
         out->op = arena_json_string(&a, json_object_get(e, "op"));
         out->state = arena_json_string(&a, json_object_get(e, "state"));
         out->summary = arena_json_string(&a, json_object_get(e, "summary"));
+        out->summary_id = arena_json_string(&a, json_object_get(e, "summary_id"));
+        out->summary_args = arena_json_strings(&a, json_object_get(e, "summary_args"), &out->n_summary_args);
         json_t *aff = json_object_get(e, "affected");
         out->affected = arena_array(&a, json_array_size(aff), sizeof(*out->affected));
         for (size_t k = 0; out->affected && k < json_array_size(aff); k++) {

@@ -41,6 +41,7 @@
 
 #include "listener.h"
 #include "log.h"
+#include "msg_format.h"
 #include "secure_wipe.h"
 #include "proxy_header.h"
 
@@ -588,16 +589,22 @@ static int read_tls(connection *c, const uint8_t *data, size_t len, frame_status
 static void after_frames(connection *c, frame_status st, uint32_t bad_length)
 {
     if (st == FRAME_ERR_TOO_LARGE || st == FRAME_ERR_EMPTY) {
-        char message[160];
+        /* the refusal travels as a message id with its arguments (the
+         * client says it in its reader's language); the log reads English */
+        char message[160], encoded[160], got[16], most[16];
+        snprintf(got, sizeof(got), "%u", bad_length);
+        snprintf(most, sizeof(most), "%u", c->reader.max_payload);
+        const char *args[] = {got, most};
         if (st == FRAME_ERR_TOO_LARGE)
-            snprintf(message, sizeof(message),
-                     "frame of %u bytes exceeds the limit of %u bytes%s",
-                     bad_length, c->reader.max_payload,
-                     c->greeted ? "" : " before hello");
+            msg_encode(encoded, sizeof(encoded),
+                       c->greeted ? MSG_ID("frame of %s bytes exceeds the limit of %s bytes")
+                                  : MSG_ID("frame of %s bytes exceeds the limit of %s bytes before hello"),
+                       args, 2);
         else
-            snprintf(message, sizeof(message), "frame with an empty payload");
+            msg_encode(encoded, sizeof(encoded), MSG_ID("frame with an empty payload"), NULL, 0);
+        msg_format_encoded(message, sizeof(message), encoded);
         log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
-        c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, message);
+        c->owner->handlers.on_bad_frame(c->owner->handlers.owner, c, st, encoded);
         connection_close_after_flush(c, message);
         return;
     }

@@ -35,7 +35,8 @@ typedef struct net_handlers {
     /* One complete frame payload, valid only during the call. */
     void (*on_frame)(void *owner, connection *c, const uint8_t *payload, size_t len);
     /* The stream cannot be read on (frame too large or empty): the owner
-     * may send a last frame; the connection then closes after flushing. */
+     * may send a last frame; the connection then closes after flushing.
+     * message is a message id with its arguments (msg_encode). */
     void (*on_bad_frame)(void *owner, connection *c, frame_status status,
                          const char *message);
     /* A connection has gone (closed, or drained and closed). */

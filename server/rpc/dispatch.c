@@ -53,18 +53,27 @@ static void handle_hello(request *req)
 
 void rpc_on_bad_frame(rpc_context *ctx, connection *c, frame_status status, const char *message)
 {
-    rpc_send_error(ctx, c, 0,
-                   status == FRAME_ERR_TOO_LARGE ? CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE
-                                                 : CCHC__V1__ERROR_CODE__MALFORMED,
-                   message);
+    /* message is an id with its arguments (server/net/connection.c) */
+    char copy[160], english[200];
+    snprintf(copy, sizeof(copy), "%s", message);
+    const char *id, *args[MSG_FORMAT_MAX_ARGS];
+    int n = msg_format_split(copy, &id, args, MSG_FORMAT_MAX_ARGS);
+    rpc_send_error_id(ctx, c, 0,
+                      status == FRAME_ERR_TOO_LARGE ? CCHC__V1__ERROR_CODE__FRAME_TOO_LARGE
+                                                    : CCHC__V1__ERROR_CODE__MALFORMED,
+                      english, sizeof(english), id, args,
+                      n < MSG_FORMAT_MAX_ARGS ? (size_t)n : MSG_FORMAT_MAX_ARGS);
 }
 
 /* A frame that is not a request at all: answered with request id 0; the
- * framing is intact, so the connection goes on. */
-static void reject_frame(rpc_context *ctx, connection *c, const char *message)
+ * framing is intact, so the connection goes on. id is a message id
+ * without arguments, so the client says it in its reader's language. */
+static void reject_frame(rpc_context *ctx, connection *c, const char *id)
 {
-    log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, message);
-    rpc_send_error(ctx, c, 0, CCHC__V1__ERROR_CODE__MALFORMED, message);
+    char english[160];
+    log_warn("client %llu (%s): %s", (unsigned long long)c->id, c->peer, id);
+    rpc_send_error_id(ctx, c, 0, CCHC__V1__ERROR_CODE__MALFORMED, english, sizeof(english), id, NULL,
+                      0);
 }
 
 /* The error for a string field that is not UTF-8 or holds a NUL byte:
@@ -215,11 +224,11 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
     if (wire_scan_envelope(payload, len, &env) != WIRE_CHECK_OK ||
         wire_check_text(&cchc__v1__request__descriptor, payload, len, 0, &text) ==
             WIRE_CHECK_MALFORMED) {
-        reject_frame(ctx, c, "frame payload is not a cchc.v1.Request message");
+        reject_frame(ctx, c, MSG_ID("frame payload is not a cchc.v1.Request message"));
         return;
     }
     if (env.request_id == 0) {
-        reject_frame(ctx, c, "request_id must be non-zero");
+        reject_frame(ctx, c, MSG_ID("request_id must be non-zero"));
         return;
     }
     if (text.path[0]) { /* session_token or request_key */
@@ -261,8 +270,9 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
         }
         if (req)
             request_discard(req);
-        rpc_send_error(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                       "server out of memory");
+        char english[64];
+        rpc_send_error_id(ctx, c, env.request_id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, english,
+                          sizeof(english), MSG_ID("server out of memory"), NULL, 0);
         return;
     }
     memcpy(kept, payload, len);

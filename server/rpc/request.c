@@ -134,18 +134,6 @@ void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *r
     connection_send_frame(c, frame, len);
 }
 
-void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
-                    Cchc__V1__ErrorCode code, const char *message)
-{
-    Cchc__V1__Error err = CCHC__V1__ERROR__INIT;
-    Cchc__V1__Response response = CCHC__V1__RESPONSE__INIT;
-    err.code = code;
-    err.message = (char *)message;
-    response.request_id = request_id;
-    response.error = &err;
-    rpc_send(ctx, c, &response);
-}
-
 void rpc_send_error_id(const rpc_context *ctx, connection *c, uint64_t request_id,
                        Cchc__V1__ErrorCode code, char *english, size_t size, const char *id,
                        const char *const *args, size_t nargs)

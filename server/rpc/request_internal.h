@@ -11,14 +11,13 @@
  * memory is short). */
 request *request_new(rpc_context *ctx, connection *c, uint64_t id);
 /* Ends a request that could not start (its envelope did not decode) without
- * an answer: the caller answers with rpc_send_error. */
+ * an answer: the caller answers with rpc_send_error_id. */
 void request_discard(request *req);
 /* Encodes and sends a response on c (dropped when c is closing). */
 void rpc_send(const rpc_context *ctx, connection *c, const Cchc__V1__Response *response);
-void rpc_send_error(const rpc_context *ctx, connection *c, uint64_t request_id,
-                    Cchc__V1__ErrorCode code, const char *message);
-/* The same for an error before any request exists, as a message id and
- * its arguments (request_fail's rules); the English rendering goes to
+/* Sends an error before any request exists (or where one cannot answer
+ * itself) as a message id and its arguments (request_fail's rules), so the
+ * client says it in its reader's language; the English rendering goes to
  * message, and to *english (size bytes) for the caller's log line. */
 void rpc_send_error_id(const rpc_context *ctx, connection *c, uint64_t request_id,
                        Cchc__V1__ErrorCode code, char *english, size_t size, const char *id,

@@ -15,6 +15,7 @@
 
 #include "db_pool.h"
 #include "log.h"
+#include "msg_format.h"
 #include "pgvalue.h"
 #include "request_helpers.h"
 #include "request_internal.h"
@@ -181,8 +182,11 @@ static void pump(reply_stream *s)
         if (wire_encode_frame(&response.base, req->ctx->max_reply, &frame, &len, &payload) != 0) {
             log_error("client %llu request %llu: part of %zu bytes exceeds the reply limit",
                       (unsigned long long)req->conn_id, (unsigned long long)req->id, payload);
-            rpc_send_error(req->ctx, c, req->id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED,
-                           "one row of the answer is larger than the server's reply limit");
+            char english[96];
+            rpc_send_error_id(req->ctx, c, req->id, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, english,
+                              sizeof(english),
+                              MSG_ID("one row of the answer is larger than the server's reply limit"),
+                              NULL, 0);
             stream_end(s, "RESOURCE_EXHAUSTED: a row over the reply limit");
             return;
         }

@@ -518,15 +518,21 @@ $$;
 
 -- A unit's life, oldest first: created, formed from, absorbed, renamed,
 -- moved, merged or split into, closed. on_date is the first day of the new
--- state; other_code/other_name the unit on the other side of the change.
+-- state; other_code/other_name the unit on the other side of the change;
+-- part the code of a succession that took part of a unit ('part', 'rest',
+-- '' for the whole), which the client labels in the reader's language
+-- (issue 14: it was written into the note as "một phần (part)"). Dropped
+-- first: a column was added, and CREATE OR REPLACE cannot change a result.
+DROP FUNCTION IF EXISTS unit_history(text);
 CREATE OR REPLACE FUNCTION unit_history(code text)
-RETURNS TABLE (on_date text, event text, other_code text, other_name text, legal_basis text, note text)
+RETURNS TABLE (on_date text, event text, other_code text, other_name text, legal_basis text, note text,
+               part text)
 LANGUAGE sql STABLE AS $$
     SELECT e.d::text, e.event, coalesce(e.other, ''), coalesce(o.name, ''),
-           coalesce(legal_basis_text(e.basis), ''), coalesce(e.note, '')
+           coalesce(legal_basis_text(e.basis), ''), coalesce(e.note, ''), coalesce(e.part, '')
       FROM (
         SELECT u.valid_from AS d, 'created' AS event, NULL::text AS other, u.began_basis AS basis,
-               NULL::text AS note, 0 AS rank
+               NULL::text AS note, NULL::text AS part, 0 AS rank
           FROM org_unit u
          WHERE u.code = unit_history.code AND u.valid_from IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM unit_succession s
@@ -535,24 +541,20 @@ LANGUAGE sql STABLE AS $$
         SELECT s.effective_on,
                CASE s.change_kind WHEN 'rename' THEN 'renamed_from' WHEN 'absorb' THEN 'absorbed'
                                   WHEN 'split' THEN 'split_from' ELSE 'formed_from' END,
-               s.predecessor_code, s.legal_basis,
-               concat_ws('; ', CASE s.part WHEN 'part' THEN 'một phần (part)'
-                                           WHEN 'rest' THEN 'phần còn lại (the rest)' END, s.note), 1
+               s.predecessor_code, s.legal_basis, s.note, s.part, 1
           FROM unit_succession s WHERE s.successor_code = unit_history.code
         UNION ALL
-        SELECT c.effective_on, 'moved', c.parent_code, c.legal_basis, NULL, 2
+        SELECT c.effective_on, 'moved', c.parent_code, c.legal_basis, NULL, NULL, 2
           FROM unit_parent_change c WHERE c.unit_code = unit_history.code
         UNION ALL
         SELECT s.effective_on,
                CASE s.change_kind WHEN 'rename' THEN 'renamed_to' WHEN 'absorb' THEN 'absorbed_into'
                                   WHEN 'split' THEN 'split_into' ELSE 'merged_into' END,
-               s.successor_code, s.legal_basis,
-               concat_ws('; ', CASE s.part WHEN 'part' THEN 'một phần (part)'
-                                           WHEN 'rest' THEN 'phần còn lại (the rest)' END, s.note), 3
+               s.successor_code, s.legal_basis, s.note, s.part, 3
           FROM unit_succession s WHERE s.predecessor_code = unit_history.code
         UNION ALL
         -- closed without successor (a merge or split already says where it went)
-        SELECT u.valid_until + 1, 'closed', NULL, u.ended_basis, NULL, 4
+        SELECT u.valid_until + 1, 'closed', NULL, u.ended_basis, NULL, NULL, 4
           FROM org_unit u
          WHERE u.code = unit_history.code AND u.valid_until IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM unit_succession s

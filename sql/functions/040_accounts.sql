@@ -141,14 +141,18 @@ $$;
 -- whoami, in the user list), NULL while its unit exists: when the unit
 -- closed, who carries its duties today (unit_on) and the command that
 -- moves the account. Today is Can Tho's date (as today_in_vietnam, 050).
+-- A message id with arguments (cchc_msg, 005): the client says it in the
+-- reader's language, the date as the reader writes dates.
 CREATE OR REPLACE FUNCTION account_unit_notice(username text, unit text) RETURNS text
 LANGUAGE sql STABLE AS $$
-    SELECT format('đơn vị %s (%s) đã ngừng hoạt động từ ngày %s; đơn vị kế thừa: %s; '
-                  'nhờ quản trị viên chuyển tài khoản: cchc user move %s --unit %s '
-                  '(unit %s closed on %s; ask an administrator to move this account)',
-                  u.name, u.code, u.valid_until + 1,
-                  coalesce(s.names, 'không có (none)'), username, coalesce(s.first_code, 'MÃ-ĐƠN-VỊ'),
-                  u.code, u.valid_until + 1)
+    SELECT CASE WHEN s.names IS NULL
+                THEN cchc_msg('unit %s (%s) no longer exists from %s and no unit carries its duties; '
+                              'ask an administrator to move this account: cchc user move %s --unit UNIT-CODE',
+                              u.name, u.code, (u.valid_until + 1)::text, username)
+                ELSE cchc_msg('unit %s (%s) no longer exists from %s; its successor: %s; '
+                              'ask an administrator to move this account: cchc user move %s --unit %s',
+                              u.name, u.code, (u.valid_until + 1)::text, s.names, username, s.first_code)
+           END
       FROM org_unit u
       LEFT JOIN LATERAL (
            SELECT string_agg(su.name || ' (' || su.code || ')', ', ' ORDER BY su.code) AS names,
@@ -172,7 +176,10 @@ SELECT a.id, a.username, a.full_name, a.unit_code, u.name AS unit_name,
                   WHERE l.username = a.username AND l.succeeded), '') AS last_login_at,
        (SELECT count(*) FROM login_failures_of_user(a.username))::int AS failed_logins,
        coalesce(iso_utc(login_user_blocked_until(a.username)), '') AS blocked_until,
-       account_unit_notice(a.username, a.unit_code) IS NOT NULL AS unit_closed,
-       coalesce(account_unit_notice(a.username, a.unit_code), '') AS unit_notice
+       n.notice IS NOT NULL AS unit_closed,
+       coalesce(cchc_msg_english(n.notice), '') AS unit_notice,
+       coalesce(cchc_msg_id(n.notice), '') AS unit_notice_id,
+       coalesce(cchc_msg_args(n.notice), '') AS unit_notice_args
   FROM account a
-  JOIN org_unit u ON u.code = a.unit_code;
+  JOIN org_unit u ON u.code = a.unit_code
+ CROSS JOIN LATERAL (SELECT account_unit_notice(a.username, a.unit_code) AS notice) n;

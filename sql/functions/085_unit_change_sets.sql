@@ -21,6 +21,19 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN k IN ('ward', 'commune_town') THEN 'commune' ELSE nullif(k, '') END
 $$;
 
+-- What a rename, merge or split does, for the preview and the report of a
+-- set: a message id with arguments (cchc_msg, 005), one id per kind of
+-- change so that each language says the verb its own way.
+CREATE OR REPLACE FUNCTION unit_change_summary(op text, from_codes text[], to_list jsonb, d date)
+RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE op WHEN 'rename' THEN cchc_msg('rename %s → %s from %s', f, t, d::text)
+                   WHEN 'merge' THEN cchc_msg('merge %s → %s from %s', f, t, d::text)
+                   ELSE cchc_msg('split %s → %s from %s', f, t, d::text) END
+      FROM (SELECT array_to_string(from_codes, ', ') AS f,
+                   (SELECT string_agg(tt ->> 'code', ', ') FROM jsonb_array_elements(to_list) tt) AS t) x
+$$;
+
 -- One change: {"op", "from": [...], "to": [{"code", "name", "kind",
 -- "parent"}], "effective_on", "legal_basis", "partial": ["CODE:part"],
 -- "note"}. Checks it against the units as they are now (earlier changes
@@ -112,7 +125,7 @@ BEGIN
         IF EXISTS (SELECT 1 FROM unit_parent_change p WHERE p.unit_code = u.code AND p.effective_on = d
                     AND p.parent_code = parent) THEN
             RETURN QUERY SELECT 'already', NULL::text, NULL::text,
-                format('chuyển %s (%s) về %s từ %s', u.name, u.code, parent, d), NULL::jsonb;
+                cchc_msg('move %s (%s) under %s from %s', u.name, u.code, parent, d::text), NULL::jsonb;
             RETURN;
         END IF;
         IF NOT unit_exists_on(u, d) OR (u.valid_from IS NOT NULL AND u.valid_from >= d) THEN
@@ -128,7 +141,7 @@ BEGIN
         INSERT INTO unit_parent_change (unit_code, parent_code, effective_on, legal_basis)
         VALUES (u.code, parent, d, basis);
         RETURN QUERY SELECT 'applied', NULL::text, NULL::text,
-            format('chuyển %s (%s) về %s từ %s', u.name, u.code, parent, d), NULL::jsonb;
+            cchc_msg('move %s (%s) under %s from %s', u.name, u.code, parent, d::text), NULL::jsonb;
         RETURN;
     END IF;
 
@@ -138,7 +151,7 @@ BEGIN
         IF u.valid_until = d - 1 AND NOT EXISTS (SELECT 1 FROM unit_succession s
                                                   WHERE s.predecessor_code = u.code AND s.effective_on = d) THEN
             RETURN QUERY SELECT 'already', 'from', cchc_msg('unit "%s" is already closed from %s', u.code, d::text),
-                format('đóng %s (%s) từ %s', u.name, u.code, d), NULL::jsonb;
+                cchc_msg('close %s (%s) from %s', u.name, u.code, d::text), NULL::jsonb;
             RETURN;
         END IF;
         IF u.valid_until IS NOT NULL THEN
@@ -159,7 +172,7 @@ BEGIN
             RETURN;
         END IF;
         UPDATE org_unit x SET valid_until = d - 1, ended_basis = basis WHERE x.code = u.code;
-        RETURN QUERY SELECT 'applied', NULL::text, NULL::text, format('đóng %s (%s) từ %s', u.name, u.code, d),
+        RETURN QUERY SELECT 'applied', NULL::text, NULL::text, cchc_msg('close %s (%s) from %s', u.name, u.code, d::text),
             jsonb_build_array(jsonb_build_object('unit', u.code, 'successors', '[]'::jsonb));
         RETURN;
     END IF;
@@ -172,7 +185,7 @@ BEGIN
         IF FOUND THEN
             IF res.valid_from = d AND res.name = btrim(coalesce(t ->> 'name', '')) THEN
                 RETURN QUERY SELECT 'already', 'to.code', cchc_msg('unit "%s" already exists from %s', r, d::text),
-                    format('lập %s (%s) từ %s', res.name, r, d), NULL::jsonb;
+                    cchc_msg('create %s (%s) from %s', res.name, r, d::text), NULL::jsonb;
             ELSE
                 RETURN QUERY SELECT 'error', 'to.code', cchc_msg('code "%s" is already used: %s', r, res.name),
                     '', NULL::jsonb;
@@ -244,7 +257,7 @@ BEGIN
         VALUES (btrim(t ->> 'code'), btrim(t ->> 'name'), unit_kind_of(t ->> 'kind'),
                 coalesce(unit_resolve(t ->> 'parent'), t ->> 'parent'), d, basis, note);
         RETURN QUERY SELECT 'applied', NULL::text, NULL::text,
-            format('lập %s (%s) từ %s', btrim(t ->> 'name'), btrim(t ->> 'code'), d), NULL::jsonb;
+            cchc_msg('create %s (%s) from %s', btrim(t ->> 'name'), btrim(t ->> 'code'), d::text), NULL::jsonb;
         RETURN;
     END IF;
 
@@ -257,11 +270,17 @@ BEGIN
     IF n_done > 0 THEN
         IF n_done = (SELECT count(*) FROM unnest(from_codes) fc, jsonb_array_elements(to_list) tt
                       WHERE fc <> tt ->> 'code') THEN
-            RETURN QUERY SELECT 'already', 'from', cchc_msg('%s is already recorded from %s', op, d::text),
-                format('%s %s → %s từ %s', op, array_to_string(from_codes, ', '),
-                       (SELECT string_agg(tt ->> 'code', ', ') FROM jsonb_array_elements(to_list) tt), d), NULL::jsonb;
+            RETURN QUERY SELECT 'already', 'from',
+                CASE op WHEN 'rename' THEN cchc_msg('the rename is already recorded from %s', d::text)
+                        WHEN 'merge' THEN cchc_msg('the merge is already recorded from %s', d::text)
+                        ELSE cchc_msg('the split is already recorded from %s', d::text) END,
+                unit_change_summary(op, from_codes, to_list, d), NULL::jsonb;
         ELSE
-            RETURN QUERY SELECT 'error', 'from', cchc_msg('%s is only partly recorded from %s: fix the file', op, d::text), '', NULL::jsonb;
+            RETURN QUERY SELECT 'error', 'from',
+                CASE op WHEN 'rename' THEN cchc_msg('the rename is only partly recorded from %s: fix the file', d::text)
+                        WHEN 'merge' THEN cchc_msg('the merge is only partly recorded from %s: fix the file', d::text)
+                        ELSE cchc_msg('the split is only partly recorded from %s: fix the file', d::text) END,
+                '', NULL::jsonb;
         END IF;
         RETURN;
     END IF;
@@ -326,9 +345,7 @@ BEGIN
         ends := ends || jsonb_build_object('unit', f, 'successors',
                                            (SELECT jsonb_agg(tt ->> 'code') FROM jsonb_array_elements(to_list) tt));
     END LOOP;
-    RETURN QUERY SELECT 'applied', NULL::text, NULL::text,
-        format('%s %s → %s từ %s', op, array_to_string(from_codes, ', '),
-               (SELECT string_agg(tt ->> 'code', ', ') FROM jsonb_array_elements(to_list) tt), d), ends;
+    RETURN QUERY SELECT 'applied', NULL::text, NULL::text, unit_change_summary(op, from_codes, to_list, d), ends;
 END
 $$;
 
@@ -337,7 +354,8 @@ $$;
 -- Changes apply in order, inside a savepoint: any error, or dry_run, rolls
 -- every one of them back. Returns the errors (line, field, message), or one
 -- row whose result is {"digest", "applied", "already", "dry_run",
--- "effects": [{"line", "op", "state", "summary", "affected": [{"unit",
+-- "effects": [{"line", "op", "state", "summary" (English), "summary_id",
+-- "summary_args" (the same as a message id with arguments), "affected": [{"unit",
 -- "successors", "expected": ["2025-6M/12"], "accounts": ["name"]}]}]}.
 -- The preview (dry_run) lists, per unit a change ends, the reports still
 -- expected from it in open periods (none or a returned/draft one made)
@@ -416,7 +434,10 @@ BEGIN
             effects := effects || jsonb_build_object('line', coalesce((c ->> 'line')::int, k), 'op', c ->> 'op',
                                                      'state', CASE WHEN o.state = 'already' THEN 'already'
                                                                    WHEN dry THEN 'would_apply' ELSE 'applied' END,
-                                                     'summary', o.summary, 'affected', affected);
+                                                     'summary', cchc_msg_english(o.summary),
+                                                     'summary_id', cchc_msg_id(o.summary),
+                                                     'summary_args', to_jsonb((string_to_array(o.summary, chr(31)))[2:]),
+                                                     'affected', affected);
         END LOOP;
         IF jsonb_array_length(errs) > 0 OR dry THEN
             RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'cchc: roll the change set back';

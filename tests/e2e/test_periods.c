@@ -222,12 +222,13 @@ static void test_every_transition(void **state)
     /* planned (the first action on a year makes its periods): only open
      * (and extend) */
     const char *close[] = {"period", "close", P, "--yes", NULL};
-    refused(close, 1, "được phép: open, extend");
+    /* the actions by their labels (issue 14: they are codes the client labels) */
+    refused(close, 1, "được phép: mở kỳ, gia hạn");
     assert_state(P, "planned");
     const char *approve[] = {"period", "approve", P, "--yes", NULL};
-    refused(approve, 1, "được phép: open, extend");
+    refused(approve, 1, "được phép: mở kỳ, gia hạn");
     const char *reopen[] = {"period", "reopen", P, "--reason", "thử", NULL};
-    refused(reopen, 1, "được phép: open, extend");
+    refused(reopen, 1, "được phép: mở kỳ, gia hạn");
     /* lock is gone: a clear error naming the way forward */
     const char *lock[] = {"period", "lock", P, NULL};
     refused(lock, 1, "duyệt kỳ (approve) là khóa kỳ");
@@ -242,8 +243,8 @@ static void test_every_transition(void **state)
     action_ok("open", P); /* again: already open, no error */
     assert_state(P, "open");
     /* open: close (and extend); approve needs a closed period */
-    refused(approve, 1, "được phép: close, extend");
-    refused(reopen, 1, "được phép: close, extend");
+    refused(approve, 1, "được phép: đóng kỳ, gia hạn");
+    refused(reopen, 1, "được phép: đóng kỳ, gia hạn");
     /* close asks first; a script must say --yes */
     const char *close_unconfirmed[] = {"period", "close", P, NULL};
     refused(close_unconfirmed, 2, "--yes");
@@ -253,7 +254,7 @@ static void test_every_transition(void **state)
     action_ok("close", P);
     assert_state(P, "closed");
     /* closed: approve, or open again, or extend */
-    refused(reopen, 1, "được phép: approve, open, extend");
+    refused(reopen, 1, "được phép: phê duyệt, mở kỳ, gia hạn");
     action_ok("open", P);
     assert_state(P, "open");
     action_ok("close", P);
@@ -263,12 +264,12 @@ static void test_every_transition(void **state)
     action_ok("approve", P); /* nothing submitted: nothing awaits review */
     assert_state(P, "approved");
     /* approved: only reopen, with a reason */
-    refused(close, 1, "được phép: reopen");
-    refused(approve, 1, "được phép: reopen");
+    refused(close, 1, "được phép: mở lại kỳ");
+    refused(approve, 1, "được phép: mở lại kỳ");
     const char *open[] = {"period", "open", P, NULL};
-    refused(open, 1, "được phép: reopen");
-    refused(extend, 1, "được phép: reopen");
-    refused(lock, 1, "được phép: reopen");
+    refused(open, 1, "được phép: mở lại kỳ");
+    refused(extend, 1, "được phép: mở lại kỳ");
+    refused(lock, 1, "được phép: mở lại kỳ");
     const char *no_reason[] = {"period", "reopen", P, NULL};
     refused(no_reason, 2, "--reason");
     const char *blank_reason[] = {"period", "reopen", P, "--reason", "", NULL};
