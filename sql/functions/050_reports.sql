@@ -224,10 +224,23 @@ $$;
 -- writes nothing. Returned means returned: a row identical to a returned
 -- report's latest (submitted) revision is unchanged too and leaves it
 -- returned, unless "resubmit" says the unit sends it back as it is.
+--
+-- Generic plans (issue 15, docs/performance.md "Where a submission's time
+-- went"): PL/pgSQL keeps each statement's plan, but PostgreSQL's plan cache
+-- (plan_cache_mode auto) planned the big ones again on every call, with
+-- the call's values, because the generic plan's estimated cost (a period
+-- not yet known, so expected_reports' expansion costed for any period)
+-- looked higher than the custom plans'. Those re-plans were two thirds of
+-- a one-row submission's database CPU (about 4.5 of 7 ms: 3 ms the checks'
+-- statement alone). The generic plans are planned once per connection and
+-- are as fast to run (the same index look-ups on period, unit and task),
+-- so this function, and what it calls, always uses them.
 CREATE OR REPLACE FUNCTION submit_reports(doc jsonb)
 RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
 DECLARE
     p report_period;
     unit text := coalesce(unit_resolve(doc ->> 'unit'), doc ->> 'unit');
