@@ -122,11 +122,15 @@ UNION ALL
 SELECT key, report_id, revision FROM unchanged_submission_key;
 
 -- The last day a unit may submit on time for a period (its extension, if any).
+-- PL/pgSQL so its plan is kept: as a SQL function with a subquery it could
+-- not be inlined and was planned again on every call (every submission).
 CREATE OR REPLACE FUNCTION unit_deadline(p report_period, unit text) RETURNS date
-LANGUAGE sql STABLE AS $$
-    SELECT greatest(p.unit_deadline,
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN greatest(p.unit_deadline,
                     (SELECT e.until FROM period_extension e
-                      WHERE e.period_id = p.id AND e.unit_code = unit))
+                      WHERE e.period_id = p.id AND e.unit_code = unit));
+END
 $$;
 
 -- The rows of a submission as submit_reports judges them (its "rows", see
