@@ -80,6 +80,12 @@ DECLARE
     found text;
     n int;
 BEGIN
+    -- a unit's exact code (what cchc and cchcd send) by its primary key:
+    -- codes are upper case only (org_unit's CHECK), so no other code is
+    -- equal to it in any case and the search below would find just this
+    IF EXISTS (SELECT 1 FROM org_unit WHERE code = q) THEN
+        RETURN q;
+    END IF;
     SELECT code INTO found FROM (
         SELECT code, 1 AS pref FROM org_unit WHERE upper(code) = upper(q)
         UNION ALL

@@ -5,12 +5,17 @@
 -- The functions of 0005 write their audit row themselves, in the same
 -- transaction, from an "actor" object the server adds to their argument:
 -- {"actor": {"id": 1, "username": "…", "address": "…"}}.
+-- PL/pgSQL rather than SQL: a SQL function PostgreSQL cannot inline (an
+-- INSERT) is parsed and planned again on every call, PL/pgSQL keeps the
+-- plan for the connection (issue 15: every submission writes one).
 CREATE OR REPLACE FUNCTION audit_write(doc jsonb, action text, target text, detail jsonb)
 RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO audit_log (account_id, username, address, action, target, detail)
     VALUES ((doc -> 'actor' ->> 'id')::bigint, coalesce(doc -> 'actor' ->> 'username', ''),
-            coalesce(doc -> 'actor' ->> 'address', ''), action, target, detail)
+            coalesce(doc -> 'actor' ->> 'address', ''), action, target, detail);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION import_communes_audited(doc jsonb)

@@ -122,11 +122,15 @@ UNION ALL
 SELECT key, report_id, revision FROM unchanged_submission_key;
 
 -- The last day a unit may submit on time for a period (its extension, if any).
+-- PL/pgSQL so its plan is kept: as a SQL function with a subquery it could
+-- not be inlined and was planned again on every call (every submission).
 CREATE OR REPLACE FUNCTION unit_deadline(p report_period, unit text) RETURNS date
-LANGUAGE sql STABLE AS $$
-    SELECT greatest(p.unit_deadline,
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN greatest(p.unit_deadline,
                     (SELECT e.until FROM period_extension e
-                      WHERE e.period_id = p.id AND e.unit_code = unit))
+                      WHERE e.period_id = p.id AND e.unit_code = unit));
+END
 $$;
 
 -- The rows of a submission as submit_reports judges them (its "rows", see
@@ -224,10 +228,23 @@ $$;
 -- writes nothing. Returned means returned: a row identical to a returned
 -- report's latest (submitted) revision is unchanged too and leaves it
 -- returned, unless "resubmit" says the unit sends it back as it is.
+--
+-- Generic plans (issue 15, docs/performance.md "Where a submission's time
+-- went"): PL/pgSQL keeps each statement's plan, but PostgreSQL's plan cache
+-- (plan_cache_mode auto) planned the big ones again on every call, with
+-- the call's values, because the generic plan's estimated cost (a period
+-- not yet known, so expected_reports' expansion costed for any period)
+-- looked higher than the custom plans'. Those re-plans were two thirds of
+-- a one-row submission's database CPU (about 4.5 of 7 ms: 3 ms the checks'
+-- statement alone). The generic plans are planned once per connection and
+-- are as fast to run (the same index look-ups on period, unit and task),
+-- so this function, and what it calls, always uses them.
 CREATE OR REPLACE FUNCTION submit_reports(doc jsonb)
 RETURNS TABLE (line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
 DECLARE
     p report_period;
     unit text := coalesce(unit_resolve(doc ->> 'unit'), doc ->> 'unit');
@@ -257,7 +274,10 @@ BEGIN
             NULL::int, NULL::bigint, NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
-    IF NOT may_report_for(caller_unit, unit) THEN
+    -- a unit writing its own reports (nearly every submission) needs no
+    -- look-up of predecessors: may_report_for is a SQL function PostgreSQL
+    -- cannot inline (a subquery), so every call of it is planned again
+    IF caller_unit IS DISTINCT FROM unit AND NOT may_report_for(caller_unit, unit) THEN
         RETURN QUERY SELECT 0, 'unit',
             cchc_msg('unit %s does not report for "%s": only the successor of a unit that has closed '
                      'sends or fixes the reports that unit still owes', caller_unit, unit),
@@ -300,14 +320,20 @@ BEGIN
                cchc_msg('task %s is not assigned to unit %s in period %s',
                         s.task::text, unit, p.id) AS message
           FROM submit_rows s
-         WHERE NOT EXISTS (SELECT 1 FROM expected_reports(p.id) x
-                            WHERE x.unit_code = unit AND x.task_id = s.task)
+         WHERE NOT s.retried
            -- a report already sent stays the unit's to fix (returned) even
-           -- when a later change means the period no longer expects it
-           AND NOT EXISTS (SELECT 1 FROM report x
-                            WHERE x.period_id = p.id AND x.unit_code = unit AND x.task_id = s.task
-                              AND x.first_submitted_at IS NOT NULL)
-           AND NOT s.retried
+           -- when a later change means the period no longer expects it; so
+           -- only a row without one needs the plan's expectations, which
+           -- expand the assignments over the units (issue 15: the most
+           -- expensive part of a one-row submission): CASE asks them last,
+           -- and IN over an uncorrelated list has them worked out at most
+           -- once per statement (NOT EXISTS for a NULL task as well)
+           AND CASE WHEN EXISTS (SELECT 1 FROM report x
+                                  WHERE x.period_id = p.id AND x.unit_code = unit
+                                    AND x.task_id = s.task AND x.first_submitted_at IS NOT NULL)
+                    THEN false
+                    ELSE NOT coalesce(s.task IN (SELECT x.task_id FROM expected_reports(p.id) x
+                                                  WHERE x.unit_code = unit), false) END
         UNION ALL
         SELECT s.line, 'task', cchc_msg('task %s is already on line %s', s.task::text, d.line::text)
           FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
