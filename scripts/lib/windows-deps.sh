@@ -12,8 +12,10 @@
 
 # The source packages, in build order (zlib is not among them: it is
 # Debian's libz-mingw-w64-dev, already built for mingw).
-WINDOWS_SOURCE_PACKAGES=(protobuf-c libsodium jansson libcsv utf8proc openssl
-                         libxlsxwriter libzip expat gettext)
+# OpenSSL, by far the longest, comes last: a recipe that fails elsewhere
+# fails before it.
+WINDOWS_SOURCE_PACKAGES=(protobuf-c libsodium jansson libcsv utf8proc libxlsxwriter
+                         libzip expat gettext openssl)
 
 # zlib: the binary package's static library and headers, copied so that the
 # prefix alone holds everything (and its .pc names the static libz.a).
@@ -123,7 +125,10 @@ windows_dep_openssl() {
   make install_dev
 }
 
+# its CMakeLists enables C++ for its tests only; there is no mingw C++
+# compiler here (g++-mingw-w64 is not needed otherwise)
 windows_dep_libxlsxwriter() {
+  sed -i 's/^enable_language(CXX)/# (cchc: C only) &/' CMakeLists.txt
   windows_cmake . -DBUILD_TESTS=OFF -DBUILD_EXAMPLES=OFF -DUSE_SYSTEM_MINIZIP=OFF
 }
 
