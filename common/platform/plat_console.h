@@ -10,7 +10,8 @@
 
 /* Once at start, before anything is printed: on Windows the console's
  * code pages become UTF-8 (Vietnamese prints intact in cmd.exe and
- * PowerShell) and escape sequences are enabled for colour. */
+ * PowerShell), escape sequences are enabled for colour, and the standard
+ * streams become binary (no LF → CRLF: the bytes are Linux's). */
 void plat_console_init(void);
 /* True when stream is a terminal (a console on Windows: not a pipe, a
  * file or NUL). */

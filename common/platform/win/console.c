@@ -1,8 +1,10 @@
-/* plat_console.h on Windows. A console is recognised by GetConsoleMode
+/* plat_console.h on Windows. The standard streams are made binary so
+ * cchc writes the same bytes as on Linux. A console is recognised by GetConsoleMode
  * succeeding on the stream's handle: _isatty is also true for NUL and
  * serial ports, which are not terminals anyone reads. */
 #include "plat_console.h"
 
+#include <fcntl.h>
 #include <io.h>
 #include <windows.h>
 
@@ -28,6 +30,12 @@ static void enable_escapes(HANDLE h)
 
 void plat_console_init(void)
 {
+    /* bytes as written, as on Unix: a CSV template on stdout keeps its
+     * CRLF (text mode would make it CR CR LF) and --json its LF; the
+     * console itself starts a new line at LF */
+    _setmode(_fileno(stdin), _O_BINARY);
+    _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
     SetConsoleOutputCP(CP_UTF8);
     SetConsoleCP(CP_UTF8);
     enable_escapes(GetStdHandle(STD_OUTPUT_HANDLE));

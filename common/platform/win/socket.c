@@ -6,10 +6,10 @@
  * runtime's strerror knows none of the network errors.
  *
  * Waiting uses select() on the one socket rather than WSAPoll: WSAPoll
- * did not report a failed connect (a refused port) before Windows 10
- * version 2004, so "is cchcd running?" would have become a timeout on
- * the older PCs district offices keep; select() reports it in the
- * exception set on every version (docs/portability.md). */
+ * is known not to report a failed non-blocking connect (a refused port)
+ * on Windows versions district offices still run, so "is cchcd
+ * running?" would become a wait until --timeout; select() reports it in
+ * the exception set (docs/portability.md has the source). */
 #include "plat_socket.h"
 
 #include <errno.h>
