@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "lang.h"
 #include "outbox.h"
+#include "plat_console.h"
 #include "progress.h"
 #include "session_store.h"
 #include "terminal.h"
@@ -169,6 +170,7 @@ static int complete_for_shell(cli_options *opts, const char *server_flag, const 
 
 int main(int argc, char **argv)
 {
+    plat_console_init(); /* Windows: a UTF-8 console, before anything is printed */
     setlocale(LC_ALL, "");
     /* messages follow the user's language; the C library's numbers never
      * do: under vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and
