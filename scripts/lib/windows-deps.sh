@@ -141,7 +141,11 @@ windows_dep_libzip() {
   windows_pc_cflags libzip -DZIP_STATIC
 }
 
+# Debian's security patches test "#if XML_DTD == 1" (autotools' config.h
+# says 1); CMake's template defines XML_DTD empty: give it the 1
 windows_dep_expat() {
+  sed -i 's/^#cmakedefine XML_DTD$/#cmakedefine XML_DTD 1/; s/^#cmakedefine XML_NS$/#cmakedefine XML_NS 1/' \
+    expat/expat_config.h.cmake
   windows_cmake expat -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF -DEXPAT_BUILD_TESTS=OFF \
     -DEXPAT_BUILD_DOCS=OFF -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_FUZZERS=OFF
   windows_pc_cflags expat -DXML_STATIC
