@@ -156,12 +156,18 @@ windows_dep_expat() {
 # win-iconv source in this release, and cchc's catalogue and output are both
 # UTF-8, so libintl has nothing to convert.
 windows_dep_gettext() {
+  # Debian's patches leave m4 files newer than configure and the
+  # Makefile.in: make would run automake and autoconf, which the build
+  # does not need (the upstream configure serves) nor have
+  find . \( -name aclocal.m4 -o -name configure -o -name Makefile.in -o -name config.h.in \) \
+    -exec touch -d "@$(date +%s)" {} +
   cd gettext-runtime
   windows_autotools --disable-java --disable-csharp --disable-libasprintf --disable-openmp \
     --disable-rpath --without-libiconv-prefix --without-libintl-prefix --without-emacs \
     --disable-c++ am_cv_func_iconv=no
   make -C intl -j"$JOBS"
   make -C intl install
+  [[ -f $PREFIX/lib/libintl.a && -f $PREFIX/include/libintl.h ]]
   cat >"$PREFIX/lib/pkgconfig/intl.pc" <<EOF
 prefix=$PREFIX
 Name: intl
