@@ -171,7 +171,7 @@ FILE *plat_temp_create(char *path_template, int owner_only_file)
         /* shared: a writer that opens by name (libxlsxwriter, for the
          * .xlsx template) writes into it while it is open here; who may
          * open it at all is the access list's to say */
-        h = CreateFileW(wpath, GENERIC_WRITE | DELETE,
+        h = CreateFileW(wpath, GENERIC_WRITE,
                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, sa, CREATE_NEW,
                         FILE_ATTRIBUTE_NORMAL, NULL);
         if (h == INVALID_HANDLE_VALUE && GetLastError() != ERROR_FILE_EXISTS) {
