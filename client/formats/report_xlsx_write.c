@@ -7,6 +7,7 @@
 #include <xlsxwriter.h>
 
 #include "i18n.h"
+#include "plat_file.h"
 #include "plat_locale.h"
 #include "report_csv.h"
 #include "report_xlsx.h"
@@ -223,7 +224,11 @@ int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, 
     /* libxlsxwriter prints numbers with the C library's "%G": under a
      * Vietnamese LC_NUMERIC that would write "75,5" into the XML */
     plat_c_numeric *c_numeric = plat_c_numeric_begin();
-    lxw_workbook *wb = workbook_new(path);
+    /* libxlsxwriter opens by name with the narrow fopen: on Windows a
+     * Vietnamese file name needs its ASCII short form (plat_file.h) */
+    char narrow[1024];
+    lxw_workbook *wb = workbook_new(plat_narrow_name(path, narrow, sizeof(narrow)) == 0 ? narrow
+                                                                                   : path);
     lxw_error rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (wb) {
         formats f;

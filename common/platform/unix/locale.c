@@ -4,6 +4,10 @@
 #include <locale.h>
 #include <stdlib.h>
 
+void plat_locale_bytes_are_utf8(void)
+{
+}
+
 struct plat_c_numeric {
     locale_t c_numeric;
     locale_t before;

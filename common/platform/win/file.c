@@ -168,7 +168,11 @@ FILE *plat_temp_create(char *path_template, int owner_only_file)
     for (int attempt = 0; attempt < 100 && h == INVALID_HANDLE_VALUE; attempt++) {
         if (randomise(wpath) != 0)
             break;
-        h = CreateFileW(wpath, GENERIC_WRITE | DELETE, 0, sa, CREATE_NEW,
+        /* shared: a writer that opens by name (libxlsxwriter, for the
+         * .xlsx template) writes into it while it is open here; who may
+         * open it at all is the access list's to say */
+        h = CreateFileW(wpath, GENERIC_WRITE,
+                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, sa, CREATE_NEW,
                         FILE_ATTRIBUTE_NORMAL, NULL);
         if (h == INVALID_HANDLE_VALUE && GetLastError() != ERROR_FILE_EXISTS) {
             fail_with_last_error();
@@ -238,6 +242,25 @@ FILE *plat_open_private(const char *path, const char *dir)
 {
     (void)dir;
     return plat_fopen(path, "r");
+}
+
+int plat_narrow_name(const char *path, char *out, size_t size)
+{
+    int ascii = 1;
+    for (const char *p = path; *p; p++)
+        ascii &= (unsigned char)*p < 0x80;
+    if (ascii)
+        return snprintf(out, size, "%s", path) < (int)size ? 0 : -1;
+    wchar_t *wpath = utf8_to_wide(path);
+    wchar_t short_path[MAX_PATH];
+    DWORD n = wpath ? GetShortPathNameW(wpath, short_path, MAX_PATH) : 0;
+    free(wpath);
+    if (n == 0 || n >= MAX_PATH || wide_to_utf8(short_path, out, size) != 0)
+        return -1;
+    for (const char *p = out; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            return -1; /* no 8.3 name was made for it */
+    return 0;
 }
 
 struct plat_dir {

@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+void plat_locale_bytes_are_utf8(void)
+{
+    setlocale(LC_CTYPE, "C");
+}
+
 struct plat_c_numeric {
     int thread_mode;
     char before[128];

@@ -1,6 +1,7 @@
 /* plat_time.h on Windows: the C runtime's 64-bit calendar calls (time_t is
  * 64 bits under mingw-w64), the system's file-time clock for the wall
- * time with sub-second digits, and GetTickCount64 for deadlines. */
+ * time with sub-second digits, the performance counter for deadlines and
+ * timings (GetTickCount64 moves in 16 ms steps), and Sleep. */
 #include "plat_time.h"
 
 #include <windows.h>
@@ -31,5 +32,19 @@ void plat_realtime(int64_t *seconds, long *nanoseconds)
 
 int64_t plat_monotonic_ms(void)
 {
-    return (int64_t)GetTickCount64();
+    return plat_monotonic_us() / 1000;
+}
+
+int64_t plat_monotonic_us(void)
+{
+    LARGE_INTEGER count, frequency;
+    if (!QueryPerformanceFrequency(&frequency) || !QueryPerformanceCounter(&count))
+        return (int64_t)GetTickCount64() * 1000;
+    return (int64_t)(count.QuadPart / frequency.QuadPart * 1000000 +
+                     count.QuadPart % frequency.QuadPart * 1000000 / frequency.QuadPart);
+}
+
+void plat_sleep_ms(int64_t ms)
+{
+    Sleep((DWORD)ms);
 }
