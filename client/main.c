@@ -20,6 +20,9 @@
 #include "lang.h"
 #include "message_text.h"
 #include "outbox.h"
+#include "plat_args.h"
+#include "plat_console.h"
+#include "plat_locale.h"
 #include "progress.h"
 #include "server_error.h"
 #include "session_store.h"
@@ -171,6 +174,8 @@ static int complete_for_shell(cli_options *opts, const char *server_flag, const 
 
 int main(int argc, char **argv)
 {
+    plat_utf8_args(&argc, &argv); /* Windows: the arguments as typed, in UTF-8 */
+    plat_console_init();          /* Windows: a UTF-8 console, before anything is printed */
     setlocale(LC_ALL, "");
     /* messages follow the user's language; the C library's numbers never
      * do: under vi_VN.UTF-8 LC_NUMERIC's decimal mark is ',' and
@@ -178,6 +183,7 @@ int main(int argc, char **argv)
      * by common/decimal_text.c, which ignores the locale anyway; figures
      * shown to people get the chosen language's mark from render/human.c. */
     setlocale(LC_NUMERIC, "C");
+    plat_locale_bytes_are_utf8(); /* Windows: no ANSI code page judging UTF-8 bytes */
     /* the language first, so even an error about the options is said in it */
     const char *lang_flag = lang_flag_in(argc, argv);
     if (lang_select(lang_flag) != 0) {

@@ -2,13 +2,11 @@
  * clear message instead of as an obscure getaddrinfo error later. */
 #include "hostport.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "plat_socket.h"
 
 static int valid_port(const char *port)
 {

@@ -24,17 +24,7 @@
 /* One line from the terminal for the username. */
 static int prompt_line(const char *prompt, char *out, size_t size)
 {
-    FILE *tty = fopen("/dev/tty", "r+");
-    if (!tty)
-        return -1;
-    fputs(prompt, tty);
-    fflush(tty);
-    int ok = fgets(out, (int)size, tty) != NULL;
-    fclose(tty);
-    if (!ok)
-        return -1;
-    out[strcspn(out, "\r\n")] = '\0';
-    return 0;
+    return read_terminal_line(prompt, out, size);
 }
 
 static void print_account(const Cchc__V1__Account *a)

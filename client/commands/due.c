@@ -14,6 +14,8 @@
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
+#include "plat_file.h"
+#include "plat_time.h"
 #include "private_file.h"
 #include "table.h"
 #include "terminal.h"
@@ -53,7 +55,7 @@ static long long day_number(const char *date)
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     tm.tm_hour = 12; /* noon: whole days apart whatever leap seconds say */
-    return (long long)timegm(&tm) / 86400;
+    return (long long)plat_timegm(&tm) / 86400;
 }
 
 /* Days from today to date (negative when past). */
@@ -197,7 +199,7 @@ static void reminder_read(const char *path, reminder_state *st)
 {
     memset(st, 0, sizeof(*st));
     snprintf(st->day, sizeof(st->day), "-");
-    FILE *f = fopen(path, "r");
+    FILE *f = plat_fopen(path, "r");
     if (!f)
         return;
     if (fscanf(f, "%10s %lld %299s %71s", st->day, &st->checked_until, st->server,

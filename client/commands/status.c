@@ -20,6 +20,7 @@
 #include "labels.h"
 #include "output.h"
 #include "pb_json.h"
+#include "plat_file.h"
 #include "report_csv.h"
 #include "table.h"
 #include "terminal.h"
@@ -455,7 +456,7 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         fprintf(stderr, "%s", _("cchc export: --period P and --format csv or html\n"));
         return EXIT_USAGE;
     }
-    FILE *out = path ? fopen(path, "w") : stdout;
+    FILE *out = path ? plat_fopen(path, "wb") : stdout;
     if (!out) {
         fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;

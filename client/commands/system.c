@@ -11,13 +11,12 @@
 #include "human.h"
 #include "i18n.h"
 #include "output.h"
+#include "plat_time.h"
 #include "protocol.h"
 
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)plat_monotonic_us() / 1e3;
 }
 
 int cmd_ping(const cli_options *opts, int argc, char **argv)

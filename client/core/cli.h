@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "plat_printf.h"
+
 /* Exit codes (documented in README and `cchc --help`). */
 enum {
     EXIT_OK = 0,
@@ -45,7 +47,7 @@ typedef struct cli_error {
 } cli_error;
 
 void cli_error_set(cli_error *err, int exit_code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(PLAT_PRINTF_FORMAT, 3, 4)));
 /* Prints the error to stderr (or as JSON on stdout with --json); returns
  * its exit code. A server error's line starts with what kind of refusal it
  * is, in words (error_code_label), never the code. */

@@ -14,7 +14,7 @@ int cli_wants_help(int argc, char **argv);
 /* When argv asks for help, prints the usage (a printf format) on stdout
  * and returns 1: the caller returns EXIT_OK and does nothing else. */
 int cli_help(int argc, char **argv, const char *usage_format, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(PLAT_PRINTF_FORMAT, 3, 4)));
 
 /* Whether to go ahead with something that cannot be undone: EXIT_OK when
  * `yes` (--yes) was given or the person answered yes on the terminal;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "plat_file.h"
+
 #define FIRST_CHUNK 65536
 
 char *file_read_rest(FILE *f, size_t limit, size_t *len)
@@ -44,7 +46,7 @@ char *file_read_rest(FILE *f, size_t limit, size_t *len)
 
 char *file_read(const char *path, size_t limit, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = plat_fopen(path, "rb");
     if (!f)
         return NULL;
     char *buf = file_read_rest(f, limit, len);

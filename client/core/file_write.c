@@ -4,15 +4,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "plat_file.h"
 
 int file_out_open(file_out *out, const char *path, int replace)
 {
     memset(out, 0, sizeof(*out));
     out->replace = replace;
-    struct stat st;
-    if (!replace && lstat(path, &st) == 0) {
+    if (!replace && plat_exists(path)) {
         errno = EEXIST;
         return -1;
     }
@@ -22,26 +21,14 @@ int file_out_open(file_out *out, const char *path, int replace)
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = mkstemp(out->tmp_path);
-    if (fd < 0)
-        return -1;
-    /* mkstemp makes 0600; a template is an ordinary document */
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    if (!(out->f = fdopen(fd, "w"))) {
-        int saved = errno;
-        close(fd);
-        unlink(out->tmp_path);
-        errno = saved;
-        return -1;
-    }
-    return 0;
+    /* a template is an ordinary document, not private */
+    out->f = plat_temp_create(out->tmp_path, 0);
+    return out->f ? 0 : -1;
 }
 
 int file_out_commit(file_out *out)
 {
-    int failed = ferror(out->f) || fflush(out->f) != 0 || fsync(fileno(out->f)) != 0;
+    int failed = ferror(out->f) || plat_file_sync(out->f) != 0;
     int saved = errno;
     if (fclose(out->f) != 0 && !failed) {
         failed = 1;
@@ -49,28 +36,14 @@ int file_out_commit(file_out *out)
     }
     out->f = NULL;
     if (!failed) {
-        struct stat st;
-        if (out->replace) {
-            failed = rename(out->tmp_path, out->path) != 0;
-        } else if (link(out->tmp_path, out->path) == 0) {
-            /* link() refuses (EEXIST) when path appeared since the open:
-             * even then nothing is overwritten */
-            unlink(out->tmp_path);
-        } else if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) {
-            /* a file system without hard links: check, then rename */
-            if (lstat(out->path, &st) == 0) {
-                errno = EEXIST;
-                failed = 1;
-            } else {
-                failed = rename(out->tmp_path, out->path) != 0;
-            }
-        } else {
-            failed = 1;
-        }
+        /* without --force nothing is overwritten, even a file that
+         * appeared at path since the open */
+        failed = (out->replace ? plat_rename_replace(out->tmp_path, out->path)
+                               : plat_rename_noreplace(out->tmp_path, out->path)) != 0;
         saved = errno;
     }
     if (failed) {
-        unlink(out->tmp_path);
+        plat_remove(out->tmp_path);
         errno = saved;
         return -1;
     }
@@ -83,5 +56,5 @@ void file_out_abort(file_out *out)
         fclose(out->f);
     out->f = NULL;
     if (*out->tmp_path)
-        unlink(out->tmp_path);
+        plat_remove(out->tmp_path);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "msg_format.h"
+#include "plat_places.h"
 
 #ifndef CCHC_LOCALEDIR
 #define CCHC_LOCALEDIR "/usr/local/share/locale"
@@ -117,12 +118,15 @@ int lang_select(const char *flag)
 
     /* gettext reads LANGUAGE on every lookup; no catalogue exists for
      * English, so "en" yields the msgids themselves */
-    setenv("LANGUAGE", id == LANG_EN ? "en" : "vi", 1);
+    plat_setenv("LANGUAGE", id == LANG_EN ? "en" : "vi");
     if (is_c_locale(setlocale(LC_MESSAGES, NULL)) && !setlocale(LC_MESSAGES, "C.UTF-8") &&
         !setlocale(LC_MESSAGES, "vi_VN.UTF-8"))
         setlocale(LC_MESSAGES, "en_US.UTF-8");
     /* tests and an uninstalled build point here at the build tree's catalogue */
     const char *dir = nonempty_env("CCHC_LOCALEDIR");
+    char installed[1024];
+    if (!dir && plat_locale_dir(CCHC_LOCALEDIR, installed, sizeof(installed)) == 0)
+        dir = installed;
     bindtextdomain("cchc", dir ? dir : CCHC_LOCALEDIR);
     bind_textdomain_codeset("cchc", "UTF-8");
     textdomain("cchc");

@@ -6,10 +6,12 @@
 #ifndef CCHC_PROGRESS_H
 #define CCHC_PROGRESS_H
 
+#include "plat_printf.h"
+
 /* Off by default; main turns it on for people at a terminal. */
 void progress_enable(int on);
 /* Replaces the line with the formatted text (no newline in it). */
-void progress_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_show(const char *fmt, ...) __attribute__((format(PLAT_PRINTF_FORMAT, 1, 2)));
 /* Wipes the line, if one is shown. */
 void progress_end(void);
 

@@ -2,8 +2,8 @@
 #include "terminal.h"
 
 #include <stdlib.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
+
+#include "plat_console.h"
 
 static int wide_flag;
 
@@ -19,7 +19,7 @@ int terminal_wide(void)
 
 int terminal_is_tty(FILE *stream)
 {
-    return isatty(fileno(stream));
+    return plat_is_terminal(stream);
 }
 
 int terminal_columns(void)
@@ -33,10 +33,7 @@ int terminal_columns(void)
         if (*end == '\0' && n > 0 && n < 100000)
             return (int)n;
     }
-    struct winsize ws;
-    if (terminal_is_tty(stdout) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    return 0;
+    return plat_terminal_columns(stdout);
 }
 
 static int colour_wanted(FILE *stream, terminal_colour colour)

@@ -10,10 +10,11 @@
 
 #include "csv_read.h"
 #include "i18n.h"
+#include "plat_printf.h"
 #include "utf8.h"
 
 static int problem(commune_list *out, size_t *cap, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    __attribute__((format(PLAT_PRINTF_FORMAT, 4, 5)));
 
 static int problem(commune_list *out, size_t *cap, int line, const char *fmt, ...)
 {

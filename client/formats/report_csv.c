@@ -11,6 +11,7 @@
 #include "report_indicators.h"
 #include "i18n.h"
 #include "lang.h"
+#include "plat_printf.h"
 #include "text_fold.h"
 #include "validate.h"
 
@@ -170,7 +171,7 @@ void report_template_write(FILE *out, const Cchc__V1__MyTasksResponse *tasks)
 }
 
 static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    __attribute__((format(PLAT_PRINTF_FORMAT, 4, 5)));
 
 static void add_problem(report_sheet *sheet, int line, const char *column, const char *fmt, ...)
 {

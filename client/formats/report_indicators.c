@@ -12,6 +12,18 @@
 
 static const char *const SPACES = " \t\r\n";
 
+/* strndup, which Windows' C runtime lacks. */
+static char *copy_n(const char *text, size_t n)
+{
+    size_t len = strnlen(text, n);
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
 void indicator_list_free(indicator_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
@@ -37,7 +49,7 @@ static int list_add(indicator_list *list, const char *name, size_t name_len, con
         list->values = values;
         list->cap = cap;
     }
-    char *n = strndup(name, name_len), *v = strdup(value);
+    char *n = copy_n(name, name_len), *v = strdup(value);
     if (!n || !v) {
         free(n);
         free(v);
@@ -180,7 +192,7 @@ int indicators_parse_cell(const char *cell, indicator_list *out, char *why, size
             size_t end = n;
             while (end && strchr(SPACES, p[end - 1]))
                 end--;
-            if (!(name = strndup(p, end)))
+            if (!(name = copy_n(p, end)))
                 goto out_of_memory;
             p += n;
         }
@@ -327,7 +339,7 @@ char *indicators_cell_add(char *cell, const char *arg)
         size_t start = strspn(arg, SPACES), end = (size_t)(eq - arg);
         while (end > start && strchr(SPACES, arg[end - 1]))
             end--;
-        char *name = strndup(arg + start, end - start);
+        char *name = copy_n(arg + start, end - start);
         char *quoted = NULL;
         if (name && needs_quotes(name)) {
             json_t *str = json_string(name);

@@ -1,13 +1,14 @@
 /* See report_xlsx_write.h. */
 #include "report_xlsx_write.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <xlsxwriter.h>
 
 #include "i18n.h"
+#include "plat_file.h"
+#include "plat_locale.h"
 #include "report_csv.h"
 #include "report_xlsx.h"
 
@@ -222,9 +223,12 @@ int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, 
 {
     /* libxlsxwriter prints numbers with the C library's "%G": under a
      * Vietnamese LC_NUMERIC that would write "75,5" into the XML */
-    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t before = c_numeric ? uselocale(c_numeric) : (locale_t)0;
-    lxw_workbook *wb = workbook_new(path);
+    plat_c_numeric *c_numeric = plat_c_numeric_begin();
+    /* libxlsxwriter opens by name with the narrow fopen: on Windows a
+     * Vietnamese file name needs its ASCII short form (plat_file.h) */
+    char narrow[1024];
+    lxw_workbook *wb = workbook_new(plat_narrow_name(path, narrow, sizeof(narrow)) == 0 ? narrow
+                                                                                   : path);
     lxw_error rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (wb) {
         formats f;
@@ -238,10 +242,7 @@ int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, 
         }
         rc = workbook_close(wb);
     }
-    if (c_numeric) {
-        uselocale(before);
-        freelocale(c_numeric);
-    }
+    plat_c_numeric_end(c_numeric);
     if (rc != LXW_NO_ERROR) {
         snprintf(error, error_size, _("cannot write %s: %s"), path, lxw_strerror(rc));
         return -1;

@@ -7,12 +7,12 @@
 #include "text_decode.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
+#include "plat_charset.h"
 #include "utf8.h"
 
 /* How to save a UTF-8 CSV, appended to every "cannot read" message. */
@@ -34,33 +34,12 @@ static int unreadable(text_decoded *out, const char *seems)
     return 0;
 }
 
-/* Converts with iconv; 0 when every byte converted, 1 when the bytes are
- * not valid in that encoding, -1 when memory ran out. */
+/* Converts to UTF-8 (iconv, or Windows' code pages: plat_charset.h); 0
+ * when every byte converted, 1 when the bytes are not valid in that
+ * encoding, -1 when memory ran out. */
 static int convert(const char *from, const char *data, size_t len, text_decoded *out)
 {
-    iconv_t cd = iconv_open("UTF-8", from);
-    if (cd == (iconv_t)-1)
-        return 1;
-    size_t cap = len * 3 + 4; /* UTF-16 → at most 3/2, one 8-bit byte → at most 3 */
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        iconv_close(cd);
-        return -1;
-    }
-    char *in = (char *)data, *o = buf;
-    size_t in_left = len, out_left = cap;
-    size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
-    if (rc != (size_t)-1)
-        rc = iconv(cd, NULL, NULL, &o, &out_left); /* flush a held base letter (1258) */
-    iconv_close(cd);
-    if (rc == (size_t)-1 || in_left) {
-        free(buf);
-        return 1;
-    }
-    out->len = (size_t)(o - buf);
-    buf[out->len] = '\0';
-    out->data = buf;
-    return 0;
+    return plat_to_utf8(from, data, len, &out->data, &out->len);
 }
 
 static int copy(const char *data, size_t len, text_decoded *out)

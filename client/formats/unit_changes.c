@@ -11,9 +11,10 @@
 #include "date_text.h"
 #include "i18n.h"
 #include "lang.h"
+#include "plat_printf.h"
 #include "utf8.h"
 
-static json_t *fail(char *why, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static json_t *fail(char *why, size_t size, const char *fmt, ...) __attribute__((format(PLAT_PRINTF_FORMAT, 3, 4)));
 
 static json_t *fail(char *why, size_t size, const char *fmt, ...)
 {

@@ -11,6 +11,7 @@
 
 #include "connection.h"
 #include "i18n.h"
+#include "plat_time.h"
 #include "request_kind.h"
 #include "wire_nfc.h"
 
@@ -38,16 +39,12 @@ int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kin
 
 static int64_t now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return plat_monotonic_ms();
 }
 
 static void pause_ms(int64_t ms)
 {
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    plat_sleep_ms(ms);
 }
 
 /* The request key of a write: random, except for a report submission,

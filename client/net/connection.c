@@ -2,22 +2,15 @@
 #include "connection.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "deadline.h"
 #include "hostport.h"
 #include "i18n.h"
+#include "plat_socket.h"
 #include "progress.h"
 #include "protocol.h"
 #include "server_error.h"
@@ -31,7 +24,7 @@ static ssize_t send_some(connection *conn, const uint8_t *data, size_t len, shor
 {
     *want = POLLOUT;
     if (!conn->ssl)
-        return send(conn->fd, data, len, MSG_NOSIGNAL);
+        return plat_socket_send(conn->fd, data, len);
     ssize_t n = tls_client_send(conn->ssl, data, len, want);
     if (n < 0 && *want)
         errno = EAGAIN;
@@ -44,35 +37,30 @@ static ssize_t send_some(connection *conn, const uint8_t *data, size_t len, shor
 
 static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out_errno)
 {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    int fd = plat_socket_open(ai);
     if (fd < 0) {
         *out_errno = errno;
         return -1;
     }
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+    if (plat_socket_connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
         if (errno != EINPROGRESS) {
             *out_errno = errno;
-            close(fd);
+            plat_socket_close(fd);
             return -1;
         }
         if (deadline_wait_fd(fd, POLLOUT, deadline_now_ms() + timeout_ms) <= 0) {
             *out_errno = ETIMEDOUT;
-            close(fd);
+            plat_socket_close(fd);
             return -1;
         }
-        int soerr = 0;
-        socklen_t len = sizeof(soerr);
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+        int soerr = plat_socket_pending_error(fd);
         if (soerr != 0) {
             *out_errno = soerr;
-            close(fd);
+            plat_socket_close(fd);
             return -1;
         }
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    plat_socket_nodelay(fd);
     return fd;
 }
 
@@ -115,7 +103,7 @@ static int send_all(connection *conn, const uint8_t *data, size_t len, cli_error
         if (n < 0 && errno == EINTR)
             continue;
         cli_error_set(err, EXIT_UNREACHABLE, _("connection to the server lost: %s"),
-                      strerror(errno));
+                      plat_socket_strerror(errno));
         return -1;
     }
     return 0;
@@ -176,7 +164,7 @@ static int receive(connection *conn, Cchc__V1__Response **response, cli_error *e
                 continue;
             want = 0;
         } else {
-            n = recv(conn->fd, buf, sizeof(buf), 0);
+            n = plat_socket_recv(conn->fd, buf, sizeof(buf));
         }
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
@@ -299,6 +287,12 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
                       opts->server_source, why);
         return -1;
     }
+    if (plat_socket_startup() != 0) {
+        cli_error_set(err, EXIT_UNREACHABLE,
+                      _("cannot reach the server at %s (%s): %s; is cchcd running?"),
+                      opts->server, opts->server_source, plat_socket_strerror(ENETDOWN));
+        return -1;
+    }
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
@@ -319,7 +313,7 @@ int connection_open(connection *conn, const cli_options *opts, cli_error *err)
     if (conn->fd < 0) {
         cli_error_set(err, EXIT_UNREACHABLE,
                       _("cannot reach the server at %s (%s): %s; is cchcd running?"),
-                      opts->server, opts->server_source, strerror(last_errno));
+                      opts->server, opts->server_source, plat_socket_strerror(last_errno));
         return -1;
     }
     if (use_tls &&
@@ -360,7 +354,7 @@ void connection_close(connection *conn)
     tls_client_close(conn->ssl);
     conn->ssl = NULL;
     if (conn->fd >= 0)
-        close(conn->fd);
+        plat_socket_close(conn->fd);
     conn->fd = -1;
     frame_reader_reset(&conn->reader);
     reply_parts_reset(&conn->parts);

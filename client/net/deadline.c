@@ -2,14 +2,13 @@
 #include "deadline.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <time.h>
+
+#include "plat_socket.h"
+#include "plat_time.h"
 
 int64_t deadline_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return plat_monotonic_ms();
 }
 
 int deadline_wait_fd(int fd, short events, int64_t deadline)
@@ -18,8 +17,7 @@ int deadline_wait_fd(int fd, short events, int64_t deadline)
         int64_t left = deadline - deadline_now_ms();
         if (left <= 0)
             return 0;
-        struct pollfd p = {.fd = fd, .events = events};
-        int n = poll(&p, 1, (int)left);
+        int n = plat_socket_poll(fd, events, (int)left);
         if (n < 0 && errno == EINTR)
             continue;
         return n;

@@ -5,11 +5,8 @@
  * verification, it never replaces it. */
 #include "tls_client.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

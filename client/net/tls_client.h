@@ -9,8 +9,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
 #include <sys/types.h>
+
+#include "plat_socket.h"
 
 #include "cli.h"
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "plat_time.h"
+
 /* Vietnam keeps UTC+7 all year (docs/human-output.md cites the source). */
 #define VIETNAM_OFFSET_SECONDS (7 * 3600)
 
@@ -70,9 +72,9 @@ char *human_format_time(const char *iso_utc, char *out, size_t size)
         return copy_text(iso_utc, out, size);
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + VIETNAM_OFFSET_SECONDS;
+    time_t t = plat_timegm(&tm) + VIETNAM_OFFSET_SECONDS;
     struct tm local;
-    if (!gmtime_r(&t, &local))
+    if (!plat_gmtime(&t, &local))
         return copy_text(iso_utc, out, size);
     snprintf(out, size, "%02d/%02d/%04d %02d:%02d UTC+7", local.tm_mday, local.tm_mon + 1,
              local.tm_year + 1900, local.tm_hour, local.tm_min);
@@ -83,7 +85,7 @@ char *human_vietnam_day(long long t, char *out, size_t size)
 {
     time_t shifted = (time_t)(t + VIETNAM_OFFSET_SECONDS);
     struct tm tm;
-    if (!gmtime_r(&shifted, &tm))
+    if (!plat_gmtime(&shifted, &tm))
         return copy_text("", out, size);
     snprintf(out, size, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return out;

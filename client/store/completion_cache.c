@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "plat_file.h"
 #include "private_file.h"
 
 static int cache_path(const char *kind, char *out, size_t size)
@@ -28,7 +28,7 @@ int completion_cache_read(const char *server, const char *kind, char **words, lo
     char path[600];
     if (cache_path(kind, path, sizeof(path)) != 0)
         return -1;
-    FILE *f = fopen(path, "r");
+    FILE *f = plat_fopen(path, "r");
     if (!f)
         return -1;
     struct stat st;
@@ -57,7 +57,7 @@ int completion_cache_read(const char *server, const char *kind, char **words, lo
 int completion_cache_write(const char *server, const char *kind, const char *words)
 {
     char path[600], dir[600];
-    if (config_dir(dir, sizeof(dir)) != 0 || (mkdir(dir, 0700) != 0 && errno != EEXIST) ||
+    if (config_dir(dir, sizeof(dir)) != 0 || plat_mkdir_private(dir) != 0 ||
         cache_path(kind, path, sizeof(path)) != 0)
         return -1;
     size_t size = strlen("server=\n") + strlen(server) + strlen(words) + 1;

@@ -8,16 +8,12 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "plat_file.h"
+#include "plat_places.h"
 
 int config_dir(char *out, size_t size)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        return snprintf(out, size, "%s/cchc", xdg) < (int)size ? 0 : -1;
-    if (home && *home)
-        return snprintf(out, size, "%s/.config/cchc", home) < (int)size ? 0 : -1;
-    return -1;
+    return plat_config_dir(out, size);
 }
 
 int config_path(const char *name, char *out, size_t size)
@@ -44,7 +40,7 @@ static int config_lookup(const char *key, char *out, size_t size, cli_error *err
     char path[512];
     if (config_path("config", path, sizeof(path)) != 0)
         return 0;
-    FILE *f = fopen(path, "r");
+    FILE *f = plat_fopen(path, "r");
     if (!f)
         return 0;
     char line[1024];

@@ -3,30 +3,28 @@
  * made, so a directory listing sorted by name is the order of sending. */
 #include "outbox.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "call.h"
 #include "config.h"
 #include "file_read.h"
 #include "i18n.h"
+#include "plat_file.h"
+#include "plat_time.h"
 #include "session_store.h"
 
 /* The outbox folder, made (0700) when missing. */
 static int outbox_dir(char *out, size_t size)
 {
-    if (config_dir(out, size) != 0 || (mkdir(out, 0700) != 0 && errno != EEXIST))
+    if (config_dir(out, size) != 0 || plat_mkdir_private(out) != 0)
         return -1;
     if (config_path("outbox", out, size) != 0)
         return -1;
-    return mkdir(out, 0700) != 0 && errno != EEXIST ? -1 : 0;
+    return plat_mkdir_private(out);
 }
 
 /* Who is logged in to opts->server: a waiting submission is only ever sent
@@ -48,40 +46,36 @@ static int write_submission(const char *dir, const char *server, const char *use
                             size_t final_size)
 {
     char path[700];
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_seconds;
+    long now_nanoseconds;
+    plat_realtime(&now_seconds, &now_nanoseconds);
     /* written under a dot name, then renamed: another cchc never sees half
      * a file (dot names are not listed) */
     snprintf(path, sizeof(path), "%s/.new-XXXXXX", dir);
-    int fd = mkstemp(path);
-    if (fd < 0)
+    FILE *f = plat_temp_create(path, 1);
+    if (!f)
         return -1;
     size_t len = protobuf_c_message_get_packed_size(&request->base);
     uint8_t *bytes = malloc(len ? len : 1);
-    FILE *f = fdopen(fd, "w");
-    if (!bytes || !f) {
-        free(bytes);
-        if (f)
-            fclose(f);
-        else
-            close(fd);
-        unlink(path);
+    if (!bytes) {
+        fclose(f);
+        plat_remove(path);
         return -1;
     }
     protobuf_c_message_pack(&request->base, bytes);
     fprintf(f, "server=%s\nuser=%s\n", server, user);
     size_t written = fwrite(bytes, 1, len, f);
     free(bytes);
-    int flushed = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    int flushed = plat_file_sync(f) == 0;
     if (fclose(f) != 0 || written != len || !flushed) {
-        unlink(path);
+        plat_remove(path);
         return -1;
     }
     if (!*final_path)
-        snprintf(final_path, final_size, "%s/%lld%09ld-%s", dir, (long long)now.tv_sec,
-                 now.tv_nsec, strrchr(path, '-') + 1);
-    if (rename(path, final_path) != 0) {
-        unlink(path);
+        snprintf(final_path, final_size, "%s/%lld%09ld-%s", dir, (long long)now_seconds,
+                 now_nanoseconds, strrchr(path, '-') + 1);
+    if (plat_rename_replace(path, final_path) != 0) {
+        plat_remove(path);
         return -1;
     }
     return 0;
@@ -114,14 +108,14 @@ static time_t made_at_of(const char *name)
 static char **list_files(const char *dir, size_t *n)
 {
     *n = 0;
-    DIR *d = opendir(dir);
+    plat_dir *d = plat_dir_open(dir);
     if (!d)
         return NULL;
     size_t cap = 16;
     char **names = calloc(cap + 1, sizeof(char *));
-    struct dirent *e;
-    while (names && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+    const char *name;
+    while (names && (name = plat_dir_next(d)) != NULL) {
+        if (name[0] == '.')
             continue;
         if (*n == cap) {
             char **grown = realloc(names, (cap * 2 + 1) * sizeof(char *));
@@ -130,10 +124,10 @@ static char **list_files(const char *dir, size_t *n)
             names = grown;
             cap *= 2;
         }
-        names[(*n)++] = strdup(e->d_name);
+        names[(*n)++] = strdup(name);
         names[*n] = NULL;
     }
-    closedir(d);
+    plat_dir_close(d);
     if (names)
         qsort(names, *n, sizeof(char *), (int (*)(const void *, const void *))strcmp);
     return names;
@@ -168,7 +162,7 @@ static Cchc__V1__ReportSubmitRequest *load(const char *path, const char *server,
                                            int *bad)
 {
     *bad = 0;
-    FILE *f = fopen(path, "rb");
+    FILE *f = plat_fopen(path, "rb");
     if (!f) {
         *bad = 1;
         return NULL;
@@ -203,7 +197,7 @@ static int for_each_ours(const cli_options *opts, void (*visit)(const char *path
     for (size_t i = 0; names && i < n; i++) {
         char path[800];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        FILE *f = fopen(path, "rb");
+        FILE *f = plat_fopen(path, "rb");
         if (f && is_ours(f, opts->server, user) == 1) {
             count++;
             if (visit)
@@ -224,7 +218,7 @@ int outbox_count(const cli_options *opts)
 
 static void discard_file(const char *path)
 {
-    unlink(path);
+    plat_remove(path);
 }
 
 int outbox_discard(const cli_options *opts)
@@ -242,7 +236,7 @@ static time_t parse_utc(const char *text)
         return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    return timegm(&tm);
+    return plat_timegm(&tm);
 }
 
 /* The revision of the unit's report on row's task that was the latest when
@@ -375,7 +369,7 @@ int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
             rc = call_raw(opts, CCHC__V1__REQUEST__BODY_REPORT_SUBMIT, body, &response, &err);
         int conflict = rc != 0 && strcmp(err.code_name, "conflict") == 0;
         if (conflict && rebase_conflicts && rebase_conflicts(opts, body) == 0) {
-            unlink(path);
+            plat_remove(path);
             sent++;
         } else if (conflict) {
             stopped = 1; /* later ones wait: they were made after it */
@@ -390,7 +384,7 @@ int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
                 fprintf(stderr, _("cchc: log in again ('cchc login'), then 'cchc outbox "
                                   "send'\n"));
         } else {
-            unlink(path);
+            plat_remove(path);
             if (rc == 0)
                 sent++;
             else if (dropped)

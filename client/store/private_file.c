@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "plat_file.h"
 
 int private_file_replace(const char *path, const char *tmp_prefix, const char *text)
 {
@@ -23,21 +23,13 @@ int private_file_replace(const char *path, const char *tmp_prefix, const char *t
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
+    FILE *f = plat_temp_create(tmp, 1);
+    if (!f)
         return -1;
-    FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
+    int failed = fputs(text, f) < 0 || plat_file_sync(f) != 0;
+    if (fclose(f) != 0 || failed || plat_rename_replace(tmp, path) != 0) {
         int saved = errno;
-        close(fd);
-        unlink(tmp);
-        errno = saved;
-        return -1;
-    }
-    int failed = fputs(text, f) < 0;
-    if (fclose(f) != 0 || failed || rename(tmp, path) != 0) {
-        int saved = errno;
-        unlink(tmp);
+        plat_remove(tmp);
         errno = saved;
         return -1;
     }

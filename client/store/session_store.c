@@ -2,16 +2,14 @@
 #include "session_store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sodium.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "i18n.h"
+#include "plat_file.h"
 #include "private_file.h"
 
 int session_path(char *out, size_t size)
@@ -23,9 +21,7 @@ int session_path(char *out, size_t size)
  * write there could plant a session file or swap ours for a link. */
 static int folder_is_private(const char *dir)
 {
-    struct stat st;
-    return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-           (st.st_mode & 022) == 0;
+    return plat_folder_private(dir);
 }
 
 static void parent_of(const char *path, char *out, size_t size)
@@ -43,21 +39,13 @@ int session_load(const char *server, stored_session *out)
     if (session_path(path, sizeof(path)) != 0)
         return -1;
     parent_of(path, dir, sizeof(dir));
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    struct stat st;
     /* only a file of ours, readable by us alone, in a folder only we write */
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & 077) != 0 || !folder_is_private(dir)) {
-        close(fd);
+    FILE *f = plat_open_private(path, dir);
+    if (!f && errno != EPERM)
+        return -1;
+    if (!f) {
         fprintf(stderr, _("cchc: ignoring %s: it must be yours, mode 0600, in a folder only you "
                           "can write\n"), path);
-        return -1;
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
         return -1;
     }
     char line[512];
@@ -96,11 +84,11 @@ static int make_parent_dirs(const char *path)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        if (plat_mkdir_private(dir) != 0)
             return -1;
         *p = '/';
     }
-    return mkdir(dir, 0700) != 0 && errno != EEXIST ? -1 : 0;
+    return plat_mkdir_private(dir);
 }
 
 int session_save(const stored_session *s)
@@ -127,5 +115,5 @@ int session_forget(void)
     char path[600];
     if (session_path(path, sizeof(path)) != 0)
         return -1;
-    return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    return plat_remove(path) == 0 || errno == ENOENT ? 0 : -1;
 }

@@ -626,13 +626,19 @@ void harness_run(run_result *result, const char *stdin_text, const char *const *
     unlink(err_path);
 }
 
+const char *harness_cchc_bin(void)
+{
+    const char *client = getenv("CCHC_TEST_CLIENT");
+    return client && *client ? client : CCHC_BIN;
+}
+
 int harness_cchc_argv(const test_server *srv, const char **argv)
 {
     /* under valgrind the client waits as much longer as the server is
      * slower; a test's own --timeout, given later, still wins */
     static char timeout[16], ca[600];
     int argc = 0;
-    argv[argc++] = CCHC_BIN;
+    argv[argc++] = harness_cchc_bin();
     argv[argc++] = "--server";
     argv[argc++] = srv->addr;
     if (srv->tls) {

@@ -155,6 +155,10 @@ void harness_sleep_ms(int ms);
 
 /* Runs argv (argv[0] a path) with optional stdin text; captures output. */
 void harness_run(run_result *result, const char *stdin_text, const char *const *argv);
+/* The client the harness runs: CCHC_TEST_CLIENT when set (scripts/test's
+ * windows build: tests/windows/cchc-wine.sh, cchc.exe under Wine), else
+ * the build's cchc. */
+const char *harness_cchc_bin(void);
 /* Fills argv with what every cchc run against srv starts with: the
  * binary, --server ADDR, --ca of the test CA when srv->tls, and under a
  * time factor --timeout (a test's own --timeout, given later, wins);

@@ -1,4 +1,4 @@
-/* See tty_password.h. While echo is off, a signal that ends the program
+/* tty_password.h on POSIX (win/tty_password.c is the console's). While echo is off, a signal that ends the program
  * (Ctrl-C, Ctrl-\, a kill, the terminal hanging up) would leave the
  * terminal without echo for the shell that follows; a handler installed
  * for the prompt's duration restores the saved settings first and then
@@ -103,6 +103,18 @@ int read_password(const char *prompt, char *out, size_t size)
         tcsetattr(fd, TCSAFLUSH, &saved);
         guard_remove(&guard);
     }
+    fclose(tty);
+    return rc;
+}
+
+int read_terminal_line(const char *prompt, char *out, size_t size)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (!tty)
+        return -1;
+    fputs(prompt, tty);
+    fflush(tty);
+    int rc = read_line(tty, out, size);
     fclose(tty);
     return rc;
 }
