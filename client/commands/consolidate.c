@@ -18,6 +18,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "consolidation_status.h"
 #include "csv_read.h"
 #include "file_read.h"
 #include "human.h"
@@ -297,10 +298,7 @@ static void print_list(const Cchc__V1__ConsolidationListResponse *l)
             snprintf(note, sizeof(note), _("returned: %s"), c->return_reason);
         else if (c->late)
             snprintf(note, sizeof(note), "%s", _("sent late"));
-        const char *level = strcmp(c->level, "district") == 0 ? _("district")
-                            : strcmp(c->level, "lead") == 0   ? _("lead agency")
-                                                              : _("city");
-        const char *row[] = {id, level, task, c->unit_name, label_of(LABEL_REPORT_STATE, c->state),
+        const char *row[] = {id, consolidation_level_label(c->level), task, c->unit_name, label_of(LABEL_REPORT_STATE, c->state),
                              rev, human_date(c->deadline), note};
         table_add_row(t, row);
         if (c->late)

@@ -8,12 +8,14 @@
  * passed, the lead agency consolidates citywide, Sở Nội vụ returns it,
  * the lead agency fixes and resubmits, Sở Nội vụ accepts it, writes the
  * city report from the lead agencies' texts and approves the period — and
- * each level's timeliness is what `consolidate list` shows. Then: who may
+ * each level's timeliness is what `consolidate list` and `status` show,
+ * and `missing` lists the districts that never sent. Then: who may
  * not write or review what (a commune, a district on a task it does not
  * lead, a district without the task, a reporter reviewing, a lead agency
  * reviewing its own level), two reporters of one lead agency on one
  * consolidation (the second, made from the same revision, is refused as
- * stale and nothing of it is saved), and a submission sent again with its
+ * stale and nothing of it is saved), `due` reminds the lead agency of
+ * the consolidations it has not sent, and a submission sent again with its
  * idempotency key saves one revision. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -354,6 +356,50 @@ static void test_whole_period_through_every_level(void **state)
     assert_true(json_is_true(json_object_get(c, "on_time")));
     assert_string_equal(jstr(c, "state"), "approved");
     json_decref(c);
+    /* 10. status counts each level beside the units' figures; missing lists
+     * the consolidations never sent */
+    fixture_as(&fx, -1);
+    const char *status[] = {"status", "--period", PERIOD, NULL};
+    json_t *st = harness_cchc_json(srv, status);
+    json_t *levels = json_object_get(st, "consolidations");
+    int seen_levels = 0;
+    for (size_t i = 0; i < json_array_size(levels); i++) {
+        json_t *x = json_array_get(levels, i);
+        if (strcmp(jstr(x, "level"), "district") == 0) {
+            seen_levels++;
+            assert_int_equal(jint(x, "received"), 2);
+            assert_int_equal(jint(x, "on_time"), 1);
+            assert_int_equal(jint(x, "late"), 1);
+            assert_int_equal(jint(x, "accepted"), 1);
+        } else if (strcmp(jstr(x, "level"), "lead") == 0) {
+            seen_levels++;
+            assert_int_equal(jint(x, "received"), 1);
+            assert_int_equal(jint(x, "on_time"), 1);
+            assert_int_equal(jint(x, "late"), 0);
+            assert_true(jint(x, "expected") > 1); /* VP-UBND leads more than 105 */
+        } else if (strcmp(jstr(x, "level"), "city") == 0) {
+            seen_levels++;
+            assert_int_equal(jint(x, "expected"), 1);
+            assert_int_equal(jint(x, "on_time"), 1);
+        }
+    }
+    assert_int_equal(seen_levels, 3);
+    json_decref(st);
+    const char *missing[] = {"missing", "--period", PERIOD, NULL};
+    json_t *m = harness_cchc_json(srv, missing);
+    json_t *owed = json_object_get(m, "consolidations");
+    int omon = 0, ninhkieu = 0;
+    for (size_t i = 0; i < json_array_size(owed); i++) {
+        json_t *x = json_array_get(owed, i);
+        if (jint(x, "task_id") != 105)
+            continue;
+        omon += strcmp(jstr(x, "unit_code"), "Q-OMON") == 0;
+        ninhkieu += strcmp(jstr(x, "unit_code"), "Q-NINHKIEU") == 0;
+    }
+    assert_int_equal(omon, 1);
+    assert_int_equal(ninhkieu, 0);
+    json_decref(m);
+
     /* every save and review is in the audit trail */
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM audit_log WHERE action LIKE "
                                               "'consolidation.%%'"),
@@ -441,6 +487,24 @@ static void test_stale_and_idempotent(void **state)
     json_decref(c);
     unlink("a.csv");
     unlink("b.csv");
+
+    /* the lead agency's reporters are reminded of its consolidations: 105
+     * is sent, another task it leads is not */
+    fixture_as(&fx, VP2);
+    const char *due[] = {"due", NULL};
+    json_t *d = harness_cchc_json(srv, due);
+    json_t *items = json_object_get(d, "due");
+    int owed_105 = 0, owed_other = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *x = json_array_get(items, i);
+        if (strcmp(jstr(x, "period"), period) != 0 || strcmp(jstr(x, "level"), "lead") != 0)
+            continue;
+        owed_105 += jint(x, "task_id") == 105;
+        owed_other += jint(x, "task_id") != 105;
+    }
+    assert_int_equal(owed_105, 0);
+    assert_true(owed_other > 0);
+    json_decref(d);
 
     /* the same request sent twice (the client's retry after a lost
      * answer): one revision, the second answer a replay of the first */
