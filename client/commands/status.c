@@ -86,9 +86,15 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
         cchc__v1__response__free_unpacked(response, NULL);
         return rc;
     }
+    /* the lead agencies' and the city's consolidated texts (issue 17) */
+    Cchc__V1__Response *levels;
+    consolidation_fetch(opts, period, 0, &levels);
     const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
-                                   tasks->task_list};
+                                   tasks->task_list,
+                                   levels ? levels->consolidation_list : NULL};
     html_report_write(&data, period, out);
+    if (levels)
+        cchc__v1__response__free_unpacked(levels, NULL);
     cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

@@ -9,7 +9,9 @@
  * the lead agency fixes and resubmits, Sở Nội vụ accepts it, writes the
  * city report from the lead agencies' texts and approves the period — and
  * each level's timeliness is what `consolidate list` and `status` show,
- * and `missing` lists the districts that never sent. Then: who may
+ * `missing` lists the districts that never sent, and the city's HTML
+ * report shows the lead agency's text (its resubmitted revision) beside
+ * its figures. Then: who may
  * not write or review what (a commune, a district on a task it does not
  * lead, a district without the task, a reporter reviewing, a lead agency
  * reviewing its own level), two reporters of one lead agency on one
@@ -399,6 +401,23 @@ static void test_whole_period_through_every_level(void **state)
     assert_int_equal(omon, 1);
     assert_int_equal(ninhkieu, 0);
     json_decref(m);
+
+    /* 11. the city's HTML report carries the lead agency's text beside its
+     * figures, and the city's own assessment */
+    const char *html[] = {"--timeout", "60000", "export", "--period", PERIOD, "--format", "html",
+                          "-o", "city.html", NULL};
+    harness_cchc_ok(srv, html);
+    char *doc = harness_read_file("city.html");
+    assert_non_null(doc);
+    const char *lead_text = strstr(doc, "data-figure=\"consolidation.105.VP-UBND.assessment\"");
+    assert_non_null(lead_text);
+    assert_non_null(strstr(lead_text, "Toàn thành phố: 2 xã, phường báo cáo; chỉ tiêu 99% chưa đạt"));
+    assert_non_null(strstr(doc, "data-figure=\"consolidation.105.VP-UBND.received\""));
+    assert_non_null(strstr(doc, "Thành phố: kết quả quý I"));
+    /* the returned revision's text, followed by its difficulties, is not there */
+    assert_null(strstr(doc, "Toàn thành phố: 2 xã, phường báo cáo<br>"));
+    free(doc);
+    unlink("city.html");
 
     /* every save and review is in the audit trail */
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM audit_log WHERE action LIKE "
