@@ -351,7 +351,7 @@ static int do_review(const cli_options *opts, const args *a, const char *action,
     }
     for (size_t i = 0; i < n; i++) {
         const char *arg = argv[first + (int)i];
-        char *end, *rend;
+        char *end, *rend = NULL;
         long long id = strtoll(arg, &end, 10);
         long rev = *end == '@' ? strtol(end + 1, &rend, 10) : 0;
         if (end == arg || id <= 0 || *end != '@' || rend == end + 1 || *rend || rev <= 0 ||
