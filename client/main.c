@@ -44,6 +44,7 @@ static const command commands[] = {
     {"report", cmd_report, N_("one report: show, history")},
     {"outbox", cmd_outbox, N_("submissions waiting for the server: list, send, discard")},
     {"review", cmd_review, N_("reviewers: list, accept, return reports")},
+    {"consolidate", cmd_consolidate, N_("districts, lead agencies, Sở Nội vụ: the consolidated report of a level; review one level up")},
     {"period", cmd_period, N_("reporting periods: list; admins: open, close, lock, approve, extend")},
     {"due", cmd_due, N_("what my unit owes and by when; returned reports and their reasons")},
     {"unit-plans", cmd_unit_plans, N_("each unit's own implementation plan (due 31/7/2023): who has issued it")},
@@ -70,6 +71,7 @@ static const struct {
 } subcommand_lists[] = {
     {"report", report_subcommands}, {"outbox", outbox_subcommands},
     {"review", review_subcommands}, {"period", period_subcommands},
+    {"consolidate", consolidate_subcommands},
     {"unit-plans", unit_plans_subcommands}, {"status", status_subcommands},
     {"plan", plan_subcommands},     {"units", units_subcommands},
     {"user", user_subcommands},

@@ -63,7 +63,8 @@ static void render_bundle(const Cchc__V1__ReportBundleResponse *b)
     Cchc__V1__ExportResponse rows = CCHC__V1__EXPORT_RESPONSE__INIT;
     rows.n_rows = b->n_rows;
     rows.rows = b->rows;
-    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows, NULL};
+    const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows, NULL,
+                                   NULL};
     html_report_write(&data, b->by_index->period->id, sink_file());
 }
 

@@ -12,6 +12,7 @@
 extern const char *const report_subcommands[];
 extern const char *const outbox_subcommands[];
 extern const char *const review_subcommands[];
+extern const char *const consolidate_subcommands[];
 extern const char *const period_subcommands[];
 extern const char *const unit_plans_subcommands[];
 extern const char *const status_subcommands[];
@@ -44,6 +45,8 @@ int cmd_report(const cli_options *opts, int argc, char **argv);
 int cmd_outbox(const cli_options *opts, int argc, char **argv);
 /* review.c */
 int cmd_review(const cli_options *opts, int argc, char **argv);
+/* consolidate.c */
+int cmd_consolidate(const cli_options *opts, int argc, char **argv);
 /* periods.c */
 int cmd_period(const cli_options *opts, int argc, char **argv);
 /* unit_plans.c */

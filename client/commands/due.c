@@ -9,6 +9,7 @@
 #include "call.h"
 #include "cli_guard.h"
 #include "config.h"
+#include "consolidation_status.h"
 #include "human.h"
 #include "i18n.h"
 #include "labels.h"
@@ -31,6 +32,7 @@ typedef struct due_item {
     char state[16];
     char deadline[16];
     char reason[300];
+    char level[16]; /* a consolidated report of this level ("" = a unit's report) */
 } due_item;
 
 typedef struct due_list {
@@ -125,6 +127,27 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
             add(out, &item);
         }
         cchc__v1__response__free_unpacked(tasks, NULL);
+        /* the unit's own consolidated reports: a district's, a lead
+         * agency's, Sở Nội vụ's city report (issue 17) */
+        Cchc__V1__Response *owed;
+        consolidation_fetch(&o, p->id, 1, &owed);
+        for (size_t k = 0; owed && k < owed->consolidation_list->n_consolidations; k++) {
+            const Cchc__V1__Consolidation *c = owed->consolidation_list->consolidations[k];
+            if (!consolidation_is_owed(c))
+                continue;
+            due_item item;
+            memset(&item, 0, sizeof(item));
+            snprintf(item.what, sizeof(item.what), "%s", c->ref);
+            item.task_id = c->task_id;
+            snprintf(item.period, sizeof(item.period), "%s", p->id);
+            snprintf(item.state, sizeof(item.state), "%s", c->state);
+            snprintf(item.deadline, sizeof(item.deadline), "%s", c->deadline);
+            snprintf(item.reason, sizeof(item.reason), "%s", c->return_reason);
+            snprintf(item.level, sizeof(item.level), "%s", c->level);
+            add(out, &item);
+        }
+        if (owed)
+            cchc__v1__response__free_unpacked(owed, NULL);
     }
     cchc__v1__response__free_unpacked(periods, NULL);
     return rc;
@@ -144,10 +167,10 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < l.n; i++)
             json_array_append_new(
-                arr, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "task_id", l.items[i].task_id,
+                arr, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "task_id", l.items[i].task_id,
                                "period", l.items[i].period, "state", l.items[i].state, "deadline",
                                l.items[i].deadline, "return_reason", l.items[i].reason, "unit",
-                               l.items[i].unit));
+                               l.items[i].unit, "level", l.items[i].level));
         output_json(json_pack("{s:o, s:i, s:i}", "due", arr, "overdue", l.overdue, "soon", l.soon));
     } else if (l.n == 0) {
         printf(_("No report is due.\n"));
@@ -161,7 +184,14 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
         table *t = table_new(5, headers, widths);
         for (size_t i = 0; i < l.n; i++) {
             char task[200], deadline[40];
-            if (*l.items[i].unit)
+            if (*l.items[i].level && !l.items[i].task_id)
+                snprintf(task, sizeof(task), _("consolidated report (%s)"),
+                         consolidation_level_label(l.items[i].level));
+            else if (*l.items[i].level)
+                snprintf(task, sizeof(task), _("%d (%s), consolidated report (%s)"),
+                         l.items[i].task_id, l.items[i].what,
+                         consolidation_level_label(l.items[i].level));
+            else if (*l.items[i].unit)
                 snprintf(task, sizeof(task), _("%d (%s), for unit %s: --unit %s"),
                          l.items[i].task_id, l.items[i].what, l.items[i].unit, l.items[i].unit);
             else

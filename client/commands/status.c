@@ -13,6 +13,7 @@
 
 #include "call.h"
 #include "commands.h"
+#include "consolidation_status.h"
 #include "csv_read.h"
 #include "html_report.h"
 #include "human.h"
@@ -86,9 +87,15 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
         cchc__v1__response__free_unpacked(response, NULL);
         return rc;
     }
+    /* the lead agencies' and the city's consolidated texts (issue 17) */
+    Cchc__V1__Response *levels;
+    consolidation_fetch(opts, period, 0, &levels);
     const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
-                                   tasks->task_list};
+                                   tasks->task_list,
+                                   levels ? levels->consolidation_list : NULL};
     html_report_write(&data, period, out);
+    if (levels)
+        cchc__v1__response__free_unpacked(levels, NULL);
     cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -312,10 +319,22 @@ int cmd_status(const cli_options *opts, int argc, char **argv)
     int rc = status_fetch(opts, period, by, &response);
     if (rc != EXIT_OK)
         return rc;
-    if (opts->json)
-        output_json(pb_to_json(&response->status->base));
-    else
+    /* the levels above the units, beside their figures (issue 17) */
+    Cchc__V1__Response *levels;
+    consolidation_fetch(opts, period, 0, &levels);
+    if (opts->json) {
+        json_t *out = pb_to_json(&response->status->base);
+        if (levels)
+            json_object_set_new(out, "consolidations",
+                                consolidation_levels_json(levels->consolidation_list));
+        output_json(out);
+    } else {
         print_status(response->status, group_title(by));
+        if (levels && levels->consolidation_list->n_consolidations)
+            consolidation_print_levels(levels->consolidation_list);
+    }
+    if (levels)
+        cchc__v1__response__free_unpacked(levels, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -350,8 +369,17 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__MissingResponse *m = response->missing;
+    /* the consolidations still owed (issue 17); a filter by unit names
+     * units' reports only */
+    Cchc__V1__Response *levels = NULL;
+    if (!*district && !*lead)
+        consolidation_fetch(opts, period, 0, &levels);
     if (opts->json) {
-        output_json(pb_to_json(&m->base));
+        json_t *out = pb_to_json(&m->base);
+        if (levels)
+            json_object_set_new(out, "consolidations",
+                                consolidation_owed_json(levels->consolidation_list));
+        output_json(out);
     } else {
         const char *headers[] = {_("Unit"), _("Task"), _("State"), _("Lead agency")};
         const int widths[] = {40, 0, 0, 50};
@@ -377,7 +405,11 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
         table_print(t, stdout, 1);
         printf(_("%zu report(s) missing.\n"), m->n_missing);
         table_free(t);
+        if (levels && levels->consolidation_list->n_consolidations)
+            consolidation_print_owed(levels->consolidation_list);
     }
+    if (levels)
+        cchc__v1__response__free_unpacked(levels, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }

@@ -2,6 +2,7 @@
  * admin_document.c's; the figures are written by print_figures.c. */
 #include "html_report.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -397,6 +398,97 @@ static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e,
         fputs("<p>Không có khó khăn, kiến nghị nào được báo cáo.</p>\n", out);
 }
 
+/* A consolidation that was sent (whatever its review made of it since). */
+static int consolidation_sent(const Cchc__V1__Consolidation *c)
+{
+    return c->revision > 0 && strcmp(c->state, "missing") != 0 && strcmp(c->state, "draft") != 0;
+}
+
+static const char *consolidation_state_words(const char *state)
+{
+    return strcmp(state, "approved") == 0   ? "đã phê duyệt"
+           : strcmp(state, "accepted") == 0 ? "đã chấp nhận"
+           : strcmp(state, "returned") == 0 ? "bị trả lại"
+                                            : "đã gửi, chờ duyệt";
+}
+
+/* One paragraph of a consolidation's text, when it has one. */
+static void consolidation_text(FILE *out, const char *label, const char *text)
+{
+    if (!*text)
+        return;
+    fprintf(out, "<br>%s: ", label);
+    admin_document_text(out, text);
+}
+
+/* The figures a lead agency's consolidation was sent with: received of
+ * expected and the overall progress, each readable by tools
+ * (data-figure "consolidation.TASK.UNIT.received" …). */
+static void consolidation_figures(FILE *out, const Cchc__V1__Consolidation *c)
+{
+    json_t *f = json_loads(c->figures, 0, NULL);
+    if (!f)
+        return;
+    char key[200], received[24], expected[24];
+    snprintf(received, sizeof(received), "%lld",
+             (long long)json_integer_value(json_object_get(f, "received")));
+    snprintf(expected, sizeof(expected), "%lld",
+             (long long)json_integer_value(json_object_get(f, "expected")));
+    const char *overall = json_string_value(json_object_get(f, "overall_progress"));
+    fputs("<table class=\"d\"><tbody><tr><th class=\"row\">Báo cáo đã nhận</th>", out);
+    snprintf(key, sizeof(key), "consolidation.%d.%s.received", c->task_id, c->unit_code);
+    figure_cell(out, key, received, received);
+    fputs("<th class=\"row\">Phải có</th>", out);
+    snprintf(key, sizeof(key), "consolidation.%d.%s.expected", c->task_id, c->unit_code);
+    figure_cell(out, key, expected, expected);
+    fputs("<th class=\"row\">Tiến độ chung (%)</th>", out);
+    snprintf(key, sizeof(key), "consolidation.%d.%s.overall_progress", c->task_id, c->unit_code);
+    decimal_cell(out, key, overall ? overall : "");
+    fputs("</tr></tbody></table>\n", out);
+    json_decref(f);
+}
+
+static void write_consolidations(FILE *out, const Cchc__V1__ConsolidationListResponse *l,
+                                 const Cchc__V1__TaskListResponse *tasks)
+{
+    fputs("<h2>7. Đánh giá của cơ quan chủ trì và của Sở Nội vụ</h2>\n", out);
+    int shown = 0;
+    for (size_t i = 0; i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *c = l->consolidations[i];
+        if (strcmp(c->level, "city") != 0 || !consolidation_sent(c))
+            continue;
+        fputs("<h3>Đánh giá chung của Sở Nội vụ</h3>\n<blockquote data-figure=\"consolidation.city\">", out);
+        admin_document_text(out, c->assessment);
+        consolidation_text(out, "Khó khăn, vướng mắc", c->difficulties);
+        consolidation_text(out, "Kiến nghị", c->proposals);
+        fputs("</blockquote>\n", out);
+        shown++;
+    }
+    for (size_t i = 0; i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *c = l->consolidations[i];
+        if (strcmp(c->level, "lead") != 0 || !consolidation_sent(c))
+            continue;
+        fputs("<h3>", out);
+        task_title(out, c->task_id, c->ref, task_text(tasks, c->task_id));
+        fputs("</h3>\n<p class=\"lead\"><b>", out);
+        admin_document_text(out, c->unit_name);
+        fprintf(out, "</b> (%s%s)</p>\n", consolidation_state_words(c->state),
+                c->late ? ", gửi muộn" : "");
+        consolidation_figures(out, c);
+        fputs("<blockquote data-figure=\"consolidation.", out);
+        fprintf(out, "%d.", c->task_id);
+        admin_document_escape(out, c->unit_code);
+        fputs(".assessment\">Đánh giá: ", out);
+        admin_document_text(out, c->assessment);
+        consolidation_text(out, "Khó khăn, vướng mắc", c->difficulties);
+        consolidation_text(out, "Kiến nghị", c->proposals);
+        fputs("</blockquote>\n", out);
+        shown++;
+    }
+    if (!shown)
+        fputs("<p>Chưa có báo cáo tổng hợp nào của cơ quan chủ trì.</p>\n", out);
+}
+
 void html_report_write(const html_report_data *d, const char *period, FILE *out)
 {
     const Cchc__V1__StatusResponse *s = d->by_index;
@@ -440,5 +532,7 @@ void html_report_write(const html_report_data *d, const char *period, FILE *out)
     write_risk(out, s);
     write_missing(out, d->missing, d->tasks);
     write_difficulties(out, d->rows, d->tasks);
+    if (d->consolidations)
+        write_consolidations(out, d->consolidations, d->tasks);
     admin_document_end(out);
 }

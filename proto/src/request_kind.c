@@ -25,6 +25,9 @@ int request_kind_is_write(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_REVIEW:
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION:
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD:
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_SUBMIT:
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW:
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_DEADLINES:
         return 1;
     default:
         return 0;

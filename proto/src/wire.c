@@ -111,6 +111,11 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_STATUS_TASK: return "status_task";
     case CCHC__V1__REQUEST__BODY_EXPORT: return "export";
     case CCHC__V1__REQUEST__BODY_REPORT_BUNDLE: return "report_bundle";
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_TEMPLATE: return "consolidation_template";
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_SUBMIT: return "consolidation_submit";
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_LIST: return "consolidation_list";
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW: return "consolidation_review";
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_DEADLINES: return "consolidation_deadlines";
     case CCHC__V1__REQUEST__BODY_HEALTH: return "health";
     default: break;
     }

@@ -63,6 +63,16 @@ static const authz_rule rules[] = {
     {R(STATUS_TASK),            ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
     {R(EXPORT),                 ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
     {R(REPORT_BUNDLE),          ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
+    /* consolidated reports (docs/consolidation.md): a district's or a
+     * lead agency's reporters and reviewers write their unit's, Sở Nội
+     * vụ's administrators the city's; which unit and task, the SQL says
+     * (consolidation_scope_problem). Review one level up: the lead agency's
+     * reviewers review its districts', administrators the lead agencies'. */
+    {R(CONSOLIDATION_TEMPLATE), ROLE_REPORTER | ROLE_REVIEWER | ROLE_ADMIN},
+    {R(CONSOLIDATION_SUBMIT),   ROLE_REPORTER | ROLE_REVIEWER | ROLE_ADMIN},
+    {R(CONSOLIDATION_LIST),     AUTHZ_ANY_ROLE},
+    {R(CONSOLIDATION_REVIEW),   ROLE_REVIEWER | ROLE_ADMIN},
+    {R(CONSOLIDATION_DEADLINES), ROLE_ADMIN},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

@@ -37,6 +37,10 @@ static const struct {
     {R(STATUS_TASK), MSG_ID("see a task's status across units")},
     {R(EXPORT), MSG_ID("export reports")},
     {R(REPORT_BUNDLE), MSG_ID("make the consolidated report")},
+    {R(CONSOLIDATION_TEMPLATE), MSG_ID("prepare a consolidated report")},
+    {R(CONSOLIDATION_SUBMIT), MSG_ID("submit a consolidated report")},
+    {R(CONSOLIDATION_REVIEW), MSG_ID("review consolidated reports")},
+    {R(CONSOLIDATION_DEADLINES), MSG_ID("set the consolidation deadlines of a period")},
 };
 
 const char *authz_purpose(Cchc__V1__Request__BodyCase request)

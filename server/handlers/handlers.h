@@ -69,6 +69,12 @@ void handle_trend(request *req);
 void handle_missing(request *req);
 void handle_status_task(request *req);
 void handle_export(request *req);
+/* consolidated reports of districts, lead agencies and Sở Nội vụ (consolidation.c) */
+void handle_consolidation_template(request *req);
+void handle_consolidation_submit(request *req);
+void handle_consolidation_list(request *req);
+void handle_consolidation_review(request *req);
+void handle_consolidation_deadlines(request *req);
 /* the consolidated report in one snapshot (report_bundle.c) */
 void handle_report_bundle(request *req);
 

@@ -48,6 +48,11 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_STATUS_TASK: return handle_status_task;
     case CCHC__V1__REQUEST__BODY_EXPORT: return handle_export;
     case CCHC__V1__REQUEST__BODY_REPORT_BUNDLE: return handle_report_bundle;
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_TEMPLATE: return handle_consolidation_template;
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_SUBMIT: return handle_consolidation_submit;
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_LIST: return handle_consolidation_list;
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW: return handle_consolidation_review;
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_DEADLINES: return handle_consolidation_deadlines;
     default: return NULL;
     }
 }

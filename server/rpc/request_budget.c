@@ -80,6 +80,8 @@ size_t request_budget_body_cap(Cchc__V1__Request__BodyCase body, int is_public, 
     case CCHC__V1__REQUEST__BODY_PERIOD_ACTION:   /* report ids */
     case CCHC__V1__REQUEST__BODY_INDEX_RESULT_SET:
     case CCHC__V1__REQUEST__BODY_UNIT_PLAN_RECORD:
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_SUBMIT: /* three long texts */
+    case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW: /* consolidation ids */
         return max_frame;
     default: return REQUEST_BODY_CAP_SMALL;
     }

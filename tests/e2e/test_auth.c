@@ -203,6 +203,22 @@ BUILD(b_export, export, Cchc__V1__ExportRequest, CCHC__V1__EXPORT_REQUEST__INIT,
       body.period_id = "1999-Q1")
 BUILD(b_report_bundle, report_bundle, Cchc__V1__ReportBundleRequest,
       CCHC__V1__REPORT_BUNDLE_REQUEST__INIT, REPORT_BUNDLE, body.period_id = "1999-Q1")
+/* consolidated reports (issue 17): each asks for something invalid, so an
+ * allowed role gets past authorization and is refused for its input */
+BUILD(b_consolidation_template, consolidation_template, Cchc__V1__ConsolidationTemplateRequest,
+      CCHC__V1__CONSOLIDATION_TEMPLATE_REQUEST__INIT, CONSOLIDATION_TEMPLATE,
+      body.period_id = "2023-6M"; body.level = "xyz") /* unknown level: invalid */
+BUILD(b_consolidation_submit, consolidation_submit, Cchc__V1__ConsolidationSubmitRequest,
+      CCHC__V1__CONSOLIDATION_SUBMIT_REQUEST__INIT, CONSOLIDATION_SUBMIT,
+      body.period_id = "2023-6M"; body.level = "xyz") /* unknown level: invalid */
+BUILD(b_consolidation_list, consolidation_list, Cchc__V1__ConsolidationListRequest,
+      CCHC__V1__CONSOLIDATION_LIST_REQUEST__INIT, CONSOLIDATION_LIST, body.period_id = "1999-Q1")
+BUILD(b_consolidation_review, consolidation_review, Cchc__V1__ConsolidationReviewRequest,
+      CCHC__V1__CONSOLIDATION_REVIEW_REQUEST__INIT, CONSOLIDATION_REVIEW,
+      body.action = "accept"; body.ids = no_report; body.n_ids = 1) /* no revision: invalid */
+BUILD(b_consolidation_deadlines, consolidation_deadlines, Cchc__V1__ConsolidationDeadlinesRequest,
+      CCHC__V1__CONSOLIDATION_DEADLINES_REQUEST__INIT, CONSOLIDATION_DEADLINES,
+      body.period_id = "2023-6M"; body.district_deadline = "1999-01-01") /* before units': invalid */
 BUILD(b_logout, logout, Cchc__V1__LogoutRequest, CCHC__V1__LOGOUT_REQUEST__INIT, LOGOUT, (void)0)
 
 /* Who may send what: everyone reads the plan, the units, the periods and
@@ -253,6 +269,14 @@ static const matrix_row matrix[] = {
     {"status_task", READS_REPORTS, b_status_task},
     {"export", READS_REPORTS, b_export},
     {"report_bundle", READS_REPORTS, b_report_bundle},
+    /* consolidated reports: reporters and reviewers write their unit's,
+     * administrators the city's; reviewers and administrators review one
+     * level up; only administrators set the consolidation deadlines */
+    {"consolidation_template", BIT(REPORTER) | BIT(REVIEWER) | BIT(ADMIN), b_consolidation_template},
+    {"consolidation_submit", BIT(REPORTER) | BIT(REVIEWER) | BIT(ADMIN), b_consolidation_submit},
+    {"consolidation_list", ANY, b_consolidation_list},
+    {"consolidation_review", BIT(REVIEWER) | BIT(ADMIN), b_consolidation_review},
+    {"consolidation_deadlines", ADMIN_ONLY, b_consolidation_deadlines},
     {"health", PUBLIC, b_health}, /* load balancers have no account */
     {"logout", ANY, b_logout},
 };

@@ -1,0 +1,140 @@
+/* See consolidation_status.h. */
+#include "consolidation_status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "call.h"
+#include "human.h"
+#include "i18n.h"
+#include "labels.h"
+#include "pb_json.h"
+#include "table.h"
+#include "terminal.h"
+
+static const char *const levels[] = {"district", "lead", "city"};
+
+void consolidation_fetch(const cli_options *opts, const char *period, int mine,
+                         Cchc__V1__Response **out)
+{
+    cli_options quiet = *opts;
+    quiet.quiet = 1;
+    Cchc__V1__ConsolidationListRequest body = CCHC__V1__CONSOLIDATION_LIST_REQUEST__INIT;
+    body.period_id = (char *)period;
+    body.mine = mine;
+    *out = NULL;
+    if (call(&quiet, CCHC__V1__REQUEST__BODY_CONSOLIDATION_LIST, &body,
+             CCHC__V1__RESPONSE__BODY_CONSOLIDATION_LIST, out) != EXIT_OK)
+        *out = NULL;
+}
+
+int consolidation_is_owed(const Cchc__V1__Consolidation *c)
+{
+    return strcmp(c->state, "missing") == 0 || strcmp(c->state, "draft") == 0 ||
+           strcmp(c->state, "returned") == 0;
+}
+
+const char *consolidation_level_label(const char *level)
+{
+    return strcmp(level, "district") == 0 ? _("district")
+           : strcmp(level, "lead") == 0   ? _("lead agency")
+                                          : _("city");
+}
+
+typedef struct level_counts {
+    int expected, received, on_time, late, accepted;
+} level_counts;
+
+static level_counts count_level(const Cchc__V1__ConsolidationListResponse *l, const char *level)
+{
+    level_counts n = {0};
+    for (size_t i = 0; i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *c = l->consolidations[i];
+        if (strcmp(c->level, level) != 0)
+            continue;
+        n.expected++;
+        n.received += c->on_time || c->late;
+        n.on_time += c->on_time;
+        n.late += c->late;
+        n.accepted += strcmp(c->state, "accepted") == 0 || strcmp(c->state, "approved") == 0;
+    }
+    return n;
+}
+
+json_t *consolidation_levels_json(const Cchc__V1__ConsolidationListResponse *l)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+        level_counts n = count_level(l, levels[k]);
+        if (n.expected)
+            json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i}", "level",
+                                                 levels[k], "expected", n.expected, "received",
+                                                 n.received, "on_time", n.on_time, "late", n.late,
+                                                 "accepted", n.accepted));
+    }
+    return arr;
+}
+
+json_t *consolidation_owed_json(const Cchc__V1__ConsolidationListResponse *l)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *c = l->consolidations[i];
+        if (!consolidation_is_owed(c))
+            continue;
+        json_t *one = pb_to_json(&c->base);
+        json_object_del(one, "figures");
+        json_array_append_new(arr, one);
+    }
+    return arr;
+}
+
+void consolidation_print_levels(const Cchc__V1__ConsolidationListResponse *l)
+{
+    const char *headers[] = {_("Level"), _("Owed"), _("Received"), _("On time"), _("Late"),
+                             _("Accepted")};
+    const int widths[] = {0, 0, 0, 0, 0, 0};
+    table *t = table_new(6, headers, widths);
+    for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+        level_counts n = count_level(l, levels[k]);
+        if (!n.expected)
+            continue;
+        char cells[5][16];
+        snprintf(cells[0], 16, "%d", n.expected);
+        snprintf(cells[1], 16, "%d", n.received);
+        snprintf(cells[2], 16, "%d", n.on_time);
+        snprintf(cells[3], 16, "%d", n.late);
+        snprintf(cells[4], 16, "%d", n.accepted);
+        const char *row[] = {consolidation_level_label(levels[k]), cells[0], cells[1], cells[2],
+                             cells[3], cells[4]};
+        table_add_row(t, row);
+    }
+    printf("\n%s\n", _("Consolidated reports of the levels above the units:"));
+    table_print(t, stdout, 1);
+    table_free(t);
+}
+
+void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l)
+{
+    const char *headers[] = {_("Level"), _("Unit"), _("Task"), _("State"), _("Deadline")};
+    const int widths[] = {0, 40, 0, 0, 0};
+    table *t = table_new(5, headers, widths);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *c = l->consolidations[i];
+        if (!consolidation_is_owed(c))
+            continue;
+        char unit[600], task[48] = "";
+        snprintf(unit, sizeof(unit), "%s (%s)", c->unit_name, c->unit_code);
+        if (c->task_id)
+            snprintf(task, sizeof(task), "%d (%s)", c->task_id, c->ref);
+        const char *row[] = {consolidation_level_label(c->level), unit, task,
+                             label_of(LABEL_REPORT_STATE, c->state), human_date(c->deadline)};
+        table_add_row(t, row);
+        n++;
+    }
+    printf("\n");
+    table_print(t, stdout, 1);
+    printf(_("%zu consolidated report(s) still owed.\n"), n);
+    table_free(t);
+}
