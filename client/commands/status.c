@@ -374,7 +374,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
             table_add_row(t, row);
         }
         table_print(t, stdout, 1);
-        printf(_("%zu report(s) missing.\n"), m->n_missing);
+        printf(ngettext("%zu report missing.\n", "%zu reports missing.\n", m->n_missing), m->n_missing);
         table_free(t);
     }
     cchc__v1__response__free_unpacked(response, NULL);
