@@ -958,7 +958,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             printf(strcmp(v->saved_as, "draft") == 0 ? _("\n— Revision %d (draft) by %s at %s%s\n")
                                                      : _("\n— Revision %d (sent) by %s at %s%s\n"),
                    v->revision, v->username, human_time(v->saved_at), v->late ? _(", late") : "");
-            printf(_("  Status: %s, progress %s\n"), report_status_label(v->status),
+            printf(_("  Status: %s, progress %s\n"), label_of(LABEL_TASK_STATUS, v->status),
                    human_progress(v->progress));
             if (*v->results)
                 printf(_("  Results: %s\n"), v->results);

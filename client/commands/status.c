@@ -208,7 +208,7 @@ static int status_task(const cli_options *opts, const char *period, const char *
             const Cchc__V1__UnitReport *u = st->reports[i];
             printf("\n%s (%s): %s", u->unit_name, u->unit_code, label_of(LABEL_REPORT_STATE, u->state));
             if (*u->status)
-                printf(", %s, %s%s", report_status_label(u->status), human_progress(u->progress),
+                printf(", %s, %s%s", label_of(LABEL_TASK_STATUS, u->status), human_progress(u->progress),
                        u->late ? _(", late") : "");
             printf("\n");
             if (*u->results)
