@@ -263,7 +263,8 @@ int main(int argc, char **argv)
                 getenv("CCHC_TIMEOUT"));
         return EXIT_USAGE;
     }
-    timeout_given = timeout_given || getenv("CCHC_TIMEOUT");
+    const char *env_timeout = getenv("CCHC_TIMEOUT");
+    timeout_given = timeout_given || (env_timeout && *env_timeout);
     if (complete_kind) { /* quick and silent: no outbox, no reminder, no message */
         if (!timeout_given) /* a TAB must not hang on an absent server */
             opts.timeout_ms = COMPLETE_TIMEOUT_MS;
