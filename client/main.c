@@ -24,6 +24,7 @@
 #include "plat_console.h"
 #include "plat_locale.h"
 #include "progress.h"
+#include "request_timeout.h"
 #include "server_error.h"
 #include "session_store.h"
 #include "terminal.h"
@@ -115,6 +116,25 @@ static void usage(FILE *out)
                    "\nExit codes: 0 ok, 1 the server refused the request, 2 usage error,\n"
                    "3 server unreachable, 4 incompatible or garbled answer,\n"
                    "5 a write may or may not have been applied (its outcome is unknown).\n"));
+    fprintf(out, _("\n--timeout MS (else CCHC_TIMEOUT): how long to wait for the server, for\n"
+                   "every request. Without it cchc waits %d s, and %d s for the requests\n"
+                   "that read a whole period (export, status trend, the HTML report).\n"),
+            TIMEOUT_SHORT_MS / 1000, TIMEOUT_LONG_MS / 1000);
+}
+
+/* CCHC_TIMEOUT=MS, when set, is --timeout for every request (a script's
+ * or a slow link's setting); -1 when it is not a positive number. */
+static int timeout_from_env(cli_options *opts)
+{
+    const char *env = getenv("CCHC_TIMEOUT");
+    if (!env || !*env)
+        return 0;
+    char *end;
+    long ms = strtol(env, &end, 10);
+    if (*end || ms < 1 || ms > 86400000L)
+        return -1;
+    opts->timeout_ms = opts->timeout_long_ms = (int)ms;
+    return 0;
 }
 
 static const command *find_command(const char *name)
@@ -215,7 +235,8 @@ int main(int argc, char **argv)
     };
     cli_options opts;
     memset(&opts, 0, sizeof(opts));
-    opts.timeout_ms = 10000;
+    opts.timeout_ms = TIMEOUT_SHORT_MS;
+    opts.timeout_long_ms = TIMEOUT_LONG_MS;
     const char *server_flag = NULL, *ca_flag = NULL, *pin_flag = NULL, *complete_kind = NULL;
     int timeout_given = 0;
     int opt;
@@ -232,6 +253,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, _("cchc: --timeout takes milliseconds, more than 0\n"));
                 return EXIT_USAGE;
             }
+            opts.timeout_long_ms = opts.timeout_ms; /* said once, meant for every request */
             break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': return cmd_version(&opts, 0, NULL);
@@ -247,6 +269,13 @@ int main(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
+    if (!timeout_given && timeout_from_env(&opts) != 0) {
+        fprintf(stderr, _("cchc: CCHC_TIMEOUT takes milliseconds, more than 0, not '%s'\n"),
+                getenv("CCHC_TIMEOUT"));
+        return EXIT_USAGE;
+    }
+    const char *env_timeout = getenv("CCHC_TIMEOUT");
+    timeout_given = timeout_given || (env_timeout && *env_timeout);
     if (complete_kind) { /* quick and silent: no outbox, no reminder, no message */
         if (!timeout_given) /* a TAB must not hang on an absent server */
             opts.timeout_ms = COMPLETE_TIMEOUT_MS;

@@ -26,8 +26,13 @@ install(FILES ${PROJECT_BINARY_DIR}/dist/cchcd.service DESTINATION ${CCHC_SYSTEM
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operate.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # --- the .deb --------------------------------------------------------------
-set(CCHC_PACKAGE_MAINTAINER "cchc maintainers <root@localhost>"
-    CACHE STRING "the Maintainer field of the .deb (set the real one for a release)")
+# Debian Policy 5.6.2 makes Maintainer mandatory and "name <email>"; the
+# project publishes no contact address (README has none), so the default
+# names the project, not a person, with an address under example.org
+# (RFC 2606: reserved, never delivered) rather than an invented one. A
+# release sets the real one: -DCCHC_PACKAGE_MAINTAINER="… <…>" (docs/operate.md).
+set(CCHC_PACKAGE_MAINTAINER "cchc developers <cchc@example.org>"
+    CACHE STRING "the Maintainer field of the .deb: NAME <EMAIL> (Debian Policy 5.6.2)")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME cchc)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

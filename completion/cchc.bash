@@ -4,7 +4,8 @@
 #   . completion/cchc.bash
 # Why it asks cchc itself: the commands and subcommands come from
 # `cchc --list-commands`, each command's options from its own --help, and
-# period ids, task ids and unit codes from `cchc --complete KIND PREFIX`
+# period ids, task ids, unit codes and unit names from
+# `cchc --complete KIND PREFIX`
 # (the server's answer, cached beside the session for 10 minutes and used
 # however old when the server cannot be reached), so this file never goes
 # stale when a command or option is added. It needs nothing of
@@ -27,19 +28,79 @@ _cchc_words() { # $1: what to ask cchc for; prints one word a line
     esac
 }
 
+# _cchc_split LINE: LINE's words as the shell will pass them to cchc
+# (quotes and backslashes taken away) in _cchc_typed, the last one (being
+# completed, maybe empty) as typed in _cchc_raw, and the quote it opened
+# and has not closed (" or ', else empty) in _cchc_quote. A unit name is
+# one word with its spaces: --unit "Quận Ninh Kiều" or --unit Quận\ Ninh.
+_cchc_split() {
+    local line=$1 i c next word='' raw='' quote='' in_word=0
+    _cchc_typed=()
+    for ((i = 0; i < ${#line}; i++)); do
+        c=${line:i:1}
+        if [[ $quote == "'" ]]; then
+            raw+=$c
+            if [[ $c == "'" ]]; then quote=''; else word+=$c; fi
+        elif [[ $quote == '"' ]]; then
+            raw+=$c
+            next=${line:i+1:1}
+            if [[ $c == '"' ]]; then
+                quote=''
+            elif [[ $c == '\' && -n $next && $next == [\$\`\"\\] ]]; then
+                raw+=$next word+=$next
+                i=$((i + 1))
+            else
+                word+=$c
+            fi
+        elif [[ $c == ' ' || $c == $'\t' ]]; then
+            ((in_word)) && _cchc_typed+=("$word")
+            word='' raw='' in_word=0
+        else
+            in_word=1 raw+=$c
+            case $c in
+                '"' | "'") quote=$c ;;
+                '\') next=${line:i+1:1} raw+=$next word+=$next i=$((i + 1)) ;;
+                *) word+=$c ;;
+            esac
+        fi
+    done
+    _cchc_typed+=("$word")
+    _cchc_raw=$raw _cchc_quote=$quote
+}
+
+# _cchc_reply WORDS: COMPREPLY is the lines of WORDS (one word a line, which
+# may hold spaces) that start with $cur, written so the shell reads each
+# back as one word: as they are inside the quote the person opened, else
+# with a backslash before each blank and shell character (readline puts
+# them on the command line as given).
+_cchc_reply() {
+    local w c special=$' \t"\'()[]{}<>&;|$`!*?#~'
+    COMPREPLY=()
+    while IFS= read -r w; do
+        [[ -n $w && $w == "$cur"* ]] || continue
+        if [[ -z $_cchc_quote ]]; then
+            w=${w//\\/\\\\}
+            for ((c = 0; c < ${#special}; c++)); do
+                w=${w//"${special:c:1}"/\\${special:c:1}}
+            done
+        fi
+        COMPREPLY+=("$w")
+    done <<<"$1"
+}
+
 _cchc() {
-    # The words as typed, split at blanks only: bash's COMP_WORDS also
-    # splits at ':' and '=' (COMP_WORDBREAKS), which would cut
-    # "--server HOST:PORT" in three.
-    local line=${COMP_LINE:0:COMP_POINT} words_typed
-    read -ra words_typed <<<"$line"
-    [[ -z $line || $line =~ [[:space:]]$ ]] && words_typed+=('')
+    # The words as typed, split at blanks outside quotes only: bash's
+    # COMP_WORDS also splits at ':' and '=' (COMP_WORDBREAKS), which would
+    # cut "--server HOST:PORT" in three.
+    local line=${COMP_LINE:0:COMP_POINT} words_typed _cchc_typed _cchc_raw _cchc_quote
+    _cchc_split "$line"
+    words_typed=("${_cchc_typed[@]}")
     local cword=$((${#words_typed[@]} - 1))
     local cur=${words_typed[cword]} prev=${words_typed[cword-1]}
     local i word cmd='' sub='' cmd_at=0 _cchc_server=''
     COMPREPLY=()
     # a word holding ':' or '=' (HOST:PORT, --lang=en): nothing to offer
-    [[ $cur == "${COMP_WORDS[COMP_CWORD]}" ]] || return 0
+    [[ $_cchc_raw == "${COMP_WORDS[COMP_CWORD]}" ]] || return 0
     # the command is the first word that is neither a global option nor its value
     for ((i = 1; i < cword; i++)); do
         word=${words_typed[i]}
@@ -60,7 +121,9 @@ _cchc() {
     case $prev in
         --period) words=$(_cchc_words periods "$cur") ;;
         --task) words=$(_cchc_words tasks "$cur") ;;
-        --unit|--lead|--district) words=$(_cchc_words units "$cur") ;;
+        --unit|--lead|--district) # codes and names; a name holds spaces
+            _cchc_reply "$(_cchc_words units "$cur")"
+            return 0 ;;
         --status) words='not_started in_progress completed behind' ;;
         --state) words='draft submitted returned accepted' ;;
         --role|--set) words='reporter reviewer admin viewer' ;;
@@ -115,7 +178,8 @@ _cchc() {
                 words=$(_cchc_words periods "$cur") ;;
             'status task'|'plan task'|'plan assign') words=$(_cchc_words tasks "$cur") ;;
             'units history'|'units close'|'units rename'|'units merge'|'units split')
-                words=$(_cchc_words units "$cur") ;;
+                _cchc_reply "$(_cchc_words units "$cur")"
+                return 0 ;;
             'units import'|'units apply')
                 mapfile -t COMPREPLY < <(compgen -f -- "$cur")
                 return 0 ;;

@@ -4,7 +4,8 @@
 # `cchc-pot` build target and by tests/i18n/po_complete.sh, so the check
 # and a translator see the same messages.
 #   po/extract.sh SOURCE_DIR OUTPUT.pot [LEFT_OUT_FILE...]
-# Keywords: _() translates at the call, N_() marks a string a table keeps
+# Keywords: _() translates at the call, ngettext(ONE, MANY, n) a message
+# with a count (its plural forms), N_() marks a string a table keeps
 # and translates where it is shown (client/core/i18n.h). The server's
 # messages travel as English ids the client translates (docs/error-messages.md):
 # the id argument of request_fail, request_fail_rows, request_fail_conflicts
@@ -19,7 +20,7 @@ cd "$src"
 mapfile -t files < <(find client -name '*.[ch]' | LC_ALL=C sort | grep -vxF -f <(printf '%s\n' "$@" ""))
 tmp=$(mktemp -d /tmp/cchc-pot.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
   --add-comments=TRANSLATORS: --package-name=cchc --msgid-bugs-address="cchc issues" \
   --no-wrap -o "$tmp/client.pot" "${files[@]}"
 mapfile -t server < <(find server common -name '*.[ch]' | LC_ALL=C sort | grep -vxF -f <(printf '%s\n' "$@" ""))

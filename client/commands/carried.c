@@ -103,8 +103,11 @@ size_t carried_hold_back(const cli_options *opts, report_sheet *sheet,
     }
     if (!mt && !opts->json)
         fprintf(stderr,
-                _("cchc: could not ask the server whether the %zu lines carried from the "
-                  "earlier period were changed (%s); those lines were not sent\n"),
+                ngettext("cchc: could not ask the server whether the %zu line carried from the "
+                         "earlier period was changed (%s); that line was not sent\n",
+                         "cchc: could not ask the server whether the %zu lines carried from the "
+                         "earlier period were changed (%s); those lines were not sent\n",
+                         carried),
                 carried, unreachable ? unreachable : "");
     return held;
 }
@@ -114,10 +117,15 @@ void carried_explain(const carried_summary *summary, const char *source, const c
     size_t held = summary->unchanged + summary->stale + summary->unchecked;
     if (held == 0)
         return;
-    printf(_("%zu lines carried from the earlier period were not sent (%zu unchanged, %zu "
-             "with a newer earlier report, %zu not checked). To send them as they are: clear "
-             "their cell \"Mang sang từ kỳ\", or: cchc submit --file %s%s%s "
-             "--confirm-carried\n"),
+    printf(ngettext("%zu line carried from the earlier period was not sent (%zu unchanged, %zu "
+                    "with a newer earlier report, %zu not checked). To send it as it is: clear "
+                    "its cell \"Mang sang từ kỳ\", or: cchc submit --file %s%s%s "
+                    "--confirm-carried\n",
+                    "%zu lines carried from the earlier period were not sent (%zu unchanged, %zu "
+                    "with a newer earlier report, %zu not checked). To send them as they are: "
+                    "clear their cell \"Mang sang từ kỳ\", or: cchc submit --file %s%s%s "
+                    "--confirm-carried\n",
+                    held),
            held, summary->unchanged, summary->stale, summary->unchecked, source,
            *unit ? " --unit " : "", unit);
 }

@@ -31,6 +31,26 @@ static int append_word(char **out, size_t *used, size_t *cap, const char *word)
     return 0;
 }
 
+/* Every unit's code, then the name of each unit whose name no other unit
+ * of the list has: --unit takes either, but a name two units share (two
+ * communes "Phường 1", or a unit and its renamed successor) is refused as
+ * ambiguous, so only their codes are offered. */
+static int append_units(char **out, size_t *used, size_t *cap, const Cchc__V1__UnitListResponse *ul)
+{
+    for (size_t i = 0; i < ul->n_units; i++)
+        if (append_word(out, used, cap, ul->units[i]->code) != 0)
+            return -1;
+    for (size_t i = 0; i < ul->n_units; i++) {
+        const char *name = ul->units[i]->name;
+        int shared = 0;
+        for (size_t k = 0; k < ul->n_units && !shared; k++)
+            shared = k != i && strcmp(ul->units[k]->name, name) == 0;
+        if (!shared && append_word(out, used, cap, name) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Asks the server for the words of kind; *words is malloc'd ("" when the
  * list is empty). Returns EXIT_OK or the failure's exit code. */
 static int fetch_words(const cli_options *opts, const char *kind, char **words)
@@ -62,9 +82,8 @@ static int fetch_words(const cli_options *opts, const char *kind, char **words)
         Cchc__V1__UnitListRequest body = CCHC__V1__UNIT_LIST_REQUEST__INIT;
         rc = call(opts, CCHC__V1__REQUEST__BODY_UNIT_LIST, &body,
                   CCHC__V1__RESPONSE__BODY_UNIT_LIST, &response);
-        for (size_t i = 0; rc == EXIT_OK && i < response->unit_list->n_units; i++)
-            if (append_word(&out, &used, &cap, response->unit_list->units[i]->code) != 0)
-                rc = EXIT_PROTOCOL;
+        if (rc == EXIT_OK && append_units(&out, &used, &cap, response->unit_list) != 0)
+            rc = EXIT_PROTOCOL;
     }
     if (response)
         cchc__v1__response__free_unpacked(response, NULL);

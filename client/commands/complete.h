@@ -1,6 +1,7 @@
 /* The hidden `cchc --complete periods|tasks|units [PREFIX]` that bash
  * completion (completion/cchc.bash) asks for period ids, task ids and unit
- * codes: one word a line on stdout, nothing on failure. */
+ * codes and names: one word a line on stdout (a unit name is one "word"
+ * with its spaces: the script quotes it), nothing on failure. */
 #ifndef CCHC_COMPLETE_H
 #define CCHC_COMPLETE_H
 

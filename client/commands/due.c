@@ -208,8 +208,9 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu reports due: %d overdue, %d due within %d days.\n"), l.n, l.overdue,
-               l.soon, SOON_DAYS);
+        printf(ngettext("%zu report due: %d overdue, %d due within %d days.\n",
+                        "%zu reports due: %d overdue, %d due within %d days.\n", l.n),
+               l.n, l.overdue, l.soon, SOON_DAYS);
     }
     free(l.items);
     return EXIT_OK;
@@ -266,7 +267,10 @@ void due_reminder(const cli_options *opts, const char *username)
         return; /* shown today, or nothing was due a moment ago */
     due_list l;
     if (collect(opts, &l, 1) == EXIT_OK && (l.overdue || l.soon)) {
-        fprintf(stderr, _("Reminder: %d reports overdue, %d due within %d days — see 'cchc due'."),
+        fprintf(stderr,
+                ngettext("Reminder: %d report overdue, %d due within %d days — see 'cchc due'.",
+                         "Reminder: %d reports overdue, %d due within %d days — see 'cchc due'.",
+                         (unsigned long)l.overdue),
                 l.overdue, l.soon, SOON_DAYS);
         fputc('\n', stderr);
         snprintf(st.day, sizeof(st.day), "%s", today_vn);

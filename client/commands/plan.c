@@ -209,7 +209,9 @@ static int plan_tasks(const cli_options *opts, int argc, char **argv)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu task(s). In full: cchc plan task CODE\n"), tl->n_tasks);
+        printf(ngettext("%zu task. In full: cchc plan task CODE\n",
+                        "%zu tasks. In full: cchc plan task CODE\n", tl->n_tasks),
+               tl->n_tasks);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -281,7 +283,8 @@ static void print_task(const Cchc__V1__TaskDetail *t, const char *as_of)
             const Cchc__V1__Implementer *im = a->implementers[j];
             printf("  %s", im->printed_text);
             if (*im->class_code)
-                printf(_(" [class: %s, %zu unit(s)]"), im->class_name, im->n_units);
+                printf(ngettext(" [class: %s, %zu unit]", " [class: %s, %zu units]", im->n_units),
+                       im->class_name, im->n_units);
             printf("\n");
             for (size_t k = 0; k < im->n_units; k++)
                 printf("    - %s (%s)\n", im->units[k]->name, im->units[k]->code);

@@ -346,15 +346,23 @@ int rebase_submission(const cli_options *opts, const Cchc__V1__ReportSubmitReque
     size_t collided = (size_t)collisions - out->no_base_rows;
     if (collided)
         fprintf(stderr,
-                _("cchc: nothing sent: %zu row(s) have cells that both you and someone else "
-                  "changed; download a new template (cchc template --period %s), enter those cells "
-                  "again and send\n"),
+                ngettext("cchc: nothing sent: %zu row has cells that both you and someone else "
+                         "changed; download a new template (cchc template --period %s), enter "
+                         "those cells again and send\n",
+                         "cchc: nothing sent: %zu rows have cells that both you and someone else "
+                         "changed; download a new template (cchc template --period %s), enter "
+                         "those cells again and send\n",
+                         collided),
                 collided, in->period_id);
     if (out->no_base_rows)
         fprintf(stderr,
-                _("cchc: nothing sent: %zu changed row(s) without a base revision (an old "
-                  "template); download a new template (cchc template --period %s), enter those "
-                  "cells again and send\n"),
+                ngettext("cchc: nothing sent: %zu changed row without a base revision (an old "
+                         "template); download a new template (cchc template --period %s), enter "
+                         "its cells again and send\n",
+                         "cchc: nothing sent: %zu changed rows without a base revision (an old "
+                         "template); download a new template (cchc template --period %s), enter "
+                         "those cells again and send\n",
+                         out->no_base_rows),
                 out->no_base_rows, in->period_id);
     if (collisions)
         return EXIT_SERVER_ERROR;

@@ -150,8 +150,9 @@ int cmd_tasks(const cli_options *opts, int argc, char **argv)
         }
         table_print(t, stdout, 1);
         table_free(t);
-        printf(_("%zu task(s); %zu not reported, %zu returned.\n"), mt->n_tasks, missing,
-               returned);
+        /* one sentence in three counts, each with its own plural */
+        printf(ngettext("%zu task; ", "%zu tasks; ", mt->n_tasks), mt->n_tasks);
+        printf(_("%zu not reported, %zu returned.\n"), missing, returned);
         /* a closed predecessor's open reports are this unit's to send */
         for (size_t i = 0; i < mt->n_inherited; i++) {
             const Cchc__V1__UnitTask *u = mt->inherited[i];
@@ -262,16 +263,25 @@ int cmd_template(const cli_options *opts, int argc, char **argv)
         for (size_t i = 0; i < response->my_tasks->n_tasks; i++)
             carried += *response->my_tasks->tasks[i]->carried_from != '\0';
         fprintf(stderr,
-                _("Wrote %s: %zu task(s) of period %s. Fill in the status, progress, results… "
-                  "columns, then send:\n"
-                  "  cchc submit --file %s%s%s\n"),
+                ngettext("Wrote %s: %zu task of period %s. Fill in the status, progress, results… "
+                         "columns, then send:\n"
+                         "  cchc submit --file %s%s%s\n",
+                         "Wrote %s: %zu tasks of period %s. Fill in the status, progress, results… "
+                         "columns, then send:\n"
+                         "  cchc submit --file %s%s%s\n",
+                         response->my_tasks->n_tasks),
                 path, response->my_tasks->n_tasks, period, path, *unit ? " --unit " : "", unit);
         if (carried)
             fprintf(stderr,
-                    _("%zu row(s) are prefilled with figures carried over from the previous period "
-                      "(column \"Mang sang từ kỳ\", carried over from): change what has changed. A "
-                      "row left unchanged is sent only when you clear its \"Mang sang từ kỳ\" cell, "
-                      "or send with --confirm-carried.\n"),
+                    ngettext("%zu row is prefilled with figures carried over from the previous "
+                             "period (column \"Mang sang từ kỳ\", carried over from): change what "
+                             "has changed. A row left unchanged is sent only when you clear its "
+                             "\"Mang sang từ kỳ\" cell, or send with --confirm-carried.\n",
+                             "%zu rows are prefilled with figures carried over from the previous "
+                             "period (column \"Mang sang từ kỳ\", carried over from): change what "
+                             "has changed. A row left unchanged is sent only when you clear its "
+                             "\"Mang sang từ kỳ\" cell, or send with --confirm-carried.\n",
+                             carried),
                     carried);
     }
     cchc__v1__response__free_unpacked(response, NULL);
@@ -305,14 +315,21 @@ static int keep_in_outbox(const cli_options *opts, Cchc__V1__ReportSubmitRequest
     }
     if (strcmp(err->code_name, "unauthenticated") == 0)
         fprintf(stderr,
-                _("cchc: %s\nSaved %zu report(s) in the outbox. The session has expired or ended: "
-                  "log in again with 'cchc login', then send with 'cchc outbox send' (sent exactly "
-                  "once).\n"),
+                ngettext("cchc: %s\nSaved %zu report in the outbox. The session has expired or "
+                         "ended: log in again with 'cchc login', then send with 'cchc outbox send' "
+                         "(sent exactly once).\n",
+                         "cchc: %s\nSaved %zu reports in the outbox. The session has expired or "
+                         "ended: log in again with 'cchc login', then send with 'cchc outbox send' "
+                         "(sent exactly once).\n",
+                         body->n_rows),
                 err->message, body->n_rows);
     else
         fprintf(stderr,
-                _("cchc: %s\nSaved %zu report(s) in the outbox; they will be sent (exactly once) "
-                  "by 'cchc outbox send' or the next cchc command.\n"),
+                ngettext("cchc: %s\nSaved %zu report in the outbox; it will be sent (exactly once) "
+                         "by 'cchc outbox send' or the next cchc command.\n",
+                         "cchc: %s\nSaved %zu reports in the outbox; they will be sent (exactly "
+                         "once) by 'cchc outbox send' or the next cchc command.\n",
+                         body->n_rows),
                 err->message, body->n_rows);
     return err->exit_code;
 }
@@ -365,8 +382,11 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
     int waiting = outbox_count(opts);
     if (waiting > 0) {
         cli_error_set(&err, EXIT_UNREACHABLE,
-                      _("%d earlier submission(s) still wait in the outbox; this one waits behind "
-                        "them ('cchc outbox' to see, send or discard them)"),
+                      ngettext("%d earlier submission still waits in the outbox; this one waits "
+                               "behind it ('cchc outbox' to see, send or discard it)",
+                               "%d earlier submissions still wait in the outbox; this one waits "
+                               "behind them ('cchc outbox' to see, send or discard them)",
+                               (unsigned long)waiting),
                       waiting);
         return keep_in_outbox(opts, body, &err);
     }
@@ -395,8 +415,10 @@ static int send_submission(const cli_options *opts, Cchc__V1__ReportSubmitReques
             late += r->saved[i]->late;
             replayed += r->saved[i]->replayed;
         }
-        printf(body->draft ? _("Saved %zu report(s) of period %s as drafts")
-                           : _("Sent %zu report(s) of period %s"),
+        printf(body->draft ? ngettext("Saved %zu report of period %s as a draft",
+                                      "Saved %zu reports of period %s as drafts", r->n_saved)
+                           : ngettext("Sent %zu report of period %s", "Sent %zu reports of period %s",
+                                      r->n_saved),
                r->n_saved, body->period_id);
         if (late)
             printf(_(", %zu late"), late);
@@ -444,7 +466,10 @@ static int send_rebasing(const cli_options *opts, Cchc__V1__ReportSubmitRequest 
             break;
         }
         if (!opts->json)
-            fprintf(stderr, _("%zu row(s) moved onto the latest revision; sending…\n"),
+            fprintf(stderr,
+                    ngettext("%zu row moved onto the latest revision; sending…\n",
+                             "%zu rows moved onto the latest revision; sending…\n",
+                             rebased.rebased_rows),
                     rebased.rebased_rows);
         conflict = 0;
         rc = send_submission(opts, &rebased.body, &conflict, opts->json && attempt < 2);
@@ -468,7 +493,10 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
             fprintf(stderr, _("%s: line %d, column \"%s\": %s\n"), source, sheet->problems[i].line,
                     sheet->problems[i].column, sheet->problems[i].message);
         if (sheet->more_problems)
-            fprintf(stderr, _("… and %zu more problem(s)\n"), sheet->more_problems);
+            fprintf(stderr,
+                    ngettext("… and %zu more problem\n", "… and %zu more problems\n",
+                             sheet->more_problems),
+                    sheet->more_problems);
         fprintf(stderr, "%s", _("cchc: nothing sent; fix the file and send again\n"));
         return EXIT_USAGE;
     }
@@ -548,7 +576,9 @@ static int submit_sheet(const cli_options *opts, report_sheet *sheet, const char
         fprintf(stderr, _("Sending %zu reports…\n"), n_sent);
     rc = send_rebasing(opts, &body, mode);
     if (rc == EXIT_OK && sheet->skipped && !opts->json)
-        printf(_("(%zu row(s) without a status were not sent.)\n"), sheet->skipped);
+        printf(ngettext("(%zu row without a status was not sent.)\n",
+                        "(%zu rows without a status were not sent.)\n", sheet->skipped),
+               sheet->skipped);
     if (!opts->json)
         carried_explain(&carried, source, mode->unit ? mode->unit : "");
 out:
@@ -933,7 +963,7 @@ int cmd_report(const cli_options *opts, int argc, char **argv)
             printf(strcmp(v->saved_as, "draft") == 0 ? _("\n— Revision %d (draft) by %s at %s%s\n")
                                                      : _("\n— Revision %d (sent) by %s at %s%s\n"),
                    v->revision, v->username, human_time(v->saved_at), v->late ? _(", late") : "");
-            printf(_("  Status: %s, progress %s\n"), report_status_label(v->status),
+            printf(_("  Status: %s, progress %s\n"), label_of(LABEL_TASK_STATUS, v->status),
                    human_progress(v->progress));
             if (*v->results)
                 printf(_("  Results: %s\n"), v->results);
@@ -981,8 +1011,11 @@ static int rebase_waiting(const cli_options *opts, const Cchc__V1__ReportSubmitR
                       &err) == 0 &&
              response->body_case == CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT;
         if (ok && !opts->json)
-            printf(_("Sent from the outbox after applying onto the latest revision: %zu report(s) "
-                     "of period %s.\n"),
+            printf(ngettext("Sent from the outbox after applying onto the latest revision: %zu "
+                            "report of period %s.\n",
+                            "Sent from the outbox after applying onto the latest revision: %zu "
+                            "reports of period %s.\n",
+                            response->report_submit->n_saved),
                    response->report_submit->n_saved, body->period_id);
         else if (!ok && !opts->quiet)
             fprintf(stderr, "cchc: %s\n", err.message);
@@ -1027,7 +1060,10 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         if (opts->json)
             output_json(json_pack("{s:i}", "waiting", n));
         else
-            printf(_("Outbox: %d submission(s) waiting for the server %s.\n"), n, opts->server);
+            printf(ngettext("Outbox: %d submission waiting for the server %s.\n",
+                            "Outbox: %d submissions waiting for the server %s.\n",
+                            (unsigned long)n),
+                   n, opts->server);
         return EXIT_OK;
     }
     if (strcmp(sub, "discard") == 0) {
@@ -1046,8 +1082,11 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         }
         char question[200];
         snprintf(question, sizeof(question),
-                 _("Discard %d submission(s) that have not reached the server? Those reports "
-                   "will be lost"),
+                 ngettext("Discard %d submission that has not reached the server? Its reports "
+                          "will be lost",
+                          "Discard %d submissions that have not reached the server? Those "
+                          "reports will be lost",
+                          (unsigned long)waiting),
                  waiting);
         int rc = cli_confirm(opts, question, yes);
         if (rc != EXIT_OK)
@@ -1056,7 +1095,10 @@ int cmd_outbox(const cli_options *opts, int argc, char **argv)
         if (opts->json)
             output_json(json_pack("{s:i}", "discarded", n));
         else
-            printf(_("Outbox: discarded %d submission(s) that had not reached the server.\n"), n);
+            printf(ngettext("Outbox: discarded %d submission that had not reached the server.\n",
+                            "Outbox: discarded %d submissions that had not reached the server.\n",
+                            (unsigned long)n),
+                   n);
         return EXIT_OK;
     }
     fprintf(stderr, _("usage: cchc outbox [list|send [--rebase]|discard [--yes]]\n"));

@@ -157,7 +157,10 @@ static int confirm_bulk(size_t n)
     }
     /* stdout may be a file; the question is for the person at the terminal */
     fflush(stdout);
-    fprintf(stderr, _("Accept the %zu report(s) above, exactly the revisions listed? [y/N] "), n);
+    fprintf(stderr,
+            ngettext("Accept the %zu report above, exactly the revision listed? [y/N] ",
+                     "Accept the %zu reports above, exactly the revisions listed? [y/N] ", n),
+            n);
     fflush(stderr);
     char answer[32];
     if (!fgets(answer, sizeof(answer), stdin))
@@ -309,8 +312,10 @@ static int review_decide(const cli_options *opts, const char *action, int argc, 
     if (opts->json) {
         output_json(pb_to_json(&response->review->base));
     } else {
-        printf(is_return ? _("Returned %zu report(s):\n") : _("Accepted %zu report(s):\n"),
-               response->review->n_reviewed);
+        size_t reviewed = response->review->n_reviewed;
+        printf(is_return ? ngettext("Returned %zu report:\n", "Returned %zu reports:\n", reviewed)
+                         : ngettext("Accepted %zu report:\n", "Accepted %zu reports:\n", reviewed),
+               reviewed);
         print_reports(stdout, response->review->reviewed, response->review->n_reviewed);
     }
     cchc__v1__response__free_unpacked(response, NULL);

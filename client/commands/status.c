@@ -19,6 +19,7 @@
 #include "human.h"
 #include "i18n.h"
 #include "labels.h"
+#include "missing_print.h"
 #include "output.h"
 #include "pb_json.h"
 #include "plat_file.h"
@@ -215,7 +216,7 @@ static int status_task(const cli_options *opts, const char *period, const char *
             const Cchc__V1__UnitReport *u = st->reports[i];
             printf("\n%s (%s): %s", u->unit_name, u->unit_code, label_of(LABEL_REPORT_STATE, u->state));
             if (*u->status)
-                printf(", %s, %s%s", report_status_label(u->status), human_progress(u->progress),
+                printf(", %s, %s%s", label_of(LABEL_TASK_STATUS, u->status), human_progress(u->progress),
                        u->late ? _(", late") : "");
             printf("\n");
             if (*u->results)
@@ -381,30 +382,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
                                 consolidation_owed_json(levels->consolidation_list));
         output_json(out);
     } else {
-        const char *headers[] = {_("Unit"), _("Task"), _("State"), _("Lead agency")};
-        const int widths[] = {40, 0, 0, 50};
-        table *t = table_new(4, headers, widths);
-        for (size_t i = 0; i < m->n_missing; i++) {
-            const Cchc__V1__MissingReport *x = m->missing[i];
-            char unit[600], task[48], leads[400] = "";
-            snprintf(unit, sizeof(unit), "%s (%s)", x->unit_name, x->unit_code);
-            /* a closed unit's report is owed by its successor(s) today */
-            for (size_t k = 0; k < x->n_successors; k++) {
-                size_t used = strlen(unit);
-                snprintf(unit + used, sizeof(unit) - used, "%s%s", k ? ", " : _(" → now: "),
-                         x->successors[k]);
-            }
-            snprintf(task, sizeof(task), "%d (%s)", x->task_id, x->ref);
-            for (size_t k = 0; k < x->n_leads; k++) {
-                size_t used = strlen(leads);
-                snprintf(leads + used, sizeof(leads) - used, "%s%s", k ? "; " : "", x->leads[k]);
-            }
-            const char *row[] = {unit, task, label_of(LABEL_REPORT_STATE, x->state), leads};
-            table_add_row(t, row);
-        }
-        table_print(t, stdout, 1);
-        printf(_("%zu report(s) missing.\n"), m->n_missing);
-        table_free(t);
+        missing_print(opts, m);
         if (levels && levels->consolidation_list->n_consolidations)
             consolidation_print_owed(levels->consolidation_list);
     }

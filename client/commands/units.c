@@ -127,11 +127,14 @@ static int units_list(const cli_options *opts, int argc, char **argv)
         }
         free(printed);
         if (body.all)
-            printf(_("%zu unit(s) (all dates).\n"), ul->n_units);
+            printf(ngettext("%zu unit (all dates).\n", "%zu units (all dates).\n", ul->n_units),
+                   ul->n_units);
         else if (*body.as_of)
-            printf(_("%zu unit(s) (on %s).\n"), ul->n_units, human_date(body.as_of));
+            printf(ngettext("%zu unit (on %s).\n", "%zu units (on %s).\n", ul->n_units),
+                   ul->n_units, human_date(body.as_of));
         else
-            printf(_("%zu unit(s) (today).\n"), ul->n_units);
+            printf(ngettext("%zu unit (today).\n", "%zu units (today).\n", ul->n_units),
+                   ul->n_units);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
@@ -226,7 +229,10 @@ static int units_import(const cli_options *opts, int argc, char **argv)
     if (opts->json)
         output_json(pb_to_json(&response->unit_import->base));
     else
-        printf(_("Imported %d commune(s), ward(s) and township(s).\n"), response->unit_import->imported);
+        printf(ngettext("Imported %d commune, ward or township.\n",
+                        "Imported %d communes, wards and townships.\n",
+                        (unsigned long)response->unit_import->imported),
+               response->unit_import->imported);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -298,7 +304,7 @@ static int units_change(const cli_options *opts, const char *op, int argc, char 
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, _("cchc units %s: name the unit(s) to change\n"), op);
+        fprintf(stderr, _("cchc units %s: name the units to change\n"), op);
         return EXIT_USAGE;
     }
     if (!*body.effective_on) {
@@ -420,8 +426,12 @@ static void print_effects(const Cchc__V1__UnitChangeSetResponse *res)
         printf(_("line %d [%s] %s\n"), e->line, state, summary);
         for (size_t k = 0; k < e->n_affected; k++) {
             const Cchc__V1__UnitAffected *a = e->affected[k];
-            printf(_("    %s ends: %zu report(s) still expected in open periods, %zu account(s)\n"), a->unit,
-                   a->n_expected, a->n_accounts);
+            /* two counts, each with its own plural */
+            printf(ngettext("    %s ends: %zu report still expected in open periods, ",
+                            "    %s ends: %zu reports still expected in open periods, ",
+                            a->n_expected),
+                   a->unit, a->n_expected);
+            printf(ngettext("%zu account\n", "%zu accounts\n", a->n_accounts), a->n_accounts);
             /* "PERIOD/TASK", sorted: one line per period, its tasks after it */
             for (size_t x = 0; x < a->n_expected; x++) {
                 const char *slash = strchr(a->expected[x], '/');
@@ -503,14 +513,21 @@ static int units_apply(const cli_options *opts, int argc, char **argv)
     } else {
         print_effects(res);
         if (res->dry_run)
-            printf(_("Dry run (--dry-run): %d change(s) would apply, %d applied before; nothing "
-                     "written.\n"),
+            printf(ngettext("Dry run (--dry-run): %d change would apply, %d applied before; "
+                            "nothing written.\n",
+                            "Dry run (--dry-run): %d changes would apply, %d applied before; "
+                            "nothing written.\n",
+                            (unsigned long)res->applied),
                    res->applied, res->already);
         else if (res->applied == 0)
-            printf(_("Nothing changed: already applied before: %d change(s).\n"),
+            printf(ngettext("Nothing changed: already applied before: %d change.\n",
+                            "Nothing changed: already applied before: %d changes.\n",
+                            (unsigned long)res->already),
                    res->already);
         else
-            printf(_("Applied %d change(s) (%d applied before).\n"), res->applied, res->already);
+            printf(ngettext("Applied %d change (%d applied before).\n",
+                            "Applied %d changes (%d applied before).\n", (unsigned long)res->applied),
+                   res->applied, res->already);
     }
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;

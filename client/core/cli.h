@@ -21,7 +21,9 @@ typedef struct cli_options {
     char server[300];   /* HOST:PORT, resolved from flag, env, config */
     const char *server_source; /* where server came from, for messages */
     int json;
-    int timeout_ms;
+    int timeout_ms;     /* how long to wait for the server (--timeout, CCHC_TIMEOUT) */
+    int timeout_long_ms; /* the same for a request that reads a whole period
+                            (client/net/request_timeout.h); 0 = timeout_ms */
     char token[128];    /* the stored session for this server, or "" */
     int quiet;          /* report no errors (background checks) */
     int quiet_notes;    /* --quiet: no reminder, no progress line, no notes;

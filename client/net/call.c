@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "plat_time.h"
 #include "request_kind.h"
+#include "request_timeout.h"
 #include "wire_nfc.h"
 
 int request_set_body(Cchc__V1__Request *request, Cchc__V1__Request__BodyCase kind, void *body)
@@ -210,7 +211,10 @@ static int send_request(const cli_options *opts, Cchc__V1__Request *request,
         cli_error_set(err, EXIT_USAGE, _("out of memory"));
         return -1;
     }
-    int rc = send_keyed(opts, request, response, err);
+    /* an export or report reads a whole period: it may wait longer */
+    cli_options o = *opts;
+    o.timeout_ms = request_timeout_ms(opts, request->body_case);
+    int rc = send_keyed(&o, request, response, err);
     request->request_key = caller_key;
     nfc_undo_all(&log);
     return rc;

@@ -390,7 +390,9 @@ int outbox_send(const cli_options *opts, int quiet, int *left, int *dropped)
             else if (dropped)
                 (*dropped)++;
             if (rc == 0 && !quiet)
-                printf(_("Sent from the outbox: %zu reports of period %s.\n"),
+                printf(ngettext("Sent from the outbox: %zu report of period %s.\n",
+                                "Sent from the outbox: %zu reports of period %s.\n",
+                                response->report_submit->n_saved),
                        response->report_submit->n_saved, body->period_id);
             else if (rc != 0)
                 fprintf(stderr, _("cchc: a waiting submission for %s was refused and dropped: %s\n"),

@@ -16,8 +16,10 @@
  *    which one it shows (the role in whoami, the period state).
  * Where: every command's and subcommand's usage (`cchc --list-commands`),
  * and a whole quarter's job end to end — login, whoami, the periods,
- * tasks, template, submit, due, review list and accept, status, ping, an
- * unknown command, logout — once in each language.
+ * tasks, template, submit, due, review list and accept, the report's
+ * history, the outbox, status (by area, one task, the trend), the missing
+ * list, the units, the plan's tasks, the CSV export, ping, an unknown
+ * command, logout — once in each language.
  */
 #include <regex.h>
 #include <setjmp.h>
@@ -401,6 +403,33 @@ static void job(language lang, const char *period)
 
     const char *status[] = {"status", "--period", period, NULL};
     free(step(lang, ADMIN, NULL, status));
+
+    /* what else a quarter brings: the clerk reads the report's history and
+     * the outbox; Sở Nội vụ reads the status every way, who is missing,
+     * the units and the plan, and exports the figures */
+    const char *history[] = {"report", "history", "--task", "105", "--period", period, NULL};
+    free(step(lang, REPORTER, NULL, history));
+    const char *outbox[] = {"outbox", NULL};
+    free(step(lang, REPORTER, NULL, outbox));
+    const char *by_area[] = {"status", "--period", period, "--by", "area", NULL};
+    free(step(lang, ADMIN, NULL, by_area));
+    const char *one_task[] = {"status", "task", "105", "--period", period, NULL};
+    free(step(lang, ADMIN, NULL, one_task));
+    const char *trend[] = {"status", "trend", "--year", "2023", NULL};
+    free(step(lang, ADMIN, NULL, trend));
+    const char *missing[] = {"missing", "--period", period, "--district", "Q-NINHKIEU", NULL};
+    out = step(lang, ADMIN, NULL, missing);
+    assert_non_null(strstr(out, lang == VI ? "báo cáo còn thiếu" : "reports missing"));
+    free(out);
+    const char *units[] = {"units", NULL};
+    free(step(lang, ADMIN, NULL, units));
+    const char *plan_tasks[] = {"plan", "tasks", NULL};
+    free(step(lang, ADMIN, NULL, plan_tasks));
+    char export_path[256];
+    snprintf(export_path, sizeof(export_path), "%s/tong-hop-%s.csv", fx.homes[REPORTER], period);
+    const char *export_csv[] = {"export", "--period", period, "--format", "csv", "-o", export_path,
+                                NULL};
+    free(step(lang, ADMIN, NULL, export_csv));
 
     const char *ping[] = {"ping", NULL};
     out = step(lang, ADMIN, NULL, ping);
