@@ -654,7 +654,7 @@ static void idle_connections(test_server *s, int tls, long bound)
         cchc__v1__response__free_unpacked(r, NULL);
     }
     fd_target all = {s, base_fds + IDLE, 1};
-    harness_wait_for(fds_reached, &all, 10000, "cchcd to hold every idle connection");
+    harness_wait_for(fds_reached, &all, harness_scaled_ms(30000), "cchcd to hold every idle connection");
     if (tls)
         tls_assert_serves(s);
     else
@@ -675,7 +675,7 @@ static void idle_connections(test_server *s, int tls, long bound)
     free(fds);
     free(conns);
     fd_target back = {s, base_fds, 0};
-    harness_wait_for(fds_reached, &back, 10000, "cchcd's descriptors back to where they were");
+    harness_wait_for(fds_reached, &back, harness_scaled_ms(30000), "cchcd's descriptors back to where they were");
     if (tls)
         tls_assert_serves(s);
     else
