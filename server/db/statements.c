@@ -709,21 +709,22 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       coalesce(v.proposals, '') AS proposals,"
         "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators"
         "  FROM scoped_facts($1, $3, $4::boolean) f"
-        "  LEFT JOIN LATERAL (SELECT r.results, r.difficulties, r.proposals, r.indicators"
-        "                       FROM report_revision r"
-        "                      WHERE r.report_id = f.report_id AND r.saved_as = 'submitted'"
-        "                      ORDER BY r.revision DESC LIMIT 1) v ON true"
+        "  LEFT JOIN report x ON x.id = f.report_id"
+        "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.task_id = $2::int"
         " ORDER BY f.received DESC, f.unit_name" VI ", f.unit_code"},
     /* $1 period, $2 caller's unit, $3 sees all: every received report, as
-     * last submitted: the received facts of scoped_facts (functions/070),
-     * so the export, the HTML report and the status count the same reports */
+     * last submitted (the revision the report row names, sql/0019): the
+     * received facts of scoped_facts (functions/070), so the export, the
+     * HTML report and the status count the same reports */
     [STMT_EXPORT] = {"cchc_export",
+        "WITH task_criteria AS ("  /* once per task, not once per report */
+        "  SELECT tc.task_id, string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
+        "                                ORDER BY " INDEX_ORDER("tc.index_code") ", "
+        CODE_ORDER("tc.criterion_code") ") AS criteria"
+        "    FROM task_criterion tc GROUP BY tc.task_id)"
         "SELECT x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref,"
-        "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
-        "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
-        CODE_ORDER("tc.criterion_code") ")"
-        "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
+        "       coalesce(c.criteria, '') AS criteria,"
         "       x.state, v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,"
         "       v.status, trim_scale(v.progress)::text AS progress, v.results, v.difficulties,"
         "       v.proposals, coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
@@ -735,9 +736,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  JOIN report x ON x.id = f.report_id"
         "  JOIN org_unit u ON u.code = x.unit_code"
         "  JOIN task t ON t.id = x.task_id"
-        "  JOIN LATERAL (SELECT r.* FROM report_revision r"
-        "                 WHERE r.report_id = x.id AND r.saved_as = 'submitted'"
-        "                 ORDER BY r.revision DESC LIMIT 1) v ON true"
+        "  LEFT JOIN task_criteria c ON c.task_id = t.id"
+        "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.received"
         " ORDER BY x.task_id, u.name" VI ", x.unit_code"},
 

@@ -8,7 +8,9 @@
  * (rpc/request_stream.c). The same statements as status.c, so the figures
  * are those of `cchc status`, `cchc missing` and `cchc export`; the status
  * by index, district and lead comes from one statement that computes the
- * period's facts once for all three (status_figures.h). */
+ * period's facts once for all three (status_figures.h). The plan's tasks
+ * (`cchc task list`'s statement) come in the same batch, so the client's
+ * export is one round trip. */
 #include "arena.h"
 #include "auth.h"
 #include "handlers.h"
@@ -19,7 +21,7 @@
 
 enum {
     B_QUIET, B_SNAPSHOT, B_LOUD, /* one snapshot for the rest (statements.c) */
-    B_FIGURES, B_MISSING, B_ROWS,
+    B_FIGURES, B_MISSING, B_ROWS, B_TASKS,
     B_COUNT
 };
 
@@ -48,6 +50,8 @@ static void on_bundle(request *req, PGresult *const *r, int n)
         &a, &cchc__v1__missing_report__descriptor, r[B_MISSING], &body.n_missing);
     body.rows = (Cchc__V1__ExportRow **)pg_messages(&a, &cchc__v1__export_row__descriptor,
                                                     r[B_ROWS], &body.n_rows);
+    body.tasks = (Cchc__V1__TaskSummary **)pg_messages(&a, &cchc__v1__task_summary__descriptor,
+                                                       r[B_TASKS], &body.n_tasks);
     request_reply_streamed(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, &body, r, n);
 }
 
@@ -60,6 +64,7 @@ void handle_report_bundle(request *req)
     const char *figures[] = {in->period_id, "{index,district,lead}", unit, all};
     const char *missing[] = {in->period_id, "", "", unit, all};
     const char *rows[] = {in->period_id, unit, all};
+    const char *tasks[] = {"", "", "", "", ""}; /* every task, leads as of today */
     const db_step steps[B_COUNT] = {
         [B_QUIET] = {STMT_SNAPSHOT_QUIET, 0, NULL},
         [B_SNAPSHOT] = {STMT_SNAPSHOT_BEGIN, 0, NULL},
@@ -67,6 +72,7 @@ void handle_report_bundle(request *req)
         [B_FIGURES] = {STMT_STATUS_FIGURES, 4, figures},
         [B_MISSING] = {STMT_MISSING, 5, missing},
         [B_ROWS] = {STMT_EXPORT, 3, rows},
+        [B_TASKS] = {STMT_TASK_LIST, 5, tasks},
     };
     request_query(req, steps, B_COUNT, on_bundle);
 }

@@ -96,9 +96,7 @@ LANGUAGE sql STABLE AS $$
       FROM report_period p
       JOIN report_period e ON e.year = p.year AND e.data_until < p.data_until
       JOIN report x ON x.period_id = e.id AND x.unit_code = unit AND x.task_id = task
-      CROSS JOIN LATERAL (SELECT r.* FROM report_revision r
-                           WHERE r.report_id = x.id AND r.saved_as = 'submitted'
-                           ORDER BY r.revision DESC LIMIT 1) v
+      JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision
      WHERE p.id = pid
      ORDER BY e.data_until DESC
      LIMIT 1
@@ -607,7 +605,8 @@ $$;
 
 -- A report as the protocol's ReportSummary shows it to reviewers: its
 -- latest submitted revision. A unit's unsent draft (after a return) is its
--- own until sent; the unit sees it in its task list and history.
+-- own until sent; the unit sees it in its task list and history. The
+-- report row names that revision (submitted_revision, sql/0019).
 CREATE OR REPLACE VIEW report_info AS
 SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
        coalesce(v.revision, x.revision) AS revision, x.late, coalesce(v.status, '') AS status,
@@ -617,9 +616,7 @@ SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_
   FROM report x
   JOIN org_unit u ON u.code = x.unit_code
   JOIN task t ON t.id = x.task_id
-  LEFT JOIN LATERAL (SELECT * FROM report_revision r
-                      WHERE r.report_id = x.id AND r.saved_as = 'submitted'
-                      ORDER BY r.revision DESC LIMIT 1) v ON true;
+  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision;
 
 -- What a reviewer in reviewer_unit may do with a unit's report on a task:
 -- 'lead' when that unit leads the task in the period, 'district' when the
