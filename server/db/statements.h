@@ -85,6 +85,7 @@ typedef enum statement_id {
     STMT_MISSING,
     STMT_STATUS_TASK_UNITS,
     STMT_EXPORT,
+    STMT_BUNDLE_LISTS,
     /* one snapshot for a whole batch (handlers/report_bundle.c) */
     STMT_SNAPSHOT_QUIET,
     STMT_SNAPSHOT_BEGIN,

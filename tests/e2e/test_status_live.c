@@ -11,7 +11,9 @@
  * c52fb99, renamed old_live_report_facts), every report row names its true
  * latest submitted revision, and the export's rows (the export and the
  * HTML report's) equal those of the statement they replace (also kept
- * verbatim). The HTML report comes in one request: it names the tasks,
+ * verbatim), as do the HTML report's missing list and rows, now one
+ * statement reading the facts once, with the missing statement's and the
+ * export's. The HTML report comes in one request: it names the tasks,
  * which now come with the bundle. */
 #define _GNU_SOURCE /* asprintf, vasprintf */
 #include <setjmp.h>
@@ -112,15 +114,14 @@ static char *query(const char *fmt, ...)
     return v ? v : strdup("");
 }
 
-/* sql with $1, $2, $3 replaced by the period, the unit and sees-all. */
-static char *with_arguments(const char *sql, const char *period, const char *unit, int all)
+/* sql with $1… replaced by args[0]… (at most 9, quoted). */
+static char *with_arguments(const char *sql, const char *const *args, int n)
 {
     char *out = strdup("");
     for (const char *p = sql; *p; p++) {
         char *next = NULL;
-        if (p[0] == '$' && p[1] >= '1' && p[1] <= '3') {
-            const char *arg = p[1] == '1' ? period : p[1] == '2' ? unit : all ? "t" : "f";
-            assert_true(asprintf(&next, "%s'%s'", out, arg) > 0);
+        if (p[0] == '$' && p[1] >= '1' && p[1] < '1' + n) {
+            assert_true(asprintf(&next, "%s'%s'", out, args[p[1] - '1']) > 0);
             p++;
         } else {
             assert_true(asprintf(&next, "%s%c", out, *p) > 0);
@@ -131,20 +132,53 @@ static char *with_arguments(const char *sql, const char *period, const char *uni
     return out;
 }
 
-/* Every row of an export statement, as text, in its order. */
-static char *export_rows(const char *sql, const char *period, const char *unit, int all)
+/* Every row of a statement, as text, in its order: columns (a select
+ * list) of the statement's rows that match where. */
+static char *statement_rows(const char *sql, const char *const *args, int n, const char *columns,
+                            const char *where)
 {
-    char *filled = with_arguments(sql, period, unit, all);
-    char *rows = query("SET jit = off; SELECT coalesce(string_agg(e::text, E'\\n'), '') FROM (%s) e",
-                       filled);
+    char *filled = with_arguments(sql, args, n);
+    char *rows = query("SET jit = off; SELECT coalesce(string_agg(e::text, E'\n'), '')"
+                       "  FROM (SELECT %s FROM (%s) s WHERE %s) e", columns, filled, where);
     free(filled);
     return rows;
 }
 
+static const char missing_columns[] = "unit_code, unit_name, task_id, ref, state, leads, successors";
+static const char export_columns[] =
+    "period_id, unit_code, unit_name, task_id, ref, criteria, state, revision, late, submitted_at,"
+    " status, progress, results, difficulties, proposals, indicators, last_review, return_reason";
+
+/* The export's rows and the missing list as `cchc export`, `cchc
+ * missing` and the HTML report's bundle give them (one statement for
+ * both) equal those of the export statement before 0019 and of the
+ * missing statement, for one viewer. */
+static void lists_same_as_before(const char *period, const char *unit, const char *all)
+{
+    const char *three[] = {period, unit, all};
+    const char *five[] = {period, "", "", unit, all};
+    char *before = statement_rows(old_export, three, 3, export_columns, "true");
+    char *now = statement_rows(cchc_statements[STMT_EXPORT].sql, three, 3, export_columns, "true");
+    char *bundle = statement_rows(cchc_statements[STMT_BUNDLE_LISTS].sql, three, 3, export_columns,
+                                  "s.list = 'rows'");
+    assert_string_equal(now, before);
+    assert_string_equal(bundle, before);
+    free(before);
+    free(now);
+    free(bundle);
+    char *missing = statement_rows(cchc_statements[STMT_MISSING].sql, five, 5, missing_columns,
+                                   "true");
+    bundle = statement_rows(cchc_statements[STMT_BUNDLE_LISTS].sql, three, 3, missing_columns,
+                            "s.list = 'missing'");
+    assert_string_equal(bundle, missing);
+    free(missing);
+    free(bundle);
+}
+
 /* The invariants of this file, for one period: the facts are the old
  * look-up's; every report row names its latest submitted revision; the
- * export's rows are the old statement's (an administrator's and a lead
- * agency's). Returns the number of facts, so callers can see there were
+ * export's rows and the missing list are the old statements' (an
+ * administrator's and a lead agency's). Returns the number of facts, so callers can see there were
  * some. */
 static long same_as_before(const char *period)
 {
@@ -163,14 +197,8 @@ static long same_as_before(const char *period)
         "   AND (x.submitted_revision IS DISTINCT FROM v.revision"
         "        OR x.submitted_status IS DISTINCT FROM v.status"
         "        OR x.submitted_progress IS DISTINCT FROM v.progress)", period), 0);
-    const char *units[] = {"SNV", "VP-UBND"};
-    for (int i = 0; i < 2; i++) {
-        char *now = export_rows(cchc_statements[STMT_EXPORT].sql, period, units[i], i == 0);
-        char *before = export_rows(old_export, period, units[i], i == 0);
-        assert_string_equal(now, before);
-        free(now);
-        free(before);
-    }
+    lists_same_as_before(period, "SNV", "t");
+    lists_same_as_before(period, "VP-UBND", "f");
     return harness_db_count(db, "SELECT count(*) FROM live_report_facts('%s') WHERE received",
                             period);
 }
