@@ -100,8 +100,10 @@ LANGUAGE sql STABLE AS $$
            x.submitted_status, x.submitted_progress, x.id
       FROM counted_reports(pid) e
       JOIN org_unit u ON u.code = e.unit_code
-      LEFT JOIN unit_areas_on((SELECT p.data_until FROM report_period p WHERE p.id = pid)) ar
-        ON ar.unit_code = e.unit_code
+      -- the day as a join, not a subquery argument: PostgreSQL inlines
+      -- unit_areas_on only then (else it plans its body on every call)
+      LEFT JOIN (report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar)
+        ON p.id = pid AND ar.unit_code = e.unit_code
       LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
 $$;
 
