@@ -9,8 +9,10 @@
 -- such a period. The report row now carries it: the revision's number,
 -- status and progress, NULL while the report was never submitted.
 --
--- Written by a statement trigger on report_revision, inside the INSERT
--- that adds the revision, so every path that adds a submitted revision
+-- Written by a statement trigger on report_revision (the function and the
+-- trigger are in sql/functions/050_reports.sql, re-applied by migrate right
+-- after this migration, in the same run), inside the INSERT that adds the
+-- revision, so every path that adds a submitted revision
 -- (submit_reports, and test or benchmark data written straight into the
 -- tables) keeps it without knowing about it. Revisions are only ever
 -- added (never deleted, their status and progress never changed), so
@@ -23,6 +25,9 @@
 -- so two clerks submitting the same report take turns there as before.
 -- What reads these columns: live_report_facts (070_status), the export
 -- and `status task` statements, report_info and carried_report (050).
+-- Upgrading: a submission committed by an older cchcd between this
+-- migration and the functions re-applied after it would leave its row
+-- behind; stop the servers for the upgrade (or run the UPDATE below again).
 
 ALTER TABLE report
     ADD COLUMN submitted_revision int,
@@ -35,29 +40,6 @@ COMMENT ON COLUMN report.submitted_revision IS
   'The latest revision saved as submitted (NULL: never submitted); kept by report_revision_submitted.';
 COMMENT ON COLUMN report.submitted_status IS 'That revision''s status.';
 COMMENT ON COLUMN report.submitted_progress IS 'That revision''s progress.';
-
--- Moves each report of the inserted submitted revisions to the highest of
--- them, never back.
-CREATE FUNCTION report_revision_submitted() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE report x
-       SET submitted_revision = n.revision, submitted_status = n.status,
-           submitted_progress = n.progress
-      FROM (SELECT DISTINCT ON (v.report_id) v.report_id, v.revision, v.status, v.progress
-              FROM added_revisions v
-             WHERE v.saved_as = 'submitted'
-             ORDER BY v.report_id, v.revision DESC) n
-     WHERE x.id = n.report_id
-       AND (x.submitted_revision IS NULL OR x.submitted_revision < n.revision);
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER report_revision_submitted
-    AFTER INSERT ON report_revision
-    REFERENCING NEW TABLE AS added_revisions
-    FOR EACH STATEMENT EXECUTE FUNCTION report_revision_submitted();
 
 -- The reports submitted before this migration.
 UPDATE report x

@@ -127,6 +127,35 @@ LANGUAGE sql STABLE AS $$
                       WHERE e.period_id = p.id AND e.unit_code = unit))
 $$;
 
+-- Each report's latest submitted revision on its row (sql/0019: its
+-- submitted_revision, submitted_status, submitted_progress, which the
+-- status of a live period reads instead of looking the revision up per
+-- report). Kept inside the INSERT that adds revisions, whoever inserts
+-- (submit_reports, data written straight into the tables): each report of
+-- the inserted submitted revisions moves to the highest of them, never
+-- back. Revisions are only ever added, never changed or deleted, so that
+-- is the true latest; submit_reports holds the report's lock meanwhile.
+CREATE OR REPLACE FUNCTION report_revision_submitted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE report x
+       SET submitted_revision = n.revision, submitted_status = n.status,
+           submitted_progress = n.progress
+      FROM (SELECT DISTINCT ON (v.report_id) v.report_id, v.revision, v.status, v.progress
+              FROM added_revisions v
+             WHERE v.saved_as = 'submitted'
+             ORDER BY v.report_id, v.revision DESC) n
+     WHERE x.id = n.report_id
+       AND (x.submitted_revision IS NULL OR x.submitted_revision < n.revision);
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER report_revision_submitted
+    AFTER INSERT ON report_revision
+    REFERENCING NEW TABLE AS added_revisions
+    FOR EACH STATEMENT EXECUTE FUNCTION report_revision_submitted();
+
 -- The rows of a submission as submit_reports judges them (its "rows", see
 -- below), read from the document wherever they are used. A function of
 -- LANGUAGE sql that PostgreSQL inlines into each statement of
