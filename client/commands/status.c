@@ -79,25 +79,32 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
         fprintf(stderr, "%s", _("cchc: the server's consolidated report is incomplete\n"));
         return EXIT_PROTOCOL;
     }
-    /* the tasks' names: plan data, the same whatever the snapshot */
-    Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
+    /* the tasks' names come with the bundle; a server older than that
+     * field sends none (a plan always has tasks), and is asked apart */
+    Cchc__V1__TaskListResponse bundled = CCHC__V1__TASK_LIST_RESPONSE__INIT;
+    bundled.n_tasks = b->n_tasks;
+    bundled.tasks = b->tasks;
     Cchc__V1__Response *tasks = NULL;
-    rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
-              &tasks);
-    if (rc != EXIT_OK) {
-        cchc__v1__response__free_unpacked(response, NULL);
-        return rc;
+    if (b->n_tasks == 0) {
+        Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
+        rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
+                  &tasks);
+        if (rc != EXIT_OK) {
+            cchc__v1__response__free_unpacked(response, NULL);
+            return rc;
+        }
     }
     /* the lead agencies' and the city's consolidated texts (issue 17) */
     Cchc__V1__Response *levels;
     consolidation_fetch(opts, period, 0, &levels);
     const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
-                                   tasks->task_list,
+                                   tasks ? tasks->task_list : &bundled,
                                    levels ? levels->consolidation_list : NULL};
     html_report_write(&data, period, out);
     if (levels)
         cchc__v1__response__free_unpacked(levels, NULL);
-    cchc__v1__response__free_unpacked(tasks, NULL);
+    if (tasks)
+        cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }

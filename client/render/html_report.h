@@ -18,8 +18,8 @@ typedef struct html_report_data {
     const Cchc__V1__MissingResponse *missing;
     const Cchc__V1__ExportResponse *rows;
     /* The plan's tasks, for their names beside their numbers (plan data,
-     * not report data: asked apart from the period's snapshot, each name
-     * once); NULL prints numbers without names. */
+     * each name once; they come with the bundle); NULL prints numbers
+     * without names. */
     const Cchc__V1__TaskListResponse *tasks;
     /* The consolidations of the period (issue 17): the lead agencies'
      * assessments beside their figures, and the city's own assessment,

@@ -715,21 +715,22 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       coalesce(v.proposals, '') AS proposals,"
         "       coalesce(nullif(v.indicators::text, '{}'), '') AS indicators"
         "  FROM scoped_facts($1, $3, $4::boolean) f"
-        "  LEFT JOIN LATERAL (SELECT r.results, r.difficulties, r.proposals, r.indicators"
-        "                       FROM report_revision r"
-        "                      WHERE r.report_id = f.report_id AND r.saved_as = 'submitted'"
-        "                      ORDER BY r.revision DESC LIMIT 1) v ON true"
+        "  LEFT JOIN report x ON x.id = f.report_id"
+        "  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.task_id = $2::int"
         " ORDER BY f.received DESC, f.unit_name" VI ", f.unit_code"},
     /* $1 period, $2 caller's unit, $3 sees all: every received report, as
-     * last submitted: the received facts of scoped_facts (functions/070),
-     * so the export, the HTML report and the status count the same reports */
+     * last submitted (the revision the report row names, sql/0019): the
+     * received facts of scoped_facts (functions/070), so the export, the
+     * HTML report and the status count the same reports */
     [STMT_EXPORT] = {"cchc_export",
+        "WITH task_criteria AS ("  /* once per task, not once per report */
+        "  SELECT tc.task_id, string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
+        "                                ORDER BY " INDEX_ORDER("tc.index_code") ", "
+        CODE_ORDER("tc.criterion_code") ") AS criteria"
+        "    FROM task_criterion tc GROUP BY tc.task_id)"
         "SELECT x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref,"
-        "       coalesce((SELECT string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
-        "                                   ORDER BY " INDEX_ORDER("tc.index_code") ", "
-        CODE_ORDER("tc.criterion_code") ")"
-        "                   FROM task_criterion tc WHERE tc.task_id = t.id), '') AS criteria,"
+        "       coalesce(c.criteria, '') AS criteria,"
         "       x.state, v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), '') AS submitted_at,"
         "       v.status, trim_scale(v.progress)::text AS progress, v.results, v.difficulties,"
         "       v.proposals, coalesce(nullif(v.indicators::text, '{}'), '') AS indicators,"
@@ -741,11 +742,64 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  JOIN report x ON x.id = f.report_id"
         "  JOIN org_unit u ON u.code = x.unit_code"
         "  JOIN task t ON t.id = x.task_id"
-        "  JOIN LATERAL (SELECT r.* FROM report_revision r"
-        "                 WHERE r.report_id = x.id AND r.saved_as = 'submitted'"
-        "                 ORDER BY r.revision DESC LIMIT 1) v ON true"
+        "  LEFT JOIN task_criteria c ON c.task_id = t.id"
+        "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.received"
         " ORDER BY x.task_id, u.name" VI ", x.unit_code"},
+    /* $1 period, $2 caller's unit, $3 sees all: the HTML report's two
+     * lists from one reading of the period's facts (scoped_facts): what is
+     * missing, as cchc_missing with no district or lead named (list
+     * 'missing'), then every received report, as cchc_export (list
+     * 'rows'), each in that statement's order and with its columns (the
+     * sort columns o_* are for the ORDER BY). Each task's lead agencies
+     * and criteria are joined once per task, not once per report.
+     * tests/e2e/test_status_live.c checks both lists against those two
+     * statements. */
+    [STMT_BUNDLE_LISTS] = {"cchc_bundle_lists",
+        "WITH f AS MATERIALIZED (SELECT * FROM scoped_facts($1, $2, $3::boolean)),"
+        "task_leads AS ("
+        "  SELECT l.task_id, string_agg(lu.name, E'\x1f' ORDER BY lu.name" VI ") AS leads"
+        "    FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code GROUP BY l.task_id),"
+        "task_criteria AS ("
+        "  SELECT tc.task_id, string_agg(tc.index_code || ' ' || tc.criterion_code, ', '"
+        "                                ORDER BY " INDEX_ORDER("tc.index_code") ", "
+        CODE_ORDER("tc.criterion_code") ") AS criteria"
+        "    FROM task_criterion tc GROUP BY tc.task_id)"
+        "SELECT 'missing' AS list, NULL::int AS o_task, f.unit_name" VI " AS o_name, f.unit_code AS o_code,"
+        "       f.task_id AS o_task2,"
+        "       f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
+        "       coalesce(tl.leads, '') AS leads,"
+        "       coalesce((SELECT string_agg(su.name || ' (' || su.code || ')', E'\x1f' ORDER BY su.code)"
+        "                   FROM org_unit fu CROSS JOIN LATERAL unit_on(fu.code, today_in_vietnam()) s (code)"
+        "                   JOIN org_unit su ON su.code = s.code"
+        "                  WHERE fu.code = f.unit_code"
+        "                    AND NOT unit_exists_on(fu, today_in_vietnam())"
+        "                    AND period_current_approval($1) IS NULL), '') AS successors,"
+        "       NULL AS period_id, NULL AS criteria, NULL::int AS revision, NULL::boolean AS late,"
+        "       NULL AS submitted_at, NULL AS status, NULL AS progress, NULL AS results,"
+        "       NULL AS difficulties, NULL AS proposals, NULL AS indicators, NULL AS last_review,"
+        "       NULL AS return_reason"
+        "  FROM f JOIN task t ON t.id = f.task_id LEFT JOIN task_leads tl ON tl.task_id = f.task_id"
+        " WHERE NOT f.received"
+        " UNION ALL "
+        "SELECT 'rows', x.task_id, u.name" VI ", x.unit_code, NULL,"
+        "       x.unit_code, u.name, x.task_id, t.ref, x.state, NULL, NULL,"
+        "       x.period_id, coalesce(c.criteria, ''),"
+        "       v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), ''),"
+        "       v.status, trim_scale(v.progress)::text, v.results, v.difficulties,"
+        "       v.proposals, coalesce(nullif(v.indicators::text, '{}'), ''),"
+        "       coalesce((SELECT r.action || ' (' || r.level || ') ' || r.username || ' ' || iso_utc(r.at)"
+        "                   FROM report_review r WHERE r.report_id = x.id ORDER BY r.id DESC LIMIT 1), ''),"
+        "       coalesce(x.return_reason, '')"
+        "  FROM f"
+        /* the period too: a hash of its reports, not of every report */
+        "  JOIN report x ON x.id = f.report_id AND x.period_id = $1"
+        "  JOIN org_unit u ON u.code = x.unit_code"
+        "  JOIN task t ON t.id = x.task_id"
+        "  LEFT JOIN task_criteria c ON c.task_id = t.id"
+        "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
+        " WHERE f.received"
+        " ORDER BY list, o_task NULLS FIRST, o_name, o_code, o_task2 NULLS FIRST"},
 
     /* Consolidated reports (sql/functions/095_consolidation.sql). The
      * author of a level's report is the caller's unit, Sở Nội vụ's for the

@@ -96,6 +96,7 @@ typedef enum statement_id {
     STMT_CONSOLIDATION_REVIEWED,
     STMT_CONSOLIDATION_DEADLINES,
     STMT_CONSOLIDATION_DEADLINES_OF,
+    STMT_BUNDLE_LISTS,
     /* one snapshot for a whole batch (handlers/report_bundle.c) */
     STMT_SNAPSHOT_QUIET,
     STMT_SNAPSHOT_BEGIN,

@@ -5,10 +5,15 @@
  * report arriving in between counted in one and not the other); here
  * every statement runs in one batch under REPEATABLE READ, so all see one
  * snapshot, and the answer, often larger than a frame, goes out in parts
- * (rpc/request_stream.c). The same statements as status.c, so the figures
- * are those of `cchc status`, `cchc missing` and `cchc export`; the status
- * by index, district and lead comes from one statement that computes the
- * period's facts once for all three (status_figures.h). */
+ * (rpc/request_stream.c). The figures are those of `cchc status`, `cchc
+ * missing` and `cchc export`: the status by index, district and lead
+ * comes from status.c's statement, which computes the period's facts once
+ * for all three (status_figures.h); the missing list and the export's
+ * rows from one statement that reads the facts once for both
+ * (cchc_bundle_lists, the columns and order of cchc_missing and
+ * cchc_export). The plan's tasks
+ * (`cchc task list`'s statement) come in the same batch, so the client's
+ * export is one round trip. */
 #include "arena.h"
 #include "auth.h"
 #include "handlers.h"
@@ -19,7 +24,7 @@
 
 enum {
     B_QUIET, B_SNAPSHOT, B_LOUD, /* one snapshot for the rest (statements.c) */
-    B_FIGURES, B_MISSING, B_ROWS,
+    B_FIGURES, B_LISTS, B_TASKS,
     B_COUNT
 };
 
@@ -44,10 +49,15 @@ static void on_bundle(request *req, PGresult *const *r, int n)
     body.by_index = status_figures_response(&a, r[B_FIGURES], "index", all);
     body.by_district = status_figures_response(&a, r[B_FIGURES], "district", all);
     body.by_lead = status_figures_response(&a, r[B_FIGURES], "lead", all);
-    body.missing = (Cchc__V1__MissingReport **)pg_messages(
-        &a, &cchc__v1__missing_report__descriptor, r[B_MISSING], &body.n_missing);
-    body.rows = (Cchc__V1__ExportRow **)pg_messages(&a, &cchc__v1__export_row__descriptor,
-                                                    r[B_ROWS], &body.n_rows);
+    /* the two lists of the one statement, each its own section */
+    int first = 0, count = pg_section(r[B_LISTS], 0, "missing", &first);
+    body.missing = (Cchc__V1__MissingReport **)pg_messages_range(
+        &a, &cchc__v1__missing_report__descriptor, r[B_LISTS], first, count, &body.n_missing);
+    count = pg_section(r[B_LISTS], 0, "rows", &first);
+    body.rows = (Cchc__V1__ExportRow **)pg_messages_range(
+        &a, &cchc__v1__export_row__descriptor, r[B_LISTS], first, count, &body.n_rows);
+    body.tasks = (Cchc__V1__TaskSummary **)pg_messages(&a, &cchc__v1__task_summary__descriptor,
+                                                       r[B_TASKS], &body.n_tasks);
     request_reply_streamed(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, &body, r, n);
 }
 
@@ -58,15 +68,15 @@ void handle_report_bundle(request *req)
         return;
     const char *unit = req->auth.unit_code, *all = sees_all(req);
     const char *figures[] = {in->period_id, "{index,district,lead}", unit, all};
-    const char *missing[] = {in->period_id, "", "", unit, all};
-    const char *rows[] = {in->period_id, unit, all};
+    const char *lists[] = {in->period_id, unit, all};
+    const char *tasks[] = {"", "", "", "", ""}; /* every task, leads as of today */
     const db_step steps[B_COUNT] = {
         [B_QUIET] = {STMT_SNAPSHOT_QUIET, 0, NULL},
         [B_SNAPSHOT] = {STMT_SNAPSHOT_BEGIN, 0, NULL},
         [B_LOUD] = {STMT_SNAPSHOT_LOUD, 0, NULL},
         [B_FIGURES] = {STMT_STATUS_FIGURES, 4, figures},
-        [B_MISSING] = {STMT_MISSING, 5, missing},
-        [B_ROWS] = {STMT_EXPORT, 3, rows},
+        [B_LISTS] = {STMT_BUNDLE_LISTS, 3, lists},
+        [B_TASKS] = {STMT_TASK_LIST, 5, tasks},
     };
     request_query(req, steps, B_COUNT, on_bundle);
 }

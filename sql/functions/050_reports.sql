@@ -96,9 +96,7 @@ LANGUAGE sql STABLE AS $$
       FROM report_period p
       JOIN report_period e ON e.year = p.year AND e.data_until < p.data_until
       JOIN report x ON x.period_id = e.id AND x.unit_code = unit AND x.task_id = task
-      CROSS JOIN LATERAL (SELECT r.* FROM report_revision r
-                           WHERE r.report_id = x.id AND r.saved_as = 'submitted'
-                           ORDER BY r.revision DESC LIMIT 1) v
+      JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision
      WHERE p.id = pid
      ORDER BY e.data_until DESC
      LIMIT 1
@@ -132,6 +130,35 @@ BEGIN
                       WHERE e.period_id = p.id AND e.unit_code = unit));
 END
 $$;
+
+-- Each report's latest submitted revision on its row (sql/0019: its
+-- submitted_revision, submitted_status, submitted_progress, which the
+-- status of a live period reads instead of looking the revision up per
+-- report). Kept inside the INSERT that adds revisions, whoever inserts
+-- (submit_reports, data written straight into the tables): each report of
+-- the inserted submitted revisions moves to the highest of them, never
+-- back. Revisions are only ever added, never changed or deleted, so that
+-- is the true latest; submit_reports holds the report's lock meanwhile.
+CREATE OR REPLACE FUNCTION report_revision_submitted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE report x
+       SET submitted_revision = n.revision, submitted_status = n.status,
+           submitted_progress = n.progress
+      FROM (SELECT DISTINCT ON (v.report_id) v.report_id, v.revision, v.status, v.progress
+              FROM added_revisions v
+             WHERE v.saved_as = 'submitted'
+             ORDER BY v.report_id, v.revision DESC) n
+     WHERE x.id = n.report_id
+       AND (x.submitted_revision IS NULL OR x.submitted_revision < n.revision);
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER report_revision_submitted
+    AFTER INSERT ON report_revision
+    REFERENCING NEW TABLE AS added_revisions
+    FOR EACH STATEMENT EXECUTE FUNCTION report_revision_submitted();
 
 -- The rows of a submission as submit_reports judges them (its "rows", see
 -- below), read from the document wherever they are used. A function of
@@ -633,7 +660,8 @@ $$;
 
 -- A report as the protocol's ReportSummary shows it to reviewers: its
 -- latest submitted revision. A unit's unsent draft (after a return) is its
--- own until sent; the unit sees it in its task list and history.
+-- own until sent; the unit sees it in its task list and history. The
+-- report row names that revision (submitted_revision, sql/0019).
 CREATE OR REPLACE VIEW report_info AS
 SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_id, t.ref, x.state,
        coalesce(v.revision, x.revision) AS revision, x.late, coalesce(v.status, '') AS status,
@@ -643,9 +671,7 @@ SELECT x.id AS report_id, x.period_id, x.unit_code, u.name AS unit_name, x.task_
   FROM report x
   JOIN org_unit u ON u.code = x.unit_code
   JOIN task t ON t.id = x.task_id
-  LEFT JOIN LATERAL (SELECT * FROM report_revision r
-                      WHERE r.report_id = x.id AND r.saved_as = 'submitted'
-                      ORDER BY r.revision DESC LIMIT 1) v ON true;
+  LEFT JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision;
 
 -- What a reviewer in reviewer_unit may do with a unit's report on a task:
 -- 'lead' when that unit leads the task in the period, 'district' when the

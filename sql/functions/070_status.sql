@@ -81,6 +81,9 @@ LANGUAGE sql STABLE AS $$
                     (SELECT f.name FROM former_province f WHERE f.code = area_name.code))
 $$;
 
+-- The facts of a period as they are now. The latest submitted revision's
+-- status and progress are the report row's own (submitted_status,
+-- submitted_progress: sql/0019_report_submitted), not looked up per report.
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
@@ -94,16 +97,14 @@ LANGUAGE sql STABLE AS $$
            x.first_submitted_at IS NOT NULL,
            x.first_submitted_at IS NOT NULL AND NOT x.late,
            x.first_submitted_at IS NOT NULL AND x.late,
-           v.status, v.progress, x.id
+           x.submitted_status, x.submitted_progress, x.id
       FROM counted_reports(pid) e
       JOIN org_unit u ON u.code = e.unit_code
-      LEFT JOIN unit_areas_on((SELECT p.data_until FROM report_period p WHERE p.id = pid)) ar
-        ON ar.unit_code = e.unit_code
+      -- the day as a join, not a subquery argument: PostgreSQL inlines
+      -- unit_areas_on only then (else it plans its body on every call)
+      LEFT JOIN (report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar)
+        ON p.id = pid AND ar.unit_code = e.unit_code
       LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
-      LEFT JOIN LATERAL (
-           SELECT r.status, r.progress FROM report_revision r
-            WHERE r.report_id = x.id AND r.saved_as = 'submitted'
-            ORDER BY r.revision DESC LIMIT 1) v ON true
 $$;
 
 -- The approval a period's figures are frozen by (NULL unless approved).
