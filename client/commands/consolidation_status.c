@@ -135,6 +135,7 @@ void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l)
     }
     printf("\n");
     table_print(t, stdout, 1);
-    printf(_("%zu consolidated report(s) still owed.\n"), n);
+    printf(ngettext("%zu consolidated report still owed.\n", "%zu consolidated reports still owed.\n", n),
+           n);
     table_free(t);
 }

@@ -370,7 +370,9 @@ static int plan_check(const cli_options *opts)
                    label_of(LABEL_FINDING, f->kind), join(f->codes, f->n_codes, ", ", codes, sizeof(codes)),
                    detail);
         }
-        printf(_("%zu point(s) to note in the plan (the figures stay as printed).\n"),
+        printf(ngettext("%zu point to note in the plan (the figures stay as printed).\n",
+                        "%zu points to note in the plan (the figures stay as printed).\n",
+                        pc->n_findings),
                pc->n_findings);
     }
     cchc__v1__response__free_unpacked(response, NULL);

@@ -220,7 +220,7 @@ static void test_admin_views(void **state)
     free(vi);
     en = output_in(1, check);
     assert_has(en, "[error] ");
-    assert_has(en, "point(s) to note in the plan");
+    assert_has(en, "points to note in the plan");
     free(en);
 }
 
