@@ -1176,3 +1176,36 @@ json_t *harness_my_task(const test_server *srv, const char *period, int task_id)
         fail_msg("task %d not among my tasks for %s", task_id, period);
     return found;
 }
+
+char *harness_cchc_output_in(const test_server *srv, int english, const char *const *args)
+{
+    const char *argv[32];
+    int n = 0;
+    if (english) {
+        argv[n++] = "--lang";
+        argv[n++] = "en";
+    }
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    run_result r;
+    harness_cchc(&r, srv, argv);
+    if (r.exit_code != 0)
+        fprintf(stderr, "cchc exited %d:\n%s\n%s\n", r.exit_code, r.out, r.err);
+    assert_int_equal(r.exit_code, 0);
+    char *out = strdup(r.out);
+    run_result_free(&r);
+    return out;
+}
+
+void harness_expect_has(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("\"%s\" is missing from:\n%s", needle, text);
+}
+
+void harness_expect_lacks(const char *text, const char *needle)
+{
+    if (strstr(text, needle))
+        fail_msg("\"%s\" should not be in:\n%s", needle, text);
+}

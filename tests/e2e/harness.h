@@ -167,6 +167,15 @@ const char *harness_cchc_bin(void);
 int harness_cchc_argv(const test_server *srv, const char **argv);
 /* Runs cchc --server <srv> args… (NULL-terminated). */
 void harness_cchc(run_result *result, const test_server *srv, const char *const *args);
+
+/* Runs cchc [--lang en] args… (NULL-terminated, at most 28), fails the
+ * test unless it exits 0, and returns its standard output (malloc'd):
+ * the language tests run one command in both languages. */
+char *harness_cchc_output_in(const test_server *srv, int english, const char *const *args);
+
+/* Fail the test, printing the text, when needle is absent / present. */
+void harness_expect_has(const char *text, const char *needle);
+void harness_expect_lacks(const char *text, const char *needle);
 /* The same with stdin_text on its standard input (passwords). */
 void harness_cchc_input(run_result *result, const test_server *srv, const char *stdin_text,
                         const char *const *args);

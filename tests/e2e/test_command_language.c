@@ -45,43 +45,6 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* Runs cchc ARGS (NULL-terminated) in English or in the default language,
- * fails unless it exits 0, and returns its standard output. */
-static char *output_in(int english, const char *const *args)
-{
-    const char *argv[32];
-    int n = 0;
-    if (english) {
-        argv[n++] = "--lang";
-        argv[n++] = "en";
-    }
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r;
-    harness_cchc(&r, srv, argv);
-    if (r.exit_code != 0)
-        fprintf(stderr, "cchc exited %d:\n%s\n%s\n", r.exit_code, r.out, r.err);
-    assert_int_equal(r.exit_code, 0);
-    char *out = strdup(r.out);
-    run_result_free(&r);
-    return out;
-}
-
-static void assert_has(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fprintf(stderr, "missing \"%s\" in:\n%s\n", needle, text);
-    assert_non_null(strstr(text, needle));
-}
-
-static void assert_lacks(const char *text, const char *needle)
-{
-    if (strstr(text, needle))
-        fprintf(stderr, "unexpected \"%s\" in:\n%s\n", needle, text);
-    assert_null(strstr(text, needle));
-}
-
 /* The district sends task 105 twice (only progress changes), and the lead
  * agency accepts the second revision, in English: what it is told. */
 static void test_submit_and_review(void **state)
@@ -90,27 +53,27 @@ static void test_submit_and_review(void **state)
     fixture_as(&fx, REPORTER);
     const char *first[] = {"submit", "--task", "105", "--period", PERIOD, "--status",
                            "đang triển khai", "--progress", "30", "--result", "Đã tiếp nhận", NULL};
-    char *sent = output_in(1, first);
-    assert_has(sent, "Sent 1 report of period " PERIOD);
+    char *sent = harness_cchc_output_in(srv, 1, first);
+    harness_expect_has(sent, "Sent 1 report of period " PERIOD);
     free(sent);
     const char *second[] = {"submit", "--task", "105", "--period", PERIOD, "--status",
                             "đang triển khai", "--progress", "40", "--result", "Đã tiếp nhận", NULL};
-    sent = output_in(0, second);
-    assert_has(sent, "Đã gửi 1 báo cáo kỳ " PERIOD);
+    sent = harness_cchc_output_in(srv, 0, second);
+    harness_expect_has(sent, "Đã gửi 1 báo cáo kỳ " PERIOD);
     free(sent);
 
     fixture_as(&fx, LEAD_REVIEWER);
     const char *list[] = {"review", "list", "--period", PERIOD, "--task", "105", NULL};
-    char *vi = output_in(0, list);
-    assert_has(vi, "Tình trạng");
-    assert_has(vi, "đã gửi");
-    assert_lacks(vi, "submitted");
+    char *vi = harness_cchc_output_in(srv, 0, list);
+    harness_expect_has(vi, "Tình trạng");
+    harness_expect_has(vi, "đã gửi");
+    harness_expect_lacks(vi, "submitted");
     free(vi);
-    char *en = output_in(1, list);
-    assert_has(en, "State");
-    assert_has(en, "submitted");
-    assert_lacks(en, "đã gửi");
-    assert_lacks(en, "Tình trạng");
+    char *en = harness_cchc_output_in(srv, 1, list);
+    harness_expect_has(en, "State");
+    harness_expect_has(en, "submitted");
+    harness_expect_lacks(en, "đã gửi");
+    harness_expect_lacks(en, "Tình trạng");
     free(en);
     /* --json keeps the code */
     json_t *listed = harness_cchc_json(srv, list);
@@ -121,10 +84,10 @@ static void test_submit_and_review(void **state)
     json_decref(listed);
 
     const char *accept[] = {"review", "accept", item, NULL};
-    char *accepted = output_in(1, accept);
-    assert_has(accepted, "Accepted 1 report:");
-    assert_has(accepted, "accepted");
-    assert_lacks(accepted, "Đã chấp nhận");
+    char *accepted = harness_cchc_output_in(srv, 1, accept);
+    harness_expect_has(accepted, "Accepted 1 report:");
+    harness_expect_has(accepted, "accepted");
+    harness_expect_lacks(accepted, "Đã chấp nhận");
     free(accepted);
 }
 
@@ -135,27 +98,27 @@ static void test_history(void **state)
     (void)state;
     fixture_as(&fx, REPORTER);
     const char *history[] = {"report", "history", "--task", "105", "--period", PERIOD, NULL};
-    char *vi = output_in(0, history);
-    assert_has(vi, "Tình trạng: đã chấp nhận, lần 2");
-    assert_has(vi, "Thay đổi: tiến độ");
-    assert_has(vi, "(cơ quan chủ trì, lần 2) chấp nhận");
-    assert_lacks(vi, "progress");
-    assert_lacks(vi, "(lead");
+    char *vi = harness_cchc_output_in(srv, 0, history);
+    harness_expect_has(vi, "Tình trạng: đã chấp nhận, lần 2");
+    harness_expect_has(vi, "Thay đổi: tiến độ");
+    harness_expect_has(vi, "(cơ quan chủ trì, lần 2) chấp nhận");
+    harness_expect_lacks(vi, "progress");
+    harness_expect_lacks(vi, "(lead");
     free(vi);
-    char *en = output_in(1, history);
-    assert_has(en, "State: accepted, revision 2");
-    assert_has(en, "Changed: progress");
-    assert_has(en, "(lead agency, revision 2) accept");
-    assert_lacks(en, "Thay đổi");
-    assert_lacks(en, "chấp nhận");
+    char *en = harness_cchc_output_in(srv, 1, history);
+    harness_expect_has(en, "State: accepted, revision 2");
+    harness_expect_has(en, "Changed: progress");
+    harness_expect_has(en, "(lead agency, revision 2) accept");
+    harness_expect_lacks(en, "Thay đổi");
+    harness_expect_lacks(en, "chấp nhận");
     free(en);
 
     const char *outbox[] = {"outbox", NULL};
-    char *box = output_in(1, outbox);
-    assert_has(box, "Outbox: 0 submissions waiting for the server");
+    char *box = harness_cchc_output_in(srv, 1, outbox);
+    harness_expect_has(box, "Outbox: 0 submissions waiting for the server");
     free(box);
-    box = output_in(0, outbox);
-    assert_has(box, "Hộp thư đi: 0 lần gửi đang chờ máy chủ");
+    box = harness_cchc_output_in(srv, 0, outbox);
+    harness_expect_has(box, "Hộp thư đi: 0 lần gửi đang chờ máy chủ");
     free(box);
 }
 
@@ -166,61 +129,61 @@ static void test_admin_views(void **state)
     (void)state;
     fixture_as(&fx, -1);
     const char *status[] = {"status", "--period", PERIOD, NULL};
-    char *vi = output_in(0, status);
-    assert_has(vi, "(đang mở)");
-    assert_has(vi, "Báo cáo: phải có");
+    char *vi = harness_cchc_output_in(srv, 0, status);
+    harness_expect_has(vi, "(đang mở)");
+    harness_expect_has(vi, "Báo cáo: phải có");
     free(vi);
-    char *en = output_in(1, status);
-    assert_has(en, "Period " PERIOD " (open)");
-    assert_has(en, "Reports: ");
-    assert_lacks(en, "phải có");
+    char *en = harness_cchc_output_in(srv, 1, status);
+    harness_expect_has(en, "Period " PERIOD " (open)");
+    harness_expect_has(en, "Reports: ");
+    harness_expect_lacks(en, "phải có");
     free(en);
 
     const char *users[] = {"user", "list", "--unit", "Q-NINHKIEU", NULL};
-    vi = output_in(0, users);
-    assert_has(vi, "người báo cáo");
-    assert_lacks(vi, "reporter");
+    vi = harness_cchc_output_in(srv, 0, users);
+    harness_expect_has(vi, "người báo cáo");
+    harness_expect_lacks(vi, "reporter");
     free(vi);
-    en = output_in(1, users);
-    assert_has(en, "Roles");
-    assert_has(en, "reporter");
-    assert_lacks(en, "người báo cáo");
+    en = harness_cchc_output_in(srv, 1, users);
+    harness_expect_has(en, "Roles");
+    harness_expect_has(en, "reporter");
+    harness_expect_lacks(en, "người báo cáo");
     free(en);
 
     const char *units[] = {"units", NULL};
-    vi = output_in(0, units);
-    assert_has(vi, "(Q-NINHKIEU, quận/huyện)");
+    vi = harness_cchc_output_in(srv, 0, units);
+    harness_expect_has(vi, "(Q-NINHKIEU, quận/huyện)");
     free(vi);
-    en = output_in(1, units);
-    assert_has(en, "(Q-NINHKIEU, district)");
-    assert_has(en, " units (today).");
+    en = harness_cchc_output_in(srv, 1, units);
+    harness_expect_has(en, "(Q-NINHKIEU, district)");
+    harness_expect_has(en, " units (today).");
     free(en);
 
     /* the CSV export: headers, the report's state and its last review
      * (action and level) in the reader's language */
     const char *csv[] = {"export", "--period", PERIOD, NULL};
-    vi = output_in(0, csv);
-    assert_has(vi, "\"Tình trạng báo cáo\"");
-    assert_has(vi, "\"đã chấp nhận\"");
-    assert_has(vi, "\"chấp nhận (cơ quan chủ trì) vp.kiemtra ");
-    assert_lacks(vi, "(lead)");
+    vi = harness_cchc_output_in(srv, 0, csv);
+    harness_expect_has(vi, "\"Tình trạng báo cáo\"");
+    harness_expect_has(vi, "\"đã chấp nhận\"");
+    harness_expect_has(vi, "\"chấp nhận (cơ quan chủ trì) vp.kiemtra ");
+    harness_expect_lacks(vi, "(lead)");
     free(vi);
-    en = output_in(1, csv);
-    assert_has(en, "\"Report state\"");
-    assert_has(en, "\"accepted\"");
-    assert_has(en, "\"accept (lead agency) vp.kiemtra ");
-    assert_lacks(en, "Tình trạng");
+    en = harness_cchc_output_in(srv, 1, csv);
+    harness_expect_has(en, "\"Report state\"");
+    harness_expect_has(en, "\"accepted\"");
+    harness_expect_has(en, "\"accept (lead agency) vp.kiemtra ");
+    harness_expect_lacks(en, "Tình trạng");
     free(en);
 
     /* Plan 121 as printed has errors and warnings (docs/plan-data.md) */
     const char *check[] = {"plan", "check", NULL};
-    vi = output_in(0, check);
-    assert_has(vi, "[lỗi] ");
-    assert_lacks(vi, "[error] ");
+    vi = harness_cchc_output_in(srv, 0, check);
+    harness_expect_has(vi, "[lỗi] ");
+    harness_expect_lacks(vi, "[error] ");
     free(vi);
-    en = output_in(1, check);
-    assert_has(en, "[error] ");
-    assert_has(en, "points to note in the plan");
+    en = harness_cchc_output_in(srv, 1, check);
+    harness_expect_has(en, "[error] ");
+    harness_expect_has(en, "points to note in the plan");
     free(en);
 }
 

@@ -54,43 +54,6 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* Runs cchc [--lang en] ARGS (NULL-terminated), fails unless it exits 0,
- * and returns its standard output (malloc'd). */
-static char *output_in(int english, const char *const *args)
-{
-    const char *argv[32];
-    int n = 0;
-    if (english) {
-        argv[n++] = "--lang";
-        argv[n++] = "en";
-    }
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r;
-    harness_cchc(&r, srv, argv);
-    if (r.exit_code != 0)
-        fprintf(stderr, "cchc exited %d:\n%s\n%s\n", r.exit_code, r.out, r.err);
-    assert_int_equal(r.exit_code, 0);
-    char *out = strdup(r.out);
-    run_result_free(&r);
-    return out;
-}
-
-static void assert_has(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fprintf(stderr, "missing \"%s\" in:\n%s\n", needle, text);
-    assert_non_null(strstr(text, needle));
-}
-
-static void assert_lacks(const char *text, const char *needle)
-{
-    if (strstr(text, needle))
-        fprintf(stderr, "unexpected \"%s\" in:\n%s\n", needle, text);
-    assert_null(strstr(text, needle));
-}
-
 /* The first line of text holding both a and b but not without (when not
  * NULL), malloc'd; NULL when there is none. */
 static char *line_without(const char *text, const char *a, const char *b, const char *without)
@@ -130,38 +93,38 @@ static void test_plurals(void **state)
     fixture_as(&fx, REPORTER);
     const char *one[] = {"submit", "--task", "105", "--period", PERIOD, "--status",
                          "đang triển khai", "--progress", "30", "--result", "Đã tiếp nhận", NULL};
-    char *en = output_in(1, one);
-    assert_has(en, "Sent 1 report of period " PERIOD);
-    assert_lacks(en, "(s)");
+    char *en = harness_cchc_output_in(srv, 1, one);
+    harness_expect_has(en, "Sent 1 report of period " PERIOD);
+    harness_expect_lacks(en, "(s)");
     free(en);
-    char *vi = output_in(0, one);
-    assert_has(vi, "Đã gửi 1 báo cáo kỳ " PERIOD);
+    char *vi = harness_cchc_output_in(srv, 0, one);
+    harness_expect_has(vi, "Đã gửi 1 báo cáo kỳ " PERIOD);
     free(vi);
 
     const char *outbox[] = {"outbox", NULL};
-    en = output_in(1, outbox);
-    assert_has(en, "Outbox: 0 submissions waiting");
+    en = harness_cchc_output_in(srv, 1, outbox);
+    harness_expect_has(en, "Outbox: 0 submissions waiting");
     free(en);
 
     fixture_as(&fx, -1);
     const char *units[] = {"units", NULL};
-    en = output_in(1, units);
-    assert_has(en, " units (today).");
-    assert_lacks(en, "(s)");
-    assert_lacks(en, " 1 units");
+    en = harness_cchc_output_in(srv, 1, units);
+    harness_expect_has(en, " units (today).");
+    harness_expect_lacks(en, "(s)");
+    harness_expect_lacks(en, " 1 units");
     free(en);
-    vi = output_in(0, units);
-    assert_has(vi, " đơn vị (ngày hôm nay).");
+    vi = harness_cchc_output_in(srv, 0, units);
+    harness_expect_has(vi, " đơn vị (ngày hôm nay).");
     free(vi);
 
     const char *missing[] = {"missing", "--period", PERIOD, NULL};
-    en = output_in(1, missing);
-    assert_has(en, " reports missing.");
-    assert_lacks(en, "(s)");
+    en = harness_cchc_output_in(srv, 1, missing);
+    harness_expect_has(en, " reports missing.");
+    harness_expect_lacks(en, "(s)");
     free(en);
-    vi = output_in(0, missing);
-    assert_has(vi, " báo cáo còn thiếu.");
-    assert_lacks(vi, "reports");
+    vi = harness_cchc_output_in(srv, 0, missing);
+    harness_expect_has(vi, " báo cáo còn thiếu.");
+    harness_expect_lacks(vi, "reports");
     free(vi);
     /* exactly one missing report: the singular (a district and a lead
      * chosen so the list has one row is data-dependent; the JSON count
@@ -171,10 +134,10 @@ static void test_plurals(void **state)
     json_t *m = harness_cchc_json(srv, nk);
     size_t n = json_array_size(json_object_get(m, "missing"));
     json_decref(m);
-    en = output_in(1, nk);
+    en = harness_cchc_output_in(srv, 1, nk);
     char want[48];
     snprintf(want, sizeof(want), n == 1 ? "%zu report missing." : "%zu reports missing.", n);
-    assert_has(en, want);
+    harness_expect_has(en, want);
     free(en);
 }
 
@@ -206,7 +169,7 @@ static void test_missing_tells_same_names_apart(void **state)
     /* the shipped units owe the period's reports: the premise of the test */
     assert_true(cr && nk && anphu && thoibinh);
 
-    char *vi = output_in(0, missing);
+    char *vi = harness_cchc_output_in(srv, 0, missing);
     assert_line(vi, "Phường Cái Khế, Quận Cái Răng", "P-CR-HUNGPHU");
     assert_line(vi, "Phường Cái Khế, Quận Ninh Kiều", "P-NK-CAIKHE");
     assert_line(vi, "Phường An Phú, Quận Ninh Kiều (đến hết 31/10/2024)", "P-NK-ANPHU");
@@ -224,10 +187,10 @@ static void test_missing_tells_same_names_apart(void **state)
     assert_null(strstr(bare, "Phường An Hòa,"));
     free(bare);
 
-    char *en = output_in(1, missing);
+    char *en = harness_cchc_output_in(srv, 1, missing);
     assert_line(en, "Phường Cái Khế, Quận Cái Răng", "P-CR-HUNGPHU");
     assert_line(en, "Phường An Phú, Quận Ninh Kiều (until 31/10/2024)", "P-NK-ANPHU");
-    assert_has(en, "Code");
+    harness_expect_has(en, "Code");
     free(en);
     free(vi);
 }
@@ -256,25 +219,25 @@ static void test_complete_unit_names(void **state)
     free(harness_db_query(&fx.db, "UPDATE org_unit SET name = 'Phường Hưng Phú' "
                                   "WHERE code = 'P-CR-HUNGPHU' RETURNING code"));
     char *words = complete_units("Quận Ninh");
-    assert_has(words, "Quận Ninh Kiều\n");
+    harness_expect_has(words, "Quận Ninh Kiều\n");
     free(words);
     words = complete_units("Phường Hưng");
-    assert_has(words, "Phường Hưng Phú\n");
-    assert_has(words, "Phường Hưng Thạnh\n");
+    harness_expect_has(words, "Phường Hưng Phú\n");
+    harness_expect_has(words, "Phường Hưng Thạnh\n");
     free(words);
     words = complete_units("P-CR-");
-    assert_has(words, "P-CR-HUNGPHU\n");
-    assert_lacks(words, "Phường");
+    harness_expect_has(words, "P-CR-HUNGPHU\n");
+    harness_expect_lacks(words, "Phường");
     free(words);
     /* now two units are "Phường Hưng Phú": the name is not offered, the codes are */
     free(harness_db_query(&fx.db, "UPDATE org_unit SET name = 'Phường Hưng Phú' "
                                   "WHERE code = 'P-CR-HUNGTHANH' RETURNING code"));
     words = complete_units("Phường Hưng");
-    assert_lacks(words, "Phường Hưng Phú\n");
+    harness_expect_lacks(words, "Phường Hưng Phú\n");
     free(words);
     words = complete_units("P-CR-HUNG");
-    assert_has(words, "P-CR-HUNGPHU\n");
-    assert_has(words, "P-CR-HUNGTHANH\n");
+    harness_expect_has(words, "P-CR-HUNGPHU\n");
+    harness_expect_has(words, "P-CR-HUNGTHANH\n");
     free(words);
 }
 
@@ -289,14 +252,14 @@ static void test_timeout_setting(void **state)
     const char *ping[] = {"ping", NULL};
     harness_cchc(&r, srv, ping);
     assert_int_equal(r.exit_code, 2);
-    assert_has(r.err, "CCHC_TIMEOUT");
-    assert_has(r.err, "mili giây");
+    harness_expect_has(r.err, "CCHC_TIMEOUT");
+    harness_expect_has(r.err, "mili giây");
     run_result_free(&r);
     unsetenv("CCHC_TIMEOUT");
     const char *usage[] = {"--lang", "en", "--help", NULL};
     harness_cchc(&r, srv, usage);
     assert_int_equal(r.exit_code, 0);
-    assert_has(r.out, "waits 10 s, and 60 s for the requests");
+    harness_expect_has(r.out, "waits 10 s, and 60 s for the requests");
     run_result_free(&r);
     /* a good value is taken (the ping answers within it) */
     setenv("CCHC_TIMEOUT", "20000", 1);

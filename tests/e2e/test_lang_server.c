@@ -79,18 +79,6 @@ static void expect_exit(const run_result *r, int code)
         fail_msg("exit %d, not %d; stdout:\n%s\nstderr:\n%s", r->exit_code, code, r->out, r->err);
 }
 
-static void expect_has(const char *text, const char *needle)
-{
-    if (!strstr(text, needle))
-        fail_msg("'%s' is missing from:\n%s", needle, text);
-}
-
-static void expect_lacks(const char *text, const char *needle)
-{
-    if (strstr(text, needle))
-        fail_msg("'%s' should not be in:\n%s", needle, text);
-}
-
 /* The array at key as a list of strings; element i (fails when absent). */
 static const char *jarg(json_t *obj, const char *key, size_t i)
 {
@@ -114,23 +102,23 @@ static void test_plan_check_in_one_language(void **state)
     run_in(&r, 0, check);
     expect_exit(&r, 0);
     /* PAR-INDEX 2.4: 3.2047 printed, children sum 3.2407 (docs/plan-data.md) */
-    expect_has(r.out, "tổng điểm tiêu chí con 3,2407");
-    expect_has(r.out, "[lỗi] điểm nhóm khác tổng điểm tiêu chí con: PAR-INDEX 2.4");
-    expect_has(r.out, "đánh số nhầm");
-    expect_lacks(r.out, "sum of children");
-    expect_lacks(r.out, "printed");
-    expect_lacks(r.out, "numbering_slip");
-    expect_lacks(r.out, "3.2047");
+    harness_expect_has(r.out, "tổng điểm tiêu chí con 3,2407");
+    harness_expect_has(r.out, "[lỗi] điểm nhóm khác tổng điểm tiêu chí con: PAR-INDEX 2.4");
+    harness_expect_has(r.out, "đánh số nhầm");
+    harness_expect_lacks(r.out, "sum of children");
+    harness_expect_lacks(r.out, "printed");
+    harness_expect_lacks(r.out, "numbering_slip");
+    harness_expect_lacks(r.out, "3.2047");
     run_result_free(&r);
 
     run_in(&r, 1, check);
     expect_exit(&r, 0);
-    expect_has(r.out, "sum of children 3.2407");
-    expect_has(r.out, "[error] group score differs from its children's sum: PAR-INDEX 2.4");
-    expect_has(r.out, "numbering slip");
-    expect_lacks(r.out, "tiêu chí con");
-    expect_lacks(r.out, "đánh số nhầm");
-    expect_lacks(r.out, "numbering_slip");
+    harness_expect_has(r.out, "sum of children 3.2407");
+    harness_expect_has(r.out, "[error] group score differs from its children's sum: PAR-INDEX 2.4");
+    harness_expect_has(r.out, "numbering slip");
+    harness_expect_lacks(r.out, "tiêu chí con");
+    harness_expect_lacks(r.out, "đánh số nhầm");
+    harness_expect_lacks(r.out, "numbering_slip");
     run_result_free(&r);
 
     /* --json: the codes, an English detail, and the id with its arguments */
@@ -140,7 +128,7 @@ static void test_plan_check_in_one_language(void **state)
     for (size_t i = 0; i < json_array_size(findings); i++) {
         json_t *f = json_array_get(findings, i);
         assert_true(strlen(jstr(f, "message_id")) > 0);
-        expect_lacks(jstr(f, "detail"), "\x1f");
+        harness_expect_lacks(jstr(f, "detail"), "\x1f");
         if (strcmp(jstr(f, "kind"), "group_score_sum") != 0)
             continue;
         seen++;
@@ -149,7 +137,7 @@ static void test_plan_check_in_one_language(void **state)
         assert_string_equal(jarg(f, "args", 0), "PAR-INDEX");
         assert_string_equal(jarg(f, "args", 1), "2.4");
         assert_string_equal(jarg(f, "args", 3), "3.2047");
-        expect_has(jstr(f, "detail"), "PAR-INDEX 2.4: printed 2022 score 3.2047, sum of children 3.2407");
+        harness_expect_has(jstr(f, "detail"), "PAR-INDEX 2.4: printed 2022 score 3.2047, sum of children 3.2407");
     }
     assert_int_equal(seen, 1);
     json_decref(root);
@@ -169,27 +157,27 @@ static void test_closed_unit_notice_in_one_language(void **state)
     run_result r;
     run_in(&r, 0, whoami);
     expect_exit(&r, 0);
-    expect_has(r.out, "Sở Giao thông vận tải (SGTVT) đã ngừng hoạt động từ ngày 01/07/2025");
-    expect_has(r.out, "cchc user move gtvt.vanthu --unit");
-    expect_lacks(r.out, "no longer exists");
-    expect_lacks(r.out, "2025-07-01");
+    harness_expect_has(r.out, "Sở Giao thông vận tải (SGTVT) đã ngừng hoạt động từ ngày 01/07/2025");
+    harness_expect_has(r.out, "cchc user move gtvt.vanthu --unit");
+    harness_expect_lacks(r.out, "no longer exists");
+    harness_expect_lacks(r.out, "2025-07-01");
     run_result_free(&r);
 
     run_in(&r, 1, whoami);
     expect_exit(&r, 0);
-    expect_has(r.out, "Sở Giao thông vận tải (SGTVT) no longer exists from 01/07/2025");
-    expect_has(r.out, "ask an administrator to move this account: cchc user move gtvt.vanthu --unit");
-    expect_lacks(r.out, "ngừng hoạt động");
-    expect_lacks(r.out, "quản trị viên");
+    harness_expect_has(r.out, "Sở Giao thông vận tải (SGTVT) no longer exists from 01/07/2025");
+    harness_expect_has(r.out, "ask an administrator to move this account: cchc user move gtvt.vanthu --unit");
+    harness_expect_lacks(r.out, "ngừng hoạt động");
+    harness_expect_lacks(r.out, "quản trị viên");
     run_result_free(&r);
 
     json_t *who = harness_cchc_json(srv, whoami);
     json_t *account = json_object_get(who, "account");
     assert_true(json_is_true(json_object_get(account, "unit_closed")));
-    expect_has(jstr(account, "unit_notice_id"), "unit %s (%s) no longer exists from %s");
+    harness_expect_has(jstr(account, "unit_notice_id"), "unit %s (%s) no longer exists from %s");
     assert_string_equal(jarg(account, "unit_notice_args", 1), "SGTVT");
     assert_string_equal(jarg(account, "unit_notice_args", 2), "2025-07-01");
-    expect_has(jstr(account, "unit_notice"), "(SGTVT) no longer exists from 2025-07-01");
+    harness_expect_has(jstr(account, "unit_notice"), "(SGTVT) no longer exists from 2025-07-01");
     json_decref(who);
 }
 
@@ -211,20 +199,20 @@ static void test_unit_change_summary_in_one_language(void **state)
     run_result r;
     run_in(&r, 0, apply);
     expect_exit(&r, 0);
-    expect_has(r.out, "thành lập Sở Thử A (TEST-H1A) từ ngày 01/01/2024");
-    expect_has(r.out, "hợp nhất TEST-H1A, TEST-H1B → TEST-H1C từ ngày 01/03/2025");
-    expect_lacks(r.out, "merge ");
-    expect_lacks(r.out, "create ");
-    expect_lacks(r.out, " from ");
+    harness_expect_has(r.out, "thành lập Sở Thử A (TEST-H1A) từ ngày 01/01/2024");
+    harness_expect_has(r.out, "hợp nhất TEST-H1A, TEST-H1B → TEST-H1C từ ngày 01/03/2025");
+    harness_expect_lacks(r.out, "merge ");
+    harness_expect_lacks(r.out, "create ");
+    harness_expect_lacks(r.out, " from ");
     run_result_free(&r);
 
     run_in(&r, 1, apply);
     expect_exit(&r, 0);
-    expect_has(r.out, "create Sở Thử A (TEST-H1A) from 01/01/2024");
-    expect_has(r.out, "merge TEST-H1A, TEST-H1B → TEST-H1C from 01/03/2025");
-    expect_lacks(r.out, "hợp nhất");
-    expect_lacks(r.out, "thành lập");
-    expect_lacks(r.out, "từ ngày");
+    harness_expect_has(r.out, "create Sở Thử A (TEST-H1A) from 01/01/2024");
+    harness_expect_has(r.out, "merge TEST-H1A, TEST-H1B → TEST-H1C from 01/03/2025");
+    harness_expect_lacks(r.out, "hợp nhất");
+    harness_expect_lacks(r.out, "thành lập");
+    harness_expect_lacks(r.out, "từ ngày");
     run_result_free(&r);
 
     json_t *root = harness_cchc_json(srv, apply);
@@ -252,17 +240,17 @@ static void test_unit_history_part_in_one_language(void **state)
     run_result r;
     run_in(&r, 0, history);
     expect_exit(&r, 0);
-    expect_has(r.out, "(P-CAIKHE) — một phần");
-    expect_has(r.out, "(P-BINHTHUY) — phần còn lại");
-    expect_lacks(r.out, "part");
-    expect_lacks(r.out, "rest");
+    harness_expect_has(r.out, "(P-CAIKHE) — một phần");
+    harness_expect_has(r.out, "(P-BINHTHUY) — phần còn lại");
+    harness_expect_lacks(r.out, "part");
+    harness_expect_lacks(r.out, "rest");
     run_result_free(&r);
     run_in(&r, 1, history);
     expect_exit(&r, 0);
-    expect_has(r.out, "(P-CAIKHE) — part of the unit");
-    expect_has(r.out, "(P-BINHTHUY) — the rest of the unit");
-    expect_lacks(r.out, "một phần");
-    expect_lacks(r.out, "phần còn lại");
+    harness_expect_has(r.out, "(P-CAIKHE) — part of the unit");
+    harness_expect_has(r.out, "(P-BINHTHUY) — the rest of the unit");
+    harness_expect_lacks(r.out, "một phần");
+    harness_expect_lacks(r.out, "phần còn lại");
     run_result_free(&r);
     json_t *root = harness_cchc_json(srv, history);
     json_t *events = json_object_get(root, "events");
@@ -275,7 +263,7 @@ static void test_unit_history_part_in_one_language(void **state)
             parts++;
             json_t *note = json_object_get(e, "note"); /* left out when empty */
             if (json_is_string(note))
-                expect_lacks(json_string_value(note), "(part)");
+                harness_expect_lacks(json_string_value(note), "(part)");
         }
     }
     assert_int_equal(parts, 2);
@@ -299,7 +287,7 @@ static void test_bad_frames_are_refused_with_ids(void **state)
                         "frame of %s bytes exceeds the limit of %s bytes before hello");
     assert_int_equal(resp->error->n_args, 2);
     assert_string_equal(resp->error->args[0], "4294967295");
-    expect_has(resp->error->message, "frame of 4294967295 bytes exceeds the limit of ");
+    harness_expect_has(resp->error->message, "frame of 4294967295 bytes exceeds the limit of ");
     cchc__v1__response__free_unpacked(resp, NULL);
     assert_true(raw_wait_closed(fd, harness_scaled_ms(5000)));
     close(fd);
@@ -332,27 +320,27 @@ static void test_action_inside_a_sentence_by_its_label(void **state)
     run_result r;
     run_in(&r, 0, close);
     expect_exit(&r, 1);
-    expect_has(r.err, "kỳ 2031-Q1 đang ở trạng thái chưa mở, không thể đóng kỳ; được phép: mở kỳ, gia hạn");
-    expect_lacks(r.err, "close");
-    expect_lacks(r.err, "planned");
+    harness_expect_has(r.err, "kỳ 2031-Q1 đang ở trạng thái chưa mở, không thể đóng kỳ; được phép: mở kỳ, gia hạn");
+    harness_expect_lacks(r.err, "close");
+    harness_expect_lacks(r.err, "planned");
     run_result_free(&r);
 
     run_in(&r, 1, close);
     expect_exit(&r, 1);
-    expect_has(r.err, "period 2031-Q1 is planned and cannot close the period; next actions allowed: "
+    harness_expect_has(r.err, "period 2031-Q1 is planned and cannot close the period; next actions allowed: "
                       "open the period, extend the deadline");
-    expect_lacks(r.err, "đóng");
+    harness_expect_lacks(r.err, "đóng");
     run_result_free(&r);
 
     /* the client's own sentence about the action says it alike */
     const char *unconfirmed[] = {"period", "close", "2031-Q1", NULL};
     run_in(&r, 0, unconfirmed);
     expect_exit(&r, 2);
-    expect_has(r.err, "thêm --yes để đóng kỳ 2031-Q1");
+    harness_expect_has(r.err, "thêm --yes để đóng kỳ 2031-Q1");
     run_result_free(&r);
     run_in(&r, 1, unconfirmed);
     expect_exit(&r, 2);
-    expect_has(r.err, "add --yes to close the period 2031-Q1");
+    harness_expect_has(r.err, "add --yes to close the period 2031-Q1");
     run_result_free(&r);
 
     /* --json keeps the codes as sent */
@@ -382,16 +370,16 @@ static void test_audit_actions_by_their_labels(void **state)
     run_result r;
     run_in(&r, 0, audit);
     expect_exit(&r, 0);
-    expect_has(r.out, "đăng nhập");
-    expect_lacks(r.out, "session.login");
-    expect_lacks(r.out, "log in");
+    harness_expect_has(r.out, "đăng nhập");
+    harness_expect_lacks(r.out, "session.login");
+    harness_expect_lacks(r.out, "log in");
     run_result_free(&r);
 
     run_in(&r, 1, audit);
     expect_exit(&r, 0);
-    expect_has(r.out, "log in");
-    expect_lacks(r.out, "session.login");
-    expect_lacks(r.out, "đăng nhập");
+    harness_expect_has(r.out, "log in");
+    harness_expect_lacks(r.out, "session.login");
+    harness_expect_lacks(r.out, "đăng nhập");
     run_result_free(&r);
 
     json_t *root = harness_cchc_json(srv, audit);
