@@ -210,21 +210,10 @@ void handle_consolidation_review(request *req)
                      REQUEST_NUM(MAX_REVIEW_IDS));
         return;
     }
-    if (request_check_text(req, "reason", in->reason, 4000) != 0)
+    json_t *doc = sql_doc_review(req, in->action, in->reason, in->ids, in->revisions, in->n_ids);
+    if (!doc)
         return;
-    if (is_return && !*in->reason) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "returning a report needs a reason: --reason");
-        return;
-    }
-    json_t *ids = json_array(), *revisions = json_array();
-    for (size_t i = 0; i < in->n_ids; i++) {
-        json_array_append_new(ids, json_integer((json_int_t)in->ids[i]));
-        json_array_append_new(revisions, json_integer((json_int_t)in->revisions[i]));
-    }
-    json_t *doc = json_pack("{s:o, s:b, s:s, s:s, s:o, s:o}", "actor", sql_doc_actor(req), "admin",
-                            is_admin(req), "action", in->action, "reason", in->reason, "ids", ids,
-                            "revisions", revisions);
+    json_object_set_new(doc, "admin", json_boolean(is_admin(req)));
     const statement_id review[] = {STMT_CONSOLIDATION_REVIEW, STMT_CONSOLIDATION_REVIEWED};
     sql_doc_query(req, doc, review, 2, on_reviewed);
 }

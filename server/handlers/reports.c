@@ -279,20 +279,10 @@ void handle_review(request *req)
                      REQUEST_NUM(in->n_report_ids), REQUEST_NUM(in->n_revisions));
         return;
     }
-    if (request_check_text(req, "reason", in->reason, 4000) != 0)
+    json_t *doc = sql_doc_review(req, in->action, in->reason, in->report_ids, in->revisions,
+                                 in->n_report_ids);
+    if (!doc)
         return;
-    if (is_return && !*in->reason) {
-        request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
-                     "returning a report needs a reason: --reason");
-        return;
-    }
-    json_t *ids = json_array(), *revisions = json_array();
-    for (size_t i = 0; i < in->n_report_ids; i++) {
-        json_array_append_new(ids, json_integer((json_int_t)in->report_ids[i]));
-        json_array_append_new(revisions, json_integer((json_int_t)in->revisions[i]));
-    }
-    json_t *doc = json_pack("{s:o, s:s, s:s, s:o, s:o}", "actor", sql_doc_actor(req), "action",
-                            in->action, "reason", in->reason, "ids", ids, "revisions", revisions);
     const statement_id review[] = {STMT_REVIEW, STMT_REVIEWED};
     sql_doc_query(req, doc, review, 2, on_reviewed);
 }

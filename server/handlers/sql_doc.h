@@ -6,11 +6,19 @@
 #define CCHCD_HANDLERS_SQL_DOC_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "request_helpers.h"
 
 /* {"id", "username", "address", "unit"} of the caller. */
 json_t *sql_doc_actor(const request *req);
+/* The document of a review (unit reports or consolidated reports alike):
+ * checks the reason (a return needs one) and packs actor, action, reason
+ * and the (id, revision read) pairs as the arrays the SQL takes. NULL when
+ * the request was refused here (answered already). */
+json_t *sql_doc_review(request *req, const char *action, const char *reason, const int64_t *ids,
+                       const int32_t *revisions, size_t n);
 /* Runs statements (at most 4) whose only parameter is doc, serialised, in
  * one batch, as a write (request_write: keyed when the request carries a
  * request key); takes doc. Out of memory is answered here. */
