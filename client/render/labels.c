@@ -67,7 +67,7 @@ static const label_entry labels[] = {
     /* TRANSLATORS: a review by the district over its communes' reports */
     {LABEL_REVIEW_LEVEL, "district", N_("district level")},
     /* TRANSLATORS: the acceptance an administrator's approval of the period made */
-    {LABEL_REVIEW_LEVEL, "admin", N_("administrator")},
+    {LABEL_REVIEW_LEVEL, "admin", N_("period approval")},
 
     /* TRANSLATORS: a unit change: the unit ends, no successor */
     {LABEL_UNIT_CHANGE, "close", N_("close")},

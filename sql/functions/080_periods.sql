@@ -120,7 +120,8 @@ BEGIN
             RETURNING x.id, x.revision),
         rev AS (
             INSERT INTO report_review (report_id, revision, action, level, reason, account_id, username, address)
-            SELECT acc.id, acc.revision, 'accept', 'admin', 'duyệt kỳ ' || p.id || ' (accepted at period approval)',
+            -- no reason: the level ('admin', shown as "period approval") says it
+            SELECT acc.id, acc.revision, 'accept', 'admin', '',
                    (doc -> 'actor' ->> 'id')::bigint, doc -> 'actor' ->> 'username', doc -> 'actor' ->> 'address'
               FROM acc RETURNING report_id)
         SELECT count(*) INTO accepted FROM rev;

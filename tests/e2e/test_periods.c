@@ -346,6 +346,20 @@ static void test_approve_needs_reviews_or_accept_remaining(void **state)
     }
     json_decref(h);
     assert_true(admin_accept);
+    /* in words, in the reader's language, with no reason in another */
+    run_result words;
+    harness_cchc(&words, srv, history);
+    assert_int_equal(words.exit_code, 0);
+    harness_expect_has(words.out, "(duyệt kỳ, lần 1)");
+    harness_expect_lacks(words.out, "accepted at period approval");
+    run_result_free(&words);
+    const char *history_en[] = {"--lang", "en", "report", "history", "--task", "105", "--period", P,
+                                "--unit", "31117", NULL};
+    harness_cchc(&words, srv, history_en);
+    assert_int_equal(words.exit_code, 0);
+    harness_expect_has(words.out, "(period approval, revision 1)");
+    harness_expect_lacks(words.out, "duyệt");
+    run_result_free(&words);
     /* the approval is audited with what it accepted */
     const char *audit[] = {"audit", "--action", "period.approve", NULL};
     json_t *a = harness_cchc_json(srv, audit);
