@@ -205,6 +205,16 @@ void help_guide(FILE *out)
             "  4. cchc status --period 2026-Q1          how far the tasks you lead have come\n"
             "\n"),
           out);
+    fputs(_("Consolidated reports (district, lead agency and Sở Nội vụ reporters)\n"
+            "  1. cchc consolidate --period 2024-Y --task 105 -o th.csv\n"
+            "                                           the report pre-filled from the level below\n"
+            "     (a district adds --level district; Sở Nội vụ leaves out --task)\n"
+            "  2. edit the assessment, difficulties and proposals in th.csv; save it\n"
+            "  3. cchc consolidate submit --file th.csv send it by your level's deadline\n"
+            "  4. cchc consolidate list --period 2024-Y what the level below sent you;\n"
+            "     cchc consolidate accept 7@1 (or return 7@1 --reason \"…\")\n"
+            "\n"),
+          out);
     fputs(_("Sở Nội vụ (admin): periods, units, accounts, the city's status\n"
             "  cchc period open 2026-Q1                 open a period for reports\n"
             "  cchc user add NAME --unit UNIT --role reporter\n"
