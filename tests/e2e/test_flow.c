@@ -302,11 +302,18 @@ static void tls_assert_serves(const test_server *s)
     tls_close(&t);
 }
 
+/* Ten minutes for a hello and for a frame to arrive whole: two thirds of
+ * the thousand idle connections never say hello (a third send half a
+ * frame), and opening them all can take longer than the 10 s default under
+ * ASan on a loaded machine, which closed the first ones before the last
+ * were open. Those timeouts have tests of their own (test_deadlines). */
+#define PATIENT_TIMEOUTS "--hello-timeout", "600000", "--frame-timeout", "600000"
+
 static void start_tls_server(test_server *s)
 {
     const char *args[] = {"--tls-cert", cert("server.crt"), "--tls-key", cert("server.key"),
                           "--max-connections", "1100", "--max-connections-per-address", "1100",
-                          NULL};
+                          PATIENT_TIMEOUTS, NULL};
     harness_server_start(s, fx.db.conninfo, args);
 }
 
@@ -316,7 +323,7 @@ static void start_tls_server(test_server *s)
 static void start_plaintext_server(test_server *s)
 {
     const char *args[] = {"--max-connections", "1100", "--max-connections-per-address", "1100",
-                          NULL};
+                          PATIENT_TIMEOUTS, NULL};
     harness_server_start_plaintext(s, fx.db.conninfo, args);
 }
 
