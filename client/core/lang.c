@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue_bind.h"
 #include "msg_format.h"
 #include "plat_places.h"
 
@@ -127,7 +128,7 @@ int lang_select(const char *flag)
     char installed[1024];
     if (!dir && plat_locale_dir(CCHC_LOCALEDIR, installed, sizeof(installed)) == 0)
         dir = installed;
-    bindtextdomain("cchc", dir ? dir : CCHC_LOCALEDIR);
+    catalogue_bind("cchc", dir ? dir : CCHC_LOCALEDIR);
     bind_textdomain_codeset("cchc", "UTF-8");
     textdomain("cchc");
     return rc;

@@ -224,11 +224,9 @@ int report_xlsx_write(const char *path, const Cchc__V1__MyTasksResponse *tasks, 
     /* libxlsxwriter prints numbers with the C library's "%G": under a
      * Vietnamese LC_NUMERIC that would write "75,5" into the XML */
     plat_c_numeric *c_numeric = plat_c_numeric_begin();
-    /* libxlsxwriter opens by name with the narrow fopen: on Windows a
-     * Vietnamese file name needs its ASCII short form (plat_file.h) */
-    char narrow[1024];
-    lxw_workbook *wb = workbook_new(plat_narrow_name(path, narrow, sizeof(narrow)) == 0 ? narrow
-                                                                                   : path);
+    /* a UTF-8 path: the Windows build's libxlsxwriter opens it with
+     * _wfopen (scripts/lib/windows-deps.sh) */
+    lxw_workbook *wb = workbook_new(path);
     lxw_error rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (wb) {
         formats f;

@@ -21,6 +21,7 @@
 #include "deadline.h"
 #include "hostport.h"
 #include "i18n.h"
+#include "tls_roots.h"
 
 int tls_client_wanted(const cli_options *opts, const struct sockaddr *addr)
 {
@@ -129,7 +130,7 @@ static SSL_CTX *client_context(const cli_options *opts, cli_error *err)
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     int loaded = opts->ca[0] ? SSL_CTX_load_verify_locations(ctx, opts->ca, NULL)
-                             : SSL_CTX_set_default_verify_paths(ctx);
+                             : tls_load_system_roots(ctx);
     if (loaded != 1) {
         cli_error_set(err, EXIT_USAGE,
                       _("cannot read the CA file %s (from %s): %s"),

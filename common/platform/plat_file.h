@@ -41,14 +41,6 @@ FILE *plat_open_private(const char *path, const char *dir);
 /* True when dir is a folder only this user can write (see above). */
 int plat_folder_private(const char *dir);
 
-/* A name for the existing file at path that a library opening files with
- * the C library's narrow fopen can use (libxlsxwriter under mingw-w64
- * does): path itself on POSIX; on Windows, where fopen reads names in the
- * ANSI code page, path's short 8.3 form, which is ASCII, when path has
- * other characters. 0, or -1 when there is no such name (short names
- * turned off on that drive): the caller then uses path and may fail. */
-int plat_narrow_name(const char *path, char *out, size_t size);
-
 /* The names in a folder, as UTF-8, "." and ".." included. */
 typedef struct plat_dir plat_dir;
 plat_dir *plat_dir_open(const char *path);

@@ -129,6 +129,20 @@ windows_dep_openssl() {
 # compiler here (g++-mingw-w64 is not needed otherwise)
 windows_dep_libxlsxwriter() {
   sed -i 's/^enable_language(CXX)/# (cchc: C only) &/' CMakeLists.txt
+  # its "#ifdef __MINGW32__ / #undef _WIN32" makes a mingw build open files
+  # with the narrow fopen (the ANSI code page: no Vietnamese paths); without
+  # it libxlsxwriter takes its own wide path (_wfopen, minizip's iowin32),
+  # which its CMakeLists compiles for MSVC only
+  sed -i '/^#ifdef __MINGW32__$/{N;N;/#undef _WIN32\n#endif/d}' src/packager.c src/utility.c
+  ! grep -q '^#undef _WIN32' src/packager.c src/utility.c
+  sed -i 's|^    if(MSVC)$|    if(WIN32) # (cchc: mingw too)|' CMakeLists.txt
+  grep -q 'if(WIN32) # (cchc: mingw too)' CMakeLists.txt
+  # iowin32 creates the .xlsx with no sharing; cchc hands it the name of a
+  # temporary file it made itself (CREATE_NEW) and holds open until it
+  # moves it into place (client/core/file_write.c): let the two handles share
+  sed -i 's/^\( *\*lpdwCreationDisposition = CREATE_ALWAYS;\)$/\1 *lpdwShareMode = FILE_SHARE_READ | FILE_SHARE_WRITE;/' \
+    third_party/minizip/iowin32.c
+  grep -q 'CREATE_ALWAYS; \*lpdwShareMode = FILE_SHARE_READ | FILE_SHARE_WRITE;' third_party/minizip/iowin32.c
   windows_cmake . -DBUILD_TESTS=OFF -DBUILD_EXAMPLES=OFF -DUSE_SYSTEM_MINIZIP=OFF
 }
 

@@ -128,6 +128,82 @@ static void test_config_ping_version(void **state)
     fixture_as(&fx, -1);
 }
 
+/* Without --ca, cchc.exe trusts Windows' "ROOT" store (client/net/win/
+ * tls_roots.c): reading it succeeds under Wine, and the test server's
+ * certificate, signed by the test CA that store does not hold, is refused
+ * as unverified (not as an unreadable CA file); --ca still trusts it. */
+static void test_system_roots(void **state)
+{
+    (void)state;
+    WINDOWS_ONLY();
+    if (!srv->tls)
+        skip(); /* a plaintext server has no certificate to verify */
+    char dir[64], path[256], config[512];
+    harness_new_home(dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/cchc", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/cchc/config", dir);
+    snprintf(config, sizeof(config), "server = %s\r\n", srv->addr); /* no "ca =" */
+    harness_write_file(path, config);
+    harness_use_home(dir);
+
+    run_result r;
+    const char *ping[] = {harness_cchc_bin(), "--tls", "ping", NULL};
+    harness_run(&r, NULL, ping);
+    /* "...'s TLS certificate is not trusted: not signed by a CA of the system" */
+    if (r.exit_code != 4 || !strstr(r.err, "không do CA của hệ thống ký"))
+        fail_msg("ping without --ca: exit %d (expected 4, unverified)\nstderr: %s", r.exit_code,
+                 r.err);
+    assert_null(strstr(r.err, "không đọc được tệp CA"));
+    run_result_free(&r);
+
+    const char *ping_ca[] = {harness_cchc_bin(), "--tls", "--ca", harness_cert("ca.crt"), "ping",
+                             NULL};
+    harness_run(&r, NULL, ping_ca);
+    if (r.exit_code != 0)
+        fail_msg("ping --ca: exit %d\nstderr: %s", r.exit_code, r.err);
+    run_result_free(&r);
+    harness_remove_home(dir);
+    fixture_as(&fx, -1);
+}
+
+/* The zip unpacked under a folder with Vietnamese letters (an office PC's
+ * C:\Users\Người dùng\...): cchc.exe still finds its catalogue beside it
+ * (share\locale, through wbindtextdomain: client/core/win/
+ * catalogue_bind.c) and speaks Vietnamese, not the English msgids. */
+static void test_catalogue_in_vietnamese_folder(void **state)
+{
+    (void)state;
+    WINDOWS_ONLY();
+    const char *exe = getenv("CCHC_WINDOWS_EXE");
+    assert_non_null(exe);
+    char folder[512], copy[4096], moved_exe[700];
+    snprintf(folder, sizeof(folder), "%s", exe);
+    char *slash = strrchr(folder, '/');
+    assert_non_null(slash);
+    *slash = '\0'; /* the unpacked zip's folder: cchc.exe, share/locale, ... */
+    snprintf(moved_exe, sizeof(moved_exe), "%s/../Người dùng/cchc/cchc.exe", folder);
+    snprintf(copy, sizeof(copy),
+             "rm -rf '%s/../Người dùng' && mkdir -p '%s/../Người dùng' && "
+             "cp -r '%s' '%s/../Người dùng/cchc'",
+             folder, folder, folder, folder);
+    const char *sh[] = {"/bin/sh", "-c", copy, NULL};
+    run_result r;
+    harness_run(&r, NULL, sh);
+    if (r.exit_code != 0)
+        fail_msg("copying the zip's folder: %s", r.err);
+    run_result_free(&r);
+
+    char exe_env[800];
+    snprintf(exe_env, sizeof(exe_env), "CCHC_WINDOWS_EXE=%s", moved_exe);
+    const char *bogus[] = {"/usr/bin/env", exe_env, harness_cchc_bin(), "frobnicate", NULL};
+    harness_run(&r, NULL, bogus);
+    assert_int_equal(r.exit_code, 2);
+    if (!strstr(r.err, "không có lệnh 'frobnicate'"))
+        fail_msg("cchc.exe under 'Người dùng' did not speak Vietnamese: %s", r.err);
+    run_result_free(&r);
+}
+
 /* Login (the fixture's, through cchc.exe) holds: the clerk's tasks, as
  * JSON and as Vietnamese text for people; a wrong password is refused. */
 static void test_login_and_tasks(void **state)
@@ -363,6 +439,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_ping_version),
+        cmocka_unit_test(test_system_roots),
+        cmocka_unit_test(test_catalogue_in_vietnamese_folder),
         cmocka_unit_test(test_login_and_tasks),
         cmocka_unit_test(test_csv_template_submit),
         cmocka_unit_test(test_xlsx_template_submit),

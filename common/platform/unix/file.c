@@ -111,11 +111,6 @@ FILE *plat_open_private(const char *path, const char *dir)
     return f;
 }
 
-int plat_narrow_name(const char *path, char *out, size_t size)
-{
-    return snprintf(out, size, "%s", path) < (int)size ? 0 : -1;
-}
-
 struct plat_dir {
     DIR *d;
 };

@@ -244,25 +244,6 @@ FILE *plat_open_private(const char *path, const char *dir)
     return plat_fopen(path, "r");
 }
 
-int plat_narrow_name(const char *path, char *out, size_t size)
-{
-    int ascii = 1;
-    for (const char *p = path; *p; p++)
-        ascii &= (unsigned char)*p < 0x80;
-    if (ascii)
-        return snprintf(out, size, "%s", path) < (int)size ? 0 : -1;
-    wchar_t *wpath = utf8_to_wide(path);
-    wchar_t short_path[MAX_PATH];
-    DWORD n = wpath ? GetShortPathNameW(wpath, short_path, MAX_PATH) : 0;
-    free(wpath);
-    if (n == 0 || n >= MAX_PATH || wide_to_utf8(short_path, out, size) != 0)
-        return -1;
-    for (const char *p = out; *p; p++)
-        if ((unsigned char)*p >= 0x80)
-            return -1; /* no 8.3 name was made for it */
-    return 0;
-}
-
 struct plat_dir {
     HANDLE find;
     int first; /* the entry FindFirstFileW gave is not read yet */
