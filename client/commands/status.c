@@ -112,7 +112,7 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
 
 /* The public summary (issue 17, Deliver 4): the server selects what may
  * be published, one request, and the page is written from that alone. */
-static int public_export(const cli_options *opts, const char *period, FILE *out)
+static int public_export(const cli_options *opts, const char *period, int csv, FILE *out)
 {
     Cchc__V1__PublicSummaryRequest body = CCHC__V1__PUBLIC_SUMMARY_REQUEST__INIT;
     body.period_id = (char *)period;
@@ -121,7 +121,10 @@ static int public_export(const cli_options *opts, const char *period, FILE *out)
                   CCHC__V1__RESPONSE__BODY_PUBLIC_SUMMARY, &response);
     if (rc != EXIT_OK)
         return rc;
-    public_summary_write(response->public_summary, out);
+    if (csv)
+        public_summary_write_csv(response->public_summary, out);
+    else
+        public_summary_write(response->public_summary, out);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -483,14 +486,10 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         case 'P': public_summary = 1; break;
         case 'h':
             printf(_("usage: cchc export --period P [--format csv|html] [-o FILE]\n"));
-            printf(_("       cchc export --period P --public [-o FILE]   the public summary (HTML)\n"));
+            printf(_("       cchc export --period P --public [--format html|csv] [-o FILE]\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
-    }
-    if (public_summary && format && strcmp(format, "html") != 0) {
-        fprintf(stderr, "%s", _("cchc export: the public summary is HTML only\n"));
-        return EXIT_USAGE;
     }
     if (!format)
         format = public_summary ? "html" : "csv";
@@ -506,7 +505,7 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
     }
     int rc;
     if (public_summary) {
-        rc = public_export(opts, period, out);
+        rc = public_export(opts, period, !html, out);
     } else if (html) {
         rc = html_export(opts, period, out);
     } else {

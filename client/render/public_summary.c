@@ -1,12 +1,15 @@
 /* Writes the public summary page (public_summary.h): per index a table of
  * its criteria's figures, then under each criterion the lead agencies'
  * accepted assessments. Labels go through _() (Vietnamese by default);
- * figures with a decimal comma as in the printed report. */
+ * figures with a decimal comma as in the printed report; the CSV
+ * companion carries the same, one row per criterion. */
 #include "public_summary.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin_document.h"
+#include "csv_read.h"
 #include "i18n.h"
 #include "print_figures.h"
 
@@ -148,4 +151,67 @@ void public_summary_write(const Cchc__V1__PublicSummaryResponse *s, FILE *out)
         from = to;
     }
     fputs("</body></html>\n", out);
+}
+
+/* A criterion's accepted assessments, "Agency (task 105): text", a blank
+ * line between two; measured first, then written (the client is also
+ * built for Windows: no open_memstream). NULL when out of memory. */
+static char *assessments_text(const Cchc__V1__PublicSummaryResponse *s,
+                              const Cchc__V1__PublicCriterion *c)
+{
+    const char *task = _("task");
+    size_t size = 1;
+    for (int pass = 0;; pass++) {
+        char *text = pass ? malloc(size) : NULL;
+        if (pass && !text)
+            return NULL;
+        size_t at = 0;
+        for (size_t i = 0; i < s->n_assessments; i++) {
+            const Cchc__V1__PublicAssessment *a = s->assessments[i];
+            if (strcmp(a->index_code, c->index_code) != 0 ||
+                strcmp(a->criterion_code, c->criterion_code) != 0)
+                continue;
+            const char *parts[] = {at ? "\n\n" : "", a->unit_name, " (", task, " ",
+                                   a->task_ref, "): ", a->assessment};
+            for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+                size_t n = strlen(parts[k]);
+                if (pass)
+                    memcpy(text + at, parts[k], n);
+                at += n;
+            }
+        }
+        if (pass) {
+            text[at] = '\0';
+            return text;
+        }
+        size = at + 1;
+    }
+}
+
+void public_summary_write_csv(const Cchc__V1__PublicSummaryResponse *s, FILE *out)
+{
+    static const char *const headers[] = {
+        N_("Reporting period"), N_("Index"), N_("No."), N_("Criterion"), N_("Expected"),
+        N_("Received"), N_("On time"), N_("Average progress"), N_("Overall progress"),
+        N_("Assessments of the lead agencies (accepted)"), N_("Status")};
+    const size_t n = sizeof(headers) / sizeof(headers[0]);
+    fputs("\xEF\xBB\xBF", out);
+    for (size_t c = 0; c < n; c++)
+        csv_write_field(out, _(headers[c]), c == n - 1);
+    const char *state = s->approved ? _("Figures approved")
+                                    : _("Provisional figures, not yet approved");
+    for (size_t i = 0; i < s->n_criteria; i++) {
+        const Cchc__V1__PublicCriterion *c = s->criteria[i];
+        char expected[16], received[16], on_time[16];
+        snprintf(expected, sizeof(expected), "%d", c->expected);
+        snprintf(received, sizeof(received), "%d", c->received);
+        snprintf(on_time, sizeof(on_time), "%d", c->on_time);
+        char *texts = assessments_text(s, c);
+        const char *row[] = {s->period_id, c->index_code, c->printed_code, c->criterion_name,
+                             expected, received, on_time, c->mean_progress,
+                             c->overall_progress, texts ? texts : "", state};
+        for (size_t k = 0; k < n; k++)
+            csv_write_field(out, row[k], k == n - 1);
+        free(texts);
+    }
 }

@@ -12,4 +12,9 @@
 
 void public_summary_write(const Cchc__V1__PublicSummaryResponse *s, FILE *out);
 
+/* The same as a spreadsheet (UTF-8 with BOM, headers in the reader's
+ * language, decimals with a dot as in every export): one row per
+ * criterion, its accepted assessments in one field. */
+void public_summary_write_csv(const Cchc__V1__PublicSummaryResponse *s, FILE *out);
+
 #endif

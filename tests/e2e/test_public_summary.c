@@ -8,8 +8,9 @@
  * only once accepted, "chưa phê duyệt" before the approval and the
  * approved marking after, and never an account name, a return reason, a
  * draft, or a unit's or the lead agency's difficulties and proposals. The
- * page is self-contained (no link, script or outside resource), and a
- * reporter may not export it while a viewer may. */
+ * page is self-contained (no link, script or outside resource), its CSV
+ * companion carries the same, and a reporter may not export it while a
+ * viewer may. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,16 +103,22 @@ static const char *lead_item(void)
     return buf;
 }
 
-/* The public page as who exports it. */
-static char *public_page(int who)
+/* The public page (or its CSV companion) as who exports it. */
+static char *public_as(int who, const char *format)
 {
     fixture_as(&fx, who);
-    const char *args[] = {"export", "--period", PERIOD, "--public", "-o", PAGE, NULL};
+    const char *args[] = {"export", "--period", PERIOD, "--public", "--format", format,
+                          "-o", PAGE, NULL};
     harness_cchc_ok(srv, args);
     char *page = harness_read_file(PAGE);
     assert_non_null(page);
     unlink(PAGE);
     return page;
+}
+
+static char *public_page(int who)
+{
+    return public_as(who, "html");
 }
 
 static void lacks(const char *page, const char *text)
@@ -231,6 +238,16 @@ static void test_public_summary_through_a_period(void **state)
     has(page, "Số liệu tạm thời, chưa phê duyệt");
     nothing_private(page);
     free(page);
+
+    /* the CSV companion: the same, one row per criterion */
+    char *csv = public_as(-1, "csv");
+    assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
+    has(csv, "Kỳ báo cáo");
+    has(csv, "Văn phòng Ủy ban nhân dân thành phố (nhiệm vụ ");
+    has(csv, ACCEPTED_ASSESSMENT);
+    has(csv, "Số liệu tạm thời, chưa phê duyệt");
+    nothing_private(csv);
+    free(csv);
 
     /* the period approved: marked so */
     fixture_as(&fx, -1);
