@@ -23,6 +23,7 @@
 #include "output.h"
 #include "pb_json.h"
 #include "plat_file.h"
+#include "public_summary.h"
 #include "report_csv.h"
 #include "table.h"
 #include "terminal.h"
@@ -105,6 +106,25 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
         cchc__v1__response__free_unpacked(levels, NULL);
     if (tasks)
         cchc__v1__response__free_unpacked(tasks, NULL);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return EXIT_OK;
+}
+
+/* The public summary (issue 17, Deliver 4): the server selects what may
+ * be published, one request, and the page is written from that alone. */
+static int public_export(const cli_options *opts, const char *period, int csv, FILE *out)
+{
+    Cchc__V1__PublicSummaryRequest body = CCHC__V1__PUBLIC_SUMMARY_REQUEST__INIT;
+    body.period_id = (char *)period;
+    Cchc__V1__Response *response = NULL;
+    int rc = call(opts, CCHC__V1__REQUEST__BODY_PUBLIC_SUMMARY, &body,
+                  CCHC__V1__RESPONSE__BODY_PUBLIC_SUMMARY, &response);
+    if (rc != EXIT_OK)
+        return rc;
+    if (csv)
+        public_summary_write_csv(response->public_summary, out);
+    else
+        public_summary_write(response->public_summary, out);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
 }
@@ -451,23 +471,28 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         {"period", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"public", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *period = NULL, *format = "csv", *path = NULL;
-    int opt;
+    const char *period = NULL, *format = NULL, *path = NULL;
+    int opt, public_summary = 0;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (opt) {
         case 'p': period = optarg; break;
         case 'f': format = optarg; break;
         case 'o': path = optarg; break;
+        case 'P': public_summary = 1; break;
         case 'h':
             printf(_("usage: cchc export --period P [--format csv|html] [-o FILE]\n"));
+            printf(_("       cchc export --period P --public [--format html|csv] [-o FILE]\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
     }
+    if (!format)
+        format = public_summary ? "html" : "csv";
     int html = strcmp(format, "html") == 0;
     if (!period || (!html && strcmp(format, "csv") != 0)) {
         fprintf(stderr, "%s", _("cchc export: --period P and --format csv or html\n"));
@@ -479,7 +504,9 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc;
-    if (html) {
+    if (public_summary) {
+        rc = public_export(opts, period, !html, out);
+    } else if (html) {
         rc = html_export(opts, period, out);
     } else {
         Cchc__V1__Response *response;

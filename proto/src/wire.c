@@ -116,6 +116,7 @@ const char *wire_request_name(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_LIST: return "consolidation_list";
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW: return "consolidation_review";
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_DEADLINES: return "consolidation_deadlines";
+    case CCHC__V1__REQUEST__BODY_PUBLIC_SUMMARY: return "public_summary";
     case CCHC__V1__REQUEST__BODY_HEALTH: return "health";
     default: break;
     }

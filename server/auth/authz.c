@@ -73,6 +73,7 @@ static const authz_rule rules[] = {
     {R(CONSOLIDATION_LIST),     AUTHZ_ANY_ROLE},
     {R(CONSOLIDATION_REVIEW),   ROLE_REVIEWER | ROLE_ADMIN},
     {R(CONSOLIDATION_DEADLINES), ROLE_ADMIN},
+    {R(PUBLIC_SUMMARY),         ROLE_REVIEWER | ROLE_ADMIN | ROLE_VIEWER},
 };
 
 const authz_rule *authz_rule_for(Cchc__V1__Request__BodyCase request)

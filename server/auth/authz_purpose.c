@@ -41,6 +41,7 @@ static const struct {
     {R(CONSOLIDATION_SUBMIT), MSG_ID("submit a consolidated report")},
     {R(CONSOLIDATION_REVIEW), MSG_ID("review consolidated reports")},
     {R(CONSOLIDATION_DEADLINES), MSG_ID("set the consolidation deadlines of a period")},
+    {R(PUBLIC_SUMMARY), MSG_ID("export the public summary")},
 };
 
 const char *authz_purpose(Cchc__V1__Request__BodyCase request)

@@ -865,6 +865,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       consolidation_deadline(p, 'city')::text AS city_deadline,"
         "       p.lead_deadline::text AS lead_deadline"
         "  FROM report_period p WHERE p.id = $1::jsonb ->> 'period'"},
+    /* The public summary (sql/functions/097_public_summary.sql); $1 the
+     * period, all three in one snapshot (handlers/public_summary.c) */
+    [STMT_PUBLIC_SUMMARY_PERIOD] = {"cchc_public_summary_period",
+        "SELECT * FROM public_summary_period($1)"},
+    [STMT_PUBLIC_SUMMARY_CRITERIA] = {"cchc_public_summary_criteria",
+        "SELECT * FROM public_summary_criteria($1)"},
+    [STMT_PUBLIC_SUMMARY_ASSESSMENTS] = {"cchc_public_summary_assessments",
+        "SELECT * FROM public_summary_assessments($1)"},
 
     /* A batch (one implicit transaction) whose statements must all see one
      * snapshot starts with these three: under READ COMMITTED each

@@ -75,6 +75,7 @@ void handle_consolidation_submit(request *req);
 void handle_consolidation_list(request *req);
 void handle_consolidation_review(request *req);
 void handle_consolidation_deadlines(request *req);
+void handle_public_summary(request *req);
 /* the consolidated report in one snapshot (report_bundle.c) */
 void handle_report_bundle(request *req);
 

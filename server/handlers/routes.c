@@ -53,6 +53,7 @@ handler_fn handlers_route(Cchc__V1__Request__BodyCase body)
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_LIST: return handle_consolidation_list;
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_REVIEW: return handle_consolidation_review;
     case CCHC__V1__REQUEST__BODY_CONSOLIDATION_DEADLINES: return handle_consolidation_deadlines;
+    case CCHC__V1__REQUEST__BODY_PUBLIC_SUMMARY: return handle_public_summary;
     default: return NULL;
     }
 }

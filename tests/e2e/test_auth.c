@@ -219,6 +219,8 @@ BUILD(b_consolidation_review, consolidation_review, Cchc__V1__ConsolidationRevie
 BUILD(b_consolidation_deadlines, consolidation_deadlines, Cchc__V1__ConsolidationDeadlinesRequest,
       CCHC__V1__CONSOLIDATION_DEADLINES_REQUEST__INIT, CONSOLIDATION_DEADLINES,
       body.period_id = "2023-6M"; body.district_deadline = "1999-01-01") /* before units': invalid */
+BUILD(b_public_summary, public_summary, Cchc__V1__PublicSummaryRequest,
+      CCHC__V1__PUBLIC_SUMMARY_REQUEST__INIT, PUBLIC_SUMMARY, body.period_id = "1999-Q1")
 BUILD(b_logout, logout, Cchc__V1__LogoutRequest, CCHC__V1__LOGOUT_REQUEST__INIT, LOGOUT, (void)0)
 
 /* Who may send what: everyone reads the plan, the units, the periods and
@@ -277,6 +279,8 @@ static const matrix_row matrix[] = {
     {"consolidation_list", ANY, b_consolidation_list},
     {"consolidation_review", BIT(REVIEWER) | BIT(ADMIN), b_consolidation_review},
     {"consolidation_deadlines", ADMIN_ONLY, b_consolidation_deadlines},
+    /* the public summary: whoever reads citywide status (issue 17) */
+    {"public_summary", READS_REPORTS, b_public_summary},
     {"health", PUBLIC, b_health}, /* load balancers have no account */
     {"logout", ANY, b_logout},
 };
