@@ -81,30 +81,97 @@ LANGUAGE sql STABLE AS $$
                     (SELECT f.name FROM former_province f WHERE f.code = area_name.code))
 $$;
 
--- The facts of a period as they are now. The latest submitted revision's
--- status and progress are the report row's own (submitted_status,
+-- The structure a period is counted over, computed: the reports it
+-- expects, the area of each unit, the lead agencies of each task. In
+-- PL/pgSQL so that the planner does not inline them into the statements
+-- below: those read the per-period cache and plan this work only when they
+-- run it (planning the expansion of the assignments took longer than
+-- reading the cache).
+CREATE OR REPLACE FUNCTION computed_period_expected(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT e.unit_code, e.task_id FROM expected_reports(pid) e;
+END $$;
+
+CREATE OR REPLACE FUNCTION computed_period_unit_areas(pid text)
+RETURNS TABLE (unit_code text, area_code text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT ar.unit_code, ar.area_code
+                   FROM report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar
+                  WHERE p.id = pid;
+END $$;
+
+CREATE OR REPLACE FUNCTION computed_period_leads(pid text)
+RETURNS TABLE (task_id int, unit_code text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT DISTINCT l.task_id, l.unit_code
+                   FROM report_period p CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                  WHERE p.id = pid;
+END $$;
+
+-- The same from the per-period cache (status_cache_*, sql/0021_status_cache;
+-- kept exact by 075_status_cache.sql) when it holds the period, computed
+-- otherwise. A period is in the cache whole or not at all
+-- (status_cache_period), so each reads one branch.
+CREATE OR REPLACE FUNCTION period_expected(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    SELECT c.unit_code, c.task_id FROM status_cache_expected c WHERE c.period_id = pid
+    UNION ALL
+    SELECT e.unit_code, e.task_id FROM computed_period_expected(pid) e
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+CREATE OR REPLACE FUNCTION period_unit_areas(pid text)
+RETURNS TABLE (unit_code text, area_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT c.unit_code, c.area_code FROM status_cache_area c WHERE c.period_id = pid
+    UNION ALL
+    SELECT ar.unit_code, ar.area_code FROM computed_period_unit_areas(pid) ar
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+-- Lead agencies of each task in a period (its last data day).
+CREATE OR REPLACE FUNCTION live_period_leads(pid text)
+RETURNS TABLE (task_id int, unit_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT c.task_id, c.unit_code FROM status_cache_lead c WHERE c.period_id = pid
+    UNION ALL
+    SELECT l.task_id, l.unit_code FROM computed_period_leads(pid) l
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+-- The facts of a period as they are now: every report it expects
+-- (period_expected), with its report row if any, and every report sent
+-- for it that it does not expect (see counted_reports above: the same set,
+-- read in one full join). The latest submitted revision's status and
+-- progress are the report row's own (submitted_status,
 -- submitted_progress: sql/0019_report_submitted), not looked up per report.
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT e.unit_code, u.name, u.kind,
+    SELECT k.unit_code, u.name, u.kind,
            ar.area_code,
-           e.task_id,
+           k.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
            x.first_submitted_at IS NOT NULL,
            x.first_submitted_at IS NOT NULL AND NOT x.late,
            x.first_submitted_at IS NOT NULL AND x.late,
            x.submitted_status, x.submitted_progress, x.id
-      FROM counted_reports(pid) e
-      JOIN org_unit u ON u.code = e.unit_code
-      -- the day as a join, not a subquery argument: PostgreSQL inlines
-      -- unit_areas_on only then (else it plans its body on every call)
-      LEFT JOIN (report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar)
-        ON p.id = pid AND ar.unit_code = e.unit_code
-      LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
+      FROM period_expected(pid) e
+      FULL JOIN (SELECT r.* FROM report r WHERE r.period_id = pid) x
+        ON x.unit_code = e.unit_code AND x.task_id = e.task_id
+     CROSS JOIN LATERAL (SELECT coalesce(e.unit_code, x.unit_code) AS unit_code,
+                                coalesce(e.task_id, x.task_id) AS task_id) k
+      JOIN org_unit u ON u.code = k.unit_code
+      LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = k.unit_code
+     WHERE e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL
 $$;
 
 -- The approval a period's figures are frozen by (NULL unless approved).
@@ -126,15 +193,6 @@ LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT f.* FROM live_report_facts(pid) f
      WHERE period_current_approval(pid) IS NULL
-$$;
-
--- Lead agencies of each task in a period (its last data day).
-CREATE OR REPLACE FUNCTION live_period_leads(pid text)
-RETURNS TABLE (task_id int, unit_code text)
-LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT l.task_id, l.unit_code
-      FROM report_period p CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
-     WHERE p.id = pid
 $$;
 
 -- The same, frozen at the period's approval.
