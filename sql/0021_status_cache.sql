@@ -19,7 +19,7 @@
 --     deletes the cached rows inside the very statement that changes the
 --     table (so no snapshot ever sees the change without the deletion);
 --   * the deletion also updates status_cache_generation's one row, which
---     queues a deferred trigger that refills the periods not approved at
+--     queues a deferred trigger that refills the open and closed periods at
 --     the commit of that same transaction, from what it sees then; the row
 --     lock taken by that update makes writers of those tables take turns,
 --     so a refill never misses a change committed meanwhile.

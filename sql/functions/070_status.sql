@@ -34,8 +34,10 @@
 -- live_report_facts and live_period_leads, so nothing done to units or
 -- the plan afterwards moves them; every figure below, the period list
 -- (period_info, 080_periods) included, goes through these two.
--- Uses expected_reports (050) and assignment_leads_on (030); the index
--- these queries rely on is in 0009_status.
+-- Uses expected_reports (050) and assignment_leads_on (030) through the
+-- per-period cache of what they give (period_expected, period_unit_areas,
+-- live_period_leads below; sql/0021_status_cache, kept exact by
+-- 075_status_cache); the index these queries rely on is in 0009_status.
 
 -- The reports a period counts (see the top of this file): one row per
 -- unit and task. Also what a unit is shown as its tasks (my tasks).
@@ -195,7 +197,29 @@ LANGUAGE sql STABLE AS $$
      WHERE period_current_approval(pid) IS NULL
 $$;
 
--- The same, frozen at the period's approval.
+-- What the trend counts of each report of report_facts: its task, whether
+-- it was received, on time, and its progress; the same rows without the
+-- unit's name, kind and area, which the trend does not show (every report
+-- and expected unit is a unit of org_unit, so the join left out drops no
+-- row). An approved period's from its snapshot, a live one's as in
+-- live_report_facts.
+CREATE OR REPLACE FUNCTION report_counts(pid text)
+RETURNS TABLE (task_id int, received boolean, on_time boolean, progress numeric)
+LANGUAGE sql STABLE AS $$
+    SELECT f.task_id, f.received, f.on_time, f.progress FROM period_frozen_report f
+     WHERE f.approval_id = period_current_approval(pid)
+    UNION ALL
+    SELECT coalesce(e.task_id, x.task_id), x.first_submitted_at IS NOT NULL,
+           x.first_submitted_at IS NOT NULL AND NOT x.late, x.submitted_progress
+      FROM period_expected(pid) e
+      FULL JOIN (SELECT r.unit_code, r.task_id, r.first_submitted_at, r.late, r.submitted_progress
+                   FROM report r WHERE r.period_id = pid) x
+        ON x.unit_code = e.unit_code AND x.task_id = e.task_id
+     WHERE (e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL)
+       AND period_current_approval(pid) IS NULL
+$$;
+
+-- The lead agencies of live_period_leads, frozen at the period's approval.
 CREATE OR REPLACE FUNCTION period_leads(pid text)
 RETURNS TABLE (task_id int, unit_code text)
 LANGUAGE sql STABLE AS $$
@@ -356,7 +380,7 @@ CREATE OR REPLACE FUNCTION trend_figures(pid text, viewer_unit text, sees_all bo
 RETURNS TABLE (scope text, expected int, received int, on_time int, effective_progress numeric,
                points_at_risk numeric)
 LANGUAGE sql STABLE AS $$
-    WITH facts AS MATERIALIZED (SELECT * FROM report_facts(pid)),
+    WITH facts AS MATERIALIZED (SELECT * FROM report_counts(pid)),
     scoped AS MATERIALIZED (
         SELECT ''::text AS scope, x.task_id, x.received, x.on_time, x.progress
           FROM facts x WHERE sees_all

@@ -14,7 +14,7 @@
 --     row lock makes the transactions writing those tables take turns
 --     until they commit, and queues the deferred refill below;
 --   * the refill runs at that transaction's commit (a deferred constraint
---     trigger), computing the periods not approved that the cache lacks
+--     trigger), computing the open and closed periods the cache lacks
 --     with the functions the readers would otherwise use, so a reader sees
 --     either the old structure with its old cache or the new with the new;
 --   * re-applying this file (which migrate does whenever it, an earlier
@@ -22,7 +22,9 @@
 --     refills the cache, so a changed rule never meets rows computed by the
 --     old one.
 -- Approved periods are read from their frozen snapshot (0011), so the
--- refill skips them; their rows, while any remain, are still exact.
+-- refill skips them, and planned ones (nothing is reported in them yet;
+-- each refill would only pay for them); their rows, while any remain, are
+-- still exact, and without rows they are computed as before.
 
 -- Empties the cache of the periods named (every period when NULL) and
 -- queues the refill at commit.
@@ -37,14 +39,14 @@ BEGIN
     DELETE FROM status_cache_lead WHERE pids IS NULL OR period_id = ANY (pids);
 END $$;
 
--- Computes every period not approved that the cache does not hold.
+-- Computes every open or closed period the cache does not hold.
 CREATE OR REPLACE FUNCTION status_cache_fill() RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     pid text;
 BEGIN
     FOR pid IN SELECT p.id FROM report_period p
-                WHERE p.state <> 'approved'
+                WHERE p.state IN ('open', 'closed')
                   AND NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = p.id)
                 ORDER BY p.id
     LOOP
@@ -75,7 +77,7 @@ BEGIN
 END $$;
 
 -- A period's own row: its id, last data day and kind decide its structure;
--- a change of state (reopened: no longer approved) only asks for a refill.
+-- a change of state (opened, reopened) only asks for a refill.
 CREATE OR REPLACE FUNCTION status_cache_period_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
