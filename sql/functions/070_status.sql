@@ -34,8 +34,10 @@
 -- live_report_facts and live_period_leads, so nothing done to units or
 -- the plan afterwards moves them; every figure below, the period list
 -- (period_info, 080_periods) included, goes through these two.
--- Uses expected_reports (050) and assignment_leads_on (030); the index
--- these queries rely on is in 0009_status.
+-- Uses expected_reports (050) and assignment_leads_on (030) through the
+-- per-period cache of what they give (period_expected, period_unit_areas,
+-- live_period_leads below; sql/0021_status_cache, kept exact by
+-- 075_status_cache); the index these queries rely on is in 0009_status.
 
 -- The reports a period counts (see the top of this file): one row per
 -- unit and task. Also what a unit is shown as its tasks (my tasks).
@@ -81,30 +83,97 @@ LANGUAGE sql STABLE AS $$
                     (SELECT f.name FROM former_province f WHERE f.code = area_name.code))
 $$;
 
--- The facts of a period as they are now. The latest submitted revision's
--- status and progress are the report row's own (submitted_status,
+-- The structure a period is counted over, computed: the reports it
+-- expects, the area of each unit, the lead agencies of each task. In
+-- PL/pgSQL so that the planner does not inline them into the statements
+-- below: those read the per-period cache and plan this work only when they
+-- run it (planning the expansion of the assignments took longer than
+-- reading the cache).
+CREATE OR REPLACE FUNCTION computed_period_expected(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT e.unit_code, e.task_id FROM expected_reports(pid) e;
+END $$;
+
+CREATE OR REPLACE FUNCTION computed_period_unit_areas(pid text)
+RETURNS TABLE (unit_code text, area_code text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT ar.unit_code, ar.area_code
+                   FROM report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar
+                  WHERE p.id = pid;
+END $$;
+
+CREATE OR REPLACE FUNCTION computed_period_leads(pid text)
+RETURNS TABLE (task_id int, unit_code text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT DISTINCT l.task_id, l.unit_code
+                   FROM report_period p CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
+                  WHERE p.id = pid;
+END $$;
+
+-- The same from the per-period cache (status_cache_*, sql/0021_status_cache;
+-- kept exact by 075_status_cache.sql) when it holds the period, computed
+-- otherwise. A period is in the cache whole or not at all
+-- (status_cache_period), so each reads one branch.
+CREATE OR REPLACE FUNCTION period_expected(pid text)
+RETURNS TABLE (unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    SELECT c.unit_code, c.task_id FROM status_cache_expected c WHERE c.period_id = pid
+    UNION ALL
+    SELECT e.unit_code, e.task_id FROM computed_period_expected(pid) e
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+CREATE OR REPLACE FUNCTION period_unit_areas(pid text)
+RETURNS TABLE (unit_code text, area_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT c.unit_code, c.area_code FROM status_cache_area c WHERE c.period_id = pid
+    UNION ALL
+    SELECT ar.unit_code, ar.area_code FROM computed_period_unit_areas(pid) ar
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+-- Lead agencies of each task in a period (its last data day).
+CREATE OR REPLACE FUNCTION live_period_leads(pid text)
+RETURNS TABLE (task_id int, unit_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT c.task_id, c.unit_code FROM status_cache_lead c WHERE c.period_id = pid
+    UNION ALL
+    SELECT l.task_id, l.unit_code FROM computed_period_leads(pid) l
+     WHERE NOT EXISTS (SELECT 1 FROM status_cache_period k WHERE k.period_id = pid)
+$$;
+
+-- The facts of a period as they are now: every report it expects
+-- (period_expected), with its report row if any, and every report sent
+-- for it that it does not expect (see counted_reports above: the same set,
+-- read in one full join). The latest submitted revision's status and
+-- progress are the report row's own (submitted_status,
 -- submitted_progress: sql/0019_report_submitted), not looked up per report.
 CREATE OR REPLACE FUNCTION live_report_facts(pid text)
 RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,
                state text, received boolean, on_time boolean, late boolean, status text,
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT e.unit_code, u.name, u.kind,
+    SELECT k.unit_code, u.name, u.kind,
            ar.area_code,
-           e.task_id,
+           k.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
            x.first_submitted_at IS NOT NULL,
            x.first_submitted_at IS NOT NULL AND NOT x.late,
            x.first_submitted_at IS NOT NULL AND x.late,
            x.submitted_status, x.submitted_progress, x.id
-      FROM counted_reports(pid) e
-      JOIN org_unit u ON u.code = e.unit_code
-      -- the day as a join, not a subquery argument: PostgreSQL inlines
-      -- unit_areas_on only then (else it plans its body on every call)
-      LEFT JOIN (report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar)
-        ON p.id = pid AND ar.unit_code = e.unit_code
-      LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id
+      FROM period_expected(pid) e
+      FULL JOIN (SELECT r.* FROM report r WHERE r.period_id = pid) x
+        ON x.unit_code = e.unit_code AND x.task_id = e.task_id
+     CROSS JOIN LATERAL (SELECT coalesce(e.unit_code, x.unit_code) AS unit_code,
+                                coalesce(e.task_id, x.task_id) AS task_id) k
+      JOIN org_unit u ON u.code = k.unit_code
+      LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = k.unit_code
+     WHERE e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL
 $$;
 
 -- The approval a period's figures are frozen by (NULL unless approved).
@@ -128,16 +197,29 @@ LANGUAGE sql STABLE AS $$
      WHERE period_current_approval(pid) IS NULL
 $$;
 
--- Lead agencies of each task in a period (its last data day).
-CREATE OR REPLACE FUNCTION live_period_leads(pid text)
-RETURNS TABLE (task_id int, unit_code text)
+-- What the trend counts of each report of report_facts: its task, whether
+-- it was received, on time, and its progress; the same rows without the
+-- unit's name, kind and area, which the trend does not show (every report
+-- and expected unit is a unit of org_unit, so the join left out drops no
+-- row). An approved period's from its snapshot, a live one's as in
+-- live_report_facts.
+CREATE OR REPLACE FUNCTION report_counts(pid text)
+RETURNS TABLE (task_id int, received boolean, on_time boolean, progress numeric)
 LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT l.task_id, l.unit_code
-      FROM report_period p CROSS JOIN LATERAL assignment_leads_on(p.data_until) l
-     WHERE p.id = pid
+    SELECT f.task_id, f.received, f.on_time, f.progress FROM period_frozen_report f
+     WHERE f.approval_id = period_current_approval(pid)
+    UNION ALL
+    SELECT coalesce(e.task_id, x.task_id), x.first_submitted_at IS NOT NULL,
+           x.first_submitted_at IS NOT NULL AND NOT x.late, x.submitted_progress
+      FROM period_expected(pid) e
+      FULL JOIN (SELECT r.unit_code, r.task_id, r.first_submitted_at, r.late, r.submitted_progress
+                   FROM report r WHERE r.period_id = pid) x
+        ON x.unit_code = e.unit_code AND x.task_id = e.task_id
+     WHERE (e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL)
+       AND period_current_approval(pid) IS NULL
 $$;
 
--- The same, frozen at the period's approval.
+-- The lead agencies of live_period_leads, frozen at the period's approval.
 CREATE OR REPLACE FUNCTION period_leads(pid text)
 RETURNS TABLE (task_id int, unit_code text)
 LANGUAGE sql STABLE AS $$
@@ -298,7 +380,7 @@ CREATE OR REPLACE FUNCTION trend_figures(pid text, viewer_unit text, sees_all bo
 RETURNS TABLE (scope text, expected int, received int, on_time int, effective_progress numeric,
                points_at_risk numeric)
 LANGUAGE sql STABLE AS $$
-    WITH facts AS MATERIALIZED (SELECT * FROM report_facts(pid)),
+    WITH facts AS MATERIALIZED (SELECT * FROM report_counts(pid)),
     scoped AS MATERIALIZED (
         SELECT ''::text AS scope, x.task_id, x.received, x.on_time, x.progress
           FROM facts x WHERE sees_all
