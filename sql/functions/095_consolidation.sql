@@ -349,6 +349,12 @@ BEGIN
                             NULL::int, NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
+    -- as for the units' reports: nothing is written for a period not yet open
+    IF p.state = 'planned' THEN
+        RETURN QUERY SELECT 'period'::text, cchc_msg('period %s is not open yet', p.id), NULL::bigint,
+                            NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
     -- the same text as the latest revision: nothing new to write, whatever
     -- the base (a draft sent as a draft, a sent one sent again)
     SELECT v.* INTO latest FROM consolidation_revision v
