@@ -278,8 +278,8 @@ static void on_deadlines(request *req, PGresult *const *r, int n)
     (void)n;
     /* an unknown period: NOT_FOUND, as for every other command */
     if (request_conflict_count(r[0], "period") > 0) {
-        request_fail_rows_as(req, r[0], -1, CCHC__V1__ERROR_CODE__NOT_FOUND,
-                             "nothing changed; errors: %s");
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                         PQgetvalue(r[0], 0, PQfnumber(r[0], "message")));
         return;
     }
     if (request_fail_rows(req, r[0], -1, "nothing changed; errors: %s"))
