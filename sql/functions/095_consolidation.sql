@@ -208,7 +208,10 @@ LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN lvl = 'city' THEN city_consolidator()
         WHEN coalesce(typed_unit, '') <> '' THEN coalesce(unit_resolve(typed_unit), typed_unit)
-        -- the period's obligations read once (they cost a reading of its facts)
+        -- a unit succeeding no closed unit (nearly every caller) writes its
+        -- own: the period's obligations, which cost a reading of all its
+        -- facts, are read only for a successor, and then once
+        WHEN NOT EXISTS (SELECT 1 FROM reporting_predecessors(caller_unit)) THEN caller_unit
         ELSE coalesce((SELECT o.unit_code FROM consolidations_owed(pid) o
                         WHERE o.level = lvl AND o.task_id = task
                           AND (o.unit_code = caller_unit
