@@ -42,7 +42,7 @@ static const char *const headers[COL_COUNT] = {
     "Đánh giá", "Khó khăn, vướng mắc", "Kiến nghị, đề xuất", "Trạng thái", "Lý do trả lại"};
 
 typedef struct args {
-    const char *period, *level, *file, *output, *state, *reason, *district, *city;
+    const char *period, *level, *file, *output, *state, *reason, *district, *city, *unit;
     int task, draft, mine, help;
 } args;
 
@@ -66,6 +66,8 @@ static void usage(FILE *to)
                   "  cchc consolidate submit --file tonghop-105.csv\n"
                   "  cchc consolidate list --period 2024-6M\n"
                   "  cchc consolidate return 12@2 --reason \"Thiếu số liệu của xã\"\n"));
+    fprintf(to, _("  --unit U: the consolidated report of a closed unit your unit succeeds (its\n"
+                  "  duties passed to yours); the template's \"Đơn vị\" column keeps it.\n"));
 }
 
 static int parse(int argc, char **argv, args *a, int *first)
@@ -77,6 +79,7 @@ static int parse(int argc, char **argv, args *a, int *first)
         {"state", required_argument, NULL, 's'},  {"mine", no_argument, NULL, 'm'},
         {"reason", required_argument, NULL, 'r'}, {"district", required_argument, NULL, 'D'},
         {"city", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
+        {"unit", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof(*a));
@@ -95,6 +98,7 @@ static int parse(int argc, char **argv, args *a, int *first)
         case 'r': a->reason = optarg; break;
         case 'D': a->district = optarg; break;
         case 'C': a->city = optarg; break;
+        case 'u': a->unit = optarg; break;
         case 'h': a->help = 1; break;
         default: return -1;
         }
@@ -181,6 +185,7 @@ static int do_template(const cli_options *opts, const args *a)
     body.period_id = (char *)a->period;
     body.level = (char *)level_of(a);
     body.task_id = a->task;
+    body.unit = (char *)(a->unit ? a->unit : "");
     Cchc__V1__Response *response = NULL;
     int rc = call(opts, CCHC__V1__REQUEST__BODY_CONSOLIDATION_TEMPLATE, &body,
                   CCHC__V1__RESPONSE__BODY_CONSOLIDATION_TEMPLATE, &response);
@@ -264,6 +269,9 @@ static int do_submit(const cli_options *opts, const args *a)
     body.proposals = (char *)csv_field(row, COL_PROPOSALS);
     body.idempotency_key = key;
     body.draft = a->draft;
+    /* the author the template was made for (a closed unit the caller
+     * succeeds writes through its successor); "" lets the server choose */
+    body.unit = (char *)csv_field(row, COL_UNIT);
     Cchc__V1__Response *response = NULL;
     rc = call(opts, CCHC__V1__REQUEST__BODY_CONSOLIDATION_SUBMIT, &body,
               CCHC__V1__RESPONSE__BODY_CONSOLIDATION_SUBMIT, &response);
@@ -271,6 +279,9 @@ static int do_submit(const cli_options *opts, const args *a)
         const Cchc__V1__ConsolidationSubmitResponse *s = response->consolidation_submit;
         if (opts->json)
             output_json(pb_to_json(&s->base));
+        else if (s->replayed) /* sent before, or the same text as its latest revision */
+            printf(_("Consolidated report %lld unchanged: revision %d, %s (it already had this text)\n"),
+                   (long long)s->consolidation_id, s->revision, label_of(LABEL_REPORT_STATE, s->state));
         else
             printf(_("Consolidated report %lld saved: revision %d, %s%s\n"), (long long)s->consolidation_id,
                    s->revision, label_of(LABEL_REPORT_STATE, s->state),

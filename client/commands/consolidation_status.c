@@ -2,6 +2,7 @@
 #include "consolidation_status.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
@@ -114,21 +115,79 @@ void consolidation_print_levels(const Cchc__V1__ConsolidationListResponse *l)
     table_free(t);
 }
 
-void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l)
+/* One row per author: its owed consolidations counted by state, their
+ * deadline (the latest when they differ) and task numbers, cut short. */
+static void print_owed_by_author(const Cchc__V1__ConsolidationListResponse *l)
 {
-    const char *headers[] = {_("Level"), _("Unit"), _("Task"), _("State"), _("Deadline")};
-    const int widths[] = {0, 40, 0, 0, 0};
-    table *t = table_new(5, headers, widths);
+    /* the code in a column of its own: cutting a long name never hides it */
+    const char *headers[] = {_("Level"), _("Unit"), _("Code"), _("Owed"), _("Not started"),
+                             _("Drafts"), _("Returned"), _("Deadline"), _("Tasks")};
+    const int widths[] = {0, 40, 0, 0, 0, 0, 0, 0, 40};
+    table *t = table_new(9, headers, widths);
+    char *done = calloc(l->n_consolidations + 1, 1);
+    size_t n = 0;
+    for (size_t i = 0; done && i < l->n_consolidations; i++) {
+        const Cchc__V1__Consolidation *first = l->consolidations[i];
+        if (done[i] || !consolidation_is_owed(first))
+            continue;
+        int counts[4] = {0}; /* owed, missing, draft, returned */
+        char tasks[200] = "";
+        const char *deadline = first->deadline;
+        size_t used = 0;
+        for (size_t k = i; k < l->n_consolidations; k++) {
+            const Cchc__V1__Consolidation *c = l->consolidations[k];
+            if (done[k] || !consolidation_is_owed(c) || strcmp(c->level, first->level) != 0 ||
+                strcmp(c->unit_code, first->unit_code) != 0)
+                continue;
+            done[k] = 1;
+            counts[0]++;
+            counts[1] += strcmp(c->state, "missing") == 0;
+            counts[2] += strcmp(c->state, "draft") == 0;
+            counts[3] += strcmp(c->state, "returned") == 0;
+            if (strcmp(c->deadline, deadline) > 0)
+                deadline = c->deadline;
+            if (c->task_id && counts[0] <= 8 && used < sizeof(tasks))
+                used += (size_t)snprintf(tasks + used, sizeof(tasks) - used, "%s%d",
+                                         counts[0] > 1 ? ", " : "", c->task_id);
+        }
+        if (counts[0] > 8 && used < sizeof(tasks))
+            snprintf(tasks + used, sizeof(tasks) - used, _(" and %d more"), counts[0] - 8);
+        char cells[4][16];
+        for (int k = 0; k < 4; k++)
+            snprintf(cells[k], sizeof(cells[k]), "%d", counts[k]);
+        const char *row[] = {consolidation_level_label(first->level), first->unit_name,
+                             first->unit_code, cells[0], cells[1], cells[2], cells[3],
+                             human_date(deadline), tasks};
+        table_add_row(t, row);
+        n += (size_t)counts[0];
+    }
+    free(done);
+    printf("\n");
+    table_print(t, stdout, 1);
+    printf(ngettext("%zu consolidated report still owed (cchc missing --all lists each).\n",
+                    "%zu consolidated reports still owed (cchc missing --all lists each).\n", n),
+           n);
+    table_free(t);
+}
+
+void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l, int all)
+{
+    if (!all) {
+        print_owed_by_author(l);
+        return;
+    }
+    const char *headers[] = {_("Level"), _("Unit"), _("Code"), _("Task"), _("State"), _("Deadline")};
+    const int widths[] = {0, 40, 0, 0, 0, 0};
+    table *t = table_new(6, headers, widths);
     size_t n = 0;
     for (size_t i = 0; i < l->n_consolidations; i++) {
         const Cchc__V1__Consolidation *c = l->consolidations[i];
         if (!consolidation_is_owed(c))
             continue;
-        char unit[600], task[48] = "";
-        snprintf(unit, sizeof(unit), "%s (%s)", c->unit_name, c->unit_code);
+        char task[48] = "";
         if (c->task_id)
             snprintf(task, sizeof(task), "%d (%s)", c->task_id, c->ref);
-        const char *row[] = {consolidation_level_label(c->level), unit, task,
+        const char *row[] = {consolidation_level_label(c->level), c->unit_name, c->unit_code, task,
                              label_of(LABEL_REPORT_STATE, c->state), human_date(c->deadline)};
         table_add_row(t, row);
         n++;

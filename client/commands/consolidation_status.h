@@ -25,7 +25,10 @@ json_t *consolidation_levels_json(const Cchc__V1__ConsolidationListResponse *l);
 json_t *consolidation_owed_json(const Cchc__V1__ConsolidationListResponse *l);
 /* The same two for people: a table each, under a title. */
 void consolidation_print_levels(const Cchc__V1__ConsolidationListResponse *l);
-void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l);
+/* The owed ones one line per author (level and unit: how many, by state,
+ * the deadline and the tasks' numbers), or each on its own line when all
+ * (`cchc missing --all`): a period owes hundreds. */
+void consolidation_print_owed(const Cchc__V1__ConsolidationListResponse *l, int all);
 /* "district", "lead agency", "city" in the reader's language. */
 const char *consolidation_level_label(const char *level);
 

@@ -33,6 +33,7 @@ typedef struct due_item {
     char deadline[16];
     char reason[300];
     char level[16]; /* a consolidated report of this level ("" = a unit's report) */
+    char unit_name[200]; /* a consolidated report's author, when not the caller's unit */
 } due_item;
 
 typedef struct due_list {
@@ -108,6 +109,8 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
                        CCHC__V1__RESPONSE__BODY_MY_TASKS, &tasks)) != EXIT_OK)
             break;
         size_t n_own = tasks->my_tasks->n_tasks;
+        char own_unit[64];
+        snprintf(own_unit, sizeof(own_unit), "%s", tasks->my_tasks->unit_code);
         for (size_t k = 0; k < n_own + tasks->my_tasks->n_inherited; k++) {
             const Cchc__V1__UnitTask *t = k < n_own ? tasks->my_tasks->tasks[k]
                                                     : tasks->my_tasks->inherited[k - n_own];
@@ -144,6 +147,11 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
             snprintf(item.deadline, sizeof(item.deadline), "%s", c->deadline);
             snprintf(item.reason, sizeof(item.reason), "%s", c->return_reason);
             snprintf(item.level, sizeof(item.level), "%s", c->level);
+            /* a closed unit's, whose duties the caller's unit carries */
+            if (*own_unit && strcmp(c->unit_code, own_unit) != 0 && strcmp(c->level, "city") != 0) {
+                snprintf(item.unit, sizeof(item.unit), "%s", c->unit_code);
+                snprintf(item.unit_name, sizeof(item.unit_name), "%s", c->unit_name);
+            }
             add(out, &item);
         }
         if (owed)
@@ -153,10 +161,80 @@ static int collect(const cli_options *opts, due_list *out, int quiet)
     return rc;
 }
 
+/* Whether an item is a task's consolidated report a summary line may
+ * stand for: not yet sent or a draft (a returned one keeps its own line,
+ * with the reason to act on; the city report is one line anyway). */
+static int summarised(const due_item *it)
+{
+    return *it->level && it->task_id && strcmp(it->state, "returned") != 0;
+}
+
+/* Two items fall in one summary line: same period, level, author and deadline. */
+static int same_group(const due_item *a, const due_item *b)
+{
+    return strcmp(a->period, b->period) == 0 && strcmp(a->level, b->level) == 0 &&
+           strcmp(a->unit, b->unit) == 0 && strcmp(a->deadline, b->deadline) == 0;
+}
+
+#define SUMMARY_TASKS 10 /* task numbers a summary line names before "…" */
+
+/* One line per group of a district's or a lead agency's consolidated
+ * reports still owed (issue 17: a lead agency owes one per task it leads,
+ * dozens): how many, by state, the deadline and the tasks' numbers; `cchc
+ * due --all` lists each. */
+static void print_summaries(const due_list *l, const char *now)
+{
+    char *done = calloc(l->n + 1, 1);
+    if (!done)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        if (done[i] || !summarised(&l->items[i]))
+            continue;
+        const due_item *first = &l->items[i];
+        int n = 0, missing = 0, drafts = 0;
+        char tasks[200] = "";
+        size_t used = 0;
+        for (size_t k = i; k < l->n; k++) {
+            if (done[k] || !summarised(&l->items[k]) || !same_group(first, &l->items[k]))
+                continue;
+            done[k] = 1;
+            n++;
+            missing += strcmp(l->items[k].state, "missing") == 0;
+            drafts += strcmp(l->items[k].state, "draft") == 0;
+            if (n <= SUMMARY_TASKS && used < sizeof(tasks))
+                used += (size_t)snprintf(tasks + used, sizeof(tasks) - used, "%s%d", n > 1 ? ", " : "",
+                                         l->items[k].task_id);
+        }
+        if (n > SUMMARY_TASKS && used < sizeof(tasks))
+            snprintf(tasks + used, sizeof(tasks) - used, _(" and %d more"), n - SUMMARY_TASKS);
+        char author[300] = "";
+        if (*first->unit)
+            snprintf(author, sizeof(author), _(" for %s (--unit %s)"), first->unit_name, first->unit);
+        int overdue = strcmp(first->deadline, now) < 0;
+        printf(ngettext("%s: %d consolidated report (%s)%s due %s%s: %d not started, %d drafts; tasks %s\n",
+                        "%s: %d consolidated reports (%s)%s due %s%s: %d not started, %d drafts; tasks %s\n",
+                        (unsigned long)n),
+               first->period, n, consolidation_level_label(first->level), author,
+               human_date(first->deadline), overdue ? _(" (overdue)") : "", missing, drafts, tasks);
+    }
+    free(done);
+}
+
 int cmd_due(const cli_options *opts, int argc, char **argv)
 {
-    if (cli_help(argc, argv, _("usage: cchc due\nWhat my unit owes and by when; returned reports and their reasons.\n")))
+    if (cli_help(argc, argv, _("usage: cchc due [--all]\nWhat my unit owes and by when; returned reports and their reasons.\n"
+                               "A district's or a lead agency's consolidated reports still owed are summed up\n"
+                               "per period and deadline; --all lists each.\n")))
         return EXIT_OK;
+    int all = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0) {
+            all = 1;
+        } else {
+            fprintf(stderr, _("cchc due: unknown option \"%s\"; see 'cchc due --help'\n"), argv[i]);
+            return EXIT_USAGE;
+        }
+    }
     due_list l;
     int rc = collect(opts, &l, 0);
     if (rc != EXIT_OK) {
@@ -182,9 +260,18 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
                                                                                       "eturn")};
         const int widths[] = {0, 0, 0, 0, 60};
         table *t = table_new(5, headers, widths);
+        size_t rows = 0;
         for (size_t i = 0; i < l.n; i++) {
-            char task[200], deadline[40];
-            if (*l.items[i].level && !l.items[i].task_id)
+            char task[400], deadline[40];
+            if (!all && summarised(&l.items[i]))
+                continue; /* in a summary line below */
+            rows++;
+            if (*l.items[i].level && *l.items[i].unit)
+                snprintf(task, sizeof(task), _("%d (%s), consolidated report (%s) for %s: --unit %s"),
+                         l.items[i].task_id, l.items[i].what,
+                         consolidation_level_label(l.items[i].level), l.items[i].unit_name,
+                         l.items[i].unit);
+            else if (*l.items[i].level && !l.items[i].task_id)
                 snprintf(task, sizeof(task), _("consolidated report (%s)"),
                          consolidation_level_label(l.items[i].level));
             else if (*l.items[i].level)
@@ -206,8 +293,11 @@ int cmd_due(const cli_options *opts, int argc, char **argv)
             if (overdue)
                 table_colour_last_row(t, COLOUR_LATE);
         }
-        table_print(t, stdout, 1);
+        if (rows)
+            table_print(t, stdout, 1);
         table_free(t);
+        if (!all)
+            print_summaries(&l, now);
         printf(ngettext("%zu report due: %d overdue, %d due within %d days.\n",
                         "%zu reports due: %d overdue, %d due within %d days.\n", l.n),
                l.n, l.overdue, l.soon, SOON_DAYS);

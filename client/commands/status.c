@@ -373,18 +373,23 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
         {"period", required_argument, NULL, 'p'},
         {"district", required_argument, NULL, 'd'},
         {"lead", required_argument, NULL, 'l'},
+        {"all", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *period = NULL, *district = "", *lead = "";
-    int opt;
+    int opt, all = 0;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
         case 'p': period = optarg; break;
         case 'd': district = optarg; break;
         case 'l': lead = optarg; break;
-        case 'h': printf(_("usage: cchc missing --period P [--district D] [--lead U]\n")); return EXIT_OK;
+        case 'a': all = 1; break;
+        case 'h':
+            printf(_("usage: cchc missing --period P [--district D] [--lead U] [--all]\n"
+                     "  The consolidated reports still owed are shown one line per unit; --all lists each.\n"));
+            return EXIT_OK;
         default: return EXIT_USAGE;
         }
     }
@@ -411,7 +416,7 @@ int cmd_missing(const cli_options *opts, int argc, char **argv)
     } else {
         missing_print(opts, m);
         if (levels && levels->consolidation_list->n_consolidations)
-            consolidation_print_owed(levels->consolidation_list);
+            consolidation_print_owed(levels->consolidation_list, all);
     }
     if (levels)
         cchc__v1__response__free_unpacked(levels, NULL);

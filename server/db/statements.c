@@ -802,37 +802,47 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " ORDER BY list, o_task NULLS FIRST, o_name, o_code, o_task2 NULLS FIRST"},
 
     /* Consolidated reports (sql/functions/095_consolidation.sql). The
-     * author of a level's report is the caller's unit, Sở Nội vụ's for the
-     * city report (city_consolidator): $3 below is the caller's unit. */
-    /* $1 period, $2 level, $3 caller's unit, $4 task, $5 is admin: why the
-     * caller may not write that consolidation (no row when it may) */
+     * author of a level's report is the caller's unit, or a closed unit it
+     * succeeds, Sở Nội vụ's for the city report (consolidation_author):
+     * $3 below is the caller's unit, $6 the unit the request names ("" =
+     * none). */
+    /* $1 period, $2 level, $3 caller's unit, $4 task, $5 is admin, $6 the
+     * unit named: why the caller may not write that consolidation (field
+     * says which answer; no row when it may) */
     [STMT_CONSOLIDATION_SCOPE] = {"cchc_consolidation_scope",
-        "SELECT p AS message FROM consolidation_scope_problem($1, $2, $3, nullif($4::int, 0), $5::boolean) p"
-        " WHERE p IS NOT NULL"},
-    /* the same parameters: the consolidation as saved (the author sees its draft) */
+        "SELECT field, message FROM consolidation_scope_problem($1, $2, $3, nullif($4::int, 0),"
+        "                                                      $5::boolean, $6) LIMIT 1"},
+    /* the same parameters: the consolidation as saved (its writers see its draft) */
     [STMT_CONSOLIDATION_CURRENT] = {"cchc_consolidation_current",
         "SELECT r.*, '' AS review_level FROM consolidation_rows($1, $3) r"
         " WHERE r.level = $2 AND r.task_id = $4::int AND $5 IN ('t', 'f')"
-        "   AND r.unit_code = CASE $2 WHEN 'city' THEN city_consolidator() ELSE $3 END"},
+        /* a subquery: computed once, not per row */
+        "   AND r.unit_code = (SELECT consolidation_author($1, $2, $3, nullif($4::int, 0), $6))"},
     /* the same parameters: the figures of the level below as they are now */
     [STMT_CONSOLIDATION_FIGURES] = {"cchc_consolidation_figures",
-        "SELECT consolidation_figures($1, $2, CASE $2 WHEN 'city' THEN city_consolidator() ELSE $3 END,"
+        "SELECT consolidation_figures($1, $2, consolidation_author($1, $2, $3, nullif($4::int, 0), $6),"
         "                             nullif($4::int, 0))::text AS figures WHERE $5 IN ('t', 'f')"},
     /* the same parameters: the texts gathered from the level below */
     [STMT_CONSOLIDATION_SOURCES] = {"cchc_consolidation_sources",
-        "SELECT * FROM consolidation_sources($1, $2, CASE $2 WHEN 'city' THEN city_consolidator() ELSE $3 END,"
+        "SELECT * FROM consolidation_sources($1, $2, consolidation_author($1, $2, $3, nullif($4::int, 0), $6),"
         "                                    nullif($4::int, 0)) WHERE $5 IN ('t', 'f')"},
+    /* $1 period, $2 task (0: none): an unknown period or task (no row
+     * when both exist) */
+    [STMT_CONSOLIDATION_LOOKUP] = {"cchc_consolidation_lookup",
+        "SELECT field, message FROM consolidation_lookup_problem($1, $2::int) LIMIT 1"},
     /* $1 the JSON document of submit_consolidation */
     [STMT_CONSOLIDATION_SUBMIT] = {"cchc_consolidation_submit",
         "SELECT field, message, consolidation_id, revision, state, late, replayed"
         "  FROM submit_consolidation($1::jsonb)"},
     /* $1 period, $2 caller's unit, $3 is admin, $4 level or '', $5 state
      * or '', $6 task or 0, $7 only the caller's own, $8 sees everything:
-     * the consolidations the caller owes or reviews (all for $8) */
+     * the consolidations the caller owes (its own unit's and those of the
+     * closed units it succeeds) or reviews (all for $8) */
     [STMT_CONSOLIDATION_LIST] = {"cchc_consolidation_list",
         /* the caller's tasks read once, not per row: consolidation_reviewer
          * per row read the leads of the period for each (seconds) */
-        "WITH led AS (SELECT DISTINCT l.task_id FROM period_leads($1) l WHERE l.unit_code = $2),"
+        "WITH own AS (SELECT $2::text AS unit_code UNION SELECT p.unit_code FROM reporting_predecessors($2) p),"
+        " led AS (SELECT DISTINCT l.task_id FROM period_leads($1) l WHERE l.unit_code IN (SELECT unit_code FROM own)),"
         " r AS (SELECT c.*,"
         "              CASE WHEN c.level = 'district' AND c.task_id IN (SELECT task_id FROM led)"
         "                   THEN 'lead'"
@@ -842,13 +852,13 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "SELECT r.* FROM r"
         " WHERE ($4 = '' OR r.level = $4) AND ($5 = '' OR r.state = $5)"
         "   AND ($6::int = 0 OR r.task_id = $6::int)"
-        "   AND (r.unit_code = $2 OR (r.level = 'city' AND $3::boolean)"
+        "   AND (r.unit_code IN (SELECT unit_code FROM own) OR (r.level = 'city' AND $3::boolean)"
         "        OR (NOT $7::boolean AND ($8::boolean OR r.review_level <> '')))"
         " ORDER BY array_position(ARRAY['city', 'lead', 'district'], r.level), r.task_id,"
         "          r.unit_name" VI ", r.unit_code"},
     /* $1 the JSON document of review_consolidations */
     [STMT_CONSOLIDATION_REVIEW] = {"cchc_consolidation_review",
-        "SELECT consolidation_id, field, message, state, level FROM review_consolidations($1::jsonb)"},
+        "SELECT consolidation_id, field, message, state, level, kind FROM review_consolidations($1::jsonb)"},
     /* $1 the same JSON: the reviewed consolidations as they now are */
     [STMT_CONSOLIDATION_REVIEWED] = {"cchc_consolidation_reviewed",
         "WITH ids AS (SELECT j::bigint AS id FROM jsonb_array_elements_text($1::jsonb -> 'ids') j),"

@@ -37,6 +37,36 @@ static int sees_everything(const request *req)
     return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) != 0;
 }
 
+/* The answer for a problem the SQL functions name by field
+ * (consolidation_scope_problem, consolidation_lookup_problem,
+ * submit_consolidation): an unknown period or task is NOT_FOUND as for
+ * every other command, a consolidation the caller may not write
+ * PERMISSION_DENIED, a state that forbids it FAILED_PRECONDITION. */
+static Cchc__V1__ErrorCode problem_code(const char *field)
+{
+    if (strcmp(field, "not_found") == 0)
+        return CCHC__V1__ERROR_CODE__NOT_FOUND;
+    if (strcmp(field, "scope") == 0)
+        return CCHC__V1__ERROR_CODE__PERMISSION_DENIED;
+    if (strcmp(field, "conflict") == 0)
+        return CCHC__V1__ERROR_CODE__CONFLICT;
+    if (strcmp(field, "state") == 0 || strcmp(field, "period") == 0 ||
+        strcmp(field, "precondition") == 0)
+        return CCHC__V1__ERROR_CODE__FAILED_PRECONDITION;
+    return CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
+}
+
+/* Answers the first (field, message) row of res as its problem; 1 when
+ * there was one. */
+static int fail_problem(request *req, const PGresult *res)
+{
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, PQfnumber(res, "field")))
+        return 0;
+    request_fail_sql(req, problem_code(PQgetvalue(res, 0, PQfnumber(res, "field"))),
+                     PQgetvalue(res, 0, PQfnumber(res, "message")));
+    return 1;
+}
+
 /* The level named is one of the three, and a city report names no task. */
 static int check_level(request *req, const char *level, int task_id)
 {
@@ -60,10 +90,8 @@ static int check_level(request *req, const char *level, int task_id)
 static void on_template(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    if (PQntuples(r[0]) > 0) {
-        request_fail_sql(req, CCHC__V1__ERROR_CODE__PERMISSION_DENIED, PQgetvalue(r[0], 0, 0));
+    if (fail_problem(req, r[0]))
         return;
-    }
     arena a = {0};
     Cchc__V1__ConsolidationTemplateResponse body =
         CCHC__V1__CONSOLIDATION_TEMPLATE_RESPONSE__INIT;
@@ -82,17 +110,18 @@ static void on_template(request *req, PGresult *const *r, int n)
 void handle_consolidation_template(request *req)
 {
     const Cchc__V1__ConsolidationTemplateRequest *in = req->msg->consolidation_template;
-    if (request_check_period(req, in->period_id) != 0 || check_level(req, in->level, in->task_id) != 0)
+    if (request_check_period(req, in->period_id) != 0 || check_level(req, in->level, in->task_id) != 0 ||
+        request_check_text(req, "unit", in->unit, 64) != 0)
         return;
     char task[16];
     snprintf(task, sizeof(task), "%d", in->task_id);
     const char *params[] = {in->period_id, in->level, req->auth.unit_code, task,
-                            is_admin(req) ? "t" : "f"};
+                            is_admin(req) ? "t" : "f", in->unit};
     const db_step steps[] = {
-        {STMT_CONSOLIDATION_SCOPE, 5, params},
-        {STMT_CONSOLIDATION_CURRENT, 5, params},
-        {STMT_CONSOLIDATION_FIGURES, 5, params},
-        {STMT_CONSOLIDATION_SOURCES, 5, params},
+        {STMT_CONSOLIDATION_SCOPE, 6, params},
+        {STMT_CONSOLIDATION_CURRENT, 6, params},
+        {STMT_CONSOLIDATION_FIGURES, 6, params},
+        {STMT_CONSOLIDATION_SOURCES, 6, params},
     };
     request_query(req, steps, 4, on_template);
 }
@@ -103,19 +132,8 @@ static void on_submitted(request *req, PGresult *const *r, int n)
 {
     (void)n;
     const PGresult *res = r[0];
-    int field = PQfnumber(res, "field");
-    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, field)) {
-        const char *which = PQgetvalue(res, 0, field);
-        Cchc__V1__ErrorCode code = CCHC__V1__ERROR_CODE__INVALID_ARGUMENT;
-        if (strcmp(which, "conflict") == 0)
-            code = CCHC__V1__ERROR_CODE__CONFLICT;
-        else if (strcmp(which, "scope") == 0)
-            code = CCHC__V1__ERROR_CODE__PERMISSION_DENIED;
-        else if (strcmp(which, "state") == 0 || strcmp(which, "period") == 0)
-            code = CCHC__V1__ERROR_CODE__FAILED_PRECONDITION;
-        request_fail_sql(req, code, PQgetvalue(res, 0, PQfnumber(res, "message")));
+    if (fail_problem(req, res))
         return;
-    }
     arena a = {0};
     Cchc__V1__ConsolidationSubmitResponse body = CCHC__V1__CONSOLIDATION_SUBMIT_RESPONSE__INIT;
     if (PQntuples(res) > 0)
@@ -130,7 +148,8 @@ void handle_consolidation_submit(request *req)
         check_level(req, in->level, in->task_id) != 0 ||
         request_check_text(req, "assessment", in->assessment, MAX_TEXT_BYTES) != 0 ||
         request_check_text(req, "difficulties", in->difficulties, MAX_TEXT_BYTES) != 0 ||
-        request_check_text(req, "proposals", in->proposals, MAX_TEXT_BYTES) != 0)
+        request_check_text(req, "proposals", in->proposals, MAX_TEXT_BYTES) != 0 ||
+        request_check_text(req, "unit", in->unit, 64) != 0)
         return;
     if (!request_key_valid(in->idempotency_key)) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
@@ -147,11 +166,12 @@ void handle_consolidation_submit(request *req)
                      "a consolidated report needs its assessment before it is submitted");
         return;
     }
-    json_t *doc = json_pack("{s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:i, s:b}", "actor",
+    json_t *doc = json_pack("{s:o, s:b, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:i, s:b, s:s}", "actor",
                             sql_doc_actor(req), "admin", is_admin(req), "period", in->period_id,
                             "level", in->level, "task", in->task_id, "assessment", in->assessment,
                             "difficulties", in->difficulties, "proposals", in->proposals, "key",
-                            in->idempotency_key, "base", in->base_revision, "draft", in->draft);
+                            in->idempotency_key, "base", in->base_revision, "draft", in->draft,
+                            "unit", in->unit);
     const statement_id submit[] = {STMT_CONSOLIDATION_SUBMIT};
     sql_doc_query(req, doc, submit, 1, on_submitted);
 }
@@ -161,7 +181,9 @@ void handle_consolidation_submit(request *req)
 static void on_list(request *req, PGresult *const *r, int n)
 {
     (void)n;
-    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_CONSOLIDATION_LIST, r[0]);
+    if (fail_problem(req, r[0]))
+        return;
+    request_reply_rows(req, CCHC__V1__RESPONSE__BODY_CONSOLIDATION_LIST, r[1]);
 }
 
 void handle_consolidation_list(request *req)
@@ -176,15 +198,46 @@ void handle_consolidation_list(request *req)
     const char *params[] = {in->period_id, req->auth.unit_code, is_admin(req) ? "t" : "f",
                             in->level, in->state, task, in->mine ? "t" : "f",
                             sees_everything(req) ? "t" : "f"};
-    const db_step step = {STMT_CONSOLIDATION_LIST, 8, params};
-    request_query(req, &step, 1, on_list);
+    const char *lookup[] = {in->period_id, task};
+    const db_step steps[] = {{STMT_CONSOLIDATION_LOOKUP, 2, lookup},
+                             {STMT_CONSOLIDATION_LIST, 8, params}};
+    request_query(req, steps, 2, on_list);
 }
 
 /* ---- review --------------------------------------------------------------------- */
 
+/* The answer when every error of a review is of one kind (review_consolidations'
+ * kind): all unknown ids NOT_FOUND, all not the caller's PERMISSION_DENIED;
+ * else INVALID_ARGUMENT (-1: not one kind). */
+static int review_code(const PGresult *res)
+{
+    int kind = PQfnumber(res, "kind"), field = PQfnumber(res, "field");
+    const char *seen = NULL;
+    for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, field))
+            continue;
+        const char *k = PQgetvalue(res, i, kind);
+        if (seen && strcmp(seen, k) != 0)
+            return -1;
+        seen = k;
+    }
+    if (!seen)
+        return -1;
+    if (strcmp(seen, "not_found") == 0)
+        return CCHC__V1__ERROR_CODE__NOT_FOUND;
+    if (strcmp(seen, "scope") == 0)
+        return CCHC__V1__ERROR_CODE__PERMISSION_DENIED;
+    return -1;
+}
+
 static void on_reviewed(request *req, PGresult *const *r, int n)
 {
     (void)n;
+    int code = review_code(r[0]);
+    if (code >= 0) {
+        request_fail_rows_as(req, r[0], -1, (Cchc__V1__ErrorCode)code, "nothing reviewed; errors: %s");
+        return;
+    }
     if (request_conflict_count(r[0], "revision") > 0) {
         request_fail_conflicts(req, r[0], -1,
                                "nothing reviewed: %s consolidated reports have a newer revision "
@@ -223,6 +276,12 @@ void handle_consolidation_review(request *req)
 static void on_deadlines(request *req, PGresult *const *r, int n)
 {
     (void)n;
+    /* an unknown period: NOT_FOUND, as for every other command */
+    if (request_conflict_count(r[0], "period") > 0) {
+        request_fail_sql(req, CCHC__V1__ERROR_CODE__NOT_FOUND,
+                         PQgetvalue(r[0], 0, PQfnumber(r[0], "message")));
+        return;
+    }
     if (request_fail_rows(req, r[0], -1, "nothing changed; errors: %s"))
         return;
     arena a = {0};

@@ -285,6 +285,12 @@ static int fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V
     return 1;
 }
 
+int request_fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V1__ErrorCode code,
+                         const char *summary)
+{
+    return fail_rows_as(req, res, line_col, code, summary);
+}
+
 int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary)
 {
     return fail_rows_as(req, res, line_col, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT, summary);

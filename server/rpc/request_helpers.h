@@ -73,6 +73,11 @@ void request_reply_rows(request *req, Cchc__V1__Response__BodyCase body_case, co
  * travels as its id and arguments; a detail's field is "line N: field"
  * when the row names a line. */
 int request_fail_rows(request *req, const PGresult *res, int line_col, const char *summary);
+/* The same answered with code instead (NOT_FOUND for names that do not
+ * exist, PERMISSION_DENIED for what the caller may not touch); returns 0
+ * when res has no error row. */
+int request_fail_rows_as(request *req, const PGresult *res, int line_col, Cchc__V1__ErrorCode code,
+                         const char *summary);
 /* How many error rows (field set) res holds when every one of them names
  * field — a write based on something older than what the server holds —
  * and 0 when there are none or any other error is among them (the caller

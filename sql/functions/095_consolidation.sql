@@ -26,19 +26,40 @@ $$;
 -- Every consolidation a period asks for: a lead agency's on each task it
 -- leads (period_leads), a district's on each task its communes report on
 -- (while districts exist: a commune's area is a district only before the
--- district level ended, unit_areas_on), and the city report.
+-- district level ended, unit_areas_on), and the city report — the
+-- structure of the period's last data day, as for the units' reports
+-- (expected_reports). And, as for the units' reports (counted_reports),
+-- every consolidation sent for the period besides: a unit change recorded
+-- later (a lead agency merged, a district closed, a commune moved) never
+-- makes a sent consolidation disappear. A sent consolidation of a unit
+-- whose duties passed, by the period's last data day, to the unit now
+-- owing the same level and task fulfils that obligation: one citywide (or
+-- district) report per task, not one per name its author has had
+-- (docs/consolidation.md, "Units that change").
 CREATE OR REPLACE FUNCTION consolidations_owed(pid text)
 RETURNS TABLE (level text, unit_code text, task_id int)
 LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT 'district', f.district_code, f.task_id
-      FROM report_facts(pid) f
-      JOIN org_unit d ON d.code = f.district_code AND d.kind = 'district'
-     WHERE f.unit_kind = 'commune'
-    UNION ALL
-    SELECT DISTINCT 'lead', l.unit_code, l.task_id FROM period_leads(pid) l
-    UNION ALL
-    SELECT 'city', city_consolidator(), NULL::int
-      FROM report_period p WHERE p.id = pid
+    WITH structure AS (
+        SELECT DISTINCT 'district'::text AS level, f.district_code AS unit_code, f.task_id
+          FROM report_facts(pid) f
+          JOIN org_unit d ON d.code = f.district_code AND d.kind = 'district'
+         WHERE f.unit_kind = 'commune'
+        UNION ALL
+        SELECT DISTINCT 'lead', l.unit_code, l.task_id FROM period_leads(pid) l
+        UNION ALL
+        SELECT 'city', city_consolidator(), NULL::int
+          FROM report_period p WHERE p.id = pid),
+    sent AS (
+        SELECT c.level, c.unit_code, c.task_id FROM consolidation c
+         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL)
+    SELECT s.level, s.unit_code, s.task_id FROM structure s
+     WHERE NOT EXISTS (
+        SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
+         WHERE x.level = s.level AND x.task_id IS NOT DISTINCT FROM s.task_id
+           AND x.unit_code <> s.unit_code
+           AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
+    UNION
+    SELECT x.level, x.unit_code, x.task_id FROM sent x
 $$;
 
 -- The units' facts a consolidation sums: a district's communes on the
@@ -160,41 +181,119 @@ LANGUAGE sql STABLE AS $$
      ORDER BY x.source_level DESC, x.task_id, x.unit_name COLLATE "vi-VN-x-icu", x.unit_code
 $$;
 
--- Why caller_unit may not write the lvl consolidation of task in period
--- pid (a message), or NULL when it may: a lead agency only on the tasks it
--- leads, a district only on the tasks its communes report on, the city
--- report only Sở Nội vụ's administrators (is_admin).
-CREATE OR REPLACE FUNCTION consolidation_scope_problem(pid text, lvl text, caller_unit text, task int,
-                                                       is_admin boolean)
+-- What a consolidation request names that does not exist: the period, or
+-- the task (0 or NULL: none named). field 'not_found' (the server answers
+-- NOT_FOUND, as for the units' commands); no row when both exist.
+CREATE OR REPLACE FUNCTION consolidation_lookup_problem(pid text, task int)
+RETURNS TABLE (field text, message text)
+LANGUAGE sql STABLE AS $$
+    SELECT 'not_found'::text, cchc_msg('unknown period %s; see ''cchc period list''', pid)
+     WHERE NOT EXISTS (SELECT 1 FROM report_period p WHERE p.id = pid)
+    UNION ALL
+    SELECT 'not_found', cchc_msg('unknown task %s; see ''cchc plan tasks''', task::text)
+     WHERE coalesce(task, 0) <> 0 AND EXISTS (SELECT 1 FROM report_period p WHERE p.id = pid)
+       AND NOT EXISTS (SELECT 1 FROM task t WHERE t.id = task)
+$$;
+
+-- The unit whose consolidation a caller writes (docs/consolidation.md,
+-- "Units that change"): Sở Nội vụ's for the city report; the unit the
+-- request names (the template's "Đơn vị" column); else the caller's own
+-- unit when it owes that level and task; else a closed unit it succeeds
+-- (reporting_predecessors, as for the units' reports) that owes it; else
+-- the caller's unit (whose scope check then says why not).
+CREATE OR REPLACE FUNCTION consolidation_author(pid text, lvl text, caller_unit text, task int,
+                                                typed_unit text)
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE
-        WHEN NOT EXISTS (SELECT 1 FROM report_period p WHERE p.id = pid)
-            THEN cchc_msg('unknown period %s; see ''cchc period list''', pid)
-        WHEN lvl NOT IN ('district', 'lead', 'city')
-            THEN cchc_msg('unknown level %s; use district, lead or city', lvl)
-        WHEN lvl = 'city' AND NOT is_admin
-            THEN cchc_msg('only Sở Nội vụ''s administrators write the city report')
-        WHEN lvl = 'city' THEN NULL
-        WHEN NOT EXISTS (SELECT 1 FROM consolidations_owed(pid) o
-                          WHERE o.level = lvl AND o.unit_code = caller_unit AND o.task_id = task)
-            THEN CASE lvl WHEN 'lead'
-                 THEN cchc_msg('your unit does not lead task %s in period %s', task::text, pid)
-                 ELSE cchc_msg('your unit is not a district whose communes report on task %s in period %s',
-                               task::text, pid) END
+        WHEN lvl = 'city' THEN city_consolidator()
+        WHEN coalesce(typed_unit, '') <> '' THEN coalesce(unit_resolve(typed_unit), typed_unit)
+        -- a unit succeeding no closed unit (nearly every caller) writes its
+        -- own: the period's obligations, which cost a reading of all its
+        -- facts, are read only for a successor, and then once
+        WHEN NOT EXISTS (SELECT 1 FROM reporting_predecessors(caller_unit)) THEN caller_unit
+        ELSE coalesce((SELECT o.unit_code FROM consolidations_owed(pid) o
+                        WHERE o.level = lvl AND o.task_id = task
+                          AND (o.unit_code = caller_unit
+                               OR o.unit_code IN (SELECT r.unit_code FROM reporting_predecessors(caller_unit) r))
+                        ORDER BY o.unit_code <> caller_unit, o.unit_code LIMIT 1), caller_unit)
     END
 $$;
 
+-- Why caller_unit may not write the lvl consolidation of task in period
+-- pid (field, message), or no row when it may. field says what the server
+-- answers: 'not_found' (an unknown period or task), 'invalid' (an unknown
+-- level), 'precondition' (a district's consolidation in a period without
+-- districts), 'scope' (permission: a lead agency only on the tasks it
+-- leads, a district only on the tasks its communes report on, the city
+-- report only Sở Nội vụ's administrators, a closed unit's only its
+-- successor). Dropped first: it answered a message alone before.
+DROP FUNCTION IF EXISTS consolidation_scope_problem(text, text, text, int, boolean);
+CREATE OR REPLACE FUNCTION consolidation_scope_problem(pid text, lvl text, caller_unit text, task int,
+                                                       is_admin boolean, typed_unit text)
+RETURNS TABLE (field text, message text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    author text;
+    any_district boolean;
+    owed boolean;
+BEGIN
+    RETURN QUERY SELECT * FROM consolidation_lookup_problem(pid, task) LIMIT 1;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    IF lvl IS NULL OR lvl NOT IN ('district', 'lead', 'city') THEN
+        RETURN QUERY SELECT 'invalid'::text, cchc_msg('unknown level %s; use district, lead or city', lvl);
+        RETURN;
+    END IF;
+    IF lvl = 'city' THEN
+        IF NOT is_admin THEN
+            RETURN QUERY SELECT 'scope'::text,
+                                cchc_msg('only Sở Nội vụ''s administrators write the city report');
+        END IF;
+        RETURN;
+    END IF;
+    author := consolidation_author(pid, lvl, caller_unit, task, typed_unit);
+    SELECT coalesce(bool_or(o.level = 'district'), false),
+           coalesce(bool_or(o.level = lvl AND o.unit_code = author AND o.task_id = task), false)
+      INTO any_district, owed
+      FROM consolidations_owed(pid) o;
+    IF lvl = 'district' AND NOT any_district THEN
+        RETURN QUERY SELECT 'precondition'::text,
+            cchc_msg('period %s asks no district''s consolidated report: no district exists on its last data day (%s); communes report to the lead agencies directly',
+                     pid, (SELECT p.data_until::text FROM report_period p WHERE p.id = pid));
+        RETURN;
+    END IF;
+    IF author IS DISTINCT FROM caller_unit AND NOT may_report_for(caller_unit, author) THEN
+        RETURN QUERY SELECT 'scope'::text,
+            cchc_msg('unit %s does not report for "%s": only the successor of a unit that has closed '
+                     'sends or fixes the reports that unit still owes', caller_unit, author);
+        RETURN;
+    END IF;
+    IF NOT owed THEN
+        RETURN QUERY SELECT 'scope'::text, CASE lvl WHEN 'lead'
+                 THEN cchc_msg('your unit does not lead task %s in period %s', task::text, pid)
+                 ELSE cchc_msg('your unit is not a district whose communes report on task %s in period %s',
+                               task::text, pid) END;
+    END IF;
+END
+$$;
+
 -- Saves a consolidation, as submit_reports saves a unit's report:
--- {"actor": {...}, "admin": bool, "period", "level", "task", "assessment",
--- "difficulties", "proposals", "key", "base", "draft"}. The author is the
--- caller's unit (Sở Nội vụ for the city report); the figures are computed
--- now and kept with the revision. Refused: out of scope, an accepted
--- consolidation or an approved period, a draft over a submitted one, a key
--- used for another consolidation, a base that is not the latest revision
--- (field 'conflict', naming who saved the newer one). A key seen before
--- answers what it saved (replayed). Timeliness is the first submission's
--- (Vietnam date against consolidation_deadline).
+-- {"actor": {...}, "admin": bool, "period", "level", "task", "unit",
+-- "assessment", "difficulties", "proposals", "key", "base", "draft"}. The
+-- author is the caller's unit, or a closed unit it succeeds
+-- (consolidation_author; Sở Nội vụ for the city report); the figures are
+-- computed now and kept with the revision. Refused: out of scope (field
+-- as consolidation_scope_problem says), an accepted consolidation or an
+-- approved period, a draft over a submitted one, a key used for another
+-- consolidation, a base that is not the latest revision (field
+-- 'conflict', naming who saved the newer one). A key seen before answers
+-- what it saved (replayed); so does a text identical to the latest
+-- revision (trimmed; a file sent again after a lost answer, with a new
+-- key and the old base), which never conflicts and writes nothing, as for
+-- the units' unchanged rows (docs/concurrency.md). Timeliness is the first
+-- submission's (Vietnam date against consolidation_deadline).
 CREATE OR REPLACE FUNCTION submit_consolidation(doc jsonb)
 RETURNS TABLE (field text, message text, consolidation_id bigint, revision int, state text,
                late boolean, replayed boolean)
@@ -203,29 +302,36 @@ DECLARE
     lvl text := doc ->> 'level';
     is_admin boolean := coalesce((doc ->> 'admin')::boolean, false);
     task int := nullif((doc ->> 'task')::int, 0);
-    unit text := CASE WHEN doc ->> 'level' = 'city' THEN city_consolidator()
-                      ELSE doc -> 'actor' ->> 'unit' END;
+    unit text;
     is_draft boolean := coalesce((doc ->> 'draft')::boolean, false);
     base int := coalesce((doc ->> 'base')::int, 0);
     key text := doc ->> 'key';
     p report_period;
     c consolidation;
     prev consolidation_revision;
-    problem text;
+    problem record;
     is_late boolean;
+    latest consolidation_revision;
     new_rev int;
 BEGIN
     IF lvl = 'city' THEN
         task := NULL;
     END IF;
     SELECT * INTO p FROM report_period WHERE id = doc ->> 'period' FOR SHARE;
-    problem := consolidation_scope_problem(doc ->> 'period', lvl, doc -> 'actor' ->> 'unit',
-                                           task, is_admin);
-    IF problem IS NOT NULL THEN
-        RETURN QUERY SELECT 'scope'::text, problem, NULL::bigint, NULL::int, NULL::text,
+    SELECT * INTO problem FROM consolidation_scope_problem(doc ->> 'period', lvl, doc -> 'actor' ->> 'unit',
+                                                           task, is_admin, doc ->> 'unit') LIMIT 1;
+    IF FOUND THEN
+        RETURN QUERY SELECT problem.field, problem.message, NULL::bigint, NULL::int, NULL::text,
                             NULL::boolean, NULL::boolean;
         RETURN;
     END IF;
+    unit := consolidation_author(p.id, lvl, doc -> 'actor' ->> 'unit', task, doc ->> 'unit');
+    -- one save of a consolidation at a time: two reporters sending its
+    -- first revision together would both find no row and both insert (the
+    -- second failing on the unique index); taken in turn, the second is
+    -- judged against the first's revision (a conflict, or unchanged)
+    PERFORM pg_advisory_xact_lock(hashtext('submit_consolidation ' || p.id || ' ' || lvl || ' '
+                                           || unit || ' ' || coalesce(task, 0)));
     SELECT x.* INTO c FROM consolidation x
      WHERE x.period_id = p.id AND x.level = lvl AND x.unit_code = unit
        AND x.task_id IS NOT DISTINCT FROM task
@@ -244,6 +350,23 @@ BEGIN
     IF p.state = 'approved' THEN
         RETURN QUERY SELECT 'period'::text, cchc_msg('period %s is locked', p.id), NULL::bigint,
                             NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    -- as for the units' reports: nothing is written for a period not yet open
+    IF p.state = 'planned' THEN
+        RETURN QUERY SELECT 'period'::text, cchc_msg('period %s is not open yet', p.id), NULL::bigint,
+                            NULL::int, NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
+    END IF;
+    -- the same text as the latest revision: nothing new to write, whatever
+    -- the base (a draft sent as a draft, a sent one sent again)
+    SELECT v.* INTO latest FROM consolidation_revision v
+     WHERE v.consolidation_id = c.id AND v.revision = c.revision;
+    IF c.id IS NOT NULL AND (latest.saved_as = 'submitted' OR is_draft)
+       AND btrim(latest.assessment) = btrim(coalesce(doc ->> 'assessment', ''))
+       AND btrim(latest.difficulties) = btrim(coalesce(doc ->> 'difficulties', ''))
+       AND btrim(latest.proposals) = btrim(coalesce(doc ->> 'proposals', '')) THEN
+        RETURN QUERY SELECT NULL::text, NULL::text, c.id, c.revision, c.state, c.late, true;
         RETURN;
     END IF;
     IF c.state = 'accepted' THEN
@@ -318,14 +441,20 @@ $$;
 -- Who reviews a consolidation, seen from reviewer_unit: a district's is
 -- the lead agency's of its task ('lead'), a lead agency's is Sở Nội vụ's
 -- administrators' ('admin'); the city report is approved with the period
--- (cchc period approve), nobody reviews it. NULL when reviewer_unit may not.
+-- (cchc period approve), nobody reviews it. A lead agency that has closed
+-- since the period's last data day reviews through the unit carrying its
+-- duties today (reporting_predecessors), as its reports are written. NULL
+-- when reviewer_unit may not.
 CREATE OR REPLACE FUNCTION consolidation_reviewer(pid text, lvl text, task int, reviewer_unit text,
                                                   is_admin boolean)
 RETURNS text
 LANGUAGE sql STABLE AS $$
     SELECT CASE
         WHEN lvl = 'district' AND EXISTS (SELECT 1 FROM period_leads(pid) l
-                                           WHERE l.task_id = task AND l.unit_code = reviewer_unit)
+                                           WHERE l.task_id = task
+                                             AND (l.unit_code = reviewer_unit
+                                                  OR l.unit_code IN (SELECT r.unit_code
+                                                                       FROM reporting_predecessors(reviewer_unit) r)))
             THEN 'lead'
         WHEN lvl = 'lead' AND is_admin THEN 'admin'
     END
@@ -334,9 +463,13 @@ $$;
 -- Reviews consolidations, all or none, as review_reports reviews units'
 -- reports: {"actor", "admin", "action": "accept"|"return", "reason",
 -- "ids", "revisions"} (revisions[i] is the one read of ids[i]; a newer
--- submitted revision refuses with field 'revision').
+-- submitted revision refuses with field 'revision'). kind says what the
+-- server answers for an error: 'not_found' (no such consolidation),
+-- 'scope' (not the caller's to review), '' (any other). Dropped first: kind
+-- was added.
+DROP FUNCTION IF EXISTS review_consolidations(jsonb);
 CREATE OR REPLACE FUNCTION review_consolidations(doc jsonb)
-RETURNS TABLE (consolidation_id bigint, field text, message text, state text, level text)
+RETURNS TABLE (consolidation_id bigint, field text, message text, state text, level text, kind text)
 LANGUAGE plpgsql AS $$
 DECLARE
     action text := doc ->> 'action';
@@ -356,23 +489,24 @@ BEGIN
                s.revision AS sent, s.username, s.saved_at, x.id IS NOT NULL AS found
           FROM t LEFT JOIN consolidation x ON x.id = t.id
           LEFT JOIN consolidation_sent s ON s.consolidation_id = t.id)
-    SELECT e.id, e.field, e.message, NULL::text, NULL::text FROM (
-        SELECT k.id, 'ids' AS field, cchc_msg('no consolidated report %s', k.id::text) AS message
+    SELECT e.id, e.field, e.message, NULL::text, NULL::text, e.kind FROM (
+        SELECT k.id, 'ids' AS field, cchc_msg('no consolidated report %s', k.id::text) AS message,
+               'not_found' AS kind
           FROM k WHERE NOT k.found
         UNION ALL
-        SELECT k.id, 'ids', cchc_msg('consolidated report %s is not yours to review', k.id::text)
+        SELECT k.id, 'ids', cchc_msg('consolidated report %s is not yours to review', k.id::text), 'scope'
           FROM k WHERE k.found AND k.lvl IS NULL
         UNION ALL
-        SELECT k.id, 'ids', cchc_msg('consolidated report %s is %s and cannot be reviewed', k.id::text, k.cur)
+        SELECT k.id, 'ids', cchc_msg('consolidated report %s is %s and cannot be reviewed', k.id::text, k.cur), ''
           FROM k WHERE k.found AND k.lvl IS NOT NULL
            AND NOT (k.cur = 'submitted' OR (action = 'return' AND k.cur = 'accepted'))
         UNION ALL
-        SELECT k.id, 'ids', cchc_msg('period %s is locked', k.period_id)
+        SELECT k.id, 'ids', cchc_msg('period %s is locked', k.period_id), ''
           FROM k JOIN report_period p ON p.id = k.period_id WHERE p.state = 'approved'
         UNION ALL
         SELECT k.id, 'revision',
                cchc_msg('consolidated report %s has revision %s by %s at %s; you read revision %s',
-                        k.id::text, k.sent::text, k.username, iso_utc(k.saved_at), k.seen::text)
+                        k.id::text, k.sent::text, k.username, iso_utc(k.saved_at), k.seen::text), ''
           FROM k WHERE k.found AND k.lvl IS NOT NULL AND k.seen IS DISTINCT FROM k.sent
     ) e ORDER BY e.id, e.field;
     IF FOUND THEN
@@ -394,7 +528,7 @@ BEGIN
     PERFORM audit_write(doc, 'consolidation.' || action, '',
                         jsonb_build_object('consolidations', doc -> 'ids', 'revisions', doc -> 'revisions',
                                            'reason', doc ->> 'reason'));
-    RETURN QUERY SELECT x.id, NULL::text, NULL::text, x.state, NULL::text
+    RETURN QUERY SELECT x.id, NULL::text, NULL::text, x.state, NULL::text, NULL::text
                    FROM consolidation x
                   WHERE x.id IN (SELECT j::bigint FROM jsonb_array_elements_text(doc -> 'ids') j)
                   ORDER BY x.id;
@@ -402,8 +536,9 @@ END
 $$;
 
 -- Every consolidation a period asks for, with what was sent (its latest
--- submitted revision; the author's own unsent draft only when viewer_unit
--- is the author's) and whether on time: the protocol's Consolidation.
+-- submitted revision; the author's unsent draft only when viewer_unit is
+-- the author or writes for it, a closed unit it succeeds) and whether on
+-- time: the protocol's Consolidation.
 -- state 'missing' when nothing was ever saved, 'approved' once the period
 -- is approved (an accepted consolidation, or the city report sent).
 CREATE OR REPLACE FUNCTION consolidation_rows(pid text, viewer_unit text)
@@ -428,13 +563,16 @@ LANGUAGE sql STABLE AS $$
       FROM report_period p
      CROSS JOIN LATERAL consolidations_owed(p.id) o
       JOIN org_unit u ON u.code = o.unit_code
+      LEFT JOIN LATERAL (SELECT viewer_unit IS NOT NULL AND (o.unit_code = viewer_unit
+                                OR o.unit_code IN (SELECT r.unit_code FROM reporting_predecessors(viewer_unit) r))
+                                AS writes) w ON true
       LEFT JOIN task t ON t.id = o.task_id
       LEFT JOIN consolidation c ON c.period_id = p.id AND c.level = o.level
                                AND c.unit_code = o.unit_code AND c.task_id IS NOT DISTINCT FROM o.task_id
       LEFT JOIN LATERAL (
            SELECT r.* FROM consolidation_revision r
             WHERE r.consolidation_id = c.id
-              AND (r.saved_as = 'submitted' OR o.unit_code = viewer_unit)
+              AND (r.saved_as = 'submitted' OR w.writes)
             ORDER BY r.revision DESC LIMIT 1) v ON true
      WHERE p.id = pid
 $$;
