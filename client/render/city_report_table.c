@@ -63,7 +63,8 @@ static void set_consolidation(char **row, const Cchc__V1__Consolidation *c)
 {
     set(row, CITY_COL_AUTHOR, copy(c->unit_name));
     set(row, CITY_COL_STATE, copy(label_of(LABEL_REPORT_STATE, c->state)));
-    set(row, CITY_COL_SENT_LATE, copy(c->late ? _("yes") : _("no")));
+    if (*c->submitted_at) /* never sent: neither late nor on time */
+        set(row, CITY_COL_SENT_LATE, copy(c->late ? _("yes") : _("no")));
     if (!city_report_has_text(c))
         return;
     set(row, CITY_COL_ASSESSMENT, copy(c->assessment));
