@@ -173,9 +173,10 @@ static void city_assessment(FILE *out, const Cchc__V1__ReportBundleResponse *b)
 {
     const Cchc__V1__Consolidation *c = city_report_city(b);
     fputs("<h3>Đánh giá chung của Sở Nội vụ</h3>\n", out);
-    if (!c) /* a lead agency's own export: the city report is not its to read */
-        return (void)fputs("<p>Báo cáo tổng hợp của thành phố không thuộc phạm vi của đơn vị.</p>\n",
-                           out);
+    if (!c) { /* a lead agency's own export: the city report is not its to read */
+        fputs("<p>Báo cáo tổng hợp của thành phố không thuộc phạm vi của đơn vị.</p>\n", out);
+        return;
+    }
     if (!city_report_has_text(c)) {
         fprintf(out, "<p>Báo cáo tổng hợp của thành phố: %s.</p>\n",
                 city_report_state_words(c->state));
