@@ -133,6 +133,7 @@ _cchc() {
         --format)
             case $cmd in
                 template) words='xlsx csv' ;;
+                export) words='csv html xlsx' ;;
                 *) words='csv html' ;;
             esac ;;
         -o|--file|--ca)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "city_report_table.h"
 #include "frame.h"
 #include "html_report.h"
 #include "pb_json.h"
@@ -64,8 +65,14 @@ static void render_bundle(const Cchc__V1__ReportBundleResponse *b)
     rows.n_rows = b->n_rows;
     rows.rows = b->rows;
     const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows, NULL,
-                                   NULL};
+                                   b};
     html_report_write(&data, b->by_index->period->id, sink_file());
+    /* the city report's companion from the same bundle */
+    city_report_table t;
+    if (city_report_table_make(&t, b, NULL) == 0) {
+        city_report_write_csv(sink_file(), &t);
+        city_report_table_free(&t);
+    }
 }
 
 static void render_whole(const Cchc__V1__Response *r)

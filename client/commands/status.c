@@ -12,9 +12,12 @@
 #include <string.h>
 
 #include "call.h"
+#include "city_report_table.h"
+#include "city_report_xlsx.h"
 #include "commands.h"
 #include "consolidation_status.h"
 #include "csv_read.h"
+#include "file_write.h"
 #include "html_report.h"
 #include "human.h"
 #include "i18n.h"
@@ -57,15 +60,45 @@ static int export_fetch(const cli_options *opts, const char *period, Cchc__V1__R
                 CCHC__V1__RESPONSE__BODY_EXPORT, response);
 }
 
-/* The consolidated report: one answer read in one snapshot on the server,
- * so every section agrees, then the renderer. */
-static int html_export(const cli_options *opts, const char *period, FILE *out)
+/* The consolidated report's bundle: one answer read in one snapshot on
+ * the server, so every section agrees, with the plan's tasks by name (a
+ * server older than that field sends none, and is asked apart: *tasks is
+ * then that answer, to free). */
+static int bundle_fetch(const cli_options *opts, const char *period, Cchc__V1__Response **response,
+                        Cchc__V1__Response **tasks)
 {
     Cchc__V1__ReportBundleRequest body = CCHC__V1__REPORT_BUNDLE_REQUEST__INIT;
     body.period_id = (char *)period;
-    Cchc__V1__Response *response = NULL;
+    *tasks = NULL;
     int rc = call(opts, CCHC__V1__REQUEST__BODY_REPORT_BUNDLE, &body,
-                  CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, &response);
+                  CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, response);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__ReportBundleResponse *b = (*response)->report_bundle;
+    if (!b->by_index || !b->by_district || !b->by_lead || !b->by_index->period) {
+        cchc__v1__response__free_unpacked(*response, NULL);
+        fprintf(stderr, "%s", _("cchc: the server's consolidated report is incomplete\n"));
+        return EXIT_PROTOCOL;
+    }
+    if (b->n_tasks == 0) {
+        Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
+        rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
+                  tasks);
+        if (rc != EXIT_OK) {
+            cchc__v1__response__free_unpacked(*response, NULL);
+            return rc;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* The consolidated report as HTML, from the one bundle: the lead
+ * agencies' and the city's consolidated texts come with it (issue 17,
+ * Deliver 3), no second request. */
+static int html_export(const cli_options *opts, const char *period, FILE *out)
+{
+    Cchc__V1__Response *response, *tasks;
+    int rc = bundle_fetch(opts, period, &response, &tasks);
     if (rc != EXIT_OK)
         return rc;
     const Cchc__V1__ReportBundleResponse *b = response->report_bundle;
@@ -75,39 +108,55 @@ static int html_export(const cli_options *opts, const char *period, FILE *out)
     Cchc__V1__ExportResponse rows = CCHC__V1__EXPORT_RESPONSE__INIT;
     rows.n_rows = b->n_rows;
     rows.rows = b->rows;
-    if (!b->by_index || !b->by_district || !b->by_lead || !b->by_index->period) {
-        cchc__v1__response__free_unpacked(response, NULL);
-        fprintf(stderr, "%s", _("cchc: the server's consolidated report is incomplete\n"));
-        return EXIT_PROTOCOL;
-    }
-    /* the tasks' names come with the bundle; a server older than that
-     * field sends none (a plan always has tasks), and is asked apart */
     Cchc__V1__TaskListResponse bundled = CCHC__V1__TASK_LIST_RESPONSE__INIT;
     bundled.n_tasks = b->n_tasks;
     bundled.tasks = b->tasks;
-    Cchc__V1__Response *tasks = NULL;
-    if (b->n_tasks == 0) {
-        Cchc__V1__TaskListRequest list = CCHC__V1__TASK_LIST_REQUEST__INIT;
-        rc = call(opts, CCHC__V1__REQUEST__BODY_TASK_LIST, &list, CCHC__V1__RESPONSE__BODY_TASK_LIST,
-                  &tasks);
-        if (rc != EXIT_OK) {
-            cchc__v1__response__free_unpacked(response, NULL);
-            return rc;
-        }
-    }
-    /* the lead agencies' and the city's consolidated texts (issue 17) */
-    Cchc__V1__Response *levels;
-    consolidation_fetch(opts, period, 0, &levels);
     const html_report_data data = {b->by_index, b->by_district, b->by_lead, &missing, &rows,
-                                   tasks ? tasks->task_list : &bundled,
-                                   levels ? levels->consolidation_list : NULL};
+                                   tasks ? tasks->task_list : &bundled, b};
     html_report_write(&data, period, out);
-    if (levels)
-        cchc__v1__response__free_unpacked(levels, NULL);
     if (tasks)
         cchc__v1__response__free_unpacked(tasks, NULL);
     cchc__v1__response__free_unpacked(response, NULL);
     return EXIT_OK;
+}
+
+/* The city report's companion (issue 17, Deliver 3; docs/city-report.md):
+ * per index, criterion and task the figures, the lead agencies' texts and
+ * the city's, from the same bundle as the HTML document; CSV to out, or
+ * an xlsx workbook written to xlsx_path. */
+static int city_report_export(const cli_options *opts, const char *period, FILE *out,
+                              const char *xlsx_path)
+{
+    Cchc__V1__Response *response, *tasks;
+    int rc = bundle_fetch(opts, period, &response, &tasks);
+    if (rc != EXIT_OK)
+        return rc;
+    const Cchc__V1__ReportBundleResponse *b = response->report_bundle;
+    Cchc__V1__TaskListResponse bundled = CCHC__V1__TASK_LIST_RESPONSE__INIT;
+    bundled.n_tasks = b->n_tasks;
+    bundled.tasks = b->tasks;
+    if (!b->per_criterion)
+        fprintf(stderr, "%s", _("cchc: this server does not assemble the city report per criterion "
+                                "(an older cchcd): the file has headers only\n"));
+    city_report_table t;
+    rc = EXIT_OK;
+    if (city_report_table_make(&t, b, tasks ? tasks->task_list : &bundled) != 0) {
+        fprintf(stderr, "%s", _("cchc: out of memory\n"));
+        rc = EXIT_PROTOCOL;
+    } else {
+        char error[600];
+        if (!xlsx_path) {
+            city_report_write_csv(out, &t);
+        } else if (city_report_xlsx_write(xlsx_path, &t, error, sizeof(error)) != 0) {
+            fprintf(stderr, "cchc: %s\n", error);
+            rc = EXIT_USAGE;
+        }
+        city_report_table_free(&t);
+    }
+    if (tasks)
+        cchc__v1__response__free_unpacked(tasks, NULL);
+    cchc__v1__response__free_unpacked(response, NULL);
+    return rc;
 }
 
 /* The public summary (issue 17, Deliver 4): the server selects what may
@@ -477,11 +526,12 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"public", no_argument, NULL, 'P'},
+        {"city-report", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *period = NULL, *format = NULL, *path = NULL;
-    int opt, public_summary = 0;
+    int opt, public_summary = 0, city_report = 0;
     optind = 0; /* 0, not 1: makes glibc re-read the optstring (main used "+") */
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         switch (opt) {
@@ -489,28 +539,45 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         case 'f': format = optarg; break;
         case 'o': path = optarg; break;
         case 'P': public_summary = 1; break;
+        case 'C': city_report = 1; break;
         case 'h':
             printf(_("usage: cchc export --period P [--format csv|html] [-o FILE]\n"));
             printf(_("       cchc export --period P --public [--format html|csv] [-o FILE]\n"));
+            printf(_("       cchc export --period P --city-report [--format csv|xlsx] [-o FILE]\n"
+                     "       (the city report per index, criterion and task: figures, the lead\n"
+                     "        agencies' assessments and the city's; xlsx needs -o FILE.xlsx)\n"));
             return EXIT_OK;
         default: return EXIT_USAGE;
         }
     }
     if (!format)
         format = public_summary ? "html" : "csv";
-    int html = strcmp(format, "html") == 0;
-    if (!period || (!html && strcmp(format, "csv") != 0)) {
-        fprintf(stderr, "%s", _("cchc export: --period P and --format csv or html\n"));
+    int html = strcmp(format, "html") == 0, xlsx = strcmp(format, "xlsx") == 0;
+    /* an xlsx export is the city report's companion: no other export has one */
+    city_report |= xlsx;
+    if (!period || (!html && !xlsx && strcmp(format, "csv") != 0) ||
+        (city_report && (html || public_summary))) {
+        fprintf(stderr, "%s", _("cchc export: --period P and --format csv or html (--city-report: "
+                                "csv or xlsx)\n"));
         return EXIT_USAGE;
     }
-    FILE *out = path ? plat_fopen(path, "wb") : stdout;
-    if (!out) {
+    if (xlsx && !path) {
+        fprintf(stderr, "%s", _("cchc export: an .xlsx export needs -o FILE.xlsx\n"));
+        return EXIT_USAGE;
+    }
+    /* written beside and moved into place when complete (libxlsxwriter
+     * writes by name); an existing file is replaced, as export always did */
+    file_out file = {0};
+    if (path && file_out_open(&file, path, 1) != 0) {
         fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
         return EXIT_USAGE;
     }
+    FILE *out = path ? file.f : stdout;
     int rc;
     if (public_summary) {
         rc = public_export(opts, period, !html, out);
+    } else if (city_report) {
+        rc = city_report_export(opts, period, out, xlsx ? file.tmp_path : NULL);
     } else if (html) {
         rc = html_export(opts, period, out);
     } else {
@@ -522,11 +589,14 @@ int cmd_export(const cli_options *opts, int argc, char **argv)
         }
     }
     if (path) {
-        fclose(out);
-        if (rc == EXIT_OK)
+        if (rc != EXIT_OK) {
+            file_out_abort(&file);
+        } else if (file_out_commit(&file) != 0) {
+            fprintf(stderr, _("cchc: cannot write %s: %s\n"), path, strerror(errno));
+            rc = EXIT_USAGE;
+        } else {
             fprintf(stderr, _("Wrote %s.\n"), path);
-        else
-            remove(path);
+        }
     }
     return rc;
 }

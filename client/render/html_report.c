@@ -2,18 +2,15 @@
  * admin_document.c's; the figures are written by print_figures.c. */
 #include "html_report.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "admin_document.h"
+#include "city_report_html.h"
 #include "decimal_text.h"
+#include "html_cells.h"
 #include "print_figures.h"
-
-/* Every percentage and every points figure is printed with this many
- * decimals (docs/admin-document.md). */
-enum { PLACES = 2 };
 
 /* Charts: drawn in a 600-unit wide box scaled to the text width; labels
  * at 11 units, two lines of 40 characters (the width of DejaVu Serif, the
@@ -26,6 +23,7 @@ enum { CHART_W = 600, LABEL_W = 300, BAR_W = 220, LABEL_CHARS = 40, LABEL_LINES 
 static const char *const body_css =
     "h2{font-size:13pt;margin:12pt 0 4pt;break-after:avoid;page-break-after:avoid}"
     "h3{font-size:13pt;font-style:italic;margin:8pt 0 3pt;break-after:avoid;page-break-after:avoid}"
+    "h4{font-size:13pt;margin:8pt 0 3pt;break-after:avoid;page-break-after:avoid}"
     "p{margin:0 0 6pt;text-align:justify}"
     "p.lead,p.task{break-after:avoid;page-break-after:avoid}"
     "p.task{margin:6pt 0 2pt}p.units{margin:0 0 6pt 10pt;font-size:12pt;orphans:3;widows:3}"
@@ -39,36 +37,6 @@ static const char *const body_css =
     "tr,svg,blockquote{break-inside:avoid;page-break-inside:avoid}"
     "svg{display:block;width:100%;height:auto;margin:3pt 0 6pt}"
     "blockquote{margin:2pt 0 6pt 10pt;padding-left:6pt;border-left:2px solid #000;font-size:12pt}";
-
-/* A figure people read and tools can find:
- * <td data-value="60.8571" data-figure="key">60,86</td>; data-value is
- * the server's canonical decimal, data-figure names the figure. */
-static void figure_cell(FILE *out, const char *key, const char *value, const char *shown)
-{
-    fputs("<td class=\"n\" data-value=\"", out);
-    admin_document_escape(out, value);
-    fputs("\" data-figure=\"", out);
-    admin_document_escape(out, key);
-    fputs("\">", out);
-    admin_document_escape(out, *shown ? shown : "—");
-    fputs("</td>", out);
-}
-
-static void decimal_cell(FILE *out, const char *key, const char *value)
-{
-    char shown[48];
-    if (print_decimal(value, PLACES, shown, sizeof(shown)) != 0)
-        snprintf(shown, sizeof(shown), "%s", value);
-    figure_cell(out, key, value, shown);
-}
-
-static void int_cell(FILE *out, const char *prefix, const char *key, const char *field, int v)
-{
-    char k[200], val[24];
-    snprintf(k, sizeof(k), "%s%s%s.%s", prefix, *key ? "." : "", key, field);
-    snprintf(val, sizeof(val), "%d", v);
-    figure_cell(out, k, val, val);
-}
 
 /* One bar: its label (any length: wrapped, then cut with "…") and the
  * canonical decimal it stands for. */
@@ -118,8 +86,8 @@ static void svg_bars(FILE *out, const bar *bars, size_t n, double max, const cha
     int y = 3;
     for (size_t i = 0; i < n; i++) {
         char dot[48], shown[48];
-        if (print_decimal_dot(bars[i].value, PLACES, dot, sizeof(dot)) != 0 ||
-            print_decimal(bars[i].value, PLACES, shown, sizeof(shown)) != 0)
+        if (print_decimal_dot(bars[i].value, HTML_PLACES, dot, sizeof(dot)) != 0 ||
+            print_decimal(bars[i].value, HTML_PLACES, shown, sizeof(shown)) != 0)
             dot[0] = shown[0] = '\0';
         double v = decimal_text_approx(dot); /* not strtod: LC_NUMERIC */
         int w = max > 0 ? (int)(v / max * BAR_W + 0.5) : 0;
@@ -169,50 +137,17 @@ static void group_table(FILE *out, const char *prefix, const char *first,
         fputs("<tr><td>", out);
         admin_document_text(out, g->name);
         fputs("</td>", out);
-        int_cell(out, prefix, g->key, "expected", g->expected);
-        int_cell(out, prefix, g->key, "received", g->received);
-        int_cell(out, prefix, g->key, "on_time", g->on_time);
-        int_cell(out, prefix, g->key, "late", g->late);
-        int_cell(out, prefix, g->key, "missing", g->missing);
+        html_int_cell(out, prefix, g->key, "expected", g->expected);
+        html_int_cell(out, prefix, g->key, "received", g->received);
+        html_int_cell(out, prefix, g->key, "on_time", g->on_time);
+        html_int_cell(out, prefix, g->key, "late", g->late);
+        html_int_cell(out, prefix, g->key, "missing", g->missing);
         char k[200];
         snprintf(k, sizeof(k), "%s.%s.effective_progress", prefix, g->key);
-        decimal_cell(out, k, g->effective_progress);
+        html_decimal_cell(out, k, g->effective_progress);
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n", out);
-}
-
-/* The plan's text of a task, or "" (the list comes sorted by id). */
-static const char *task_text(const Cchc__V1__TaskListResponse *tasks, int id)
-{
-    if (!tasks)
-        return "";
-    size_t lo = 0, hi = tasks->n_tasks;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tasks->tasks[mid]->id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < tasks->n_tasks && tasks->tasks[lo]->id == id)
-        return tasks->tasks[lo]->text;
-    for (size_t i = 0; i < tasks->n_tasks; i++) /* not sorted after all */
-        if (tasks->tasks[i]->id == id)
-            return tasks->tasks[i]->text;
-    return "";
-}
-
-/* "Nhiệm vụ 106 (PLI-06): <the task's text>" */
-static void task_title(FILE *out, int id, const char *ref, const char *text)
-{
-    fprintf(out, "Nhiệm vụ %d (", id);
-    admin_document_text(out, ref);
-    fputs(")", out);
-    if (text && *text) {
-        fputs(": ", out);
-        admin_document_text(out, text);
-    }
 }
 
 static void write_summary(FILE *out, const Cchc__V1__StatusGroup *t)
@@ -233,13 +168,13 @@ static void write_summary(FILE *out, const Cchc__V1__StatusGroup *t)
         char v[24];
         snprintf(v, sizeof(v), "%d", counts[i].v);
         fprintf(out, "<tr><th class=\"row\">%s</th>", counts[i].label);
-        figure_cell(out, counts[i].key, v, v);
+        html_figure_cell(out, counts[i].key, v, v);
         fputs("</tr>\n", out);
     }
     fputs("<tr><th class=\"row\">Tiến độ trung bình các báo cáo đã nhận (%)</th>", out);
-    decimal_cell(out, "total.mean_progress", t->mean_progress);
+    html_decimal_cell(out, "total.mean_progress", t->mean_progress);
     fputs("</tr>\n<tr><th class=\"row\">Tiến độ chung, báo cáo thiếu tính 0% (%)</th>", out);
-    decimal_cell(out, "total.effective_progress", t->effective_progress);
+    html_decimal_cell(out, "total.effective_progress", t->effective_progress);
     fputs("</tr>\n</tbody></table>\n", out);
 }
 
@@ -278,7 +213,7 @@ static void write_risk(FILE *out, const Cchc__V1__StatusResponse *s)
         snprintf(labels[i], sizeof(labels[i]), "%s %s: %s", c->index_code, c->code, c->name);
         bars[i] = (bar){labels[i], c->risk};
         char dot[48];
-        if (print_decimal_dot(c->risk, PLACES, dot, sizeof(dot)) == 0) {
+        if (print_decimal_dot(c->risk, HTML_PLACES, dot, sizeof(dot)) == 0) {
             double v = decimal_text_approx(dot); /* not strtod: LC_NUMERIC */
             if (v > max)
                 max = v;
@@ -301,16 +236,16 @@ static void write_risk(FILE *out, const Cchc__V1__StatusResponse *s)
         admin_document_text(out, c->name);
         fputs("</td>", out);
         snprintf(key, sizeof(key), "risk.%s.max_points", c->code);
-        decimal_cell(out, key, c->max_points);
+        html_decimal_cell(out, key, c->max_points);
         snprintf(key, sizeof(key), "risk.%s.score", c->code);
-        decimal_cell(out, key, c->score);
+        html_decimal_cell(out, key, c->score);
         snprintf(key, sizeof(key), "risk.%s.points_lost", c->code);
-        decimal_cell(out, key, c->points_lost);
+        html_decimal_cell(out, key, c->points_lost);
         snprintf(key, sizeof(key), "risk.%s.effective_progress", c->code);
-        decimal_cell(out, key, c->effective_progress);
-        int_cell(out, "risk", c->code, "missing", c->missing);
+        html_decimal_cell(out, key, c->effective_progress);
+        html_int_cell(out, "risk", c->code, "missing", c->missing);
         snprintf(key, sizeof(key), "risk.%s.risk", c->code);
-        decimal_cell(out, key, c->risk);
+        html_decimal_cell(out, key, c->risk);
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n", out);
@@ -353,7 +288,7 @@ static void write_missing(FILE *out, const Cchc__V1__MissingResponse *m,
         while (i + units < m->n_missing && order[i + units].task_id == first->task_id)
             units++;
         fputs("<p class=\"task\"><b>", out);
-        task_title(out, first->task_id, first->ref, task_text(tasks, first->task_id));
+        html_task_title(out, first->task_id, first->ref, html_task_text(tasks, first->task_id));
         fprintf(out, "</b> — %zu đơn vị chưa gửi:</p>\n<p class=\"units\">", units);
         for (size_t k = 0; k < units; k++, i++) {
             if (k)
@@ -376,7 +311,7 @@ static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e,
             continue;
         if (r->task_id != last_task) {
             fputs("<h3>", out);
-            task_title(out, r->task_id, r->ref, task_text(tasks, r->task_id));
+            html_task_title(out, r->task_id, r->ref, html_task_text(tasks, r->task_id));
             fputs("</h3>\n", out);
             last_task = r->task_id;
         }
@@ -396,97 +331,6 @@ static void write_difficulties(FILE *out, const Cchc__V1__ExportResponse *e,
     }
     if (!quoted)
         fputs("<p>Không có khó khăn, kiến nghị nào được báo cáo.</p>\n", out);
-}
-
-/* A consolidation that was sent (whatever its review made of it since). */
-static int consolidation_sent(const Cchc__V1__Consolidation *c)
-{
-    return c->revision > 0 && strcmp(c->state, "missing") != 0 && strcmp(c->state, "draft") != 0;
-}
-
-static const char *consolidation_state_words(const char *state)
-{
-    return strcmp(state, "approved") == 0   ? "đã phê duyệt"
-           : strcmp(state, "accepted") == 0 ? "đã chấp nhận"
-           : strcmp(state, "returned") == 0 ? "bị trả lại"
-                                            : "đã gửi, chờ duyệt";
-}
-
-/* One paragraph of a consolidation's text, when it has one. */
-static void consolidation_text(FILE *out, const char *label, const char *text)
-{
-    if (!*text)
-        return;
-    fprintf(out, "<br>%s: ", label);
-    admin_document_text(out, text);
-}
-
-/* The figures a lead agency's consolidation was sent with: received of
- * expected and the overall progress, each readable by tools
- * (data-figure "consolidation.TASK.UNIT.received" …). */
-static void consolidation_figures(FILE *out, const Cchc__V1__Consolidation *c)
-{
-    json_t *f = json_loads(c->figures, 0, NULL);
-    if (!f)
-        return;
-    char key[200], received[24], expected[24];
-    snprintf(received, sizeof(received), "%lld",
-             (long long)json_integer_value(json_object_get(f, "received")));
-    snprintf(expected, sizeof(expected), "%lld",
-             (long long)json_integer_value(json_object_get(f, "expected")));
-    const char *overall = json_string_value(json_object_get(f, "overall_progress"));
-    fputs("<table class=\"d\"><tbody><tr><th class=\"row\">Báo cáo đã nhận</th>", out);
-    snprintf(key, sizeof(key), "consolidation.%d.%s.received", c->task_id, c->unit_code);
-    figure_cell(out, key, received, received);
-    fputs("<th class=\"row\">Phải có</th>", out);
-    snprintf(key, sizeof(key), "consolidation.%d.%s.expected", c->task_id, c->unit_code);
-    figure_cell(out, key, expected, expected);
-    fputs("<th class=\"row\">Tiến độ chung (%)</th>", out);
-    snprintf(key, sizeof(key), "consolidation.%d.%s.overall_progress", c->task_id, c->unit_code);
-    decimal_cell(out, key, overall ? overall : "");
-    fputs("</tr></tbody></table>\n", out);
-    json_decref(f);
-}
-
-static void write_consolidations(FILE *out, const Cchc__V1__ConsolidationListResponse *l,
-                                 const Cchc__V1__TaskListResponse *tasks)
-{
-    fputs("<h2>7. Đánh giá của cơ quan chủ trì và của Sở Nội vụ</h2>\n", out);
-    int shown = 0;
-    for (size_t i = 0; i < l->n_consolidations; i++) {
-        const Cchc__V1__Consolidation *c = l->consolidations[i];
-        if (strcmp(c->level, "city") != 0 || !consolidation_sent(c))
-            continue;
-        fputs("<h3>Đánh giá chung của Sở Nội vụ</h3>\n<blockquote data-figure=\"consolidation.city\">", out);
-        admin_document_text(out, c->assessment);
-        consolidation_text(out, "Khó khăn, vướng mắc", c->difficulties);
-        consolidation_text(out, "Kiến nghị", c->proposals);
-        fputs("</blockquote>\n", out);
-        shown++;
-    }
-    for (size_t i = 0; i < l->n_consolidations; i++) {
-        const Cchc__V1__Consolidation *c = l->consolidations[i];
-        if (strcmp(c->level, "lead") != 0 || !consolidation_sent(c))
-            continue;
-        fputs("<h3>", out);
-        task_title(out, c->task_id, c->ref, task_text(tasks, c->task_id));
-        fputs("</h3>\n<p class=\"lead\"><b>", out);
-        admin_document_text(out, c->unit_name);
-        fprintf(out, "</b> (%s%s)</p>\n", consolidation_state_words(c->state),
-                c->late ? ", gửi muộn" : "");
-        consolidation_figures(out, c);
-        fputs("<blockquote data-figure=\"consolidation.", out);
-        fprintf(out, "%d.", c->task_id);
-        admin_document_escape(out, c->unit_code);
-        fputs(".assessment\">Đánh giá: ", out);
-        admin_document_text(out, c->assessment);
-        consolidation_text(out, "Khó khăn, vướng mắc", c->difficulties);
-        consolidation_text(out, "Kiến nghị", c->proposals);
-        fputs("</blockquote>\n", out);
-        shown++;
-    }
-    if (!shown)
-        fputs("<p>Chưa có báo cáo tổng hợp nào của cơ quan chủ trì.</p>\n", out);
 }
 
 void html_report_write(const html_report_data *d, const char *period, FILE *out)
@@ -532,7 +376,7 @@ void html_report_write(const html_report_data *d, const char *period, FILE *out)
     write_risk(out, s);
     write_missing(out, d->missing, d->tasks);
     write_difficulties(out, d->rows, d->tasks);
-    if (d->consolidations)
-        write_consolidations(out, d->consolidations, d->tasks);
+    if (d->city)
+        city_report_html_write(out, d->city, d->tasks);
     admin_document_end(out);
 }

@@ -800,6 +800,19 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.received"
         " ORDER BY list, o_task NULLS FIRST, o_name, o_code, o_task2 NULLS FIRST"},
+    /* The city report per index and criterion (functions/096_city_report,
+     * handlers/report_bundle.c). No parameters: every criterion a task
+     * serves with the plan's facts of it, in the plan's order (the bundle
+     * keeps those with figures in the caller's scope) */
+    [STMT_BUNDLE_CRITERIA] = {"cchc_bundle_criteria",
+        "SELECT * FROM city_report_criteria() c"
+        " ORDER BY " INDEX_ORDER("c.index_code") ", " CODE_ORDER("c.code")},
+    /* $1 period, $2 caller's unit, $3 sees all: the lead agencies'
+     * consolidations of the tasks in scope and the city report, their
+     * latest sent texts; the city report first, then by task and lead */
+    [STMT_BUNDLE_CONSOLIDATIONS] = {"cchc_bundle_consolidations",
+        "SELECT * FROM city_report_consolidations($1, $2, $3::boolean) c"
+        " ORDER BY c.level = 'lead', c.task_id, c.unit_name" VI ", c.unit_code"},
 
     /* Consolidated reports (sql/functions/095_consolidation.sql). The
      * author of a level's report is the caller's unit, or a closed unit it

@@ -101,6 +101,9 @@ typedef enum statement_id {
     STMT_PUBLIC_SUMMARY_CRITERIA,
     STMT_PUBLIC_SUMMARY_ASSESSMENTS,
     STMT_BUNDLE_LISTS,
+    /* the city report per index and criterion (functions/096) */
+    STMT_BUNDLE_CRITERIA,
+    STMT_BUNDLE_CONSOLIDATIONS,
     /* one snapshot for a whole batch (handlers/report_bundle.c) */
     STMT_SNAPSHOT_QUIET,
     STMT_SNAPSHOT_BEGIN,

@@ -13,7 +13,16 @@
  * (cchc_bundle_lists, the columns and order of cchc_missing and
  * cchc_export). The plan's tasks
  * (`cchc task list`'s statement) come in the same batch, so the client's
- * export is one round trip. */
+ * export is one round trip. So do the city report's parts per index and
+ * criterion (issue 17, Deliver 3; docs/city-report.md): the same
+ * statement's figures by task and by criterion, the plan's facts of each
+ * criterion joined to them here, and the lead agencies' and the city's
+ * consolidated texts — one request, one snapshot, for the whole
+ * document. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "arena.h"
 #include "auth.h"
 #include "handlers.h"
@@ -24,13 +33,62 @@
 
 enum {
     B_QUIET, B_SNAPSHOT, B_LOUD, /* one snapshot for the rest (statements.c) */
-    B_FIGURES, B_LISTS, B_TASKS,
+    B_FIGURES, B_LISTS, B_TASKS, B_CRITERIA, B_CONSOLIDATIONS,
     B_COUNT
 };
 
 static const char *sees_all(const request *req)
 {
     return (req->auth.roles & (ROLE_ADMIN | ROLE_VIEWER)) ? "t" : "f";
+}
+
+/* The row of status_figures' section whose key is key, or -1. */
+static int figure_row(const PGresult *res, int first, int count, const char *key)
+{
+    int col = PQfnumber(res, "key");
+    for (int i = first; i < first + count; i++)
+        if (strcmp(pg_text(res, i, col), key) == 0)
+            return i;
+    return -1;
+}
+
+/* The criteria with figures in the caller's scope, each with the plan's
+ * facts of it (crit), its figures (the section "criterion" of fig) and
+ * the tasks serving it that have figures (the section "task"). */
+static Cchc__V1__BundleCriterion **bundle_criteria(arena *a, const PGresult *crit,
+                                                   const PGresult *fig, size_t *n)
+{
+    int col = PQfnumber(fig, "section"), first_c = 0, first_t = 0;
+    int count_c = pg_section(fig, col, "criterion", &first_c);
+    int count_t = pg_section(fig, col, "task", &first_t);
+    int rows = PQntuples(crit), list = PQfnumber(crit, "task_list");
+    Cchc__V1__BundleCriterion **out = arena_array(a, (size_t)rows, sizeof(*out));
+    *n = 0;
+    for (int r = 0; r < rows && out; r++) {
+        char key[256];
+        snprintf(key, sizeof(key), "%s %s", pg_text(crit, r, PQfnumber(crit, "index_code")),
+                 pg_text(crit, r, PQfnumber(crit, "code")));
+        int g = figure_row(fig, first_c, count_c, key);
+        if (g < 0)
+            continue; /* no task of it in the caller's scope */
+        Cchc__V1__BundleCriterion *c =
+            ARENA_NEW(a, Cchc__V1__BundleCriterion, CCHC__V1__BUNDLE_CRITERION__INIT);
+        Cchc__V1__StatusGroup *f = ARENA_NEW(a, Cchc__V1__StatusGroup, CCHC__V1__STATUS_GROUP__INIT);
+        size_t ntasks;
+        char **tasks = pg_split(a, crit, r, list, PG_LIST_SEP, &ntasks);
+        int32_t *ids = arena_array(a, ntasks ? ntasks : 1, sizeof(*ids));
+        if (!c || !f || !tasks || !ids)
+            return out;
+        pg_fill(a, &c->base, crit, r);
+        pg_fill(a, &f->base, fig, g);
+        c->figures = f;
+        c->task_ids = ids;
+        for (size_t i = 0; i < ntasks; i++)
+            if (figure_row(fig, first_t, count_t, tasks[i]) >= 0)
+                ids[c->n_task_ids++] = (int32_t)strtol(tasks[i], NULL, 10);
+        out[(*n)++] = c;
+    }
+    return out;
 }
 
 static void on_bundle(request *req, PGresult *const *r, int n)
@@ -58,6 +116,14 @@ static void on_bundle(request *req, PGresult *const *r, int n)
         &a, &cchc__v1__export_row__descriptor, r[B_LISTS], first, count, &body.n_rows);
     body.tasks = (Cchc__V1__TaskSummary **)pg_messages(&a, &cchc__v1__task_summary__descriptor,
                                                        r[B_TASKS], &body.n_tasks);
+    /* the city report per index and criterion */
+    body.criteria = bundle_criteria(&a, r[B_CRITERIA], r[B_FIGURES], &body.n_criteria);
+    count = pg_section(r[B_FIGURES], PQfnumber(r[B_FIGURES], "section"), "task", &first);
+    body.by_task = (Cchc__V1__StatusGroup **)pg_messages_range(
+        &a, &cchc__v1__status_group__descriptor, r[B_FIGURES], first, count, &body.n_by_task);
+    body.consolidations = (Cchc__V1__Consolidation **)pg_messages(
+        &a, &cchc__v1__consolidation__descriptor, r[B_CONSOLIDATIONS], &body.n_consolidations);
+    body.per_criterion = 1;
     request_reply_streamed(req, &a, CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, &body, r, n);
 }
 
@@ -67,7 +133,7 @@ void handle_report_bundle(request *req)
     if (request_check_period(req, in->period_id) != 0)
         return;
     const char *unit = req->auth.unit_code, *all = sees_all(req);
-    const char *figures[] = {in->period_id, "{index,district,lead}", unit, all};
+    const char *figures[] = {in->period_id, "{index,district,lead,task,criterion}", unit, all};
     const char *lists[] = {in->period_id, unit, all};
     const char *tasks[] = {"", "", "", "", ""}; /* every task, leads as of today */
     const db_step steps[B_COUNT] = {
@@ -77,6 +143,8 @@ void handle_report_bundle(request *req)
         [B_FIGURES] = {STMT_STATUS_FIGURES, 4, figures},
         [B_LISTS] = {STMT_BUNDLE_LISTS, 3, lists},
         [B_TASKS] = {STMT_TASK_LIST, 5, tasks},
+        [B_CRITERIA] = {STMT_BUNDLE_CRITERIA, 0, NULL},
+        [B_CONSOLIDATIONS] = {STMT_BUNDLE_CONSOLIDATIONS, 3, lists},
     };
     request_query(req, steps, B_COUNT, on_bundle);
 }
