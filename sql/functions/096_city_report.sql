@@ -31,7 +31,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The consolidations the city report quotes: every lead agency's on each
--- task it leads (period_leads), sent or not, limited to the tasks the
+-- task it leads (period_leads), sent or not, and every one sent before a
+-- unit change (consolidations_owed, 095), limited to the tasks the
 -- caller's unit leads unless it sees all, and the city report for those
 -- who see all (as consolidation_list shows it). The texts and figures are
 -- those of the latest submitted revision (as consolidation_sent, never
@@ -46,12 +47,13 @@ RETURNS TABLE (consolidation_id bigint, period_id text, level text, unit_code te
                submitted_at text, deadline text, assessment text, difficulties text,
                proposals text, figures text)
 LANGUAGE sql STABLE AS $$
-    WITH leads AS MATERIALIZED (SELECT * FROM period_leads(pid)),
-    owed AS (
-        SELECT 'lead'::text AS level, l.unit_code, l.task_id FROM leads l
-         WHERE sees_all OR l.task_id IN (SELECT m.task_id FROM leads m WHERE m.unit_code = viewer_unit)
-        UNION ALL
-        SELECT 'city', city_consolidator(), NULL::int WHERE sees_all)
+    -- what consolidation_rows lists (consolidations_owed): a consolidation
+    -- sent before a unit change stays, and a successor owes no second one
+    WITH owed AS (
+        SELECT o.level, o.unit_code, o.task_id FROM consolidations_owed(pid) o
+         WHERE (o.level = 'lead' AND (sees_all OR o.task_id IN (
+                    SELECT m.task_id FROM period_leads(pid) m WHERE m.unit_code = viewer_unit)))
+            OR (o.level = 'city' AND sees_all))
     SELECT coalesce(c.id, 0), p.id, o.level, o.unit_code, u.name, coalesce(o.task_id, 0),
            coalesce(t.ref, ''),
            CASE WHEN c.id IS NULL THEN 'missing'
