@@ -522,6 +522,48 @@ BEGIN
 END
 $$;
 
+-- Many clients' submissions in one statement (group commit, issue 15;
+-- server/db/db_group_merge.c, docs/concurrency.md "Group commit"): the
+-- submissions a group transaction holds, in the order the group runs them
+-- (its lock order), judged one after the other exactly as the statements
+-- cchc_report_submit and cchc_report_submit_keyed would judge them sent one
+-- after the other in that transaction, so a later submission of the same
+-- report sees the earlier one's revision. One statement instead of one per
+-- submission saves each its protocol round, executor start and snapshot.
+-- Element i of the arrays is submission i: keys[i] NULL for one without a
+-- request key (accounts, types and digests are then unused). Each
+-- submission answers its own rows, tagged item = i; it refuses its own rows
+-- by answering them (submit_reports), never by an error, so one refusal
+-- leaves the others' rows in place. The accounts' expired request keys go
+-- first, once per account (submit_reports_keyed did it per call).
+CREATE OR REPLACE FUNCTION submit_reports_many(accounts bigint[], keys text[], types int[],
+                                               digests text[], key_lifetime interval,
+                                               docs jsonb[])
+RETURNS TABLE (item int, line int, field text, message text, task_id int, report_id bigint,
+               revision int, state text, late boolean, replayed boolean, key_taken boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM request_key k
+     WHERE k.account_id = ANY (accounts) AND k.created_at < now() - key_lifetime;
+    FOR i IN 1 .. coalesce(cardinality(docs), 0) LOOP
+        IF keys[i] IS NOT NULL THEN
+            INSERT INTO request_key (account_id, key, request_type, request_digest)
+            VALUES (accounts[i], keys[i], types[i], digests[i])
+            ON CONFLICT DO NOTHING;
+            IF NOT FOUND THEN -- recorded: answered from the record after the commit
+                RETURN QUERY SELECT i, NULL::int, NULL::text, NULL::text, NULL::int,
+                                    NULL::bigint, NULL::int, NULL::text, NULL::boolean,
+                                    NULL::boolean, true;
+                CONTINUE;
+            END IF;
+        END IF;
+        RETURN QUERY SELECT i, s.line, s.field, s.message, s.task_id, s.report_id, s.revision,
+                            s.state, s.late, s.replayed, false
+                       FROM submit_reports(docs[i]) s;
+    END LOOP;
+END
+$$;
+
 -- True when reviewer_unit reviews report_unit's reports of period pid as
 -- their district: the reporting unit is a commune whose parent on the
 -- period's last data day is reviewer_unit, a district. After the district
