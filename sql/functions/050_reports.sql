@@ -203,7 +203,13 @@ LANGUAGE sql STABLE AS $$
                   AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
                   AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
                   AND v.indicators = s.indicators) AS unchanged,
-           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key) AS retried
+           -- a scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS
+           -- into a hash of every key ever used, built on every call when
+           -- the generic plan was made while the tables were small (it
+           -- expects 100 rows from jsonb_to_recordset), so a submission's
+           -- cost grew with the revisions stored; this is one look-up by
+           -- each key's unique index
+           (SELECT true FROM submission_key k WHERE k.key = s.key LIMIT 1) IS NOT NULL AS retried
       FROM (SELECT x.ord::int AS ord, x.line, x.task, x.status, x.progress::numeric AS progress,
                    coalesce(x.results, '') AS results, coalesce(x.difficulties, '') AS difficulties,
                    coalesce(x.proposals, '') AS proposals,
@@ -385,8 +391,11 @@ BEGIN
            AND NOT s.retried
         UNION ALL
         SELECT s.line, 'key', cchc_msg('this idempotency key was used for another report')
+          -- OFFSET 0 keeps the look-up per row (each key's unique index),
+          -- never a hash of every key stored (see submit_rows, retried)
           FROM submit_rows s
-          JOIN submission_key k ON k.key = s.key
+          CROSS JOIN LATERAL (SELECT k.report_id FROM submission_key k WHERE k.key = s.key
+                               OFFSET 0) k
           JOIN report x ON x.id = k.report_id
          WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
         UNION ALL
