@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db_fair.h"
+#include "db_group_merge.h"
 #include "log.h"
 
 /* The pool's owner of a transaction of several writes: no account, and a
@@ -45,6 +46,7 @@ typedef struct group_batch {
     db_group *group;
     int n;
     int alone; /* sent again alone after a failed transaction: never split */
+    int merged; /* its writes went as one statement (db_group_merge.h) */
     db_group_item **items;
 } group_batch;
 
@@ -300,17 +302,35 @@ static void on_batch_rows(void *ctx, db_status status, PGresult *const *results,
         }
         for (int i = 0; i < batch->n; i++) {
             db_group_item *item = batch->items[i];
-            PGresult *const *own = results && i < nresults ? results + i : NULL;
+            PGresult *const *own =
+                results && i < nresults && !batch->merged ? results + i : NULL;
             item->fn(item->ctx, status, own, own ? 1 : 0, message, NULL);
         }
         batch_ended(batch);
         return;
     }
+    PGresult **own = NULL; /* each write's rows of a merged statement */
+    if (batch->merged) {
+        own = calloc((size_t)batch->n, sizeof(*own));
+        if (!own || nresults < 1 || db_group_merge_split(results[0], batch->n, own) != 0) {
+            /* out of memory, or rows this code does not expect: nobody can
+             * be answered; the writes commit without their answers, which
+             * a resend with the same key then finds missing (docs/retry.md) */
+            log_error("group commit: the rows of %d merged writes cannot be split", batch->n);
+            free(own);
+            for (int i = 0; i < batch->n; i++)
+                batch->items[i]->fn(batch->items[i]->ctx, DB_OUTCOME_UNKNOWN, NULL, 0,
+                                    "server out of memory", NULL);
+            db_hold_commit_steps(hold, NULL, 0, NULL, NULL);
+            batch_ended(batch);
+            return;
+        }
+    }
     db_step *lasts = calloc((size_t)batch->n, sizeof(*lasts));
     int nlast = 0;
     for (int i = 0; i < batch->n; i++) {
         db_group_item *item = batch->items[i];
-        item->fn(item->ctx, DB_OK, results + i, 1, "", item);
+        item->fn(item->ctx, DB_OK, own ? own + i : results + i, 1, "", item);
         if (!item->committed) {
             log_error("a grouped write did not end its part of the transaction; committing it");
             db_group_commit(item, NULL, NULL, NULL);
@@ -318,9 +338,17 @@ static void on_batch_rows(void *ctx, db_status status, PGresult *const *results,
         if (item->last.statement != STMT_COUNT && lasts)
             lasts[nlast++] = item->last;
     }
+    for (int i = 0; own && i < batch->n; i++)
+        PQclear(own[i]);
+    free(own);
     if (!lasts && batch->n > 0)
         log_error("out of memory: the answers of %d grouped writes are not stored", batch->n);
-    db_hold_commit_steps(hold, lasts, nlast, on_batch_committed, batch);
+    db_merged answers;
+    if (db_group_merge_lasts(lasts, nlast, &answers))
+        db_hold_commit_steps(hold, &answers.step, 1, on_batch_committed, batch);
+    else
+        db_hold_commit_steps(hold, lasts, nlast, on_batch_committed, batch);
+    db_merged_free(&answers);
     free(lasts); /* the pool copied the statements */
 }
 
@@ -335,13 +363,21 @@ static db_submit batch_send(group_batch *batch)
     /* one write goes as its owner's, several as the group's */
     db_owner owner = batch->n == 1 ? batch->items[0]->owner
                                    : (db_owner){.account = 0, .client = GROUP_CLIENT, .gone = NULL};
+    /* several submissions: one statement (a lone one goes as it is) */
+    db_merged merged;
+    memset(&merged, 0, sizeof(merged));
+    batch->merged = !batch->alone && db_group_merge_writes(steps, batch->n, &merged);
     db_submit submitted =
-        db_pool_submit_held(group->pool, &owner, steps, batch->n, on_batch_rows, batch);
+        batch->merged
+            ? db_pool_submit_held(group->pool, &owner, &merged.step, 1, on_batch_rows, batch)
+            : db_pool_submit_held(group->pool, &owner, steps, batch->n, on_batch_rows, batch);
+    db_merged_free(&merged); /* the pool copied the parameters */
     if (submitted == DB_SUBMIT_OK) {
         group->transactions++;
         group->writes += (unsigned long long)batch->n;
-        log_debug("group commit: %d write%s in one transaction (%d waiting)", batch->n,
-                  batch->n == 1 ? "" : "s", group->queue.queued);
+        log_debug("group commit: %d write%s in one transaction%s (%d waiting)", batch->n,
+                  batch->n == 1 ? "" : "s", batch->merged ? ", one statement" : "",
+                  group->queue.queued);
     }
     return submitted;
 }

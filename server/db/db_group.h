@@ -15,7 +15,9 @@
  * It is sent as one held batch (db_pool.h): every write's results come
  * back while the transaction is open, each write's owner builds its answer
  * and may add a last statement (the request key's stored answer), and only
- * then is the transaction committed. Every owner hears the commit's
+ * then is the transaction committed. Writes that db_group_merge.h knows
+ * how to merge (report submissions) go as one statement, and their last
+ * statements as one; each owner still gets only its own rows. Every owner hears the commit's
  * outcome; no answer should leave before it (durability).
  *
  * When the transaction fails with a statement error, which one write's

@@ -71,6 +71,14 @@ const statement_def cchc_statements[STMT_COUNT] = {
         " WHERE account_id = $1::bigint AND key = $2"
         "   AND created_at >= now() - interval '" REQUEST_KEY_LIFETIME "'"},
 
+    /* $1 accounts, $2 keys, $3 the encoded answers in hex, as arrays
+     * (element i of each is one answer): cchc_request_key_store for the
+     * submissions of a group transaction at once (db/db_group_merge.c) */
+    [STMT_REQUEST_KEY_STORE_MANY] = {"cchc_request_key_store_many",
+        "UPDATE request_key k SET response = decode(a.hex, 'hex')"
+        "  FROM unnest($1::bigint[], $2::text[], $3::text[]) AS a (account_id, key, hex)"
+        " WHERE k.account_id = a.account_id AND k.key = a.key"},
+
     [STMT_PLAN_INFO] = {"cchc_plan_info",
         "SELECT code, number_printed, issued_on::text AS issued_on, title,"
         "       coalesce(unit_plan_deadline::text, '') AS unit_plan_deadline, base_year"
@@ -518,6 +526,17 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       key_taken"
         "  FROM submit_reports_keyed($1::bigint, $2, $3::int, $4,"
         "                            interval '" REQUEST_KEY_LIFETIME "', $5::jsonb)"},
+    /* $1 accounts, $2 request keys (NULL: the submission has none),
+     * $3 request types, $4 request digests, $5 documents, as arrays whose
+     * element i is submission i: the rows of cchc_report_submit_keyed of
+     * every submission, each tagged with its item (submit_reports_many,
+     * functions/050; the group transaction's submissions in one statement,
+     * db/db_group_merge.c) */
+    [STMT_REPORT_SUBMIT_MANY] = {"cchc_report_submit_many",
+        "SELECT item, line, field, message, task_id, report_id, revision, state, late,"
+        "       replayed, key_taken"
+        "  FROM submit_reports_many($1::bigint[], $2::text[], $3::int[], $4::text[],"
+        "                           interval '" REQUEST_KEY_LIFETIME "', $5::jsonb[])"},
     /* $1 period id */
     [STMT_PERIOD_GET] = {"cchc_period_get",
         "SELECT * FROM period_info WHERE id = $1"},

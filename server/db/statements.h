@@ -11,6 +11,7 @@ typedef enum statement_id {
     STMT_REQUEST_KEY_CLAIM,
     STMT_REQUEST_KEY_STORE,
     STMT_REQUEST_KEY_GET,
+    STMT_REQUEST_KEY_STORE_MANY,
     /* plan browsing (handlers/plan.c) */
     STMT_PLAN_INFO,
     STMT_INDEX_SUMMARY,
@@ -62,6 +63,7 @@ typedef enum statement_id {
     /* periods and reports (handlers/reports.c, periods.c, unit_plans.c) */
     STMT_REPORT_SUBMIT,
     STMT_REPORT_SUBMIT_KEYED,
+    STMT_REPORT_SUBMIT_MANY,
     STMT_PERIOD_GET,
     STMT_UNIT_PERIOD,
     STMT_MY_TASKS,

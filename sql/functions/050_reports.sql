@@ -203,7 +203,13 @@ LANGUAGE sql STABLE AS $$
                   AND btrim(v.difficulties, E' \t\r') = btrim(s.difficulties, E' \t\r')
                   AND btrim(v.proposals, E' \t\r') = btrim(s.proposals, E' \t\r')
                   AND v.indicators = s.indicators) AS unchanged,
-           EXISTS (SELECT 1 FROM submission_key k WHERE k.key = s.key) AS retried
+           -- a scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS
+           -- into a hash of every key ever used, built on every call when
+           -- the generic plan was made while the tables were small (it
+           -- expects 100 rows from jsonb_to_recordset), so a submission's
+           -- cost grew with the revisions stored; this is one look-up by
+           -- each key's unique index
+           (SELECT true FROM submission_key k WHERE k.key = s.key LIMIT 1) IS NOT NULL AS retried
       FROM (SELECT x.ord::int AS ord, x.line, x.task, x.status, x.progress::numeric AS progress,
                    coalesce(x.results, '') AS results, coalesce(x.difficulties, '') AS difficulties,
                    coalesce(x.proposals, '') AS proposals,
@@ -223,6 +229,21 @@ LANGUAGE sql STABLE AS $$
                                     base int, resubmit boolean))
                    WITH ORDINALITY AS x (line, task, status, progress, results, difficulties,
                                          proposals, indicators, key, base, resubmit, ord)) s
+$$;
+
+-- The tasks the plan expects unit to report on for period pid
+-- (expected_reports), for submit_reports' check of a row whose report was
+-- never sent. PL/pgSQL so that its plan stays out of the checks' plan:
+-- inlined there, the expansion of the assignments over classes and
+-- successors made a plan of hundreds of nodes that every call set up and
+-- tore down even when no row needed it (nearly every submission: its
+-- report was sent before); called through an uncorrelated scalar subquery
+-- it runs at most once per statement, and only when a row needs it.
+CREATE OR REPLACE FUNCTION unit_expected_tasks(pid text, unit text) RETURNS int[]
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN ARRAY(SELECT x.task_id FROM expected_reports(pid) x WHERE x.unit_code = unit);
+END
 $$;
 
 -- Saves reports of one unit for one period, all or none:
@@ -359,8 +380,8 @@ BEGIN
                                   WHERE x.period_id = p.id AND x.unit_code = unit
                                     AND x.task_id = s.task AND x.first_submitted_at IS NOT NULL)
                     THEN false
-                    ELSE NOT coalesce(s.task IN (SELECT x.task_id FROM expected_reports(p.id) x
-                                                  WHERE x.unit_code = unit), false) END
+                    ELSE NOT coalesce(s.task = ANY ((SELECT unit_expected_tasks(p.id, unit))::int[]),
+                                      false) END
         UNION ALL
         SELECT s.line, 'task', cchc_msg('task %s is already on line %s', s.task::text, d.line::text)
           FROM submit_rows s JOIN submit_rows d ON d.task = s.task AND d.ord < s.ord
@@ -385,8 +406,11 @@ BEGIN
            AND NOT s.retried
         UNION ALL
         SELECT s.line, 'key', cchc_msg('this idempotency key was used for another report')
+          -- OFFSET 0 keeps the look-up per row (each key's unique index),
+          -- never a hash of every key stored (see submit_rows, retried)
           FROM submit_rows s
-          JOIN submission_key k ON k.key = s.key
+          CROSS JOIN LATERAL (SELECT k.report_id FROM submission_key k WHERE k.key = s.key
+                               OFFSET 0) k
           JOIN report x ON x.id = k.report_id
          WHERE (x.period_id, x.unit_code, x.task_id) <> (p.id, unit, s.task)
         UNION ALL
@@ -519,6 +543,48 @@ BEGIN
     RETURN QUERY SELECT s.line, s.field, s.message, s.task_id, s.report_id, s.revision, s.state,
                         s.late, s.replayed, false
                    FROM submit_reports(doc) s;
+END
+$$;
+
+-- Many clients' submissions in one statement (group commit, issue 15;
+-- server/db/db_group_merge.c, docs/concurrency.md "Group commit"): the
+-- submissions a group transaction holds, in the order the group runs them
+-- (its lock order), judged one after the other exactly as the statements
+-- cchc_report_submit and cchc_report_submit_keyed would judge them sent one
+-- after the other in that transaction, so a later submission of the same
+-- report sees the earlier one's revision. One statement instead of one per
+-- submission saves each its protocol round, executor start and snapshot.
+-- Element i of the arrays is submission i: keys[i] NULL for one without a
+-- request key (accounts, types and digests are then unused). Each
+-- submission answers its own rows, tagged item = i; it refuses its own rows
+-- by answering them (submit_reports), never by an error, so one refusal
+-- leaves the others' rows in place. The accounts' expired request keys go
+-- first, once per account (submit_reports_keyed did it per call).
+CREATE OR REPLACE FUNCTION submit_reports_many(accounts bigint[], keys text[], types int[],
+                                               digests text[], key_lifetime interval,
+                                               docs jsonb[])
+RETURNS TABLE (item int, line int, field text, message text, task_id int, report_id bigint,
+               revision int, state text, late boolean, replayed boolean, key_taken boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM request_key k
+     WHERE k.account_id = ANY (accounts) AND k.created_at < now() - key_lifetime;
+    FOR i IN 1 .. coalesce(cardinality(docs), 0) LOOP
+        IF keys[i] IS NOT NULL THEN
+            INSERT INTO request_key (account_id, key, request_type, request_digest)
+            VALUES (accounts[i], keys[i], types[i], digests[i])
+            ON CONFLICT DO NOTHING;
+            IF NOT FOUND THEN -- recorded: answered from the record after the commit
+                RETURN QUERY SELECT i, NULL::int, NULL::text, NULL::text, NULL::int,
+                                    NULL::bigint, NULL::int, NULL::text, NULL::boolean,
+                                    NULL::boolean, true;
+                CONTINUE;
+            END IF;
+        END IF;
+        RETURN QUERY SELECT i, s.line, s.field, s.message, s.task_id, s.report_id, s.revision,
+                            s.state, s.late, s.replayed, false
+                       FROM submit_reports(docs[i]) s;
+    END LOOP;
 END
 $$;
 
