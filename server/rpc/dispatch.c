@@ -217,6 +217,40 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
     request_keys_serve(req);
 }
 
+/* The common case of a request served without a session (a pipelined
+ * ping, a hello, a login) that the general path below would let through
+ * every gate: decoded once, whole, straight from the frame into the
+ * request's arena, without the envelope-first decode and the copy of the
+ * payload that a request waiting for its session check needs. Anything
+ * unusual (a gate that refuses, bad text, a body over the budget, bytes
+ * protobuf-c refuses) returns 0 and the general path decides and answers
+ * exactly as before; what a refused attempt left in the arena stays there
+ * until the request ends. */
+static int serve_public_whole(rpc_context *ctx, connection *c, request *req,
+                              const wire_envelope *env, const uint8_t *payload, size_t len)
+{
+    const authz_rule *rule = authz_rule_for(env->body_case);
+    if (!rule || rule->roles != AUTHZ_PUBLIC)
+        return 0;
+    int hello = env->body_case == CCHC__V1__REQUEST__BODY_HELLO;
+    handler_fn handler = hello ? handle_hello : ctx->route(env->body_case);
+    if (!handler || (!c->greeted && !hello))
+        return 0;
+    wire_text_report text;
+    if (wire_check_text(&cchc__v1__request__descriptor, payload, len, 1, &text) != WIRE_CHECK_OK ||
+        !request_budget_fits(c, text.decoded_estimate, 0))
+        return 0;
+    Cchc__V1__Request *full = wire_decode_request_in(payload, len, &req->pb_alloc);
+    if (!full || full->body_case != env->body_case || full->request_id != req->id)
+        return 0;
+    if (wire_nfc_message(&full->base, nfc_store_in_arena, &req->mem) < 0)
+        return 0;
+    req->msg = full;
+    request_budget_hold(req, text.decoded_estimate, 0);
+    handler(req);
+    return 1;
+}
+
 void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_t len)
 {
     wire_envelope env;
@@ -257,8 +291,10 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
                  (unsigned long long)env.request_id, message);
         return;
     }
-    /* the envelope is decoded into the new request's arena (request.h) */
     request *req = request_new(ctx, c, env.request_id);
+    if (req && serve_public_whole(ctx, c, req, &env, payload, len))
+        return;
+    /* the envelope is decoded into the new request's arena (request.h) */
     Cchc__V1__Request *msg = req ? wire_decode_envelope_in(&env, &req->pb_alloc) : NULL;
     if (req && msg)
         req->msg = msg;
