@@ -174,9 +174,12 @@ tls_session *tls_session_new(tls_server *ts)
 /* A memory BIO keeps the capacity of the most it ever held (the
  * handshake's flight of certificates, the largest request or reply), and
  * an idle connection would keep it for its whole life: 10,000 idle TLS
- * connections are ~60 MiB of such buffers. Once a BIO is empty and larger
- * than this, it is swapped for a new one. */
-#define TLS_BIO_KEPT_BYTES 2048
+ * connections are ~60 MiB of such buffers. Once a BIO is empty and holds
+ * more than this, it is swapped for a new one. Zero: even the few hundred
+ * bytes of a hello's records were 1.4 KiB of the 17 KiB an idle TLS
+ * connection cost (docs/performance.md, "An idle TLS connection"); a new
+ * BIO costs three small allocations per read, beside a record's AES-GCM. */
+#define TLS_BIO_KEPT_BYTES 0
 
 static int bio_empty_and_large(BIO *bio)
 {

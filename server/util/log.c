@@ -39,6 +39,8 @@ int log_to_journal(void)
 
 void log_set_level(log_level level) { min_level = level; }
 
+int log_enabled(log_level level) { return level >= min_level; }
+
 int log_level_parse(const char *text, log_level *out)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};

@@ -8,6 +8,9 @@
 typedef enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 
 void log_set_level(log_level level);
+/* Whether a line of this level would be written: a hot path checks it
+ * before working out a debug line's arguments (a clock read per request). */
+int log_enabled(log_level level);
 /* True when stderr is the journal's stream (JOURNAL_STREAM names it). */
 int log_to_journal(void);
 /* Parses "debug", "info", "warn", "error"; returns -1 when unknown. */
