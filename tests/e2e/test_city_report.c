@@ -62,13 +62,8 @@ static void submit(int who, const char *task, const char *status, const char *pr
 static json_t *consolidate(int who, const char *level, const char *task, int base,
                            const char *assessment)
 {
-    char text[2048];
-    snprintf(text, sizeof(text),
-             "Kỳ báo cáo,Cấp,Nhiệm vụ,Đơn vị,Phiên bản gốc,Số liệu tổng hợp (tự tính),Đánh giá,"
-             "\"Khó khăn, vướng mắc\",\"Kiến nghị, đề xuất\",Trạng thái,Lý do trả lại\n"
-             "%s,%s,%s,,%d,,\"%s\",,,,\n",
-             PERIOD, level, task, base, assessment);
-    harness_write_file("consolidation.csv", text);
+    harness_write_consolidation("consolidation.csv", PERIOD, level, task, "", base, assessment, "",
+                                "");
     fixture_as(&fx, who);
     const char *args[] = {"consolidate", "submit", "--file", "consolidation.csv", NULL};
     json_t *saved = harness_cchc_json(srv, args);
