@@ -224,6 +224,10 @@ const char *jstr(json_t *obj, const char *key);
 /* The integer at key (0 when missing, as json_integer_value gives). */
 long long jint(json_t *obj, const char *key);
 
+/* The canonical value (data-value) of the figure data-figure="key" in an
+ * HTML document cchc wrote (malloc'd), or NULL when it has none. */
+char *harness_html_value(const char *html, const char *key);
+
 /* Writes text to path (replacing it). */
 void harness_write_file(const char *path, const char *text);
 /* The whole file as a malloc'd string. */

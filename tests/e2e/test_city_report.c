@@ -186,15 +186,7 @@ static json_t *status_group(const char *by, const char *key)
 /* The data-value of data-figure="key" in the document (malloc'd), or NULL. */
 static char *figure(const char *key)
 {
-    char needle[300];
-    snprintf(needle, sizeof(needle), "\" data-figure=\"%s\">", key);
-    const char *end = strstr(html, needle);
-    if (!end)
-        return NULL;
-    const char *p = end;
-    while (p > html && strncmp(p, "data-value=\"", 12) != 0)
-        p--;
-    return strndup(p + 12, (size_t)(end - p - 12));
+    return harness_html_value(html, key);
 }
 
 /* The status group's figures are the document's under prefix. */
