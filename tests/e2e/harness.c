@@ -1167,17 +1167,18 @@ static void cchc_json_run(run_result *r, const test_server *srv, const char *con
 
 char *harness_cchc_refused(const test_server *srv, const char *const *args, const char *code)
 {
+    const char *what = args[1] ? args[1] : "";
     run_result r;
     cchc_json_run(&r, srv, args);
     if (r.exit_code != 1)
-        fail_msg("cchc %s %s: exit %d, expected a refusal: %s%s", args[0], args[1], r.exit_code,
+        fail_msg("cchc %s %s: exit %d, expected a refusal: %s%s", args[0], what, r.exit_code,
                  r.out, r.err);
     json_t *root = json_loads(r.out, 0, NULL);
     if (!root)
-        fail_msg("cchc %s %s: the refusal is not JSON: %s", args[0], args[1], r.out);
+        fail_msg("cchc %s %s: the refusal is not JSON: %s", args[0], what, r.out);
     json_t *error = json_object_get(root, "error");
     if (strcmp(jstr(error, "code"), code) != 0)
-        fail_msg("cchc %s %s: refused with %s, expected %s: %s", args[0], args[1],
+        fail_msg("cchc %s %s: refused with %s, expected %s: %s", args[0], what,
                  jstr(error, "code"), code, r.out);
     char *id = strdup(jstr(error, "message_id"));
     assert_non_null(id);
