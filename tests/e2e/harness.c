@@ -522,6 +522,30 @@ void harness_server_start_plaintext(test_server *srv, const char *conninfo,
     start_on(srv, 0, conninfo, extra_args);
 }
 
+void harness_server_start_tls(test_server *srv, const char *conninfo,
+                              const char *const *extra_args)
+{
+    const char *args[40] = {"--tls-cert", harness_cert("server.crt"), "--tls-key",
+                            harness_cert("server.key")};
+    int n = 4;
+    for (int i = 0; extra_args && extra_args[i] && n < 39; i++)
+        args[n++] = extra_args[i];
+    args[n] = NULL;
+    harness_server_start(srv, conninfo, args);
+    srv->tls = 1; /* the certificates are the harness's: raw connections speak TLS */
+}
+
+void harness_with_server(const test_db *db, int tls, void (*check)(test_server *srv))
+{
+    test_server srv;
+    if (tls)
+        harness_server_start_tls(&srv, db->conninfo, NULL);
+    else
+        harness_server_start_plaintext(&srv, db->conninfo, NULL);
+    check(&srv);
+    assert_int_equal(harness_server_stop(&srv), 0);
+}
+
 /* Binding the same port again is safe here, unlike guessing a free one:
  * the port was this server's until it stopped, nothing else in the suite
  * asks for a fixed port, and libuv sets SO_REUSEADDR so connections left
@@ -713,15 +737,29 @@ void run_result_free(run_result *result)
 /* How long raw_connect waits for the TLS handshake (scaled). */
 #define HANDSHAKE_TIMEOUT_MS 10000
 
-int raw_connect_plain(const test_server *srv)
+/* A TCP connection to srv on the loopback address; with rcvbuf > 0, its
+ * receive buffer set to that before connect (so the kernel cannot grow it). */
+static int connect_loopback(const test_server *srv, int rcvbuf)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     struct sockaddr_in addr = {.sin_family = AF_INET,
                                .sin_port = htons((uint16_t)srv->port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
         fail_msg("cannot connect to cchcd at %s: %s", srv->addr, strerror(errno));
     return fd;
+}
+
+int raw_connect_plain(const test_server *srv)
+{
+    return connect_loopback(srv, 0);
+}
+
+int raw_connect_small_window(const test_server *srv)
+{
+    return connect_loopback(srv, 4096);
 }
 
 int raw_connect_plain_from(const test_server *srv, const char *source)
@@ -1116,15 +1154,43 @@ void harness_cchc_ok(const test_server *srv, const char *const *args)
     run_result_free(&r);
 }
 
-json_t *harness_cchc_json(const test_server *srv, const char *const *args)
+/* Runs `cchc --json ARGS…` into r. */
+static void cchc_json_run(run_result *r, const test_server *srv, const char *const *args)
 {
     const char *argv[40] = {"--json"};
     int n = 1;
     for (int i = 0; args[i] && n < 39; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
+    harness_cchc(r, srv, argv);
+}
+
+char *harness_cchc_refused(const test_server *srv, const char *const *args, const char *code)
+{
+    const char *what = args[1] ? args[1] : "";
     run_result r;
-    harness_cchc(&r, srv, argv);
+    cchc_json_run(&r, srv, args);
+    if (r.exit_code != 1)
+        fail_msg("cchc %s %s: exit %d, expected a refusal: %s%s", args[0], what, r.exit_code,
+                 r.out, r.err);
+    json_t *root = json_loads(r.out, 0, NULL);
+    if (!root)
+        fail_msg("cchc %s %s: the refusal is not JSON: %s", args[0], what, r.out);
+    json_t *error = json_object_get(root, "error");
+    if (strcmp(jstr(error, "code"), code) != 0)
+        fail_msg("cchc %s %s: refused with %s, expected %s: %s", args[0], what,
+                 jstr(error, "code"), code, r.out);
+    char *id = strdup(jstr(error, "message_id"));
+    assert_non_null(id);
+    json_decref(root);
+    run_result_free(&r);
+    return id;
+}
+
+json_t *harness_cchc_json(const test_server *srv, const char *const *args)
+{
+    run_result r;
+    cchc_json_run(&r, srv, args);
     if (r.exit_code != 0)
         fail_msg("cchc %s %s exited %d: %s", args[0], args[1] ? args[1] : "", r.exit_code, r.err);
     json_error_t jerr;

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "cchc/v1/envelope.pb-c.h"
 
@@ -95,6 +96,12 @@ long long harness_db_count(const test_db *db, const char *fmt, ...)
 char *harness_report_latest(const test_db *db, const char *period, const char *unit, int task,
                             const char *expression);
 
+/* Creates (or replaces) the SQL function name(pid text) returning the
+ * columns of live_report_facts (sql/functions/070_status.sql) with body,
+ * a statement over pid: an earlier version of live_report_facts a test
+ * keeps verbatim, whose facts the current ones must equal. */
+void harness_define_facts_function(const test_db *db, const char *name, const char *body);
+
 /* ---- TLS ------------------------------------------------------------------ */
 
 /* True unless CCHC_TEST_TLS=0: servers the harness starts speak TLS. */
@@ -119,6 +126,15 @@ void harness_server_start(test_server *srv, const char *conninfo,
 /* The same, always plaintext: for tests of the plaintext rules. */
 void harness_server_start_plaintext(test_server *srv, const char *conninfo,
                                     const char *const *extra_args);
+/* The same, always TLS with the harness's test certificates, whatever
+ * CCHC_TEST_TLS says; srv->tls is set, so raw connections speak TLS: for
+ * tests that check one behaviour both ways, plaintext and TLS. */
+void harness_server_start_tls(test_server *srv, const char *conninfo,
+                              const char *const *extra_args);
+/* Starts cchcd on db, plaintext (tls 0) or TLS as harness_server_start_tls
+ * (tls 1), runs check on it and stops it, failing unless it exits 0: the
+ * body of a test run both ways. */
+void harness_with_server(const test_db *db, int tls, void (*check)(test_server *srv));
 /* Starts cchcd again on the port it had (after harness_server_stop or a
  * kill), in the same mode (TLS or plaintext): clients keep the address
  * they were given. */
@@ -133,6 +149,15 @@ int harness_log_contains(const test_server *srv, const char *needle);
 /* Waits until cchcd's log has a line containing needle; fails with the
  * log's tail on timeout or when cchcd exits. */
 void harness_wait_log(test_server *srv, const char *needle, int timeout_ms);
+/* How many times needle occurs in cchcd's log (lines still being written
+ * too): a test reads it before acting and expects it to grow by one. */
+int harness_log_count(const test_server *srv, const char *needle);
+/* Waits until needle occurs at least at_least times in cchcd's log; fails
+ * like harness_wait_for ("timed out after N ms waiting for WHAT"). */
+void harness_wait_log_count(const test_server *srv, const char *needle, int at_least,
+                            int timeout_ms, const char *what);
+/* The first line of cchcd's log holding needle (malloc'd), or NULL. */
+char *harness_log_line(const test_server *srv, const char *needle);
 /* Prints the last lines of a log to stderr (for failure messages). */
 void harness_print_log_tail(const char *path);
 
@@ -185,6 +210,10 @@ void harness_cchc_ok(const test_server *srv, const char *const *args);
 /* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
  * exits 0 with valid JSON, and returns the parsed output. */
 json_t *harness_cchc_json(const test_server *srv, const char *const *args);
+/* Runs `cchc --json ARGS…` (NULL-terminated), fails the test unless it
+ * exits 1 with an error whose code (not_found, permission_denied…) is
+ * code, and returns the error's message id (malloc'd). */
+char *harness_cchc_refused(const test_server *srv, const char *const *args, const char *code);
 
 /* The entry for task_id in `cchc --json tasks --period P` of whoever is
  * logged in (a new reference); fails the test when it is not there. */
@@ -194,6 +223,10 @@ json_t *harness_my_task(const test_server *srv, const char *period, int task_id)
 const char *jstr(json_t *obj, const char *key);
 /* The integer at key (0 when missing, as json_integer_value gives). */
 long long jint(json_t *obj, const char *key);
+
+/* The canonical value (data-value) of the figure data-figure="key" in an
+ * HTML document cchc wrote (malloc'd), or NULL when it has none. */
+char *harness_html_value(const char *html, const char *key);
 
 /* Writes text to path (replacing it). */
 void harness_write_file(const char *path, const char *text);
@@ -268,6 +301,81 @@ void harness_import_communes(const test_server *srv, const char *csv);
  * reports sent now are on time; as the administrator in the current home. */
 void harness_open_period(const test_server *srv, const char *period);
 
+/* ---- consolidated reports ------------------------------------------------ */
+
+/* Writes a filled consolidation template to path: the header `cchc
+ * consolidate` writes and one row (task "" for the city's, unit "" for
+ * the caller's own unit, base the revision it is made from); each text
+ * is a CSV field, quoted with its quotes doubled, an empty one empty. */
+void harness_write_consolidation(const char *path, const char *period, const char *level,
+                                 const char *task, const char *unit, int base,
+                                 const char *assessment, const char *difficulties,
+                                 const char *proposals);
+/* The consolidation of unit on task (0 for the city's) at level, as `cchc
+ * consolidate list --period P --level L` shows it to whoever is logged in
+ * (a new reference), or NULL when that list does not have it. */
+json_t *harness_consolidation_listed(const test_server *srv, const char *period,
+                                     const char *level, const char *unit, int task);
+
+/* ---- report submissions on raw connections (group commit) ---------------- */
+
+/* One submission of one or two rows, as cchc would send it, on a raw
+ * connection of its own (raw_connect_greeted). The test fills it. */
+typedef struct raw_submission {
+    const char *unit;  /* the reporter's unit: the stored rows, the messages */
+    const char *token; /* the reporter's session (harness_home_token) */
+    const char *period;
+    int task, task2;   /* task2 0: one row */
+    int base;          /* base_revision of the first row (the second's is 0) */
+    char text[128];    /* results, the same in both rows */
+    char row_key[48], row_key2[48];
+    char request_key[48]; /* "" for none (an older client's) */
+    int fd;
+} raw_submission;
+
+/* What cchcd must run with for raw_submissions_behind_blocker to make a
+ * batch: one shared transaction in flight, so the others queue behind the
+ * first while it waits. */
+#define HARNESS_ONE_GROUP_COMMIT "--group-commit-inflight", "1", "--group-commit-max", "64"
+
+/* The size of a session token as harness_home_token gives it. */
+#define HARNESS_TOKEN_SIZE 128
+
+/* The fixture of the group commit tests: fixture_start with
+ * HARNESS_ONE_GROUP_COMMIT, the people added and logged in, and each
+ * one's session token in tokens[i], for its raw submissions. */
+void fixture_start_group_commit(test_fixture *fx, const char *tag, const test_person *people,
+                                int n, char tokens[][HARNESS_TOKEN_SIZE]);
+/* Starts s: zeroed, then who it is and what it reports, on a new greeted
+ * connection to srv; the test writes its text and keys. */
+void raw_submission_start(raw_submission *s, const test_server *srv, const char *unit,
+                          const char *token, const char *period, int task);
+/* Sends s with request_id, without waiting. */
+void raw_submission_send(const raw_submission *s, uint64_t request_id);
+/* The answer to s (60 s at most); fails naming s when none comes. */
+Cchc__V1__Response *raw_submission_answer(const raw_submission *s);
+/* r saved s's one row as revision, replayed or not; fails with the
+ * server's message when r is an error. */
+void raw_submission_expect_saved(const raw_submission *s, Cchc__V1__Response *r, int revision,
+                                 int replayed);
+/* Revision `revision` of s's report holds s's text (and, with latest, is
+ * the report's latest). */
+void raw_submission_expect_stored(const test_db *db, const raw_submission *s, int revision,
+                                  int latest);
+/* The test's own connection to db, holding period's row FOR UPDATE: a
+ * submission for that period waits for it inside PostgreSQL until
+ * harness_release_period commits. */
+PGconn *harness_hold_period(const test_db *db, const char *period);
+void harness_release_period(PGconn *holder);
+/* Sends first (request id 2) and waits until it waits for a lock in db,
+ * then sends the others to srv and waits until cchcd's log says each is
+ * queued for group commit behind it. one_by_one: each is sent only once
+ * the one before is queued, so their order in the batch is known; else
+ * all at once, then the wait for all n. */
+void raw_submissions_behind_blocker(const test_db *db, const test_server *srv,
+                                    raw_submission *first, raw_submission *others, int n,
+                                    int one_by_one);
+
 /* ---- the server seen from /proc ------------------------------------------- */
 
 /* VmRSS, VmHWM or another field of /proc/PID/status, in kB (> 0). */
@@ -314,6 +422,20 @@ void raw_send_ping(int fd, uint64_t request_id, int check_db);
 /* n ping frames with ids first_id, first_id + 1, … back to back, to send
  * in one write (a pipeline or a flood); malloc'd, its length in *len. */
 uint8_t *raw_ping_frames(uint64_t first_id, int n, int check_db, size_t *len);
+/* The frame of req (malloc'd), its length in *len. */
+uint8_t *raw_request_frame(Cchc__V1__Request *req, size_t *len);
+/* Appends req's frame, or a ping's with request_id, to *buf (grown as
+ * needed; *buf NULL and *len 0 to start): requests to send in one write. */
+void raw_append_request(uint8_t **buf, size_t *len, Cchc__V1__Request *req);
+void raw_append_ping(uint8_t **buf, size_t *len, uint64_t request_id);
+/* A plaintext TCP connection to srv whose receive window is a few KiB
+ * (set before connect, so the kernel cannot grow it): what cchcd sends
+ * it piles up in cchcd rather than in the kernel, as for a client that
+ * stops reading on a slow link. */
+int raw_connect_small_window(const test_server *srv);
+/* The port of fd's own end: cchcd's log names the connection
+ * "127.0.0.1:PORT" by it. */
+int raw_local_port(int fd);
 /* Sends a login without waiting for the answer. */
 void raw_send_login(int fd, uint64_t request_id, const char *username, const char *password);
 /* Reads one response frame (NULL on EOF/timeout/garbage). */

@@ -39,12 +39,19 @@ static test_server *const srv = &fx.srv;
 #define STP_TEXT "Sở Tư pháp: văn bản quy phạm hợp lý, khả thi"
 #define CITY_TEXT "Thành phố: kết quả 6 tháng đầu năm đạt kế hoạch"
 
-enum { NK, CR, VP, STP, NPEOPLE };
+/* a lead agency's unsent drafts: its own on 104 (PAR-INDEX 3.2.2) and
+ * that of the agency leading 125 (PAR-INDEX 7.3.4) beside it */
+#define VP_DRAFT "VP bản nháp 3.2.2: chưa được gửi"
+#define STTTT_DRAFT "Sở TT-TT bản nháp 7.3.4: chưa được gửi"
+
+enum { NK, CR, VP, STP, VPREV, STTTT, NPEOPLE };
 static const test_person people[NPEOPLE] = {
     {"nk.baocao", "Bao-cao-Ninh-Kieu-2024", "Q-NINHKIEU", "reporter"},
     {"cr.baocao", "Bao-cao-Cai-Rang-2024", "Q-CAIRANG", "reporter"},
-    {"vp.tonghop", "Tong-hop-Van-phong-2024", "VP-UBND", "reporter"}, /* leads 105 */
+    {"vp.tonghop", "Tong-hop-Van-phong-2024", "VP-UBND", "reporter"}, /* leads 104, 105, 125 */
     {"stp.tonghop", "Tong-hop-Tu-phap-2024", "STP", "reporter"},     /* leads 102 */
+    {"vp.kiemtra", "Kiem-tra-Van-phong-2024", "VP-UBND", "reviewer"},
+    {"tttt.tonghop", "Tong-hop-TTTT-2024", "STTTT", "reporter"}, /* leads 125 with VP-UBND */
 };
 
 static char *html;
@@ -62,13 +69,8 @@ static void submit(int who, const char *task, const char *status, const char *pr
 static json_t *consolidate(int who, const char *level, const char *task, int base,
                            const char *assessment)
 {
-    char text[2048];
-    snprintf(text, sizeof(text),
-             "Kỳ báo cáo,Cấp,Nhiệm vụ,Đơn vị,Phiên bản gốc,Số liệu tổng hợp (tự tính),Đánh giá,"
-             "\"Khó khăn, vướng mắc\",\"Kiến nghị, đề xuất\",Trạng thái,Lý do trả lại\n"
-             "%s,%s,%s,,%d,,\"%s\",,,,\n",
-             PERIOD, level, task, base, assessment);
-    harness_write_file("consolidation.csv", text);
+    harness_write_consolidation("consolidation.csv", PERIOD, level, task, "", base, assessment, "",
+                                "");
     fixture_as(&fx, who);
     const char *args[] = {"consolidate", "submit", "--file", "consolidation.csv", NULL};
     json_t *saved = harness_cchc_json(srv, args);
@@ -155,10 +157,11 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* The group keyed key of `cchc status --by by` (a new reference). */
-static json_t *status_group(const char *by, const char *key)
+/* The group keyed key of `cchc status --by by` as who sees it (a new
+ * reference). */
+static json_t *status_group_as(int who, const char *by, const char *key)
 {
-    fixture_as(&fx, -1);
+    fixture_as(&fx, who);
     const char *args[] = {"status", "--period", PERIOD, "--by", by, NULL};
     json_t *st = harness_cchc_json(srv, args);
     json_t *groups = json_object_get(st, "groups");
@@ -174,18 +177,16 @@ static json_t *status_group(const char *by, const char *key)
     return NULL;
 }
 
+/* The same as the administrator sees it. */
+static json_t *status_group(const char *by, const char *key)
+{
+    return status_group_as(-1, by, key);
+}
+
 /* The data-value of data-figure="key" in the document (malloc'd), or NULL. */
 static char *figure(const char *key)
 {
-    char needle[300];
-    snprintf(needle, sizeof(needle), "\" data-figure=\"%s\">", key);
-    const char *end = strstr(html, needle);
-    if (!end)
-        return NULL;
-    const char *p = end;
-    while (p > html && strncmp(p, "data-value=\"", 12) != 0)
-        p--;
-    return strndup(p + 12, (size_t)(end - p - 12));
+    return harness_html_value(html, key);
 }
 
 /* The status group's figures are the document's under prefix. */
@@ -438,12 +439,147 @@ static void test_companions(void **state)
     keep_or_remove("city.xlsx");
 }
 
+/* Saves a lead agency's consolidation as a draft, never sent. */
+static void save_draft(int who, const char *task, const char *assessment)
+{
+    harness_write_consolidation("draft.csv", PERIOD, "lead", task, "", 0, assessment, "", "");
+    fixture_as(&fx, who);
+    const char *args[] = {"consolidate", "submit", "--file", "draft.csv", "--draft", NULL};
+    json_t *saved = harness_cchc_json(srv, args);
+    assert_string_equal(jstr(saved, "state"), "draft");
+    json_decref(saved);
+    unlink("draft.csv");
+}
+
+/* No row of the companion lies under criterion No. of PAR-INDEX. */
+static void no_rows_of(json_t *rows, const char *criterion)
+{
+    for (size_t i = 0; i < json_array_size(rows); i++)
+        if (cell_is(json_array_get(rows, i), "Số", criterion))
+            fail_msg("a row of criterion %s in a lead agency's companion", criterion);
+}
+
+/* What a lead agency exports (docs/city-report.md, "One request, one
+ * snapshot": a lead agency's reviewer sees the tasks it leads and their
+ * consolidations, not the city report): VP-UBND's reviewer gets its
+ * criterion 3.4.1 with figures equal to its own `cchc status` and its
+ * resubmitted text; it does not get Sở Tư pháp's criteria, tasks or
+ * text, the city report's text, the returned text, nor any unsent draft,
+ * its own or that of the agency leading a task beside it. A lead agency's
+ * reporter, who writes the consolidation, is not one who may export the
+ * city's documents (authz.c: reviewers, administrators, viewers). Runs
+ * last: the drafts it saves would change the state the administrator's
+ * companion shows for nothing. */
+static void test_lead_agency_export(void **state)
+{
+    (void)state;
+    save_draft(VP, "104", VP_DRAFT);
+    save_draft(STTTT, "125", STTTT_DRAFT);
+
+    fixture_as(&fx, VPREV);
+    const char *html_args[] = {"--timeout", "60000", "export", "--period", PERIOD, "--format",
+                               "html", "-o", "lead.html", NULL};
+    harness_cchc_ok(srv, html_args);
+    char *doc = harness_read_file("lead.html");
+    assert_non_null(doc);
+    keep_or_remove("lead.html");
+    /* its criterion, its figures as its own status gives them, its text */
+    char *admin_html = html;
+    html = doc; /* figure() and criterion_part() read the lead's document */
+    json_t *g = status_group_as(VPREV, "criterion", "PAR-INDEX 3.4.1");
+    same_figures(g, "criterion.PAR-INDEX.3.4.1");
+    json_decref(g);
+    g = status_group_as(VPREV, "task", "105");
+    same_figures(g, "task.105");
+    json_decref(g);
+    char *part = criterion_part("3.4.1");
+    const char *vp = strstr(part, "data-figure=\"consolidation.105.VP-UBND.assessment\"");
+    assert_non_null(vp);
+    assert_non_null(strstr(vp, VP_TEXT_HTML));
+    free(part);
+    /* its own draft: the consolidation is listed as not sent, its text nowhere */
+    part = criterion_part("3.2.2");
+    harness_expect_has(part, "Văn phòng Ủy ban nhân dân thành phố</b> (báo cáo tổng hợp chưa gửi)");
+    free(part);
+    /* the other lead agency of 125 with its draft: not sent, no text */
+    part = criterion_part("7.3.4");
+    harness_expect_has(part, "Sở Thông tin và Truyền thông</b> (báo cáo tổng hợp chưa gửi)");
+    harness_expect_lacks(part, "consolidation.125.STTTT.assessment");
+    free(part);
+    html = admin_html;
+    /* nothing of Sở Tư pháp's task, criteria or text */
+    harness_expect_lacks(doc, "<h4>Tiêu chí 2.4.2. ");
+    harness_expect_lacks(doc, "<h4>Tiêu chí 2.4.3. ");
+    harness_expect_lacks(doc, "data-figure=\"task.102.");
+    harness_expect_lacks(doc, "consolidation.102.STP");
+    harness_expect_lacks(doc, STP_TEXT);
+    /* not the city report: a line saying so instead of its text */
+    harness_expect_lacks(doc, "data-figure=\"consolidation.city\"");
+    harness_expect_lacks(doc, CITY_TEXT);
+    harness_expect_has(doc, "Báo cáo tổng hợp của thành phố không thuộc phạm vi của đơn vị.");
+    /* neither the returned text nor any draft */
+    harness_expect_lacks(doc, RETURNED_TEXT);
+    harness_expect_lacks(doc, VP_DRAFT);
+    harness_expect_lacks(doc, STTTT_DRAFT);
+    free(doc);
+
+    /* the companion: the same scope */
+    const char *csv_args[] = {"export", "--period", PERIOD, "--city-report", "-o", "lead.csv", NULL};
+    harness_cchc_ok(srv, csv_args);
+    json_t *rows = companion_rows("lead.csv");
+    keep_or_remove("lead.csv");
+    json_t *first = json_array_get(rows, 0);
+    assert_non_null(first);
+    assert_false(cell_is(first, "Dòng", "báo cáo của thành phố"));
+    g = status_group_as(VPREV, "task", "105");
+    json_t *row = row_of(rows, "3.4.1", 105);
+    same_cells(row, g);
+    json_decref(g);
+    assert_true(cell_is(row, "Đánh giá", VP_TEXT));
+    no_rows_of(rows, "2.4.2");
+    no_rows_of(rows, "2.4.3");
+    char *all = json_dumps(rows, 0);
+    harness_expect_lacks(all, STP_TEXT);
+    harness_expect_lacks(all, CITY_TEXT);
+    harness_expect_lacks(all, RETURNED_TEXT);
+    harness_expect_lacks(all, VP_DRAFT);
+    harness_expect_lacks(all, STTTT_DRAFT);
+    free(all);
+    json_decref(rows);
+
+    /* the lead agency's reporter may not export the city's documents */
+    const char *reporter_html[] = {"export", "--period", PERIOD, "--format", "html",
+                                   "-o", "reporter.html", NULL};
+    fixture_as(&fx, VP);
+    free(harness_cchc_refused(srv, reporter_html, "permission_denied"));
+    const char *reporter_csv[] = {"export", "--period", PERIOD, "--city-report", "-o",
+                                  "reporter.csv", NULL};
+    free(harness_cchc_refused(srv, reporter_csv, "permission_denied"));
+    assert_int_equal(access("reporter.html", F_OK), -1);
+    assert_int_equal(access("reporter.csv", F_OK), -1);
+
+    /* the administrator's companion: the drafts nowhere either */
+    fixture_as(&fx, -1);
+    const char *admin_csv[] = {"export", "--period", PERIOD, "--city-report", "-o", "city.csv",
+                               NULL};
+    harness_cchc_ok(srv, admin_csv);
+    rows = companion_rows("city.csv");
+    keep_or_remove("city.csv");
+    all = json_dumps(rows, 0);
+    harness_expect_has(all, STP_TEXT);
+    harness_expect_lacks(all, VP_DRAFT);
+    harness_expect_lacks(all, STTTT_DRAFT);
+    free(all);
+    json_decref(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_export_is_one_request),
         cmocka_unit_test(test_html_per_criterion),
         cmocka_unit_test(test_companions),
+        cmocka_unit_test(test_lead_agency_export), /* last: it saves drafts */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

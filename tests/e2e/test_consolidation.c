@@ -77,18 +77,13 @@ static void submit(int who, const char *period, const char *status, const char *
     harness_cchc_ok(srv, args);
 }
 
-/* A filled consolidation template: the header the client writes and one row. */
+/* A filled consolidation template of the caller's own unit. */
 static void write_template(const char *path, const char *period, const char *level,
                            const char *task, int base, const char *assessment,
                            const char *difficulties, const char *proposals)
 {
-    char text[4096];
-    snprintf(text, sizeof(text),
-             "Kỳ báo cáo,Cấp,Nhiệm vụ,Đơn vị,Phiên bản gốc,Số liệu tổng hợp (tự tính),Đánh giá,"
-             "\"Khó khăn, vướng mắc\",\"Kiến nghị, đề xuất\",Trạng thái,Lý do trả lại\n"
-             "%s,%s,%s,,%d,,\"%s\",\"%s\",\"%s\",,\n",
-             period, level, task, base, assessment, difficulties, proposals);
-    harness_write_file(path, text);
+    harness_write_consolidation(path, period, level, task, "", base, assessment, difficulties,
+                                proposals);
 }
 
 /* Sends a filled template as who; returns the JSON answer. */
@@ -99,47 +94,21 @@ static json_t *send_template(int who, const char *path)
     return harness_cchc_json(srv, args);
 }
 
-/* Runs cchc --json ARGS as who, expects it refused with code; returns
- * the server's message id. */
+/* Runs cchc --json ARGS as who, expects it refused with code. */
 static void refused(int who, const char *const *args, const char *code)
 {
     fixture_as(&fx, who);
-    const char *argv[40] = {"--json"};
-    int n = 1;
-    for (int i = 0; args[i] && n < 39; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r;
-    harness_cchc(&r, srv, argv);
-    if (r.exit_code != 1)
-        fail_msg("cchc %s %s: exit %d, expected a refusal: %s%s", args[0], args[1], r.exit_code,
-                 r.out, r.err);
-    json_t *root = json_loads(r.out, 0, NULL);
-    assert_non_null(root);
-    const char *got = jstr(json_object_get(root, "error"), "code");
-    if (strcmp(got, code) != 0)
-        fail_msg("cchc %s %s: refused with %s, expected %s: %s", args[0], args[1], got, code, r.out);
-    json_decref(root);
-    run_result_free(&r);
+    free(harness_cchc_refused(srv, args, code));
 }
 
 /* The consolidation a period asks for, as the administrator's list shows it. */
 static json_t *listed(const char *period, const char *level, const char *unit, int task)
 {
     fixture_as(&fx, -1);
-    const char *args[] = {"consolidate", "list", "--period", period, "--level", level, NULL};
-    json_t *root = harness_cchc_json(srv, args);
-    json_t *all = json_object_get(root, "consolidations");
-    for (size_t i = 0; i < json_array_size(all); i++) {
-        json_t *c = json_array_get(all, i);
-        if (strcmp(jstr(c, "unit_code"), unit) == 0 && jint(c, "task_id") == task) {
-            json_incref(c);
-            json_decref(root);
-            return c;
-        }
-    }
-    fail_msg("no %s consolidation of %s on task %d in %s", level, unit, task, period);
-    return NULL;
+    json_t *c = harness_consolidation_listed(srv, period, level, unit, task);
+    if (!c)
+        fail_msg("no %s consolidation of %s on task %d in %s", level, unit, task, period);
+    return c;
 }
 
 static json_t *figures_of(json_t *obj, const char *key)

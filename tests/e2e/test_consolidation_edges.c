@@ -70,27 +70,11 @@ static int teardown(void **state)
     return fixture_stop(&fx);
 }
 
-/* A filled consolidation template (the client's header and one row); the
- * texts are written as CSV fields, their quotes doubled. */
+/* A filled consolidation template with an assessment only. */
 static void write_template(const char *path, const char *period, const char *level,
                            const char *task, const char *unit, int base, const char *assessment)
 {
-    size_t cap = 2 * strlen(assessment) + 1024, used;
-    char *text = malloc(cap);
-    assert_non_null(text);
-    used = (size_t)snprintf(text, cap,
-                            "Kỳ báo cáo,Cấp,Nhiệm vụ,Đơn vị,Phiên bản gốc,Số liệu tổng hợp (tự tính),"
-                            "Đánh giá,\"Khó khăn, vướng mắc\",\"Kiến nghị, đề xuất\",Trạng thái,"
-                            "Lý do trả lại\n%s,%s,%s,%s,%d,,\"",
-                            period, level, task, unit, base);
-    for (const char *p = assessment; *p; p++) {
-        if (*p == '"')
-            text[used++] = '"';
-        text[used++] = *p;
-    }
-    snprintf(text + used, cap - used, "\",,,,\n");
-    harness_write_file(path, text);
-    free(text);
+    harness_write_consolidation(path, period, level, task, unit, base, assessment, "", "");
 }
 
 /* Runs cchc --json ARGS as who, expects exit 1 with error code; returns
@@ -98,26 +82,7 @@ static void write_template(const char *path, const char *period, const char *lev
 static char *refused(int who, const char *const *args, const char *code)
 {
     fixture_as(&fx, who);
-    const char *argv[40] = {"--json"};
-    int n = 1;
-    for (int i = 0; args[i] && n < 39; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    run_result r;
-    harness_cchc(&r, srv, argv);
-    if (r.exit_code != 1)
-        fail_msg("cchc %s %s: exit %d, expected a refusal: %s%s", args[0], args[1], r.exit_code,
-                 r.out, r.err);
-    json_t *root = json_loads(r.out, 0, NULL);
-    assert_non_null(root);
-    json_t *error = json_object_get(root, "error");
-    if (strcmp(jstr(error, "code"), code) != 0)
-        fail_msg("cchc %s %s: refused with %s, expected %s: %s", args[0], args[1],
-                 jstr(error, "code"), code, r.out);
-    char *id = strdup(jstr(error, "message_id"));
-    json_decref(root);
-    run_result_free(&r);
-    return id;
+    return harness_cchc_refused(srv, args, code);
 }
 
 static void refused_as(int who, const char *const *args, const char *code, const char *message_id)
@@ -131,19 +96,7 @@ static void refused_as(int who, const char *const *args, const char *code, const
 static json_t *listed(const char *period, const char *level, const char *unit, int task)
 {
     fixture_as(&fx, -1);
-    const char *args[] = {"consolidate", "list", "--period", period, "--level", level, NULL};
-    json_t *root = harness_cchc_json(srv, args);
-    json_t *all = json_object_get(root, "consolidations");
-    for (size_t i = 0; i < json_array_size(all); i++) {
-        json_t *c = json_array_get(all, i);
-        if (strcmp(jstr(c, "unit_code"), unit) == 0 && jint(c, "task_id") == task) {
-            json_incref(c);
-            json_decref(root);
-            return c;
-        }
-    }
-    json_decref(root);
-    return NULL;
+    return harness_consolidation_listed(srv, period, level, unit, task);
 }
 
 static json_t *send_file(int who, const char *path)

@@ -126,43 +126,13 @@ static int fds_reached(void *arg)
     return t->at_least ? n >= t->want : n <= t->want;
 }
 
-/* The first line of s's log holding needle (malloc'd), or NULL. */
-static char *log_line(const test_server *s, const char *needle)
-{
-    char *log = harness_read_file(s->log_path);
-    char *hit = log ? strstr(log, needle) : NULL;
-    char *line = NULL;
-    if (hit) {
-        char *start = hit, *end = strchr(hit, '\n');
-        while (start > log && start[-1] != '\n')
-            start--;
-        size_t n = end ? (size_t)(end - start) : strlen(start);
-        line = malloc(n + 1);
-        memcpy(line, start, n);
-        line[n] = '\0';
-    }
-    free(log);
-    return line;
-}
-
 /* "127.0.0.1:PORT" of our end of fd: how cchcd's log names the client. */
 static void peer_name(int fd, char *out, size_t size)
 {
-    struct sockaddr_in addr;
-    socklen_t len = sizeof(addr);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
-    snprintf(out, size, "127.0.0.1:%d", ntohs(addr.sin_port));
+    snprintf(out, size, "127.0.0.1:%d", raw_local_port(fd));
 }
 
 /* ---- requests --------------------------------------------------------------------------- */
-
-/* The frame of one request (malloc'd). */
-static uint8_t *request_frame(Cchc__V1__Request *req, size_t *len)
-{
-    uint8_t *frame;
-    assert_int_equal(wire_encode_frame(&req->base, CCHC_ABSOLUTE_MAX_FRAME, &frame, len, NULL), 0);
-    return frame;
-}
 
 static uint8_t *hello_frame(size_t *len)
 {
@@ -173,7 +143,7 @@ static uint8_t *hello_frame(size_t *len)
     req.request_id = 1;
     req.body_case = CCHC__V1__REQUEST__BODY_HELLO;
     req.hello = &hello;
-    return request_frame(&req, len);
+    return raw_request_frame(&req, len);
 }
 
 static Cchc__V1__Response *must_read(int fd)
@@ -418,7 +388,7 @@ static void assert_cap_held(test_server *s, const char *peer)
     char needle[128];
     snprintf(needle, sizeof(needle), "(%s): reading paused ", peer);
     harness_wait_log(s, needle, 10000);
-    char *line = log_line(s, needle);
+    char *line = harness_log_line(s, needle);
     assert_non_null(line);
     unsigned pauses = 0;
     int peak = 0;
@@ -509,23 +479,6 @@ static void test_one_write_of_2000_requests_over_tls(void **state)
 
 /* ---- the reply budget -------------------------------------------------------------------------- */
 
-/* A connection whose receive window is tiny (set before connect, so the
- * kernel cannot grow it): the server's replies to it pile up in cchcd
- * once the server's socket buffer is full, as for a client that stops
- * reading on a slow link. */
-static int connect_small_window(const test_server *s)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int size = 4096;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)s->port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
-        fail_msg("cannot connect to cchcd at %s: %s", s->addr, strerror(errno));
-    return fd;
-}
-
 /* Sends until everything is sent or the server closes (then stops: the
  * close is what the test waits for). Returns the bytes sent. */
 static size_t send_until_closed(int fd, const uint8_t *data, size_t len)
@@ -574,12 +527,12 @@ static void test_client_that_does_not_read_is_closed(void **state)
     print_message("one task list answer: %zu bytes; sending %d requests\n", answer, n);
     assert_true(answer > 1000);
 
-    int fd = connect_small_window(&small);
+    int fd = raw_connect_small_window(&small);
     raw_hello(fd, 1);
     char peer[32], needle[160];
     peer_name(fd, peer, sizeof(peer));
     size_t one_len;
-    uint8_t *one = request_frame(&req, &one_len);
+    uint8_t *one = raw_request_frame(&req, &one_len);
     uint8_t *all = malloc(one_len * (size_t)n);
     for (int i = 0; i < n; i++)
         memcpy(all + one_len * (size_t)i, one, one_len);
@@ -588,7 +541,7 @@ static void test_client_that_does_not_read_is_closed(void **state)
     free(all);
     snprintf(needle, sizeof(needle), "(%s) closed: ", peer);
     harness_wait_log(&small, needle, 30000);
-    char *line = log_line(&small, needle);
+    char *line = harness_log_line(&small, needle);
     assert_non_null(line);
     print_message("after %zu bytes of requests: %s\n", sent, line);
     if (!strstr(line, "bytes of replies not read (--max-reply-backlog)"))

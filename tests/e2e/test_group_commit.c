@@ -44,24 +44,19 @@ static const test_person people[NPEOPLE] = {
     {"gc.binhthuy", "Bao-cao-Binh-Thuy-Nhom-2023", "Q-BINHTHUY", "reporter"},
     {"gc.omon", "Bao-cao-O-Mon-Nhom-2023", "Q-OMON", "reporter"},
 };
-static const char *units[NPEOPLE] = {"Q-NINHKIEU", "Q-CAIRANG", "Q-BINHTHUY", "Q-OMON"};
-static char tokens[NPEOPLE][128];
+static char tokens[NPEOPLE][HARNESS_TOKEN_SIZE];
 
-static const char *const server_args[] = {"--group-commit-inflight", "1", "--group-commit-max",
-                                          "64", NULL};
+static const char *const server_args[] = {HARNESS_ONE_GROUP_COMMIT, NULL};
 
 static int setup(void **state)
 {
     (void)state;
-    fixture_start(&fx, "groupcommit", server_args);
-    fixture_add_people(&fx, people, NPEOPLE, 1);
+    fixture_start_group_commit(&fx, "groupcommit", people, NPEOPLE, tokens);
     harness_open_period(srv, "2023-6M");
     harness_open_period(srv, "2023-9M");
     harness_open_period(srv, "2023-Y");
     harness_open_period(srv, "2024-Q1");
     harness_open_period(srv, "2024-6M");
-    for (int i = 0; i < NPEOPLE; i++)
-        harness_home_token(fx.homes[i], tokens[i], sizeof(tokens[i]));
     return 0;
 }
 
@@ -73,143 +68,34 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static int log_count(const char *needle)
-{
-    char *log = harness_read_file(srv->log_path);
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(log);
-    return n;
-}
-
-typedef struct log_wait {
-    const char *needle;
-    int at_least;
-} log_wait;
-
-static int log_reached(void *arg)
-{
-    const log_wait *w = arg;
-    return log_count(w->needle) >= w->at_least;
-}
-
-/* One submission of one row, as cchc would send it. */
-typedef struct submission {
-    int who;          /* index into people */
-    const char *period;
-    int task;
-    int base;         /* base_revision */
-    char text[128];   /* results */
-    char row_key[48];
-    char request_key[48]; /* "" for none */
-    int fd;
-} submission;
-
-static void send_submission(submission *s, uint64_t request_id)
-{
-    Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT;
-    Cchc__V1__ReportRow *rows[] = {&row};
-    row.line = 2;
-    row.task_id = s->task;
-    row.status = "in_progress";
-    row.progress = "50";
-    row.results = s->text;
-    row.idempotency_key = s->row_key;
-    row.base_revision = s->base;
-    Cchc__V1__ReportSubmitRequest submit = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
-    submit.period_id = (char *)s->period;
-    submit.rows = rows;
-    submit.n_rows = 1;
-    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-    req.request_id = request_id;
-    req.session_token = tokens[s->who];
-    req.request_key = s->request_key;
-    req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-    req.report_submit = &submit;
-    raw_send_request(s->fd, &req);
-}
-
 /* tag names the test in the text, key_tag (base64url) in the keys */
-static void prepare(submission *s, int who, const char *period, int task, const char *tag,
+static void prepare(raw_submission *s, int who, const char *period, int task, const char *tag,
                     const char *key_tag)
 {
-    memset(s, 0, sizeof(*s));
-    s->who = who;
-    s->period = period;
-    s->task = task;
-    snprintf(s->text, sizeof(s->text), "Nhóm %s: %s nhiệm vụ %d", tag, units[who], task);
+    raw_submission_start(s, srv, people[who].unit, tokens[who], period, task);
+    snprintf(s->text, sizeof(s->text), "Nhóm %s: %s nhiệm vụ %d", tag, people[who].unit, task);
     snprintf(s->row_key, sizeof(s->row_key), "gc-%s-%d-%d-row", key_tag, who, task);
     snprintf(s->request_key, sizeof(s->request_key), "gc-%s-%d-%d-request", key_tag, who, task);
-    s->fd = raw_connect(srv);
-    raw_hello(s->fd, 1);
 }
 
-static Cchc__V1__Response *read_answer(const submission *s)
+/* s's one row saved as revision, not replayed. */
+static void expect_saved(const raw_submission *s, Cchc__V1__Response *r, int revision)
 {
-    Cchc__V1__Response *r = raw_read_response(s->fd, 60000);
-    if (!r)
-        fail_msg("no answer to %s's submission of task %d", units[s->who], s->task);
-    return r;
-}
-
-static void expect_saved(const submission *s, Cchc__V1__Response *r, int revision)
-{
-    if (r->error)
-        fail_msg("%s task %d answered %s", units[s->who], s->task, r->error->message);
-    assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT);
-    assert_int_equal(r->report_submit->n_saved, 1);
-    assert_int_equal(r->report_submit->saved[0]->task_id, s->task);
-    assert_int_equal(r->report_submit->saved[0]->revision, revision);
-    assert_false(r->report_submit->saved[0]->replayed);
+    raw_submission_expect_saved(s, r, revision, 0);
 }
 
 /* The latest revision of s's report, and whether its text is s's. */
-static void expect_stored(const submission *s, int revision)
+static void expect_stored(const raw_submission *s, int revision)
 {
-    char *text = harness_db_queryf(&fx.db, "SELECT v.results FROM report x JOIN report_revision v ON v.report_id = "
-                         "x.id AND v.revision = x.revision WHERE x.period_id = '%s' AND "
-                         "x.unit_code = '%s' AND x.task_id = %d AND x.revision = %d",
-                         s->period, units[s->who], s->task, revision);
-    if (!text)
-        fail_msg("%s task %d: no revision %d stored", units[s->who], s->task, revision);
-    assert_string_equal(text, s->text);
-    free(text);
-}
-
-/* The administrator's own connection, holding a period row FOR UPDATE:
- * a submission for that period waits for it inside PostgreSQL. */
-static PGconn *hold_period(const char *period)
-{
-    PGconn *admin = PQconnectdb(fx.db.conninfo);
-    assert_int_equal(PQstatus(admin), CONNECTION_OK);
-    PQclear(PQexec(admin, "BEGIN"));
-    const char *params[] = {period};
-    PGresult *res = PQexecParams(admin, "SELECT 1 FROM report_period WHERE id = $1 FOR UPDATE", 1,
-                                 NULL, params, NULL, NULL, 0);
-    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
-    PQclear(res);
-    return admin;
-}
-
-static void release_period(PGconn *admin)
-{
-    PQclear(PQexec(admin, "COMMIT"));
-    PQfinish(admin);
+    raw_submission_expect_stored(&fx.db, s, revision, 1);
 }
 
 /* Sends first alone into the database, where it waits for held's lock,
  * then the others, and waits until cchcd has queued every one of them
  * behind it. */
-static void send_behind_blocker(submission *first, submission *others, int n)
+static void send_behind_blocker(raw_submission *first, raw_submission *others, int n)
 {
-    send_submission(first, 2);
-    harness_wait_for(harness_someone_waits_for_lock, &fx.db, 30000,
-                     "the first submission to wait for the period");
-    log_wait queued = {"queued for group commit", log_count("queued for group commit") + n};
-    for (int i = 0; i < n; i++)
-        send_submission(&others[i], 2);
-    harness_wait_for(log_reached, &queued, 30000, "cchcd to queue the other submissions");
+    raw_submissions_behind_blocker(&fx.db, srv, first, others, n, 0);
 }
 
 /* ---- tests ----------------------------------------------------------------------- */
@@ -221,27 +107,28 @@ static void test_twenty_clients_one_commit(void **state)
 {
     (void)state;
     enum { N = 20 };
-    submission subs[N];
+    raw_submission subs[N];
     for (int i = 0; i < N; i++)
     {
         prepare(&subs[i], i % NPEOPLE, "2023-6M", 101 + i / NPEOPLE, "hai mươi", "twenty");
         if (i % 2)
             subs[i].request_key[0] = '\0'; /* an older client's: row keys only */
     }
-    int batches = log_count("group commit: 19 writes in one transaction");
-    PGconn *admin = hold_period("2023-6M");
+    int batches = harness_log_count(srv, "group commit: 19 writes in one transaction");
+    PGconn *admin = harness_hold_period(&fx.db, "2023-6M");
     send_behind_blocker(&subs[0], subs + 1, N - 1);
-    release_period(admin);
+    harness_release_period(admin);
 
     for (int i = 0; i < N; i++) {
-        Cchc__V1__Response *r = read_answer(&subs[i]);
+        Cchc__V1__Response *r = raw_submission_answer(&subs[i]);
         expect_saved(&subs[i], r, 1);
         cchc__v1__response__free_unpacked(r, NULL);
         expect_stored(&subs[i], 1);
         close(subs[i].fd);
     }
     /* one transaction for the first, one for the nineteen behind it */
-    assert_int_equal(log_count("group commit: 19 writes in one transaction"), batches + 1);
+    assert_int_equal(harness_log_count(srv, "group commit: 19 writes in one transaction"),
+                     batches + 1);
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(DISTINCT v.xmin::text) FROM report_revision v JOIN "
                               "report x ON x.id = v.report_id WHERE x.period_id = '2023-6M' AND "
                               "v.results LIKE 'Nhóm hai mươi:%%'"),
@@ -261,7 +148,7 @@ static void test_twenty_clients_one_commit(void **state)
 static void test_refusal_and_conflict_stay_their_own(void **state)
 {
     (void)state;
-    submission first, others[4];
+    raw_submission first, others[4];
     prepare(&first, NK, "2023-9M", 101, "riêng", "own");
     prepare(&others[0], CR, "2023-9M", 101, "riêng", "own");
     prepare(&others[1], BT, "2023-9M", 999, "riêng", "own"); /* no such task for the unit */
@@ -269,39 +156,40 @@ static void test_refusal_and_conflict_stay_their_own(void **state)
     prepare(&others[3], NK, "2023-9M", 103, "riêng", "own");
     /* Ô Môn's task 102 is at revision 1 before the batch, and the
      * conflicting row is made from "nothing" (base 0) */
-    submission earlier;
+    raw_submission earlier;
     prepare(&earlier, OM, "2023-9M", 102, "trước", "before");
-    send_submission(&earlier, 2);
-    Cchc__V1__Response *r = read_answer(&earlier);
+    raw_submission_send(&earlier, 2);
+    Cchc__V1__Response *r = raw_submission_answer(&earlier);
     expect_saved(&earlier, r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
     close(earlier.fd);
 
-    int batches = log_count("group commit: 4 writes in one transaction");
-    PGconn *admin = hold_period("2023-9M");
+    int batches = harness_log_count(srv, "group commit: 4 writes in one transaction");
+    PGconn *admin = harness_hold_period(&fx.db, "2023-9M");
     send_behind_blocker(&first, others, 4);
-    release_period(admin);
+    harness_release_period(admin);
 
-    r = read_answer(&first);
+    r = raw_submission_answer(&first);
     expect_saved(&first, r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&others[0]);
+    r = raw_submission_answer(&others[0]);
     expect_saved(&others[0], r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&others[1]);
+    r = raw_submission_answer(&others[1]);
     assert_non_null(r->error);
     assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT);
     assert_true(r->error->n_details >= 1);
     assert_non_null(strstr(r->error->details[0]->message, "999"));
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&others[2]);
+    r = raw_submission_answer(&others[2]);
     assert_non_null(r->error);
     assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__CONFLICT);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&others[3]);
+    r = raw_submission_answer(&others[3]);
     expect_saved(&others[3], r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(log_count("group commit: 4 writes in one transaction"), batches + 1);
+    assert_int_equal(harness_log_count(srv, "group commit: 4 writes in one transaction"),
+                     batches + 1);
 
     expect_stored(&first, 1);
     expect_stored(&others[0], 1);
@@ -323,32 +211,32 @@ static void test_refusal_and_conflict_stay_their_own(void **state)
 static void test_same_key_twice_in_one_commit(void **state)
 {
     (void)state;
-    submission first, twice[2];
+    raw_submission first, twice[2];
     prepare(&first, CR, "2023-Y", 104, "khóa", "key");
     prepare(&twice[0], NK, "2023-Y", 105, "khóa", "key");
     twice[1] = twice[0];
-    twice[1].fd = raw_connect(srv);
-    raw_hello(twice[1].fd, 1);
+    twice[1].fd = raw_connect_greeted(srv);
     snprintf(twice[0].request_key, sizeof(twice[0].request_key), "gc-same-key-twice-0001");
     snprintf(twice[1].request_key, sizeof(twice[1].request_key), "gc-same-key-twice-0001");
-    int from_record = log_count("answered from its request key");
-    int batches = log_count("group commit: 2 writes in one transaction");
+    int from_record = harness_log_count(srv, "answered from its request key");
+    int batches = harness_log_count(srv, "group commit: 2 writes in one transaction");
 
-    PGconn *admin = hold_period("2023-Y");
+    PGconn *admin = harness_hold_period(&fx.db, "2023-Y");
     send_behind_blocker(&first, twice, 2);
-    release_period(admin);
+    harness_release_period(admin);
 
-    Cchc__V1__Response *r = read_answer(&first);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
     expect_saved(&first, r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
-    Cchc__V1__Response *a = read_answer(&twice[0]), *b = read_answer(&twice[1]);
+    Cchc__V1__Response *a = raw_submission_answer(&twice[0]), *b = raw_submission_answer(&twice[1]);
     expect_saved(&twice[0], a, 1);
     expect_saved(&twice[1], b, 1);
     assert_int_equal(a->report_submit->saved[0]->report_id, b->report_submit->saved[0]->report_id);
     cchc__v1__response__free_unpacked(a, NULL);
     cchc__v1__response__free_unpacked(b, NULL);
-    assert_int_equal(log_count("group commit: 2 writes in one transaction"), batches + 1);
-    assert_int_equal(log_count("answered from its request key"), from_record + 1);
+    assert_int_equal(harness_log_count(srv, "group commit: 2 writes in one transaction"),
+                     batches + 1);
+    assert_int_equal(harness_log_count(srv, "answered from its request key"), from_record + 1);
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
                               "v.report_id WHERE x.period_id = '2023-Y' AND x.unit_code = "
                               "'Q-NINHKIEU' AND x.task_id = 105"),
@@ -377,21 +265,21 @@ static void test_statement_error_fails_only_its_own(void **state)
         "EXECUTE FUNCTION gc_test_fail(); SELECT 1");
     assert_non_null(created);
     free(created);
-    submission first, others[3];
+    raw_submission first, others[3];
     prepare(&first, NK, "2024-6M", 101, "lành", "fine");
     prepare(&others[0], CR, "2024-6M", 101, "lành", "fine");
     prepare(&others[1], BT, "2024-6M", 101, "hỏng", "broken");
     prepare(&others[2], OM, "2024-6M", 101, "lành", "fine");
-    int split = log_count("a transaction of 3 writes failed; sending each alone");
-    PGconn *admin = hold_period("2024-6M");
+    int split = harness_log_count(srv, "a transaction of 3 writes failed; sending each alone");
+    PGconn *admin = harness_hold_period(&fx.db, "2024-6M");
     send_behind_blocker(&first, others, 3);
-    release_period(admin);
+    harness_release_period(admin);
 
-    Cchc__V1__Response *r = read_answer(&first);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
     expect_saved(&first, r, 1);
     cchc__v1__response__free_unpacked(r, NULL);
     for (int i = 0; i < 3; i++) {
-        r = read_answer(&others[i]);
+        r = raw_submission_answer(&others[i]);
         if (i == 1) {
             assert_non_null(r->error);
             assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INTERNAL);
@@ -403,7 +291,8 @@ static void test_statement_error_fails_only_its_own(void **state)
         close(others[i].fd);
     }
     close(first.fd);
-    assert_int_equal(log_count("a transaction of 3 writes failed; sending each alone"), split + 1);
+    assert_int_equal(harness_log_count(srv, "a transaction of 3 writes failed; sending each alone"),
+                     split + 1);
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision WHERE results LIKE "
                               "'Nhóm hỏng:%%'"),
                      0);
@@ -426,22 +315,22 @@ static void test_killed_after_replies(void **state)
 {
     (void)state;
     enum { N = 12 };
-    submission subs[N];
+    raw_submission subs[N];
     for (int i = 0; i < N; i++)
         prepare(&subs[i], i % NPEOPLE, "2024-Q1", 110 + i / NPEOPLE, "giết", "killed");
     for (int i = 0; i < N; i++)
-        send_submission(&subs[i], 2);
+        raw_submission_send(&subs[i], 2);
     for (int i = 0; i < N; i++) {
-        Cchc__V1__Response *r = read_answer(&subs[i]);
+        Cchc__V1__Response *r = raw_submission_answer(&subs[i]);
         expect_saved(&subs[i], r, 1);
         cchc__v1__response__free_unpacked(r, NULL);
     }
 
     /* a transaction in the database, not committed, when cchcd dies */
-    submission open[3];
+    raw_submission open[3];
     for (int i = 0; i < 3; i++)
         prepare(&open[i], i, "2024-Q1", 120, "dở dang", "open");
-    PGconn *admin = hold_period("2024-Q1");
+    PGconn *admin = harness_hold_period(&fx.db, "2024-Q1");
     send_behind_blocker(&open[0], open + 1, 2);
     assert_int_equal(kill(srv->pid, SIGKILL), 0);
     int status;
@@ -452,7 +341,7 @@ static void test_killed_after_replies(void **state)
         assert_null(r); /* the connection closed without an answer */
         close(open[i].fd);
     }
-    release_period(admin);
+    harness_release_period(admin);
     harness_wait_for(backends_gone, NULL, 30000, "the killed cchcd's backends to end");
 
     for (int i = 0; i < N; i++) {

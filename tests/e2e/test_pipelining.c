@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -27,7 +26,6 @@
 
 #include "harness.h"
 #include "protocol.h"
-#include "wire.h"
 
 /* cchcd's defaults (server/server.c, server/net/connection.c): the
  * replies queued at which a connection stops being read, and the most
@@ -36,29 +34,6 @@
 #define ONE_BATCH (64u << 10)
 
 static test_db db;
-
-/* Appends the frame of req to buf (grown as needed). */
-static void append_frame(uint8_t **buf, size_t *len, Cchc__V1__Request *req)
-{
-    uint8_t *frame;
-    size_t flen;
-    assert_int_equal(wire_encode_frame(&req->base, CCHC_ABSOLUTE_MAX_FRAME, &frame, &flen, NULL), 0);
-    *buf = realloc(*buf, *len + flen);
-    assert_non_null(*buf);
-    memcpy(*buf + *len, frame, flen);
-    *len += flen;
-    free(frame);
-}
-
-static void append_ping(uint8_t **buf, size_t *len, uint64_t id)
-{
-    Cchc__V1__PingRequest ping = CCHC__V1__PING_REQUEST__INIT;
-    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-    req.request_id = id;
-    req.body_case = CCHC__V1__REQUEST__BODY_PING;
-    req.ping = &ping;
-    append_frame(buf, len, &req);
-}
 
 static Cchc__V1__Response *must_read(int fd, uint64_t id)
 {
@@ -90,12 +65,12 @@ static void expect_error(int fd, uint64_t id, Cchc__V1__ErrorCode code, const ch
 
 /* One write: ping, hello, ping, a login whose username is not UTF-8, a
  * ping carrying an unknown field, 100 pings; every answer in order. */
-static void gates_hold_in_one_write(const test_server *srv)
+static void gates_hold_in_one_write(test_server *srv)
 {
     int fd = raw_connect(srv);
     uint8_t *buf = NULL;
     size_t len = 0;
-    append_ping(&buf, &len, 5); /* before hello: refused */
+    raw_append_ping(&buf, &len, 5); /* before hello: refused */
     Cchc__V1__HelloRequest hello = CCHC__V1__HELLO_REQUEST__INIT;
     hello.protocol_version = CCHC_PROTOCOL_VERSION;
     hello.client_name = "test_pipelining";
@@ -103,8 +78,8 @@ static void gates_hold_in_one_write(const test_server *srv)
     req.request_id = 6;
     req.body_case = CCHC__V1__REQUEST__BODY_HELLO;
     req.hello = &hello;
-    append_frame(&buf, &len, &req);
-    append_ping(&buf, &len, 7);
+    raw_append_request(&buf, &len, &req);
+    raw_append_ping(&buf, &len, 7);
     Cchc__V1__LoginRequest login = CCHC__V1__LOGIN_REQUEST__INIT;
     login.username = "qu\xe1n"; /* Latin-1 "quán": not UTF-8 */
     login.password = "Quan-tri-Can-Tho-2023";
@@ -112,11 +87,11 @@ static void gates_hold_in_one_write(const test_server *srv)
     login_req.request_id = 8;
     login_req.body_case = CCHC__V1__REQUEST__BODY_LOGIN;
     login_req.login = &login;
-    append_frame(&buf, &len, &login_req);
+    raw_append_request(&buf, &len, &login_req);
     /* a ping whose body holds field 15 (a varint) it does not define: a
      * newer client's field, ignored as protobuf says */
     size_t at = len;
-    append_ping(&buf, &len, 9);
+    raw_append_ping(&buf, &len, 9);
     static const uint8_t extra[] = {15 << 3, 1};
     /* the frame is header (4 bytes) + request_id (2) + ping tag (1) and
      * length (1); grow the body by the two bytes of field 15 */
@@ -133,7 +108,7 @@ static void gates_hold_in_one_write(const test_server *srv)
     buf[at + 2] = (uint8_t)(payload >> 8);
     buf[at + 3] = (uint8_t)payload;
     for (uint64_t id = 100; id < 200; id++)
-        append_ping(&buf, &len, id);
+        raw_append_ping(&buf, &len, id);
     raw_send(fd, buf, len);
     free(buf);
 
@@ -160,56 +135,13 @@ static void gates_hold_in_one_write(const test_server *srv)
 static void test_gates_plaintext(void **state)
 {
     (void)state;
-    test_server srv;
-    harness_server_start_plaintext(&srv, db.conninfo, NULL);
-    gates_hold_in_one_write(&srv);
-    assert_int_equal(harness_server_stop(&srv), 0);
+    harness_with_server(&db, 0, gates_hold_in_one_write);
 }
 
 static void test_gates_tls(void **state)
 {
     (void)state;
-    test_server srv;
-    const char *args[] = {"--tls-cert", harness_cert("server.crt"), "--tls-key",
-                          harness_cert("server.key"), NULL};
-    harness_server_start(&srv, db.conninfo, args);
-    srv.tls = 1; /* the test gave the certificate: its raw connections speak TLS */
-    gates_hold_in_one_write(&srv);
-    assert_int_equal(harness_server_stop(&srv), 0);
-}
-
-/* A connection whose receive window is a few KiB, so that what cchcd
- * sends it piles up in cchcd rather than in the kernel. */
-static int connect_small_window(const test_server *s)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int size = 4096;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)s->port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0)
-        fail_msg("cannot connect to cchcd at %s: %s", s->addr, strerror(errno));
-    return fd;
-}
-
-/* The line of cchcd's log holding needle (malloc'd), or NULL. */
-static char *log_line(const test_server *s, const char *needle)
-{
-    char *log = harness_read_file(s->log_path);
-    char *hit = log ? strstr(log, needle) : NULL;
-    char *line = NULL;
-    if (hit) {
-        char *start = hit, *end = strchr(hit, '\n');
-        while (start > log && start[-1] != '\n')
-            start--;
-        size_t n = end ? (size_t)(end - start) : strlen(start);
-        line = malloc(n + 1);
-        memcpy(line, start, n);
-        line[n] = '\0';
-    }
-    free(log);
-    return line;
+    harness_with_server(&db, 1, gates_hold_in_one_write);
 }
 
 /* Pings, never a read: cchcd pauses reading at the high-water mark, and
@@ -219,18 +151,15 @@ static void test_ping_flood_without_reading_is_bounded(void **state)
     (void)state;
     test_server srv;
     harness_server_start_plaintext(&srv, db.conninfo, NULL);
-    int fd = connect_small_window(&srv);
+    int fd = raw_connect_small_window(&srv);
     raw_hello(fd, 1);
-    struct sockaddr_in me;
-    socklen_t me_len = sizeof(me);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &me_len), 0);
     char needle[96];
-    snprintf(needle, sizeof(needle), "(127.0.0.1:%d): paused reading: ", ntohs(me.sin_port));
+    snprintf(needle, sizeof(needle), "(127.0.0.1:%d): paused reading: ", raw_local_port(fd));
 
     uint8_t *chunk = NULL;
     size_t chunk_len = 0;
     for (uint64_t id = 2; id < 2 + 4096; id++)
-        append_ping(&chunk, &chunk_len, id);
+        raw_append_ping(&chunk, &chunk_len, id);
     /* send until the kernel takes no more and cchcd says it paused; the
      * log line is the event waited for, POLLOUT the pace */
     size_t sent = 0, off = 0;
@@ -255,7 +184,7 @@ static void test_ping_flood_without_reading_is_bounded(void **state)
         harness_print_log_tail(srv.log_path);
         fail_msg("cchcd did not pause reading after %zu bytes of pings", sent);
     }
-    char *line = log_line(&srv, needle);
+    char *line = harness_log_line(&srv, needle);
     assert_non_null(line);
     print_message("after %zu bytes of pings: %s\n", sent, line);
     const char *queued_at = strstr(line, needle) + strlen(needle);

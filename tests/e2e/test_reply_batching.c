@@ -14,15 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "harness.h"
-#include "protocol.h"
-#include "wire.h"
 
 /* pings sent in one write after hello */
 #define DEPTH 64
@@ -30,15 +26,6 @@
 #define LONG_PIPELINE 2000
 
 static test_db db;
-
-/* The port of fd's own end: cchcd names the connection by it in its log. */
-static int local_port(int fd)
-{
-    struct sockaddr_in addr;
-    socklen_t len = sizeof(addr);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&addr, &len), 0);
-    return ntohs(addr.sin_port);
-}
 
 /* Reads n ping answers; in order (ids first_id, first_id + 1, ...) when
  * in_order, else each id exactly once. */
@@ -90,7 +77,7 @@ static long writes_for(test_server *srv, int port, int replies)
 static void pipelined_pings_leave_together(test_server *srv)
 {
     int fd = raw_connect(srv);
-    int port = local_port(fd);
+    int port = raw_local_port(fd);
     raw_hello(fd, 1);
     size_t len;
     uint8_t *batch = raw_ping_frames(100, DEPTH, 0, &len);
@@ -124,29 +111,24 @@ static void long_and_database_pipelines_complete(test_server *srv)
     close(fd);
 }
 
+/* What each server, plaintext and TLS, is checked for. */
+static void replies_leave_together(test_server *srv)
+{
+    pipelined_pings_leave_together(srv);
+    long_and_database_pipelines_complete(srv);
+}
+
 static void test_plaintext(void **state)
 {
     (void)state;
-    test_server srv;
-    harness_server_start_plaintext(&srv, db.conninfo, NULL);
-    pipelined_pings_leave_together(&srv);
-    long_and_database_pipelines_complete(&srv);
-    assert_int_equal(harness_server_stop(&srv), 0);
+    harness_with_server(&db, 0, replies_leave_together);
 }
 
 static void test_tls(void **state)
 {
     (void)state;
-    test_server srv;
-    const char *args[] = {"--tls-cert", harness_cert("server.crt"), "--tls-key",
-                          harness_cert("server.key"), NULL};
-    harness_server_start(&srv, db.conninfo, args);
-    /* TLS whatever CCHC_TEST_TLS says: the test gave the certificate, so
-     * it says its raw connections speak TLS (the harness's test CA) */
-    srv.tls = 1;
-    pipelined_pings_leave_together(&srv);
-    long_and_database_pipelines_complete(&srv);
-    assert_int_equal(harness_server_stop(&srv), 0);
+    /* TLS whatever CCHC_TEST_TLS says */
+    harness_with_server(&db, 1, replies_leave_together);
 }
 
 static int setup(void **state)

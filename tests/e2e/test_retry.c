@@ -430,12 +430,7 @@ static int teardown(void **state)
 /* Occurrences of needle in cchcd's log. */
 static int log_count(const char *needle)
 {
-    char *log = harness_read_file(srv->log_path);
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(log);
-    return n;
+    return harness_log_count(srv, needle);
 }
 
 /* Connections of cchcd's pool that became ready, and that were lost. */
@@ -459,17 +454,6 @@ static int pool_settled(void *arg)
 {
     (void)arg;
     return log_ready_count() >= 4 + log_count(" lost: ");
-}
-
-typedef struct log_wait {
-    const char *needle;
-    int at_least;
-} log_wait;
-
-static int log_reached(void *arg)
-{
-    const log_wait *w = arg;
-    return log_count(w->needle) >= w->at_least;
 }
 
 static char admin_token[128];
@@ -763,9 +747,9 @@ static void test_client_in_doubt_keeps_submission(void **state)
                             "AND x.unit_code = 'Q-NINHKIEU'";
     assert_int_equal(harness_db_count(&fx.db, "%s", revisions), 1); /* it had committed */
 
-    log_wait ready = {"database ready", log_count("database ready") + 1};
+    int ready = log_count("database ready") + 1;
     proxy_refuse(0);
-    harness_wait_for(log_reached, &ready, 20000, "cchcd to reach the database again");
+    harness_wait_log_count(srv, "database ready", ready, 20000, "cchcd to reach the database again");
     const char *send[] = {"outbox", "send", NULL};
     json_t *sent = harness_cchc_json(srv, send);
     assert_int_equal(jint(sent, "sent"), 1);
@@ -830,9 +814,9 @@ static void test_database_down_is_unavailable(void **state)
     harness_home_token(fx.home, admin_token, sizeof(admin_token));
     /* with every connection ready, each one sees its loss */
     harness_wait_for(pool_settled, NULL, 20000, "cchcd's four database connections to be ready");
-    log_wait lost = {" lost: ", log_count(" lost: ") + 4};
+    int lost = log_count(" lost: ") + 4;
     assert_int_equal(proxy_refuse(1), 4);
-    harness_wait_for(log_reached, &lost, 20000, "cchcd to see every database connection lost");
+    harness_wait_log_count(srv, " lost: ", lost, 20000, "cchcd to see every database connection lost");
     int fd = raw_connect(srv);
     raw_hello(fd, 1);
     Cchc__V1__Response *r = raw_user_add(fd, 2, "retry-database-down-1", "retry.down", "Không có CSDL");
@@ -847,9 +831,9 @@ static void test_database_down_is_unavailable(void **state)
     assert_non_null(strstr(out.err, "máy chủ chưa sẵn sàng"));
     run_result_free(&out);
 
-    log_wait ready = {"database ready", log_count("database ready") + 1};
+    int ready = log_count("database ready") + 1;
     proxy_refuse(0);
-    harness_wait_for(log_reached, &ready, 20000, "cchcd to reach the database again");
+    harness_wait_log_count(srv, "database ready", ready, 20000, "cchcd to reach the database again");
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM account WHERE username LIKE 'retry.down%%'"), 0);
     assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key = 'retry-database-down-1'"),
                      0);

@@ -279,21 +279,6 @@ static char *html_figure(const char *html, const char *key)
     return end ? strndup(p, (size_t)(end - p)) : NULL;
 }
 
-/* The server's canonical value of the figure data-figure="key" (its
- * data-value attribute, written just before data-figure), or NULL. */
-static char *html_value(const char *html, const char *key)
-{
-    char needle[200];
-    snprintf(needle, sizeof(needle), "\" data-figure=\"%s\">", key);
-    const char *end = strstr(html, needle);
-    if (!end)
-        return NULL;
-    const char *p = end;
-    while (p > html && strncmp(p, "data-value=\"", 12) != 0)
-        p--;
-    return strncmp(p, "data-value=\"", 12) == 0 ? strndup(p + 12, (size_t)(end - p - 12)) : NULL;
-}
-
 static void test_html_and_csv_exports(void **state)
 {
     (void)state;
@@ -328,13 +313,13 @@ static void test_html_and_csv_exports(void **state)
     }
     /* decimals: the server's value kept in data-value, printed with a
      * decimal comma and two decimals */
-    char *mean = html_value(html, "total.mean_progress");
+    char *mean = harness_html_value(html, "total.mean_progress");
     assert_string_equal(mean, jstr(t, "mean_progress"));
     free(mean);
     mean = html_figure(html, "total.mean_progress");
     assert_string_equal(mean, "46,00");
     free(mean);
-    char *first_risk = html_value(html, "risk.5.4.risk");
+    char *first_risk = harness_html_value(html, "risk.5.4.risk");
     assert_string_equal(first_risk, "1.5000");
     free(first_risk);
     first_risk = html_figure(html, "risk.5.4.risk");

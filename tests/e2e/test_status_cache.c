@@ -39,14 +39,10 @@ static test_fixture fx;
 static test_server *const srv = &fx.srv;
 static test_db *const db = &fx.db;
 
-/* live_report_facts before the cache, verbatim but for its name
- * (sql/functions/070_status.sql at b0542ca). */
+/* The body of live_report_facts before the cache, verbatim
+ * (sql/functions/070_status.sql at b0542ca); defined as
+ * old_live_report_facts with the facts' columns (harness_facts.c). */
 static const char old_live_report_facts[] =
-    "CREATE OR REPLACE FUNCTION old_live_report_facts(pid text)\n"
-    "RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,\n"
-    "               state text, received boolean, on_time boolean, late boolean, status text,\n"
-    "               progress numeric, report_id bigint)\n"
-    "LANGUAGE sql STABLE AS $$\n"
     "    SELECT e.unit_code, u.name, u.kind,\n"
     "           ar.area_code,\n"
     "           e.task_id,\n"
@@ -60,8 +56,7 @@ static const char old_live_report_facts[] =
     "      JOIN org_unit u ON u.code = e.unit_code\n"
     "      LEFT JOIN (report_period p CROSS JOIN LATERAL unit_areas_on(p.data_until) ar)\n"
     "        ON p.id = pid AND ar.unit_code = e.unit_code\n"
-    "      LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id\n"
-    "$$;\n";
+    "      LEFT JOIN report x ON x.period_id = pid AND x.unit_code = e.unit_code AND x.task_id = e.task_id\n";
 
 /* The open and closed periods the cache lacks, plus, for each cached
  * period (its id a constant, as in cchcd's statements), the rows in which
@@ -138,7 +133,7 @@ static int setup(void **state)
 {
     (void)state;
     fixture_start(&fx, "status_cache", NULL);
-    free(harness_db_query(db, old_live_report_facts));
+    harness_define_facts_function(db, "old_live_report_facts", old_live_report_facts);
     free(harness_db_query(db, mismatches_fn));
     harness_open_period(srv, BEFORE);
     harness_open_period(srv, AFTER);

@@ -46,14 +46,10 @@ static const test_person people[NPEOPLE] = {
     {"vp.kiemtra", "Kiem-tra-Van-phong-2024", "VP-UBND", "reviewer"}, /* leads 105 */
 };
 
-/* live_report_facts before 0019, verbatim but for its name
- * (sql/functions/070_status.sql at c52fb99). */
+/* The body of live_report_facts before 0019, verbatim
+ * (sql/functions/070_status.sql at c52fb99); defined as
+ * old_live_report_facts with the facts' columns (harness_facts.c). */
 static const char old_live_report_facts[] =
-    "CREATE OR REPLACE FUNCTION old_live_report_facts(pid text)\n"
-    "RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code text, task_id int,\n"
-    "               state text, received boolean, on_time boolean, late boolean, status text,\n"
-    "               progress numeric, report_id bigint)\n"
-    "LANGUAGE sql STABLE AS $$\n"
     "    SELECT e.unit_code, u.name, u.kind,\n"
     "           ar.area_code,\n"
     "           e.task_id,\n"
@@ -71,8 +67,7 @@ static const char old_live_report_facts[] =
     "      LEFT JOIN LATERAL (\n"
     "           SELECT r.status, r.progress FROM report_revision r\n"
     "            WHERE r.report_id = x.id AND r.saved_as = 'submitted'\n"
-    "            ORDER BY r.revision DESC LIMIT 1) v ON true\n"
-    "$$;\n";
+    "            ORDER BY r.revision DESC LIMIT 1) v ON true\n";
 
 /* The export statement before 0019 (server/db/statements.c at c52fb99),
  * its macros written out. */
@@ -226,7 +221,7 @@ static int setup(void **state)
     fixture_start(&fx, "status_live", NULL);
     fixture_add_people(&fx, people, NPEOPLE, 1);
     harness_open_period(srv, HAND);
-    free(harness_db_query(db, old_live_report_facts));
+    harness_define_facts_function(db, "old_live_report_facts", old_live_report_facts);
     fixture_as(&fx, -1);
     return 0;
 }
