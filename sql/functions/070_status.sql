@@ -158,7 +158,7 @@ RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code tex
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT k.unit_code, u.name, u.kind,
-           ar.area_code,
+           u.area_code,
            k.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
@@ -171,8 +171,13 @@ LANGUAGE sql STABLE AS $$
         ON x.unit_code = e.unit_code AND x.task_id = e.task_id
      CROSS JOIN LATERAL (SELECT coalesce(e.unit_code, x.unit_code) AS unit_code,
                                 coalesce(e.task_id, x.task_id) AS task_id) k
-      JOIN org_unit u ON u.code = k.unit_code
-      LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = k.unit_code
+      -- each unit with its area first (~100 rows, kept apart by OFFSET 0),
+      -- then one hash join with the reports: joined to the reports one by
+      -- one, the areas made the planner sort all ~5,000 rows for a merge
+      -- join (issue 15)
+      JOIN (SELECT u.code, u.name, u.kind, ar.area_code
+              FROM org_unit u LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = u.code
+            OFFSET 0) u ON u.code = k.unit_code
      WHERE e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL
 $$;
 
