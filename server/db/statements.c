@@ -782,6 +782,8 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "name_rank AS MATERIALIZED ("
         "  SELECT n.name, dense_rank() OVER (ORDER BY n.name" VI ") AS rank"
         "    FROM (SELECT f.unit_name AS name FROM f UNION SELECT u.name FROM org_unit u) n),"
+        "unit_rank AS MATERIALIZED ("  /* the rank of each unit's name today, by code */
+        "  SELECT u.code, nr.rank FROM org_unit u JOIN name_rank nr ON nr.name = u.name),"
         "task_leads AS ("
         "  SELECT l.task_id, string_agg(lu.name, E'\x1f' ORDER BY lu.name" VI ") AS leads"
         "    FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code GROUP BY l.task_id),"
@@ -808,7 +810,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  JOIN name_rank nr ON nr.name = f.unit_name"
         " WHERE NOT f.received"
         " UNION ALL "
-        "SELECT 'rows', x.task_id, nr.rank, x.unit_code, NULL,"
+        "SELECT 'rows', x.task_id, ur.rank, x.unit_code, NULL,"
         "       x.unit_code, u.name, x.task_id, t.ref, x.state, NULL, NULL,"
         "       x.period_id, coalesce(c.criteria, ''),"
         "       v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), ''),"
@@ -821,7 +823,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         /* the period too: a hash of its reports, not of every report */
         "  JOIN report x ON x.id = f.report_id AND x.period_id = $1"
         "  JOIN org_unit u ON u.code = x.unit_code"
-        "  JOIN name_rank nr ON nr.name = u.name"
+        "  JOIN unit_rank ur ON ur.code = x.unit_code"
         "  JOIN task t ON t.id = x.task_id"
         "  LEFT JOIN task_criteria c ON c.task_id = t.id"
         "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
