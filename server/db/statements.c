@@ -773,9 +773,17 @@ const statement_def cchc_statements[STMT_COUNT] = {
      * sort columns o_* are for the ORDER BY). Each task's lead agencies
      * and criteria are joined once per task, not once per report.
      * tests/e2e/test_status_live.c checks both lists against those two
-     * statements. */
+     * statements. The units' names are ranked once in Vietnamese order
+     * (o_name: the rank; a deterministic collation ranks no two names
+     * alike), so the ~5,000 rows sort on that number instead of comparing
+     * their names under ICU one pair at a time (issue 15). */
     [STMT_BUNDLE_LISTS] = {"cchc_bundle_lists",
         "WITH f AS MATERIALIZED (SELECT * FROM scoped_facts($1, $2, $3::boolean)),"
+        "name_rank AS MATERIALIZED ("
+        "  SELECT n.name, dense_rank() OVER (ORDER BY n.name" VI ") AS rank"
+        "    FROM (SELECT f.unit_name AS name FROM f UNION SELECT u.name FROM org_unit u) n),"
+        "unit_rank AS MATERIALIZED ("  /* the rank of each unit's name today, by code */
+        "  SELECT u.code, nr.rank FROM org_unit u JOIN name_rank nr ON nr.name = u.name),"
         "task_leads AS ("
         "  SELECT l.task_id, string_agg(lu.name, E'\x1f' ORDER BY lu.name" VI ") AS leads"
         "    FROM period_leads($1) l JOIN org_unit lu ON lu.code = l.unit_code GROUP BY l.task_id),"
@@ -784,7 +792,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "                                ORDER BY " INDEX_ORDER("tc.index_code") ", "
         CODE_ORDER("tc.criterion_code") ") AS criteria"
         "    FROM task_criterion tc GROUP BY tc.task_id)"
-        "SELECT 'missing' AS list, NULL::int AS o_task, f.unit_name" VI " AS o_name, f.unit_code AS o_code,"
+        "SELECT 'missing' AS list, NULL::int AS o_task, nr.rank AS o_name, f.unit_code AS o_code,"
         "       f.task_id AS o_task2,"
         "       f.unit_code, f.unit_name, f.task_id, t.ref, f.state,"
         "       coalesce(tl.leads, '') AS leads,"
@@ -799,9 +807,10 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       NULL AS difficulties, NULL AS proposals, NULL AS indicators, NULL AS last_review,"
         "       NULL AS return_reason"
         "  FROM f JOIN task t ON t.id = f.task_id LEFT JOIN task_leads tl ON tl.task_id = f.task_id"
+        "  JOIN name_rank nr ON nr.name = f.unit_name"
         " WHERE NOT f.received"
         " UNION ALL "
-        "SELECT 'rows', x.task_id, u.name" VI ", x.unit_code, NULL,"
+        "SELECT 'rows', x.task_id, ur.rank, x.unit_code, NULL,"
         "       x.unit_code, u.name, x.task_id, t.ref, x.state, NULL, NULL,"
         "       x.period_id, coalesce(c.criteria, ''),"
         "       v.revision, x.late, coalesce(iso_utc(x.first_submitted_at), ''),"
@@ -814,6 +823,7 @@ const statement_def cchc_statements[STMT_COUNT] = {
         /* the period too: a hash of its reports, not of every report */
         "  JOIN report x ON x.id = f.report_id AND x.period_id = $1"
         "  JOIN org_unit u ON u.code = x.unit_code"
+        "  JOIN unit_rank ur ON ur.code = x.unit_code"
         "  JOIN task t ON t.id = x.task_id"
         "  LEFT JOIN task_criteria c ON c.task_id = t.id"
         "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"

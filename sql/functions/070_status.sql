@@ -158,7 +158,7 @@ RETURNS TABLE (unit_code text, unit_name text, unit_kind text, district_code tex
                progress numeric, report_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT k.unit_code, u.name, u.kind,
-           ar.area_code,
+           u.area_code,
            k.task_id,
            CASE WHEN x.state IS NULL OR (x.state = 'draft' AND x.first_submitted_at IS NULL)
                 THEN 'missing' ELSE x.state END,
@@ -171,8 +171,13 @@ LANGUAGE sql STABLE AS $$
         ON x.unit_code = e.unit_code AND x.task_id = e.task_id
      CROSS JOIN LATERAL (SELECT coalesce(e.unit_code, x.unit_code) AS unit_code,
                                 coalesce(e.task_id, x.task_id) AS task_id) k
-      JOIN org_unit u ON u.code = k.unit_code
-      LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = k.unit_code
+      -- each unit with its area first (~100 rows, kept apart by OFFSET 0),
+      -- then one hash join with the reports: joined to the reports one by
+      -- one, the areas made the planner sort all ~5,000 rows for a merge
+      -- join (issue 15)
+      JOIN (SELECT u.code, u.name, u.kind, ar.area_code
+              FROM org_unit u LEFT JOIN period_unit_areas(pid) ar ON ar.unit_code = u.code
+            OFFSET 0) u ON u.code = k.unit_code
      WHERE e.unit_code IS NOT NULL OR x.first_submitted_at IS NOT NULL
 $$;
 
@@ -270,78 +275,130 @@ $$;
 --              top of this file)
 -- `cchc status` asks for one dimension, the HTML report (report_bundle)
 -- for index, district and lead at once.
-CREATE OR REPLACE FUNCTION status_figures(pid text, dims text[], viewer_unit text, sees_all boolean)
+--
+-- Every section but the unit's groups whole tasks (or a task's reports in
+-- one area), so the ~5,000 facts of a live period are first counted once
+-- per task and area (by_task_area: a few hundred rows) and each such
+-- section sums those counts; only `--by unit` groups the facts
+-- themselves. The sums are the same numbers as counting the facts
+-- directly: counts add up, numeric sums are exact (their scale is the
+-- largest of their terms either way), and an average is the sum of
+-- progress over the number of reports that have one, as avg() computes it
+-- (issue 15: the grouping and the criteria at risk over the facts were
+-- most of a live period's status; tests/e2e/test_status_facts.c compares
+-- with the statements of before).
+CREATE OR REPLACE FUNCTION period_status_figures(pid text, dims text[], viewer_unit text, sees_all boolean)
 RETURNS TABLE (section text, key text, name text, expected int, received int, on_time int, late int,
                missing int, not_started int, in_progress int, completed int, behind int,
                mean_progress numeric, effective_progress numeric,
                index_code text, code text, max_points numeric, score numeric, points_lost numeric,
                tasks int, risk numeric)
 LANGUAGE sql STABLE AS $$
-    WITH facts AS MATERIALIZED (SELECT * FROM report_facts(pid)),
+    -- not kept: counted once into by_task_area; read again only --by unit
+    WITH facts AS NOT MATERIALIZED (SELECT * FROM report_facts(pid)),
     leads AS MATERIALIZED (SELECT * FROM period_leads(pid)),
-    f AS MATERIALIZED (
+    scope AS MATERIALIZED (SELECT DISTINCT l.task_id FROM leads l WHERE l.unit_code = viewer_unit),
+    f AS (
         SELECT x.* FROM facts x
-         WHERE sees_all OR x.task_id IN (SELECT l.task_id FROM leads l WHERE l.unit_code = viewer_unit)),
+         WHERE sees_all OR x.task_id IN (SELECT s.task_id FROM scope s)),
+    by_task_area AS MATERIALIZED (
+        SELECT x.task_id, x.district_code, count(*) AS n,
+               count(*) FILTER (WHERE x.received) AS received,
+               count(*) FILTER (WHERE x.on_time) AS on_time,
+               count(*) FILTER (WHERE x.late) AS late,
+               count(*) FILTER (WHERE x.received AND x.status = 'not_started') AS not_started,
+               count(*) FILTER (WHERE x.received AND x.status = 'in_progress') AS in_progress,
+               count(*) FILTER (WHERE x.received AND x.status = 'completed') AS completed,
+               count(*) FILTER (WHERE x.received AND x.status = 'behind') AS behind,
+               sum(x.progress) FILTER (WHERE x.received) AS progress_sum,
+               count(x.progress) FILTER (WHERE x.received) AS progress_n
+          FROM facts x
+         GROUP BY x.task_id, x.district_code),
+    g AS MATERIALIZED (
+        SELECT t.* FROM by_task_area t
+         WHERE sees_all OR t.task_id IN (SELECT s.task_id FROM scope s)),
     keyed AS (
-        SELECT 'total'::text AS section, 'total'::text AS key, 'Toàn thành phố'::text AS name,
-               f.received, f.on_time, f.late, f.status, f.progress
-          FROM f
-        UNION ALL
-        SELECT 'unit', f.unit_code, f.unit_name, f.received, f.on_time, f.late, f.status, f.progress
-          FROM f WHERE 'unit' = ANY (dims)
+        SELECT 'total'::text AS section, 'total'::text AS key, 'Toàn thành phố'::text AS name, g.*
+          FROM g
         UNION ALL
         -- named once per area below, not once per report
-        SELECT 'district', f.district_code, NULL, f.received, f.on_time, f.late, f.status, f.progress
-          FROM f WHERE 'district' = ANY (dims) AND f.district_code IS NOT NULL
+        SELECT 'district', g.district_code, NULL, g.*
+          FROM g WHERE 'district' = ANY (dims) AND g.district_code IS NOT NULL
         UNION ALL
-        SELECT 'lead', l.unit_code, lu.name, f.received, f.on_time, f.late, f.status, f.progress
-          FROM f JOIN leads l ON l.task_id = f.task_id JOIN org_unit lu ON lu.code = l.unit_code
+        SELECT 'lead', l.unit_code, lu.name, g.*
+          FROM g JOIN leads l ON l.task_id = g.task_id JOIN org_unit lu ON lu.code = l.unit_code
          WHERE 'lead' = ANY (dims)
         UNION ALL
-        SELECT 'task', f.task_id::text, t.ref, f.received, f.on_time, f.late, f.status, f.progress
-          FROM f JOIN task t ON t.id = f.task_id WHERE 'task' = ANY (dims)
+        SELECT 'task', g.task_id::text, t.ref, g.*
+          FROM g JOIN task t ON t.id = g.task_id WHERE 'task' = ANY (dims)
         UNION ALL
-        SELECT 'index', i.index_code, i.name, f.received, f.on_time, f.late, f.status, f.progress
-          FROM f JOIN (SELECT DISTINCT tc.task_id, tc.index_code, g.name FROM task_criterion tc
-                         JOIN gov_index g ON g.code = tc.index_code) i ON i.task_id = f.task_id
+        SELECT 'index', i.index_code, i.name, g.*
+          FROM g JOIN (SELECT DISTINCT tc.task_id, tc.index_code, gi.name FROM task_criterion tc
+                         JOIN gov_index gi ON gi.code = tc.index_code) i ON i.task_id = g.task_id
          WHERE 'index' = ANY (dims)
         UNION ALL
-        SELECT 'criterion', tc.index_code || ' ' || tc.criterion_code, c.name,
-               f.received, f.on_time, f.late, f.status, f.progress
-          FROM f JOIN task_criterion tc ON tc.task_id = f.task_id
+        SELECT 'criterion', tc.index_code || ' ' || tc.criterion_code, c.name, g.*
+          FROM g JOIN task_criterion tc ON tc.task_id = g.task_id
           JOIN criterion c ON c.index_code = tc.index_code AND c.code = tc.criterion_code
          WHERE 'criterion' = ANY (dims))
-    SELECT 'period', NULL::text, NULL::text, count(*)::int, (count(*) FILTER (WHERE x.received))::int,
+    SELECT 'period', NULL::text, NULL::text, coalesce(sum(t.n), 0)::int, coalesce(sum(t.received), 0)::int,
            NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int,
            NULL::numeric, NULL::numeric, NULL::text, NULL::text, NULL::numeric, NULL::numeric,
            NULL::numeric, NULL::int, NULL::numeric
-      FROM facts x
+      FROM by_task_area t
     HAVING EXISTS (SELECT 1 FROM report_period p WHERE p.id = pid)
     UNION ALL
     SELECT k.section, k.key, CASE WHEN k.section = 'district' THEN area_name(k.key) ELSE k.name END,
-           count(*)::int, (count(*) FILTER (WHERE k.received))::int,
-           (count(*) FILTER (WHERE k.on_time))::int, (count(*) FILTER (WHERE k.late))::int,
-           (count(*) FILTER (WHERE NOT k.received))::int,
-           (count(*) FILTER (WHERE k.received AND k.status = 'not_started'))::int,
-           (count(*) FILTER (WHERE k.received AND k.status = 'in_progress'))::int,
-           (count(*) FILTER (WHERE k.received AND k.status = 'completed'))::int,
-           (count(*) FILTER (WHERE k.received AND k.status = 'behind'))::int,
-           round(avg(k.progress) FILTER (WHERE k.received), 2),
-           round(coalesce(sum(k.progress) FILTER (WHERE k.received), 0) / count(*), 2),
+           sum(k.n)::int, sum(k.received)::int, sum(k.on_time)::int, sum(k.late)::int,
+           (sum(k.n) - sum(k.received))::int,
+           sum(k.not_started)::int, sum(k.in_progress)::int, sum(k.completed)::int, sum(k.behind)::int,
+           round(sum(k.progress_sum) / nullif(sum(k.progress_n), 0), 2),
+           round(coalesce(sum(k.progress_sum), 0) / sum(k.n), 2),
            NULL, NULL, NULL, NULL, NULL, NULL, NULL
       FROM keyed k
      GROUP BY k.section, k.key, k.name
     UNION ALL
-    SELECT 'risk', NULL, c.name, count(*)::int, (count(*) FILTER (WHERE f.received))::int, NULL, NULL,
-           (count(*) FILTER (WHERE NOT f.received))::int, NULL, NULL, NULL, NULL, NULL,
+    SELECT 'unit', f.unit_code, f.unit_name, count(*)::int, (count(*) FILTER (WHERE f.received))::int,
+           (count(*) FILTER (WHERE f.on_time))::int, (count(*) FILTER (WHERE f.late))::int,
+           (count(*) FILTER (WHERE NOT f.received))::int,
+           (count(*) FILTER (WHERE f.received AND f.status = 'not_started'))::int,
+           (count(*) FILTER (WHERE f.received AND f.status = 'in_progress'))::int,
+           (count(*) FILTER (WHERE f.received AND f.status = 'completed'))::int,
+           (count(*) FILTER (WHERE f.received AND f.status = 'behind'))::int,
+           round(avg(f.progress) FILTER (WHERE f.received), 2),
            round(coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*), 2),
-           c.index_code, c.code, c.max_points, c.score, c.lost, (count(DISTINCT f.task_id))::int,
-           round(c.lost * (1 - coalesce(sum(f.progress) FILTER (WHERE f.received), 0) / count(*) / 100), 4)
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM f
+     WHERE 'unit' = ANY (dims)
+     GROUP BY f.unit_code, f.unit_name
+    UNION ALL
+    SELECT 'risk', NULL, c.name, sum(g.n)::int, sum(g.received)::int, NULL, NULL,
+           (sum(g.n) - sum(g.received))::int, NULL, NULL, NULL, NULL, NULL,
+           round(coalesce(sum(g.progress_sum), 0) / sum(g.n), 2),
+           c.index_code, c.code, c.max_points, c.score, c.lost, (count(DISTINCT g.task_id))::int,
+           round(c.lost * (1 - coalesce(sum(g.progress_sum), 0) / sum(g.n) / 100), 4)
       FROM criteria_scored() c
       JOIN task_criterion tc ON tc.index_code = c.index_code AND tc.criterion_code = c.code
-      JOIN f ON f.task_id = tc.task_id
+      JOIN g ON g.task_id = tc.task_id
      GROUP BY c.index_code, c.code, c.name, c.max_points, c.score, c.lost
 $$;
+
+-- period_status_figures with one plan kept per session (a generic plan:
+-- plan_cache_mode set for this function only). Inlined into the caller's
+-- statement, the whole computation was planned again on every request
+-- with the values of its parameters (a custom plan), which cost a sixth of
+-- a live period's status (issue 15); the plan does not depend on them: a
+-- grouping not asked is skipped when it runs, whatever the plan.
+CREATE OR REPLACE FUNCTION status_figures(pid text, dims text[], viewer_unit text, sees_all boolean)
+RETURNS TABLE (section text, key text, name text, expected int, received int, on_time int, late int,
+               missing int, not_started int, in_progress int, completed int, behind int,
+               mean_progress numeric, effective_progress numeric,
+               index_code text, code text, max_points numeric, score numeric, points_lost numeric,
+               tasks int, risk numeric)
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM period_status_figures(pid, dims, viewer_unit, sees_all);
+END $$;
 
 -- One dimension of status_figures (status --task's summary).
 CREATE OR REPLACE FUNCTION status_groups(pid text, dim text, viewer_unit text, sees_all boolean)
@@ -380,25 +437,30 @@ CREATE OR REPLACE FUNCTION trend_figures(pid text, viewer_unit text, sees_all bo
 RETURNS TABLE (scope text, expected int, received int, on_time int, effective_progress numeric,
                points_at_risk numeric)
 LANGUAGE sql STABLE AS $$
-    WITH facts AS MATERIALIZED (SELECT * FROM report_counts(pid)),
+    -- counted once per task first (as status_figures does): every scope
+    -- is a set of whole tasks, so its figures are sums of these
+    WITH by_task AS MATERIALIZED (
+        SELECT x.task_id, count(*) AS n, count(*) FILTER (WHERE x.received) AS received,
+               count(*) FILTER (WHERE x.on_time) AS on_time,
+               sum(x.progress) FILTER (WHERE x.received) AS progress_sum
+          FROM report_counts(pid) x
+         GROUP BY x.task_id),
     scoped AS MATERIALIZED (
-        SELECT ''::text AS scope, x.task_id, x.received, x.on_time, x.progress
-          FROM facts x WHERE sees_all
+        SELECT ''::text AS scope, t.task_id, t.n, t.received, t.on_time, t.progress_sum
+          FROM by_task t WHERE sees_all
         UNION ALL
-        SELECT l.unit_code, x.task_id, x.received, x.on_time, x.progress
-          FROM facts x JOIN period_leads(pid) l ON l.task_id = x.task_id
+        SELECT l.unit_code, t.task_id, t.n, t.received, t.on_time, t.progress_sum
+          FROM by_task t JOIN period_leads(pid) l ON l.task_id = t.task_id
          WHERE every_lead OR (NOT sees_all AND l.unit_code = viewer_unit)),
     risks AS (
         SELECT s.scope,
-               round(c.lost * (1 - coalesce(sum(s.progress) FILTER (WHERE s.received), 0) / count(*) / 100), 4)
-                 AS risk
+               round(c.lost * (1 - coalesce(sum(s.progress_sum), 0) / sum(s.n) / 100), 4) AS risk
           FROM criteria_scored() c
           JOIN task_criterion tc ON tc.index_code = c.index_code AND tc.criterion_code = c.code
           JOIN scoped s ON s.task_id = tc.task_id
          GROUP BY s.scope, c.index_code, c.code, c.lost)
-    SELECT s.scope, count(*)::int, (count(*) FILTER (WHERE s.received))::int,
-           (count(*) FILTER (WHERE s.on_time))::int,
-           round(coalesce(sum(s.progress) FILTER (WHERE s.received), 0) / count(*), 2),
+    SELECT s.scope, sum(s.n)::int, sum(s.received)::int, sum(s.on_time)::int,
+           round(coalesce(sum(s.progress_sum), 0) / sum(s.n), 2),
            coalesce((SELECT sum(r.risk) FROM risks r WHERE r.scope = s.scope), 0)
       FROM scoped s
      GROUP BY s.scope

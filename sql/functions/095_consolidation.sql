@@ -62,6 +62,34 @@ LANGUAGE sql STABLE AS $$
     SELECT x.level, x.unit_code, x.task_id FROM sent x
 $$;
 
+-- The lead agencies' and the city's rows of consolidations_owed, and only
+-- those: the same rules, without the district level, whose structure is
+-- read from the period's facts (report_facts). For the city report
+-- (city_report_consolidations, 096), which quotes no district's text: it
+-- computed and planned the facts of the whole period only to drop those
+-- rows (issue 15, the HTML export). consolidations_owed's rows of level
+-- lead and city are these, as no rule there compares rows across levels.
+CREATE OR REPLACE FUNCTION consolidations_owed_above_districts(pid text)
+RETURNS TABLE (level text, unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    WITH structure AS (
+        SELECT DISTINCT 'lead'::text AS level, l.unit_code, l.task_id FROM period_leads(pid) l
+        UNION ALL
+        SELECT 'city', city_consolidator(), NULL::int
+          FROM report_period p WHERE p.id = pid),
+    sent AS (
+        SELECT c.level, c.unit_code, c.task_id FROM consolidation c
+         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL AND c.level <> 'district')
+    SELECT s.level, s.unit_code, s.task_id FROM structure s
+     WHERE NOT EXISTS (
+        SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
+         WHERE x.level = s.level AND x.task_id IS NOT DISTINCT FROM s.task_id
+           AND x.unit_code <> s.unit_code
+           AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
+    UNION
+    SELECT x.level, x.unit_code, x.task_id FROM sent x
+$$;
+
 -- The units' facts a consolidation sums: a district's communes on the
 -- task, every unit on the task for a lead agency, every fact for the city.
 CREATE OR REPLACE FUNCTION consolidation_facts(pid text, lvl text, unit text, task int)

@@ -32,8 +32,8 @@ $$;
 
 -- The consolidations the city report quotes: every lead agency's on each
 -- task it leads (period_leads), sent or not, and every one sent before a
--- unit change (consolidations_owed, 095), limited to the tasks the
--- caller's unit leads unless it sees all, and the city report for those
+-- unit change (consolidations_owed_above_districts, 095), limited to the
+-- tasks the caller's unit leads unless it sees all, and the city report for those
 -- who see all (as consolidation_list shows it). The texts and figures are
 -- those of the latest submitted revision (as consolidation_sent, never
 -- a draft), and none while the consolidation is returned: Sở Nội vụ sent
@@ -47,10 +47,11 @@ RETURNS TABLE (consolidation_id bigint, period_id text, level text, unit_code te
                submitted_at text, deadline text, assessment text, difficulties text,
                proposals text, figures text)
 LANGUAGE sql STABLE AS $$
-    -- what consolidation_rows lists (consolidations_owed): a consolidation
-    -- sent before a unit change stays, and a successor owes no second one
+    -- what consolidation_rows lists (consolidations_owed, its lead and city
+    -- rows): a consolidation sent before a unit change stays, and a
+    -- successor owes no second one
     WITH owed AS (
-        SELECT o.level, o.unit_code, o.task_id FROM consolidations_owed(pid) o
+        SELECT o.level, o.unit_code, o.task_id FROM consolidations_owed_above_districts(pid) o
          WHERE (o.level = 'lead' AND (sees_all OR o.task_id IN (
                     SELECT m.task_id FROM period_leads(pid) m WHERE m.unit_code = viewer_unit)))
             OR (o.level = 'city' AND sees_all))
