@@ -584,7 +584,12 @@ CREATE OR REPLACE FUNCTION submit_reports_many(accounts bigint[], keys text[], t
 RETURNS TABLE (item int, line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean, key_taken boolean)
 LANGUAGE plpgsql
-SET plan_cache_mode = force_generic_plan -- planned once per connection, as submit_reports
+-- planned once per connection, as submit_reports; and never compiled: the
+-- plain submissions' statement is estimated (jsonb_to_recordset's 100 rows
+-- a document) far above jit_above_cost, and compiling it took 100 ms a
+-- call where cchcd's pool has not turned JIT off (psql, pgbench)
+SET plan_cache_mode = force_generic_plan
+SET jit = off
 AS $$
 DECLARE
     ndocs int := coalesce(cardinality(docs), 0);
