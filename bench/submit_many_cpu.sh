@@ -16,7 +16,9 @@
 # (per run, 640) and REPS (3) may be set in the environment. Each
 # submission is one changed row of a report its commune sent before, made
 # from the report's latest revision (what the load generator sends), each
-# call its own transaction, fsync on. "docs only" is the cost of building
+# call its own transaction, fsync on, on scripts/bench's history
+# (bench/history.sql: FROM_YEAR to 2026, default 2017), so plans are made
+# on tables of the size the figures of docs/performance.md see. "docs only" is the cost of building
 # the documents in SQL, which both sides pay and which is subtracted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,8 @@ BEFORE=${2:-61d2e0d}
 SIZES=${SIZES:-1 8 64}
 SUBMISSIONS=${SUBMISSIONS:-640}
 REPS=${REPS:-3}
-PERIOD=2025-6M
+PERIOD=2016-Y  # as scripts/bench: history fills 2017-2026
+FROM_YEAR=${FROM_YEAR:-2017}
 
 STATE=$(mktemp -d /tmp/cchc-many-cpu.XXXXXX)
 chmod 755 "$STATE"
@@ -57,6 +60,14 @@ SELECT field, message FROM period_action(jsonb_build_object(
     'actor', (SELECT jsonb_build_object('id', id::text, 'username', username, 'address', '127.0.0.1',
                                         'unit', unit_code) FROM account WHERE username = 'admin'),
     'action', 'open', 'period', '$PERIOD'));
+SELECT a.field, a.message
+  FROM generate_series($FROM_YEAR, 2026) y, unnest(ARRAY['Q1', '6M', '9M', 'Y']) k,
+       LATERAL period_action(jsonb_build_object(
+           'actor', (SELECT jsonb_build_object('id', id::text, 'username', username,
+                                               'address', '127.0.0.1', 'unit', unit_code)
+                       FROM account WHERE username = 'admin'),
+           'action', 'open', 'period', y || '-' || k)) a;
+\\i bench/history.sql
 -- 64 communes that owe the period reports, one task each
 CREATE TABLE bench_unit AS
 SELECT row_number() OVER (ORDER BY e.unit_code)::int AS n, e.unit_code AS unit, min(e.task_id) AS task

@@ -239,10 +239,16 @@ $$;
 -- tore down even when no row needed it (nearly every submission: its
 -- report was sent before); called through an uncorrelated scalar subquery
 -- it runs at most once per statement, and only when a row needs it.
+-- It reads period_expected (070_status), the same set kept per open or
+-- closed period by the status cache (075_status_cache, exact by triggers):
+-- a look-up of the unit's rows instead of expanding every unit's
+-- assignments of the period, which was 2.2 ms of a first submission's
+-- database CPU (issue 15, docs/performance.md "A group's plain submissions
+-- set-based"); a period the cache does not hold is computed as before.
 CREATE OR REPLACE FUNCTION unit_expected_tasks(pid text, unit text) RETURNS int[]
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN ARRAY(SELECT x.task_id FROM expected_reports(pid) x WHERE x.unit_code = unit);
+    RETURN ARRAY(SELECT x.task_id FROM period_expected(pid) x WHERE x.unit_code = unit);
 END
 $$;
 
@@ -563,10 +569,10 @@ $$;
 --
 -- Set-based (issue 15, docs/performance.md "A group's plain submissions
 -- set-based"): nearly every submission of a busy period is plain — a unit
--- sends changed rows of its own reports, each sent before and made from
--- its latest revision, to an open or closed period, and nothing else in
--- the group touches that unit's reports of that period or carries the
--- same row keys. None of submit_reports' checks can refuse a plain
+-- sends changed rows of its own reports, each either sent before and made
+-- from its latest revision or never written and expected of the unit, to
+-- an open or closed period, and nothing else in the group touches that
+-- unit's reports of that period or carries the same row keys. None of submit_reports' checks can refuse a plain
 -- submission and each of its rows writes a revision, so the group's plain
 -- submissions are judged and written together: one statement for all
 -- their revisions, reports and audit rows, instead of a dozen statements
@@ -678,37 +684,60 @@ BEGIN
                s.progress, s.results, s.difficulties, s.proposals, s.indicators, s.key, s.base,
                s.resubmit, s.unchanged, s.retried, x.id AS rid, x.revision AS current,
                x.state AS current_state, x.first_submitted_at IS NOT NULL AS sent,
-               x.late AS report_late
+               x.late AS report_late,
+               -- a report never written: the plan must expect it of the unit
+               CASE WHEN x.id IS NULL THEN
+                   EXISTS (SELECT 1 FROM period_expected(c.pid) e
+                            WHERE e.unit_code = c.unit AND e.task_id = s.task) END AS expected
           FROM candidate c
          CROSS JOIN LATERAL submit_rows(c.doc, c.pid, c.unit, false) s
           LEFT JOIN report x ON x.period_id = c.pid AND x.unit_code = c.unit AND x.task_id = s.task),
     plain_doc AS ( -- every row writes, and no check of submit_reports can refuse one
         SELECT j.i FROM judged j
          GROUP BY j.i
-        HAVING bool_and(j.rid IS NOT NULL AND j.sent AND j.current_state IN ('submitted', 'returned')
-                        AND NOT j.retried AND NOT j.unchanged AND j.base = j.current
+        HAVING bool_and(((j.rid IS NOT NULL AND j.sent AND j.current_state IN ('submitted', 'returned')
+                          AND j.base = j.current)
+                         OR (j.rid IS NULL AND j.expected AND j.base = 0))
+                        AND NOT j.retried AND NOT j.unchanged
                         AND j.key IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM shared_key k WHERE k.key = j.key))
            AND count(DISTINCT j.task) = count(*)),
     written AS MATERIALIZED (
         SELECT j.* FROM judged j WHERE j.i IN (SELECT d.i FROM plain_doc d)),
+    created AS ( -- as submit_reports' insert and update of a report never written
+        INSERT INTO report (period_id, unit_code, task_id, state, revision, first_submitted_at,
+                            late, updated_at)
+        SELECT w.pid, w.unit, w.task, 'submitted', 1, now(), w.is_late, now()
+          FROM written w
+         WHERE w.rid IS NULL
+         ORDER BY w.i, w.ord
+        RETURNING report.id, report.period_id, report.unit_code, report.task_id),
+    saved AS ( -- every written row with its report
+        SELECT w.*, coalesce(w.rid, n.id) AS report, coalesce(w.current, 0) + 1 AS new_revision,
+               coalesce(w.report_late, w.is_late) AS late_now
+          FROM written w
+          LEFT JOIN created n ON w.rid IS NULL AND n.period_id = w.pid AND n.unit_code = w.unit
+                             AND n.task_id = w.task),
     revisions AS (
         INSERT INTO report_revision (report_id, revision, saved_as, status, progress, results,
                                      difficulties, proposals, indicators, late, idempotency_key,
                                      changed, account_id, username, address)
-        SELECT w.rid, w.current + 1, 'submitted', w.status, w.progress, w.results,
+        SELECT w.report, w.new_revision, 'submitted', w.status, w.progress, w.results,
                w.difficulties, w.proposals, w.indicators, w.is_late, w.key,
-               array_remove(ARRAY[
+               CASE WHEN w.rid IS NULL
+                    THEN ARRAY['status', 'progress', 'results', 'difficulties', 'proposals', 'indicators']
+                    ELSE array_remove(ARRAY[
                    CASE WHEN v.status IS DISTINCT FROM w.status THEN 'status' END,
                    CASE WHEN v.progress IS DISTINCT FROM w.progress THEN 'progress' END,
                    CASE WHEN v.results IS DISTINCT FROM w.results THEN 'results' END,
                    CASE WHEN v.difficulties IS DISTINCT FROM w.difficulties THEN 'difficulties' END,
                    CASE WHEN v.proposals IS DISTINCT FROM w.proposals THEN 'proposals' END,
-                   CASE WHEN v.indicators IS DISTINCT FROM w.indicators THEN 'indicators' END], NULL),
+                   CASE WHEN v.indicators IS DISTINCT FROM w.indicators THEN 'indicators' END], NULL)
+               END,
                (w.doc -> 'actor' ->> 'id')::bigint, w.doc -> 'actor' ->> 'username',
                w.doc -> 'actor' ->> 'address'
-          FROM written w
-          JOIN report_revision v ON v.report_id = w.rid AND v.revision = w.current
+          FROM saved w
+          LEFT JOIN report_revision v ON v.report_id = w.rid AND v.revision = w.current
          ORDER BY w.i, w.ord),
     reports AS ( -- as submit_reports' update of a report sent before
         UPDATE report x
@@ -730,11 +759,11 @@ BEGIN
          ORDER BY c.i)
     SELECT (SELECT array_agg(d.i) FROM plain_doc d),
            array_agg(w.i ORDER BY w.i, w.ord), array_agg(w.row_line ORDER BY w.i, w.ord),
-           array_agg(w.task ORDER BY w.i, w.ord), array_agg(w.rid ORDER BY w.i, w.ord),
-           array_agg(w.current + 1 ORDER BY w.i, w.ord),
-           array_agg(w.report_late ORDER BY w.i, w.ord)
+           array_agg(w.task ORDER BY w.i, w.ord), array_agg(w.report ORDER BY w.i, w.ord),
+           array_agg(w.new_revision ORDER BY w.i, w.ord),
+           array_agg(w.late_now ORDER BY w.i, w.ord)
       INTO plain, a_item, a_line, a_task, a_report, a_revision, a_late
-      FROM written w;
+      FROM saved w;
 
     RETURN QUERY SELECT a.i, a.l, NULL::text, NULL::text, a.t, a.r, a.v, 'submitted'::text, a.late,
                         false, false
