@@ -1,10 +1,10 @@
 /* Issue 15, deliver 1 and 6: a group's plain submissions — a unit's changed
  * rows of reports it sent before, each made from the report's latest
  * revision — are judged and written set-based inside submit_reports_many
- * (sql/functions/050_reports.sql), every other one through submit_reports
- * as before. test_group_submit.c and test_group_commit.c send mostly first
- * submissions (the per-document path); this file sends reports again, so
- * the set-based path runs, and checks that each client still gets exactly
+ * (sql/functions/050_reports.sql), and so are first submissions of
+ * reports the plan expects; every other one goes through submit_reports as
+ * before. This file sends reports again and for the first time in groups,
+ * so the set-based path runs, and checks that each client still gets exactly
  * what its submission would get alone: the new revision and its stored
  * text, the report's state and latest submitted revision, the revision's
  * changed fields, one audit row per submission, a refused or conflicting
@@ -468,12 +468,78 @@ static void test_plain_resent(void **state)
     }
 }
 
+/* First submissions in one statement: reports never written, which the
+ * plan expects of each unit, are created at revision 1 (submitted, sent
+ * now, every field changed) with their audit rows; beside them a document
+ * whose row names a base revision of a report that does not exist is
+ * refused whole, and writes nothing. */
+static void test_first_submissions_written_together(void **state)
+{
+    (void)state;
+    submission first, group[NPEOPLE];
+    prepare(&first, NK, "2024-Q1", 113, "chan-moi");
+    for (int i = 0; i < NPEOPLE; i++)
+        prepare(&group[i], i, "2024-Q1", 112, "moi");
+    group[OM].base = 3; /* no report yet, so no revision 3 */
+    int merged = log_count("3 writes in one transaction, one statement");
+
+    PGconn *admin = hold_period("2024-Q1");
+    send_behind_blocker(&first, group, NPEOPLE);
+    release_period(admin);
+
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    long long ids[2];
+    for (int i = NK; i <= CR; i++) {
+        r = read_answer(&group[i]);
+        expect_saved(&group[i], r, 1, 0);
+        ids[i] = (long long)r->report_submit->saved[0]->report_id;
+        cchc__v1__response__free_unpacked(r, NULL);
+    }
+    assert_true(ids[NK] != ids[CR]);
+    r = read_answer(&group[OM]);
+    assert_non_null(r->error);
+    assert_true(r->error->n_details >= 1);
+    assert_non_null(strstr(r->error->details[0]->message, "3"));
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+
+    for (int i = NK; i <= CR; i++) {
+        expect_stored(&group[i], 1);
+        char want[32];
+        snprintf(want, sizeof(want), "%lld", ids[i]);
+        expect_fact(&group[i], "x.id", want);
+        expect_fact(&group[i],
+                    "x.state || ' ' || x.revision || ' ' || x.submitted_revision || ' ' || "
+                    "(x.first_submitted_at IS NOT NULL) || ' ' || x.late",
+                    "submitted 1 1 true false");
+        expect_fact(&group[i],
+                    "(SELECT v.changed::text FROM report_revision v WHERE v.report_id = x.id)",
+                    "{status,progress,results,difficulties,proposals,indicators}");
+        assert_int_equal(harness_db_count(&fx.db,
+                                          "SELECT count(*) FROM audit_log WHERE action = "
+                                          "'report.submit' AND target = '%s 2024-Q1' AND "
+                                          "detail -> 'tasks' = '[112]'",
+                                          units[i]),
+                         1);
+    }
+    assert_int_equal(harness_db_count(&fx.db,
+                                      "SELECT count(*) FROM report WHERE period_id = '2024-Q1' "
+                                      "AND unit_code = 'Q-OMON' AND task_id = 112"),
+                     0);
+    close(first.fd);
+    for (int i = 0; i < NPEOPLE; i++)
+        close(group[i].fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_submissions_written_together),
         cmocka_unit_test(test_plain_beside_refusals),
         cmocka_unit_test(test_plain_resent),
+        cmocka_unit_test(test_first_submissions_written_together),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
