@@ -239,10 +239,16 @@ $$;
 -- tore down even when no row needed it (nearly every submission: its
 -- report was sent before); called through an uncorrelated scalar subquery
 -- it runs at most once per statement, and only when a row needs it.
+-- It reads period_expected (070_status), the same set kept per open or
+-- closed period by the status cache (075_status_cache, exact by triggers):
+-- a look-up of the unit's rows instead of expanding every unit's
+-- assignments of the period, which was 2.2 ms of a first submission's
+-- database CPU (issue 15, docs/performance.md "A group's plain submissions
+-- set-based"); a period the cache does not hold is computed as before.
 CREATE OR REPLACE FUNCTION unit_expected_tasks(pid text, unit text) RETURNS int[]
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN ARRAY(SELECT x.task_id FROM expected_reports(pid) x WHERE x.unit_code = unit);
+    RETURN ARRAY(SELECT x.task_id FROM period_expected(pid) x WHERE x.unit_code = unit);
 END
 $$;
 
@@ -549,41 +555,231 @@ $$;
 -- Many clients' submissions in one statement (group commit, issue 15;
 -- server/db/db_group_merge.c, docs/concurrency.md "Group commit"): the
 -- submissions a group transaction holds, in the order the group runs them
--- (its lock order), judged one after the other exactly as the statements
--- cchc_report_submit and cchc_report_submit_keyed would judge them sent one
--- after the other in that transaction, so a later submission of the same
--- report sees the earlier one's revision. One statement instead of one per
--- submission saves each its protocol round, executor start and snapshot.
--- Element i of the arrays is submission i: keys[i] NULL for one without a
--- request key (accounts, types and digests are then unused). Each
--- submission answers its own rows, tagged item = i; it refuses its own rows
--- by answering them (submit_reports), never by an error, so one refusal
+-- (its lock order), judged as the statements cchc_report_submit and
+-- cchc_report_submit_keyed would judge them sent one after the other in
+-- that transaction, so a later submission of the same report sees the
+-- earlier one's revision. One statement instead of one per submission
+-- saves each its protocol round, executor start and snapshot. Element i
+-- of the arrays is submission i: keys[i] NULL for one without a request
+-- key (accounts, types and digests are then unused). Each submission
+-- answers its own rows, tagged item = i; it refuses its own rows by
+-- answering them (submit_reports), never by an error, so one refusal
 -- leaves the others' rows in place. The accounts' expired request keys go
 -- first, once per account (submit_reports_keyed did it per call).
+--
+-- Set-based (issue 15, docs/performance.md "A group's plain submissions
+-- set-based"): nearly every submission of a busy period is plain — a unit
+-- sends changed rows of its own reports, each either sent before and made
+-- from its latest revision or never written and expected of the unit, to
+-- an open or closed period, and nothing else in the group touches that
+-- unit's reports of that period or carries the same row keys. None of submit_reports' checks can refuse a plain
+-- submission and each of its rows writes a revision, so the group's plain
+-- submissions are judged and written together: one statement for all
+-- their revisions, reports and audit rows, instead of a dozen statements
+-- per submission. Every other submission (a report never sent, a retried
+-- or unchanged row, a draft, a conflict, a successor's, a second one of
+-- the same unit and period, any refusal) goes through submit_reports
+-- afterwards, one by one in the group's order, as before. A plain
+-- submission reads and writes nothing another one of the group reads, so
+-- writing it first is what the sequence would have done (only the audit
+-- rows' order may differ). Every submission's locks are taken first, in
+-- the group's order, as the sequence takes them.
 CREATE OR REPLACE FUNCTION submit_reports_many(accounts bigint[], keys text[], types int[],
                                                digests text[], key_lifetime interval,
                                                docs jsonb[])
 RETURNS TABLE (item int, line int, field text, message text, task_id int, report_id bigint,
                revision int, state text, late boolean, replayed boolean, key_taken boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- planned once per connection, as submit_reports; and never compiled: the
+-- plain submissions' statement is estimated (jsonb_to_recordset's 100 rows
+-- a document) far above jit_above_cost, and compiling it took 100 ms a
+-- call where cchcd's pool has not turned JIT off (psql, pgbench)
+SET plan_cache_mode = force_generic_plan
+SET jit = off
+AS $$
+DECLARE
+    ndocs int := coalesce(cardinality(docs), 0);
+    runs boolean[];  -- runs[i]: no request key, or its key claimed here (else: key_taken)
+    units text[];    -- the unit submission i writes, resolved as submit_reports resolves it
+    plain int[];     -- the submissions written set-based
+    -- their answers, one element per row, in item and row order
+    a_item int[];
+    a_line int[];
+    a_task int[];
+    a_report bigint[];
+    a_revision int[];
+    a_late boolean[];
 BEGIN
     DELETE FROM request_key k
      WHERE k.account_id = ANY (accounts) AND k.created_at < now() - key_lifetime;
-    FOR i IN 1 .. coalesce(cardinality(docs), 0) LOOP
-        IF keys[i] IS NOT NULL THEN
-            INSERT INTO request_key (account_id, key, request_type, request_digest)
-            VALUES (accounts[i], keys[i], types[i], digests[i])
-            ON CONFLICT DO NOTHING;
-            IF NOT FOUND THEN -- recorded: answered from the record after the commit
-                RETURN QUERY SELECT i, NULL::int, NULL::text, NULL::text, NULL::int,
-                                    NULL::bigint, NULL::int, NULL::text, NULL::boolean,
-                                    NULL::boolean, true;
-                CONTINUE;
-            END IF;
+    -- Every key claimed in one statement. A key recorded before (by an
+    -- earlier attempt that committed) is answered from the record once the
+    -- transaction has committed; of one key sent twice in the group (a
+    -- request merged with its own resend) the first runs.
+    WITH claimed AS (
+        INSERT INTO request_key (account_id, key, request_type, request_digest)
+        SELECT accounts[g.i], keys[g.i], types[g.i], digests[g.i]
+          FROM generate_series(1, ndocs) AS g (i)
+         WHERE keys[g.i] IS NOT NULL
+         ORDER BY g.i
+        ON CONFLICT DO NOTHING
+        RETURNING request_key.account_id, request_key.key)
+    SELECT array_agg(keys[g.i] IS NULL
+                     OR (EXISTS (SELECT 1 FROM claimed c
+                                  WHERE c.account_id = accounts[g.i] AND c.key = keys[g.i])
+                         AND NOT EXISTS (SELECT 1 FROM generate_series(1, g.i - 1) AS h (j)
+                                          WHERE accounts[h.j] = accounts[g.i]
+                                            AND keys[h.j] = keys[g.i]))
+                     ORDER BY g.i)
+      INTO runs FROM generate_series(1, ndocs) AS g (i);
+    SELECT array_agg(CASE WHEN runs[g.i] THEN
+                         coalesce((SELECT u.code FROM org_unit u WHERE u.code = docs[g.i] ->> 'unit'),
+                                  unit_resolve(docs[g.i] ->> 'unit'), docs[g.i] ->> 'unit') END
+                     ORDER BY g.i)
+      INTO units FROM generate_series(1, ndocs) AS g (i);
+
+    -- the locks submit_reports takes, every submission's, in the group's
+    -- order: the periods (FOR SHARE, see there), then each unit and period
+    PERFORM 1 FROM report_period p
+     WHERE p.id IN (SELECT docs[g.i] ->> 'period' FROM generate_series(1, ndocs) AS g (i)
+                     WHERE runs[g.i])
+     ORDER BY p.id FOR SHARE;
+    PERFORM pg_advisory_xact_lock(hashtext('submit_reports ' || l.pid || ' ' || l.unit))
+       FROM (SELECT p.id AS pid, units[g.i] AS unit
+               FROM generate_series(1, ndocs) AS g (i)
+               JOIN report_period p ON p.id = docs[g.i] ->> 'period'
+              WHERE runs[g.i]
+              ORDER BY g.i OFFSET 0) l;
+    -- and the reports they name, in id order (as review_reports), before
+    -- their state is judged
+    PERFORM 1 FROM report x
+     WHERE x.id IN (SELECT y.id
+                      FROM generate_series(1, ndocs) AS g (i)
+                     CROSS JOIN LATERAL jsonb_to_recordset(docs[g.i] -> 'rows') AS r (task int)
+                      JOIN report y ON y.period_id = docs[g.i] ->> 'period'
+                                   AND y.unit_code = units[g.i] AND y.task_id = r.task
+                     WHERE runs[g.i])
+     ORDER BY x.id FOR UPDATE;
+
+    WITH candidate AS MATERIALIZED ( -- submissions that may be plain, by what they say
+        SELECT g.i, docs[g.i] AS doc, p.id AS pid, units[g.i] AS unit,
+               p.state = 'closed' OR today_in_vietnam() > unit_deadline(p, units[g.i]) AS is_late
+          FROM generate_series(1, ndocs) AS g (i)
+          JOIN report_period p ON p.id = docs[g.i] ->> 'period'
+         WHERE runs[g.i] AND p.state IN ('open', 'closed')
+           AND units[g.i] = docs[g.i] ->> 'unit' -- a unit's exact code
+           AND EXISTS (SELECT 1 FROM org_unit u WHERE u.code = units[g.i])
+           AND coalesce(docs[g.i] ->> 'caller_unit', docs[g.i] ->> 'unit') = units[g.i]
+           AND NOT coalesce((docs[g.i] ->> 'draft')::boolean, false)
+           AND NOT EXISTS (SELECT 1 FROM generate_series(1, ndocs) AS h (j)
+                            WHERE h.j <> g.i AND runs[h.j] AND units[h.j] = units[g.i]
+                              AND docs[h.j] ->> 'period' = p.id)),
+    shared_key AS ( -- row keys the group carries more than once
+        SELECT r.key FROM generate_series(1, ndocs) AS g (i)
+         CROSS JOIN LATERAL jsonb_to_recordset(docs[g.i] -> 'rows') AS r (key text)
+         WHERE r.key IS NOT NULL
+         GROUP BY r.key HAVING count(*) > 1),
+    judged AS MATERIALIZED ( -- their rows, judged once after the locks
+        SELECT c.i, c.doc, c.pid, c.unit, c.is_late, s.ord, s.line AS row_line, s.task, s.status,
+               s.progress, s.results, s.difficulties, s.proposals, s.indicators, s.key, s.base,
+               s.resubmit, s.unchanged, s.retried, x.id AS rid, x.revision AS current,
+               x.state AS current_state, x.first_submitted_at IS NOT NULL AS sent,
+               x.late AS report_late,
+               -- a report never written: the plan must expect it of the unit
+               CASE WHEN x.id IS NULL THEN
+                   EXISTS (SELECT 1 FROM period_expected(c.pid) e
+                            WHERE e.unit_code = c.unit AND e.task_id = s.task) END AS expected
+          FROM candidate c
+         CROSS JOIN LATERAL submit_rows(c.doc, c.pid, c.unit, false) s
+          LEFT JOIN report x ON x.period_id = c.pid AND x.unit_code = c.unit AND x.task_id = s.task),
+    plain_doc AS ( -- every row writes, and no check of submit_reports can refuse one
+        SELECT j.i FROM judged j
+         GROUP BY j.i
+        HAVING bool_and(((j.rid IS NOT NULL AND j.sent AND j.current_state IN ('submitted', 'returned')
+                          AND j.base = j.current)
+                         OR (j.rid IS NULL AND j.expected AND j.base = 0))
+                        AND NOT j.retried AND NOT j.unchanged
+                        AND j.key IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM shared_key k WHERE k.key = j.key))
+           AND count(DISTINCT j.task) = count(*)),
+    written AS MATERIALIZED (
+        SELECT j.* FROM judged j WHERE j.i IN (SELECT d.i FROM plain_doc d)),
+    created AS ( -- as submit_reports' insert and update of a report never written
+        INSERT INTO report (period_id, unit_code, task_id, state, revision, first_submitted_at,
+                            late, updated_at)
+        SELECT w.pid, w.unit, w.task, 'submitted', 1, now(), w.is_late, now()
+          FROM written w
+         WHERE w.rid IS NULL
+         ORDER BY w.i, w.ord
+        RETURNING report.id, report.period_id, report.unit_code, report.task_id),
+    saved AS ( -- every written row with its report
+        SELECT w.*, coalesce(w.rid, n.id) AS report, coalesce(w.current, 0) + 1 AS new_revision,
+               coalesce(w.report_late, w.is_late) AS late_now
+          FROM written w
+          LEFT JOIN created n ON w.rid IS NULL AND n.period_id = w.pid AND n.unit_code = w.unit
+                             AND n.task_id = w.task),
+    revisions AS (
+        INSERT INTO report_revision (report_id, revision, saved_as, status, progress, results,
+                                     difficulties, proposals, indicators, late, idempotency_key,
+                                     changed, account_id, username, address)
+        SELECT w.report, w.new_revision, 'submitted', w.status, w.progress, w.results,
+               w.difficulties, w.proposals, w.indicators, w.is_late, w.key,
+               CASE WHEN w.rid IS NULL
+                    THEN ARRAY['status', 'progress', 'results', 'difficulties', 'proposals', 'indicators']
+                    ELSE array_remove(ARRAY[
+                   CASE WHEN v.status IS DISTINCT FROM w.status THEN 'status' END,
+                   CASE WHEN v.progress IS DISTINCT FROM w.progress THEN 'progress' END,
+                   CASE WHEN v.results IS DISTINCT FROM w.results THEN 'results' END,
+                   CASE WHEN v.difficulties IS DISTINCT FROM w.difficulties THEN 'difficulties' END,
+                   CASE WHEN v.proposals IS DISTINCT FROM w.proposals THEN 'proposals' END,
+                   CASE WHEN v.indicators IS DISTINCT FROM w.indicators THEN 'indicators' END], NULL)
+               END,
+               (w.doc -> 'actor' ->> 'id')::bigint, w.doc -> 'actor' ->> 'username',
+               w.doc -> 'actor' ->> 'address'
+          FROM saved w
+          LEFT JOIN report_revision v ON v.report_id = w.rid AND v.revision = w.current
+         ORDER BY w.i, w.ord),
+    reports AS ( -- as submit_reports' update of a report sent before
+        UPDATE report x
+           SET revision = w.current + 1, state = 'submitted', return_reason = NULL,
+               updated_at = now()
+          FROM written w
+         WHERE x.id = w.rid),
+    audits AS ( -- as submit_reports' audit_write, one per submission
+        INSERT INTO audit_log (account_id, username, address, action, target, detail)
+        SELECT (c.doc -> 'actor' ->> 'id')::bigint, coalesce(c.doc -> 'actor' ->> 'username', ''),
+               coalesce(c.doc -> 'actor' ->> 'address', ''), 'report.submit', c.unit || ' ' || c.pid,
+               jsonb_build_object(
+                   'tasks', (SELECT jsonb_agg(w.task ORDER BY w.ord) FROM written w WHERE w.i = c.i),
+                   'late', c.is_late, 'by_unit', c.unit,
+                   'resubmitted', (SELECT coalesce(jsonb_agg(w.task ORDER BY w.ord), '[]')
+                                     FROM written w WHERE w.i = c.i AND w.resubmit))
+          FROM candidate c
+         WHERE c.i IN (SELECT d.i FROM plain_doc d)
+         ORDER BY c.i)
+    SELECT (SELECT array_agg(d.i) FROM plain_doc d),
+           array_agg(w.i ORDER BY w.i, w.ord), array_agg(w.row_line ORDER BY w.i, w.ord),
+           array_agg(w.task ORDER BY w.i, w.ord), array_agg(w.report ORDER BY w.i, w.ord),
+           array_agg(w.new_revision ORDER BY w.i, w.ord),
+           array_agg(w.late_now ORDER BY w.i, w.ord)
+      INTO plain, a_item, a_line, a_task, a_report, a_revision, a_late
+      FROM saved w;
+
+    RETURN QUERY SELECT a.i, a.l, NULL::text, NULL::text, a.t, a.r, a.v, 'submitted'::text, a.late,
+                        false, false
+                   FROM unnest(a_item, a_line, a_task, a_report, a_revision, a_late)
+                        AS a (i, l, t, r, v, late);
+
+    FOR i IN 1 .. ndocs LOOP
+        IF NOT runs[i] THEN -- recorded: answered from the record after the commit
+            RETURN QUERY SELECT i, NULL::int, NULL::text, NULL::text, NULL::int,
+                                NULL::bigint, NULL::int, NULL::text, NULL::boolean,
+                                NULL::boolean, true;
+        ELSIF NOT coalesce(i = ANY (plain), false) THEN
+            RETURN QUERY SELECT i, s.line, s.field, s.message, s.task_id, s.report_id, s.revision,
+                                s.state, s.late, s.replayed, false
+                           FROM submit_reports(docs[i]) s;
         END IF;
-        RETURN QUERY SELECT i, s.line, s.field, s.message, s.task_id, s.report_id, s.revision,
-                            s.state, s.late, s.replayed, false
-                       FROM submit_reports(docs[i]) s;
     END LOOP;
 END
 $$;

@@ -1,0 +1,545 @@
+/* Issue 15, deliver 1 and 6: a group's plain submissions — a unit's changed
+ * rows of reports it sent before, each made from the report's latest
+ * revision — are judged and written set-based inside submit_reports_many
+ * (sql/functions/050_reports.sql), and so are first submissions of
+ * reports the plan expects; every other one goes through submit_reports as
+ * before. This file sends reports again and for the first time in groups,
+ * so the set-based path runs, and checks that each client still gets exactly
+ * what its submission would get alone: the new revision and its stored
+ * text, the report's state and latest submitted revision, the revision's
+ * changed fields, one audit row per submission, a refused or conflicting
+ * document beside plain ones writing nothing, and resends answered from
+ * the stored answer or as replayed rows.
+ *
+ * Batches are made without timing, as in test_group_submit.c: one
+ * submission waits inside PostgreSQL for a period row the test holds FOR
+ * UPDATE, the others queue in cchcd behind it (the log says so), and the
+ * test lets go. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "harness.h"
+
+static test_fixture fx;
+static test_server *const srv = &fx.srv;
+
+/* Reporters of three districts: every district owes tasks 101-131. */
+enum { NK, CR, OM, NPEOPLE };
+static const test_person people[NPEOPLE] = {
+    {"sb.ninhkieu", "Bao-cao-Ninh-Kieu-Tap-2024", "Q-NINHKIEU", "reporter"},
+    {"sb.cairang", "Bao-cao-Cai-Rang-Tap-2024", "Q-CAIRANG", "reporter"},
+    {"sb.omon", "Bao-cao-O-Mon-Tap-2024", "Q-OMON", "reporter"},
+};
+static const char *units[NPEOPLE] = {"Q-NINHKIEU", "Q-CAIRANG", "Q-OMON"};
+static char tokens[NPEOPLE][128];
+
+static const char *const server_args[] = {"--group-commit-inflight", "1", "--group-commit-max",
+                                          "64", NULL};
+
+static int setup(void **state)
+{
+    (void)state;
+    fixture_start(&fx, "groupsetbased", server_args);
+    fixture_add_people(&fx, people, NPEOPLE, 1);
+    harness_open_period(srv, "2024-Q1");
+    harness_open_period(srv, "2024-6M");
+    harness_open_period(srv, "2024-9M");
+    for (int i = 0; i < NPEOPLE; i++)
+        harness_home_token(fx.homes[i], tokens[i], sizeof(tokens[i]));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return fixture_stop(&fx);
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static int log_count(const char *needle)
+{
+    char *log = harness_read_file(srv->log_path);
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    free(log);
+    return n;
+}
+
+typedef struct log_wait {
+    const char *needle;
+    int at_least;
+} log_wait;
+
+static int log_reached(void *arg)
+{
+    const log_wait *w = arg;
+    return log_count(w->needle) >= w->at_least;
+}
+
+/* One submission of one or two rows, as cchc would send it. */
+typedef struct submission {
+    int who; /* index into people */
+    const char *period;
+    int task, task2; /* task2 0: one row */
+    int base, base2; /* base_revision of each row */
+    char text[128];  /* results */
+    char row_key[48], row_key2[48];
+    char request_key[48];
+    int fd;
+} submission;
+
+static void send_submission(submission *s, uint64_t request_id)
+{
+    Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT, row2 = CCHC__V1__REPORT_ROW__INIT;
+    Cchc__V1__ReportRow *rows[] = {&row, &row2};
+    row.line = 2;
+    row.task_id = s->task;
+    row.status = "in_progress";
+    row.progress = "50";
+    row.results = s->text;
+    row.idempotency_key = s->row_key;
+    row.base_revision = s->base;
+    row2 = row;
+    row2.line = 3;
+    row2.task_id = s->task2;
+    row2.idempotency_key = s->row_key2;
+    row2.base_revision = s->base2;
+    Cchc__V1__ReportSubmitRequest submit = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
+    submit.period_id = (char *)s->period;
+    submit.rows = rows;
+    submit.n_rows = s->task2 ? 2 : 1;
+    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
+    req.request_id = request_id;
+    req.session_token = tokens[s->who];
+    req.request_key = s->request_key;
+    req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
+    req.report_submit = &submit;
+    raw_send_request(s->fd, &req);
+}
+
+/* tag names the test in the text and the keys (base64url) */
+static void prepare(submission *s, int who, const char *period, int task, const char *tag)
+{
+    memset(s, 0, sizeof(*s));
+    s->who = who;
+    s->period = period;
+    s->task = task;
+    snprintf(s->text, sizeof(s->text), "Tập %s: %s nhiệm vụ %d", tag, units[who], task);
+    snprintf(s->row_key, sizeof(s->row_key), "sb-%s-%d-%d-row", tag, who, task);
+    snprintf(s->row_key2, sizeof(s->row_key2), "sb-%s-%d-%d-row2", tag, who, task);
+    snprintf(s->request_key, sizeof(s->request_key), "sb-%s-%d-%d-request", tag, who, task);
+    s->fd = raw_connect(srv);
+    raw_hello(s->fd, 1);
+}
+
+static Cchc__V1__Response *read_answer(const submission *s)
+{
+    Cchc__V1__Response *r = raw_read_response(s->fd, 60000);
+    if (!r)
+        fail_msg("no answer to %s's submission of task %d", units[s->who], s->task);
+    return r;
+}
+
+static void expect_saved(const submission *s, Cchc__V1__Response *r, int revision, int replayed)
+{
+    if (r->error)
+        fail_msg("%s task %d answered %s", units[s->who], s->task, r->error->message);
+    assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT);
+    assert_int_equal(r->report_submit->n_saved, 1);
+    assert_int_equal(r->report_submit->saved[0]->task_id, s->task);
+    assert_int_equal(r->report_submit->saved[0]->revision, revision);
+    assert_int_equal(r->report_submit->saved[0]->replayed, replayed);
+}
+
+/* Revisions stored of a unit's report on a task in a period. */
+static long long revisions(const char *period, int who, int task)
+{
+    return harness_db_count(&fx.db,
+                            "SELECT count(*) FROM report_revision v JOIN report x ON x.id = "
+                            "v.report_id WHERE x.period_id = '%s' AND x.unit_code = '%s' AND "
+                            "x.task_id = %d",
+                            period, units[who], task);
+}
+
+/* The text of revision `revision` of s's report ("" when none). */
+static void expect_stored(const submission *s, int revision)
+{
+    char *text = harness_db_queryf(&fx.db,
+                                   "SELECT v.results FROM report x JOIN report_revision v ON "
+                                   "v.report_id = x.id AND v.revision = %d WHERE x.period_id = "
+                                   "'%s' AND x.unit_code = '%s' AND x.task_id = %d",
+                                   revision, s->period, units[s->who], s->task);
+    if (!text)
+        fail_msg("%s task %d: no revision %d stored", units[s->who], s->task, revision);
+    assert_string_equal(text, s->text);
+    free(text);
+}
+
+/* The test's own connection, holding a period row FOR UPDATE: a
+ * submission for that period waits for it inside PostgreSQL. */
+static PGconn *hold_period(const char *period)
+{
+    PGconn *admin = PQconnectdb(fx.db.conninfo);
+    assert_int_equal(PQstatus(admin), CONNECTION_OK);
+    PQclear(PQexec(admin, "BEGIN"));
+    const char *params[] = {period};
+    PGresult *res = PQexecParams(admin, "SELECT 1 FROM report_period WHERE id = $1 FOR UPDATE", 1,
+                                 NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    return admin;
+}
+
+static void release_period(PGconn *admin)
+{
+    PQclear(PQexec(admin, "COMMIT"));
+    PQfinish(admin);
+}
+
+/* Sends first alone into the database, where it waits for the held lock,
+ * then each of the others once the one before is queued in cchcd: they
+ * wait in that order and, submissions of one unit and period, run in it. */
+static void send_behind_blocker(submission *first, submission *others, int n)
+{
+    send_submission(first, 2);
+    harness_wait_for(harness_someone_waits_for_lock, &fx.db, 30000,
+                     "the first submission to wait for the period");
+    for (int i = 0; i < n; i++) {
+        log_wait queued = {"queued for group commit", log_count("queued for group commit") + 1};
+        send_submission(&others[i], 2);
+        harness_wait_for(log_reached, &queued, 30000, "cchcd to queue a submission");
+    }
+}
+
+static void save_alone(submission *s, int revision)
+{
+    send_submission(s, 2);
+    Cchc__V1__Response *r = read_answer(s);
+    expect_saved(s, r, revision, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+}
+
+/* The value of one SQL expression about s's report (text; "" for none). */
+static char *report_fact(const submission *s, const char *expression)
+{
+    char *value = harness_db_queryf(&fx.db,
+                                    "SELECT %s FROM report x WHERE x.period_id = '%s' AND "
+                                    "x.unit_code = '%s' AND x.task_id = %d",
+                                    expression, s->period, units[s->who], s->task);
+    if (!value)
+        fail_msg("%s task %d: no report", units[s->who], s->task);
+    return value;
+}
+
+static void expect_fact(const submission *s, const char *expression, const char *want)
+{
+    char *value = report_fact(s, expression);
+    if (strcmp(value, want) != 0)
+        fail_msg("%s task %d: %s is %s, expected %s", units[s->who], s->task, expression, value,
+                 want);
+    free(value);
+}
+
+/* ---- tests ----------------------------------------------------------------------- */
+
+/* Three units send again a report each sent before, from its revision 1,
+ * in one statement: each is saved as revision 2 with its own text, the
+ * report is submitted at revision 2 (and so its latest submitted
+ * revision), the revision says only the results changed and who saved
+ * it, each submission has its own audit row and its stored answer. */
+static void test_plain_submissions_written_together(void **state)
+{
+    (void)state;
+    submission before[NPEOPLE], first, again[NPEOPLE];
+    for (int i = 0; i < NPEOPLE; i++) {
+        prepare(&before[i], i, "2024-Q1", 110, "dau");
+        save_alone(&before[i], 1);
+    }
+    prepare(&first, NK, "2024-Q1", 111, "chan");
+    for (int i = 0; i < NPEOPLE; i++) {
+        prepare(&again[i], i, "2024-Q1", 110, "lai");
+        again[i].base = 1;
+    }
+    int merged = log_count("3 writes in one transaction, one statement");
+
+    PGconn *admin = hold_period("2024-Q1");
+    send_behind_blocker(&first, again, NPEOPLE);
+    release_period(admin);
+
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    for (int i = 0; i < NPEOPLE; i++) {
+        r = read_answer(&again[i]);
+        expect_saved(&again[i], r, 2, 0);
+        cchc__v1__response__free_unpacked(r, NULL);
+    }
+    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+
+    for (int i = 0; i < NPEOPLE; i++) {
+        assert_int_equal(revisions("2024-Q1", i, 110), 2);
+        expect_stored(&again[i], 2);
+        expect_fact(&again[i], "x.state || ' ' || x.revision || ' ' || x.submitted_revision",
+                    "submitted 2 2");
+        expect_fact(&again[i],
+                    "(SELECT v.changed::text || ' ' || v.username || ' ' || v.saved_as || ' ' || "
+                    "v.late FROM report_revision v WHERE v.report_id = x.id AND v.revision = 2)",
+                    i == NK   ? "{results} sb.ninhkieu submitted false"
+                    : i == CR ? "{results} sb.cairang submitted false"
+                              : "{results} sb.omon submitted false");
+        /* one audit row for the first sending, one for this one */
+        assert_int_equal(harness_db_count(&fx.db,
+                                          "SELECT count(*) FROM audit_log WHERE action = "
+                                          "'report.submit' AND target = '%s 2024-Q1' AND "
+                                          "detail = '{\"late\": false, \"tasks\": [110], "
+                                          "\"by_unit\": \"%s\", \"resubmitted\": []}'",
+                                          units[i], units[i]),
+                         2);
+    }
+    assert_int_equal(harness_db_count(&fx.db,
+                                      "SELECT count(*) FROM request_key WHERE key LIKE "
+                                      "'sb-lai-%%' AND response IS NOT NULL"),
+                     NPEOPLE);
+    close(first.fd);
+    for (int i = 0; i < NPEOPLE; i++) {
+        close(before[i].fd);
+        close(again[i].fd);
+    }
+}
+
+/* Beside a plain submission, in the same statement: one made from a
+ * revision that is no longer the latest (a conflict, nothing written) and
+ * one whose second row names a task its unit does not owe (refused whole:
+ * its good first row, plain on its own, is not written either). */
+static void test_plain_beside_refusals(void **state)
+{
+    (void)state;
+    submission before[NPEOPLE], newer, first, group[NPEOPLE];
+    for (int i = 0; i < NPEOPLE; i++) {
+        prepare(&before[i], i, "2024-6M", 120, "dau");
+        save_alone(&before[i], 1);
+    }
+    prepare(&newer, CR, "2024-6M", 120, "moi");
+    newer.base = 1;
+    save_alone(&newer, 2);
+    prepare(&first, NK, "2024-6M", 121, "chan");
+    for (int i = 0; i < NPEOPLE; i++) {
+        prepare(&group[i], i, "2024-6M", 120, "tu-choi");
+        group[i].base = 1;
+    }
+    group[OM].task2 = 999;
+    int merged = log_count("3 writes in one transaction, one statement");
+
+    PGconn *admin = hold_period("2024-6M");
+    send_behind_blocker(&first, group, NPEOPLE);
+    release_period(admin);
+
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    r = read_answer(&group[NK]);
+    expect_saved(&group[NK], r, 2, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    r = read_answer(&group[CR]);
+    assert_non_null(r->error);
+    assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__CONFLICT);
+    assert_true(r->error->n_details >= 1);
+    assert_non_null(strstr(r->error->details[0]->message, "sb.cairang"));
+    cchc__v1__response__free_unpacked(r, NULL);
+    r = read_answer(&group[OM]);
+    assert_non_null(r->error);
+    assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT);
+    assert_int_equal(r->error->n_details, 1);
+    assert_non_null(strstr(r->error->details[0]->message, "999"));
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+
+    expect_stored(&group[NK], 2);
+    expect_stored(&newer, 2);
+    assert_int_equal(revisions("2024-6M", CR, 120), 2);
+    assert_int_equal(revisions("2024-6M", OM, 120), 1);
+    expect_fact(&group[OM], "x.state || ' ' || x.revision", "submitted 1");
+    assert_int_equal(harness_db_count(&fx.db, "SELECT count(*) FROM report_revision WHERE results "
+                                              "LIKE 'Tập tu-choi: Q-CAIRANG%%' OR results LIKE "
+                                              "'Tập tu-choi: Q-OMON%%'"),
+                     0);
+    assert_int_equal(harness_db_count(&fx.db,
+                                      "SELECT count(*) FROM audit_log WHERE action = "
+                                      "'report.submit' AND target = 'Q-OMON 2024-6M'"),
+                     1);
+    close(first.fd);
+    close(newer.fd);
+    for (int i = 0; i < NPEOPLE; i++) {
+        close(before[i].fd);
+        close(group[i].fd);
+    }
+}
+
+/* A plain submission's answer is stored with its request key: sent again
+ * with that key it is answered from the record; sent again as a new
+ * request (new request key, the same row key) its row is replayed, beside
+ * another unit's plain submission in the same statement, which is saved. */
+static void test_plain_resent(void **state)
+{
+    (void)state;
+    submission before[2], first, group[2];
+    for (int i = 0; i < 2; i++) {
+        prepare(&before[i], i, "2024-9M", 130, "dau");
+        save_alone(&before[i], 1);
+    }
+    prepare(&first, OM, "2024-9M", 131, "chan");
+    for (int i = 0; i < 2; i++) {
+        prepare(&group[i], i, "2024-9M", 130, "gui");
+        group[i].base = 1;
+    }
+    PGconn *admin = hold_period("2024-9M");
+    send_behind_blocker(&first, group, 2);
+    release_period(admin);
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    Cchc__V1__Response *original = read_answer(&group[CR]);
+    expect_saved(&group[CR], original, 2, 0);
+    r = read_answer(&group[NK]);
+    expect_saved(&group[NK], r, 2, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+
+    /* the same request again: the stored answer */
+    int from_record = log_count("answered from its request key");
+    submission same = group[CR];
+    same.fd = raw_connect(srv);
+    raw_hello(same.fd, 1);
+    send_submission(&same, 7);
+    r = read_answer(&same);
+    expect_saved(&same, r, 2, 0);
+    assert_int_equal(r->report_submit->saved[0]->report_id,
+                     original->report_submit->saved[0]->report_id);
+    assert_int_equal(log_count("answered from its request key"), from_record + 1);
+    cchc__v1__response__free_unpacked(r, NULL);
+
+    /* a new request with the same row, beside NK's next plain change */
+    submission blocker, next[2];
+    prepare(&blocker, OM, "2024-9M", 129, "chan2");
+    next[0] = group[CR];
+    snprintf(next[0].request_key, sizeof(next[0].request_key), "sb-gui-moi-request");
+    next[0].fd = raw_connect(srv);
+    raw_hello(next[0].fd, 1);
+    prepare(&next[1], NK, "2024-9M", 130, "gui-tiep");
+    next[1].base = 2;
+    admin = hold_period("2024-9M");
+    send_behind_blocker(&blocker, next, 2);
+    release_period(admin);
+    r = read_answer(&blocker);
+    expect_saved(&blocker, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    r = read_answer(&next[0]);
+    expect_saved(&next[0], r, 2, 1);
+    assert_int_equal(r->report_submit->saved[0]->report_id,
+                     original->report_submit->saved[0]->report_id);
+    cchc__v1__response__free_unpacked(r, NULL);
+    r = read_answer(&next[1]);
+    expect_saved(&next[1], r, 3, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    cchc__v1__response__free_unpacked(original, NULL);
+
+    assert_int_equal(revisions("2024-9M", CR, 130), 2);
+    assert_int_equal(revisions("2024-9M", NK, 130), 3);
+    expect_stored(&group[CR], 2);
+    expect_stored(&next[1], 3);
+    close(first.fd);
+    close(same.fd);
+    close(blocker.fd);
+    for (int i = 0; i < 2; i++) {
+        close(before[i].fd);
+        close(group[i].fd);
+        close(next[i].fd);
+    }
+}
+
+/* First submissions in one statement: reports never written, which the
+ * plan expects of each unit, are created at revision 1 (submitted, sent
+ * now, every field changed) with their audit rows; beside them a document
+ * whose row names a base revision of a report that does not exist is
+ * refused whole, and writes nothing. */
+static void test_first_submissions_written_together(void **state)
+{
+    (void)state;
+    submission first, group[NPEOPLE];
+    prepare(&first, NK, "2024-Q1", 113, "chan-moi");
+    for (int i = 0; i < NPEOPLE; i++)
+        prepare(&group[i], i, "2024-Q1", 112, "moi");
+    group[OM].base = 3; /* no report yet, so no revision 3 */
+    int merged = log_count("3 writes in one transaction, one statement");
+
+    PGconn *admin = hold_period("2024-Q1");
+    send_behind_blocker(&first, group, NPEOPLE);
+    release_period(admin);
+
+    Cchc__V1__Response *r = read_answer(&first);
+    expect_saved(&first, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    long long ids[2];
+    for (int i = NK; i <= CR; i++) {
+        r = read_answer(&group[i]);
+        expect_saved(&group[i], r, 1, 0);
+        ids[i] = (long long)r->report_submit->saved[0]->report_id;
+        cchc__v1__response__free_unpacked(r, NULL);
+    }
+    assert_true(ids[NK] != ids[CR]);
+    r = read_answer(&group[OM]);
+    assert_non_null(r->error);
+    assert_true(r->error->n_details >= 1);
+    assert_non_null(strstr(r->error->details[0]->message, "3"));
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+
+    for (int i = NK; i <= CR; i++) {
+        expect_stored(&group[i], 1);
+        char want[32];
+        snprintf(want, sizeof(want), "%lld", ids[i]);
+        expect_fact(&group[i], "x.id", want);
+        expect_fact(&group[i],
+                    "x.state || ' ' || x.revision || ' ' || x.submitted_revision || ' ' || "
+                    "(x.first_submitted_at IS NOT NULL) || ' ' || x.late",
+                    "submitted 1 1 true false");
+        expect_fact(&group[i],
+                    "(SELECT v.changed::text FROM report_revision v WHERE v.report_id = x.id)",
+                    "{status,progress,results,difficulties,proposals,indicators}");
+        assert_int_equal(harness_db_count(&fx.db,
+                                          "SELECT count(*) FROM audit_log WHERE action = "
+                                          "'report.submit' AND target = '%s 2024-Q1' AND "
+                                          "detail -> 'tasks' = '[112]'",
+                                          units[i]),
+                         1);
+    }
+    assert_int_equal(harness_db_count(&fx.db,
+                                      "SELECT count(*) FROM report WHERE period_id = '2024-Q1' "
+                                      "AND unit_code = 'Q-OMON' AND task_id = 112"),
+                     0);
+    close(first.fd);
+    for (int i = 0; i < NPEOPLE; i++)
+        close(group[i].fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain_submissions_written_together),
+        cmocka_unit_test(test_plain_beside_refusals),
+        cmocka_unit_test(test_plain_resent),
+        cmocka_unit_test(test_first_submissions_written_together),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
