@@ -652,13 +652,20 @@ BEGIN
               ORDER BY g.i OFFSET 0) l;
     -- and the reports they name, in id order (as review_reports), before
     -- their state is judged
+    -- (every look-up of report here is a LATERAL … LIMIT 1 probe of its
+    -- unique index: the generic plan is made for jsonb_to_recordset's
+    -- estimate of 100 rows a document, and with joins it hashed the whole
+    -- report table on every call once the table was large)
     PERFORM 1 FROM report x
-     WHERE x.id IN (SELECT y.id
-                      FROM generate_series(1, ndocs) AS g (i)
-                     CROSS JOIN LATERAL jsonb_to_recordset(docs[g.i] -> 'rows') AS r (task int)
-                      JOIN report y ON y.period_id = docs[g.i] ->> 'period'
-                                   AND y.unit_code = units[g.i] AND y.task_id = r.task
-                     WHERE runs[g.i])
+     WHERE x.id = ANY (ARRAY(
+               SELECT y.id
+                 FROM generate_series(1, ndocs) AS g (i)
+                CROSS JOIN LATERAL jsonb_to_recordset(docs[g.i] -> 'rows') AS r (task int)
+                CROSS JOIN LATERAL (SELECT z.id FROM report z
+                                     WHERE z.period_id = docs[g.i] ->> 'period'
+                                       AND z.unit_code = units[g.i] AND z.task_id = r.task
+                                     LIMIT 1) y
+                WHERE runs[g.i]))
      ORDER BY x.id FOR UPDATE;
 
     WITH candidate AS MATERIALIZED ( -- submissions that may be plain, by what they say
@@ -691,7 +698,10 @@ BEGIN
                             WHERE e.unit_code = c.unit AND e.task_id = s.task) END AS expected
           FROM candidate c
          CROSS JOIN LATERAL submit_rows(c.doc, c.pid, c.unit, false) s
-          LEFT JOIN report x ON x.period_id = c.pid AND x.unit_code = c.unit AND x.task_id = s.task),
+          LEFT JOIN LATERAL (SELECT y.* FROM report y
+                              WHERE y.period_id = c.pid AND y.unit_code = c.unit
+                                AND y.task_id = s.task
+                              LIMIT 1) x ON true),
     plain_doc AS ( -- every row writes, and no check of submit_reports can refuse one
         SELECT j.i FROM judged j
          GROUP BY j.i
@@ -737,14 +747,16 @@ BEGIN
                (w.doc -> 'actor' ->> 'id')::bigint, w.doc -> 'actor' ->> 'username',
                w.doc -> 'actor' ->> 'address'
           FROM saved w
-          LEFT JOIN report_revision v ON v.report_id = w.rid AND v.revision = w.current
+          LEFT JOIN LATERAL (SELECT y.* FROM report_revision y
+                              WHERE y.report_id = w.rid AND y.revision = w.current
+                              LIMIT 1) v ON true
          ORDER BY w.i, w.ord),
     reports AS ( -- as submit_reports' update of a report sent before
+        -- (x.revision is w.current: the report is locked since it was judged)
         UPDATE report x
-           SET revision = w.current + 1, state = 'submitted', return_reason = NULL,
+           SET revision = x.revision + 1, state = 'submitted', return_reason = NULL,
                updated_at = now()
-          FROM written w
-         WHERE x.id = w.rid),
+         WHERE x.id = ANY (ARRAY(SELECT w.rid FROM written w WHERE w.rid IS NOT NULL))),
     audits AS ( -- as submit_reports' audit_write, one per submission
         INSERT INTO audit_log (account_id, username, address, action, target, detail)
         SELECT (c.doc -> 'actor' ->> 'id')::bigint, coalesce(c.doc -> 'actor' ->> 'username', ''),
