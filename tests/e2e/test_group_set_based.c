@@ -67,27 +67,6 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static int log_count(const char *needle)
-{
-    char *log = harness_read_file(srv->log_path);
-    int n = 0;
-    for (const char *p = log; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(log);
-    return n;
-}
-
-typedef struct log_wait {
-    const char *needle;
-    int at_least;
-} log_wait;
-
-static int log_reached(void *arg)
-{
-    const log_wait *w = arg;
-    return log_count(w->needle) >= w->at_least;
-}
-
 /* One submission of one or two rows, as cchc would send it. */
 typedef struct submission {
     int who; /* index into people */
@@ -217,9 +196,10 @@ static void send_behind_blocker(submission *first, submission *others, int n)
     harness_wait_for(harness_someone_waits_for_lock, &fx.db, 30000,
                      "the first submission to wait for the period");
     for (int i = 0; i < n; i++) {
-        log_wait queued = {"queued for group commit", log_count("queued for group commit") + 1};
+        int queued = harness_log_count(srv, "queued for group commit") + 1;
         send_submission(&others[i], 2);
-        harness_wait_for(log_reached, &queued, 30000, "cchcd to queue a submission");
+        harness_wait_log_count(srv, "queued for group commit", queued, 30000,
+                               "cchcd to queue a submission");
     }
 }
 
@@ -272,7 +252,7 @@ static void test_plain_submissions_written_together(void **state)
         prepare(&again[i], i, "2024-Q1", 110, "lai");
         again[i].base = 1;
     }
-    int merged = log_count("3 writes in one transaction, one statement");
+    int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
     PGconn *admin = hold_period("2024-Q1");
     send_behind_blocker(&first, again, NPEOPLE);
@@ -286,7 +266,8 @@ static void test_plain_submissions_written_together(void **state)
         expect_saved(&again[i], r, 2, 0);
         cchc__v1__response__free_unpacked(r, NULL);
     }
-    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+    assert_int_equal(harness_log_count(srv, "3 writes in one transaction, one statement"),
+                     merged + 1);
 
     for (int i = 0; i < NPEOPLE; i++) {
         assert_int_equal(revisions("2024-Q1", i, 110), 2);
@@ -340,7 +321,7 @@ static void test_plain_beside_refusals(void **state)
         group[i].base = 1;
     }
     group[OM].task2 = 999;
-    int merged = log_count("3 writes in one transaction, one statement");
+    int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
     PGconn *admin = hold_period("2024-6M");
     send_behind_blocker(&first, group, NPEOPLE);
@@ -364,7 +345,8 @@ static void test_plain_beside_refusals(void **state)
     assert_int_equal(r->error->n_details, 1);
     assert_non_null(strstr(r->error->details[0]->message, "999"));
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+    assert_int_equal(harness_log_count(srv, "3 writes in one transaction, one statement"),
+                     merged + 1);
 
     expect_stored(&group[NK], 2);
     expect_stored(&newer, 2);
@@ -417,7 +399,7 @@ static void test_plain_resent(void **state)
     cchc__v1__response__free_unpacked(r, NULL);
 
     /* the same request again: the stored answer */
-    int from_record = log_count("answered from its request key");
+    int from_record = harness_log_count(srv, "answered from its request key");
     submission same = group[CR];
     same.fd = raw_connect(srv);
     raw_hello(same.fd, 1);
@@ -426,7 +408,7 @@ static void test_plain_resent(void **state)
     expect_saved(&same, r, 2, 0);
     assert_int_equal(r->report_submit->saved[0]->report_id,
                      original->report_submit->saved[0]->report_id);
-    assert_int_equal(log_count("answered from its request key"), from_record + 1);
+    assert_int_equal(harness_log_count(srv, "answered from its request key"), from_record + 1);
     cchc__v1__response__free_unpacked(r, NULL);
 
     /* a new request with the same row, beside NK's next plain change */
@@ -481,7 +463,7 @@ static void test_first_submissions_written_together(void **state)
     for (int i = 0; i < NPEOPLE; i++)
         prepare(&group[i], i, "2024-Q1", 112, "moi");
     group[OM].base = 3; /* no report yet, so no revision 3 */
-    int merged = log_count("3 writes in one transaction, one statement");
+    int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
     PGconn *admin = hold_period("2024-Q1");
     send_behind_blocker(&first, group, NPEOPLE);
@@ -503,7 +485,8 @@ static void test_first_submissions_written_together(void **state)
     assert_true(r->error->n_details >= 1);
     assert_non_null(strstr(r->error->details[0]->message, "3"));
     cchc__v1__response__free_unpacked(r, NULL);
-    assert_int_equal(log_count("3 writes in one transaction, one statement"), merged + 1);
+    assert_int_equal(harness_log_count(srv, "3 writes in one transaction, one statement"),
+                     merged + 1);
 
     for (int i = NK; i <= CR; i++) {
         expect_stored(&group[i], 1);
