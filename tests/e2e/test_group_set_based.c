@@ -67,79 +67,17 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-/* One submission of one or two rows, as cchc would send it. */
-typedef struct submission {
-    int who; /* index into people */
-    const char *period;
-    int task, task2; /* task2 0: one row */
-    int base, base2; /* base_revision of each row */
-    char text[128];  /* results */
-    char row_key[48], row_key2[48];
-    char request_key[48];
-    int fd;
-} submission;
-
-static void send_submission(submission *s, uint64_t request_id)
-{
-    Cchc__V1__ReportRow row = CCHC__V1__REPORT_ROW__INIT, row2 = CCHC__V1__REPORT_ROW__INIT;
-    Cchc__V1__ReportRow *rows[] = {&row, &row2};
-    row.line = 2;
-    row.task_id = s->task;
-    row.status = "in_progress";
-    row.progress = "50";
-    row.results = s->text;
-    row.idempotency_key = s->row_key;
-    row.base_revision = s->base;
-    row2 = row;
-    row2.line = 3;
-    row2.task_id = s->task2;
-    row2.idempotency_key = s->row_key2;
-    row2.base_revision = s->base2;
-    Cchc__V1__ReportSubmitRequest submit = CCHC__V1__REPORT_SUBMIT_REQUEST__INIT;
-    submit.period_id = (char *)s->period;
-    submit.rows = rows;
-    submit.n_rows = s->task2 ? 2 : 1;
-    Cchc__V1__Request req = CCHC__V1__REQUEST__INIT;
-    req.request_id = request_id;
-    req.session_token = tokens[s->who];
-    req.request_key = s->request_key;
-    req.body_case = CCHC__V1__REQUEST__BODY_REPORT_SUBMIT;
-    req.report_submit = &submit;
-    raw_send_request(s->fd, &req);
-}
+/* One submission of one or two rows on a raw connection of its own. */
+typedef raw_submission submission;
 
 /* tag names the test in the text and the keys (base64url) */
 static void prepare(submission *s, int who, const char *period, int task, const char *tag)
 {
-    memset(s, 0, sizeof(*s));
-    s->who = who;
-    s->period = period;
-    s->task = task;
+    raw_submission_start(s, srv, units[who], tokens[who], period, task);
     snprintf(s->text, sizeof(s->text), "Tập %s: %s nhiệm vụ %d", tag, units[who], task);
     snprintf(s->row_key, sizeof(s->row_key), "sb-%s-%d-%d-row", tag, who, task);
     snprintf(s->row_key2, sizeof(s->row_key2), "sb-%s-%d-%d-row2", tag, who, task);
     snprintf(s->request_key, sizeof(s->request_key), "sb-%s-%d-%d-request", tag, who, task);
-    s->fd = raw_connect(srv);
-    raw_hello(s->fd, 1);
-}
-
-static Cchc__V1__Response *read_answer(const submission *s)
-{
-    Cchc__V1__Response *r = raw_read_response(s->fd, 60000);
-    if (!r)
-        fail_msg("no answer to %s's submission of task %d", units[s->who], s->task);
-    return r;
-}
-
-static void expect_saved(const submission *s, Cchc__V1__Response *r, int revision, int replayed)
-{
-    if (r->error)
-        fail_msg("%s task %d answered %s", units[s->who], s->task, r->error->message);
-    assert_int_equal(r->body_case, CCHC__V1__RESPONSE__BODY_REPORT_SUBMIT);
-    assert_int_equal(r->report_submit->n_saved, 1);
-    assert_int_equal(r->report_submit->saved[0]->task_id, s->task);
-    assert_int_equal(r->report_submit->saved[0]->revision, revision);
-    assert_int_equal(r->report_submit->saved[0]->replayed, replayed);
 }
 
 /* Revisions stored of a unit's report on a task in a period. */
@@ -152,62 +90,11 @@ static long long revisions(const char *period, int who, int task)
                             period, units[who], task);
 }
 
-/* The text of revision `revision` of s's report ("" when none). */
-static void expect_stored(const submission *s, int revision)
-{
-    char *text = harness_db_queryf(&fx.db,
-                                   "SELECT v.results FROM report x JOIN report_revision v ON "
-                                   "v.report_id = x.id AND v.revision = %d WHERE x.period_id = "
-                                   "'%s' AND x.unit_code = '%s' AND x.task_id = %d",
-                                   revision, s->period, units[s->who], s->task);
-    if (!text)
-        fail_msg("%s task %d: no revision %d stored", units[s->who], s->task, revision);
-    assert_string_equal(text, s->text);
-    free(text);
-}
-
-/* The test's own connection, holding a period row FOR UPDATE: a
- * submission for that period waits for it inside PostgreSQL. */
-static PGconn *hold_period(const char *period)
-{
-    PGconn *admin = PQconnectdb(fx.db.conninfo);
-    assert_int_equal(PQstatus(admin), CONNECTION_OK);
-    PQclear(PQexec(admin, "BEGIN"));
-    const char *params[] = {period};
-    PGresult *res = PQexecParams(admin, "SELECT 1 FROM report_period WHERE id = $1 FOR UPDATE", 1,
-                                 NULL, params, NULL, NULL, 0);
-    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
-    PQclear(res);
-    return admin;
-}
-
-static void release_period(PGconn *admin)
-{
-    PQclear(PQexec(admin, "COMMIT"));
-    PQfinish(admin);
-}
-
-/* Sends first alone into the database, where it waits for the held lock,
- * then each of the others once the one before is queued in cchcd: they
- * wait in that order and, submissions of one unit and period, run in it. */
-static void send_behind_blocker(submission *first, submission *others, int n)
-{
-    send_submission(first, 2);
-    harness_wait_for(harness_someone_waits_for_lock, &fx.db, 30000,
-                     "the first submission to wait for the period");
-    for (int i = 0; i < n; i++) {
-        int queued = harness_log_count(srv, "queued for group commit") + 1;
-        send_submission(&others[i], 2);
-        harness_wait_log_count(srv, "queued for group commit", queued, 30000,
-                               "cchcd to queue a submission");
-    }
-}
-
 static void save_alone(submission *s, int revision)
 {
-    send_submission(s, 2);
-    Cchc__V1__Response *r = read_answer(s);
-    expect_saved(s, r, revision, 0);
+    raw_submission_send(s, 2);
+    Cchc__V1__Response *r = raw_submission_answer(s);
+    raw_submission_expect_saved(s, r, revision, 0);
     cchc__v1__response__free_unpacked(r, NULL);
 }
 
@@ -217,9 +104,9 @@ static char *report_fact(const submission *s, const char *expression)
     char *value = harness_db_queryf(&fx.db,
                                     "SELECT %s FROM report x WHERE x.period_id = '%s' AND "
                                     "x.unit_code = '%s' AND x.task_id = %d",
-                                    expression, s->period, units[s->who], s->task);
+                                    expression, s->period, s->unit, s->task);
     if (!value)
-        fail_msg("%s task %d: no report", units[s->who], s->task);
+        fail_msg("%s task %d: no report", s->unit, s->task);
     return value;
 }
 
@@ -227,7 +114,7 @@ static void expect_fact(const submission *s, const char *expression, const char 
 {
     char *value = report_fact(s, expression);
     if (strcmp(value, want) != 0)
-        fail_msg("%s task %d: %s is %s, expected %s", units[s->who], s->task, expression, value,
+        fail_msg("%s task %d: %s is %s, expected %s", s->unit, s->task, expression, value,
                  want);
     free(value);
 }
@@ -254,16 +141,16 @@ static void test_plain_submissions_written_together(void **state)
     }
     int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
-    PGconn *admin = hold_period("2024-Q1");
-    send_behind_blocker(&first, again, NPEOPLE);
-    release_period(admin);
+    PGconn *admin = harness_hold_period(&fx.db, "2024-Q1");
+    raw_submissions_behind_blocker(&fx.db, srv, &first, again, NPEOPLE, 1);
+    harness_release_period(admin);
 
-    Cchc__V1__Response *r = read_answer(&first);
-    expect_saved(&first, r, 1, 0);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
+    raw_submission_expect_saved(&first, r, 1, 0);
     cchc__v1__response__free_unpacked(r, NULL);
     for (int i = 0; i < NPEOPLE; i++) {
-        r = read_answer(&again[i]);
-        expect_saved(&again[i], r, 2, 0);
+        r = raw_submission_answer(&again[i]);
+        raw_submission_expect_saved(&again[i], r, 2, 0);
         cchc__v1__response__free_unpacked(r, NULL);
     }
     assert_int_equal(harness_log_count(srv, "3 writes in one transaction, one statement"),
@@ -271,7 +158,7 @@ static void test_plain_submissions_written_together(void **state)
 
     for (int i = 0; i < NPEOPLE; i++) {
         assert_int_equal(revisions("2024-Q1", i, 110), 2);
-        expect_stored(&again[i], 2);
+        raw_submission_expect_stored(&fx.db, &again[i], 2, 0);
         expect_fact(&again[i], "x.state || ' ' || x.revision || ' ' || x.submitted_revision",
                     "submitted 2 2");
         expect_fact(&again[i],
@@ -323,23 +210,23 @@ static void test_plain_beside_refusals(void **state)
     group[OM].task2 = 999;
     int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
-    PGconn *admin = hold_period("2024-6M");
-    send_behind_blocker(&first, group, NPEOPLE);
-    release_period(admin);
+    PGconn *admin = harness_hold_period(&fx.db, "2024-6M");
+    raw_submissions_behind_blocker(&fx.db, srv, &first, group, NPEOPLE, 1);
+    harness_release_period(admin);
 
-    Cchc__V1__Response *r = read_answer(&first);
-    expect_saved(&first, r, 1, 0);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
+    raw_submission_expect_saved(&first, r, 1, 0);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&group[NK]);
-    expect_saved(&group[NK], r, 2, 0);
+    r = raw_submission_answer(&group[NK]);
+    raw_submission_expect_saved(&group[NK], r, 2, 0);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&group[CR]);
+    r = raw_submission_answer(&group[CR]);
     assert_non_null(r->error);
     assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__CONFLICT);
     assert_true(r->error->n_details >= 1);
     assert_non_null(strstr(r->error->details[0]->message, "sb.cairang"));
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&group[OM]);
+    r = raw_submission_answer(&group[OM]);
     assert_non_null(r->error);
     assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT);
     assert_int_equal(r->error->n_details, 1);
@@ -348,8 +235,8 @@ static void test_plain_beside_refusals(void **state)
     assert_int_equal(harness_log_count(srv, "3 writes in one transaction, one statement"),
                      merged + 1);
 
-    expect_stored(&group[NK], 2);
-    expect_stored(&newer, 2);
+    raw_submission_expect_stored(&fx.db, &group[NK], 2, 0);
+    raw_submission_expect_stored(&fx.db, &newer, 2, 0);
     assert_int_equal(revisions("2024-6M", CR, 120), 2);
     assert_int_equal(revisions("2024-6M", OM, 120), 1);
     expect_fact(&group[OM], "x.state || ' ' || x.revision", "submitted 1");
@@ -386,16 +273,16 @@ static void test_plain_resent(void **state)
         prepare(&group[i], i, "2024-9M", 130, "gui");
         group[i].base = 1;
     }
-    PGconn *admin = hold_period("2024-9M");
-    send_behind_blocker(&first, group, 2);
-    release_period(admin);
-    Cchc__V1__Response *r = read_answer(&first);
-    expect_saved(&first, r, 1, 0);
+    PGconn *admin = harness_hold_period(&fx.db, "2024-9M");
+    raw_submissions_behind_blocker(&fx.db, srv, &first, group, 2, 1);
+    harness_release_period(admin);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
+    raw_submission_expect_saved(&first, r, 1, 0);
     cchc__v1__response__free_unpacked(r, NULL);
-    Cchc__V1__Response *original = read_answer(&group[CR]);
-    expect_saved(&group[CR], original, 2, 0);
-    r = read_answer(&group[NK]);
-    expect_saved(&group[NK], r, 2, 0);
+    Cchc__V1__Response *original = raw_submission_answer(&group[CR]);
+    raw_submission_expect_saved(&group[CR], original, 2, 0);
+    r = raw_submission_answer(&group[NK]);
+    raw_submission_expect_saved(&group[NK], r, 2, 0);
     cchc__v1__response__free_unpacked(r, NULL);
 
     /* the same request again: the stored answer */
@@ -403,9 +290,9 @@ static void test_plain_resent(void **state)
     submission same = group[CR];
     same.fd = raw_connect(srv);
     raw_hello(same.fd, 1);
-    send_submission(&same, 7);
-    r = read_answer(&same);
-    expect_saved(&same, r, 2, 0);
+    raw_submission_send(&same, 7);
+    r = raw_submission_answer(&same);
+    raw_submission_expect_saved(&same, r, 2, 0);
     assert_int_equal(r->report_submit->saved[0]->report_id,
                      original->report_submit->saved[0]->report_id);
     assert_int_equal(harness_log_count(srv, "answered from its request key"), from_record + 1);
@@ -420,26 +307,26 @@ static void test_plain_resent(void **state)
     raw_hello(next[0].fd, 1);
     prepare(&next[1], NK, "2024-9M", 130, "gui-tiep");
     next[1].base = 2;
-    admin = hold_period("2024-9M");
-    send_behind_blocker(&blocker, next, 2);
-    release_period(admin);
-    r = read_answer(&blocker);
-    expect_saved(&blocker, r, 1, 0);
+    admin = harness_hold_period(&fx.db, "2024-9M");
+    raw_submissions_behind_blocker(&fx.db, srv, &blocker, next, 2, 1);
+    harness_release_period(admin);
+    r = raw_submission_answer(&blocker);
+    raw_submission_expect_saved(&blocker, r, 1, 0);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&next[0]);
-    expect_saved(&next[0], r, 2, 1);
+    r = raw_submission_answer(&next[0]);
+    raw_submission_expect_saved(&next[0], r, 2, 1);
     assert_int_equal(r->report_submit->saved[0]->report_id,
                      original->report_submit->saved[0]->report_id);
     cchc__v1__response__free_unpacked(r, NULL);
-    r = read_answer(&next[1]);
-    expect_saved(&next[1], r, 3, 0);
+    r = raw_submission_answer(&next[1]);
+    raw_submission_expect_saved(&next[1], r, 3, 0);
     cchc__v1__response__free_unpacked(r, NULL);
     cchc__v1__response__free_unpacked(original, NULL);
 
     assert_int_equal(revisions("2024-9M", CR, 130), 2);
     assert_int_equal(revisions("2024-9M", NK, 130), 3);
-    expect_stored(&group[CR], 2);
-    expect_stored(&next[1], 3);
+    raw_submission_expect_stored(&fx.db, &group[CR], 2, 0);
+    raw_submission_expect_stored(&fx.db, &next[1], 3, 0);
     close(first.fd);
     close(same.fd);
     close(blocker.fd);
@@ -465,22 +352,22 @@ static void test_first_submissions_written_together(void **state)
     group[OM].base = 3; /* no report yet, so no revision 3 */
     int merged = harness_log_count(srv, "3 writes in one transaction, one statement");
 
-    PGconn *admin = hold_period("2024-Q1");
-    send_behind_blocker(&first, group, NPEOPLE);
-    release_period(admin);
+    PGconn *admin = harness_hold_period(&fx.db, "2024-Q1");
+    raw_submissions_behind_blocker(&fx.db, srv, &first, group, NPEOPLE, 1);
+    harness_release_period(admin);
 
-    Cchc__V1__Response *r = read_answer(&first);
-    expect_saved(&first, r, 1, 0);
+    Cchc__V1__Response *r = raw_submission_answer(&first);
+    raw_submission_expect_saved(&first, r, 1, 0);
     cchc__v1__response__free_unpacked(r, NULL);
     long long ids[2];
     for (int i = NK; i <= CR; i++) {
-        r = read_answer(&group[i]);
-        expect_saved(&group[i], r, 1, 0);
+        r = raw_submission_answer(&group[i]);
+        raw_submission_expect_saved(&group[i], r, 1, 0);
         ids[i] = (long long)r->report_submit->saved[0]->report_id;
         cchc__v1__response__free_unpacked(r, NULL);
     }
     assert_true(ids[NK] != ids[CR]);
-    r = read_answer(&group[OM]);
+    r = raw_submission_answer(&group[OM]);
     assert_non_null(r->error);
     assert_true(r->error->n_details >= 1);
     assert_non_null(strstr(r->error->details[0]->message, "3"));
@@ -489,7 +376,7 @@ static void test_first_submissions_written_together(void **state)
                      merged + 1);
 
     for (int i = NK; i <= CR; i++) {
-        expect_stored(&group[i], 1);
+        raw_submission_expect_stored(&fx.db, &group[i], 1, 0);
         char want[32];
         snprintf(want, sizeof(want), "%lld", ids[i]);
         expect_fact(&group[i], "x.id", want);
