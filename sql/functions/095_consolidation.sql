@@ -23,6 +23,34 @@ LANGUAGE sql STABLE AS $$
                     ELSE p.lead_deadline END
 $$;
 
+-- The lead agencies' and the city's rows of consolidations_owed, and only
+-- those: the same rules, without the district level, whose structure is
+-- read from the period's facts (report_facts). For the city report
+-- (city_report_consolidations, 096), which quotes no district's text: it
+-- computed and planned the facts of the whole period only to drop those
+-- rows (issue 15, the HTML export). consolidations_owed adds the district
+-- level's rows to these: no rule compares rows across levels.
+CREATE OR REPLACE FUNCTION consolidations_owed_above_districts(pid text)
+RETURNS TABLE (level text, unit_code text, task_id int)
+LANGUAGE sql STABLE AS $$
+    WITH structure AS (
+        SELECT DISTINCT 'lead'::text AS level, l.unit_code, l.task_id FROM period_leads(pid) l
+        UNION ALL
+        SELECT 'city', city_consolidator(), NULL::int
+          FROM report_period p WHERE p.id = pid),
+    sent AS (
+        SELECT c.level, c.unit_code, c.task_id FROM consolidation c
+         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL AND c.level <> 'district')
+    SELECT s.level, s.unit_code, s.task_id FROM structure s
+     WHERE NOT EXISTS (
+        SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
+         WHERE x.level = s.level AND x.task_id IS NOT DISTINCT FROM s.task_id
+           AND x.unit_code <> s.unit_code
+           AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
+    UNION
+    SELECT x.level, x.unit_code, x.task_id FROM sent x
+$$;
+
 -- Every consolidation a period asks for: a lead agency's on each task it
 -- leads (period_leads), a district's on each task its communes report on
 -- (while districts exist: a commune's area is a district only before the
@@ -43,51 +71,20 @@ LANGUAGE sql STABLE AS $$
         SELECT DISTINCT 'district'::text AS level, f.district_code AS unit_code, f.task_id
           FROM report_facts(pid) f
           JOIN org_unit d ON d.code = f.district_code AND d.kind = 'district'
-         WHERE f.unit_kind = 'commune'
-        UNION ALL
-        SELECT DISTINCT 'lead', l.unit_code, l.task_id FROM period_leads(pid) l
-        UNION ALL
-        SELECT 'city', city_consolidator(), NULL::int
-          FROM report_period p WHERE p.id = pid),
+         WHERE f.unit_kind = 'commune'),
     sent AS (
         SELECT c.level, c.unit_code, c.task_id FROM consolidation c
-         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL)
-    SELECT s.level, s.unit_code, s.task_id FROM structure s
-     WHERE NOT EXISTS (
-        SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
-         WHERE x.level = s.level AND x.task_id IS NOT DISTINCT FROM s.task_id
-           AND x.unit_code <> s.unit_code
-           AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
-    UNION
-    SELECT x.level, x.unit_code, x.task_id FROM sent x
-$$;
-
--- The lead agencies' and the city's rows of consolidations_owed, and only
--- those: the same rules, without the district level, whose structure is
--- read from the period's facts (report_facts). For the city report
--- (city_report_consolidations, 096), which quotes no district's text: it
--- computed and planned the facts of the whole period only to drop those
--- rows (issue 15, the HTML export). consolidations_owed's rows of level
--- lead and city are these, as no rule there compares rows across levels.
-CREATE OR REPLACE FUNCTION consolidations_owed_above_districts(pid text)
-RETURNS TABLE (level text, unit_code text, task_id int)
-LANGUAGE sql STABLE AS $$
-    WITH structure AS (
-        SELECT DISTINCT 'lead'::text AS level, l.unit_code, l.task_id FROM period_leads(pid) l
-        UNION ALL
-        SELECT 'city', city_consolidator(), NULL::int
-          FROM report_period p WHERE p.id = pid),
-    sent AS (
-        SELECT c.level, c.unit_code, c.task_id FROM consolidation c
-         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL AND c.level <> 'district')
-    SELECT s.level, s.unit_code, s.task_id FROM structure s
-     WHERE NOT EXISTS (
-        SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
-         WHERE x.level = s.level AND x.task_id IS NOT DISTINCT FROM s.task_id
-           AND x.unit_code <> s.unit_code
-           AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
-    UNION
-    SELECT x.level, x.unit_code, x.task_id FROM sent x
+         WHERE c.period_id = pid AND c.first_submitted_at IS NOT NULL AND c.level = 'district')
+    (SELECT s.level, s.unit_code, s.task_id FROM structure s
+      WHERE NOT EXISTS (
+         SELECT 1 FROM sent x JOIN report_period p ON p.id = pid
+          WHERE x.task_id IS NOT DISTINCT FROM s.task_id
+            AND x.unit_code <> s.unit_code
+            AND s.unit_code IN (SELECT unit_on(x.unit_code, p.data_until)))
+     UNION
+     SELECT x.level, x.unit_code, x.task_id FROM sent x)
+    UNION ALL
+    SELECT o.level, o.unit_code, o.task_id FROM consolidations_owed_above_districts(pid) o
 $$;
 
 -- The units' facts a consolidation sums: a district's communes on the
