@@ -8,8 +8,9 @@
  * what its submission would get alone: the new revision and its stored
  * text, the report's state and latest submitted revision, the revision's
  * changed fields, one audit row per submission, a refused or conflicting
- * document beside plain ones writing nothing, and resends answered from
- * the stored answer or as replayed rows.
+ * document beside plain ones writing nothing, resends answered from the
+ * stored answer or as replayed rows, and an account's expired request keys
+ * deleted by its next keyed write on either path.
  *
  * Batches are made without timing, as in test_group_submit.c: one
  * submission waits inside PostgreSQL for a period row the test holds FOR
@@ -403,6 +404,83 @@ static void test_first_submissions_written_together(void **state)
         close(group[i].fd);
 }
 
+/* How many request keys named key the database holds. */
+static long long keys_named(const char *key)
+{
+    return harness_db_count(&fx.db, "SELECT count(*) FROM request_key WHERE key = '%s'", key);
+}
+
+static void age_key(const char *key, const char *age)
+{
+    free(harness_db_queryf(&fx.db,
+                           "UPDATE request_key SET created_at = now() - interval '%s' "
+                           "WHERE key = '%s' RETURNING 1",
+                           age, key));
+    if (keys_named(key) != 1)
+        fail_msg("request key %s is not stored", key);
+}
+
+/* An account's request keys older than their 7 days go with its next
+ * keyed write, alone (submit_reports_keyed) or in a group's one statement
+ * (submit_reports_many), found by age (sql/0023_request_key_age.sql);
+ * younger keys, and other accounts' old ones, stay. */
+static void test_expired_keys_deleted(void **state)
+{
+    (void)state;
+    submission old, young, lone, blocker, group[2];
+    prepare(&old, CR, "2024-6M", 124, "het-han");
+    save_alone(&old, 1);
+    prepare(&young, CR, "2024-6M", 125, "con-han");
+    save_alone(&young, 1);
+    submission other;
+    prepare(&other, NK, "2024-6M", 124, "het-han-khac");
+    save_alone(&other, 1);
+    age_key(old.request_key, "8 days");
+    age_key(young.request_key, "6 days");
+    age_key(other.request_key, "8 days");
+
+    prepare(&lone, CR, "2024-6M", 126, "mot-minh");
+    save_alone(&lone, 1);
+    assert_int_equal(keys_named(old.request_key), 0);
+    assert_int_equal(keys_named(young.request_key), 1);
+    assert_int_equal(keys_named(lone.request_key), 1);
+    assert_int_equal(keys_named(other.request_key), 1);
+
+    /* now in a group of two (CR's and OM's), behind NK's blocker */
+    age_key(young.request_key, "7 days 1 minute");
+    age_key(lone.request_key, "30 days");
+    prepare(&blocker, NK, "2024-6M", 127, "chan-het-han");
+    prepare(&group[0], CR, "2024-6M", 127, "nhom-het-han");
+    prepare(&group[1], OM, "2024-6M", 127, "nhom-het-han");
+    int merged = harness_log_count(srv, "2 writes in one transaction, one statement");
+    PGconn *admin = harness_hold_period(&fx.db, "2024-6M");
+    raw_submissions_behind_blocker(&fx.db, srv, &blocker, group, 2, 1);
+    harness_release_period(admin);
+    Cchc__V1__Response *r = raw_submission_answer(&blocker);
+    raw_submission_expect_saved(&blocker, r, 1, 0);
+    cchc__v1__response__free_unpacked(r, NULL);
+    for (int i = 0; i < 2; i++) {
+        r = raw_submission_answer(&group[i]);
+        raw_submission_expect_saved(&group[i], r, 1, 0);
+        cchc__v1__response__free_unpacked(r, NULL);
+    }
+    assert_int_equal(harness_log_count(srv, "2 writes in one transaction, one statement"),
+                     merged + 1);
+    assert_int_equal(keys_named(young.request_key), 0);
+    assert_int_equal(keys_named(lone.request_key), 0);
+    assert_int_equal(keys_named(group[0].request_key), 1);
+    assert_int_equal(keys_named(group[1].request_key), 1);
+    /* NK's blocker went alone before the group: its old key went then */
+    assert_int_equal(keys_named(other.request_key), 0);
+    close(old.fd);
+    close(young.fd);
+    close(other.fd);
+    close(lone.fd);
+    close(blocker.fd);
+    for (int i = 0; i < 2; i++)
+        close(group[i].fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_plain_beside_refusals),
         cmocka_unit_test(test_plain_resent),
         cmocka_unit_test(test_first_submissions_written_together),
+        cmocka_unit_test(test_expired_keys_deleted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
