@@ -11,7 +11,7 @@
 # machine's load average.
 #   bench/group_commit.sh [BUILD_DIR] [SETTING...]
 # A SETTING is cchcd's group commit options joined by commas, e.g.
-# "max=64,inflight=2,window=0"; "off" is --group-commit-max 0, "none" no
+# "max=64,inflight=2,window=0,overlap=5000"; "off" is --group-commit-max 0, "none" no
 # option at all (for a cchcd built before group commit, with BENCH_SUBMIT
 # naming this tree's bench_submit). Defaults:
 # off and a few settings around the chosen ones. SECONDS_PER_RUN (10)
@@ -77,6 +77,7 @@ for setting in "${SETTINGS[@]}"; do
         max) args+=(--group-commit-max "${part#*=}") ;;
         inflight) args+=(--group-commit-inflight "${part#*=}") ;;
         window) args+=(--group-commit-window-us "${part#*=}") ;;
+        overlap) args+=(--group-commit-overlap-us "${part#*=}") ;;
         *) echo "unknown setting $part" >&2; exit 2 ;;
       esac
     done

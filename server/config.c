@@ -68,6 +68,9 @@ void cchcd_usage(FILE *out)
             "  --group-commit-inflight N  such transactions in the database at once;\n"
             "                        submissions arriving meanwhile wait and go\n"
             "                        together in the next (default 2)\n"
+            "  --group-commit-overlap-us US  a second such transaction starts only\n"
+            "                        once the latest has run this long (default\n"
+            "                        20000; 0: at once)\n"
             "  --group-commit-window-us US  how long a submission waits for company\n"
             "                        when none of those is in flight (default 0)\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"
@@ -116,7 +119,7 @@ enum { OPT_DB = 1000, OPT_LISTEN, OPT_POOL, OPT_RETRY, OPT_FRAME, OPT_DRAIN,
        OPT_DB_STATEMENT, OPT_DB_LOCK, OPT_DB_IDLE_TX, OPT_DB_TCP_USER, OPT_DB_DEADLINE,
        OPT_MAX_CONN, OPT_MAX_CONN_ADDR, OPT_HELLO_TIMEOUT, OPT_FRAME_TIMEOUT, OPT_IDLE_TIMEOUT,
        OPT_KEEPALIVE, OPT_MAX_INFLIGHT, OPT_MAX_REPLY_BACKLOG, OPT_FAIR_SHARE, OPT_PROXY_FROM,
-       OPT_GROUP_WINDOW, OPT_GROUP_MAX, OPT_GROUP_INFLIGHT, OPT_CONFIG };
+       OPT_GROUP_WINDOW, OPT_GROUP_MAX, OPT_GROUP_INFLIGHT, OPT_GROUP_OVERLAP, OPT_CONFIG };
 
 static const struct option options[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -153,6 +156,7 @@ static const struct option options[] = {
     {"group-commit-window-us", required_argument, NULL, OPT_GROUP_WINDOW},
     {"group-commit-max", required_argument, NULL, OPT_GROUP_MAX},
     {"group-commit-inflight", required_argument, NULL, OPT_GROUP_INFLIGHT},
+    {"group-commit-overlap-us", required_argument, NULL, OPT_GROUP_OVERLAP},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -339,6 +343,13 @@ static int apply_option(cchcd_settings *s, int opt, const char *arg, char *why, 
             return -1;
         }
         s->config.group_commit_inflight = (int)value;
+        break;
+    case OPT_GROUP_OVERLAP:
+        if (parse_uint(arg, 1000000, &value) != 0) {
+            snprintf(why, why_size, "--group-commit-overlap-us takes a number from 0 to 1000000");
+            return -1;
+        }
+        s->config.group_commit_overlap_us = (unsigned)value;
         break;
     default: break;
     }

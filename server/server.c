@@ -35,6 +35,7 @@ void server_config_defaults(server_config *config)
     config->group_commit_window_us = 0;
     config->group_commit_max = 64;
     config->group_commit_inflight = 2;
+    config->group_commit_overlap_us = 20000;
     /* batches of one account (and of one connection) in PostgreSQL at
      * once: one per connection of the default pool; docs/security.md,
      * "Fair service", has the measurements */
@@ -232,6 +233,8 @@ static void reload_warn_restart(const server_config *cur, const server_config *n
         {"group-commit-window-us", cur->group_commit_window_us != next->group_commit_window_us},
         {"group-commit-max", cur->group_commit_max != next->group_commit_max},
         {"group-commit-inflight", cur->group_commit_inflight != next->group_commit_inflight},
+        {"group-commit-overlap-us",
+         cur->group_commit_overlap_us != next->group_commit_overlap_us},
         {"max-frame", cur->max_frame != next->max_frame},
     };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
@@ -353,6 +356,7 @@ int server_run(const server_config *config)
         .window_us = config->group_commit_window_us,
         .max_items = config->group_commit_max,
         .max_inflight = config->group_commit_inflight,
+        .overlap_us = config->group_commit_overlap_us,
         .max_queue = config->db_max_queue,
     };
     if (srv->db && config->group_commit_max > 0)

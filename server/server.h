@@ -38,6 +38,7 @@ typedef struct server_config {
     unsigned group_commit_window_us;
     int group_commit_max;
     int group_commit_inflight;
+    unsigned group_commit_overlap_us; /* db_group_config.overlap_us */
     uint32_t max_frame;         /* bytes of request payload accepted */
     uint32_t max_reply;         /* bytes of reply payload sent */
     size_t write_high_water;    /* stop reading a client above this backlog */

@@ -58,7 +58,9 @@ struct db_group {
     int inflight;       /* transactions in the database */
     int due;            /* what waits has waited its window */
     uv_timer_t timer;   /* the window, or the next loop turn */
-    int timer_open;
+    uv_timer_t overlap_timer; /* when a second transaction may start */
+    int handles_open;   /* the two timers until closed */
+    uint64_t latest_sent_ns; /* uv_hrtime when the latest transaction left */
     int closing;
     unsigned long long transactions, writes;
     unsigned long long arrivals;
@@ -99,7 +101,7 @@ static void item_free(db_group_item *item)
 
 static void maybe_free_group(db_group *group)
 {
-    if (group->closing && group->inflight == 0 && !group->timer_open) {
+    if (group->closing && group->inflight == 0 && group->handles_open == 0) {
         fair_free(&group->queue);
         free(group);
     }
@@ -108,7 +110,7 @@ static void maybe_free_group(db_group *group)
 static void on_timer_closed(uv_handle_t *handle)
 {
     db_group *group = handle->data;
-    group->timer_open = 0;
+    group->handles_open--;
     maybe_free_group(group);
 }
 
@@ -124,6 +126,31 @@ static void flush_soon(db_group *group)
 {
     if (!group->closing)
         uv_timer_start(&group->timer, on_timer, 0, 0);
+}
+
+static void on_overlap_timer(uv_timer_t *timer)
+{
+    group_flush(timer->data);
+}
+
+/* Whether another transaction may leave now (db_group.h, overlap_us);
+ * when only the overlap stops it, arms the timer for the rest of it. The
+ * time runs from the latest transaction sent, which may have ended while
+ * an older one still runs: then the older one has run longer, so the rule
+ * errs towards waiting, never towards starting early. */
+static int may_send(db_group *group)
+{
+    if (group->inflight == 0)
+        return 1;
+    if (group->inflight >= group->config.max_inflight)
+        return 0;
+    uint64_t ran_us = (uv_hrtime() - group->latest_sent_ns) / 1000;
+    if (ran_us >= group->config.overlap_us)
+        return 1;
+    if (!group->closing && !uv_is_active((uv_handle_t *)&group->overlap_timer))
+        uv_timer_start(&group->overlap_timer, on_overlap_timer,
+                       (group->config.overlap_us - ran_us + 999) / 1000, 0);
+    return 0;
 }
 
 static void start_window(db_group *group)
@@ -151,7 +178,9 @@ db_group *db_group_create(uv_loop_t *loop, db_pool *pool, const db_group_config 
     fair_init(&group->queue, 0, 0);
     uv_timer_init(loop, &group->timer);
     group->timer.data = group;
-    group->timer_open = 1;
+    uv_timer_init(loop, &group->overlap_timer);
+    group->overlap_timer.data = group;
+    group->handles_open = 2;
     return group;
 }
 
@@ -425,10 +454,10 @@ static group_batch *batch_take(db_group *group)
 
 static void group_flush(db_group *group)
 {
-    while (!group->closing && group->inflight < group->config.max_inflight &&
-           group->queue.queued > 0 &&
+    while (!group->closing && group->queue.queued > 0 &&
            (group->due || group->config.window_us == 0 ||
-            group->queue.queued >= group->config.max_items)) {
+            group->queue.queued >= group->config.max_items) &&
+           may_send(group)) {
         group_batch *batch = batch_take(group);
         if (!batch) {
             flush_soon(group); /* out of memory: try again on the next turn */
@@ -439,6 +468,7 @@ static void group_flush(db_group *group)
             continue;
         }
         group->inflight++;
+        group->latest_sent_ns = uv_hrtime();
         db_submit submitted = batch_send(batch);
         if (submitted != DB_SUBMIT_OK) {
             const char *why = submitted == DB_SUBMIT_BUSY
@@ -468,4 +498,6 @@ void db_group_close(db_group *group)
     }
     uv_timer_stop(&group->timer);
     uv_close((uv_handle_t *)&group->timer, on_timer_closed);
+    uv_timer_stop(&group->overlap_timer);
+    uv_close((uv_handle_t *)&group->overlap_timer, on_timer_closed);
 }
