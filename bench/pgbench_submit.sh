@@ -3,7 +3,8 @@
 # cchcd runs for one `report_submit`, statement for statement, their texts
 # taken from cchcd itself (cchc-bench-sql prints server/db/statements.c's),
 # so the baseline follows cchcd's SQL when it changes:
-#   the session check (its own round trip, as rpc/dispatch.c sends it),
+#   the session check with the request key's look-up (its own round trip,
+#   cchc_session_check_keyed, as rpc/dispatch.c sends it for a keyed write),
 #   then in one transaction, pipelined as cchcd's pool pipelines them:
 #   the request-key claim and submit_reports; then the stored answer and
 #   the commit (cchcd sends these once it has read submit_reports' rows).
@@ -46,8 +47,9 @@ else
 fi
 DOC="jsonb_build_object('actor', jsonb_build_object('id', $ACCOUNT, 'username', $USERNAME, 'address', '127.0.0.1', 'unit', $UNIT), 'unit', $UNIT, 'caller_unit', $UNIT, 'period', :period::text, 'draft', false, 'rows', $ROWS_EXPR)::text"
 
-session=$(stmt cchc_session_check)
+session=$(stmt cchc_session_check_keyed)
 session=$(sub "$session" 1 ':session'); session=$(sub "$session" 2 ':idle')
+session=$(sub "$session" 3 "$KEY")
 claim=$(stmt cchc_request_key_claim)
 claim=$(sub "$claim" 1 "$ACCOUNT"); claim=$(sub "$claim" 2 "$KEY")
 claim=$(sub "$claim" 3 '70'); claim=$(sub "$claim" 4 ':digest')

@@ -15,6 +15,22 @@
 /* How long a write's request key answers its retries (docs/retry.md). */
 #define REQUEST_KEY_LIFETIME "7 days"
 
+/* The session of a token hash ($1) still valid for an idle timeout of $2
+ * seconds, as s; marks it seen at most every 30 s (or half the idle
+ * timeout), so reads do not each write. */
+#define SESSION_CHECK_WITH \
+    "WITH s AS (" \
+    "    SELECT s.token_hash, s.last_seen_at, a.id, a.username, a.unit_code," \
+    "           array_to_string(a.roles, ',') AS roles" \
+    "      FROM session s JOIN account a ON a.id = s.account_id" \
+    "     WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL" \
+    "       AND s.expires_at > now() AND NOT a.disabled" \
+    "       AND s.last_seen_at > now() - make_interval(secs => $2::int))," \
+    "touch AS (" \
+    "    UPDATE session x SET last_seen_at = now() FROM s" \
+    "     WHERE x.token_hash = s.token_hash" \
+    "       AND x.last_seen_at < now() - make_interval(secs => least(30, $2::int / 2)))"
+
 /* A unit's reports for period $1 (counted_reports: expected, or sent
  * before a change made the period stop expecting them) with their state and latest
  * revision (my tasks, and a successor's inherited ones): callers add the
@@ -333,22 +349,25 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "       coalesce(u.valid_until::text, '') AS valid_until"
         "  FROM org_unit u WHERE u.code = (SELECT coalesce(unit_resolve($1), $1))"},
 
-    /* $1 token hash (hex), $2 idle timeout in seconds. Marks the session
-     * seen at most every 30 s (or half the idle timeout), so reads do not
-     * each write. */
+    /* $1 token hash (hex), $2 idle timeout in seconds (SESSION_CHECK_WITH) */
     [STMT_SESSION_CHECK] = {"cchc_session_check",
-        "WITH s AS ("
-        "    SELECT s.token_hash, s.last_seen_at, a.id, a.username, a.unit_code,"
-        "           array_to_string(a.roles, ',') AS roles"
-        "      FROM session s JOIN account a ON a.id = s.account_id"
-        "     WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL"
-        "       AND s.expires_at > now() AND NOT a.disabled"
-        "       AND s.last_seen_at > now() - make_interval(secs => $2::int)),"
-        "touch AS ("
-        "    UPDATE session x SET last_seen_at = now() FROM s"
-        "     WHERE x.token_hash = s.token_hash"
-        "       AND x.last_seen_at < now() - make_interval(secs => least(30, $2::int / 2)))"
+        SESSION_CHECK_WITH
         "SELECT id, username, unit_code, roles FROM s"},
+    /* $1 token hash, $2 idle timeout, as cchc_session_check; $3 the
+     * request key of a write: the session's columns, then the key's record
+     * as cchc_request_key_get gives it (key_found false when there is none),
+     * so a keyed write needs one round trip before its transaction, not two
+     * (rpc/dispatch.c; issue 15) */
+    [STMT_SESSION_CHECK_KEYED] = {"cchc_session_check_keyed",
+        SESSION_CHECK_WITH
+        "SELECT s.id, s.username, s.unit_code, s.roles,"
+        "       k.request_type, k.request_digest,"
+        "       coalesce(encode(k.response, 'hex'), '') AS response,"
+        "       k.request_type IS NOT NULL AS key_found"
+        "  FROM s LEFT JOIN LATERAL ("
+        "    SELECT request_type, request_digest, response FROM request_key"
+        "     WHERE account_id = s.id AND key = $3"
+        "       AND created_at >= now() - interval '" REQUEST_KEY_LIFETIME "') k ON true"},
     /* $1 username typed, $2 address: the throttle decided before anything
      * is written. Blocked: attempt_id NULL, nothing written, until when in
      * user_blocked_until / address_blocked_until. Else the attempt is

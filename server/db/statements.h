@@ -41,6 +41,7 @@ typedef enum statement_id {
     STMT_UNIT_PROBLEM,
     /* sessions and accounts (rpc/dispatch.c, handlers/sessions.c, handlers/users.c) */
     STMT_SESSION_CHECK,
+    STMT_SESSION_CHECK_KEYED,
     STMT_LOGIN_ACCOUNT,
     STMT_LOGIN_ATTEMPT_BEGIN,
     STMT_ATTEMPT_SUCCEEDED,

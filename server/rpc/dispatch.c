@@ -188,6 +188,10 @@ static int decode_body(request *req)
 
 /* The session is known (or not): apply the access rule, decode the body,
  * then the handler. */
+/* id, username, unit_code, roles; cchc_session_check_keyed adds the
+ * request key's record after them */
+#define SESSION_COLUMNS 4
+
 static void on_session_checked(request *req, PGresult *const *r, int n)
 {
     (void)n;
@@ -214,7 +218,10 @@ static void on_session_checked(request *req, PGresult *const *r, int n)
     }
     if (!decode_body(req))
         return;
-    request_keys_serve(req);
+    if (PQnfields(res) > SESSION_COLUMNS)
+        request_keys_serve_fetched(req, res, SESSION_COLUMNS);
+    else
+        request_keys_serve(req);
 }
 
 /* The common case of a request served without a session (a pipelined
@@ -357,7 +364,9 @@ void rpc_on_frame(rpc_context *ctx, connection *c, const uint8_t *payload, size_
     req->handler = handler;
     char idle[16];
     snprintf(idle, sizeof(idle), "%d", ctx->session_idle_s);
-    const char *params[] = {req->auth.token_hash, idle};
-    const db_step step = {STMT_SESSION_CHECK, 2, params};
+    const char *params[] = {req->auth.token_hash, idle, msg->request_key};
+    const db_step step = request_key_fetched_early(msg)
+                             ? (db_step){STMT_SESSION_CHECK_KEYED, 3, params}
+                             : (db_step){STMT_SESSION_CHECK, 2, params};
     request_query(req, &step, 1, on_session_checked);
 }

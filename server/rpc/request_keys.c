@@ -52,22 +52,23 @@ int request_body_digest(const Cchc__V1__Request *msg, char out[65])
     return 0;
 }
 
-/* rec: request_type, request_digest, response (hex) of the key's record. */
-static void answer_from_record(request *req, const PGresult *rec)
+/* rec: request_type, request_digest, response (hex) of the key's record,
+ * in columns first to first + 2. */
+static void answer_from_record(request *req, const PGresult *rec, int first)
 {
     char digest[65];
     if (request_body_digest(req->msg, digest) != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__RESOURCE_EXHAUSTED, "server out of memory");
         return;
     }
-    if (atoi(PQgetvalue(rec, 0, 0)) != (int)req->msg->body_case ||
-        strcmp(PQgetvalue(rec, 0, 1), digest) != 0) {
+    if (atoi(PQgetvalue(rec, 0, first)) != (int)req->msg->body_case ||
+        strcmp(PQgetvalue(rec, 0, first + 1), digest) != 0) {
         request_fail(req, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT,
                      "this request_key was used for a different request; a new request needs a "
                      "new key");
         return;
     }
-    const char *hex = PQgetvalue(rec, 0, 2);
+    const char *hex = PQgetvalue(rec, 0, first + 2);
     size_t hex_len = strlen(hex), len = 0;
     uint8_t *bytes = malloc(hex_len / 2 + 1);
     Cchc__V1__Response *answer = NULL;
@@ -93,7 +94,25 @@ static void on_key_looked_up(request *req, PGresult *const *r, int n)
     if (PQntuples(r[0]) == 0)
         req->handler(req);
     else
-        answer_from_record(req, r[0]);
+        answer_from_record(req, r[0], 0);
+}
+
+int request_key_fetched_early(const Cchc__V1__Request *msg)
+{
+    return request_kind_is_write(msg->body_case) && *msg->request_key &&
+           request_key_valid(msg->request_key);
+}
+
+void request_keys_serve_fetched(request *req, const PGresult *rec, int first)
+{
+    if (!request_keyed(req)) {
+        req->handler(req);
+        return;
+    }
+    if (strcmp(PQgetvalue(rec, 0, first + 3), "t") != 0)
+        req->handler(req);
+    else
+        answer_from_record(req, rec, first);
 }
 
 static void look_up_key(request *req, request_rows_fn then)
@@ -195,7 +214,7 @@ static void on_key_recorded(request *req, PGresult *const *r, int n)
 {
     (void)n;
     if (PQntuples(r[0]) > 0)
-        answer_from_record(req, r[0]);
+        answer_from_record(req, r[0], 0);
     else
         request_fail(req, CCHC__V1__ERROR_CODE__UNAVAILABLE,
                      "another attempt with this request_key is running; try again");

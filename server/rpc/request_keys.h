@@ -13,6 +13,16 @@
  * the access rule are checked. */
 void request_keys_serve(request *req);
 
+/* True when msg is a write whose request key request_keys_serve would look
+ * up: the session check can then fetch the key's record in the same
+ * statement (cchc_session_check_keyed, rpc/dispatch.c), saving the write a
+ * round trip. */
+int request_key_fetched_early(const Cchc__V1__Request *msg);
+/* request_keys_serve with the look-up already done: rec's row holds
+ * request_type, request_digest, response (hex) and key_found in columns
+ * first to first + 3. */
+void request_keys_serve_fetched(request *req, const PGresult *rec, int first);
+
 /* request_write for a keyed write: returns 0 when it took the batch (and
  * the request), -1 when the request carries no key or is no write. */
 int request_keys_write(request *req, const db_step *steps, int nsteps,

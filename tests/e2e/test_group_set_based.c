@@ -481,6 +481,31 @@ static void test_expired_keys_deleted(void **state)
         close(group[i].fd);
 }
 
+/* A request key is looked up with the session check
+ * (cchc_session_check_keyed): a resend with it is answered from the
+ * record; a different request under the same key is refused and writes
+ * nothing. */
+static void test_key_of_another_request(void **state)
+{
+    (void)state;
+    submission first, other;
+    prepare(&first, OM, "2024-6M", 128, "khoa");
+    save_alone(&first, 1);
+    prepare(&other, OM, "2024-6M", 128, "khoa-khac");
+    other.base = 1;
+    snprintf(other.request_key, sizeof(other.request_key), "%s", first.request_key);
+    raw_submission_send(&other, 3);
+    Cchc__V1__Response *r = raw_submission_answer(&other);
+    assert_non_null(r->error);
+    assert_int_equal(r->error->code, CCHC__V1__ERROR_CODE__INVALID_ARGUMENT);
+    assert_non_null(strstr(r->error->message, "used for a different request"));
+    cchc__v1__response__free_unpacked(r, NULL);
+    assert_int_equal(revisions("2024-6M", OM, 128), 1);
+    raw_submission_expect_stored(&fx.db, &first, 1, 1);
+    close(first.fd);
+    close(other.fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_plain_resent),
         cmocka_unit_test(test_first_submissions_written_together),
         cmocka_unit_test(test_expired_keys_deleted),
+        cmocka_unit_test(test_key_of_another_request),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
