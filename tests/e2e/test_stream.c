@@ -267,7 +267,11 @@ static void test_html_report_of_a_large_period(void **state)
                           NULL};
     int parts, seen = log_answers(srv, "report_bundle", &parts);
     harness_cchc_ok(srv, args);
-    assert_true(parts_logged_after(srv, "report_bundle", seen) > 16);
+    /* in parts: since issue 15 the document's bundle carries only the
+     * texts it quotes (difficulties, proposals: about a third of each
+     * report here), no longer every report whole (over 16 parts then) */
+    int bundle_parts = parts_logged_after(srv, "report_bundle", seen);
+    assert_true(bundle_parts > 1);
     char *html = harness_read_file("stream.html");
     assert_int_equal(atoll(figure(html, "total.received")), received);
     assert_int_equal(atoll(figure(html, "total.expected")), expected);
