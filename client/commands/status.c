@@ -69,6 +69,9 @@ static int bundle_fetch(const cli_options *opts, const char *period, Cchc__V1__R
 {
     Cchc__V1__ReportBundleRequest body = CCHC__V1__REPORT_BUNDLE_REQUEST__INIT;
     body.period_id = (char *)period;
+    /* both documents print the rows' difficulties and proposals and the
+     * tasks' names only: the rest of them stays on the server (issue 15) */
+    body.for_document = 1;
     *tasks = NULL;
     int rc = call(opts, CCHC__V1__REQUEST__BODY_REPORT_BUNDLE, &body,
                   CCHC__V1__RESPONSE__BODY_REPORT_BUNDLE, response);

@@ -848,6 +848,18 @@ const statement_def cchc_statements[STMT_COUNT] = {
         "  JOIN report_revision v ON v.report_id = x.id AND v.revision = x.submitted_revision"
         " WHERE f.received"
         " ORDER BY list, o_task NULLS FIRST, o_name, o_code, o_task2 NULLS FIRST"},
+    /* $1 period, $2 caller's unit, $3 sees all: cchc_bundle_lists' rows
+     * that the HTML document prints, in its order (functions/098,
+     * ReportBundleRequest.for_document; tests/e2e/test_bundle_document.c
+     * compares the two) */
+    [STMT_BUNDLE_DOCUMENT_LISTS] = {"cchc_bundle_document_lists",
+        "SELECT * FROM bundle_document_lists($1, $2, $3::boolean)"},
+    /* The plan's tasks by number with their names, what the HTML document
+     * and the city report print of cchc_task_list's rows (every task,
+     * ordered by id); the leads and criteria it also works out for today
+     * are not printed there */
+    [STMT_BUNDLE_DOCUMENT_TASKS] = {"cchc_bundle_document_tasks",
+        "SELECT t.id, t.ref, t.annex, t.text FROM task t ORDER BY t.id"},
     /* The city report per index and criterion (functions/096_city_report,
      * handlers/report_bundle.c). No parameters: every criterion a task
      * serves with the plan's facts of it, in the plan's order (the bundle

@@ -104,6 +104,9 @@ typedef enum statement_id {
     STMT_PUBLIC_SUMMARY_CRITERIA,
     STMT_PUBLIC_SUMMARY_ASSESSMENTS,
     STMT_BUNDLE_LISTS,
+    /* the same with only what the HTML document prints (functions/098) */
+    STMT_BUNDLE_DOCUMENT_LISTS,
+    STMT_BUNDLE_DOCUMENT_TASKS,
     /* the city report per index and criterion (functions/096) */
     STMT_BUNDLE_CRITERIA,
     STMT_BUNDLE_CONSOLIDATIONS,
