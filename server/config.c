@@ -70,7 +70,7 @@ void cchcd_usage(FILE *out)
             "                        together in the next (default 2)\n"
             "  --group-commit-overlap-us US  a second such transaction starts only\n"
             "                        once the latest has run this long (default\n"
-            "                        20000; 0: at once)\n"
+            "                        5000; 0: at once)\n"
             "  --group-commit-window-us US  how long a submission waits for company\n"
             "                        when none of those is in flight (default 0)\n"
             "  --max-frame BYTES     largest request accepted (default %u)\n"

@@ -35,7 +35,7 @@ void server_config_defaults(server_config *config)
     config->group_commit_window_us = 0;
     config->group_commit_max = 64;
     config->group_commit_inflight = 2;
-    config->group_commit_overlap_us = 20000;
+    config->group_commit_overlap_us = 5000;
     /* batches of one account (and of one connection) in PostgreSQL at
      * once: one per connection of the default pool; docs/security.md,
      * "Fair service", has the measurements */

@@ -34,10 +34,10 @@
  * max_inflight) leaves only once the latest sent has been in the database
  * overlap_us: most transactions end within a few milliseconds, and one
  * started beside them would only split the waiting writes into smaller
- * transactions, each paying its own statements and commit (at 8 clients
- * that cost PostgreSQL 0.97 ms of CPU per submission against 0.60 with one
- * at a time, docs/performance.md); one held up behind a lock or a large
- * template does not hold everyone else for longer than overlap_us. */
+ * transactions, each paying its own statements and commit; past it, a
+ * long one (a large group, a template, one stuck behind a lock) no longer
+ * holds the others, and the next uses the database's other cores
+ * (docs/performance.md: 5 ms measured best of 0, 2, 5 and 20 ms). */
 #ifndef CCHCD_DB_GROUP_H
 #define CCHCD_DB_GROUP_H
 
