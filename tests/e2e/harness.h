@@ -102,6 +102,14 @@ char *harness_report_latest(const test_db *db, const char *period, const char *u
  * keeps verbatim, whose facts the current ones must equal. */
 void harness_define_facts_function(const test_db *db, const char *name, const char *body);
 
+/* sql with $1… replaced by args[0]… (at most 9, each quoted) as the FROM
+ * of "SELECT columns … WHERE where" (the statement's rows are s): every
+ * row as text, one per line, in the statement's order ("" for none;
+ * malloc'd). With count, the text starts with the rows' number and its
+ * own line, and *count is set to it. harness_statement_rows.c */
+char *harness_statement_rows(const test_db *db, const char *sql, const char *const *args, int n,
+                             const char *columns, const char *where, long *count);
+
 /* ---- TLS ------------------------------------------------------------------ */
 
 /* True unless CCHC_TEST_TLS=0: servers the harness starts speak TLS. */

@@ -63,35 +63,12 @@ static char *query(const char *fmt, ...)
     return v ? v : strdup("");
 }
 
-/* sql with $1… replaced by args[0]… (at most 9, quoted). */
-static char *with_arguments(const char *sql, const char *const *args, int n)
-{
-    char *out = strdup("");
-    for (const char *p = sql; *p; p++) {
-        char *next = NULL;
-        if (p[0] == '$' && p[1] >= '1' && p[1] < '1' + n) {
-            assert_true(asprintf(&next, "%s'%s'", out, args[p[1] - '1']) > 0);
-            p++;
-        } else {
-            assert_true(asprintf(&next, "%s%c", out, *p) > 0);
-        }
-        free(out);
-        out = next;
-    }
-    return out;
-}
-
 /* Every row of a statement, as text, in its order: columns (a select
  * list) of the statement's rows that match where; *count the rows. */
 static char *statement_rows(statement_id id, const char *const *args, int n, const char *columns,
                             const char *where, long *count)
 {
-    char *filled = with_arguments(cchc_statements[id].sql, args, n);
-    char *rows = query("SET jit = off; SELECT count(*) || E'\\n' || coalesce(string_agg(e::text, E'\\n'), '')"
-                       "  FROM (SELECT %s FROM (%s) s WHERE %s) e", columns, filled, where);
-    free(filled);
-    *count = atol(rows);
-    return rows;
+    return harness_statement_rows(db, cchc_statements[id].sql, args, n, columns, where, count);
 }
 
 static const char missing_columns[] = "unit_code, unit_name, task_id, ref, state, leads, successors";
